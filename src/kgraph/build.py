@@ -1,0 +1,299 @@
+"""Compile the ontology and the curated data into the embedded store.
+
+The default store lives in the cache under a name derived from a hash of every input file, so
+any change to the ontology or the data makes the next command build afresh. A build writes into
+a temporary directory and renames it into place once complete, under a file lock: eight processes
+started together build once, and a build killed half-way leaves only a temporary directory that
+the next build removes. The previous store stays usable until the new one is in place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from . import resources
+from .errors import InputError, Position, RdfSyntaxError, StoreError
+from .store import OxigraphStore, Store
+from .terms import CURATION_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
+
+BUILD_VERSION = "1"  # bump when the build rules below change
+
+FORMATS = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".turtle": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".trig": ox.RdfFormat.TRIG,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+    ".json": ox.RdfFormat.JSON_LD,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
+    ".xml": ox.RdfFormat.RDF_XML,
+    ".n3": ox.RdfFormat.N3,
+}
+
+# Derivation rules, run inside every graph so that a derived triple keeps the provenance of the
+# facts it comes from. They materialise what the ontology says (shortcut properties of the n-ary
+# performance and credit nodes, inverses, award links) so that queries stay simple and fast.
+RULES: tuple[str, ...] = (
+    # performances -> cast member / acted in / worked on / character appears in
+    """INSERT { GRAPH ?g { ?w kg:castMember ?p . ?p kg:actedIn ?w . ?p kg:workedOn ?w .
+                          ?perf kg:participant ?p } }
+       WHERE  { GRAPH ?g { ?perf kg:performer ?p ; kg:inWork ?w } }""",
+    """INSERT { GRAPH ?g { ?c kg:appearsIn ?w } }
+       WHERE  { GRAPH ?g { ?perf kg:character ?c ; kg:inWork ?w } }""",
+    # credits -> the role's shortcut property (director, screenwriter, musicBy, author) + crew
+    """INSERT { GRAPH ?g { ?w ?shortcut ?p . ?w kg:crewMember ?p . ?p kg:workedOn ?w .
+                          ?cr kg:participant ?p } }
+       WHERE  { GRAPH ?g { ?cr kg:creditedPerson ?p ; kg:inWork ?w ; kg:role ?r }
+                OPTIONAL { GRAPH kgg:ontology { ?r kg:shortcut ?shortcut } } }""",
+    # award outcomes -> award received / nominated for, on the recipient
+    """INSERT { GRAPH ?g { ?x kg:awardReceived ?a } }
+       WHERE  { GRAPH ?g { ?a kg:recipient ?x } GRAPH ?t { ?a a kg:Award } }""",
+    """INSERT { GRAPH ?g { ?x kg:nominatedFor ?a } }
+       WHERE  { GRAPH ?g { ?a kg:recipient ?x } GRAPH ?t { ?a a kg:Nomination } }""",
+    # relationships -> unmarried partner, both ways
+    """INSERT { GRAPH ?g { ?a kg:unmarriedPartner ?b } }
+       WHERE  { GRAPH ?g { ?r kg:partner ?a , ?b } GRAPH ?t { ?r kg:relationshipType "couple" }
+                FILTER (?a != ?b) }""",
+    # collaborations across all sources (two people who worked on one work)
+    """INSERT { GRAPH kgg:inferred { ?a kg:collaboratedWith ?b } }
+       WHERE  { GRAPH ?g1 { ?a kg:workedOn ?w } GRAPH ?g2 { ?b kg:workedOn ?w } FILTER (?a != ?b) }""",
+)
+
+
+def input_files() -> list[Path]:
+    """The files the default store is built from: the ontology, the shapes and the data."""
+    return [resources.ontology_file(), *resources.data_files()]
+
+
+def content_hash(files: list[Path] | None = None) -> str:
+    """A short hash of every input file's name and bytes, and of the build rules."""
+    h = hashlib.sha256(BUILD_VERSION.encode())
+    for r in RULES:
+        h.update(r.encode())
+    for p in files if files is not None else input_files():
+        h.update(p.name.encode() + b"\0")
+        h.update(p.read_bytes())
+        h.update(b"\0")
+    return h.hexdigest()[:16]
+
+
+def cache_dir() -> Path:
+    """``KGRAPH_CACHE_DIR`` or the platform's user cache directory."""
+    env = os.environ.get("KGRAPH_CACHE_DIR")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("kgraph"))
+
+
+def rdf_format(path: Path, fmt: str | None = None) -> ox.RdfFormat:
+    """The RDF format of ``path`` by ``fmt`` (a name like ``turtle``) or by extension."""
+    if fmt:
+        by_name = {
+            "turtle": ox.RdfFormat.TURTLE, "ttl": ox.RdfFormat.TURTLE,
+            "ntriples": ox.RdfFormat.N_TRIPLES, "nt": ox.RdfFormat.N_TRIPLES,
+            "nquads": ox.RdfFormat.N_QUADS, "nq": ox.RdfFormat.N_QUADS,
+            "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD,
+            "xml": ox.RdfFormat.RDF_XML, "rdfxml": ox.RdfFormat.RDF_XML, "n3": ox.RdfFormat.N3,
+        }
+        if fmt.lower() not in by_name:
+            from .errors import UsageError
+
+            raise UsageError(f"unknown RDF format {fmt!r}; use one of {', '.join(sorted(by_name))}")
+        return by_name[fmt.lower()]
+    suffix = path.suffix.lower()
+    if suffix == ".gz":
+        suffix = Path(path.stem).suffix.lower()
+    if suffix not in FORMATS:
+        from .errors import UsageError
+
+        raise UsageError(f"{path}: cannot tell the RDF format from the extension; give --format")
+    return FORMATS[suffix]
+
+
+def parse_file(path: Path, graph: str | None = None, fmt: str | None = None) -> list[ox.Quad]:
+    """Parse one RDF file into quads, turning syntax errors into file:line:column errors.
+
+    Triples of a triple-only format go into ``graph`` (the default graph when ``None``).
+    """
+    from .errors import InputError
+
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise InputError(f"{path}: cannot read: {e.strerror or e}") from None
+    if not data.strip():
+        raise InputError(f"{path}: the file is empty")
+    if b"\0" in data[:8192]:
+        raise InputError(f"{path}: this is a binary file, not RDF")
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise InputError(f"{path}:{line}: not valid UTF-8 (byte 0x{data[e.start]:02x})") from None
+    target = ox.NamedNode(graph) if graph else None
+    try:
+        quads = ox.parse(data, format=rdf_format(path, fmt), base_iri=path.resolve().as_uri())
+        if target is None:
+            return list(quads)
+        return [
+            ox.Quad(q.subject, q.predicate, q.object, target) if isinstance(q.graph_name, ox.DefaultGraph) else q
+            for q in quads
+        ]
+    except SyntaxError as e:
+        msg = e.msg or str(e)
+        line, col = e.lineno, e.offset
+        text = None
+        if line:
+            lines = data.decode("utf-8").splitlines()
+            text = lines[line - 1] if 0 < line <= len(lines) else None
+        raise RdfSyntaxError(str(path), msg, Position(line, col, text)) from None
+
+
+def new_store_contents(store: Store) -> None:
+    """What every new store starts with: the ontology, in its own named graph."""
+    quads = parse_file(resources.ontology_file(), ONTOLOGY_GRAPH)
+    _add(store, quads)
+
+
+def _add(store: Store, quads: list[ox.Quad]) -> None:
+    if isinstance(store, OxigraphStore):
+        store.raw.extend(quads)
+    else:
+        from .loading import insert_quads
+
+        insert_quads(store, quads)
+
+
+def materialise(store: Store) -> None:
+    """Run the derivation rules over the store (idempotent: re-running adds nothing)."""
+    for rule in RULES:
+        store.update(rule)
+
+
+def compile_into(store: Store, files: list[Path] | None = None) -> None:
+    """Parse every input file (failing before writing anything) and add it, then derive."""
+    files = files if files is not None else resources.data_files()
+    ontology = parse_file(resources.ontology_file(), ONTOLOGY_GRAPH)
+    data: list[ox.Quad] = []
+    for f in files:
+        data.extend(parse_file(f, CURATION_GRAPH))
+    _add(store, ontology)
+    _add(store, data)
+    materialise(store)
+
+
+@dataclass
+class BuildInfo:
+    path: Path
+    hash: str
+    built: bool
+    seconds: float
+    quads: int
+
+
+def _final_path(digest: str) -> Path:
+    return cache_dir() / f"store-{digest}"
+
+
+def build(force: bool = False) -> BuildInfo:
+    """Build the default store into the cache unless an up-to-date one is already there."""
+    from filelock import FileLock, Timeout
+
+    t0 = time.perf_counter()
+    digest = content_hash()
+    final = _final_path(digest)
+    if final.is_dir() and not force:
+        return BuildInfo(final, digest, False, time.perf_counter() - t0, -1)
+    root = cache_dir()
+    root.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(root / "build.lock"))
+    try:
+        with lock.acquire(timeout=120):
+            if final.is_dir() and not force:  # another process built it while we waited
+                return BuildInfo(final, digest, False, time.perf_counter() - t0, -1)
+            _clean_stale(root)
+            tmp = Path(tempfile.mkdtemp(prefix=f".building-{digest}-", dir=root))
+            try:
+                store = OxigraphStore(tmp)
+                compile_into(store)
+                n = len(store)
+                store.close()
+                del store
+                if final.exists():
+                    old = final.with_name(final.name + f".old-{os.getpid()}")
+                    final.rename(old)
+                    shutil.rmtree(old, ignore_errors=True)
+                tmp.rename(final)
+            except BaseException:
+                shutil.rmtree(tmp, ignore_errors=True)
+                raise
+            _remove_old_stores(root, keep=final)
+    except Timeout:
+        raise StoreError(f"timed out waiting for another kgraph build in {root}") from None
+    return BuildInfo(final, digest, True, time.perf_counter() - t0, n)
+
+
+def _clean_stale(root: Path) -> None:
+    """Remove temporary directories left by builds that were killed (we hold the lock)."""
+    for p in root.glob(".building-*"):
+        shutil.rmtree(p, ignore_errors=True)
+
+
+def _remove_old_stores(root: Path, keep: Path) -> None:
+    """Keep the newest few stores (others may still be open by running processes)."""
+    stores = sorted(root.glob("store-*"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for p in stores[3:]:
+        if p != keep:
+            shutil.rmtree(p, ignore_errors=True)
+
+
+def _latest_store() -> Path | None:
+    try:
+        stores = sorted(cache_dir().glob("store-*"), key=lambda p: p.stat().st_mtime, reverse=True)
+    except OSError:
+        return None
+    return stores[0] if stores else None
+
+
+def default_store() -> Store:
+    """The store holding the bundled graph, built on first use or after any input changed.
+
+    When the cache cannot be written (read-only or missing), the graph is built in memory and a
+    warning goes to stderr; when the new inputs do not parse, the error is raised and the
+    previous store in the cache is left untouched.
+    """
+    try:
+        info = build()
+    except (RdfSyntaxError, InputError) as e:
+        previous = _latest_store()
+        if previous is None:
+            raise
+        print(f"kgraph: warning: {e}; answering from the previous build", file=sys.stderr)
+        return OxigraphStore(previous, read_only=True)
+    except (PermissionError, StoreError, OSError) as e:
+        if isinstance(e, StoreError) and "timed out" in str(e):
+            raise
+        print(f"kgraph: warning: cache unusable ({e}); building the graph in memory", file=sys.stderr)
+        store = OxigraphStore()
+        compile_into(store)
+        return store
+    try:
+        return OxigraphStore(info.path, read_only=True)
+    except StoreError:
+        # A damaged store directory: rebuild it once.
+        shutil.rmtree(info.path, ignore_errors=True)
+        info = build(force=True)
+        return OxigraphStore(info.path, read_only=True)

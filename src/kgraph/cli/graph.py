@@ -1,0 +1,48 @@
+"""Commands about the graph itself: build, validate, stats, conflicts."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from . import command, graph
+from .. import render
+from ..render import graph as view
+
+FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table or json")]
+
+
+@command("build")
+def build_cmd(
+    force: Annotated[bool, typer.Option("--force", help="Rebuild even when the cache is up to date.")] = False,
+) -> None:
+    """Compile the ontology and data into the embedded store (automatic on first use)."""
+    from ..build import build
+
+    info = build(force=force)
+    view.build_info(info)
+
+
+@command("validate")
+def validate_cmd(format: FormatOpt = "table") -> None:
+    """Check the graph against the SHACL shapes and the ontology; exit 1 on violations."""
+    report = graph().validate()
+    view.validation(report, format)
+    if not report.conforms:
+        raise typer.Exit(1)
+
+
+@command("stats")
+def stats_cmd(format: FormatOpt = "table") -> None:
+    """Entities per class, facts per source, totals."""
+    view.stats(graph().stats(), format)
+
+
+@command("conflicts")
+def conflicts_cmd(format: FormatOpt = "table") -> None:
+    """Where the sources disagree, with the sources on each side."""
+    view.conflicts(graph().conflicts(), format)
+
+
+_ = render

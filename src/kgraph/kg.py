@@ -1,0 +1,237 @@
+"""The library's front door: :class:`KnowledgeGraph`.
+
+Every CLI command is one call on this object, so a notebook user gets exactly what the command
+line shows, as plain data objects.
+
+>>> kg = KnowledgeGraph()                                       # doctest: +SKIP
+>>> [a.label for a in kg.ask("co-stars of Jeon Jong-seo").answers]   # doctest: +SKIP
+['Kim Ji-hoon', 'Park Shin-hye', 'Park Yu-rim', 'Yoo Ji-tae']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .store import Bindings, Result, Store, open_store
+from .terms import CURATION_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Counts of the graph: entities per class, facts per source, totals."""
+
+    classes: dict[str, int]
+    sources: list[tuple[str, str, int]]  # (iri, label, facts)
+    facts: int
+    quads: int
+    graphs: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ClaimSide:
+    statement: str
+    sources: list[tuple[str, str]]  # (iri, label)
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A disagreement between sources, with the sources on each side."""
+
+    iri: str
+    topic: str
+    kind: str
+    about: list[tuple[str, str]]
+    note: str | None
+    claims: list[ClaimSide]
+
+
+class KnowledgeGraph:
+    """A knowledge graph over one store (default: the bundled graph, built on first use).
+
+    ``store`` is a :class:`~kgraph.store.Store`, or a spec: ``None`` (default store),
+    ``"memory:"``, a directory path, or an ``http(s)://`` SPARQL endpoint URL.
+    """
+
+    def __init__(self, store: Store | str | None = None, *, update_url: str | None = None,
+                 writable: bool = False) -> None:
+        self._spec = store
+        self._update_url = update_url
+        self._writable = writable
+        self._store: Store | None = store if isinstance(store, Store) else None
+
+    @property
+    def store(self) -> Store:
+        """The store, opened on first use."""
+        if self._store is None:
+            spec = self._spec if isinstance(self._spec, str) or self._spec is None else None
+            self._store = open_store(spec, update_url=self._update_url, read_only=not self._writable)
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    # -- querying -------------------------------------------------------------------------
+
+    def sparql(self, query: str, bindings: Bindings | None = None, *, limit: int | None = None,
+               timeout: float | None = None) -> Result:
+        """Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE); updates are refused."""
+        from .querying import run_sparql
+
+        return run_sparql(self.store, query, bindings, limit=limit, timeout=timeout)
+
+    def queries(self) -> list[Any]:
+        """The saved queries of ``queries/``, with their parameters."""
+        from .saved import list_queries
+
+        return list_queries()
+
+    def query(self, name: str, params: Mapping[str, str] | None = None) -> Any:
+        """Run a saved query by name, binding each parameter as a value."""
+        from .saved import run_saved
+
+        return run_saved(self.store, name, dict(params or {}))
+
+    def search(self, text: str, *, types: Sequence[str] | None = None, limit: int = 10) -> list[Any]:
+        """Entities whose labels match ``text``, best first."""
+        from .linking import search
+
+        return search(self.store, text, types=types, limit=limit)
+
+    def resolve(self, name: str, *, types: Sequence[str] | None = None) -> Any:
+        """The one entity ``name`` refers to; raises UnknownEntity or AmbiguousName."""
+        from .linking import resolve
+
+        return resolve(self.store, name, types=types)
+
+    def show(self, entity: str) -> Any:
+        """The card of an entity: labels, classes and every fact with its sources."""
+        from .cards import show
+
+        return show(self.store, entity)
+
+    def ask(self, question: str, *, context: Any = None) -> Any:
+        """Answer a plain-English question from the graph, with the sources of each answer."""
+        from .questions import ask
+
+        return ask(self.store, question, context=context)
+
+    # -- collaboration --------------------------------------------------------------------
+
+    def path(self, a: str, b: str, **options: Any) -> Any:
+        """The shortest collaboration path(s) between two people (or a person and a work)."""
+        from .paths import path
+
+        return path(self.store, a, b, **options)
+
+    def shared(self, a: str, b: str, **options: Any) -> Any:
+        """The works two people share, with each one's roles."""
+        from .paths import shared
+
+        return shared(self.store, a, b, **options)
+
+    def network(self, **options: Any) -> Any:
+        """Collaboration-network analytics: degree, betweenness, components, distances."""
+        from .paths import network
+
+        return network(self.store, **options)
+
+    # -- data in and out ------------------------------------------------------------------
+
+    def export(self, fmt: str = "turtle", **options: Any) -> Any:
+        """Serialise the graph (or part of it) in a standard format."""
+        from .export import export
+
+        return export(self.store, fmt, **options)
+
+    def visualise(self, target: Path | str, **options: Any) -> Any:
+        """Draw the graph (or part of it) to an HTML, SVG, PNG or DOT file."""
+        from .viz import visualise
+
+        return visualise(self.store, Path(target), **options)
+
+    def load(self, files: Sequence[Path | str], **options: Any) -> Any:
+        """Add RDF files to the store, each as its own named graph (replacing a previous load)."""
+        from .loading import load
+
+        return load(self.store, [Path(f) for f in files], **options)
+
+    def unload(self, source: str) -> Any:
+        """Remove a loaded source's named graph."""
+        from .loading import unload
+
+        return unload(self.store, source)
+
+    # -- the graph itself -----------------------------------------------------------------
+
+    def stats(self) -> Stats:
+        """Entities per class, facts per source and totals."""
+        s = self.store
+        classes = {
+            r["label"].value: int(r["n"].value)
+            for r in s.select(
+                """SELECT ?label (COUNT(DISTINCT ?e) AS ?n) WHERE {
+                     GRAPH ?g { ?e a ?c } FILTER (?g != kgg:ontology)
+                     OPTIONAL { GRAPH kgg:ontology { ?c rdfs:label ?l } }
+                     BIND (COALESCE(STR(?l), REPLACE(STR(?c), "^.*[#/]", "")) AS ?label)
+                   } GROUP BY ?label ORDER BY DESC(?n) ?label"""
+            )
+        }
+        graphs = {
+            r["g"].value: int(r["n"].value)
+            for r in s.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+        }
+        sources = [
+            (r["src"].value, r["label"].value if "label" in r else r["src"].value, graphs.get(r["src"].value, 0))
+            for r in s.select(
+                """SELECT ?src (SAMPLE(?l) AS ?label) WHERE { ?src a kg:Source OPTIONAL { ?src skos:prefLabel ?l } }
+                   GROUP BY ?src ORDER BY ?src"""
+            )
+        ]
+        special = {ONTOLOGY_GRAPH, CURATION_GRAPH, INFERRED_GRAPH}
+        facts = sum(n for g, n in graphs.items() if g not in special)
+        return Stats(classes, sources, facts, sum(graphs.values()), graphs)
+
+    def conflicts(self) -> list[Conflict]:
+        """Every recorded disagreement between sources, with the sources on each side."""
+        s = self.store
+        rows = s.select(
+            """SELECT ?d ?topic ?kind ?note WHERE {
+                 ?d a kg:Disagreement ; kg:topic ?topic ; kg:kind ?kind .
+                 OPTIONAL { ?d kg:note ?note } } ORDER BY ?topic ?d"""
+        )
+        out = []
+        for r in rows:
+            d = r["d"]
+            about = [
+                (a["x"].value, a["label"].value)
+                for a in s.select(
+                    "SELECT ?x ?label WHERE { ?d kg:about ?x . ?x skos:prefLabel ?label } ORDER BY ?label", {"d": d}
+                )
+            ]
+            claims = []
+            for c in s.select(
+                "SELECT ?c ?st WHERE { ?d kg:claim ?c . ?c kg:statement ?st } ORDER BY ?c", {"d": d}
+            ):
+                srcs = [
+                    (x["src"].value, x["label"].value if "label" in x else x["src"].value)
+                    for x in s.select(
+                        """SELECT ?src ?label WHERE { ?c kg:claimedBy ?src
+                           OPTIONAL { ?src skos:prefLabel ?label } } ORDER BY ?src""",
+                        {"c": c["c"]},
+                    )
+                ]
+                claims.append(ClaimSide(c["st"].value, srcs))
+            out.append(Conflict(d.value, r["topic"].value, r["kind"].value, about,
+                                r["note"].value if "note" in r else None, claims))
+        return out
+
+    def validate(self) -> Any:
+        """Check the graph against the SHACL shapes and the ontology's rules."""
+        from .validation import validate
+
+        return validate(self.store)

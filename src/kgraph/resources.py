@@ -1,0 +1,50 @@
+"""Where the bundled ontology, data and saved queries live.
+
+In a checkout (and an editable install) they are the top-level folders of the repository; in a
+wheel they are shipped under ``kgraph/_resources``. ``KGRAPH_HOME`` overrides both, which the
+tests use to build from a modified copy.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def root() -> Path:
+    """The folder that holds ``ontology/``, ``data/`` and ``queries/``."""
+    env = os.environ.get("KGRAPH_HOME")
+    if env:
+        return Path(env)
+    shipped = _PACKAGE / "_resources"
+    if (shipped / "ontology").is_dir():
+        return shipped
+    return _PACKAGE.parent.parent
+
+
+def ontology_dir() -> Path:
+    return root() / "ontology"
+
+
+def data_dir() -> Path:
+    return root() / "data"
+
+
+def queries_dir() -> Path:
+    return root() / "queries"
+
+
+def ontology_file() -> Path:
+    return ontology_dir() / "kgraph.ttl"
+
+
+def shapes_file() -> Path:
+    return ontology_dir() / "shapes.ttl"
+
+
+def data_files() -> list[Path]:
+    """Every RDF file of the bundled data, in a stable order."""
+    d = data_dir()
+    return sorted(p for p in d.iterdir() if p.suffix in {".trig", ".ttl", ".nq", ".nt"})

@@ -1,0 +1,370 @@
+"""One store interface over three backends: embedded (RocksDB), in-memory, and remote SPARQL 1.1.
+
+Everything above this module talks to a :class:`Store`: it runs SPARQL with the project's
+prefixes predeclared and the union of all named graphs as the default graph, binds values
+without pasting them into query text, and returns :class:`Result` objects whose terms are
+pyoxigraph terms, whatever the backend.
+
+>>> s = open_store("memory:")
+>>> s.update('INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:p> "x" } }')
+>>> [row["o"].value for row in s.select("SELECT ?o WHERE { <urn:a> <urn:p> ?o }")]
+['x']
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal as TLiteral
+
+import pyoxigraph as ox
+
+from .errors import Position, QuerySyntaxError, RemoteError, StoreError, UpdateRefused
+from .terms import PREFIXES
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+Bindings = Mapping[str, Term | Iterable[Term]]
+
+_UPDATE_RE = re.compile(
+    r"^\s*(?:(?:PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s+<[^>]*>)\s*)*"
+    r"(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b",
+    re.IGNORECASE,
+)
+_COMMENT_RE = re.compile(r"#[^\n<>\"']*$", re.MULTILINE)
+
+
+def is_update(text: str) -> bool:
+    """True when ``text`` is a SPARQL Update rather than a query.
+
+    >>> is_update("PREFIX a: <urn:a> DELETE WHERE { ?s ?p ?o }")
+    True
+    >>> is_update("SELECT * WHERE { ?s ?p ?o }")
+    False
+    """
+    return bool(_UPDATE_RE.match(_COMMENT_RE.sub("", text)))
+
+
+@dataclass
+class Result:
+    """The outcome of a SPARQL query: solutions, a boolean, or triples."""
+
+    kind: TLiteral["select", "ask", "graph"]
+    variables: list[str] = field(default_factory=list)
+    rows: list[dict[str, Term]] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list[ox.Triple] = field(default_factory=list)
+
+    def __iter__(self) -> Iterator[dict[str, Term]]:
+        return iter(self.rows)
+
+
+def _values_clause(bindings: Bindings) -> str:
+    """A VALUES block binding each variable to one or more terms (N-Triples syntax, escaped)."""
+    parts = []
+    for var, value in bindings.items():
+        terms = [value] if isinstance(value, (ox.NamedNode, ox.BlankNode, ox.Literal, ox.Triple)) else list(value)
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", var):
+            raise ValueError(f"bad variable name {var!r}")
+        parts.append(f"VALUES ?{var} {{ {' '.join(str(t) for t in terms)} }}")
+    return "\n".join(parts)
+
+
+def _single(bindings: Bindings) -> dict[str, Term] | None:
+    """Bindings as pyoxigraph substitutions, or None when a variable has several values."""
+    out: dict[str, Term] = {}
+    for var, value in bindings.items():
+        if isinstance(value, (ox.NamedNode, ox.BlankNode, ox.Literal, ox.Triple)):
+            out[var] = value
+        else:
+            vals = list(value)
+            if len(vals) != 1:
+                return None
+            out[var] = vals[0]
+    return out
+
+
+def _syntax_error(exc: SyntaxError, query: str) -> QuerySyntaxError:
+    msg = str(exc.msg if getattr(exc, "msg", None) else exc)
+    m = re.search(r"(\d+):(\d+)", msg)
+    line = exc.lineno or (int(m.group(1)) if m else None)
+    col = exc.offset or (int(m.group(2)) if m else None)
+    src = None
+    if line is not None:
+        lines = query.splitlines()
+        if 0 < line <= len(lines):
+            src = lines[line - 1]
+    return QuerySyntaxError(msg, query, Position(line, col, src))
+
+
+class Store:
+    """The interface every backend implements."""
+
+    kind: str = "abstract"
+    location: str = ""
+    writable: bool = False
+
+    def query(self, sparql: str, bindings: Bindings | None = None, *, union: bool = True) -> Result:
+        raise NotImplementedError
+
+    def update(self, sparql: str) -> None:
+        raise NotImplementedError
+
+    def select(self, sparql: str, bindings: Bindings | None = None) -> list[dict[str, Term]]:
+        """Rows of a SELECT query as dicts of variable name to term (unbound variables absent)."""
+        return self.query(sparql, bindings).rows
+
+    def ask(self, sparql: str, bindings: Bindings | None = None) -> bool:
+        return bool(self.query(sparql, bindings).boolean)
+
+    def named_graphs(self) -> list[str]:
+        rows = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", union=False).rows
+        return sorted(r["g"].value for r in rows)
+
+    def quads(self) -> Iterator[ox.Quad]:
+        """Every quad of the store (default graph and named graphs)."""
+        res = self.query(
+            "SELECT ?s ?p ?o ?g WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }", union=False
+        )
+        for r in res.rows:
+            g = r.get("g")
+            yield ox.Quad(r["s"], r["p"], r["o"], g if g is not None else ox.DefaultGraph())
+
+    def __len__(self) -> int:
+        rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return int(rows[0]["n"].value) if rows else 0
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        pass
+
+
+class OxigraphStore(Store):
+    """An embedded pyoxigraph store: on disk (RocksDB) when ``path`` is given, else in memory."""
+
+    def __init__(self, path: str | os.PathLike[str] | None = None, *, read_only: bool = False) -> None:
+        self.path = Path(path) if path is not None else None
+        self.writable = not read_only
+        try:
+            if self.path is None:
+                self._store = ox.Store()
+                self.kind, self.location = "memory", "memory:"
+            elif read_only:
+                self._store = ox.Store.read_only(str(self.path))
+                self.kind, self.location = "embedded", str(self.path)
+            else:
+                self._store = ox.Store(str(self.path))
+                self.kind, self.location = "embedded", str(self.path)
+        except OSError as e:
+            raise StoreError(f"cannot open the store at {self.path}: {e}") from None
+
+    @property
+    def raw(self) -> ox.Store:
+        """The underlying :class:`pyoxigraph.Store`, for bulk work."""
+        return self._store
+
+    def query(self, sparql: str, bindings: Bindings | None = None, *, union: bool = True) -> Result:
+        if is_update(sparql):
+            raise UpdateRefused("this is a SPARQL Update; queries cannot change data (use `kgraph load` / `kgraph unload`)")
+        subs = None
+        text = sparql
+        if bindings:
+            single = _single(bindings)
+            if single is None:
+                text = _append_values(sparql, bindings)
+            else:
+                subs = {ox.Variable(k): v for k, v in single.items()}
+        try:
+            res = self._store.query(text, prefixes=PREFIXES, use_default_graph_as_union=union, substitutions=subs)
+        except SyntaxError as e:
+            raise _syntax_error(e, sparql) from None
+        except OSError as e:
+            raise StoreError(f"store read failed: {e}") from None
+        return _wrap(res)
+
+    def update(self, sparql: str) -> None:
+        if not self.writable:
+            raise StoreError(f"the store at {self.location} is open read-only")
+        try:
+            self._store.update(sparql, prefixes=PREFIXES)
+        except SyntaxError as e:
+            raise _syntax_error(e, sparql) from None
+
+    def quads(self) -> Iterator[ox.Quad]:
+        return iter(self._store)
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def named_graphs(self) -> list[str]:
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def close(self) -> None:
+        if self.writable and self.path is not None:
+            self._store.flush()
+        del self._store
+
+
+def _append_values(sparql: str, bindings: Bindings) -> str:
+    """Bind variables with a trailing VALUES clause (valid after the solution modifiers)."""
+    return sparql.rstrip() + "\n" + _values_clause(bindings)
+
+
+def _wrap(res: Any) -> Result:
+    if isinstance(res, ox.QueryBoolean):
+        return Result("ask", boolean=bool(res))
+    if isinstance(res, ox.QuerySolutions):
+        names = [v.value for v in res.variables]
+        rows = []
+        for sol in res:
+            row = {}
+            for n in names:
+                t = sol[n]
+                if t is not None:
+                    row[n] = t
+            rows.append(row)
+        return Result("select", variables=names, rows=rows)
+    return Result("graph", triples=list(res))
+
+
+class RemoteStore(Store):
+    """Any SPARQL 1.1 endpoint over HTTP (Protocol for queries, Update for changes).
+
+    Credentials come from the environment (``KGRAPH_USER``/``KGRAPH_PASSWORD`` for basic auth, or
+    ``KGRAPH_TOKEN`` for a bearer token), never from the command line.
+    """
+
+    kind = "remote"
+
+    def __init__(self, query_url: str, update_url: str | None = None, *, timeout: float = 60.0) -> None:
+        self.location = query_url
+        self.query_url = query_url
+        self.update_url = update_url or query_url
+        self.writable = True
+        self.timeout = timeout
+
+    def _headers(self) -> dict[str, str]:
+        h = {"User-Agent": "kgraph"}
+        user, pw = os.environ.get("KGRAPH_USER"), os.environ.get("KGRAPH_PASSWORD")
+        token = os.environ.get("KGRAPH_TOKEN")
+        if token:
+            h["Authorization"] = f"Bearer {token}"
+        elif user is not None:
+            h["Authorization"] = "Basic " + base64.b64encode(f"{user}:{pw or ''}".encode()).decode()
+        return h
+
+    def _post(self, url: str, form: dict[str, str], accept: str) -> bytes:
+        data = urllib.parse.urlencode(form).encode()
+        headers = self._headers() | {
+            "Accept": accept,
+            "Content-Type": "application/x-www-form-urlencoded",
+        }
+        req = urllib.request.Request(url, data=data, headers=headers, method="POST")
+        try:
+            with urllib.request.urlopen(req, timeout=self.timeout) as resp:
+                return bytes(resp.read())
+        except urllib.error.HTTPError as e:
+            body = e.read().decode("utf-8", "replace").strip().splitlines()
+            detail = body[0][:300] if body else e.reason
+            if e.code == 400:
+                raise QuerySyntaxError(f"the endpoint rejected the query: {detail}", form.get("query", "")) from None
+            raise RemoteError(f"{url} answered HTTP {e.code}: {detail}") from None
+        except (urllib.error.URLError, OSError) as e:
+            reason = getattr(e, "reason", e)
+            raise RemoteError(f"cannot reach {url}: {reason}") from None
+
+    def query(self, sparql: str, bindings: Bindings | None = None, *, union: bool = True) -> Result:
+        if is_update(sparql):
+            raise UpdateRefused("this is a SPARQL Update; queries cannot change data (use `kgraph load` / `kgraph unload`)")
+        text = _with_prefixes(sparql)
+        if bindings:
+            text = _append_values(text, bindings)
+        # Check the syntax locally first, so errors carry line and column like the embedded store.
+        try:
+            ox.Store().query(text, prefixes=PREFIXES)
+        except SyntaxError as e:
+            raise _syntax_error(e, sparql) from None
+        body = self._post(
+            self.query_url,
+            {"query": text},
+            "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8",
+        )
+        return _parse_remote(body)
+
+    def update(self, sparql: str) -> None:
+        self._post(self.update_url, {"update": _with_prefixes(sparql)}, "*/*")
+
+
+def _with_prefixes(sparql: str) -> str:
+    declared = set(re.findall(r"PREFIX\s+([A-Za-z0-9_-]*):", sparql, re.IGNORECASE))
+    head = "".join(f"PREFIX {k}: <{v}>\n" for k, v in PREFIXES.items() if k not in declared)
+    return head + sparql
+
+
+def _parse_remote(body: bytes) -> Result:
+    text = body.lstrip()
+    if text.startswith(b"{"):
+        data = json.loads(body)
+        if "boolean" in data:
+            return Result("ask", boolean=bool(data["boolean"]))
+        names = data.get("head", {}).get("vars", [])
+        rows = [{k: _json_term(v) for k, v in b.items()} for b in data["results"]["bindings"]]
+        return Result("select", variables=names, rows=rows)
+    try:
+        triples = [q.triple for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
+    except SyntaxError:
+        triples = [q.triple for q in ox.parse(body, format=ox.RdfFormat.TURTLE)]
+    return Result("graph", triples=triples)
+
+
+def _json_term(v: dict[str, Any]) -> Term:
+    t = v["type"]
+    if t == "uri":
+        return ox.NamedNode(v["value"])
+    if t == "bnode":
+        return ox.BlankNode(v["value"])
+    if t == "triple":
+        val = v["value"]
+        return ox.Triple(_json_term(val["subject"]), _json_term(val["predicate"]), _json_term(val["object"]))
+    if "xml:lang" in v:
+        return ox.Literal(v["value"], language=v["xml:lang"])
+    if "datatype" in v:
+        return ox.Literal(v["value"], datatype=ox.NamedNode(v["datatype"]))
+    return ox.Literal(v["value"])
+
+
+def open_store(spec: str | None, *, update_url: str | None = None, read_only: bool = True) -> Store:
+    """Open the store named by ``spec``: ``memory:``, an ``http(s)://`` URL, or a directory.
+
+    ``None`` means the default store: the bundled graph, built into the cache if needed.
+    """
+    if spec is None or spec == "":
+        from .build import default_store
+
+        return default_store()
+    if spec == "memory:":
+        from .build import new_store_contents
+
+        store = OxigraphStore()
+        new_store_contents(store)
+        return store
+    if spec.startswith(("http://", "https://")):
+        return RemoteStore(spec, update_url)
+    path = Path(spec).expanduser()
+    if path.exists() and not path.is_dir():
+        raise StoreError(f"--store {spec}: not a directory")
+    fresh = not path.exists() or not any(path.iterdir())
+    if fresh or not read_only:
+        store = OxigraphStore(path)
+        if fresh:
+            from .build import new_store_contents
+
+            new_store_contents(store)
+        return store
+    return OxigraphStore(path, read_only=True)

@@ -1,0 +1,208 @@
+"""The ontology's terms as one closed namespace, and the prefixes every query may use.
+
+``KG.Person`` gives the IRI string of a term; a name that is not in the ontology fails loudly
+(``AttributeError``), so a typo cannot silently query nothing. ``tests/test_terms.py`` checks the
+list below against ``ontology/kgraph.ttl``. Plain strings keep this module free of rdflib, which
+is too slow to import on a cold CLI call.
+"""
+
+from __future__ import annotations
+
+KG_NS = "https://kgraph.dev/ontology#"
+ID_NS = "https://kgraph.dev/id/"
+GRAPH_NS = "https://kgraph.dev/graph/"
+
+ONTOLOGY_GRAPH = GRAPH_NS + "ontology"
+CURATION_GRAPH = GRAPH_NS + "curation"
+INFERRED_GRAPH = GRAPH_NS + "inferred"
+
+TERM_NAMES: frozenset[str] = frozenset((
+    "Agent",
+    "Award",
+    "AwardCeremony",
+    "AwardOutcome",
+    "AwardsBody",
+    "Broadcaster",
+    "Character",
+    "Claim",
+    "Collaboration",
+    "Credit",
+    "Disagreement",
+    "Entity",
+    "Event",
+    "Festival",
+    "FestivalEdition",
+    "Film",
+    "Franchise",
+    "NewsOutlet",
+    "Nomination",
+    "Organization",
+    "Participation",
+    "Performance",
+    "Person",
+    "Play",
+    "Relationship",
+    "Release",
+    "Role",
+    "Screening",
+    "Source",
+    "StreamingService",
+    "TVSeries",
+    "Work",
+    "about",
+    "actedIn",
+    "alias",
+    "appearsIn",
+    "atFestival",
+    "author",
+    "authorName",
+    "awardReceived",
+    "basedOn",
+    "billing",
+    "castMember",
+    "category",
+    "ceremony",
+    "character",
+    "characterRole",
+    "claim",
+    "claimedBy",
+    "collaboratedWith",
+    "collaborator",
+    "countNote",
+    "country",
+    "creditedPerson",
+    "creditsOutlet",
+    "crewMember",
+    "date",
+    "debutOf",
+    "depictsPerformanceOf",
+    "description",
+    "director",
+    "distributor",
+    "edition",
+    "editionOf",
+    "endDate",
+    "fileName",
+    "filmCount",
+    "forWork",
+    "genre",
+    "inWork",
+    "isPremiere",
+    "kind",
+    "language",
+    "location",
+    "musicBy",
+    "nominatedFor",
+    "note",
+    "occupation",
+    "ongoing",
+    "originalBroadcaster",
+    "originalLanguage",
+    "outlet",
+    "partOfFranchise",
+    "participant",
+    "partner",
+    "performer",
+    "platform",
+    "priorProjectCount",
+    "recipient",
+    "region",
+    "relationshipType",
+    "releaseOf",
+    "releaseStatus",
+    "role",
+    "screenedWork",
+    "screenwriter",
+    "section",
+    "seriesCount",
+    "sharedWork",
+    "shortcut",
+    "startDate",
+    "statement",
+    "title",
+    "topic",
+    "translatedFrom",
+    "unmarriedPartner",
+    "workedOn",
+    "year",
+))
+
+
+class ClosedNamespace:
+    """Attribute access to IRIs in a namespace whose names are fixed."""
+
+    def __init__(self, base: str, names: frozenset[str]) -> None:
+        self._base = base
+        self._names = names
+
+    def __getattr__(self, name: str) -> str:
+        if name.startswith("_") or name not in self._names:
+            raise AttributeError(f"{name!r} is not a term of {self._base}")
+        return self._base + name
+
+    def __contains__(self, iri: object) -> bool:
+        return isinstance(iri, str) and iri.startswith(self._base) and iri[len(self._base):] in self._names
+
+
+KG = ClosedNamespace(KG_NS, TERM_NAMES)
+
+PREFIXES: dict[str, str] = {
+    "kg": KG_NS,
+    "kgr": ID_NS,
+    "person": ID_NS + "person/",
+    "work": ID_NS + "work/",
+    "character": ID_NS + "character/",
+    "performance": ID_NS + "performance/",
+    "credit": ID_NS + "credit/",
+    "org": ID_NS + "org/",
+    "event": ID_NS + "event/",
+    "award": ID_NS + "award/",
+    "rel": ID_NS + "rel/",
+    "source": ID_NS + "source/",
+    "disagreement": ID_NS + "disagreement/",
+    "role": ID_NS + "role/",
+    "franchise": ID_NS + "franchise/",
+    "kgg": GRAPH_NS,
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "schema": "https://schema.org/",
+    "prov": "http://www.w3.org/ns/prov#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "sh": "http://www.w3.org/ns/shacl#",
+    "wd": "http://www.wikidata.org/entity/",
+    "wdt": "http://www.wikidata.org/prop/direct/",
+}
+
+RDF_TYPE = PREFIXES["rdf"] + "type"
+SKOS_PREF = PREFIXES["skos"] + "prefLabel"
+SKOS_ALT = PREFIXES["skos"] + "altLabel"
+RDFS_LABEL = PREFIXES["rdfs"] + "label"
+
+
+def sparql_prefixes() -> str:
+    """The PREFIX lines of every prefix above, for query text shown to users."""
+    return "".join(f"PREFIX {k}: <{v}>\n" for k, v in PREFIXES.items())
+
+
+def compact(iri: str) -> str:
+    """``https://kgraph.dev/id/person/x`` -> ``person:x`` where a prefix fits; else the IRI."""
+    best = ""
+    for p, ns in PREFIXES.items():
+        if iri.startswith(ns) and len(ns) > len(PREFIXES.get(best, "")):
+            best = p
+    if best:
+        local = iri[len(PREFIXES[best]):]
+        if local and all(c.isalnum() or c in "-_." for c in local):
+            return f"{best}:{local}"
+    return iri
+
+
+def local_name(iri: str) -> str:
+    """The part after the last ``#`` or ``/``."""
+    for sep in ("#", "/"):
+        if sep in iri:
+            iri = iri.rsplit(sep, 1)[1]
+    return iri

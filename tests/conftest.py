@@ -1,0 +1,90 @@
+"""Shared fixtures: an isolated cache, the bundled graph, and a CLI runner."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = ROOT.parent / "shared" / "sources"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_cache(tmp_path_factory: pytest.TempPathFactory):
+    """Every test session builds into its own cache, never the user's."""
+    cache = tmp_path_factory.mktemp("kgraph-cache")
+    old = {k: os.environ.get(k) for k in ("KGRAPH_CACHE_DIR", "KGRAPH_STORE", "KGRAPH_HOME", "NO_COLOR")}
+    os.environ["KGRAPH_CACHE_DIR"] = str(cache)
+    os.environ.pop("KGRAPH_STORE", None)
+    os.environ.pop("KGRAPH_HOME", None)
+    yield cache
+    for k, v in old.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+
+
+@pytest.fixture(scope="session")
+def kg():
+    """The bundled knowledge graph in the default embedded store."""
+    from kgraph import KnowledgeGraph
+
+    g = KnowledgeGraph()
+    yield g
+
+
+@pytest.fixture(scope="session")
+def store(kg):
+    return kg.store
+
+
+@dataclass
+class Run:
+    code: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture()
+def cli():
+    """Run the kgraph CLI in-process: ``cli("stats", "--format", "json")`` -> Run."""
+    from typer.testing import CliRunner
+
+    from kgraph.cli import app
+
+    def run(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Run:
+        runner = CliRunner()
+        r = runner.invoke(app, list(args), input=input, env=env, catch_exceptions=False)
+        return Run(r.exit_code, r.stdout, r.stderr)
+
+    return run
+
+
+@pytest.fixture()
+def kgraph_proc():
+    """Run the installed ``kgraph`` command in a subprocess (for exit codes, pipes, tracebacks)."""
+    exe = shutil.which("kgraph") or str(Path(sys.executable).with_name("kgraph"))
+
+    def run(*args: str, input: str | None = None, env: dict[str, str] | None = None,
+            timeout: float = 120) -> Run:
+        e = os.environ.copy()
+        e.update(env or {})
+        p = subprocess.run([exe, *args], input=input, capture_output=True, text=True, env=e, timeout=timeout)
+        return Run(p.returncode, p.stdout, p.stderr)
+
+    return run
+
+
+@pytest.fixture()
+def project_copy(tmp_path: Path) -> Path:
+    """A writable copy of ontology/, data/ and queries/ (use with KGRAPH_HOME)."""
+    for d in ("ontology", "data", "queries"):
+        shutil.copytree(ROOT / d, tmp_path / d)
+    return tmp_path
