@@ -28,7 +28,7 @@ from typing import Any, Literal as TLiteral
 import pyoxigraph as ox
 
 from .errors import Position, QuerySyntaxError, RemoteError, StoreError, UpdateRefused
-from .terms import PREFIXES
+from .terms import INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 Bindings = Mapping[str, Term | Iterable[Term]]
@@ -75,20 +75,6 @@ def _values_clause(bindings: Bindings) -> str:
             raise ValueError(f"bad variable name {var!r}")
         parts.append(f"VALUES ?{var} {{ {' '.join(str(t) for t in terms)} }}")
     return "\n".join(parts)
-
-
-def _single(bindings: Bindings) -> dict[str, Term] | None:
-    """Bindings as pyoxigraph substitutions, or None when a variable has several values."""
-    out: dict[str, Term] = {}
-    for var, value in bindings.items():
-        if isinstance(value, (ox.NamedNode, ox.BlankNode, ox.Literal, ox.Triple)):
-            out[var] = value
-        else:
-            vals = list(value)
-            if len(vals) != 1:
-                return None
-            out[var] = vals[0]
-    return out
 
 
 def _syntax_error(exc: SyntaxError, query: str) -> QuerySyntaxError:
@@ -172,16 +158,9 @@ class OxigraphStore(Store):
     def query(self, sparql: str, bindings: Bindings | None = None, *, union: bool = True) -> Result:
         if is_update(sparql):
             raise UpdateRefused("this is a SPARQL Update; queries cannot change data (use `kgraph load` / `kgraph unload`)")
-        subs = None
-        text = sparql
-        if bindings:
-            single = _single(bindings)
-            if single is None:
-                text = _append_values(sparql, bindings)
-            else:
-                subs = {ox.Variable(k): v for k, v in single.items()}
+        text = bind_values(sparql, bindings) if bindings else sparql
         try:
-            res = self._store.query(text, prefixes=PREFIXES, use_default_graph_as_union=union, substitutions=subs)
+            res = self._store.query(text, prefixes=PREFIXES, use_default_graph_as_union=union)
         except SyntaxError as e:
             raise _syntax_error(e, sparql) from None
         except OSError as e:
@@ -211,9 +190,51 @@ class OxigraphStore(Store):
         del self._store
 
 
-def _append_values(sparql: str, bindings: Bindings) -> str:
-    """Bind variables with a trailing VALUES clause (valid after the solution modifiers)."""
-    return sparql.rstrip() + "\n" + _values_clause(bindings)
+_TOKEN_RE = re.compile(
+    r"(?P<skip>#[^\n]*"
+    r"|'''.*?'''"
+    r'|""".*?"""'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|<[^<>\"{}|^`\\\s]*>)"
+    r"|(?P<open>\{)|(?P<close>\})|(?P<where>\bWHERE\b)",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def bind_values(sparql: str, bindings: Bindings) -> str:
+    """Bind variables by a VALUES block placed first inside the query's WHERE group.
+
+    The values are terms in N-Triples syntax (escaped by pyoxigraph), so user text can never
+    become query syntax. Placing the block inside the group (not after the query) keeps the
+    usual meaning when the query aggregates or does not project the bound variables.
+
+    >>> print(bind_values("SELECT ?n WHERE { ?p <urn:name> ?n }", {"p": ox.NamedNode("urn:x")}))
+    SELECT ?n WHERE { VALUES ?p { <urn:x> }
+     ?p <urn:name> ?n }
+    """
+    values = _values_clause(bindings)
+    depth = 0
+    after_where = False
+    for m in _TOKEN_RE.finditer(sparql):
+        if m.group("skip"):
+            continue
+        if m.group("where") and depth == 0:
+            after_where = True
+        elif m.group("open"):
+            if depth == 0 and (after_where or _is_where_less(sparql[: m.start()])):
+                i = m.end()
+                return sparql[:i] + " " + values + "\n" + sparql[i:]
+            depth += 1
+        elif m.group("close"):
+            depth -= 1
+    raise ValueError("cannot find the WHERE clause to bind values in")
+
+
+def _is_where_less(head: str) -> bool:
+    """SELECT/ASK/DESCRIBE may omit WHERE: then the first top-level group is the pattern."""
+    return re.search(r"\b(SELECT|ASK|DESCRIBE)\b", _COMMENT_RE.sub("", head), re.IGNORECASE) is not None and \
+        re.search(r"\bCONSTRUCT\b", head, re.IGNORECASE) is None
 
 
 def _wrap(res: Any) -> Result:
@@ -238,6 +259,15 @@ class RemoteStore(Store):
 
     Credentials come from the environment (``KGRAPH_USER``/``KGRAPH_PASSWORD`` for basic auth, or
     ``KGRAPH_TOKEN`` for a bearer token), never from the command line.
+
+    Servers disagree on what the default graph of a query is (Oxigraph: the real default graph
+    unless started with ``--union-default-graph``; Virtuoso: every graph, its own system graphs
+    included; Fuseki: configurable). On a store that kgraph manages (one holding the kgraph
+    ontology graph) every query therefore names its dataset through the protocol's
+    ``default-graph-uri`` / ``named-graph-uri`` parameters: the graphs kgraph wrote (ontology,
+    loaded files and the graphs they hold, inferred). Queries then see exactly what the same
+    data in the embedded store shows, on every server. On any other endpoint the server's own
+    default graph is used as it is.
     """
 
     kind = "remote"
@@ -248,6 +278,8 @@ class RemoteStore(Store):
         self.update_url = update_url or query_url
         self.writable = True
         self.timeout = timeout
+        self._graphs: list[str] | None = None  # the managed graphs, [] when not a kgraph store
+        self._update_param = "update"
 
     def _headers(self) -> dict[str, str]:
         h = {"User-Agent": "kgraph"}
@@ -259,7 +291,7 @@ class RemoteStore(Store):
             h["Authorization"] = "Basic " + base64.b64encode(f"{user}:{pw or ''}".encode()).decode()
         return h
 
-    def _post(self, url: str, form: dict[str, str], accept: str) -> bytes:
+    def _post(self, url: str, form: list[tuple[str, str]], accept: str) -> bytes:
         data = urllib.parse.urlencode(form).encode()
         headers = self._headers() | {
             "Accept": accept,
@@ -271,13 +303,41 @@ class RemoteStore(Store):
                 return bytes(resp.read())
         except urllib.error.HTTPError as e:
             body = e.read().decode("utf-8", "replace").strip().splitlines()
-            detail = body[0][:300] if body else e.reason
+            detail = " ".join(line.strip() for line in body[:3])[:300] if body else e.reason
             if e.code == 400:
-                raise QuerySyntaxError(f"the endpoint rejected the query: {detail}", form.get("query", "")) from None
+                text = dict(form).get("query", "")
+                raise QuerySyntaxError(f"{url} rejected the request: {detail}", text) from None
+            if e.code in (401, 403):
+                raise RemoteError(
+                    f"{url} answered HTTP {e.code} (not allowed): {detail}",
+                    hint="set KGRAPH_USER and KGRAPH_PASSWORD (or KGRAPH_TOKEN) in the environment",
+                ) from None
             raise RemoteError(f"{url} answered HTTP {e.code}: {detail}") from None
         except (urllib.error.URLError, OSError) as e:
             reason = getattr(e, "reason", e)
             raise RemoteError(f"cannot reach {url}: {reason}") from None
+
+    def _raw_select(self, text: str) -> list[dict[str, Term]]:
+        return _parse_remote(self._post(self.query_url, [("query", _with_prefixes(text))],
+                                        "application/sparql-results+json")).rows
+
+    def managed_graphs(self) -> list[str]:
+        """The graphs kgraph wrote to this endpoint; empty when it is not a kgraph store."""
+        if self._graphs is None:
+            rows = self._raw_select(
+                """SELECT DISTINCT ?g WHERE {
+                     { GRAPH ?g { <https://kgraph.dev/ontology> a owl:Ontology } }
+                     UNION { GRAPH ?g { ?g kg:fileName ?n } }
+                     UNION { GRAPH ?f { ?f kg:fileName ?n ; <http://purl.org/dc/terms/hasPart> ?g } }
+                   }"""
+            )
+            graphs = sorted({r["g"].value for r in rows if isinstance(r.get("g"), ox.NamedNode)})
+            if ONTOLOGY_GRAPH in graphs:
+                graphs.append(INFERRED_GRAPH)
+                self._graphs = sorted(set(graphs))
+            else:
+                self._graphs = []
+        return self._graphs
 
     def query(self, sparql: str, bindings: Bindings | None = None, *, union: bool = True) -> Result:
         if is_update(sparql):
@@ -290,15 +350,39 @@ class RemoteStore(Store):
             ox.Store().query(text, prefixes=PREFIXES)
         except SyntaxError as e:
             raise _syntax_error(e, sparql) from None
+        form = [("query", text)]
+        graphs = self.managed_graphs()
+        if graphs and not _DATASET_RE.search(_COMMENT_RE.sub("", text)):
+            form += [("default-graph-uri", g) for g in (graphs if union else [_EMPTY_GRAPH])]
+            form += [("named-graph-uri", g) for g in graphs]
         body = self._post(
             self.query_url,
-            {"query": text},
+            form,
             "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8",
         )
         return _parse_remote(body)
 
     def update(self, sparql: str) -> None:
-        self._post(self.update_url, {"update": _with_prefixes(sparql)}, "*/*")
+        self._graphs = None
+        text = _with_prefixes(sparql)
+        try:
+            self._post(self.update_url, [(self._update_param, text)], "*/*")
+        except QuerySyntaxError:
+            # Virtuoso's /sparql takes updates in the ``query`` parameter only.
+            if self._update_param != "update" or self.update_url != self.query_url:
+                raise
+            self._post(self.update_url, [("query", text)], "*/*")
+            self._update_param = "query"
+
+    def quads(self) -> Iterator[ox.Quad]:
+        """Every quad of the managed graphs (kgraph never writes a remote default graph)."""
+        res = self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        for r in res.rows:
+            yield ox.Quad(r["s"], r["p"], r["o"], r["g"])
+
+
+_EMPTY_GRAPH = "urn:kgraph:empty-default-graph"
+_DATASET_RE = re.compile(r"\bFROM\s+(NAMED\s+)?<", re.IGNORECASE)
 
 
 def _with_prefixes(sparql: str) -> str:
