@@ -171,3 +171,13 @@ def test_validate_fails_on_a_broken_copy_naming_focus_node_and_constraint(projec
     assert "exactly one preferred label" in r.stdout
     assert "kg:directr" in r.stdout and "not defined in the ontology" in r.stdout
     assert "Jeon Jong-seo" in r.stdout or "person:jeon-jong-seo" in r.stdout
+
+
+def test_collaborations_are_first_class_with_their_shared_works(store):
+    rows = store.select(
+        """SELECT ?w WHERE { ?c a kg:Collaboration ; kg:collaborator person:jeon-jong-seo , person:kim-ji-hoon ;
+                                kg:sharedWork ?w }"""
+    )
+    assert {r["w"].value for r in rows} == {P + "work/ballerina", P + "work/money-heist-korea-joint-economic-area"}
+    assert store.ask("ASK { person:park-shin-hye kg:collaboratedWith person:lee-chung-hyun }")
+    assert not store.ask("ASK { ?p kg:collaboratedWith ?p }")

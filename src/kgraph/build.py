@@ -68,6 +68,12 @@ RULES: tuple[str, ...] = (
     # collaborations across all sources (two people who worked on one work)
     """INSERT { GRAPH kgg:inferred { ?a kg:collaboratedWith ?b } }
        WHERE  { GRAPH ?g1 { ?a kg:workedOn ?w } GRAPH ?g2 { ?b kg:workedOn ?w } FILTER (?a != ?b) }""",
+    # ... and each pair as a first-class Collaboration node listing the works they share
+    """INSERT { GRAPH kgg:inferred { ?c a kg:Collaboration ; kg:collaborator ?a , ?b ; kg:sharedWork ?w } }
+       WHERE  { GRAPH ?g1 { ?a kg:workedOn ?w } GRAPH ?g2 { ?b kg:workedOn ?w }
+                FILTER (STR(?a) < STR(?b))
+                BIND (IRI(CONCAT("https://kgraph.dev/id/collaboration/",
+                                 REPLACE(STR(?a), "^.*/", ""), "--", REPLACE(STR(?b), "^.*/", ""))) AS ?c) }""",
 )
 
 

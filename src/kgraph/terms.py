@@ -162,6 +162,7 @@ PREFIXES: dict[str, str] = {
     "disagreement": ID_NS + "disagreement/",
     "role": ID_NS + "role/",
     "franchise": ID_NS + "franchise/",
+    "collaboration": ID_NS + "collaboration/",
     "kgg": GRAPH_NS,
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
