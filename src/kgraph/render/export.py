@@ -1,0 +1,32 @@
+"""Renderers for export, import and viz: bytes to stdout, a note on stderr about files written."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import note
+
+
+def data(payload: bytes | dict[str, bytes]) -> None:
+    """An export on stdout; the two CSV tables one after the other, separated by an empty line."""
+    out = sys.stdout.buffer
+    if isinstance(payload, dict):
+        out.write(payload["nodes"])
+        out.write(b"\r\n")
+        out.write(payload["edges"])
+    else:
+        out.write(payload)
+    out.flush()
+
+
+def written(paths: Sequence[Path], what: str = "wrote") -> None:
+    for p in paths:
+        note(f"{what} {p} ({p.stat().st_size:,} bytes)")
+
+
+def picture(result: object) -> None:
+    """What ``kgraph viz`` drew: the file and its size in nodes and edges."""
+    path = getattr(result, "path")
+    note(f"wrote {path} ({getattr(result, 'nodes')} nodes, {getattr(result, 'edges')} edges)")
