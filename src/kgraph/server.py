@@ -1,0 +1,946 @@
+"""A read-only SPARQL 1.1 Protocol endpoint over any kgraph store.
+
+``kgraph serve`` answers at ``/sparql`` (GET ``?query=``, POST form or ``application/sparql-query``)
+with the result format the client asks for, describes itself (SPARQL 1.1 Service Description),
+offers a small query page to browsers at ``/`` and the ``kgraph ask`` JSON at ``/ask?q=…``.
+
+Why worker processes: pyoxigraph cannot cancel a running query from Python (no timeout or
+cancellation token in its Python API, oxigraph issue #1926), and a thread stuck in a query cannot
+be stopped. So queries run in a small pool of worker processes, each with its own read-only
+handle on the store; the HTTP threads hand a query to a free worker and wait up to the time limit.
+A worker that overruns is killed (SIGKILL) and replaced in the background while the other workers
+keep answering. Results are capped at ``max_results`` rows (or triples) inside the worker, so a huge
+result never crosses the pipe; a capped response says so in the ``X-KGraph-Truncated`` header.
+
+>>> import urllib.request
+>>> with SparqlServer(ServerConfig(port=0, workers=1), store="memory:") as srv:
+...     with urllib.request.urlopen(srv.url + "?query=ASK%7B%7D") as r:
+...         r.read()
+b'{"head": {}, "boolean": true}'
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import re
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+MAX_BODY = 1 << 20  # bytes of a POSTed query or form
+
+# --- result formats --------------------------------------------------------------------------
+
+# media type -> format name, for SELECT/ASK results and for graphs (CONSTRUCT/DESCRIBE)
+SOLUTION_TYPES: dict[str, str] = {
+    "application/sparql-results+json": "json",
+    "application/json": "json",
+    "application/sparql-results+xml": "xml",
+    "application/xml": "xml",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+    "text/xml": "xml",
+}
+GRAPH_TYPES: dict[str, str] = {
+    "text/turtle": "turtle",
+    "application/x-turtle": "turtle",
+    "application/n-triples": "ntriples",
+    "text/plain": "ntriples",
+    "application/ld+json": "jsonld",
+    "application/json": "jsonld",
+    "application/rdf+xml": "rdfxml",
+    "application/xml": "rdfxml",
+    "text/n3": "turtle",
+}
+# the content type sent for each format name
+SOLUTION_MEDIA = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv; charset=utf-8",
+    "tsv": "text/tab-separated-values; charset=utf-8",
+}
+GRAPH_MEDIA = {
+    "turtle": "text/turtle; charset=utf-8",
+    "ntriples": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "rdfxml": "application/rdf+xml",
+}
+# ``format=`` / ``output=`` URL parameters (SPARQLWrapper sends them) -> format name per result kind
+_FORMAT_PARAM = {
+    "json": ("json", "jsonld"), "xml": ("xml", "rdfxml"), "csv": ("csv", None), "tsv": ("tsv", None),
+    "turtle": (None, "turtle"), "ttl": (None, "turtle"), "n3": (None, "turtle"),
+    "ntriples": (None, "ntriples"), "nt": (None, "ntriples"), "jsonld": (None, "jsonld"),
+    "json-ld": (None, "jsonld"), "rdfxml": (None, "rdfxml"), "rdf+xml": (None, "rdfxml"),
+}
+
+
+class HttpError(Exception):
+    """An answer other than 200, with a one-line message for the client."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def _media_ranges(accept: str | None) -> list[tuple[str, float]]:
+    """``Accept`` as (media range, q) pairs, best first (ties keep the client's order)."""
+    if not accept:
+        return [("*/*", 1.0)]
+    out = []
+    for i, part in enumerate(accept.split(",")):
+        fields = [f.strip() for f in part.split(";")]
+        if not fields[0]:
+            continue
+        q = 1.0
+        for f in fields[1:]:
+            if f.lower().startswith("q="):
+                try:
+                    q = float(f[2:])
+                except ValueError:
+                    q = 0.0
+        out.append((fields[0].lower(), q, i))
+    out.sort(key=lambda t: (-t[1], t[2]))
+    return [(m, q) for m, q, _ in out if q > 0]
+
+
+def negotiate(kind: str, accept: str | None, fmt_param: str | None = None) -> str:
+    """The format name to answer a ``kind`` result in ("select"/"ask" or "graph").
+
+    A client that asks only for formats of the other kind of result (rdflib's SPARQLStore asks for
+    SPARQL JSON even for CONSTRUCT) gets the default format of this kind; one that names nothing
+    kgraph can write gets 406.
+
+    >>> negotiate("select", "text/csv, application/sparql-results+json;q=0.5")
+    'csv'
+    >>> negotiate("graph", "*/*")
+    'turtle'
+    >>> negotiate("graph", None, "xml")
+    'rdfxml'
+    >>> negotiate("graph", "application/sparql-results+json")
+    'turtle'
+    """
+    table = GRAPH_TYPES if kind == "graph" else SOLUTION_TYPES
+    default = "turtle" if kind == "graph" else "json"
+    if fmt_param:
+        p = fmt_param.strip().lower()
+        if "/" in p:
+            media = p.split(";")[0].strip()
+            if media in table:
+                return table[media]
+            if media in GRAPH_TYPES or media in SOLUTION_TYPES:
+                return default
+        elif p in _FORMAT_PARAM:
+            return _FORMAT_PARAM[p][1 if kind == "graph" else 0] or default
+        raise HttpError(406, f"unknown format {fmt_param!r}; use one of: "
+                             f"{', '.join(sorted(set(SOLUTION_TYPES.values()) | set(GRAPH_TYPES.values())))}")
+    ranges = _media_ranges(accept)
+    for media, _q in ranges:
+        if media in table:
+            return table[media]
+        if media in ("*/*", "*"):
+            return default
+        if media.endswith("/*"):
+            major = media[:-1]
+            for m, name in table.items():
+                if m.startswith(major):
+                    return name
+    if any(m in GRAPH_TYPES or m in SOLUTION_TYPES or m.endswith("/*") for m, _q in ranges):
+        return default
+    raise HttpError(406, f"cannot answer a {kind} result as {accept!r}; acceptable types: "
+                         f"{', '.join(t for t in table if '/' in t)}")
+
+
+# --- the work done inside a worker process -------------------------------------------------
+
+_SERVICE_STRIP = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*',
+)
+_SERVICE_RE = re.compile(r"(?<![?$:\w])SERVICE(?![:\w])", re.IGNORECASE)
+
+
+def mentions_service(query: str) -> bool:
+    """True when the query uses ``SERVICE`` (federation), outside strings, IRIs and comments.
+
+    The engine would fetch any URL named there, which an endpoint open to others must not do.
+
+    >>> mentions_service('SELECT * { SERVICE <http://x/> { ?s ?p ?o } }')
+    True
+    >>> mentions_service('SELECT ?service { ?service ?p "SERVICE" } # SERVICE')
+    False
+    """
+    return bool(_SERVICE_RE.search(_SERVICE_STRIP.sub(" ", query)))
+
+
+def _term_json(t: Any) -> dict[str, Any]:
+    import pyoxigraph as ox
+
+    if isinstance(t, ox.NamedNode):
+        return {"type": "uri", "value": t.value}
+    if isinstance(t, ox.BlankNode):
+        return {"type": "bnode", "value": t.value}
+    if isinstance(t, ox.Literal):
+        d: dict[str, Any] = {"type": "literal", "value": t.value}
+        if t.language:
+            d["xml:lang"] = t.language
+        elif t.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+            d["datatype"] = t.datatype.value
+        return d
+    return {"type": "triple", "value": {"subject": _term_json(t.subject),
+                                        "predicate": _term_json(t.predicate),
+                                        "object": _term_json(t.object)}}
+
+
+def _solutions_body(variables: list[str], rows: list[dict[str, Any]], fmt: str) -> bytes:
+    """SELECT rows in a W3C results format (JSON built here, the others by pyoxigraph from it)."""
+    doc = {"head": {"vars": variables},
+           "results": {"bindings": [{k: _term_json(v) for k, v in r.items()} for r in rows]}}
+    body = json.dumps(doc, ensure_ascii=False).encode()
+    if fmt == "json":
+        return body
+    import pyoxigraph as ox
+
+    parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+    return bytes(parsed.serialize(format=getattr(ox.QueryResultsFormat, fmt.upper())))
+
+
+def _boolean_body(value: bool, fmt: str) -> bytes:
+    if fmt == "json":
+        return json.dumps({"head": {}, "boolean": value}).encode()
+    import pyoxigraph as ox
+
+    parsed = ox.parse_query_results(json.dumps({"head": {}, "boolean": value}).encode(),
+                                    format=ox.QueryResultsFormat.JSON)
+    return bytes(parsed.serialize(format=getattr(ox.QueryResultsFormat, fmt.upper())))
+
+
+def _graph_body(triples: list[Any], fmt: str) -> bytes:
+    import pyoxigraph as ox
+
+    from .terms import PREFIXES
+
+    f = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
+         "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML}[fmt]
+    prefixes = None
+    if fmt in ("turtle", "jsonld", "rdfxml"):  # only the prefixes the triples use
+        iris = {t.value for tr in triples for t in (tr.subject, tr.predicate, tr.object)
+                if isinstance(t, ox.NamedNode)}
+        prefixes = {k: ns for k, ns in PREFIXES.items() if any(i.startswith(ns) for i in iris)}
+    return bytes(ox.serialize(triples, format=f, prefixes=prefixes))
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What a worker hands back: status, content type, body and extra headers."""
+
+    status: int
+    content_type: str
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def _error(status: int, message: str) -> Reply:
+    return Reply(status, "text/plain; charset=utf-8", (message + "\n").encode())
+
+
+def run_query(store: Any, req: dict[str, Any], max_results: int) -> Reply:
+    """Answer one SPARQL Protocol request against ``store`` (runs inside a worker)."""
+    from .errors import KGraphError, QuerySyntaxError, RemoteError, UpdateRefused
+    from .store import OxigraphStore, is_update
+
+    query: str = req["query"]
+    if is_update(query):
+        raise HttpError(403, "this endpoint is read-only: SPARQL Update is refused")
+    if mentions_service(query):
+        raise HttpError(403, "SERVICE (federated query) is not allowed on this endpoint")
+    try:
+        if isinstance(store, OxigraphStore):
+            kind, variables, rows, boolean, triples, more = _run_oxigraph(store, req, max_results)
+        else:
+            if req.get("default_graphs") or req.get("named_graphs"):
+                raise HttpError(400, "default-graph-uri and named-graph-uri need an embedded store")
+            res = store.query(query)
+            kind, variables, boolean = res.kind, res.variables, res.boolean
+            rows, triples = res.rows[:max_results], res.triples[:max_results]
+            more = len(res.rows) > max_results or len(res.triples) > max_results
+    except QuerySyntaxError as e:
+        pos = e.position
+        where = f"line {pos.line}, column {pos.column}: " if pos.line is not None else ""
+        msg = re.sub(r"^error at \d+:\d+:\s*", "", str(e))
+        raise HttpError(400, f"SPARQL syntax error: {where}{msg}") from None
+    except UpdateRefused as e:
+        raise HttpError(403, str(e)) from None
+    except RemoteError as e:
+        raise HttpError(502, str(e)) from None
+    except KGraphError as e:
+        raise HttpError(500, str(e)) from None
+    fmt = negotiate("graph" if kind == "graph" else "select", req.get("accept"), req.get("format"))
+    headers = {}
+    if more:
+        headers["X-KGraph-Truncated"] = f"max-results={max_results}"
+    if kind == "graph":
+        return Reply(200, GRAPH_MEDIA[fmt], _graph_body(triples, fmt), headers)
+    if kind == "ask":
+        return Reply(200, SOLUTION_MEDIA[fmt], _boolean_body(bool(boolean), fmt), headers)
+    return Reply(200, SOLUTION_MEDIA[fmt], _solutions_body(variables, rows, fmt), headers)
+
+
+def _run_oxigraph(store: Any, req: dict[str, Any], cap: int) -> tuple[Any, ...]:
+    """Run on pyoxigraph directly, so results stream and stop at the cap instead of filling memory."""
+    import pyoxigraph as ox
+
+    from .errors import StoreError
+    from .store import _syntax_error
+    from .terms import PREFIXES
+
+    kwargs: dict[str, Any] = {"prefixes": PREFIXES}
+    try:
+        if req.get("default_graphs"):
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in req["default_graphs"]]
+        else:
+            kwargs["use_default_graph_as_union"] = True
+        if req.get("named_graphs"):
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in req["named_graphs"]]
+    except ValueError as e:
+        raise HttpError(400, f"bad graph IRI: {e}") from None
+    try:
+        res = store.raw.query(req["query"], **kwargs)
+        if isinstance(res, ox.QueryBoolean):
+            return "ask", [], [], bool(res), [], False
+        if isinstance(res, ox.QuerySolutions):
+            names = [v.value for v in res.variables]
+            rows = []
+            for sol in res:
+                if len(rows) == cap:
+                    return "select", names, rows, None, [], True
+                rows.append({n: sol[n] for n in names if sol[n] is not None})
+            return "select", names, rows, None, [], False
+        triples = []
+        for t in res:
+            if len(triples) == cap:
+                return "graph", [], [], None, triples, True
+            triples.append(t)
+        return "graph", [], [], None, triples, False
+    except SyntaxError as e:
+        raise _syntax_error(e, req["query"]) from None
+    except OSError as e:
+        raise StoreError(f"query failed: {e}") from None
+
+
+def run_ask(store: Any, question: str) -> Reply:
+    """The ``kgraph ask --format json`` object for ``question`` (runs inside a worker)."""
+    from .errors import KGraphError
+    from .questions import ask
+
+    try:
+        answer = ask(store, question)
+    except KGraphError as e:
+        body = {"question": question, "error": str(e), "answers": []}
+        status = 404 if e.exit_code == 1 else 400
+        return Reply(status, "application/json", json.dumps(body, ensure_ascii=False).encode())
+    return Reply(200, "application/json", json.dumps(answer.to_json(), ensure_ascii=False).encode())
+
+
+def _describe_store(store: Any) -> dict[str, Any]:
+    return {"kind": store.kind, "location": store.location, "graphs": store.named_graphs()}
+
+
+def _worker_main(conn: Any, spec: str | None, update_url: str | None, max_results: int) -> None:
+    """A worker process: open the store once, then answer requests from the pipe until it closes."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server, which stops us
+    try:
+        from .store import open_store
+
+        store = open_store(spec, update_url=update_url, read_only=True)
+        conn.send(("ready", _describe_store(store)))
+    except Exception as e:  # noqa: BLE001 - reported to the parent as one line
+        conn.send(("failed", f"{type(e).__name__}: {e}" if not str(e) else str(e)))
+        return
+    while True:
+        try:
+            req = conn.recv()
+        except (EOFError, OSError, KeyboardInterrupt):
+            return
+        try:
+            if req["op"] == "sparql":
+                reply = run_query(store, req, max_results)
+            elif req["op"] == "ask":
+                reply = run_ask(store, req["q"])
+            else:
+                reply = _error(400, f"unknown operation {req['op']!r}")
+        except HttpError as e:
+            reply = _error(e.status, e.message)
+        except Exception as e:  # noqa: BLE001 - a bug must not take the worker down
+            reply = _error(500, f"internal error: {type(e).__name__}: {e}")
+        try:
+            conn.send(reply)
+        except (OSError, ValueError):
+            return
+
+
+# --- the pool of workers -------------------------------------------------------------------
+
+class _Worker:
+    def __init__(self, ctx: Any, spec: str | None, update_url: str | None, max_results: int) -> None:
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_worker_main, args=(child, spec, update_url, max_results),
+                                daemon=True, name="kgraph-serve-worker")
+        self.proc.start()
+        child.close()
+
+    def wait_ready(self, timeout: float) -> dict[str, Any]:
+        from .errors import StoreError
+
+        if not self.conn.poll(timeout):
+            self.kill()
+            raise StoreError(f"a query worker did not start within {timeout:.0f} s")
+        try:
+            status, payload = self.conn.recv()
+        except (EOFError, OSError):
+            self.kill()
+            raise StoreError("a query worker exited while opening the store") from None
+        if status != "ready":
+            self.kill()
+            raise StoreError(f"cannot open the store: {payload}")
+        return payload  # type: ignore[no-any-return]
+
+    def kill(self) -> None:
+        try:
+            self.proc.kill()
+            self.proc.join(5)
+        except (OSError, ValueError, AssertionError):
+            pass
+        self.conn.close()
+
+
+class WorkerPool:
+    """Worker processes that run queries with a hard deadline (see the module docstring)."""
+
+    def __init__(self, size: int, spec: str | None, update_url: str | None, max_results: int,
+                 *, start_timeout: float = 120.0) -> None:
+        import multiprocessing
+
+        self._ctx = multiprocessing.get_context("spawn")  # no fork of a threaded server
+        self._args = (spec, update_url, max_results)
+        self._start_timeout = start_timeout
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._closed = False
+        self._lock = threading.Lock()
+        self._all: set[_Worker] = set()
+        self.killed = 0
+        self.info: dict[str, Any] = {}
+        workers = [self._new() for _ in range(max(1, size))]
+        try:
+            for w in workers:
+                self.info = w.wait_ready(start_timeout)
+                self._idle.put(w)
+        except BaseException:
+            self.close()
+            raise
+
+    def _new(self) -> _Worker:
+        w = _Worker(self._ctx, *self._args)
+        with self._lock:
+            self._all.add(w)
+        return w
+
+    def _retire(self, w: _Worker) -> None:
+        with self._lock:
+            self._all.discard(w)
+        w.kill()
+
+    def _replace(self, w: _Worker) -> None:
+        """Kill ``w`` and start another in the background; it joins the idle queue when ready."""
+        self._retire(w)
+        self.killed += 1
+
+        def start() -> None:
+            if self._closed:
+                return
+            nw = self._new()
+            try:
+                nw.wait_ready(self._start_timeout)
+            except Exception as e:  # noqa: BLE001
+                self._retire(nw)
+                print(f"kgraph: warning: could not restart a query worker: {e}", file=sys.stderr)
+                return
+            if self._closed:
+                self._retire(nw)
+            else:
+                self._idle.put(nw)
+
+        threading.Thread(target=start, daemon=True).start()
+
+    def run(self, request: dict[str, Any], timeout: float) -> Reply:
+        """Hand ``request`` to a free worker; stop it after ``timeout`` seconds of work."""
+        try:
+            w = self._idle.get(timeout=timeout)
+        except queue.Empty:
+            raise HttpError(503, f"all query workers are busy; try again (waited {timeout:g} s)") from None
+        try:
+            w.conn.send(request)
+            if not w.conn.poll(timeout):
+                self._replace(w)
+                raise HttpError(503, f"query stopped after the time limit of {timeout:g} s")
+            reply: Reply = w.conn.recv()
+        except HttpError:
+            raise
+        except (EOFError, OSError, ValueError):
+            self._replace(w)
+            raise HttpError(500, "the query worker crashed; it has been restarted") from None
+        self._idle.put(w)
+        return reply
+
+    def close(self) -> None:
+        self._closed = True
+        with self._lock:
+            workers = list(self._all)
+            self._all.clear()
+        for w in workers:
+            w.kill()
+
+
+# --- HTTP -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ServerConfig:
+    """Options of ``kgraph serve``."""
+
+    host: str = "127.0.0.1"
+    port: int = 7878
+    timeout: float = 10.0
+    max_results: int = 10_000
+    cors: bool = False
+    allow_remote: bool = False
+    workers: int = 2
+
+
+def is_loopback(host: str) -> bool:
+    """True for addresses only this machine can reach.
+
+    >>> is_loopback("127.0.0.1"), is_loopback("::1"), is_loopback("0.0.0.0")
+    (True, True, False)
+    """
+    import ipaddress
+
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def service_description(endpoint: str, graphs: list[str], fmt: str = "turtle") -> bytes:
+    """A SPARQL 1.1 Service Description of the endpoint, listing its named graphs."""
+    import pyoxigraph as ox
+
+    sd = "http://www.w3.org/ns/sparql-service-description#"
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    svc = ox.NamedNode(endpoint)
+    ds, dg = ox.BlankNode("dataset"), ox.BlankNode("defaultGraph")
+    formats = [*(f.iri for f in (ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML,
+                                  ox.QueryResultsFormat.CSV, ox.QueryResultsFormat.TSV)),
+               *(f.iri for f in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.JSON_LD,
+                                  ox.RdfFormat.RDF_XML))]
+    t = [
+        ox.Triple(svc, rdf_type, ox.NamedNode(sd + "Service")),
+        ox.Triple(svc, ox.NamedNode(sd + "endpoint"), svc),
+        ox.Triple(svc, ox.NamedNode(sd + "supportedLanguage"), ox.NamedNode(sd + "SPARQL11Query")),
+        ox.Triple(svc, ox.NamedNode(sd + "feature"), ox.NamedNode(sd + "UnionDefaultGraph")),
+        ox.Triple(svc, ox.NamedNode(sd + "defaultDataset"), ds),
+        ox.Triple(ds, rdf_type, ox.NamedNode(sd + "Dataset")),
+        ox.Triple(ds, ox.NamedNode(sd + "defaultGraph"), dg),
+        ox.Triple(dg, rdf_type, ox.NamedNode(sd + "Graph")),
+        ox.Triple(svc, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment"),
+                  ox.Literal("kgraph: read-only SPARQL 1.1 endpoint; the default graph is the "
+                             "union of the named graphs (one per source)")),
+    ]
+    t += [ox.Triple(svc, ox.NamedNode(sd + "resultFormat"), ox.NamedNode(f)) for f in formats]
+    for i, g in enumerate(graphs):
+        ng = ox.BlankNode(f"graph{i}")
+        t += [ox.Triple(ds, ox.NamedNode(sd + "namedGraph"), ng),
+              ox.Triple(ng, rdf_type, ox.NamedNode(sd + "NamedGraph")),
+              ox.Triple(ng, ox.NamedNode(sd + "name"), ox.NamedNode(g))]
+    triples = t
+    f = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
+         "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML}[fmt]
+    return bytes(ox.serialize(triples, format=f, prefixes={"sd": sd} if fmt == "turtle" else None))
+
+
+def _prefers_html(accept: str | None) -> bool:
+    for media, _q in _media_ranges(accept):
+        if media in ("text/html", "application/xhtml+xml"):
+            return True
+        if media in GRAPH_TYPES or media in ("*/*", "text/*"):
+            return False
+    return False
+
+
+class SparqlServer:
+    """The endpoint: an HTTP server (one thread per connection) in front of a :class:`WorkerPool`.
+
+    ``store`` is a store spec as for ``--store`` (``None``: the bundled graph).
+    """
+
+    def __init__(self, config: ServerConfig, store: str | None = None, update_url: str | None = None) -> None:
+        from http.server import ThreadingHTTPServer
+
+        from .errors import UsageError
+
+        if not config.allow_remote and not is_loopback(config.host):
+            raise UsageError(f"refusing to listen on {config.host}: only loopback addresses are allowed "
+                             "unless you pass --allow-remote")
+        if config.timeout <= 0 or config.max_results < 0 or config.workers < 1:
+            raise UsageError("--timeout must be > 0, --max-results >= 0 and --workers >= 1")
+        self.config = config
+        self.pool = WorkerPool(config.workers, store, update_url, config.max_results)
+        try:
+            handler = type("Handler", (_Handler,), {"server_ref": self})
+            cls = ThreadingHTTPServer
+            if ":" in config.host.strip("[]"):
+                import socket
+
+                cls = type("V6Server", (ThreadingHTTPServer,), {"address_family": socket.AF_INET6})
+            self.httpd = cls((config.host.strip("[]"), config.port), handler)
+            self.httpd.daemon_threads = True
+        except OSError as e:
+            self.pool.close()
+            raise UsageError(f"cannot listen on {config.host}:{config.port}: {e.strerror or e}") from None
+        self.graphs: list[str] = self.pool.info.get("graphs", [])
+        self._thread: threading.Thread | None = None
+
+    @property
+    def port(self) -> int:
+        return int(self.httpd.server_address[1])
+
+    @property
+    def base(self) -> str:
+        host = self.config.host
+        if ":" in host.strip("[]"):
+            host = f"[{host.strip('[]')}]"
+        return f"http://{host}:{self.port}"
+
+    @property
+    def url(self) -> str:
+        """The SPARQL endpoint URL."""
+        return self.base + "/sparql"
+
+    def serve_forever(self) -> None:
+        self.httpd.serve_forever(poll_interval=0.2)
+
+    def start(self) -> SparqlServer:
+        """Serve from a background thread (for notebooks and tests)."""
+        self._thread = threading.Thread(target=self.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def close(self) -> None:
+        if self._thread is not None:
+            self.httpd.shutdown()
+            self._thread.join(5)
+        self.httpd.server_close()
+        self.pool.close()
+
+    def __enter__(self) -> SparqlServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server_ref: SparqlServer
+    protocol_version = "HTTP/1.1"
+    server_version = "kgraph"
+    sys_version = ""
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        pass  # quiet by default; timeouts and crashes are reported as warnings
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    def _send(self, reply: Reply) -> None:
+        self.send_response(reply.status)
+        self.send_header("Content-Type", reply.content_type)
+        self.send_header("Content-Length", str(len(reply.body)))
+        self.send_header("X-Content-Type-Options", "nosniff")
+        if reply.content_type.startswith("text/html"):
+            self.send_header("Content-Security-Policy",
+                             "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+                             "connect-src 'self'")
+        for k, v in reply.headers.items():
+            self.send_header(k, v)
+        if self.server_ref.config.cors:
+            self.send_header("Access-Control-Allow-Origin", "*")
+            self.send_header("Access-Control-Expose-Headers", "X-KGraph-Truncated")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(reply.body)
+
+    def _host_ok(self) -> bool:
+        """Refuse foreign Host headers on a loopback server (DNS-rebinding protection)."""
+        if not is_loopback(self.server_ref.config.host):
+            return True
+        host = (self.headers.get("Host") or "").strip()
+        if not host:
+            return True
+        name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+        if host.startswith("["):
+            name = host[: host.find("]") + 1]
+        return is_loopback(name)
+
+    def _body(self) -> bytes:
+        length = self.headers.get("Content-Length")
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            self.close_connection = True
+            raise HttpError(411, "send the request body with a Content-Length")
+        try:
+            n = int(length or 0)
+        except ValueError:
+            raise HttpError(400, "bad Content-Length") from None
+        if n > MAX_BODY or n < 0:
+            self.close_connection = True
+            raise HttpError(413, f"request body too large (limit {MAX_BODY} bytes)")
+        return self.rfile.read(n) if n else b""
+
+    def _dispatch(self, method: str) -> None:
+        try:
+            if not self._host_ok():
+                raise HttpError(403, "this server only answers requests addressed to localhost")
+            parts = urlsplit(self.path)
+            params = _parse_params(parts.query)
+            body = self._body() if method == "POST" else b""
+            path = parts.path.rstrip("/") or "/"
+            if path == "/sparql":
+                reply = self._sparql(method, params, body)
+            elif path == "/ask":
+                reply = self._ask(method, params, body)
+            elif path == "/":
+                if "query" in params or "update" in params:
+                    reply = self._sparql(method, params, body)
+                elif method == "GET" and _prefers_html(self.headers.get("Accept")):
+                    reply = Reply(200, "text/html; charset=utf-8", QUERY_PAGE.encode())
+                else:
+                    reply = self._description()
+            else:
+                raise HttpError(404, f"no such page: {parts.path}; try /sparql, /ask?q=… or /")
+        except HttpError as e:
+            reply = _error(e.status, e.message)
+        except Exception as e:  # noqa: BLE001 - one line to the client, never a traceback
+            reply = _error(500, f"internal error: {type(e).__name__}: {e}")
+        self._send(reply)
+
+    def do_GET(self) -> None:
+        self._dispatch("GET")
+
+    def do_HEAD(self) -> None:
+        self._dispatch("GET")
+
+    def do_POST(self) -> None:
+        self._dispatch("POST")
+
+    def do_OPTIONS(self) -> None:
+        self.send_response(204)
+        self.send_header("Allow", "GET, POST, HEAD, OPTIONS")
+        if self.server_ref.config.cors:
+            self.send_header("Access-Control-Allow-Origin", "*")
+            self.send_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+            self.send_header("Access-Control-Allow-Headers", "Content-Type, Accept")
+            self.send_header("Access-Control-Max-Age", "600")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def _refuse(self, method: str) -> None:
+        self.send_response(405)
+        self.send_header("Allow", "GET, POST, HEAD, OPTIONS")
+        body = f"method {method} is not allowed: this endpoint is read-only\n".encode()
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_PUT(self) -> None:
+        self._refuse("PUT")
+
+    def do_DELETE(self) -> None:
+        self._refuse("DELETE")
+
+    def do_PATCH(self) -> None:
+        self._refuse("PATCH")
+
+    # -- endpoints ----------------------------------------------------------------------------
+
+    def _sparql(self, method: str, params: dict[str, list[str]], body: bytes) -> Reply:
+        ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        if method == "POST":
+            if ctype == "application/x-www-form-urlencoded":
+                params = {**params, **_parse_params(_text(body))}
+            elif ctype == "application/sparql-query":
+                if "query" in params:
+                    raise HttpError(400, "give the query either in the body or as ?query=, not both")
+                params = {**params, "query": [_text(body)]}
+            elif ctype == "application/sparql-update":
+                raise HttpError(403, "this endpoint is read-only: SPARQL Update is refused")
+            elif body.strip() or not params:
+                raise HttpError(415, f"unsupported Content-Type {ctype or '(none)'!r}: send "
+                                     "application/x-www-form-urlencoded or application/sparql-query")
+        if "update" in params or "using-graph-uri" in params:
+            raise HttpError(403, "this endpoint is read-only: SPARQL Update is refused")
+        if "query" not in params:
+            if method == "GET" and _prefers_html(self.headers.get("Accept")):
+                return Reply(200, "text/html; charset=utf-8", QUERY_PAGE.encode())
+            return self._description()
+        if len(params["query"]) != 1:
+            raise HttpError(400, "give exactly one query parameter")
+        query = params["query"][0]
+        if not query.strip():
+            raise HttpError(400, "the query is empty")
+        fmt = (params.get("format") or params.get("output") or [None])[0]
+        req = {
+            "op": "sparql", "query": query, "accept": self.headers.get("Accept"), "format": fmt,
+            "default_graphs": params.get("default-graph-uri", []),
+            "named_graphs": params.get("named-graph-uri", []),
+        }
+        return self._run(req)
+
+    def _ask(self, method: str, params: dict[str, list[str]], body: bytes) -> Reply:
+        if method == "POST" and body:
+            params = {**params, **_parse_params(_text(body))}
+        q = (params.get("q") or [""])[0]
+        if not q.strip():
+            raise HttpError(400, "give a question: /ask?q=who+directed+Ballerina")
+        return self._run({"op": "ask", "q": q})
+
+    def _run(self, req: dict[str, Any]) -> Reply:
+        srv = self.server_ref
+        try:
+            return srv.pool.run(req, srv.config.timeout)
+        except HttpError as e:
+            if e.status >= 500:
+                print(f"kgraph: warning: {e.message}", file=sys.stderr)
+            raise
+
+    def _description(self) -> Reply:
+        accept = self.headers.get("Accept")
+        try:
+            fmt = negotiate("graph", accept)
+        except HttpError:
+            fmt = "turtle"
+        body = service_description(self.server_ref.url, self.server_ref.graphs, fmt)
+        return Reply(200, GRAPH_MEDIA[fmt], body)
+
+
+def _text(body: bytes) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise HttpError(400, f"the request body is not valid UTF-8 (byte {e.start})") from None
+
+
+def _parse_params(qs: str) -> dict[str, list[str]]:
+    try:
+        return parse_qs(qs, keep_blank_values=True, strict_parsing=False, errors="strict",
+                        max_num_fields=100)
+    except UnicodeDecodeError:
+        raise HttpError(400, "the request parameters are not valid UTF-8") from None
+    except ValueError as e:
+        raise HttpError(400, f"bad request parameters: {e}") from None
+
+
+def wait_until_up(url: str, timeout: float = 30.0) -> None:
+    """Block until ``url`` answers (for scripts that start ``kgraph serve`` in the background)."""
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+QUERY_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>kgraph SPARQL</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>
+body{font:15px/1.4 system-ui,sans-serif;margin:1.5em auto;max-width:70em;padding:0 1em;color:#222}
+textarea{width:100%;height:12em;font:13px/1.4 ui-monospace,monospace;box-sizing:border-box}
+input[type=text]{width:60%;font-size:15px}
+button{font-size:15px;padding:.3em 1.2em;margin:.4em .4em .4em 0}
+table{border-collapse:collapse;margin-top:1em;font-size:14px}
+th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left;vertical-align:top}
+th{background:#f3f3f3}#status{color:#555}.err{color:#b00;white-space:pre-wrap}
+</style></head><body>
+<h1>kgraph SPARQL endpoint</h1>
+<p>Read-only. The default graph is the union of every source's named graph; the prefixes
+<code>kg:</code>, <code>person:</code>, <code>work:</code>, <code>rdfs:</code>, <code>skos:</code> &hellip; are predeclared.
+Other tools can use <code>/sparql</code> (SPARQL 1.1 Protocol) and <code>/ask?q=&hellip;</code>.</p>
+<form id="f"><textarea id="q" spellcheck="false">SELECT ?work ?title WHERE {
+  person:jeon-jong-seo kg:actedIn ?work .
+  ?work skos:prefLabel ?title .
+} ORDER BY ?title</textarea><br>
+<button type="submit">Run</button><span id="status"></span></form>
+<form id="a"><input type="text" id="question" placeholder="Ask: who directed Ballerina?">
+<button type="submit">Ask</button></form>
+<div id="out"></div>
+<script>
+"use strict";
+const out = document.getElementById("out"), status = document.getElementById("status");
+function cell(t) {
+  if (!t) return "";
+  if (t.type === "literal") return t.value + (t["xml:lang"] ? "@" + t["xml:lang"] : "");
+  if (t.type === "triple") return "<< " + cell(t.value.subject) + " " + cell(t.value.predicate) + " " + cell(t.value.object) + " >>";
+  return t.type === "bnode" ? "_:" + t.value : t.value;
+}
+function table(cols, rows) {
+  const tb = document.createElement("table"), hr = tb.insertRow();
+  for (const c of cols) { const th = document.createElement("th"); th.textContent = c; hr.appendChild(th); }
+  for (const r of rows) { const tr = tb.insertRow(); for (const v of r) tr.insertCell().textContent = v; }
+  out.replaceChildren(tb);
+}
+function fail(text) { const p = document.createElement("p"); p.className = "err"; p.textContent = text; out.replaceChildren(p); }
+async function call(url, opts, show) {
+  status.textContent = " running\\u2026"; const t0 = performance.now();
+  try {
+    const r = await fetch(url, opts), text = await r.text();
+    status.textContent = " " + r.status + " in " + Math.round(performance.now() - t0) + " ms" +
+      (r.headers.get("X-KGraph-Truncated") ? " (truncated: " + r.headers.get("X-KGraph-Truncated") + ")" : "");
+    if (!r.ok && !(r.headers.get("Content-Type") || "").includes("json")) return fail(text);
+    show(r, text);
+  } catch (e) { status.textContent = ""; fail(String(e)); }
+}
+document.getElementById("f").addEventListener("submit", ev => {
+  ev.preventDefault();
+  call("sparql", {method: "POST", body: new URLSearchParams({query: document.getElementById("q").value}),
+                  headers: {"Accept": "application/sparql-results+json, text/turtle;q=0.9"}}, (r, text) => {
+    if ((r.headers.get("Content-Type") || "").startsWith("text/turtle")) {
+      const pre = document.createElement("pre"); pre.textContent = text; return out.replaceChildren(pre);
+    }
+    const j = JSON.parse(text);
+    if ("boolean" in j) return table(["boolean"], [[String(j.boolean)]]);
+    table(j.head.vars, j.results.bindings.map(b => j.head.vars.map(v => cell(b[v]))));
+  });
+});
+document.getElementById("a").addEventListener("submit", ev => {
+  ev.preventDefault();
+  call("ask?q=" + encodeURIComponent(document.getElementById("question").value), {}, (r, text) => {
+    const j = JSON.parse(text);
+    if (j.error) return fail(j.error);
+    table(["answer", "sources"], j.answers.map(a => [a.label, a.sources.join(", ")]));
+    const p = document.createElement("p"); p.textContent = j.interpretation; out.prepend(p);
+  });
+});
+</script></body></html>
+"""
