@@ -327,8 +327,9 @@ class RemoteStore(Store):
             rows = self._raw_select(
                 """SELECT DISTINCT ?g WHERE {
                      { GRAPH ?g { <https://kgraph.dev/ontology> a owl:Ontology } }
-                     UNION { GRAPH ?g { ?g kg:fileName ?n } }
-                     UNION { GRAPH ?f { ?f kg:fileName ?n ; <http://purl.org/dc/terms/hasPart> ?g } }
+                     UNION { GRAPH ?g { ?f kg:fileName ?n } FILTER (?f = ?g) }
+                     UNION { GRAPH ?f { ?s kg:fileName ?n ; <http://purl.org/dc/terms/hasPart> ?g }
+                             FILTER (?s = ?f) }
                    }"""
             )
             graphs = sorted({r["g"].value for r in rows if isinstance(r.get("g"), ox.NamedNode)})
@@ -344,27 +345,25 @@ class RemoteStore(Store):
             raise UpdateRefused("this is a SPARQL Update; queries cannot change data (use `kgraph load` / `kgraph unload`)")
         text = _with_prefixes(sparql)
         if bindings:
-            text = _append_values(text, bindings)
+            text = bind_values(text, bindings)
         # Check the syntax locally first, so errors carry line and column like the embedded store.
         try:
-            ox.Store().query(text, prefixes=PREFIXES)
+            local = ox.Store().query(text, prefixes=PREFIXES)
         except SyntaxError as e:
             raise _syntax_error(e, sparql) from None
+        triples = not isinstance(local, (ox.QuerySolutions, ox.QueryBoolean))
         form = [("query", text)]
         graphs = self.managed_graphs()
         if graphs and not _DATASET_RE.search(_COMMENT_RE.sub("", text)):
             form += [("default-graph-uri", g) for g in (graphs if union else [_EMPTY_GRAPH])]
             form += [("named-graph-uri", g) for g in graphs]
-        body = self._post(
-            self.query_url,
-            form,
-            "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8",
-        )
-        return _parse_remote(body)
+        accept = ("application/n-triples, text/turtle;q=0.9" if triples
+                  else "application/sparql-results+json")
+        return _parse_remote(self._post(self.query_url, form, accept))
 
     def update(self, sparql: str) -> None:
         self._graphs = None
-        text = _with_prefixes(sparql)
+        text = _with_prefixes(_bind_template_graphs(sparql))
         try:
             self._post(self.update_url, [(self._update_param, text)], "*/*")
         except QuerySyntaxError:
@@ -379,6 +378,39 @@ class RemoteStore(Store):
         res = self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
         for r in res.rows:
             yield ox.Quad(r["s"], r["p"], r["o"], r["g"])
+
+
+def _bind_template_graphs(update: str) -> str:
+    """Give each ``GRAPH ?var`` of an INSERT/DELETE template its own variable bound at the end of
+    the WHERE group (same meaning on every server). Virtuoso 7.2 fails ("Function
+    string_output_string needs a string output") when a template graph is a variable that the
+    WHERE clause binds through ``GRAPH ?var``; a BIND-ed copy works.
+
+    >>> print(_bind_template_graphs("INSERT { GRAPH ?g { ?s ?p ?o } } WHERE { GRAPH ?g { ?s ?p ?o } }"))
+    INSERT { GRAPH ?g_t { ?s ?p ?o } } WHERE { GRAPH ?g { ?s ?p ?o }  BIND (IRI(STR(?g)) AS ?g_t) }
+    """
+    depth, where, end = 0, None, None
+    for m in _TOKEN_RE.finditer(update):
+        if m.group("skip"):
+            continue
+        if m.group("where") and depth == 0 and where is None:
+            where = m.start()
+        elif m.group("open"):
+            depth += 1
+        elif m.group("close"):
+            depth -= 1
+            if depth == 0 and where is not None and end is None:
+                end = m.start()
+    if where is None or end is None:
+        return update
+    template = update[:where]
+    names = sorted(set(re.findall(r"\bGRAPH\s+\?([A-Za-z_][A-Za-z0-9_]*)", template, re.IGNORECASE)))
+    if not names:
+        return update
+    for n in names:
+        template = re.sub(rf"\bGRAPH(\s+)\?{n}\b", rf"GRAPH\1?{n}_t", template, flags=re.IGNORECASE)
+    binds = " ".join(f"BIND (IRI(STR(?{n})) AS ?{n}_t)" for n in names)
+    return template + update[where:end] + " " + binds + " " + update[end:]
 
 
 _EMPTY_GRAPH = "urn:kgraph:empty-default-graph"
@@ -407,6 +439,9 @@ def _parse_remote(body: bytes) -> Result:
     return Result("graph", triples=triples)
 
 
+_XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+
+
 def _json_term(v: dict[str, Any]) -> Term:
     t = v["type"]
     if t == "uri":
@@ -419,7 +454,10 @@ def _json_term(v: dict[str, Any]) -> Term:
     if "xml:lang" in v:
         return ox.Literal(v["value"], language=v["xml:lang"])
     if "datatype" in v:
-        return ox.Literal(v["value"], datatype=ox.NamedNode(v["datatype"]))
+        value = v["value"]
+        if v["datatype"] == _XSD_BOOLEAN and value in ("1", "0"):  # Virtuoso's booleans
+            value = "true" if value == "1" else "false"
+        return ox.Literal(value, datatype=ox.NamedNode(v["datatype"]))
     return ox.Literal(v["value"])
 
 

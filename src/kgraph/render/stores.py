@@ -1,0 +1,66 @@
+"""Rendering for the store commands: load progress, load reports, the list of loaded sources."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from . import note, table, write_json
+
+BIG = 4 << 20  # files under 4 MiB load too fast for a bar to help
+
+
+@contextmanager
+def progress(enabled: bool = True) -> Iterator[Any]:
+    """A progress callback for :func:`kgraph.loading.load`: a rich bar on stderr for big files
+    when stderr is a terminal, nothing otherwise."""
+    if not enabled or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
+
+    from . import err
+
+    bars = Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
+                    TimeRemainingColumn(), console=err(), transient=True)
+    tasks: dict[tuple[str, Path], Any] = {}
+
+    def update(phase: str, path: Path, done: int, total: int) -> None:
+        if total < BIG:
+            return
+        key = (phase, path)
+        if key not in tasks:
+            tasks[key] = bars.add_task(f"{phase} {path.name}", total=total)
+        bars.update(tasks[key], completed=done)
+
+    with bars:
+        yield update
+
+
+def load_report(report: Any, fmt: str = "table") -> None:
+    if fmt == "json":
+        write_json(report.to_json())
+        return
+    table(["source", "file", "format", "quads", "graphs", "replaced"],
+          [(f.source, Path(f.path).name, f.format, f.quads, len(f.graphs), "yes" if f.replaced else "")
+           for f in report.files])
+    note(f"loaded {report.quads} quads from {len(report.files)} file(s) into {report.store}; "
+         f"derived {report.derived} more, in {report.seconds:.2f} s")
+
+
+def unloaded(source: str, removed: int, fmt: str = "table") -> None:
+    if fmt == "json":
+        write_json({"source": source, "removed": removed})
+        return
+    note(f"unloaded {source}: removed {removed} quads")
+
+
+def sources(rows: list[dict[str, Any]], fmt: str = "table") -> None:
+    if fmt == "json":
+        write_json({"sources": rows})
+        return
+    table(["source", "file", "quads", "graphs"],
+          [(r["source"], r["file"], r["quads"], " ".join(r["graphs"][1:])) for r in rows])
