@@ -239,23 +239,51 @@ def build(force: bool = False) -> BuildInfo:
                 store.close()
                 del store
                 if final.exists():
-                    old = final.with_name(final.name + f".old-{os.getpid()}")
-                    final.rename(old)
-                    shutil.rmtree(old, ignore_errors=True)
-                tmp.rename(final)
+                    _discard(final)
+                tmp.rename(final)  # atomic: a store-* directory is always complete
             except BaseException:
                 shutil.rmtree(tmp, ignore_errors=True)
                 raise
+            seconds = time.perf_counter() - t0
+            _log(root, f"built {final.name} ({n} quads, {seconds:.2f} s) pid {os.getpid()}")
             _remove_old_stores(root, keep=final)
     except Timeout:
         raise StoreError(f"timed out waiting for another kgraph build in {root}") from None
     return BuildInfo(final, digest, True, time.perf_counter() - t0, n)
 
 
+def _log(root: Path, line: str) -> None:
+    """Append one line to ``build.log`` in the cache (every build, for people and for tests)."""
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
+    try:
+        with open(root / "build.log", "a", encoding="utf-8") as f:
+            f.write(f"{stamp} {line}\n")
+    except OSError:
+        pass
+
+
+def _discard(path: Path) -> None:
+    """Remove a store directory: renamed out of the ``store-*`` namespace first (atomic), so a
+    removal killed half-way never leaves a partial directory that looks like a store."""
+    gone = path.with_name(f".old-{path.name}-{os.getpid()}-{time.monotonic_ns()}")
+    try:
+        path.rename(gone)
+    except OSError:
+        return
+    if gone.is_dir():
+        shutil.rmtree(gone, ignore_errors=True)
+    else:
+        gone.unlink(missing_ok=True)
+
+
 def _clean_stale(root: Path) -> None:
-    """Remove temporary directories left by builds that were killed (we hold the lock)."""
-    for p in root.glob(".building-*"):
-        shutil.rmtree(p, ignore_errors=True)
+    """Remove what builds or removals that were killed left behind (we hold the lock)."""
+    for pattern in (".building-*", ".old-*"):
+        for p in root.glob(pattern):
+            if p.is_dir():
+                shutil.rmtree(p, ignore_errors=True)
+            else:
+                p.unlink(missing_ok=True)
 
 
 def _remove_old_stores(root: Path, keep: Path) -> None:
@@ -263,7 +291,7 @@ def _remove_old_stores(root: Path, keep: Path) -> None:
     stores = sorted(root.glob("store-*"), key=lambda p: p.stat().st_mtime, reverse=True)
     for p in stores[3:]:
         if p != keep:
-            shutil.rmtree(p, ignore_errors=True)
+            _discard(p)
 
 
 def _latest_store() -> Path | None:
@@ -292,14 +320,29 @@ def default_store() -> Store:
     except (PermissionError, StoreError, OSError) as e:
         if isinstance(e, StoreError) and "timed out" in str(e):
             raise
-        print(f"kgraph: warning: cache unusable ({e}); building the graph in memory", file=sys.stderr)
-        store = OxigraphStore()
-        compile_into(store)
-        return store
+        return _in_memory(e)
+    seen = -1
     try:
+        seen = info.path.stat().st_ino
         return OxigraphStore(info.path, read_only=True)
-    except StoreError:
-        # A damaged store directory: rebuild it once.
-        shutil.rmtree(info.path, ignore_errors=True)
-        info = build(force=True)
-        return OxigraphStore(info.path, read_only=True)
+    except (StoreError, OSError, RuntimeError) as e:  # RocksDB reports corruption as RuntimeError
+        # A damaged store directory (not one of ours, or a disk fault): set it aside, rebuild once.
+        print(f"kgraph: warning: the cached store {info.path.name} is damaged ({e}); rebuilding it",
+              file=sys.stderr)
+        try:
+            if info.path.stat().st_ino == seen:  # not already replaced by another process
+                _discard(info.path)
+            info = build()
+            return OxigraphStore(info.path, read_only=True)
+        except (PermissionError, StoreError, OSError) as e2:
+            return _in_memory(e2)
+
+
+def _in_memory(e: Exception) -> Store:
+    reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+    where = f" {e.filename}" if isinstance(e, OSError) and e.filename else ""
+    print(f"kgraph: warning: cache directory unusable ({reason}{':' if where else ''}{where}); "
+          "building the graph in memory", file=sys.stderr)
+    store = OxigraphStore()
+    compile_into(store)
+    return store

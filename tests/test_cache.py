@@ -1,0 +1,191 @@
+"""The store cache under real processes: cold starts in parallel, SIGKILL mid-build, read-only,
+missing and damaged cache directories. Every case must end with the same answer as a clean build."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+KGRAPH = str(Path(sys.executable).with_name("kgraph"))
+CRASH_POINTS = int(os.environ.get("KGRAPH_CRASH_POINTS", "12"))
+
+
+def run(cache: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "KGRAPH_CACHE_DIR": str(cache)}
+    return subprocess.run([KGRAPH, *args], capture_output=True, text=True, env=env, timeout=300)
+
+
+def stores(cache: Path) -> list[Path]:
+    return sorted(cache.glob("store-*"))
+
+
+def builds_logged(cache: Path) -> list[str]:
+    log = cache / "build.log"
+    return log.read_text().splitlines() if log.exists() else []
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict, int]:
+    """`kgraph stats --format json` from a clean build, and the store's quad count."""
+    cache = tmp_path_factory.mktemp("reference-cache")
+    r = run(cache, "stats", "--format", "json")
+    assert r.returncode == 0, r.stderr
+    (store,) = stores(cache)
+    return json.loads(r.stdout), len(ox.Store.read_only(str(store)))
+
+
+def stats(r: subprocess.CompletedProcess[str]) -> dict | None:
+    return json.loads(r.stdout) if r.returncode == 0 and r.stdout else None
+
+
+def assert_complete(store_dir: Path, quads: int) -> None:
+    assert len(ox.Store.read_only(str(store_dir))) == quads
+
+
+def test_eight_processes_on_a_cold_cache_build_once(tmp_path: Path, reference):
+    cache = tmp_path / "cache"  # does not exist yet
+    env = {**os.environ, "KGRAPH_CACHE_DIR": str(cache)}
+    procs = [subprocess.Popen([KGRAPH, "stats", "--format", "json"], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, env=env) for _ in range(8)]
+    results = [p.communicate(timeout=300) + (p.returncode,) for p in procs]
+    assert [code for _out, _err, code in results] == [0] * 8, [err for _o, err, _c in results]
+    assert all(json.loads(out) == reference[0] for out, _err, _code in results)
+    assert all(err == "" for _out, err, _code in results)
+    assert len(stores(cache)) == 1
+    assert len(builds_logged(cache)) == 1
+    assert not list(cache.glob(".building-*"))
+
+
+def test_sigkill_at_random_moments_never_leaves_a_corrupt_store(tmp_path: Path, reference):
+    """Kill `kgraph build` (cold, and --force over a good store) at random moments; the next
+    command always answers exactly like a clean build, and every store-* directory is complete."""
+    expected, quads = reference
+    cache = tmp_path / "cache"
+    t0 = time.perf_counter()
+    assert run(cache, "build").returncode == 0
+    lifetime = time.perf_counter() - t0  # a whole cold `kgraph build` process
+    rng = random.Random(8)
+    killed_running = 0
+    for i in range(CRASH_POINTS):
+        force = i % 2 == 1
+        if not force:  # cold: remove the stores, keep whatever earlier kills left behind
+            for s in stores(cache):
+                os.rename(s, cache / f".old-test-{i}")
+        env = {**os.environ, "KGRAPH_CACHE_DIR": str(cache)}
+        p = subprocess.Popen([KGRAPH, "build", *(["--force"] if force else [])], env=env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0, lifetime * 1.1))
+        if p.poll() is None:
+            killed_running += 1
+        p.send_signal(signal.SIGKILL)
+        p.wait(60)
+        for s in stores(cache):
+            assert_complete(s, quads)
+        r = run(cache, "stats", "--format", "json")
+        assert r.returncode == 0, r.stderr
+        assert stats(r) == expected
+        assert "Traceback" not in r.stderr
+    assert killed_running >= CRASH_POINTS // 2  # the kills did land while building
+    # the next build clears what the killed ones left
+    assert run(cache, "build", "--force").returncode == 0
+    assert not list(cache.glob(".building-*")) and not list(cache.glob(".old-*"))
+
+
+@contextlib.contextmanager
+def read_only(path: Path) -> Iterator[None]:
+    """Make ``path`` read-only for this machine's kgraph processes, even when tests run as root
+    (root ignores permissions, so then a read-only bind mount)."""
+    if os.geteuid() != 0:
+        mode = path.stat().st_mode
+        for p in [path, *path.rglob("*")]:
+            if p.is_dir():
+                p.chmod(0o555)
+        try:
+            yield
+        finally:
+            for p in [path, *path.rglob("*")]:
+                if p.is_dir():
+                    p.chmod(0o755)
+            path.chmod(mode)
+        return
+    subprocess.run(["mount", "--bind", str(path), str(path)], check=True)
+    try:
+        subprocess.run(["mount", "-o", "remount,bind,ro", str(path)], check=True)
+        yield
+    finally:
+        subprocess.run(["umount", str(path)], check=True)
+
+
+def test_read_only_cache_with_a_store_is_used_as_is(tmp_path: Path, reference):
+    cache = tmp_path / "cache"
+    assert run(cache, "build").returncode == 0
+    with read_only(cache):
+        r = run(cache, "stats", "--format", "json")
+    assert (r.returncode, stats(r), r.stderr) == (0, reference[0], "")
+
+
+def test_read_only_empty_cache_falls_back_to_memory_with_a_warning(tmp_path: Path, reference):
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    with read_only(cache):
+        r = run(cache, "stats", "--format", "json")
+        assert not list(cache.iterdir())
+    assert r.returncode == 0 and stats(r) == reference[0]
+    assert r.stderr.startswith("kgraph: warning: cache directory unusable (")
+    assert "building the graph in memory" in r.stderr and len(r.stderr.splitlines()) == 1
+
+
+def test_missing_cache_directory_is_created(tmp_path: Path, reference):
+    cache = tmp_path / "not" / "there" / "yet"
+    r = run(cache, "stats", "--format", "json")
+    assert (r.returncode, stats(r), r.stderr) == (0, reference[0], "")
+    assert len(stores(cache)) == 1
+
+
+def test_uncreatable_cache_directory_falls_back_to_memory(tmp_path: Path, reference):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    r = run(blocker / "cache", "stats", "--format", "json")
+    assert r.returncode == 0 and stats(r) == reference[0]
+    assert r.stderr.startswith("kgraph: warning: cache directory unusable (")
+    assert len(r.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize("damage", ["garbage", "empty", "file", "truncated"])
+def test_damaged_store_is_rebuilt(tmp_path: Path, reference, damage: str):
+    cache = tmp_path / "cache"
+    assert run(cache, "build").returncode == 0
+    (store,) = stores(cache)
+    if damage == "truncated":  # every file cut to half its size
+        for f in store.iterdir():
+            if f.is_file():
+                with open(f, "r+b") as fh:
+                    fh.truncate(f.stat().st_size // 2)
+    else:
+        subprocess.run(["rm", "-rf", str(store)], check=True)
+        if damage == "garbage":
+            store.mkdir()
+            (store / "CURRENT").write_bytes(b"\x00garbage\n")
+        elif damage == "empty":
+            store.mkdir()
+        else:
+            store.write_text("x")
+    r = run(cache, "stats", "--format", "json")
+    assert r.returncode == 0, r.stderr
+    assert stats(r) == reference[0]
+    assert "Traceback" not in r.stderr
+    (store,) = stores(cache)
+    assert_complete(store, reference[1])
+    again = run(cache, "stats", "--format", "json")
+    assert (again.returncode, stats(again), again.stderr) == (0, reference[0], "")
