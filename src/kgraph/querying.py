@@ -1,16 +1,273 @@
-"""Running user SPARQL: limits and time limits on top of the store."""
+"""Running user SPARQL: reading the query, refusing updates, row limits and time limits.
+
+``run_sparql`` is what ``kgraph sparql`` and ``KnowledgeGraph.sparql`` call. On top of
+:meth:`Store.query` it adds:
+
+- a clear error for an empty query, and SPARQL syntax errors rewritten to name the line and
+  column, with the offending line and a caret as the error's hint;
+- ``limit``: at most that many rows (or triples). On the embedded store the solutions are read
+  lazily and reading stops at the limit, so ``--limit`` also saves the work of the rest;
+- ``timeout`` (seconds): the query runs in a worker thread and :class:`QueryTimeout` is raised
+  when it has not finished in time. pyoxigraph has no way to interrupt a query, but it releases
+  the GIL while it evaluates and produces solutions one by one; the worker checks a
+  cancellation flag between solutions, so a stopped query ends at its next solution. A query
+  stuck inside one long step (a big ``ORDER BY``, ``GROUP BY`` or ``COUNT``) keeps its worker
+  busy until that step ends; the worker is a daemon thread, so it never holds up the caller or
+  the exit of the process. On a remote store the HTTP request runs in the worker the same way.
+
+>>> from kgraph.store import open_store
+>>> s = open_store("memory:")
+>>> run_sparql(s, "ASK { ?c a owl:Class }").boolean
+True
+"""
 
 from __future__ import annotations
 
-from .store import Bindings, Result, Store
+import re
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, Any, TypeVar
+
+import pyoxigraph as ox
+
+from .errors import (
+    InputError,
+    Position,
+    QuerySyntaxError,
+    QueryTimeout,
+    StoreError,
+    UpdateRefused,
+    UsageError,
+)
+from .store import Bindings, OxigraphStore, Result, Store, is_update
+from .terms import PREFIXES
+
+UPDATE_MESSAGE = (
+    "kgraph sparql runs queries only (SELECT, ASK, CONSTRUCT, DESCRIBE); this is a SPARQL Update. "
+    "Data changes through files: `kgraph load FILE…` adds a source, `kgraph unload SOURCE` removes one"
+)
+
+T = TypeVar("T")
+
+
+def read_query(arg: str, stdin: IO[bytes] | None = None) -> tuple[str, str | None]:
+    """The query text named by a command-line argument, and where it came from.
+
+    ``arg`` is the query itself, ``@path`` for a file, or ``-`` for standard input. Returns
+    ``(text, origin)`` where ``origin`` is the file name, ``"<stdin>"`` or ``None``.
+
+    >>> read_query("ASK {}")
+    ('ASK {}', None)
+    """
+    if arg == "-":
+        if stdin is None:
+            import sys
+
+            stdin = sys.stdin.buffer
+        return _decode(stdin.read(), "<stdin>"), "<stdin>"
+    if arg.startswith("@"):
+        name = arg[1:]
+        if not name:
+            raise InputError("'@' must be followed by a file name, e.g. @query.rq")
+        path = Path(name).expanduser()
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise InputError(f"{name}: no such query file") from None
+        except IsADirectoryError:
+            raise InputError(f"{name}: is a directory, not a query file") from None
+        except OSError as e:
+            raise InputError(f"{name}: cannot read: {e.strerror or e}") from None
+        return _decode(data, name), name
+    return arg, None
+
+
+def _decode(data: bytes, origin: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise InputError(f"{origin}:{line}: the query is not valid UTF-8 (byte 0x{data[e.start]:02x})") from None
+
+
+_COMMENT = re.compile(r"#[^\n]*")
+
+
+def check_query(text: str, origin: str | None = None) -> None:
+    """Refuse empty queries and SPARQL Updates with a one-line error."""
+    where = f"{origin}: " if origin else ""
+    if not _COMMENT.sub("", text).strip():
+        raise InputError(f"{where}the query is empty")
+    if is_update(text):
+        raise UpdateRefused(where + UPDATE_MESSAGE)
 
 
 def run_sparql(store: Store, query: str, bindings: Bindings | None = None, *,
-               limit: int | None = None, timeout: float | None = None) -> Result:
-    """Run ``query``; ``limit`` caps the rows returned, ``timeout`` (seconds) stops long queries."""
-    res = store.query(query, bindings)
-    if limit is not None and res.kind == "select":
+               limit: int | None = None, timeout: float | None = None,
+               origin: str | None = None) -> Result:
+    """Run ``query``; ``limit`` caps the rows returned, ``timeout`` (seconds) stops long queries.
+
+    Raises :class:`InputError` (empty), :class:`UpdateRefused`, :class:`QuerySyntaxError` (with
+    line, column and a caret excerpt as its hint) and :class:`QueryTimeout`.
+    """
+    check_query(query, origin)
+    if limit is not None and limit < 0:
+        raise UsageError("--limit must be zero or more")
+    if timeout is not None and timeout <= 0:
+        raise UsageError("--timeout must be a positive number of seconds")
+    cancel = threading.Event()
+    if isinstance(store, OxigraphStore):
+        def work() -> Result:
+            return _run_embedded(store, query, bindings, limit, cancel)
+    else:
+        def work() -> Result:
+            return _trim(store.query(query, bindings), limit)
+    try:
+        return work() if timeout is None else _with_timeout(work, timeout, cancel)
+    except QuerySyntaxError as e:
+        raise syntax_error(e, origin) from None
+    except UpdateRefused:
+        raise UpdateRefused((f"{origin}: " if origin else "") + UPDATE_MESSAGE) from None
+
+
+def _trim(res: Result, limit: int | None) -> Result:
+    if limit is not None:
         res.rows = res.rows[:limit]
-    if limit is not None and res.kind == "graph":
         res.triples = res.triples[:limit]
     return res
+
+
+class _Cancelled(Exception):
+    pass
+
+
+def _run_embedded(store: OxigraphStore, query: str, bindings: Bindings | None, limit: int | None,
+                  cancel: threading.Event) -> Result:
+    """Evaluate lazily on pyoxigraph, stopping at ``limit`` or when ``cancel`` is set."""
+    if bindings:  # the store knows how to bind values safely; its result is already complete
+        return _trim(store.query(query, bindings), limit)
+    # pyoxigraph's result iterators must be dropped by the thread that made them: `res` is
+    # cleared in `finally`, so no traceback kept by another thread holds on to it.
+    res: Any = None
+    try:
+        res = store.raw.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
+        if isinstance(res, ox.QueryBoolean):
+            return Result("ask", boolean=bool(res))
+        if isinstance(res, ox.QuerySolutions):
+            names = [v.value for v in res.variables]
+            rows: list[dict[str, Any]] = []
+            for sol in res:
+                if cancel.is_set():
+                    raise _Cancelled
+                if limit is not None and len(rows) >= limit:
+                    break
+                rows.append({n: sol[n] for n in names if sol[n] is not None})
+            return Result("select", variables=names, rows=rows)
+        triples = []
+        for t in res:
+            if cancel.is_set():
+                raise _Cancelled
+            if limit is not None and len(triples) >= limit:
+                break
+            triples.append(t)
+        return Result("graph", triples=triples)
+    except SyntaxError as e:
+        raise _from_oxigraph(e, query) from None
+    except OSError as e:
+        raise StoreError(f"store read failed: {e}") from None
+    finally:
+        res = None
+
+
+_OX_POS = re.compile(r"(\d+):(\d+)")
+
+
+def _from_oxigraph(e: SyntaxError, query: str) -> QuerySyntaxError:
+    msg = str(e.msg if getattr(e, "msg", None) else e)
+    m = _OX_POS.search(msg)
+    line = e.lineno or (int(m.group(1)) if m else None)
+    col = e.offset or (int(m.group(2)) if m else None)
+    return QuerySyntaxError(msg, query, Position(line, col))
+
+
+def _with_timeout(work: Callable[[], T], timeout: float, cancel: threading.Event) -> T:
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            box["value"] = work()
+        except BaseException as e:  # handed to the caller's thread below
+            box["error"] = e
+
+    worker = threading.Thread(target=target, name="kgraph-query", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        cancel.set()
+        raise QueryTimeout(f"the query did not finish within {timeout:g} s and was stopped",
+                           hint="narrow the query, add LIMIT, or give a longer --timeout")
+    if "error" in box:
+        err = box["error"]
+        if isinstance(err, _Cancelled):  # pragma: no cover - only after a timeout
+            raise QueryTimeout(f"the query did not finish within {timeout:g} s and was stopped")
+        raise err
+    return box["value"]  # type: ignore[no-any-return]
+
+
+_POS_PREFIX = re.compile(r"^\s*error at \d+:\d+:\s*")
+
+
+def syntax_error(e: QuerySyntaxError, origin: str | None = None) -> QuerySyntaxError:
+    """The error restated as ``[file:]line:column: message`` with a caret excerpt as its hint."""
+    pos = e.position
+    lines = e.query.splitlines()
+    if pos.line is not None and lines and pos.line > len(lines):  # ran off the end of the text
+        pos = Position(len(lines), len(lines[-1]) + 1, pos.source_line)
+    message = " ".join(_POS_PREFIX.sub("", e.message).split())
+    if "Prefix not found" in message:
+        message = _unknown_prefix(e.query, pos)
+    elif len(message) > 200:
+        message = message[:197] + "..."
+    where = ""
+    if pos.line is not None:
+        where = f"line {pos.line}" + (f", column {pos.column}" if pos.column is not None else "")
+    text = f"SPARQL syntax error{' at ' + where if where else ''}: {message}"
+    if origin:
+        text = f"{origin}: {text}"
+    out = QuerySyntaxError(text, e.query, pos)
+    out.hint = excerpt(e.query, pos)
+    return out
+
+
+def _unknown_prefix(query: str, pos: Position) -> str:
+    lines = query.splitlines()
+    name = ""
+    if pos.line is not None and 0 < pos.line <= len(lines):
+        head = lines[pos.line - 1][: (pos.column or 1)]
+        found = re.findall(r"([A-Za-z][\w.-]*)?:", head)
+        name = found[-1] if found else ""
+    known = ", ".join(sorted(PREFIXES))
+    return f"unknown prefix '{name}:' (declare it with PREFIX {name}: <...>; predeclared: {known})"
+
+
+def excerpt(query: str, pos: Position) -> str | None:
+    """The line ``pos`` points into, with a caret under the column.
+
+    >>> print(excerpt("SELECT *\\nWHERE { ?s ?p }", Position(2, 16)))
+        2 | WHERE { ?s ?p }
+          |                ^
+    """
+    if pos.line is None:
+        return None
+    lines = query.splitlines()
+    line, column = pos.line, pos.column or 1
+    if line > len(lines) and lines:  # the parser ran off the end: point after the last line
+        line = len(lines)
+        column = len(lines[-1]) + 1
+    if not 0 < line <= len(lines):
+        return None
+    src = lines[line - 1].expandtabs(1)
+    col = max(1, min(column, len(src) + 1))
+    gutter = f"{line:5d} | "
+    return f"{gutter}{src}\n{' ' * (len(gutter) - 2)}| {' ' * (col - 1)}^"

@@ -1,0 +1,566 @@
+"""The one name matcher: from what a user types to the entity they mean.
+
+``search`` ranks entities whose preferred or alternative labels match a text; ``resolve`` picks
+the one entity a name refers to, or says why it cannot. Search, ``ask``, ``path``, saved-query
+parameters and the server all go through these two functions.
+
+Matching runs in four stages; the first stage that matches an alias decides its score:
+
+============  =====  ==========================================================================
+stage         score  what must be equal
+============  =====  ==========================================================================
+exact         1.00   the text and the label, character for character (0.99 for an alt label)
+normalised    0.95   :func:`normalise`-d forms with the spaces taken out: case, diacritics,
+                     hyphens, spaces, punctuation; also name order ("Ji-hoon Kim")
+romanised     0.90   :func:`romanised_key`: spelling variants of romanised Korean (yu/yoo,
+                     eo/o, ch/j, k/g, l/r, Lee/Yi/Rhee, Park/Pak …); 0.88 for the looser key
+                     where o and u also meet (Jeong/Jung, Hyeon/Hyun)
+fuzzy         <0.85  rapidfuzz similarity of the normalised forms or of the romanised keys,
+                     or the share of the text's words found in the label
+============  =====  ==========================================================================
+
+``resolve`` accepts exact, normalised and romanised matches, and a fuzzy one only when it is a
+near-certain typo (similarity ≥ 94 of 100 over at least 10 letters, e.g. "Jeon Jong-so"). Any
+weaker match raises :class:`UnknownEntity` with up to five suggestions, so an unknown person is
+never silently replaced by a similar name. Two different entities tied at the top raise
+:class:`AmbiguousName`.
+
+**The index.** The labels (``skos:prefLabel`` and ``skos:altLabel`` of every instance of
+``kg:Entity`` or its subclasses) with their classes are read once per store object and kept
+in memory; a lookup afterwards takes well under a millisecond. To keep this bounded on big
+stores, a store with more than :data:`FULL_INDEX_LIMIT` label rows (checked with one cheap
+``OFFSET`` probe) is never read whole: each call runs one SPARQL query that selects the labels
+matching every word of the text through a romanisation-tolerant regular expression (each
+letter widened to its spelling variants; if that finds too few, any word), and only those
+candidates are scored. Fuzzy matching then only sees labels sharing a word with the text.
+
+>>> normalise("Ji-hoon KIM")
+'jihoon kim'
+>>> romanised_key("Kim Jihoon") == romanised_key("Gim Ji-hun")
+True
+>>> romanised_key("Lee Choonghyun") == romanised_key("Lee Chung-hyun")
+True
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+import weakref
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import permutations
+from typing import Any
+
+from .errors import AmbiguousName, Suggestion, UnknownEntity, UsageError
+from .store import Store
+from .terms import KG_NS
+
+STAGES = ("exact", "normalised", "romanised", "fuzzy")
+FULL_INDEX_LIMIT = 50_000  # label rows held in memory; above this, search per call
+PREFILTER_LIMIT = 20_000  # candidate label rows per call on a big store
+FUZZY_FLOOR = 65.0  # rapidfuzz score (0-100) below which a fuzzy match is not shown
+FUZZY_RESOLVE = 94.0  # ... at or above which (over >= 10 letters) a fuzzy match may resolve
+
+
+@dataclass(frozen=True)
+class Match:
+    """An entity matching a text: which alias matched, at which stage, how well."""
+
+    iri: str
+    label: str  # the entity's preferred label
+    type: str  # local name of its most specific class: Person, Film, TVSeries, Character …
+    score: float  # 0-1, higher is better
+    alias: str  # the label (preferred or alternative) that matched
+    stage: str  # exact | normalised | romanised | fuzzy
+
+    def to_json(self) -> dict[str, Any]:
+        return {"iri": self.iri, "label": self.label, "type": self.type, "score": round(self.score, 4),
+                "alias": self.alias, "stage": self.stage}
+
+    def suggestion(self) -> Suggestion:
+        return Suggestion(self.label, self.iri, self.type, self.score)
+
+
+# -- normalisation ----------------------------------------------------------------------------
+
+_INNER = re.compile(r"[\-‐‑‒–—'’`´.·]")
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def normalise(text: str) -> str:
+    """Lower-case ASCII words: diacritics dropped, punctuation inside a word removed, the
+    rest of the punctuation and all runs of space turned into one space.
+
+    >>> normalise("  Jeon  Jong-Seo ")
+    'jeon jongseo'
+    >>> normalise('Mona "Lisa" Lee'), normalise("Léa Seydoux"), normalise("D.P.")
+    ('mona lisa lee', 'lea seydoux', 'dp')
+    """
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    words = []
+    for w in text.split():
+        w = _NON_ALNUM.sub(" ", _INNER.sub("", w)).strip()
+        if w:
+            words.extend(w.split())
+    return " ".join(words)
+
+
+# Rules for one word of romanised Korean, applied in order. Each maps spellings that the
+# Revised Romanisation, McCune-Reischauer (without its breves) and popular spellings use for
+# one Korean sound to one key spelling.
+_ROMAN_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), r) for p, r in (
+    (r"(?<=[aeiou])r(?=[^aeiouy]|$)", ""),   # non-rhotic r marks a vowel: Park = Pak = Bak
+    (r"^rh", "r"),                           # Rhee
+    (r"ng", "N"),                            # keep the final -ng apart from g = k
+    (r"t?ch|jj", "j"),                       # ch / j / jj (ㅈ ㅊ ㅉ)
+    (r"sh|ss", "s"),                         # sh / s / ss (ㅅ ㅆ)
+    (r"ph", "p"), (r"th", "t"), (r"kh", "k"),  # aspirate marks of McCune-Reischauer
+    (r"eo", "o"),                            # ㅓ: eo (RR) / o (MR without breve)
+    (r"oo|ou|eu|wu", "u"),                   # ㅜ: u / oo / ou; ㅡ: eu / u
+    (r"ee|ea|yi", "i"),                      # ㅣ: i / ee;  이: Yi / Lee / I
+    (r"ae|ai", "e"),                         # ㅐ / ㅔ
+    (r"[lr](?=[iy])", ""),                   # ㄹ before i/y is dropped word-initially (Lee = I,
+                                             # Rim = Lim = Im, Ryu = Yu); dropped everywhere so
+                                             # that "Yu Rim" and "Yu-rim" keep one key
+    (r"[gcq]", "k"),                         # ㄱ: g / k
+    (r"b|f|v", "p"),                         # ㅂ: b / p
+    (r"d", "t"),                             # ㄷ: d / t
+    (r"r", "l"),                             # ㄹ: r / l
+    (r"z", "j"),
+    (r"h(?=[^aeiouyw]|$)", ""),              # a silent h after a vowel: Oh = O, Ahn = An
+    (r"(.)\1+", r"\1"),                      # doubled letters: kk, pp, tt, ll, nn
+    (r"N", "ng"),
+))
+_LOOSE = re.compile(r"[ou]")
+
+
+def romanised_key(text: str) -> str:
+    """A key shared by the common romanisations of a Korean name (one word per word).
+
+    >>> romanised_key("Park Yoo-rim"), romanised_key("Bak Yurim")
+    ('pak yuim', 'pak yuim')
+    >>> romanised_key("Jeon Jongseo") == romanised_key("Jeon Jong-seo") == romanised_key("Jon Chong-so")
+    True
+    """
+    out = []
+    for w in normalise(text).split():
+        for pattern, repl in _ROMAN_RULES:
+            w = pattern.sub(repl, w)
+        out.append(w)
+    return " ".join(out)
+
+
+def loose_key(text: str) -> str:
+    """The romanised key with o and u made equal (ㅓ is spelt eo, o and u: Jeong/Jung)."""
+    return _LOOSE.sub("u", romanised_key(text))
+
+
+def _orders(words: Sequence[str]) -> list[str]:
+    """The word string in its order and with the first or last word moved (name order)."""
+    out = ["".join(words)]
+    if 1 < len(words) <= 4:
+        out.append("".join([*words[1:], words[0]]))
+        out.append("".join([words[-1], *words[:-1]]))
+    return out
+
+
+# -- the index --------------------------------------------------------------------------------
+
+
+@dataclass
+class _Entity:
+    iri: str
+    label: str = ""
+    classes: set[str] = field(default_factory=set)  # class IRIs the entity has
+    type: str = ""
+
+
+@dataclass
+class _Alias:
+    entity: _Entity
+    text: str
+    pref: bool
+    joined: str  # normalised, spaces removed
+    spaced: str  # normalised with spaces
+    rom: str  # romanised key, spaces removed
+    loose: str
+
+
+class _Index:
+    """Aliases of a set of entities, keyed for the exact, normalised and romanised stages."""
+
+    def __init__(self, hierarchy: _Hierarchy) -> None:
+        self.h = hierarchy
+        self.aliases: list[_Alias] = []
+        self.exact: dict[str, list[int]] = {}
+        self.joined: dict[str, list[int]] = {}
+        self.rom: dict[str, list[int]] = {}
+        self.loose: dict[str, list[int]] = {}
+
+    def add(self, entity: _Entity, text: str, pref: bool) -> None:
+        spaced = normalise(text)
+        words = spaced.split()
+        rom_words = romanised_key(text).split()
+        a = _Alias(entity, text, pref, "".join(words), spaced, "".join(rom_words), _LOOSE.sub("u", "".join(rom_words)))
+        i = len(self.aliases)
+        self.aliases.append(a)
+        self.exact.setdefault(text.strip(), []).append(i)
+        for k in set(_orders(words)):
+            self.joined.setdefault(k, []).append(i)
+        for k in set(_orders(rom_words)):
+            self.rom.setdefault(k, []).append(i)
+            self.loose.setdefault(_LOOSE.sub("u", k), []).append(i)
+
+
+class _Hierarchy:
+    """The class tree of the ontology: ancestors, most specific class, names."""
+
+    def __init__(self, store: Store) -> None:
+        self.parents: dict[str, set[str]] = {}
+        self.labels: dict[str, str] = {}
+        for r in store.select("SELECT ?c ?s WHERE { ?c rdfs:subClassOf ?s FILTER(isIRI(?s)) }"):
+            self.parents.setdefault(r["c"].value, set()).add(r["s"].value)
+        for r in store.select("SELECT ?c ?l WHERE { ?c a owl:Class ; rdfs:label ?l }"):
+            self.labels[r["c"].value] = r["l"].value
+        self._anc: dict[str, frozenset[str]] = {}
+
+    def ancestors(self, c: str) -> frozenset[str]:
+        """``c`` and every class above it."""
+        if c not in self._anc:
+            seen = {c}
+            todo = [c]
+            while todo:
+                for p in self.parents.get(todo.pop(), ()):
+                    if p not in seen:
+                        seen.add(p)
+                        todo.append(p)
+            self._anc[c] = frozenset(seen)
+        return self._anc[c]
+
+    def is_entity(self, classes: Iterable[str]) -> bool:
+        return any(KG_NS + "Entity" in self.ancestors(c) for c in classes)
+
+    def most_specific(self, classes: set[str]) -> str:
+        kg = sorted(c for c in classes if c.startswith(KG_NS)) or sorted(classes)
+        leaves = [c for c in kg if not any(c != d and c in self.ancestors(d) for d in kg)]
+        return _local(leaves[0]) if leaves else ""
+
+    def resolve_types(self, types: Sequence[str] | None) -> set[str] | None:
+        """Class IRIs named by ``types`` (local names or labels, any case); None = all."""
+        if not types:
+            return None
+        known: dict[str, str] = {}
+        for c in set(self.parents) | set(self.labels):
+            if c.startswith(KG_NS):
+                known[_local(c).casefold()] = c
+                if c in self.labels:
+                    known[self.labels[c].casefold()] = c
+                    known[self.labels[c].casefold().replace(" ", "")] = c
+        out = set()
+        for t in types:
+            for part in t.split(","):
+                key = part.strip().casefold()
+                if not key:
+                    continue
+                if key not in known:
+                    names = sorted({_local(c) for c in known.values() if self.is_entity([c])})
+                    raise UsageError(f"unknown type {part.strip()!r}; use one of {', '.join(names)}")
+                out.add(known[key])
+        return out
+
+    def has_type(self, entity: _Entity, wanted: set[str] | None) -> bool:
+        return wanted is None or any(self.ancestors(c) & wanted for c in entity.classes)
+
+
+def _local(iri: str) -> str:
+    return re.split(r"[#/]", iri)[-1]
+
+
+_LABELS_QUERY = """
+SELECT ?e ?l ?pref WHERE {
+  { ?e skos:prefLabel ?l BIND(true AS ?pref) } UNION { ?e skos:altLabel ?l BIND(false AS ?pref) }
+  FILTER(isLiteral(?l))
+} LIMIT %d"""
+
+_TYPES_QUERY = "SELECT DISTINCT ?e ?c WHERE { ?e skos:prefLabel ?l ; a ?c }"
+
+_CANDIDATES_QUERY = """
+SELECT ?e ?l ?pref WHERE {
+  { ?e skos:prefLabel ?l BIND(true AS ?pref) } UNION { ?e skos:altLabel ?l BIND(false AS ?pref) }
+  FILTER(isLiteral(?l) && (%s))
+} LIMIT %d"""
+
+_SAFE_PATTERN = re.compile(r"[a-z0-9()?:|+\-' .\[\]]*")
+
+_DETAILS_QUERY = "SELECT ?e ?l ?c WHERE { ?e a ?c OPTIONAL { ?e skos:prefLabel ?l } }"
+
+
+class _Matcher:
+    """Everything linking keeps per store: the class tree and, for small stores, the index."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.h = _Hierarchy(store)
+        self.full: _Index | None = None
+        # Cheap probe first: does the store hold more labels than we are willing to index?
+        big = store.select(_LABELS_QUERY % 1 + f" OFFSET {FULL_INDEX_LIMIT}")
+        if not big:
+            self.full = self._build(store.select(_LABELS_QUERY % (FULL_INDEX_LIMIT + 1)),
+                                    store.select(_TYPES_QUERY))
+
+    def _build(self, label_rows: list[dict[str, Any]], type_rows: list[dict[str, Any]]) -> _Index:
+        entities: dict[str, _Entity] = {}
+        for r in type_rows:
+            entities.setdefault(r["e"].value, _Entity(r["e"].value)).classes.add(r["c"].value)
+        index = _Index(self.h)
+        seen: set[tuple[str, str]] = set()
+        pending = []
+        for r in label_rows:
+            e = entities.get(r["e"].value)
+            if e is None or not self.h.is_entity(e.classes):
+                continue
+            pref = r["pref"].value == "true"
+            if pref and not e.label:
+                e.label = r["l"].value
+            key = (e.iri, r["l"].value)
+            if key not in seen:
+                seen.add(key)
+                pending.append((e, r["l"].value, pref))
+        for e, text, pref in pending:
+            if not e.type:
+                e.type = self.h.most_specific(e.classes)
+                e.label = e.label or text
+            index.add(e, text, pref)
+        return index
+
+    def index_for(self, text: str) -> _Index:
+        """The full index, or on a big store an index of the candidates for ``text``."""
+        if self.full is not None:
+            return self.full
+        import pyoxigraph as ox
+
+        rows = self.store.select(_candidates_query(text, every_word=True))
+        if len(rows) < 10:
+            rows = self.store.select(_candidates_query(text, every_word=False))
+        iris = sorted({r["e"].value for r in rows})
+        details: list[dict[str, Any]] = []
+        for i in range(0, len(iris), 500):
+            chunk = [ox.NamedNode(x) for x in iris[i:i + 500]]
+            details += self.store.select(_DETAILS_QUERY, {"e": chunk})
+        type_rows = [{"e": r["e"], "c": r["c"]} for r in details]
+        prefs = {(r["e"].value, r["l"].value): r for r in details if "l" in r}
+        label_rows = [{"e": ox.NamedNode(e), "l": r["l"], "pref": ox.Literal("true")} for (e, _), r in prefs.items()]
+        label_rows += [r for r in rows if r["pref"].value != "true"]
+        return self._build(label_rows, type_rows)
+
+
+# Regular-expression alternatives for each letter of a romanised key (see _ROMAN_RULES).
+_WIDEN = {
+    "k": "(?:kh|k|g|c|q)+", "p": "(?:ph|p|b|f|v)+", "t": "(?:th|t|d)+", "l": "(?:l|r)+",
+    "j": "(?:t?ch|j|z)+", "s": "(?:sh|s)+", "o": "(?:eo|o|u|oo)h?", "u": "(?:oo|ou|eu|wu|u|eo|o)",
+    "i": "(?:ee|ea|yi|i|y)", "e": "(?:ae|ai|e)", "a": "(?:ah|a)",
+}
+
+
+def _candidates_query(text: str, *, every_word: bool) -> str:
+    """The big-store prefilter query for ``text``.
+
+    The patterns go into the query as string literals rather than bound values: pyoxigraph
+    compiles a regular expression that is not a constant once per row (measured: 27 s instead
+    of 0.4 s over 10^6 labels). They are built only from the letters a-z and digits of the
+    text's romanised key and this module's own regex syntax (checked below), and written with
+    pyoxigraph's own N-Triples escaping, exactly as a bound value is; no character the user
+    typed can reach the query otherwise.
+    """
+    import pyoxigraph as ox
+
+    words = tolerant_patterns(text)
+    for p in words:
+        if not _SAFE_PATTERN.fullmatch(p):  # pragma: no cover - a bug in tolerant_patterns
+            raise ValueError(f"unsafe search pattern {p!r}")
+    if not words:
+        words = ["(?!)"]
+    tests = [f'REGEX(STR(?l), {ox.Literal(p)}, "i")' for p in words]
+    return _CANDIDATES_QUERY % ((" && " if every_word else " || ").join(tests), PREFILTER_LIMIT)
+
+
+def tolerant_patterns(text: str) -> list[str]:
+    """One case-insensitive regex per word of ``text`` that matches the word in a label in
+    any romanisation (built from the word's romanised key: only a-z and 0-9 come from the text).
+
+    >>> import re
+    >>> [bool(re.search(p, "Kim Ji-hoon", re.I)) for p in tolerant_patterns("Kim Jihoon")]
+    [True, True]
+    """
+    parts = []
+    for word in romanised_key(text).split():
+        letters = word.replace("ng", "N")
+        pieces = []
+        for ch in letters:
+            if ch == "N":
+                pieces.append("ng")
+            elif ch in _WIDEN:
+                pieces.append(_WIDEN[ch])
+            elif ch.isalnum():
+                pieces.append(ch + "+")
+        if pieces:
+            parts.append("[-' .]?h?".join(pieces))
+    return parts
+
+
+_cache: weakref.WeakKeyDictionary[Store, _Matcher] = weakref.WeakKeyDictionary()
+_lock = threading.Lock()
+
+
+def _matcher(store: Store) -> _Matcher:
+    with _lock:
+        m = _cache.get(store)
+        if m is None:
+            m = _Matcher(store)
+            _cache[store] = m
+        return m
+
+
+def forget(store: Store) -> None:
+    """Drop the cached index of ``store`` (after its data changed)."""
+    with _lock:
+        _cache.pop(store, None)
+
+
+# -- scoring ----------------------------------------------------------------------------------
+
+
+def _score_all(index: _Index, text: str, wanted: set[str] | None) -> dict[str, tuple[float, _Alias, str, float]]:
+    """Best (score, alias, stage, raw fuzzy score) per entity IRI."""
+    best: dict[str, tuple[float, _Alias, str, float]] = {}
+
+    def offer(i: int, score: float, stage: str, raw: float = 100.0) -> None:
+        a = index.aliases[i]
+        if not index.h.has_type(a.entity, wanted):
+            return
+        cur = best.get(a.entity.iri)
+        if cur is None or score > cur[0] or (score == cur[0] and a.pref and not cur[1].pref):
+            best[a.entity.iri] = (score, a, stage, raw)
+
+    q = text.strip()
+    spaced = normalise(q)
+    words = spaced.split()
+    joined = "".join(words)
+    rom_words = romanised_key(q).split()
+    rom = "".join(rom_words)
+    loose = _LOOSE.sub("u", rom)
+    if not joined:
+        return best
+    for i in index.exact.get(q, ()):
+        offer(i, 1.0 if index.aliases[i].pref else 0.99, "exact")
+    for i in index.joined.get(joined, ()):
+        offer(i, 0.95, "normalised")
+    # the words in any order (a user may put the family name first or last)
+    if 2 < len(words) <= 5:
+        for perm in permutations(words):
+            for i in index.joined.get("".join(perm), ()):
+                offer(i, 0.95, "normalised")
+    for i in index.rom.get(rom, ()):
+        offer(i, 0.90, "romanised")
+    for i in index.loose.get(loose, ()):
+        offer(i, 0.88, "romanised")
+    _fuzzy(index, spaced, joined, rom, offer)
+    return best
+
+
+def _fuzzy(index: _Index, spaced: str, joined: str, rom: str, offer: Any) -> None:
+    from rapidfuzz import fuzz, process
+
+    n = len(index.aliases)
+    if n == 0:
+        return
+    limit = min(n, 200)
+    found: dict[int, float] = {}
+    for query, choices, scorer in (
+        (joined, [a.joined for a in index.aliases], fuzz.ratio),
+        (rom, [a.rom for a in index.aliases], fuzz.ratio),
+    ):
+        for _, s, i in process.extract(query, choices, scorer=scorer, limit=limit, score_cutoff=FUZZY_FLOOR):
+            found[i] = max(found.get(i, 0.0), s)
+    # words of the text found among the label's words ("Heist" finds "Money Heist: Korea")
+    if len(joined) >= 3:
+        spaced_choices = [a.spaced for a in index.aliases]
+        for _, s, i in process.extract(spaced, spaced_choices, scorer=fuzz.token_set_ratio, limit=limit,
+                                       score_cutoff=80):
+            a = index.aliases[i]
+            cover = len(joined) / max(len(a.joined), 1)
+            found[i] = max(found.get(i, 0.0), min(s, 60 + 35 * cover))
+    for i, s in found.items():
+        a = index.aliases[i]
+        # Only the plain spelling counts for resolving: a near-miss romanised key is a
+        # different name as often as a typo (Park Shin-hae is not Park Shin-hye).
+        strict = fuzz.ratio(joined, a.joined) if len(joined) >= 10 else 0.0
+        offer(i, 0.85 * s / 100, "fuzzy", strict)
+
+
+def _rank(best: dict[str, tuple[float, _Alias, str, float]]) -> list[tuple[Match, float]]:
+    out = []
+    for score, a, stage, raw in best.values():
+        e = a.entity
+        out.append((Match(e.iri, e.label, e.type, round(score, 4), a.text, stage), raw))
+    out.sort(key=lambda mr: (-mr[0].score, STAGES.index(mr[0].stage), mr[0].label.casefold(), mr[0].iri))
+    return out
+
+
+# -- the public functions ---------------------------------------------------------------------
+
+
+def search(store: Store, text: str, *, types: Sequence[str] | None = None, limit: int = 10) -> list[Match]:
+    """Entities whose labels match ``text``, best first, one entry per entity.
+
+    ``types`` keeps entities of those classes or their subclasses (``Work`` keeps films).
+
+    >>> from kgraph.build import compile_into
+    >>> from kgraph.store import OxigraphStore
+    >>> store = OxigraphStore()
+    >>> compile_into(store)
+    >>> [(m.label, m.stage) for m in search(store, "jeon jongseo", limit=1)]
+    [('Jeon Jong-seo', 'normalised')]
+    """
+    if limit < 1:
+        raise UsageError("--limit must be at least 1")
+    m = _matcher(store)
+    wanted = m.h.resolve_types(types)
+    ranked = _rank(_score_all(m.index_for(text), text, wanted))
+    return [mt for mt, _ in ranked[:limit]]
+
+
+def resolve(store: Store, name: str, *, types: Sequence[str] | None = None) -> Match:
+    """The one entity ``name`` refers to.
+
+    Raises :class:`UnknownEntity` (with up to five suggestions) when nothing matches closely
+    enough, and :class:`AmbiguousName` when two different entities tie at the top.
+
+    >>> from kgraph.build import compile_into
+    >>> from kgraph.store import OxigraphStore
+    >>> store = OxigraphStore()
+    >>> compile_into(store)
+    >>> resolve(store, "Park Yoorim").iri
+    'https://kgraph.dev/id/person/park-yu-rim'
+    """
+    m = _matcher(store)
+    wanted = m.h.resolve_types(types)
+    kind = "entity"
+    if types:
+        kind = " or ".join(_local(c) for c in sorted(wanted or ())) or "entity"
+    if not normalise(name):
+        raise UnknownEntity(name, [], kind)
+    ranked = _rank(_score_all(m.index_for(name), name, wanted))
+    if not ranked:
+        raise UnknownEntity(name, [], kind)
+    top, raw = ranked[0]
+    confident = top.stage != "fuzzy" or raw >= FUZZY_RESOLVE
+    if not confident:
+        raise UnknownEntity(name, [mt.suggestion() for mt, _ in ranked[:5]], kind)
+    ties = [mt for mt, _ in ranked if mt.score >= top.score - (0.05 if top.stage == "fuzzy" else 1e-9)]
+    if len(ties) > 1:
+        raise AmbiguousName(name, [mt.suggestion() for mt in ties[:10]])
+    return top

@@ -1,0 +1,121 @@
+"""Renderers for sparql, search and show."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from . import out, plain, table, write, write_json
+from ..errors import UsageError
+
+TABLE_FORMATS = ("table",)
+
+
+def check_format(fmt: str, allowed: Sequence[str]) -> None:
+    if fmt not in allowed:
+        raise UsageError(f"unknown --format {fmt!r}; use one of {', '.join(allowed)}")
+
+
+def check_sparql_format(fmt: str | None) -> str | None:
+    from ..results import SERIALIZERS
+
+    if fmt is None:
+        return None
+    f = fmt.lower()
+    if f not in (*TABLE_FORMATS, *SERIALIZERS):
+        raise UsageError(f"unknown --format {fmt!r}; use one of table, {', '.join(SERIALIZERS)}")
+    return f
+
+
+def _raw(text: str) -> None:
+    """Machine formats byte for byte (CSV keeps its CRLF line ends)."""
+    sys.stdout.write(text)
+    sys.stdout.flush()
+
+
+def term_text(term: Any) -> str:
+    """A term for people: prefixed name for IRIs, the lexical form of literals."""
+    import pyoxigraph as ox
+
+    from ..terms import compact
+
+    if isinstance(term, ox.NamedNode):
+        return compact(term.value)
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.Literal):
+        return term.value
+    from ..results import term_ntriples
+
+    return term_ntriples(term)
+
+
+def sparql_result(result: Any, fmt: str | None) -> None:
+    from ..results import serialize
+
+    if fmt is None or fmt == "table":
+        if result.kind == "graph":
+            _raw(serialize(result, "turtle"))
+        elif result.kind == "ask":
+            write("true" if result.boolean else "false")
+        else:
+            rows = [[term_text(r[v]) if v in r else "" for v in result.variables] for r in result.rows]
+            if plain():
+                rows = [[c.replace("\t", " ").replace("\n", " ") for c in row] for row in rows]
+            table(result.variables, rows)
+            if not plain():
+                out().print(f"[dim]{len(rows)} row{'s' if len(rows) != 1 else ''}[/dim]")
+        return
+    _raw(serialize(result, fmt))
+
+
+def search_results(text: str, matches: Sequence[Any], fmt: str) -> None:
+    from ..terms import compact
+
+    if fmt == "json":
+        write_json({"query": text, "results": [m.to_json() for m in matches]})
+        return
+    table(["label", "type", "score", "matched", "stage", "iri"],
+          [(m.label, m.type, f"{m.score:.2f}", m.alias, m.stage, compact(m.iri)) for m in matches])
+
+
+def _src(iri: str, card: Any) -> str:
+    from ..terms import CURATION_GRAPH
+
+    if iri == CURATION_GRAPH:
+        return "curators"
+    return iri.rstrip("/").rsplit("/", 1)[-1]
+
+
+def card(c: Any, fmt: str) -> None:
+    from ..terms import KG, RDF_TYPE, SKOS_ALT, SKOS_PREF, compact
+
+    if fmt == "json":
+        write_json(c.to_json())
+        return
+    lines = [f"{c.label}  ({', '.join(c.types) or 'no class'})  {compact(c.iri)}"]
+    if c.matched is not None and c.matched.stage != "exact":
+        lines.append(f"(matched {c.matched.alias!r}, {c.matched.stage})")
+    if c.description:
+        lines.append(c.description)
+    if c.alt_labels:
+        alts = "; ".join(f"{a} [{', '.join(_src(s, c) for s in srcs)}]" for a, srcs in c.alt_labels)
+        lines.append(f"also written: {alts}")
+    write("\n".join(lines))
+    shown = [f for f in c.facts
+             if f.predicate not in (RDF_TYPE, SKOS_PREF, SKOS_ALT, KG.description) and f.kind != "disagreement"]
+    write("")
+    table(["fact", "sources"], [(f.text, ", ".join(_src(s, c) for s in f.sources)) for f in shown])
+    for d in c.disputes:
+        write("")
+        write(f"sources disagree ({d.kind}): {d.topic}")
+        for claim in d.claims:
+            write(f"  • {claim.statement}  [{', '.join(_src(s, c) for s in claim.sources)}]")
+        if d.note:
+            write(f"  note: {d.note}")
+    if c.sources:
+        write("")
+        write("sources:")
+        for iri, label in sorted(c.sources.items(), key=lambda kv: _src(kv[0], c)):
+            write(f"  {_src(iri, c)}  {label}")
