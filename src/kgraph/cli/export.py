@@ -31,3 +31,39 @@ def export_cmd(
         view.data(export(store, format_for(None, format), graph=source, inferred=inferred, ontology=ontology))
         return
     view.written(export_to(store, format, output, graph=source, inferred=inferred, ontology=ontology))
+
+
+def _params(values: list[str] | None) -> dict[str, str]:
+    from ..errors import UsageError
+
+    out: dict[str, str] = {}
+    for v in values or []:
+        k, sep, val = v.partition("=")
+        if not sep or not k.strip():
+            raise UsageError(f"--param {v!r}: write it as NAME=VALUE")
+        out[k.strip()] = val
+    return out
+
+
+@command("viz")
+def viz_cmd(
+    entity: Annotated[str | None, typer.Argument(help="Draw the neighbourhood of this entity (a name or an IRI).")] = None,
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="FILE",
+                                         help="FILE.html (interactive), .svg or .png (Graphviz), .dot (Graphviz source).")] = Path("graph.html"),
+    depth: Annotated[int, typer.Option("--depth", "-d", help="How many edges away from ENTITY to draw.")] = 1,
+    query: Annotated[str | None, typer.Option("--query", "-q", metavar="NAME", help="Draw what a saved query touches.")] = None,
+    param: Annotated[list[str] | None, typer.Option("--param", "-p", metavar="NAME=VALUE", help="A parameter of --query (repeatable).")] = None,
+    ontology: Annotated[bool, typer.Option("--ontology", help="Draw the ontology's classes and properties.")] = False,
+    source: Annotated[str | None, typer.Option("--graph", "-g", metavar="SOURCE", help="Draw one source's facts only.")] = None,
+    open_: Annotated[bool, typer.Option("--open", help="Open the picture in the default browser or viewer.")] = False,
+) -> None:
+    """Draw the graph, or part of it, as an interactive HTML page or a static SVG/PNG picture."""
+    from ..viz import visualise
+
+    pic = visualise(state.kg().store, output, entity=entity, depth=depth, query=query, params=_params(param),
+                    ontology=ontology, graph=source)
+    view.picture(pic)
+    if open_:
+        import webbrowser
+
+        webbrowser.open(pic.path.resolve().as_uri())
