@@ -12,11 +12,11 @@ A worker that overruns is killed (SIGKILL) and replaced in the background while 
 keep answering. Results are capped at ``max_results`` rows (or triples) inside the worker, so a huge
 result never crosses the pipe; a capped response says so in the ``X-KGraph-Truncated`` header.
 
->>> import urllib.request
+>>> import json, urllib.request
 >>> with SparqlServer(ServerConfig(port=0, workers=1), store="memory:") as srv:
 ...     with urllib.request.urlopen(srv.url + "?query=ASK%7B%7D") as r:
-...         r.read()
-b'{"head": {}, "boolean": true}'
+...         json.loads(r.read())
+{'head': {}, 'boolean': True}
 """
 
 from __future__ import annotations
@@ -178,61 +178,21 @@ def mentions_service(query: str) -> bool:
     return bool(_SERVICE_RE.search(_SERVICE_STRIP.sub(" ", query)))
 
 
-def _term_json(t: Any) -> dict[str, Any]:
-    import pyoxigraph as ox
+def _body(kind: str, variables: list[str], rows: list[dict[str, Any]], boolean: bool | None,
+          triples: list[Any], fmt: str) -> bytes:
+    """The result in format ``fmt``: kgraph's W3C serialisers, pyoxigraph's for RDF/XML."""
+    from .results import _used_prefixes, serialize
+    from .store import Result
 
-    if isinstance(t, ox.NamedNode):
-        return {"type": "uri", "value": t.value}
-    if isinstance(t, ox.BlankNode):
-        return {"type": "bnode", "value": t.value}
-    if isinstance(t, ox.Literal):
-        d: dict[str, Any] = {"type": "literal", "value": t.value}
-        if t.language:
-            d["xml:lang"] = t.language
-        elif t.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-            d["datatype"] = t.datatype.value
-        return d
-    return {"type": "triple", "value": {"subject": _term_json(t.subject),
-                                        "predicate": _term_json(t.predicate),
-                                        "object": _term_json(t.object)}}
+    if fmt == "rdfxml":
+        import pyoxigraph as ox
 
+        from .terms import PREFIXES
 
-def _solutions_body(variables: list[str], rows: list[dict[str, Any]], fmt: str) -> bytes:
-    """SELECT rows in a W3C results format (JSON built here, the others by pyoxigraph from it)."""
-    doc = {"head": {"vars": variables},
-           "results": {"bindings": [{k: _term_json(v) for k, v in r.items()} for r in rows]}}
-    body = json.dumps(doc, ensure_ascii=False).encode()
-    if fmt == "json":
-        return body
-    import pyoxigraph as ox
-
-    parsed = ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
-    return bytes(parsed.serialize(format=getattr(ox.QueryResultsFormat, fmt.upper())))
-
-
-def _boolean_body(value: bool, fmt: str) -> bytes:
-    if fmt == "json":
-        return json.dumps({"head": {}, "boolean": value}).encode()
-    import pyoxigraph as ox
-
-    parsed = ox.parse_query_results(json.dumps({"head": {}, "boolean": value}).encode(),
-                                    format=ox.QueryResultsFormat.JSON)
-    return bytes(parsed.serialize(format=getattr(ox.QueryResultsFormat, fmt.upper())))
-
-
-def _graph_body(triples: list[Any], fmt: str) -> bytes:
-    import pyoxigraph as ox
-
-    from .terms import PREFIXES
-
-    f = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
-         "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML}[fmt]
-    prefixes = None
-    if fmt in ("turtle", "jsonld", "rdfxml"):  # only the prefixes the triples use
-        iris = {t.value for tr in triples for t in (tr.subject, tr.predicate, tr.object)
-                if isinstance(t, ox.NamedNode)}
-        prefixes = {k: ns for k, ns in PREFIXES.items() if any(i.startswith(ns) for i in iris)}
-    return bytes(ox.serialize(triples, format=f, prefixes=prefixes))
+        return bytes(ox.serialize(triples, format=ox.RdfFormat.RDF_XML,
+                                  prefixes=_used_prefixes(triples, PREFIXES)))
+    result = Result(kind, variables=variables, rows=rows, boolean=boolean, triples=triples)  # type: ignore[arg-type]
+    return serialize(result, fmt).encode("utf-8")
 
 
 @dataclass(frozen=True)
@@ -284,11 +244,8 @@ def run_query(store: Any, req: dict[str, Any], max_results: int) -> Reply:
     headers = {}
     if more:
         headers["X-KGraph-Truncated"] = f"max-results={max_results}"
-    if kind == "graph":
-        return Reply(200, GRAPH_MEDIA[fmt], _graph_body(triples, fmt), headers)
-    if kind == "ask":
-        return Reply(200, SOLUTION_MEDIA[fmt], _boolean_body(bool(boolean), fmt), headers)
-    return Reply(200, SOLUTION_MEDIA[fmt], _solutions_body(variables, rows, fmt), headers)
+    media = GRAPH_MEDIA[fmt] if kind == "graph" else SOLUTION_MEDIA[fmt]
+    return Reply(200, media, _body(kind, variables, rows, boolean, triples, fmt), headers)
 
 
 def _run_oxigraph(store: Any, req: dict[str, Any], cap: int) -> tuple[Any, ...]:
