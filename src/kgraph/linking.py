@@ -293,7 +293,7 @@ SELECT ?e ?l ?pref WHERE {
   FILTER(isLiteral(?l) && (%s))
 } LIMIT %d"""
 
-_SAFE_PATTERN = re.compile(r"[a-z0-9()?:|+\-' .\[\]]*")
+_SAFE_PATTERN = re.compile(r"[a-z0-9()?:|+*\-' .\[\]]*")
 
 _DETAILS_QUERY = "SELECT ?e ?l ?c WHERE { ?e a ?c OPTIONAL { ?e skos:prefLabel ?l } }"
 
@@ -361,7 +361,7 @@ class _Matcher:
 _WIDEN = {
     "k": "(?:kh|k|g|c|q)+", "p": "(?:ph|p|b|f|v)+", "t": "(?:th|t|d)+", "l": "(?:l|r)+",
     "j": "(?:t?ch|j|z)+", "s": "(?:sh|s)+", "o": "(?:eo|o|u|oo)h?", "u": "(?:oo|ou|eu|wu|u|eo|o)",
-    "i": "(?:ee|ea|yi|i|y)", "e": "(?:ae|ai|e)", "a": "(?:ah|a)",
+    "i": "[lr]*(?:ee|ea|yi|i|y)", "y": "[lr]*y", "e": "(?:ae|ai|e)", "a": "(?:ah|a)",
 }
 
 

@@ -1,0 +1,299 @@
+"""The shared name matcher (kgraph.linking) and `kgraph search`.
+
+Spellings are read from the graph itself: every preferred and alternative label of every
+person, character and work must find its own entity first.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+
+import pyoxigraph as ox
+import pytest
+
+import kgraph.linking as linking
+from kgraph.build import compile_into
+from kgraph.errors import AmbiguousName, UnknownEntity, UsageError
+from kgraph.linking import Match, normalise, resolve, romanised_key, search
+from kgraph.store import OxigraphStore
+
+TOP_CLASSES = ("Person", "Character", "Work")
+KG = "https://kgraph.dev/ontology#"
+
+
+def spellings(store):
+    """(entity IRI, class, spelling) for every label of every person, character and work."""
+    rows = store.select(
+        """SELECT DISTINCT ?e ?top ?l WHERE {
+             VALUES ?top { kg:Person kg:Character kg:Work }
+             ?e a/rdfs:subClassOf* ?top .
+             { ?e skos:prefLabel ?l } UNION { ?e skos:altLabel ?l } }""")
+    return sorted({(r["e"].value, r["top"].value.rsplit("#", 1)[1], r["l"].value) for r in rows})
+
+
+@pytest.fixture(scope="module")
+def all_spellings(store):
+    found = spellings(store)
+    assert len(found) > 80  # the five sources spell many names several ways
+    return found
+
+
+@pytest.fixture(scope="module")
+def owners(all_spellings):
+    """normalised spelling -> the entities of each class that carry it."""
+    out: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for iri, top, label in all_spellings:
+        out[(top, normalise(label))].add(iri)
+    return out
+
+
+def test_every_spelling_finds_its_entity_first(store, all_spellings, owners):
+    for iri, top, label in all_spellings:
+        sharing = owners[(top, normalise(label))]
+        if len(sharing) == 1:
+            assert resolve(store, label, types=[top]).iri == iri, label
+            assert search(store, label, types=[top])[0].iri == iri, label
+        else:  # two entities of one class spelt alike: the matcher must say so, not guess
+            with pytest.raises(AmbiguousName) as e:
+                resolve(store, label, types=[top])
+            assert iri in {c.iri for c in e.value.candidates}
+
+
+def test_every_unique_spelling_resolves_without_a_type(store, all_spellings):
+    by_spelling: dict[str, set[str]] = defaultdict(set)
+    for iri, _, label in store_labels(store):
+        by_spelling[label].add(iri)
+    for iri, _, label in all_spellings:
+        if by_spelling[label] == {iri}:
+            top = search(store, label)[0]
+            assert (top.iri, top.stage) == (iri, "exact"), label
+
+
+def store_labels(store):
+    rows = store.select("SELECT DISTINCT ?e ?l WHERE { { ?e skos:prefLabel ?l } UNION { ?e skos:altLabel ?l } }")
+    return [(r["e"].value, None, r["l"].value) for r in rows]
+
+
+@pytest.mark.parametrize("text, iri", [
+    ("Jeon Jongseo", "person/jeon-jong-seo"),
+    ("Kim Jihoon", "person/kim-ji-hoon"),
+    ("Park Yoorim", "person/park-yu-rim"),
+    ("Lee Choonghyun", "person/lee-chung-hyun"),
+    ("jeon jong seo", "person/jeon-jong-seo"),
+    ("JEON JONG-SEO", "person/jeon-jong-seo"),
+    ("Jong-seo Jeon", "person/jeon-jong-seo"),  # given name first
+    ("Ji-hoon Kim", "person/kim-ji-hoon"),
+    ("Gim Ji-hun", "person/kim-ji-hoon"),
+    ("Pak Yu Rim", "person/park-yu-rim"),
+    ("Rhee Chung-hyeon", "person/lee-chung-hyun"),
+    ("Yi Chunghyun", "person/lee-chung-hyun"),
+    ("Yu Jitae", "person/yoo-ji-tae"),
+    ("Park Sin-hye", "person/park-shin-hye"),
+    ("Jŏn Chong-sŏ", "person/jeon-jong-seo"),  # McCune-Reischauer, breves and all
+    ("Ok-joo", "character/ok-ju"),
+    ("Baek Heesung", "character/baek-hee-sung"),
+    ("Young Suk", "character/young-sook"),
+    ("seoyeon", "character/seo-yeon"),
+    ("the call", "work/the-call"),
+    ("BALLERINA", "work/ballerina"),
+])
+def test_variants_the_sources_do_not_use(store, all_spellings, text, iri):
+    assert text not in {label for _, _, label in all_spellings}
+    m = resolve(store, text)
+    assert m.iri == "https://kgraph.dev/id/" + iri
+    assert m.stage in ("normalised", "romanised")
+    assert search(store, text)[0].iri == m.iri
+
+
+def test_match_fields(store):
+    m = resolve(store, "Park Yoorim")
+    assert isinstance(m, Match)
+    assert (m.label, m.type, m.stage) == ("Park Yu-rim", "Person", "normalised")
+    assert m.alias in {"Park Yoo Rim", "Park Yu Rim", "Park Yu-rim"}
+    exact = resolve(store, "Ballerina")
+    assert (exact.type, exact.stage, exact.score) == ("Film", "exact", 1.0)
+    assert set(m.to_json()) >= {"iri", "label", "type", "score", "alias", "stage"}
+
+
+def test_stages_rank_in_order(store):
+    texts = {"exact": "Kim Ji-hoon", "normalised": "kim jihoon", "romanised": "Gim Jihun"}
+    scores = {stage: resolve(store, t).score for stage, t in texts.items()}
+    assert {stage: resolve(store, t).stage for stage, t in texts.items()} == {s: s for s in texts}
+    assert scores["exact"] > scores["normalised"] > scores["romanised"]
+    fuzzy = search(store, "Kim Ji-hon")[0]  # a letter short: fuzzy, or romanised as hon = hun
+    assert fuzzy.iri.endswith("kim-ji-hoon") and fuzzy.score < scores["exact"]
+
+
+@pytest.mark.parametrize("text, near", [
+    ("Kim Ji-won", "Kim Ji-hoon"),  # a different person with a similar name
+    ("Park Shin-hae", "Park Shin-hye"),
+    ("Song Kang-ho", None),  # nobody like him in the graph
+    ("Ballerinas of Paris", None),
+])
+def test_unknown_names_are_never_replaced(store, text, near):
+    with pytest.raises(UnknownEntity) as e:
+        resolve(store, text)
+    assert len(e.value.suggestions) <= 5
+    assert e.value.exit_code == 1
+    if near:
+        assert near in [s.label for s in e.value.suggestions]
+        assert near in str(e.value)
+
+
+def test_fuzzy_resolves_only_a_near_certain_typo(store):
+    assert resolve(store, "Jeon Jong-so").iri.endswith("jeon-jong-seo")  # one letter short
+    with pytest.raises(UnknownEntity):
+        resolve(store, "Jeon")
+
+
+def test_ambiguous_name_lists_both(store_with_twin):
+    with pytest.raises(AmbiguousName) as e:
+        resolve(store_with_twin, "Kim Ji-hoon")
+    assert {c.iri for c in e.value.candidates} == {
+        "https://kgraph.dev/id/person/kim-ji-hoon", "https://kgraph.dev/id/person/kim-ji-hoon-2"}
+    assert e.value.exit_code == 1 and "ambiguous" in str(e.value)
+    # the type separates them when they are of different classes
+    assert resolve(store_with_twin, "Tokyo", types=["Character"]).iri.endswith("character/tokyo")
+    with pytest.raises(AmbiguousName):
+        resolve(store_with_twin, "Tokyo")
+
+
+@pytest.fixture(scope="module")
+def store_with_twin():
+    """The bundled graph plus a second Kim Ji-hoon and a film called Tokyo."""
+    s = OxigraphStore()
+    compile_into(s)
+    g = ox.NamedNode("https://kgraph.dev/graph/curation")
+    skos = "http://www.w3.org/2004/02/skos/core#prefLabel"
+    rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+    for iri, cls, label in (("person/kim-ji-hoon-2", "Person", "Kim Ji-hoon"), ("work/tokyo", "Film", "Tokyo")):
+        node = ox.NamedNode("https://kgraph.dev/id/" + iri)
+        s.raw.add(ox.Quad(node, ox.NamedNode(rdf_type), ox.NamedNode(KG + cls), g))
+        s.raw.add(ox.Quad(node, ox.NamedNode(skos), ox.Literal(label, language="en"), g))
+    return s
+
+
+def test_type_filter_counts_subclasses(store):
+    works = search(store, "Money Heist", types=["Work"])
+    assert works and {m.type for m in works} <= {"Film", "TVSeries", "Play"}
+    assert works[0].iri.endswith("money-heist-korea-joint-economic-area")
+    assert search(store, "Ballerina", types=["Work"])[0].iri.endswith("work/ballerina")
+    assert search(store, "Ballerina", types=["TVSeries"]) == [] or \
+        all(m.type == "TVSeries" for m in search(store, "Ballerina", types=["TVSeries"]))
+    assert search(store, "Money Heist")[0].type == "Franchise"
+    assert search(store, "ok ju", types=["person"]) == [] or \
+        all(m.type == "Person" for m in search(store, "ok ju", types=["person"]))
+    with pytest.raises(UsageError, match="unknown type"):
+        search(store, "x", types=["Spaceship"])
+
+
+def test_one_entry_per_entity_best_first(store):
+    results = search(store, "Jeon Jong Seo", limit=10)
+    iris = [m.iri for m in results]
+    assert len(iris) == len(set(iris))
+    assert [m.score for m in results] == sorted((m.score for m in results), reverse=True)
+    assert results[0].stage == "exact"
+    assert len(search(store, "Kim", limit=1)) == 1
+
+
+def test_keys():
+    assert normalise("  Jeon  Jong-Seo ") == "jeon jongseo"
+    assert normalise("Léa") == "lea"
+    same = [("Yoo Ji-tae", "Yu Jitae"), ("Kim Ji-hoon", "Gim Jihun"), ("Park Yu-rim", "Pak Yoo Rim"),
+            ("Lee Chung-hyun", "Yi Choonghyun"), ("Jeon Jong-seo", "Jon Chongso"), ("Shin", "Sin"),
+            ("Lim", "Im"), ("Rhee", "Lee")]
+    for a, b in same:
+        assert romanised_key(a).replace(" ", "") == romanised_key(b).replace(" ", ""), (a, b)
+    assert romanised_key("Kim Ji-won") != romanised_key("Kim Ji-hoon")
+    assert linking.loose_key("Jeong") == linking.loose_key("Jung")
+
+
+# -- injection through the search text ------------------------------------------------------
+
+HOSTILE = [
+    'Jeon" } ; DROP ALL ; #',
+    "Ballerina' || true || '",
+    '"}} UNION { ?e ?p ?o } #',
+    "}; CLEAR ALL; SELECT * WHERE {",
+    ".*",
+    "(?i)",
+    "\\",
+    "Kim.*Ji",
+    "<https://kgraph.dev/id/person/jeon-jong-seo>",
+    "x\nINSERT DATA { <urn:a> <urn:b> <urn:c> }",
+]
+
+
+def _snapshot(store):
+    return sorted(str(q) for q in store.quads())
+
+
+@pytest.mark.parametrize("big", [False, True], ids=["indexed", "prefiltered"])
+def test_injection_through_search_text(store_with_twin, monkeypatch, big):
+    s = store_with_twin
+    if big:  # force the per-call SPARQL prefilter used for big stores
+        monkeypatch.setattr(linking, "FULL_INDEX_LIMIT", 5)
+        linking.forget(s)
+    before = _snapshot(s)
+    entities = {r["e"].value for r in s.select("SELECT DISTINCT ?e WHERE { ?e skos:prefLabel ?l }")}
+    try:
+        for text in HOSTILE:
+            results = search(s, text, limit=5)
+            assert len(results) <= 5
+            assert {m.iri for m in results} <= entities
+            # punctuation carries no meaning: the text matches as its words alone would
+            words = normalise(text)
+            assert [m.iri for m in results] == [m.iri for m in search(s, words, limit=5)] if words else results == []
+            try:
+                assert resolve(s, text).iri in entities
+            except (UnknownEntity, AmbiguousName):
+                pass
+        assert search(s, ".*") == []
+    finally:
+        linking.forget(s)
+    assert _snapshot(s) == before
+
+
+def test_prefiltered_search_matches_indexed(store_with_twin, monkeypatch):
+    s = store_with_twin
+    texts = ["Jeon Jongseo", "Park Yoorim", "Lee Choonghyun", "Gim Ji-hun", "Ok Ju", "the call", "Money Heist"]
+    linking.forget(s)
+    indexed = {t: [(m.iri, m.stage) for m in search(s, t, limit=1)] for t in texts}
+    monkeypatch.setattr(linking, "FULL_INDEX_LIMIT", 5)
+    linking.forget(s)
+    try:
+        assert linking._matcher(s).full is None
+        assert {t: [(m.iri, m.stage) for m in search(s, t, limit=1)] for t in texts} == indexed
+    finally:
+        linking.forget(s)
+
+
+# -- the command ---------------------------------------------------------------------------
+
+
+def test_cli_search_json(cli):
+    r = cli("search", "park yoorim", "--format", "json")
+    assert r.code == 0
+    doc = json.loads(r.stdout)
+    top = doc["results"][0]
+    assert set(top) >= {"iri", "label", "type", "score"}
+    assert (top["iri"], top["label"], top["type"]) == (
+        "https://kgraph.dev/id/person/park-yu-rim", "Park Yu-rim", "Person")
+    assert isinstance(top["score"], float) and 0 < top["score"] <= 1
+
+
+def test_cli_search_table_and_type(cli):
+    r = cli("search", "Ballerina", "--type", "Film", "--limit", "3")
+    assert r.code == 0
+    lines = r.stdout.splitlines()
+    assert lines[0] == "label\ttype\tscore\tmatched\tstage\tiri"
+    assert lines[1] == "Ballerina\tFilm\t1.00\tBallerina\texact\twork:ballerina"
+    assert len(lines) <= 4
+
+
+def test_cli_search_nothing_and_bad_type(cli):
+    r = cli("search", "zzqqxx", "--format", "json")
+    assert r.code == 1 and json.loads(r.stdout)["results"] == []
+    r = cli("search", "x", "--type", "Spaceship")
+    assert r.code == 2 and "unknown type" in r.stderr
