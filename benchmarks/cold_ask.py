@@ -1,0 +1,75 @@
+"""Cold-start cost of `kgraph ask`, as a ratio to an empty Python process.
+
+Each run is a whole new process (interpreter start, imports, opening the store, linking the
+name, running the saved query, printing). The store is built once beforehand into a private
+cache, so the figure is what a user pays on every call, not the one-off build. The two commands
+are run alternately so that machine load affects both alike; the medians are compared.
+
+    python benchmarks/cold_ask.py [--runs 15] [--question "co-stars of Jeon Jong-seo"]
+
+Target (issue 4): at most 10x `python -c pass`. Both commands run with bytecode caching on (a
+private PYTHONPYCACHEPREFIX), as after a normal install.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall-clock and CPU (user + system) seconds of one whole process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    p = subprocess.run(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    dt = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if p.returncode != 0:
+        sys.exit(f"{' '.join(cmd)} failed ({p.returncode}): {p.stderr.decode()[:500]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return dt, cpu
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--runs", type=int, default=15)
+    ap.add_argument("--question", default="co-stars of Jeon Jong-seo")
+    args = ap.parse_args()
+    exe = shutil.which("kgraph") or str(Path(sys.executable).with_name("kgraph"))
+    cache = tempfile.mkdtemp(prefix="kgraph-bench-")
+    env = os.environ.copy()
+    env.update({"KGRAPH_CACHE_DIR": cache})
+    env.pop("KGRAPH_STORE", None)
+    # As installed: bytecode cached (this environment may set PYTHONDONTWRITEBYTECODE, which makes
+    # every run recompile kgraph's sources); the .pyc files go to a private folder.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = os.path.join(cache, "pycache")
+    try:
+        subprocess.run([exe, "build"], env=env, check=True, stdout=subprocess.DEVNULL)
+        floor_cmd = [sys.executable, "-c", "pass"]
+        ask_cmd = [exe, "ask", args.question]
+        timed(ask_cmd, env)  # warm the OS file cache once
+        floor, ask = [], []
+        for _ in range(args.runs):
+            floor.append(timed(floor_cmd, env))
+            ask.append(timed(ask_cmd, env))
+        for i, what in ((0, "wall-clock"), (1, "CPU (user+sys)")):
+            f = statistics.median(r[i] for r in floor)
+            a = statistics.median(r[i] for r in ask)
+            print(f"{what:<15} python -c pass {f * 1000:6.1f} ms | kgraph ask {args.question!r} "
+                  f"{a * 1000:6.1f} ms | ratio {a / f:4.1f}x")
+        print(f"medians of {args.runs} runs each, alternating; target <= 10x (wall-clock)")
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,289 @@
+"""Commands for asking: ask (and its interactive prompt), shell, queries, query."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated, Any
+
+import typer
+
+from . import command, handles_errors, state
+
+
+def graph() -> Any:
+    """The KnowledgeGraph of the global options (`kgraph.cli.graph` is also a module name)."""
+    return state.kg()
+
+FORMATS = ("table", "json")
+
+
+def _check(fmt: str, allowed: tuple[str, ...]) -> str:
+    from ..errors import UsageError
+
+    f = fmt.lower()
+    if f not in allowed:
+        raise UsageError(f"unknown format {fmt!r}; use one of {', '.join(allowed)}")
+    return f
+
+
+@command("ask")
+def ask_cmd(
+    question: Annotated[list[str] | None, typer.Argument(
+        help="A question in plain English, e.g. \"co-stars of Jeon Jong-seo\". None: an interactive prompt.")] = None,
+    explain: Annotated[bool, typer.Option("--explain", help="Show the interpretation, linked names and SPARQL.")] = False,
+    format: Annotated[str, typer.Option("--format", "-f", help="table or json")] = "table",
+) -> None:
+    """Answer a plain-English question from the graph, citing the sources of every answer.
+
+    Without a question, opens an interactive prompt (history, tab-completion of names,
+    follow-ups such as "and her partner?").
+    """
+    from ..errors import KGraphError
+    from ..render import ask as view
+
+    fmt = _check(format, FORMATS)
+    if not question:
+        _prompt(explain=explain, fmt=fmt)
+        return
+    text = " ".join(question)
+    try:
+        ans = graph().ask(text)
+    except KGraphError as e:
+        if fmt != "json":
+            raise
+        view.ask_error(text, str(e), fmt)
+        raise typer.Exit(e.exit_code) from None
+    view.answer(ans, fmt, explain=explain)
+    if not ans.answers:
+        raise typer.Exit(1)
+
+
+@command("shell")
+def shell_cmd(
+    explain: Annotated[bool, typer.Option("--explain", help="Start with :explain on.")] = False,
+) -> None:
+    """The interactive question prompt (the same as `kgraph ask` with no question)."""
+    _prompt(explain=explain, fmt="table")
+
+
+@command("queries")
+def queries_cmd(format: Annotated[str, typer.Option("--format", "-f", help="table or json")] = "table") -> None:
+    """List the saved queries with their descriptions and parameters."""
+    from ..render import ask as view
+
+    fmt = _check(format, FORMATS)
+    view.saved_list(graph().queries(), fmt)
+
+
+@command("query")
+def query_cmd(
+    name: Annotated[str, typer.Argument(help="The saved query's name (see `kgraph queries`).")],
+    param: Annotated[list[str] | None, typer.Option(
+        "--param", "-p", help="NAME=VALUE; entity names are resolved like `kgraph search`.")] = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="table, json, csv, tsv or xml")] = "table",
+) -> None:
+    """Run a saved query, binding each parameter as a value."""
+    from ..errors import UsageError
+    from ..render import ask as view
+
+    fmt = _check(format, ("table", "json", "csv", "tsv", "xml"))
+    params: dict[str, str] = {}
+    for p in param or []:
+        key, sep, value = p.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(f"--param {p!r}: expected NAME=VALUE")
+        params[key.strip()] = value
+    res = graph().query(name, params)
+    view.saved_result(res, fmt)
+
+
+def fast_path(argv: list[str]) -> int | None:
+    """Run ``kgraph ask "QUESTION" [--format F] [--explain]`` without typer's argument parsing.
+
+    typer coerces every parameter through pydantic, whose import costs about as much as the rest
+    of a cold ``kgraph ask`` together; this hot path has one simple shape, parsed here by hand
+    into the very same command function. Anything else (global options, --help, several words,
+    unknown options) returns None and goes through typer as usual.
+    """
+    if len(argv) < 2 or argv[0] != "ask":
+        return None
+    question: str | None = None
+    fmt, explain = "table", False
+    i = 1
+    while i < len(argv):
+        a = argv[i]
+        if a == "--explain":
+            explain = True
+        elif a in ("--format", "-f") and i + 1 < len(argv):
+            fmt = argv[i + 1]
+            i += 1
+        elif a.startswith("--format="):
+            fmt = a.split("=", 1)[1]
+        elif a.startswith("-") or question is not None:
+            return None
+        else:
+            question = a
+        i += 1
+    if question is None:
+        return None
+    state.store = os.environ.get("KGRAPH_STORE") or None
+    state.update_url = os.environ.get("KGRAPH_UPDATE_URL") or None
+    state._kg = None
+    try:
+        handles_errors(ask_cmd)(question=[question], explain=explain, format=fmt)
+    except typer.Exit as e:
+        return int(e.exit_code or 0)
+    return 0
+
+
+# -- the interactive prompt -----------------------------------------------------------------
+
+HELP = """Ask a question in plain English, e.g.
+  co-stars of Jeon Jong-seo        who directed Ballerina?        and her partner?
+Tab completes names. Commands: :explain (toggle), :sparql (toggle), :examples, :help, :quit"""
+
+
+def _prompt(*, explain: bool, fmt: str) -> None:
+    from .. import render
+    from ..errors import KGraphError
+    from ..render import ask as view
+
+    kg = graph()
+    interactive = sys.stdin.isatty()
+    history = _setup_readline(kg) if interactive else None
+    show_sparql = False
+    context: Any = None
+    if interactive:
+        render.note("kgraph ask — type a question, :help for help, :quit to leave")
+    try:
+        while True:
+            try:
+                line = input("kgraph> " if interactive else "")
+            except EOFError:
+                if interactive:
+                    sys.stdout.write("\n")
+                break
+            except KeyboardInterrupt:
+                sys.stdout.write("\n")
+                continue
+            q = line.strip()
+            if not q:
+                continue
+            cmd = q.lower()
+            if cmd in (":quit", ":q", ":exit", "quit", "exit", "bye"):
+                break
+            if cmd == ":help":
+                render.write(HELP)
+                continue
+            if cmd == ":examples":
+                from ..questions import supported
+
+                render.write("\n".join(f"  {ex}" for _, ex in supported()))
+                continue
+            if cmd == ":explain":
+                explain = not explain
+                render.note(f"explain {'on' if explain else 'off'}")
+                continue
+            if cmd == ":sparql":
+                show_sparql = not show_sparql
+                render.note(f"sparql {'on' if show_sparql else 'off'}")
+                continue
+            try:
+                ans = kg.ask(q, context=context)
+            except KGraphError as e:
+                view.ask_error(q, str(e), fmt)
+                continue
+            context = ans
+            view.answer(ans, fmt, explain=explain, sparql=show_sparql)
+    finally:
+        if history is not None:
+            _save_history(history)
+
+
+def _history_file() -> str:
+    env = os.environ.get("KGRAPH_HISTORY")
+    if env:
+        return env
+    from ..build import cache_dir
+
+    return str(cache_dir() / "ask-history")
+
+
+def _setup_readline(kg: Any) -> str | None:
+    try:
+        import readline
+    except ImportError:  # pragma: no cover - no readline on this platform
+        return None
+    path = _history_file()
+    try:
+        readline.read_history_file(path)
+    except OSError:
+        pass
+    readline.set_history_length(1000)
+    completer = NameCompleter(kg)
+    readline.set_completer(completer.complete)
+    readline.set_completer_delims("")
+    if "libedit" in (readline.__doc__ or ""):
+        readline.parse_and_bind("bind ^I rl_complete")
+    else:
+        readline.parse_and_bind("tab: complete")
+    return path
+
+
+def _save_history(path: str) -> None:
+    try:
+        import readline
+
+        os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+        readline.write_history_file(path)
+    except (ImportError, OSError):
+        pass
+
+
+class NameCompleter:
+    """Completes the entity name being typed at the end of the line (any label or alias)."""
+
+    def __init__(self, kg: Any) -> None:
+        self.kg = kg
+        self._names: list[str] | None = None
+        self._matches: list[str] = []
+
+    def names(self) -> list[str]:
+        if self._names is None:
+            rows = self.kg.store.select(
+                """SELECT DISTINCT ?l WHERE { ?e skos:prefLabel|skos:altLabel ?l . ?e a ?c .
+                     FILTER (?c NOT IN (kg:Performance, kg:Credit, kg:Claim, kg:Disagreement, kg:Source,
+                                        kg:Award, kg:Nomination, kg:Collaboration)) }"""
+            )
+            self._names = sorted({r["l"].value for r in rows}, key=str.casefold)
+        return self._names
+
+    def candidates(self, line: str) -> list[str]:
+        """Whole-line completions: the line with its trailing partial name completed."""
+        out: list[str] = []
+        starts = [0] + [i + 1 for i, ch in enumerate(line) if ch in " '\"("]
+        for start in starts:
+            part = line[start:]
+            if not part.strip():
+                continue
+            low = part.casefold()
+            for name in self.names():
+                if name.casefold().startswith(low) and len(name) > len(part):
+                    c = line[:start] + name
+                    if c not in out:
+                        out.append(c)
+            if out:
+                break
+        return out
+
+    def complete(self, text: str, state: int) -> str | None:
+        if state == 0:
+            try:
+                import readline
+
+                line = readline.get_line_buffer()[: readline.get_endidx()]
+            except Exception:  # noqa: BLE001 - completion must never break the prompt
+                line = text
+            self._matches = self.candidates(line)
+        return self._matches[state] if state < len(self._matches) else None

@@ -1,0 +1,598 @@
+"""Plain-English questions answered from the graph, with the sources of every answer.
+
+:func:`ask` cleans the question, matches it against the pattern table of
+:mod:`kgraph.patterns` (one entry per kind of question), links the names it holds with the shared
+matcher of :mod:`kgraph.linking`, runs the intent's saved query with the entities bound as values,
+and returns an :class:`Answer`. It runs offline and deterministically: no language model.
+
+Names that match no entity well enough are refused with suggestions (never silently replaced by
+the nearest name); a question that fits no pattern is refused with examples of the supported
+shapes. Follow-ups ("and her partner?", "who directed it?", "what about Kim Ji-hoon?") reuse the
+entities of the previous answer, passed as ``context``, when the reference is unambiguous.
+
+>>> from kgraph import KnowledgeGraph                                       # doctest: +SKIP
+>>> a = ask(KnowledgeGraph().store, "co-stars of jeon jongseo")             # doctest: +SKIP
+>>> a.notes, [x.label for x in a.answers]                                   # doctest: +SKIP
+(("taking 'jeon jongseo' as Jeon Jong-seo",), ['Kim Ji-hoon', 'Park Shin-hye', 'Park Yu-rim', 'Yoo Ji-tae'])
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from .errors import AmbiguousName, KGraphError, NotUnderstood, UnknownEntity
+from .patterns import INTENTS, Intent
+from .store import Store
+
+MAX_QUESTION = 300  # characters; longer text is refused rather than matched
+
+
+# -- result objects -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnswerItem:
+    """One answer: its label, IRI (entities) or value (literals), and the sources stating it."""
+
+    label: str
+    iri: str | None
+    value: str | None
+    sources: tuple[str, ...]
+    detail: str = ""  # a short human note ("as Ok-ju", "in Ballerina"); not part of the JSON contract
+
+    def to_json(self) -> dict[str, Any]:
+        return {"label": self.label, "iri": self.iri, "value": self.value, "sources": list(self.sources)}
+
+
+@dataclass(frozen=True)
+class Link:
+    """A name in the question and the entity it was linked to."""
+
+    slot: str
+    text: str  # as typed
+    iri: str
+    label: str
+    type: str
+    score: float
+    stage: str  # exact | normalised | romanised | fuzzy | context
+
+    @property
+    def exact(self) -> bool:
+        return self.stage == "exact" and self.text.strip() == self.label
+
+    @property
+    def note(self) -> str | None:
+        """``taking 'jeon jongseo' as Jeon Jong-seo`` when the name was not typed exactly."""
+        if self.stage == "context":
+            return f"taking '{self.text}' as {self.label}"
+        if self.text.strip().casefold() == self.label.casefold():
+            return None
+        return f"taking '{self.text}' as {self.label}"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"slot": self.slot, "text": self.text, "iri": self.iri, "label": self.label, "type": self.type,
+                "score": round(self.score, 4), "stage": self.stage}
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a follow-up question may refer back to: the last intent, its entities and answers."""
+
+    intent: str | None = None
+    links: tuple[Link, ...] = ()
+    answers: tuple[AnswerItem, ...] = ()
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The answer to a question: interpretation, the SPARQL that ran, the answers with sources."""
+
+    question: str
+    interpretation: str
+    sparql: str | None
+    answers: tuple[AnswerItem, ...]
+    intent: str = ""
+    links: tuple[Link, ...] = ()
+    notes: tuple[str, ...] = ()
+    query: str | None = None  # the saved query that ran
+    bindings: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def context(self) -> Context:
+        return Context(self.intent, self.links, self.answers)
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``kgraph ask --format json`` contract of DESIGN.md."""
+        return {
+            "question": self.question,
+            "interpretation": self.interpretation,
+            "sparql": self.sparql,
+            "answers": [a.to_json() for a in self.answers],
+        }
+
+    def explain_json(self) -> dict[str, Any]:
+        """What ``--explain`` shows: intent, linked entities with scores, saved query and bindings."""
+        return {"intent": self.intent, "query": self.query, "links": [lk.to_json() for lk in self.links],
+                "bindings": dict(self.bindings), "notes": list(self.notes)}
+
+
+def error_json(question: str, error: str) -> dict[str, Any]:
+    """The JSON of a question that could not be answered."""
+    return {"question": question, "error": error, "answers": []}
+
+
+# -- cleaning the question ------------------------------------------------------------------
+
+_LEADING = re.compile(
+    r"^(?:please|pls|plz|hey|hi|hello|ok|okay|so|now|then|well|um+|uh+|kgraph|question|q|"
+    r"(?:can|could|would|will) you(?: please)?(?: tell me| show me| list| give me| find| name| say)?|"
+    r"tell me|show me|give me|list(?: out)?|find(?: me)?|name|display|get(?: me)?|search for|look up|"
+    r"i (?:want|would like|'d like|wanna) to know|i wonder|i'm wondering|do you know|any idea)\b[\s,:;-]*",
+    re.IGNORECASE,
+)
+_TRAILING = re.compile(r"[\s,;:-]*\b(?:please|pls|thanks|thank you|thx|again)$", re.IGNORECASE)
+_CONTRACTIONS = (
+    (re.compile(r"\bwho's\b", re.I), "who is"),
+    (re.compile(r"\bwhat's\b", re.I), "what is"),
+    (re.compile(r"\bwhere's\b", re.I), "where is"),
+    (re.compile(r"\bwhen's\b", re.I), "when is"),
+    (re.compile(r"\bwho're\b", re.I), "who are"),
+    (re.compile(r"\bwhat're\b", re.I), "what are"),
+)
+_FOLLOW_UP = re.compile(
+    r"^(?:and what about|and how about|what about|how about|and for|same for|same question for|now for|and also|and)\s+(?P<x>.+)$", re.I)
+_POSSESSIVE_PRONOUN = re.compile(r"^(?P<p>her|his|its|their)\s+(?P<rest>.+)$", re.I)
+_SLOT_FILLER = re.compile(
+    r"^(?:the |a |an )?(?:movie|film|feature film|tv series|tv show|television series|series|show|drama|k-?drama|"
+    r"character|actor|actress|performer|director|filmmaker|person|play|title|work|role of|part of)\s+(?=\S)",
+    re.IGNORECASE,
+)
+_SLOT_TRAILING = re.compile(r"\s+(?:movie|film|series|show|drama|k-?drama|tv series|character)$", re.IGNORECASE)
+_PRONOUNS = {
+    "he": ("Person",), "him": ("Person",), "his": ("Person",), "she": ("Person",), "her": ("Person",),
+    "this person": ("Person",), "that person": ("Person",), "this actor": ("Person",),
+    "this actress": ("Person",), "that actor": ("Person",), "that actress": ("Person",),
+    "it": ("!Person",), "its": ("!Person",), "this": ("!Person",), "that": ("!Person",),
+    "this film": ("Work",), "that film": ("Work",), "the film": ("Work",), "this movie": ("Work",),
+    "that movie": ("Work",), "the movie": ("Work",), "this show": ("Work",), "that show": ("Work",),
+    "the show": ("Work",), "this series": ("Work",), "that series": ("Work",), "the series": ("Work",),
+    "this work": ("Work",), "that work": ("Work",), "this character": ("Character",),
+    "that character": ("Character",), "the character": ("Character",),
+    "they": (), "them": (), "their": (),
+}
+_WORK_TYPES = {"Work", "Film", "TVSeries", "Play"}
+
+
+def clean(question: str) -> str:
+    """The question with politeness, contractions and end punctuation taken off.
+
+    >>> clean("  Please, can you tell me who's in the movie Ballerina?? ")
+    'who is in the movie Ballerina'
+    """
+    text = question.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    text = re.sub(r"\s+", " ", text).strip()
+    for rx, repl in _CONTRACTIONS:
+        text = rx.sub(repl, text)
+    for _ in range(6):
+        before = text
+        text = text.strip().strip("?!.,;: ").strip()
+        text = _LEADING.sub("", text, count=1)
+        text = _TRAILING.sub("", text)
+        if text == before:
+            break
+    return text.strip().strip("?!.,;: ").strip()
+
+
+# -- compiling the pattern table ------------------------------------------------------------
+
+_LEAD = r"(?:(?:who|what|which) (?:are|is|were|was|are all) )?(?:all (?:of )?)?(?:the |a |an )?"
+_SLOT_RE = re.compile(r"\{(\w+)\}")
+
+
+class _Compiled:
+    """One pattern of the table, compiled on first use (most questions need only a few)."""
+
+    __slots__ = ("intent", "source", "literal", "anchors", "_rx")
+
+    def __init__(self, intent: Intent, pattern: str) -> None:
+        names = _SLOT_RE.findall(pattern)
+        unknown = [n for n in names if n not in intent.slots]
+        if unknown:
+            raise ValueError(f"pattern {pattern!r} of intent {intent.name} uses unknown slot {unknown[0]}")
+        body = _SLOT_RE.sub(lambda m: f"(?P<{m.group(1)}>.+?)", pattern)
+        lead = "" if intent.name == "who-is" else _LEAD
+        self.intent = intent
+        self.source = rf"^{lead}(?:{body})$"
+        self.literal = len(_SLOT_RE.sub("", pattern))  # more literal text: a more specific pattern
+        self.anchors = _anchors(_SLOT_RE.sub(" ", pattern))
+        self._rx: re.Pattern[str] | None = None
+
+    def match(self, text: str, folded: str) -> re.Match[str] | None:
+        if any(a not in folded for a in self.anchors):
+            return None
+        if self._rx is None:
+            try:
+                self._rx = re.compile(self.source, re.IGNORECASE)
+            except re.error as e:
+                raise ValueError(f"pattern {self.source!r} of intent {self.intent.name}: {e}") from None
+        return self._rx.match(text)
+
+
+def _anchors(pattern: str) -> tuple[str, ...]:
+    """Words a pattern needs in every match: literal letters outside any group, not quantified.
+
+    A cheap test on these skips compiling and running patterns that cannot match.
+
+    >>> _anchors(r"who (?:played|plays) x in (?:the )?y")
+    ('who', 'in')
+    """
+    words: list[str] = []
+    depth = 0
+    i = 0
+    current = ""
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            current = ""
+            i += 2
+            continue
+        if ch == "[":
+            j = pattern.find("]", i + 1)
+            current = ""
+            i = (j + 1) if j > 0 else len(pattern)
+            continue
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        if depth == 0 and ch.isalpha():
+            current += ch.lower()
+        else:
+            if current and ch not in "?*{+" and len(current) >= 2:
+                words.append(current)
+            current = ""
+            if ch == "|" and depth == 0:  # a top-level alternative: nothing is required
+                return ()
+        i += 1
+    if current and len(current) >= 2:
+        words.append(current)
+    return tuple(words)
+
+
+@lru_cache(maxsize=1)
+def compiled() -> tuple[_Compiled, ...]:
+    """Every pattern of the table, in order (regular expressions compiled lazily)."""
+    return tuple(_Compiled(intent, pat) for intent in INTENTS for pat in intent.patterns)
+
+
+# -- linking --------------------------------------------------------------------------------
+
+
+def _candidates(text: str) -> list[str]:
+    """Ways to read a slot's text as a name: as typed, then without filler words or quotes."""
+    out = [text.strip()]
+    t = text.strip().strip("\"'").strip()
+    for _ in range(3):
+        t = _SLOT_FILLER.sub("", t)
+        t = _SLOT_TRAILING.sub("", t).strip().strip("\"'").strip()
+    for c in (t, re.sub(r"^the\s+", "", t, flags=re.I)):
+        if c and c not in out:
+            out.append(c)
+    return out
+
+
+class _Linker:
+    """Resolves slot texts to entities, remembering the outcome for one question."""
+
+    def __init__(self, store: Store, context: Context | None) -> None:
+        self.store = store
+        self.context = context
+        self.cache: dict[tuple[str, tuple[str, ...]], Link | KGraphError] = {}
+
+    def link(self, slot: str, text: str, types: tuple[str, ...]) -> Link:
+        key = (text, types)
+        if key not in self.cache:
+            try:
+                self.cache[key] = self._link(slot, text, types)
+            except (UnknownEntity, AmbiguousName, NotUnderstood) as e:
+                self.cache[key] = e
+        got = self.cache[key]
+        if isinstance(got, KGraphError):
+            raise got
+        return Link(slot, got.text, got.iri, got.label, got.type, got.score, got.stage)
+
+    def _link(self, slot: str, text: str, types: tuple[str, ...]) -> Link:
+        pronoun = text.strip().strip("\"'").lower()
+        if pronoun in _PRONOUNS:
+            return self._from_context(slot, text.strip(), _PRONOUNS[pronoun], types)
+        from .linking import resolve
+
+        first: KGraphError | None = None
+        for cand in _candidates(text):
+            if len(cand) > 120:
+                continue
+            try:
+                m = resolve(self.store, cand, types=list(types) or None)
+            except (UnknownEntity, AmbiguousName) as e:
+                first = first or e
+                continue
+            return Link(slot, cand, m.iri, m.label, m.type, m.score, m.stage)
+        if isinstance(first, UnknownEntity) and types:
+            self._wrong_type(text, types, first)
+        raise first or UnknownEntity(text)
+
+    def _wrong_type(self, text: str, types: tuple[str, ...], err: UnknownEntity) -> None:
+        """A name that does resolve, but to the wrong kind of thing: say so instead."""
+        from .linking import resolve
+
+        try:
+            m = resolve(self.store, text.strip())
+        except KGraphError:
+            return
+        wanted = "a person" if types == ("Person",) else "a character" if types == ("Character",) else \
+            "a film, series or play" if set(types) <= _WORK_TYPES else "a " + " or ".join(types)
+        wrong = UnknownEntity(text, [], wanted.split(" ", 1)[1])
+        wrong.message = f"'{text.strip()}' is {m.label}, a {m.type}; this question needs {wanted}"
+        raise wrong from None
+
+    def _from_context(self, slot: str, text: str, kinds: tuple[str, ...], types: tuple[str, ...]) -> Link:
+        ctx = self.context
+        if ctx is None or (not ctx.links and not ctx.answers):
+            raise NotUnderstood(f"I don't know who or what '{text}' refers to: ask about someone by name first")
+        pool: list[Link] = list(ctx.links)
+        entity_answers = [a for a in ctx.answers if a.iri]
+        if len(entity_answers) == 1:
+            a = entity_answers[0]
+            pool.append(Link(slot, text, a.iri or "", a.label, _answer_type(self.store, a.iri or ""), 1.0, "context"))
+
+        def fits(lk: Link) -> bool:
+            t = lk.type
+            if types and not _type_fits(t, types):
+                return False
+            for k in kinds:
+                if k == "!Person" and t == "Person":
+                    return False
+                if k == "Work" and t not in _WORK_TYPES:
+                    return False
+                if k in ("Person", "Character") and t != k:
+                    return False
+            return True
+
+        seen: dict[str, Link] = {}
+        for lk in pool:
+            if fits(lk) and lk.iri not in seen:
+                seen[lk.iri] = lk
+        if not seen:
+            raise NotUnderstood(f"I don't know who or what '{text}' refers to here")
+        if len(seen) > 1:
+            names = " or ".join(lk.label for lk in seen.values())
+            raise NotUnderstood(f"'{text}' could be {names}: please use the name")
+        lk = next(iter(seen.values()))
+        return Link(slot, text, lk.iri, lk.label, lk.type, 1.0, "context")
+
+
+def _type_fits(t: str, types: tuple[str, ...]) -> bool:
+    if not types:
+        return True
+    if t in types:
+        return True
+    return "Work" in types and t in _WORK_TYPES
+
+
+def _answer_type(store: Store, iri: str) -> str:
+    import pyoxigraph as ox
+
+    rows = store.select("SELECT ?c WHERE { ?e a ?c }", {"e": ox.NamedNode(iri)})
+    names = [r["c"].value.rsplit("#", 1)[-1] for r in rows]
+    for t in ("Person", "Film", "TVSeries", "Play", "Character", "Work"):
+        if t in names:
+            return t
+    return names[0] if names else ""
+
+
+# -- asking ---------------------------------------------------------------------------------
+
+
+def ask(store: Store, question: str, *, context: Any = None) -> Answer:
+    """Answer a plain-English ``question`` from the graph.
+
+    ``context`` is the previous :class:`Answer` (or its :class:`Context`) for follow-ups.
+    Raises :class:`NotUnderstood`, :class:`UnknownEntity` or :class:`AmbiguousName` (exit 1)
+    instead of guessing.
+    """
+    ctx = context.context if isinstance(context, Answer) else context
+    if ctx is not None and not isinstance(ctx, Context):
+        ctx = None
+    if not isinstance(question, str):
+        raise NotUnderstood("a question must be text")
+    if len(question) > MAX_QUESTION:
+        raise NotUnderstood(f"that question is too long ({len(question)} characters; at most {MAX_QUESTION})")
+    text = clean(question)
+    if not text or not re.search(r"\w", text):
+        raise NotUnderstood("ask a question, e.g. " + _examples())
+    linker = _Linker(store, ctx)
+
+    follow = _FOLLOW_UP.match(text)
+    if follow and ctx is not None and ctx.intent:
+        got = _follow_up(store, question, follow.group("x"), ctx, linker)
+        if got is not None:
+            return got
+    stripped = _FOLLOW_UP.sub(lambda m: m.group("x"), text)
+    pp = _POSSESSIVE_PRONOUN.match(stripped)
+    texts = [stripped] + ([f"{pp.group('rest')} of {pp.group('p')}"] if pp else [])
+
+    failures: list[tuple[int, KGraphError]] = []
+    for t in texts:
+        folded = t.casefold()
+        for comp in compiled():
+            m = comp.match(t, folded)
+            if not m:
+                continue
+            slots = {k: v for k, v in m.groupdict().items() if v is not None}
+            try:
+                links = _link_all(linker, comp.intent, slots)
+            except (UnknownEntity, AmbiguousName, NotUnderstood) as e:
+                failures.append((comp.literal if comp.intent.name != "who-is" else -1, e))
+                continue
+            return _answer(store, question, comp.intent, links)
+    if failures:
+        failures.sort(key=lambda f: -f[0])
+        best_literal, err = failures[0]
+        if best_literal < 0 and isinstance(err, UnknownEntity) and not err.suggestions:
+            raise NotUnderstood(f"I did not understand {question.strip()!r}. Try: {_examples()}")
+        raise err
+    raise NotUnderstood(f"I did not understand {question.strip()!r}. Try: {_examples()}")
+
+
+def _link_all(linker: _Linker, intent: Intent, slots: dict[str, str]) -> dict[str, Link]:
+    links: dict[str, Link] = {}
+    for name, types in intent.slots.items():
+        if name not in slots:
+            if name in intent.optional:
+                continue
+            raise NotUnderstood(f"missing {name}")
+        links[name] = linker.link(name, slots[name], types)
+    people = [lk.iri for lk in links.values()]
+    if len(people) != len(set(people)) and intent.name in ("shared-works", "connection"):
+        raise NotUnderstood("ask about two different people")
+    return links
+
+
+def _follow_up(store: Store, question: str, x: str, ctx: Context, linker: _Linker) -> Answer | None:
+    """``and Kim Ji-hoon?`` after a question: the same intent about another entity."""
+    from .patterns import by_name
+
+    try:
+        intent = by_name(ctx.intent or "")
+    except KeyError:
+        return None
+    if not intent.slots:
+        return None
+    previous = {lk.slot: lk for lk in ctx.links}
+    for slot, types in intent.slots.items():
+        try:
+            new = linker.link(slot, x, types)
+        except KGraphError:
+            continue
+        links = dict(previous)
+        links[slot] = new
+        if all(s in links or s in intent.optional for s in intent.slots):
+            return _answer(store, question, intent, links)
+    return None
+
+
+def _answer(store: Store, question: str, intent: Intent, links: dict[str, Link]) -> Answer:
+    labels = {k: lk.label for k, lk in links.items()}
+    interpretation = _summary(intent, labels)
+    notes = tuple(n for n in (lk.note for lk in links.values()) if n)
+    return _saved_answer(store, question, intent, links, interpretation, notes)
+
+
+def _summary(intent: Intent, labels: dict[str, str]) -> str:
+    text = intent.summary
+    for k, v in labels.items():
+        text = text.replace("{" + k + "}", v)
+    text = re.sub(r"\{\w+\}", "", text).strip()
+    if "work" in labels and "{work}" not in intent.summary:
+        text += f" in {labels['work']}"
+    return text
+
+
+def _saved_answer(store: Store, question: str, intent: Intent, links: dict[str, Link],
+                  interpretation: str, notes: tuple[str, ...]) -> Answer:
+    import pyoxigraph as ox
+
+    from .saved import get_query
+
+    assert intent.query
+    query = get_query(intent.query)
+    bindings: dict[str, Any] = {}
+    for slot, lk in links.items():
+        param = intent.params.get(slot, slot)
+        if query.param(param) is not None:
+            bindings[param] = ox.NamedNode(lk.iri)
+    result = store.query(query.text, bindings)
+    rows = [{k: v.value for k, v in r.items()} for r in result.rows]
+    terms = result.rows
+    pairs = list(zip(rows, terms, strict=True))
+    for column, slot in intent.within.items():
+        iri = links[slot].iri
+        pairs = [(r, t) for r, t in pairs if iri in r.get(column, "").split()]
+    if intent.keep is not None:
+        pairs = [(r, t) for r, t in pairs if intent.keep(r)]
+    for choose in intent.prefer:
+        chosen = [(r, t) for r, t in pairs if choose(r)]
+        if chosen:
+            pairs = chosen
+            break
+    else:
+        if intent.prefer:
+            pairs = []
+    answers = _items(intent, pairs)
+    return Answer(question, interpretation, display_sparql(query.text, bindings), answers, intent.name,
+                  tuple(links.values()), notes, query.name, {k: v.value for k, v in bindings.items()})
+
+
+def _items(intent: Intent, pairs: list[tuple[dict[str, str], dict[str, Any]]]) -> tuple[AnswerItem, ...]:
+    import pyoxigraph as ox
+
+    label_col = intent.label or intent.answer + "Label"
+    merged: dict[tuple[str, str], dict[str, Any]] = {}
+    for row, terms in pairs:
+        term = terms.get(intent.answer)
+        if term is None:
+            if intent.unbound is None:
+                continue
+            term = ox.Literal(intent.unbound)
+        is_iri = isinstance(term, ox.NamedNode)
+        value = term.value
+        label = row.get(label_col) or value
+        key = (value if is_iri else "", label)
+        item = merged.setdefault(key, {"label": label, "iri": value if is_iri else None,
+                                       "value": None if is_iri else value, "sources": set(), "details": []})
+        item["sources"].update(row.get("sources", "").split())
+        if intent.detail:
+            d = _detail(intent.detail, row)
+            if d and d not in item["details"]:
+                item["details"].append(d)
+    return tuple(
+        AnswerItem(it["label"], it["iri"], it["value"], tuple(sorted(it["sources"])), "; ".join(it["details"]))
+        for it in merged.values()
+    )
+
+
+def _detail(fmt: str, row: dict[str, str]) -> str:
+    """The row's values in ``fmt``; a placeholder without a value drops its phrase."""
+    names = _SLOT_RE.findall(fmt)
+    if names and all(not row.get(n) for n in names):
+        return ""
+    text = _SLOT_RE.sub(lambda m: row.get(m.group(1), ""), fmt)
+    text = re.sub(r"\b(?:as|in|by|played by)\s*$", "", text.strip()).strip()
+    return re.sub(r"\s+", " ", text)
+
+
+def display_sparql(text: str, bindings: dict[str, Any]) -> str:
+    """The query as it ran: the saved text with the bound values shown in a VALUES block.
+
+    The values were bound by the store, not pasted; this is the equivalent text, for reading.
+    """
+    if not bindings:
+        return text
+    from .store import bind_values
+
+    return bind_values(text, bindings)
+
+
+def _examples() -> str:
+    picks = ("co-stars", "director", "cast", "who-played", "release-date")
+    from .patterns import by_name
+
+    return "; ".join(f"'{by_name(n).example}'" for n in picks)
+
+
+def supported() -> list[tuple[str, str]]:
+    """Each intent with an example question, for help texts."""
+    return [(i.name, i.example) for i in INTENTS]

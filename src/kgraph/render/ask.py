@@ -1,0 +1,109 @@
+"""Rendering answers to questions and saved-query results."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import note, table, write, write_json
+
+
+def _short(iri: str) -> str:
+    from ..terms import compact
+
+    c = compact(iri)
+    return c.split(":", 1)[1] if c.startswith("source:") else c
+
+
+def sources_text(sources: Any) -> str:
+    return ", ".join(_short(s) for s in sources)
+
+
+def answer(ans: Any, fmt: str = "table", *, explain: bool = False, sparql: bool = False) -> None:
+    """An :class:`~kgraph.questions.Answer`: notes on stderr, answers on stdout."""
+    if fmt == "json":
+        obj = ans.to_json()
+        if explain:
+            obj["explain"] = ans.explain_json()
+        write_json(obj)
+        return
+    for n in ans.notes:
+        note(n)
+    if explain:
+        explanation(ans)
+    if not ans.answers:
+        note(f"no answer: the sources in the graph do not say ({ans.interpretation})")
+    else:
+        rows = [(a.label, a.detail, sources_text(a.sources)) for a in ans.answers]
+        has_detail = any(r[1] for r in rows)
+        cols = ["answer", "detail", "sources"] if has_detail else ["answer", "sources"]
+        body = rows if has_detail else [(r[0], r[2]) for r in rows]
+        table(cols, body, title=_capital(ans.interpretation))
+    if sparql and not explain and ans.sparql:
+        write("SPARQL:\n" + ans.sparql)
+
+
+def explanation(ans: Any) -> None:
+    """What ``--explain`` adds: the intent, each linked name with its score, the SPARQL that ran."""
+    lines = [f"interpretation: {ans.interpretation}", f"intent: {ans.intent}"]
+    if ans.query:
+        lines.append(f"saved query: {ans.query} (queries/{ans.query}.rq)")
+    for lk in ans.links:
+        lines.append(f"linked {lk.slot}: '{lk.text}' -> {lk.label} <{lk.iri}> ({lk.type}; "
+                     f"{lk.stage}, score {lk.score:.2f})")
+    if ans.sparql:
+        lines.append("SPARQL (values bound by the store, shown here as VALUES):")
+        lines.append(ans.sparql.rstrip())
+    write("\n".join(lines) + "\n")
+
+
+def ask_error(question: str, message: str, fmt: str) -> None:
+    """A refused question: JSON on stdout when asked for (the message always goes to stderr)."""
+    from . import error
+
+    if fmt == "json":
+        from ..questions import error_json
+
+        write_json(error_json(question, message))
+    error(message)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text
+
+
+def saved_list(queries: list[Any], fmt: str = "table") -> None:
+    if fmt == "json":
+        write_json({"queries": [q.to_json() for q in queries]})
+        return
+    rows = [(q.name, q.description, "; ".join(p.signature() for p in q.params) or "-") for q in queries]
+    table(["name", "description", "parameters"], rows)
+
+
+def saved_result(res: Any, fmt: str = "table") -> None:
+    """A saved query's rows: table, or the W3C formats (json, csv, tsv, xml)."""
+    for name, m in res.matches.items():
+        if m.stage != "exact" or res.params.get(name, "").strip() != m.label:
+            note(f"taking {name}='{res.params.get(name)}' as {m.label} ({_short(m.iri)})")
+    if fmt != "table":
+        from ..results import serialize
+
+        write(serialize(res.result, fmt))
+        return
+    cols = res.variables
+    rows = []
+    for r in res.rows:
+        row = []
+        for c in cols:
+            t = r.get(c)
+            if t is None:
+                row.append("")
+            elif c == "sources":
+                row.append(", ".join(_short(s) for s in sorted(t.value.split())))
+            elif type(t).__name__ == "NamedNode":
+                row.append(_short(t.value))
+            else:
+                row.append(t.value)
+        rows.append(row)
+    table(cols, rows)
+    if not rows:
+        note("no rows")

@@ -1,0 +1,269 @@
+"""Saved, parameterised SPARQL queries: the ``queries/*.rq`` files.
+
+Each file starts with a header of comments::
+
+    # name: co-stars
+    # description: People who acted in a work the person acted in, with the shared works
+    # param: person entity Person — the actor or actress
+
+A parameter line reads ``<name> <entity|literal|number> [Type,...] [optional] — description``.
+Parameters are bound as values (``store.query(text, bindings)``), never pasted into the text, so
+a value holding quotes, braces or ``#`` cannot change the query. Entity parameters are names
+resolved with the shared matcher of :mod:`kgraph.linking` (IRIs and CURIEs are accepted as well).
+
+>>> [q.name for q in list_queries()][:3]
+['about', 'awards', 'cast']
+>>> get_query("co-stars").params[0]
+Param(name='person', kind='entity', description='the actor or actress', types=('Person',), optional=False)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from . import resources
+from .errors import InputError, UsageError
+from .store import Result, Store
+
+KINDS = ("entity", "literal", "number")
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter of a saved query."""
+
+    name: str
+    kind: str  # entity | literal | number
+    description: str
+    types: tuple[str, ...] = ()
+    optional: bool = False
+
+    def signature(self) -> str:
+        """``person: entity Person`` (with ``?`` when optional), for listings."""
+        t = f" {','.join(self.types)}" if self.types else ""
+        return f"{self.name}{'?' if self.optional else ''}: {self.kind}{t}"
+
+
+@dataclass(frozen=True)
+class SavedQuery:
+    """A saved query: its header and its SPARQL text."""
+
+    name: str
+    description: str
+    params: tuple[Param, ...]
+    text: str
+    path: Path
+
+    def param(self, name: str) -> Param | None:
+        return next((p for p in self.params if p.name == name), None)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "description": self.description,
+            "params": [
+                {"name": p.name, "kind": p.kind, "types": list(p.types), "optional": p.optional,
+                 "description": p.description}
+                for p in self.params
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class SavedResult:
+    """The outcome of running a saved query: the store's result plus what each parameter became."""
+
+    query: SavedQuery
+    params: dict[str, str]
+    bindings: dict[str, Any]  # parameter name -> pyoxigraph term bound
+    matches: dict[str, Any]  # entity parameter name -> linking.Match
+    result: Result = field(repr=False)
+
+    @property
+    def variables(self) -> list[str]:
+        return self.result.variables
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        return self.result.rows
+
+    def values(self) -> list[dict[str, str]]:
+        """Rows as plain strings (term values), unbound variables left out."""
+        return [{k: v.value for k, v in row.items()} for row in self.rows]
+
+
+# -- parsing the files ----------------------------------------------------------------------
+
+_HEADER_RE = re.compile(r"^#\s*(name|description|param)\s*:\s*(.*?)\s*$")
+_PARAM_RE = re.compile(
+    r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<kind>\w+)"
+    r"(?P<rest>(?:\s+(?!—|--)\S+)*?)"
+    r"\s*(?:(?:—|--|-)\s*(?P<desc>.*))?$"
+)
+
+
+def parse_query_file(path: Path) -> SavedQuery:
+    """Read one ``.rq`` file and its header; a malformed header is an InputError naming the line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError(f"{path}: cannot read: {e}") from None
+    name = path.stem
+    description = ""
+    params: list[Param] = []
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if not line.startswith("#"):
+            if line.strip():
+                break
+            continue
+        m = _HEADER_RE.match(line)
+        if not m:
+            continue
+        key, value = m.groups()
+        if key == "name":
+            name = value
+        elif key == "description":
+            description = value
+        else:
+            params.append(_parse_param(path, lineno, value))
+    return SavedQuery(name, description, tuple(params), text, path)
+
+
+def _parse_param(path: Path, lineno: int, value: str) -> Param:
+    m = _PARAM_RE.match(value)
+    if not m or m.group("kind") not in KINDS:
+        raise InputError(
+            f"{path}:{lineno}: bad parameter line {value!r} "
+            "(expected: <name> <entity|literal|number> [Type,...] [optional] — description)"
+        )
+    words = m.group("rest").split()
+    optional = "optional" in words
+    types = tuple(t for w in words if w != "optional" for t in w.split(",") if t)
+    return Param(m.group("name"), m.group("kind"), (m.group("desc") or "").strip(), types, optional)
+
+
+@lru_cache(maxsize=8)
+def _load(folder: str, stamp: tuple[tuple[str, float], ...]) -> tuple[SavedQuery, ...]:
+    return tuple(parse_query_file(Path(folder) / name) for name, _ in stamp)
+
+
+def list_queries() -> list[SavedQuery]:
+    """Every saved query in ``queries/``, sorted by name."""
+    folder = resources.queries_dir()
+    try:
+        files = sorted(folder.glob("*.rq"))
+    except OSError:
+        files = []
+    stamp = tuple((p.name, p.stat().st_mtime) for p in files)
+    return sorted(_load(str(folder), stamp), key=lambda q: q.name)
+
+
+def get_query(name: str) -> SavedQuery:
+    """The saved query called ``name``; an unknown name is a UsageError naming the closest ones."""
+    queries = list_queries()
+    for q in queries:
+        if q.name == name:
+            return q
+    import difflib
+
+    names = [q.name for q in queries]
+    close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
+    hint = f"; did you mean {', '.join(close)}?" if close else f"; the saved queries are: {', '.join(names)}"
+    raise UsageError(f"no saved query named {name!r}{hint}")
+
+
+# -- running --------------------------------------------------------------------------------
+
+
+def run_saved(store: Store, name: str, params: dict[str, str]) -> SavedResult:
+    """Run the saved query ``name`` with ``params`` (parameter name -> text given by the user).
+
+    Entity parameters are resolved with :func:`kgraph.linking.resolve` (restricted to the
+    parameter's types); every value is bound, never pasted.
+    """
+    query = get_query(name)
+    unknown = [k for k in params if query.param(k) is None]
+    if unknown:
+        allowed = ", ".join(p.name for p in query.params) or "none"
+        raise UsageError(f"query {query.name!r} has no parameter {unknown[0]!r} (its parameters: {allowed})")
+    missing = [p.name for p in query.params if not p.optional and not params.get(p.name, "").strip()]
+    if missing:
+        raise UsageError(f"query {query.name!r} needs --param {missing[0]}=…")
+    bindings: dict[str, Any] = {}
+    matches: dict[str, Any] = {}
+    for p in query.params:
+        raw = params.get(p.name)
+        if raw is None or not raw.strip():
+            continue
+        term, match = bind_value(store, p, raw)
+        bindings[p.name] = term
+        if match is not None:
+            matches[p.name] = match
+    result = store.query(query.text, bindings)
+    return SavedResult(query, dict(params), bindings, matches, result)
+
+
+def bind_value(store: Store, param: Param, raw: str) -> tuple[Any, Any]:
+    """The term a parameter value stands for (and the linking match for entity parameters)."""
+    import pyoxigraph as ox
+
+    if param.kind == "number":
+        text = raw.strip()
+        if re.fullmatch(r"[+-]?\d+", text):
+            return ox.Literal(text, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")), None
+        if re.fullmatch(r"[+-]?(\d+\.\d*|\.\d+|\d+)([eE][+-]?\d+)?", text):
+            return ox.Literal(text, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")), None
+        raise UsageError(f"--param {param.name}: {raw!r} is not a number")
+    if param.kind == "literal":
+        return ox.Literal(raw), None
+    iri = _explicit_iri(store, raw, param.types)
+    if iri is not None:
+        return ox.NamedNode(iri), None
+    from .linking import resolve
+
+    match = resolve(store, raw, types=list(param.types) or None)
+    return ox.NamedNode(match.iri), match
+
+
+def _explicit_iri(store: Store, raw: str, types: tuple[str, ...]) -> str | None:
+    """An entity given as ``<iri>``, ``https://…``, a CURIE (``person:jeon-jong-seo``) or the
+    local id of an entity of the wanted types (``s002`` for a Source); None otherwise."""
+    import pyoxigraph as ox
+
+    from .terms import KG_NS, PREFIXES
+
+    text = raw.strip()
+    candidate = None
+    if text.startswith("<") and text.endswith(">"):
+        candidate = text[1:-1]
+    elif re.match(r"^https?://\S+$", text):
+        candidate = text
+    else:
+        m = re.fullmatch(r"([A-Za-z][\w-]*):([\w.-]+)", text)
+        if m and m.group(1) in PREFIXES:
+            candidate = PREFIXES[m.group(1)] + m.group(2)
+    if candidate is not None:
+        try:
+            node = ox.NamedNode(candidate)
+        except ValueError:
+            raise UsageError(f"{raw!r} is not a valid IRI") from None
+        if not store.select("SELECT ?e WHERE { ?e ?p ?o } LIMIT 1", {"e": node}):
+            from .errors import UnknownEntity
+
+            raise UnknownEntity(raw)
+        return candidate
+    if types and re.fullmatch(r"[\w.-]+", text):
+        # The class IRIs come from the query header (checked to be plain names), never from the user.
+        classes = " ".join(f"<{KG_NS}{t}>" for t in types if re.fullmatch(r"\w+", t))
+        rows = store.select(
+            f"""SELECT ?e ?id WHERE {{ VALUES ?t {{ {classes} }} ?e a ?t .
+                 FILTER (STRENDS(STR(?e), CONCAT("/", STR(?id)))) }}""",
+            {"id": ox.Literal(text)},
+        )
+        if len(rows) == 1:
+            return rows[0]["e"].value
+    return None
