@@ -38,6 +38,7 @@ from .store import Store
 from .terms import CURATION_GRAPH, INFERRED_GRAPH, KG, KG_NS, ONTOLOGY_GRAPH, PREFIXES, RDF_TYPE, SKOS_ALT, SKOS_PREF
 
 CURATORS = CURATION_GRAPH
+CURATORS_LABEL = "the curators' graph: classes, preferred labels, descriptions, disagreements"
 
 # Triples derived by the build from the nodes flattened below; the card shows the nodes instead.
 DERIVED = frozenset({
@@ -243,7 +244,7 @@ class _Builder:
         label = self.labels.get(self.iri, _local(self.iri))
         own_types = {r["o"].value for r in out_rows if r["p"].value == RDF_TYPE}
         used = {s for f in facts for s in f.sources} | {s for d in disputes for c in d.claims for s in c.sources}
-        sources = {s: self.source_labels.get(s, "curators" if s == CURATORS else _local(s)) for s in used}
+        sources = {s: self.source_labels.get(s, CURATORS_LABEL if s == CURATORS else _local(s)) for s in used}
         return Card(
             iri=self.iri, label=label, types=self._type_names(own_types),
             alt_labels=sorted(((a, sorted(g)) for a, g in alt_labels.items()), key=lambda x: x[0].casefold()),

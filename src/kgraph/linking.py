@@ -11,9 +11,11 @@ stage         score  what must be equal
 ============  =====  ==========================================================================
 exact         1.00   the text and the label, character for character (0.99 for an alt label)
 normalised    0.95   :func:`normalise`-d forms with the spaces taken out: case, diacritics,
-                     hyphens, spaces, punctuation; also name order ("Ji-hoon Kim")
+                     hyphens, spaces, punctuation; 0.94 with the words in another order
+                     (family name last: "Ji-hoon Kim")
 romanised     0.90   :func:`romanised_key`: spelling variants of romanised Korean (yu/yoo,
-                     eo/o, ch/j, k/g, l/r, Lee/Yi/Rhee, Park/Pak …); 0.88 for the looser key
+                     eo/o, ch/j, k/g, l/r, Lee/Yi/Rhee, Park/Pak …; 0.89 in another word
+                     order); 0.88 (0.87) for the looser key
                      where o and u also meet (Jeong/Jung, Hyeon/Hyun)
 fuzzy         <0.85  rapidfuzz similarity of the normalised forms or of the romanised keys,
                      or the share of the text's words found in the label
@@ -59,7 +61,7 @@ from .terms import KG_NS
 
 STAGES = ("exact", "normalised", "romanised", "fuzzy")
 FULL_INDEX_LIMIT = 50_000  # label rows held in memory; above this, search per call
-PREFILTER_LIMIT = 20_000  # candidate label rows per call on a big store
+PREFILTER_LIMIT = 5_000  # candidate label rows per call on a big store
 FUZZY_FLOOR = 65.0  # rapidfuzz score (0-100) below which a fuzzy match is not shown
 FUZZY_RESOLVE = 94.0  # ... at or above which (over >= 10 letters) a fuzzy match may resolve
 
@@ -196,9 +198,10 @@ class _Index:
         self.h = hierarchy
         self.aliases: list[_Alias] = []
         self.exact: dict[str, list[int]] = {}
-        self.joined: dict[str, list[int]] = {}
-        self.rom: dict[str, list[int]] = {}
-        self.loose: dict[str, list[int]] = {}
+        # key -> [(alias index, True when the key puts the label's words in another order)]
+        self.joined: dict[str, list[tuple[int, bool]]] = {}
+        self.rom: dict[str, list[tuple[int, bool]]] = {}
+        self.loose: dict[str, list[tuple[int, bool]]] = {}
 
     def add(self, entity: _Entity, text: str, pref: bool) -> None:
         spaced = normalise(text)
@@ -208,11 +211,10 @@ class _Index:
         i = len(self.aliases)
         self.aliases.append(a)
         self.exact.setdefault(text.strip(), []).append(i)
-        for k in set(_orders(words)):
-            self.joined.setdefault(k, []).append(i)
-        for k in set(_orders(rom_words)):
-            self.rom.setdefault(k, []).append(i)
-            self.loose.setdefault(_LOOSE.sub("u", k), []).append(i)
+        for table, keys in ((self.joined, _orders(words)), (self.rom, _orders(rom_words)),
+                            (self.loose, [_LOOSE.sub("u", k) for k in _orders(rom_words)])):
+            for n, k in enumerate(dict.fromkeys(keys)):
+                table.setdefault(k, []).append((i, n > 0 and k != keys[0]))
 
 
 class _Hierarchy:
@@ -305,6 +307,7 @@ class _Matcher:
         self.store = store
         self.h = _Hierarchy(store)
         self.full: _Index | None = None
+        self._recent: dict[str, _Index] = {}  # big stores: candidates of the last texts
         # Cheap probe first: does the store hold more labels than we are willing to index?
         big = store.select(_LABELS_QUERY % 1 + f" OFFSET {FULL_INDEX_LIMIT}")
         if not big:
@@ -340,10 +343,20 @@ class _Matcher:
         """The full index, or on a big store an index of the candidates for ``text``."""
         if self.full is not None:
             return self.full
+        key = romanised_key(text)
+        if key in self._recent:  # search then resolve of one text: one scan, not two
+            return self._recent[key]
+        index = self._candidates(text)
+        self._recent[key] = index
+        while len(self._recent) > 16:
+            self._recent.pop(next(iter(self._recent)))
+        return index
+
+    def _candidates(self, text: str) -> _Index:
         import pyoxigraph as ox
 
         rows = self.store.select(_candidates_query(text, every_word=True))
-        if len(rows) < 10:
+        if not rows:  # no label has every word: any word of three letters or more
             rows = self.store.select(_candidates_query(text, every_word=False))
         iris = sorted({r["e"].value for r in rows})
         details: list[dict[str, Any]] = []
@@ -378,6 +391,8 @@ def _candidates_query(text: str, *, every_word: bool) -> str:
     import pyoxigraph as ox
 
     words = tolerant_patterns(text)
+    if not every_word:  # short words ("do", "ha") would match most labels on their own
+        words = [p for p, k in zip(words, romanised_key(text).split()) if len(k) >= 3] or words
     for p in words:
         if not _SAFE_PATTERN.fullmatch(p):  # pragma: no cover - a bug in tolerant_patterns
             raise ValueError(f"unsafe search pattern {p!r}")
@@ -456,17 +471,18 @@ def _score_all(index: _Index, text: str, wanted: set[str] | None) -> dict[str, t
         return best
     for i in index.exact.get(q, ()):
         offer(i, 1.0 if index.aliases[i].pref else 0.99, "exact")
-    for i in index.joined.get(joined, ()):
-        offer(i, 0.95, "normalised")
-    # the words in any order (a user may put the family name first or last)
+    # in the label's word order first; in another order (family name first or last) 0.01 less,
+    # so "jin ho gyu" prefers Jin Ho-gyu to Jin Gyu-ho but still finds either
+    for i, moved in index.joined.get(joined, ()):
+        offer(i, 0.94 if moved else 0.95, "normalised")
     if 2 < len(words) <= 5:
         for perm in permutations(words):
-            for i in index.joined.get("".join(perm), ()):
-                offer(i, 0.95, "normalised")
-    for i in index.rom.get(rom, ()):
-        offer(i, 0.90, "romanised")
-    for i in index.loose.get(loose, ()):
-        offer(i, 0.88, "romanised")
+            for i, _ in index.joined.get("".join(perm), ()):
+                offer(i, 0.94, "normalised")
+    for i, moved in index.rom.get(rom, ()):
+        offer(i, 0.89 if moved else 0.90, "romanised")
+    for i, moved in index.loose.get(loose, ()):
+        offer(i, 0.87 if moved else 0.88, "romanised")
     _fuzzy(index, spaced, joined, rom, offer)
     return best
 
