@@ -327,9 +327,9 @@ class RemoteStore(Store):
             rows = self._raw_select(
                 """SELECT DISTINCT ?g WHERE {
                      { GRAPH ?g { <https://kgraph.dev/ontology> a owl:Ontology } }
-                     UNION { GRAPH ?g { ?f kg:fileName ?n } FILTER (?f = ?g) }
+                     UNION { GRAPH ?g { ?f kg:fileName ?n } FILTER (STR(?f) = STR(?g)) }
                      UNION { GRAPH ?f { ?s kg:fileName ?n ; <http://purl.org/dc/terms/hasPart> ?g }
-                             FILTER (?s = ?f) }
+                             FILTER (STR(?s) = STR(?f)) }
                    }"""
             )
             graphs = sorted({r["g"].value for r in rows if isinstance(r.get("g"), ox.NamedNode)})
