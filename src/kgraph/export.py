@@ -636,6 +636,7 @@ _HIDDEN_EDGES = frozenset(KG_NS + n for n in (
 ))
 
 
+_WORKED_ON = KG_NS + "workedOn"
 # A "plays" edge stands for a kg:Performance node (actor, character, work): its predicate is the class.
 _PLAYS = KG_NS + "Performance"
 
@@ -818,9 +819,13 @@ def entity_graph(store: Store, *, graph: str | None = None, inferred: bool = Fal
     # edges between two nodes
     edge_map: dict[tuple[str, str, str, str | None], set[str]] = defaultdict(set)
     work_classes = {c for c, anc in ancestors.items() if KG_NS + "Work" in anc}
+    linked = {frozenset((s, o.value)) for (s, p, o) in facts
+              if isinstance(o, ox.NamedNode) and p != RDF_TYPE and p not in _HIDDEN_EDGES}
     for (s, p, o), gs in facts.items():
-        if not isinstance(o, ox.NamedNode) or p == RDF_TYPE or p in _HIDDEN_EDGES:
+        if not isinstance(o, ox.NamedNode) or p == RDF_TYPE:
             continue
+        if p in _HIDDEN_EDGES and not (p == _WORKED_ON and frozenset((s, o.value)) not in linked):
+            continue  # "worked on" stays only where nothing else links the two (an uncredited crew role)
         if s not in node_class or o.value not in node_class:
             continue
         if (o.value, p, ox.NamedNode(s)) in facts and o.value < s:

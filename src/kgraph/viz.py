@@ -106,33 +106,10 @@ def _light(hex_colour: str, amount: float = 0.7) -> str:
 
 
 def _resolve(store: Store, name: str) -> str:
-    """The IRI of the entity ``name`` names: the tolerant lookup of :mod:`kgraph.linking` when
-    present, else an exact IRI, compact IRI or label (any case)."""
-    try:
-        from .linking import resolve
-    except ImportError:
-        resolve = None
-    if resolve is not None:
-        hit = resolve(store, name)
-        return str(getattr(hit, "iri", hit))
-    import pyoxigraph as ox
+    """The IRI of the entity ``name`` names (the tolerant lookup of :mod:`kgraph.linking`)."""
+    from .linking import resolve
 
-    from .errors import UnknownEntity
-
-    iri = name
-    pfx, sep, local = name.partition(":")
-    if sep and pfx in PREFIXES:
-        iri = PREFIXES[pfx] + local
-    if iri.startswith(("http://", "https://")) and store.ask("ASK { ?e skos:prefLabel ?l }", {"e": ox.NamedNode(iri)}):
-        return iri
-    rows = store.select(
-        """SELECT DISTINCT ?e WHERE { ?e skos:prefLabel|skos:altLabel ?l
-             FILTER (LCASE(STR(?l)) = LCASE(STR(?name))) } ORDER BY ?e""",
-        {"name": ox.Literal(name)},
-    )
-    if not rows:
-        raise UnknownEntity(name)
-    return rows[0]["e"].value
+    return resolve(store, name).iri
 
 
 def ontology_graph(store: Store) -> EntityGraph:
@@ -218,24 +195,30 @@ def select(store: Store, *, entity: str | None = None, depth: int = 1, query: st
         sub = eg.neighbourhood(iri, depth)
         return sub, {iri}, f"{eg.node(iri).label} (depth {depth})"  # type: ignore[union-attr]
     if query is not None:
-        try:
-            from .saved import run_saved
-        except ImportError:
-            raise UsageError("--query needs saved queries (kgraph.saved), which this build does not have") from None
+        from .saved import run_saved
+
         result = run_saved(store, query, dict(params or {}))
-        iris = _iris_in(result)
-        for v in (params or {}).values():
-            try:
-                iris.add(_resolve(store, v))
-            except KGraphError:
-                pass
+        iris = _iris_in(result) | {m.iri for m in getattr(result, "matches", {}).values()}
         iris &= {n.iri for n in eg.nodes}
         if not iris:
             raise UsageError(f"the saved query {query!r} touches no entity that can be drawn")
         args = ", ".join(f"{k}={v}" for k, v in (params or {}).items())
         return _touching(eg, iris), set(), f"query {query}" + (f" ({args})" if args else "")
     if path is not None:
-        raise UsageError("--path needs kgraph.paths, which this build does not have")
+        from .paths import path as find_path
+
+        if len(path) != 2:
+            raise UsageError("--path takes two names: --path A B")
+        found = find_path(store, path[0], path[1], all=True)
+        on_path = {n.iri for p in found.paths for n in p}
+        steps = {frozenset((a.iri, b.iri)) for p in found.paths for a, b in zip(p, p[1:])}
+        sub = eg.subgraph(on_path)
+        sub = EntityGraph(sub.nodes, tuple(e for e in sub.edges if frozenset((e.source, e.target)) in steps),
+                          sub.source_labels, sub.classes)
+        hops = f"{found.hops} work{'s' if found.hops != 1 else ''}"
+        return (sub, on_path,
+                f"{found.source.label} → {found.target.label} ({hops}, {len(found.paths)} shortest path"
+                f"{'s' if len(found.paths) != 1 else ''})")
     return eg, set(), "kgraph: the whole graph" if graph is None else f"kgraph: {graph}"
 
 
@@ -311,9 +294,9 @@ def _legend(eg: EntityGraph, title: str, per_row: int = 6) -> str:
         for c in used
     ]
     rows = "".join("<TR>" + "".join(cells[i:i + per_row]) + "</TR>" for i in range(0, len(cells), per_row))
-    span = min(per_row, max(len(cells), 1))
-    head = f'<TR><TD COLSPAN="{span}"><FONT POINT-SIZE="20">{html.escape(title)}</FONT></TD></TR>'
-    return f'<<TABLE BORDER="0" CELLSPACING="4">{head}{rows}</TABLE>>'
+    head = f'<TR><TD><FONT POINT-SIZE="20">{html.escape(title)}</FONT></TD></TR>'
+    legend = f'<TR><TD><TABLE BORDER="0" CELLSPACING="4">{rows}</TABLE></TD></TR>' if rows else ""
+    return f'<<TABLE BORDER="0" CELLSPACING="2">{head}{legend}</TABLE>>'
 
 
 def to_dot(eg: EntityGraph, *, title: str = "", highlight: Iterable[str] = ()) -> str:
@@ -537,7 +520,16 @@ _APP = r"""
     interaction: { hover: true, tooltipDelay: 150, hideEdgesOnDrag: big, hideEdgesOnZoom: big, navigationButtons: false, keyboard: false },
     layout: { improvedLayout: !big, randomSeed: 7 }
   };
-  if (big) { options.edges.font.size = 0; }
+  if (big) {
+    // Thousands of nodes: a short untangling pass before the first drawing, then the layout
+    // keeps settling on screen (Barnes–Hut, O(n log n) a step) until it rests or is frozen.
+    options.edges.font.size = 0;
+    options.physics.solver = "barnesHut";
+    options.physics.barnesHut = { gravitationalConstant: -6000, centralGravity: 0.3, springLength: 120,
+                                  springConstant: 0.04, damping: 0.3, avoidOverlap: 0.1 };
+    options.physics.stabilization.iterations = 60;
+    options.physics.minVelocity = 2.0;
+  }
   var container = document.getElementById("graph");
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
   var status = document.getElementById("status");

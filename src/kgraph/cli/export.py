@@ -33,6 +33,25 @@ def export_cmd(
     view.written(export_to(store, format, output, graph=source, inferred=inferred, ontology=ontology))
 
 
+@command("import")
+def import_cmd(
+    file: Annotated[Path, typer.Argument(help="An RDF file, typically one `kgraph export` wrote (any RDF format).")],
+    format: Annotated[str | None, typer.Option("--format", "-f", help="Input format when the extension does not tell.")] = None,
+    derive: Annotated[bool, typer.Option("--derive/--no-derive",
+                                         help="Derive kgraph's shortcut triples after loading (exports already hold them).")] = False,
+    output: Annotated[str, typer.Option("--output", "-o", help="table or json")] = "table",
+) -> None:
+    """Load an exported file back into the store selected by --store: the same graphs, as they were."""
+    from ..errors import UsageError
+    from ..render import stores as report_view
+
+    if not state.store:
+        raise UsageError("the default store is rebuilt from the bundled data; choose a store to import into "
+                         "with --store DIR|memory:|URL (or KGRAPH_STORE)")
+    report = state.kg(writable=True).load([file], fmt=format, derive=derive)
+    report_view.load_report(report, output)
+
+
 def _params(values: list[str] | None) -> dict[str, str]:
     from ..errors import UsageError
 
@@ -53,6 +72,8 @@ def viz_cmd(
     depth: Annotated[int, typer.Option("--depth", "-d", help="How many edges away from ENTITY to draw.")] = 1,
     query: Annotated[str | None, typer.Option("--query", "-q", metavar="NAME", help="Draw what a saved query touches.")] = None,
     param: Annotated[list[str] | None, typer.Option("--param", "-p", metavar="NAME=VALUE", help="A parameter of --query (repeatable).")] = None,
+    path: Annotated[tuple[str, str] | None, typer.Option("--path", metavar="A B",
+                                                         help="Draw the shortest collaboration path(s) from A to B, highlighted.")] = None,
     ontology: Annotated[bool, typer.Option("--ontology", help="Draw the ontology's classes and properties.")] = False,
     source: Annotated[str | None, typer.Option("--graph", "-g", metavar="SOURCE", help="Draw one source's facts only.")] = None,
     open_: Annotated[bool, typer.Option("--open", help="Open the picture in the default browser or viewer.")] = False,
@@ -61,7 +82,7 @@ def viz_cmd(
     from ..viz import visualise
 
     pic = visualise(state.kg().store, output, entity=entity, depth=depth, query=query, params=_params(param),
-                    ontology=ontology, graph=source)
+                    path=path, ontology=ontology, graph=source)
     view.picture(pic)
     if open_:
         import webbrowser
