@@ -7,6 +7,7 @@ person, character and work must find its own entity first.
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections import defaultdict
 
 import pyoxigraph as ox
@@ -171,7 +172,25 @@ def store_with_twin():
         node = ox.NamedNode("https://kgraph.dev/id/" + iri)
         s.raw.add(ox.Quad(node, ox.NamedNode(rdf_type), ox.NamedNode(KG + cls), g))
         s.raw.add(ox.Quad(node, ox.NamedNode(skos), ox.Literal(label, language="en"), g))
+    # a spelling in Hangul, as a Korean source would give it
+    s.raw.add(ox.Quad(ox.NamedNode("https://kgraph.dev/id/person/jeon-jong-seo"),
+                      ox.NamedNode("http://www.w3.org/2004/02/skos/core#altLabel"),
+                      ox.Literal("전종서", language="ko"), ox.NamedNode("https://kgraph.dev/id/source/s000")))
     return s
+
+
+@pytest.mark.parametrize("big", [False, True], ids=["indexed", "prefiltered"])
+def test_labels_in_other_scripts(store_with_twin, monkeypatch, big):
+    if big:
+        monkeypatch.setattr(linking, "FULL_INDEX_LIMIT", 5)
+    linking.forget(store_with_twin)
+    try:
+        m = resolve(store_with_twin, "전종서")
+        assert (m.iri, m.stage) == ("https://kgraph.dev/id/person/jeon-jong-seo", "exact")
+        decomposed = unicodedata.normalize("NFD", "전종서")  # the same name, in other code points
+        assert resolve(store_with_twin, decomposed).stage == "normalised"
+    finally:
+        linking.forget(store_with_twin)
 
 
 def test_type_filter_counts_subclasses(store):

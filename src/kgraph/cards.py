@@ -185,7 +185,7 @@ class _Builder:
         out_rows = self._select("SELECT ?e ?p ?o ?g WHERE { GRAPH ?g { ?e ?p ?o } }", e=self.node)
         in_rows = self._select("SELECT ?e ?s ?p ?g WHERE { GRAPH ?g { ?s ?p ?e } }", e=self.node)
         if not out_rows and not in_rows:
-            raise UnknownEntity(self.iri, [], "entity with IRI")
+            raise UnknownEntity(self.iri, [], "entity")
         self.source_labels = {
             r["src"].value: (r["l"].value if "l" in r else _local(r["src"].value))
             for r in self.store.select(

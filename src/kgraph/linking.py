@@ -88,7 +88,7 @@ class Match:
 # -- normalisation ----------------------------------------------------------------------------
 
 _INNER = re.compile(r"[\-‐‑‒–—'’`´.·]")
-_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_NON_ALNUM = re.compile(r"[\W_]+")  # letters of every script stay (Hangul, kana, Cyrillic …)
 
 
 def normalise(text: str) -> str:
@@ -295,7 +295,8 @@ SELECT ?e ?l ?pref WHERE {
   FILTER(isLiteral(?l) && (%s))
 } LIMIT %d"""
 
-_SAFE_PATTERN = re.compile(r"[a-z0-9()?:|+*\-' .\[\]]*")
+_SAFE_PATTERN = re.compile(r"[a-z0-9()?:|+*\-' .\[\]^~]*")
+_OTHER_SCRIPT = "[^ -~]+"
 
 _DETAILS_QUERY = "SELECT ?e ?l ?c WHERE { ?e a ?c OPTIONAL { ?e skos:prefLabel ?l } }"
 
@@ -413,14 +414,16 @@ def tolerant_patterns(text: str) -> list[str]:
     parts = []
     for word in romanised_key(text).split():
         letters = word.replace("ng", "N")
-        pieces = []
+        pieces: list[str] = []
         for ch in letters:
             if ch == "N":
                 pieces.append("ng")
             elif ch in _WIDEN:
                 pieces.append(_WIDEN[ch])
-            elif ch.isalnum():
+            elif ch.isascii() and ch.isalnum():
                 pieces.append(ch + "+")
+            elif not ch.isascii() and (not pieces or pieces[-1] != _OTHER_SCRIPT):
+                pieces.append(_OTHER_SCRIPT)  # other scripts: any run of non-ASCII characters
         if pieces:
             parts.append("[-' .]?h?".join(pieces))
     return parts
