@@ -62,6 +62,7 @@ from .terms import KG_NS
 STAGES = ("exact", "normalised", "romanised", "fuzzy")
 FULL_INDEX_LIMIT = 50_000  # label rows held in memory; above this, search per call
 PREFILTER_LIMIT = 5_000  # candidate label rows per call on a big store
+MAX_WORDS = 8  # words of a text that the big-store prefilter looks for
 FUZZY_FLOOR = 65.0  # rapidfuzz score (0-100) below which a fuzzy match is not shown
 FUZZY_RESOLVE = 94.0  # ... at or above which (over >= 10 letters) a fuzzy match may resolve
 
@@ -393,7 +394,8 @@ def _candidates_query(text: str, *, every_word: bool) -> str:
 
     words = tolerant_patterns(text)
     if not every_word:  # short words ("do", "ha") would match most labels on their own
-        words = [p for p, k in zip(words, romanised_key(text).split()) if len(k) >= 3] or words
+        keys = list(dict.fromkeys(romanised_key(text).split()))[:MAX_WORDS]
+        words = [p for p, k in zip(words, keys) if len(k) >= 3] or words
     for p in words:
         if not _SAFE_PATTERN.fullmatch(p):  # pragma: no cover - a bug in tolerant_patterns
             raise ValueError(f"unsafe search pattern {p!r}")
@@ -412,7 +414,7 @@ def tolerant_patterns(text: str) -> list[str]:
     [True, True]
     """
     parts = []
-    for word in romanised_key(text).split():
+    for word in list(dict.fromkeys(romanised_key(text).split()))[:MAX_WORDS]:
         letters = word.replace("ng", "N")
         pieces: list[str] = []
         for ch in letters:
