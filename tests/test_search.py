@@ -223,7 +223,11 @@ def test_keys():
             ("Lee Chung-hyun", "Yi Choonghyun"), ("Jeon Jong-seo", "Jon Chongso"), ("Shin", "Sin"),
             ("Lim", "Im"), ("Rhee", "Lee")]
     for a, b in same:
-        assert romanised_key(a).replace(" ", "") == romanised_key(b).replace(" ", ""), (a, b)
+        assert romanised_key(a, joined=True) == romanised_key(b, joined=True), (a, b)
+    # where the spaces and hyphens fall does not change the key
+    for a, b, c in (("Ji Rim", "Ji-rim", "Jirim"), ("Min Na", "Min-na", "Minna"), ("Ah Woo", "Ah-woo", "Ahwoo"),
+                    ("Min Gyu", "Min-gyu", "Mingyu"), ("Chung-hyun Rhee", "Chunghyun Rhee", "Chung Hyun Rhee")):
+        assert romanised_key(a, joined=True) == romanised_key(b, joined=True) == romanised_key(c, joined=True)
     assert romanised_key("Kim Ji-won") != romanised_key("Kim Ji-hoon")
     assert linking.loose_key("Jeong") == linking.loose_key("Jung")
 

@@ -42,6 +42,8 @@ candidates are scored. Fuzzy matching then only sees labels sharing a word with 
 True
 >>> romanised_key("Lee Choonghyun") == romanised_key("Lee Chung-hyun")
 True
+>>> romanised_key("Park Yoo Rim", joined=True) == romanised_key("Bak Yu-rim", joined=True)
+True
 """
 
 from __future__ import annotations
@@ -116,7 +118,7 @@ def normalise(text: str) -> str:
 # one Korean sound to one key spelling.
 _ROMAN_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), r) for p, r in (
     (r"(?<=[aeiou])r(?=[^aeiouy]|$)", ""),   # non-rhotic r marks a vowel: Park = Pak = Bak
-    (r"^rh", "r"),                           # Rhee
+    (r"rh", "r"),                            # Rhee
     (r"ng", "N"),                            # keep the final -ng apart from g = k
     (r"t?ch|jj", "j"),                       # ch / j / jj (ㅈ ㅊ ㅉ)
     (r"sh|ss", "s"),                         # sh / s / ss (ㅅ ㅆ)
@@ -134,26 +136,32 @@ _ROMAN_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), r)
     (r"r", "l"),                             # ㄹ: r / l
     (r"z", "j"),
     (r"h(?=[^aeiouyw]|$)", ""),              # a silent h after a vowel: Oh = O, Ahn = An
-    (r"(.)\1+", r"\1"),                      # doubled letters: kk, pp, tt, ll, nn
+    (r"([^aeiou])\1+", r"\1"),               # doubled consonants: kk, pp, tt, ll, nn
     (r"N", "ng"),
 ))
 _LOOSE = re.compile(r"[ou]")
 
 
-def romanised_key(text: str) -> str:
-    """A key shared by the common romanisations of a Korean name (one word per word).
+def _rom(letters: str) -> str:
+    for pattern, repl in _ROMAN_RULES:
+        letters = pattern.sub(repl, letters)
+    return letters
+
+
+def romanised_key(text: str, *, joined: bool = False) -> str:
+    """A key shared by the common romanisations of a Korean name, word by word; with
+    ``joined``, of the words written together (what matching compares, so that where the
+    spaces and hyphens fall does not matter: "Ji Rim", "Ji-rim" and "Jirim" share a key).
 
     >>> romanised_key("Park Yoo-rim"), romanised_key("Bak Yurim")
     ('pak yuim', 'pak yuim')
     >>> romanised_key("Jeon Jongseo") == romanised_key("Jeon Jong-seo") == romanised_key("Jon Chong-so")
     True
     """
-    out = []
-    for w in normalise(text).split():
-        for pattern, repl in _ROMAN_RULES:
-            w = pattern.sub(repl, w)
-        out.append(w)
-    return " ".join(out)
+    words = normalise(text).split()
+    if joined:
+        return _rom("".join(words))
+    return " ".join(_rom(w) for w in words)
 
 
 def loose_key(text: str) -> str:
@@ -207,13 +215,13 @@ class _Index:
     def add(self, entity: _Entity, text: str, pref: bool) -> None:
         spaced = normalise(text)
         words = spaced.split()
-        rom_words = romanised_key(text).split()
-        a = _Alias(entity, text, pref, "".join(words), spaced, "".join(rom_words), _LOOSE.sub("u", "".join(rom_words)))
+        rom_keys = [_rom(k) for k in _orders(words)]  # the key of the words written together
+        a = _Alias(entity, text, pref, "".join(words), spaced, rom_keys[0], _LOOSE.sub("u", rom_keys[0]))
         i = len(self.aliases)
         self.aliases.append(a)
         self.exact.setdefault(text.strip(), []).append(i)
-        for table, keys in ((self.joined, _orders(words)), (self.rom, _orders(rom_words)),
-                            (self.loose, [_LOOSE.sub("u", k) for k in _orders(rom_words)])):
+        for table, keys in ((self.joined, _orders(words)), (self.rom, rom_keys),
+                            (self.loose, [_LOOSE.sub("u", k) for k in rom_keys])):
             for n, k in enumerate(dict.fromkeys(keys)):
                 table.setdefault(k, []).append((i, n > 0 and k != keys[0]))
 
@@ -345,7 +353,7 @@ class _Matcher:
         """The full index, or on a big store an index of the candidates for ``text``."""
         if self.full is not None:
             return self.full
-        key = romanised_key(text)
+        key = romanised_key(text)  # the prefilter is built from these words: same key, same rows
         if key in self._recent:  # search then resolve of one text: one scan, not two
             return self._recent[key]
         index = self._candidates(text)
@@ -469,8 +477,7 @@ def _score_all(index: _Index, text: str, wanted: set[str] | None) -> dict[str, t
     spaced = normalise(q)
     words = spaced.split()
     joined = "".join(words)
-    rom_words = romanised_key(q).split()
-    rom = "".join(rom_words)
+    rom = _rom(joined)
     loose = _LOOSE.sub("u", rom)
     if not joined:
         return best
