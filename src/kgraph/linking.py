@@ -329,8 +329,7 @@ class _Matcher:
         for r in type_rows:
             entities.setdefault(r["e"].value, _Entity(r["e"].value)).classes.add(r["c"].value)
         index = _Index(self.h)
-        seen: set[tuple[str, str]] = set()
-        pending = []
+        pending: dict[tuple[str, str], tuple[_Entity, bool]] = {}  # one alias per spelling
         for r in label_rows:
             e = entities.get(r["e"].value)
             if e is None or not self.h.is_entity(e.classes):
@@ -339,10 +338,8 @@ class _Matcher:
             if pref and not e.label:
                 e.label = r["l"].value
             key = (e.iri, r["l"].value)
-            if key not in seen:
-                seen.add(key)
-                pending.append((e, r["l"].value, pref))
-        for e, text, pref in pending:
+            pending[key] = (e, pref or (key in pending and pending[key][1]))
+        for (_, text), (e, pref) in pending.items():
             if not e.type:
                 e.type = self.h.most_specific(e.classes)
                 e.label = e.label or text
