@@ -80,7 +80,7 @@ def search_results(text: str, matches: Sequence[Any], fmt: str) -> None:
           [(m.label, m.type, f"{m.score:.2f}", m.alias, m.stage, compact(m.iri)) for m in matches])
 
 
-def _src(iri: str, card: Any) -> str:
+def _src(iri: str) -> str:
     from ..terms import CURATION_GRAPH
 
     if iri == CURATION_GRAPH:
@@ -100,22 +100,22 @@ def card(c: Any, fmt: str) -> None:
     if c.description:
         lines.append(c.description)
     if c.alt_labels:
-        alts = "; ".join(f"{a} [{', '.join(_src(s, c) for s in srcs)}]" for a, srcs in c.alt_labels)
+        alts = "; ".join(f"{a} [{', '.join(_src(s) for s in srcs)}]" for a, srcs in c.alt_labels)
         lines.append(f"also written: {alts}")
     write("\n".join(lines))
     shown = [f for f in c.facts
              if f.predicate not in (RDF_TYPE, SKOS_PREF, SKOS_ALT, KG.description) and f.kind != "disagreement"]
-    write("")
-    table(["fact", "sources"], [(f.text, ", ".join(_src(s, c) for s in f.sources)) for f in shown])
+    write("\n")
+    table(["fact", "sources"], [(f.text, ", ".join(_src(s) for s in f.sources)) for f in shown])
     for d in c.disputes:
-        write("")
+        write("\n")
         write(f"sources disagree ({d.kind}): {d.topic}")
         for claim in d.claims:
-            write(f"  • {claim.statement}  [{', '.join(_src(s, c) for s in claim.sources)}]")
+            write(f"  • {claim.statement}  [{', '.join(_src(s) for s in claim.sources)}]")
         if d.note:
             write(f"  note: {d.note}")
     if c.sources:
-        write("")
+        write("\n")
         write("sources:")
-        for iri, label in sorted(c.sources.items(), key=lambda kv: _src(kv[0], c)):
-            write(f"  {_src(iri, c)}  {label}")
+        for iri, label in sorted(c.sources.items(), key=lambda kv: _src(kv[0])):
+            write(f"  {_src(iri)}  {label}")
