@@ -29,7 +29,7 @@ triples only (see ``docs/stores.md`` for the figures).
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set as AbstractSet
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -171,8 +171,25 @@ def _graphs_clause(graphs: Sequence[str]) -> str:
     return "VALUES ?g { " + " ".join(f"<{g}>" for g in graphs) + " }"
 
 
-def rules(al: Alignment, graphs: Sequence[str]) -> list[tuple[str, str]]:
-    """The SPARQL Updates that align ``graphs``, as (name, update) in the order they must run."""
+SHORTCUTS = frozenset(KG_NS + p for p in ("castMember", "actedIn", "director", "screenwriter", "musicBy", "author"))
+PARTICIPATIONS = frozenset(KG_NS + p for p in ("performer", "creditedPerson"))
+
+
+def rules(al: Alignment, graphs: Sequence[str], present: AbstractSet[str] | None = None) -> list[tuple[str, str]]:
+    """The SPARQL Updates that align ``graphs``, as (name, update) in the order they must run.
+
+    ``present`` (the predicates and classes the loaded files use, seen while checking them)
+    leaves out every rule that could match nothing: native kgraph data pays nothing.
+    """
+    if present is not None:
+        keep = set(present)
+        keep |= {WD_PROP + p[len(WD_PROP + "statement/"):] for p in present if p.startswith(WD_PROP + "statement/")}
+        al = Alignment(
+            {c: ks for c, ks in al.classes.items() if c in keep},
+            {p: ks for p, ks in al.properties.items()
+             if p in keep or (p.startswith(WDT) and WD_PROP + p[len(WDT):] in keep)},
+            al.labels,
+        )
     vg = _graphs_clause(graphs)
     out: list[tuple[str, str]] = []
     wikidata = sorted({p for p in al.properties if p.startswith(WDT)})
@@ -202,6 +219,11 @@ def rules(al: Alignment, graphs: Sequence[str]) -> list[tuple[str, str]]:
         out.append(("inverse properties", f"""
             INSERT {{ GRAPH ?g {{ ?o ?k ?s }} }}
             WHERE {{ {vg} VALUES (?p ?k) {{ {_values(inv)} }} GRAPH ?g {{ ?s ?p ?o }} FILTER (!isLiteral(?o)) }}"""))
+    if present is not None and not out:
+        shortcuts_alone = present & SHORTCUTS and not present & PARTICIPATIONS
+        dated_works = KG_NS + "date" in present and KG_NS + "releaseOf" not in present
+        if not (shortcuts_alone or dated_works):
+            return out
     out += [
         # A role node between a work and a person (schema.org Role, a Wikidata statement that
         # carries a character qualifier): the performance itself.
@@ -282,9 +304,10 @@ def _labels(store: Store, al: Alignment, graphs: Sequence[str]) -> int:
     return insert_quads(store, quads)
 
 
-def align(store: Store, graphs: Sequence[str] | None = None) -> list[str]:
+def align(store: Store, graphs: Sequence[str] | None = None, present: AbstractSet[str] | None = None) -> list[str]:
     """Align the data of ``graphs`` (default: every loaded file's graphs) to kgraph's vocabulary.
 
+    ``present``: the predicates and classes used in those graphs, when known (see :func:`rules`).
     Returns the names of the steps that ran. Idempotent: a second run adds nothing.
     """
     if graphs is None:
@@ -296,9 +319,10 @@ def align(store: Store, graphs: Sequence[str] | None = None) -> list[str]:
         return []
     al = compile_axioms(read_axioms(store))
     steps = []
-    for name, update in rules(al, graphs):
+    for name, update in rules(al, graphs, present):
         store.update(update)
         steps.append(name)
-    if _labels(store, al, graphs):
+    names = al.labels - {SKOS + "prefLabel"}
+    if (present is None or steps or present & names) and _labels(store, al, graphs):
         steps.append("labels")
     return steps

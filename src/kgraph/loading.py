@@ -194,6 +194,7 @@ class _Scan:
     default_graph: bool = False
     blank_nodes: bool = False
     axioms: bool = False
+    terms: set[str] = field(default_factory=set)  # predicates, and classes given by rdf:type
 
 
 _AXIOMS = {
@@ -206,6 +207,7 @@ _AXIOMS = {
 def _scan(path: Path, fmt: ox.RdfFormat, progress: Progress | None) -> _Scan:
     """Parse the whole file without keeping it: syntax errors surface before anything is written."""
     scan = _Scan()
+    terms = scan.terms
     stream, done = _open(path, "checking", progress)
     try:
         for q in _parse(path, fmt, stream):
@@ -215,7 +217,12 @@ def _scan(path: Path, fmt: ox.RdfFormat, progress: Progress | None) -> _Scan:
                 scan.default_graph = True
             else:
                 scan.graphs.add(g.value)
-            if q.predicate.value in _AXIOMS:
+            p = q.predicate.value
+            if p not in terms:
+                terms.add(p)
+            if p == RDF_TYPE and isinstance(q.object, ox.NamedNode):
+                terms.add(q.object.value)
+            if p in _AXIOMS:
                 scan.axioms = True
             if not scan.blank_nodes and (isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)):
                 scan.blank_nodes = True
@@ -238,12 +245,13 @@ def _retarget(quads: Iterable[ox.Quad], graph: ox.NamedNode) -> Iterator[ox.Quad
             yield q
 
 
-def _skolem(t: Any) -> Any:
+def _term(t: Any) -> str:
+    """A term in SPARQL syntax, blank nodes skolemised, triple terms as ``<<( s p o )>>``."""
     if isinstance(t, ox.BlankNode):
-        return ox.NamedNode(GENID + t.value)
+        return f"<{GENID}{t.value}>"
     if isinstance(t, ox.Triple):
-        return ox.Triple(_skolem(t.subject), t.predicate, _skolem(t.object))
-    return t
+        return f"<<( {_term(t.subject)} {t.predicate} {_term(t.object)} )>>"
+    return str(t)
 
 
 def insert_quads(store: Store, quads: Iterable[ox.Quad], batch: int | None = None) -> int:
@@ -272,7 +280,7 @@ def insert_quads(store: Store, quads: Iterable[ox.Quad], batch: int | None = Non
         for q in pending:
             g = "" if isinstance(q.graph_name, ox.DefaultGraph) else str(q.graph_name)
             by_graph.setdefault(g, []).append(
-                f"{_skolem(q.subject)} {q.predicate} {_skolem(q.object)} ."
+                f"{_term(q.subject)} {q.predicate} {_term(q.object)} ."
             )
         body = []
         for g, triples in by_graph.items():
@@ -339,7 +347,7 @@ def _bulk(store: Store, fmt: ox.RdfFormat, scan: _Scan) -> bool:
     return not (fmt.supports_datasets and scan.default_graph)
 
 
-def _load_one(store: Store, path: Path, fmt: str | None, progress: Progress | None) -> tuple[LoadedFile, bool]:
+def _load_one(store: Store, path: Path, fmt: str | None, progress: Progress | None) -> tuple[LoadedFile, _Scan]:
     from .build import rdf_format
 
     t0 = time.perf_counter()
@@ -384,7 +392,7 @@ def _load_one(store: Store, path: Path, fmt: str | None, progress: Progress | No
     fmt_name = rformat.name
     info = LoadedFile(str(path), source, fmt_name, n, [source, *parts], bool(previous),
                       time.perf_counter() - t0)
-    return info, scan.axioms
+    return info, scan
 
 
 def load(store: Store, files: Sequence[Path], *, fmt: str | None = None, map: Sequence[Path] | Path | None = None,
@@ -411,17 +419,21 @@ def load(store: Store, files: Sequence[Path], *, fmt: str | None = None, map: Se
     before = len(store) if derive else 0
     loaded: list[LoadedFile] = []
     new_axioms = False
+    present: set[str] = set()
     for p in todo:
-        info, axioms = _load_one(store, p, fmt if p not in maps else None, progress)
+        info, scan = _load_one(store, p, fmt if p not in maps else None, progress)
         loaded.append(info)
-        new_axioms = new_axioms or axioms
+        new_axioms = new_axioms or scan.axioms
+        present |= scan.terms
     derived = 0
     if derive:
         from . import alignment
         from .build import materialise
 
-        targets = None if new_axioms else [g for f in loaded for g in f.graphs]
-        alignment.align(store, targets)
+        if new_axioms:  # a new mapping may concern anything loaded before
+            alignment.align(store)
+        else:
+            alignment.align(store, [g for f in loaded for g in f.graphs], present)
         materialise(store)
         derived = len(store) - before - sum(f.quads for f in loaded)
     return LoadReport(store.location, loaded, max(derived, 0), time.perf_counter() - t0)

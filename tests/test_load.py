@@ -1,0 +1,289 @@
+"""``kgraph load`` / ``unload``: every RDF format, one named graph per file, replacement on reload,
+atomic failure, clear errors (file:line:column, exit 2), RDF 1.2 quoted triples, progress."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kgraph import KnowledgeGraph
+from kgraph.errors import InputError, RdfSyntaxError, StoreError, UsageError
+from kgraph.loading import REMOTE_BATCH, UnknownSource, load, loaded_sources, source_iri, unload
+from kgraph.store import OxigraphStore, RemoteStore, open_store
+from kgraph.terms import ONTOLOGY_GRAPH
+
+from servers import Server, running, start_oxigraph
+
+EX = "https://example.org/"
+TRIPLES = [(EX + "film/a", EX + "title", '"Alpha"@en'), (EX + "film/a", EX + "year", '"2020"'),
+           (EX + "film/b", EX + "title", '"Beta \\"B\\""@en')]
+
+# The same three triples in every format the loader reads.
+SAMPLES = {
+    "data.ttl": '@prefix ex: <https://example.org/> .\nex:film\\/a ex:title "Alpha"@en ; ex:year "2020" .\n'
+                'ex:film\\/b ex:title "Beta \\"B\\""@en .\n',
+    "data.nt": "".join(f"<{s}> <{p}> {o} .\n" for s, p, o in TRIPLES),
+    "data.nq": "".join(f"<{s}> <{p}> {o} <{EX}g1> .\n" for s, p, o in TRIPLES),
+    "data.trig": "<https://example.org/g1> {\n" + "".join(f"<{s}> <{p}> {o} .\n" for s, p, o in TRIPLES) + "}\n",
+    "data.jsonld": json.dumps({"@context": {"ex": EX},
+                               "@graph": [{"@id": "ex:film/a", "ex:title": {"@value": "Alpha", "@language": "en"},
+                                           "ex:year": "2020"},
+                                          {"@id": "ex:film/b", "ex:title": {"@value": 'Beta "B"', "@language": "en"}}]}),
+    "data.rdf": f"""<?xml version="1.0"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="{EX}">
+  <rdf:Description rdf:about="{EX}film/a"><ex:title xml:lang="en">Alpha</ex:title><ex:year>2020</ex:year></rdf:Description>
+  <rdf:Description rdf:about="{EX}film/b"><ex:title xml:lang="en">Beta "B"</ex:title></rdf:Description>
+</rdf:RDF>
+""",
+}
+
+
+def _triples(store, graph: str) -> set[tuple[str, str, str]]:
+    rows = store.select("SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER (?p != kg:fileName && ?p != rdf:type"
+                        " && ?p != skos:prefLabel && ?p != dcterms:hasPart) }", {"g": ox.NamedNode(graph)})
+    return {(r["s"].value, r["p"].value, str(r["o"])) for r in rows}
+
+
+def _expected() -> set[tuple[str, str, str]]:
+    return {(s, p, o) for s, p, o in TRIPLES}
+
+
+@pytest.fixture()
+def mem() -> OxigraphStore:
+    s = open_store("memory:")
+    assert isinstance(s, OxigraphStore)
+    return s
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_every_format(mem, tmp_path: Path, name: str):
+    f = tmp_path / name
+    f.write_text(SAMPLES[name])
+    report = load(mem, [f])
+    info = report.files[0]
+    assert info.source == source_iri(name) == "https://kgraph.dev/id/source/file/" + name
+    assert info.quads == 3
+    where = EX + "g1" if name in ("data.nq", "data.trig") else info.source
+    assert _triples(mem, where) == _expected()
+    assert info.graphs == ([info.source, EX + "g1"] if where != info.source else [info.source])
+    # the file is recorded as a source
+    rec = mem.select("SELECT ?n WHERE { ?src a kg:Source ; kg:fileName ?n }", {"src": ox.NamedNode(info.source)})
+    assert [r["n"].value for r in rec] == [name]
+
+
+def test_format_option_overrides_the_extension(mem, tmp_path: Path):
+    f = tmp_path / "export.txt"
+    f.write_text(SAMPLES["data.nt"])
+    with pytest.raises(UsageError, match="cannot tell the RDF format"):
+        load(mem, [f])
+    assert load(mem, [f], fmt="ntriples").files[0].quads == 3
+
+
+def test_gzip(mem, tmp_path: Path):
+    f = tmp_path / "data.nt.gz"
+    f.write_bytes(gzip.compress(SAMPLES["data.nt"].encode()))
+    report = load(mem, [f])
+    assert report.files[0].quads == 3 and _triples(mem, source_iri(f)) == _expected()
+
+
+def test_a_new_store_starts_with_the_ontology_only(tmp_path: Path):
+    for spec in ("memory:", str(tmp_path / "new")):
+        s = open_store(spec, read_only=False)
+        assert s.named_graphs() == [ONTOLOGY_GRAPH]
+        s.close()
+
+
+def test_rdf_star_quoted_triples(mem, tmp_path: Path):
+    """RDF 1.2 (pyoxigraph 0.5): triple terms ``<<( s p o )>>`` in Turtle and N-Triples, and the
+    Turtle reifier form ``<< s p o >>`` (a blank node that ``rdf:reifies`` the triple term)."""
+    ttl = tmp_path / "claims.ttl"
+    ttl.write_text('@prefix ex: <https://example.org/> .\n'
+                   '<< ex:jeon ex:actedIn ex:ballerina >> ex:statedBy ex:s000 .\n'
+                   'ex:s001 ex:claims <<( ex:jeon ex:actedIn ex:the-call )>> .\n')
+    nt = tmp_path / "claims.nt"
+    nt.write_text(f"<{EX}s002> <{EX}claims> <<( <{EX}kim> <{EX}actedIn> <{EX}ballerina> )>> .\n")
+    load(mem, [ttl, nt])
+    rows = mem.select("""SELECT ?who ?what WHERE { ?r rdf:reifies ?t . ?r <https://example.org/statedBy> ?who
+                         BIND (OBJECT(?t) AS ?what) }""")
+    assert [(r["who"].value, r["what"].value) for r in rows] == [(EX + "s000", EX + "ballerina")]
+    rows = mem.select("SELECT ?s ?o WHERE { ?s <https://example.org/claims> ?t BIND (OBJECT(?t) AS ?o) } ORDER BY ?s")
+    assert [(r["s"].value, r["o"].value) for r in rows] == [(EX + "s001", EX + "the-call"), (EX + "s002", EX + "ballerina")]
+
+
+def test_reload_replaces_the_graph(mem, tmp_path: Path):
+    f = tmp_path / "data.ttl"
+    f.write_text(SAMPLES["data.ttl"])
+    load(mem, [f])
+    n = len(mem)
+    f.write_text('@prefix ex: <https://example.org/> .\nex:film\\/c ex:title "Gamma" .\n')
+    report = load(mem, [f])
+    assert report.files[0].replaced is True
+    assert _triples(mem, source_iri(f)) == {(EX + "film/c", EX + "title", '"Gamma"')}
+    assert len(mem) == n - 2
+
+
+def test_trig_graphs_of_a_file_are_replaced_and_unloaded_with_it(mem, tmp_path: Path):
+    f = tmp_path / "data.trig"
+    f.write_text(SAMPLES["data.trig"] + f'<{EX}loose> <{EX}p> "in the default graph" .\n')
+    load(mem, [f])
+    assert set(mem.named_graphs()) == {ONTOLOGY_GRAPH, source_iri(f), EX + "g1"}
+    assert _triples(mem, source_iri(f)) == {(EX + "loose", EX + "p", '"in the default graph"')}
+    assert loaded_sources(mem)[0]["graphs"] == [source_iri(f), EX + "g1"]
+    removed = unload(mem, "data.trig")
+    assert removed == 3 + 1 + 4  # data, loose triple, record (type, fileName, label, hasPart)
+    assert mem.named_graphs() == [ONTOLOGY_GRAPH]
+
+
+def test_unload_by_name_path_or_iri(mem, tmp_path: Path):
+    f = tmp_path / "data.nt"
+    f.write_text(SAMPLES["data.nt"])
+    for ref in ("data.nt", str(f), source_iri(f)):
+        load(mem, [f])
+        assert unload(mem, ref) == 6
+    with pytest.raises(UnknownSource, match="no loaded source 'nope.ttl'"):
+        unload(mem, "nope.ttl")
+
+
+def test_syntax_error_names_file_line_column_and_changes_nothing(mem, tmp_path: Path):
+    good = tmp_path / "good.nt"
+    good.write_text(SAMPLES["data.nt"])
+    load(mem, [good])
+    before = set(mem.quads())
+    bad = tmp_path / "bad.ttl"
+    lines = [f"<{EX}p{i}> <{EX}knows> <{EX}p{i + 1}> ." for i in range(6_000)]
+    lines.insert(5_000, f"<{EX}x> <{EX}y> <{EX}z")
+    bad.write_text("\n".join(lines) + "\n")
+    with pytest.raises(RdfSyntaxError) as e:
+        load(mem, [good, bad])
+    assert str(e.value).startswith(f"{bad}:5001:49: ")  # the IRI that is never closed
+    assert e.value.position.line == 5001 and e.value.position.source_line == f"<{EX}x> <{EX}y> <{EX}z"
+    assert set(mem.quads()) == before
+
+
+def test_a_broken_reload_keeps_the_previous_version(mem, tmp_path: Path):
+    f = tmp_path / "data.ttl"
+    f.write_text(SAMPLES["data.ttl"])
+    load(mem, [f])
+    before = set(mem.quads())
+    f.write_text(SAMPLES["data.ttl"] + "ex:broken ex:p .\n")
+    with pytest.raises(RdfSyntaxError, match=r"data\.ttl:4:"):
+        load(mem, [f])
+    assert set(mem.quads()) == before
+
+
+@pytest.mark.parametrize("content,match", [
+    (None, "no such file"), (b"", "the file is empty"), (b"\x00\x01binary", "binary file"),
+])
+def test_unreadable_files(mem, tmp_path: Path, content, match):
+    f = tmp_path / "x.ttl"
+    if content is not None:
+        f.write_bytes(content)
+    with pytest.raises(InputError, match=match):
+        load(mem, [f])
+    assert mem.named_graphs() == [ONTOLOGY_GRAPH]
+
+
+def test_read_only_store_refuses(tmp_path: Path):
+    s = open_store(str(tmp_path / "s"), read_only=False)
+    s.close()
+    ro = open_store(str(tmp_path / "s"))
+    f = tmp_path / "data.nt"
+    f.write_text(SAMPLES["data.nt"])
+    with pytest.raises(StoreError, match="read-only"):
+        load(ro, [f])
+
+
+def test_progress_reports_both_passes(mem, tmp_path: Path):
+    f = tmp_path / "big.nt"
+    f.write_text("".join(f"<{EX}p{i}> <{EX}knows> <{EX}p{i + 1}> .\n" for i in range(40_000)))
+    seen: list[tuple[str, int, int]] = []
+    load(mem, [f], progress=lambda phase, path, done, total: seen.append((phase, done, total)))
+    size = f.stat().st_size
+    assert {p for p, _, _ in seen} == {"checking", "loading"}
+    for phase in ("checking", "loading"):
+        dones = [d for p, d, t in seen if p == phase]
+        assert dones[0] == 0 and dones[-1] == size and dones == sorted(dones)
+        assert len(dones) >= 3  # intermediate updates, one per MiB read
+
+
+def test_big_file_takes_the_bulk_path_with_the_same_result(tmp_path: Path):
+    f = tmp_path / "big.nq"
+    f.write_text("".join(f"<{EX}p{i}> <{EX}knows> <{EX}p{i + 1}> <{EX}g> .\n" for i in range(51_000)))
+    a, b = open_store("memory:"), open_store(str(tmp_path / "disk"), read_only=False)
+    load(a, [f])
+    load(b, [f])
+    data = {q for q in a.quads() if q.graph_name != ox.NamedNode(ONTOLOGY_GRAPH)}
+    assert data == {q for q in b.quads() if q.graph_name != ox.NamedNode(ONTOLOGY_GRAPH)} and len(data) > 51_000
+
+
+# -- remote: batches and blank nodes ---------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    yield from running(start_oxigraph, tmp_path_factory.mktemp("oxigraph-load"))
+
+
+def test_remote_blank_nodes_survive_batching(oxigraph_server: Server, tmp_path: Path):
+    """A blank node used across INSERT DATA batches stays one node (skolemised)."""
+    f = tmp_path / "bnodes.ttl"
+    body = "".join(f'_:hub <{EX}member> <{EX}m{i}> .\n' for i in range(REMOTE_BATCH * 2 + 10))
+    f.write_text(body + f'<{EX}root> <{EX}hub> _:hub .\n')
+    store = RemoteStore(oxigraph_server.query_url, oxigraph_server.update_url)
+    load(store, [f])
+    rows = store.select(f"SELECT (COUNT(DISTINCT ?h) AS ?n) (COUNT(?m) AS ?k) WHERE {{ <{EX}root> <{EX}hub> ?h . ?h <{EX}member> ?m }}")
+    assert int(rows[0]["n"].value) == 1 and int(rows[0]["k"].value) == REMOTE_BATCH * 2 + 10
+    assert store.select(f"SELECT ?h WHERE {{ <{EX}root> <{EX}hub> ?h }}")[0]["h"].value.startswith(
+        "https://kgraph.dev/.well-known/genid/")
+
+
+def test_remote_rdf_star(oxigraph_server: Server, tmp_path: Path):
+    nt = tmp_path / "claims.nt"
+    nt.write_text(f"<{EX}s002> <{EX}claims> <<( <{EX}kim> <{EX}actedIn> <{EX}ballerina> )>> .\n")
+    store = RemoteStore(oxigraph_server.query_url, oxigraph_server.update_url)
+    load(store, [nt])
+    rows = store.select(f"SELECT ?t WHERE {{ <{EX}s002> <{EX}claims> ?t }}")
+    assert isinstance(rows[0]["t"], ox.Triple) and rows[0]["t"].object.value == EX + "ballerina"
+
+
+# -- the command line ------------------------------------------------------------------------
+
+def test_cli_load_report_and_sources(cli, tmp_path: Path):
+    f = tmp_path / "data.ttl"
+    f.write_text(SAMPLES["data.ttl"])
+    store = str(tmp_path / "store")
+    r = cli("--store", store, "load", str(f), "--output", "json")
+    assert r.code == 0, r.stderr
+    rep = json.loads(r.stdout)
+    assert rep["files"][0]["source"] == source_iri(f) and rep["quads"] == 3 and rep["files"][0]["replaced"] is False
+    r = cli("--store", store, "sources", "--output", "json")
+    assert json.loads(r.stdout)["sources"] == [
+        {"source": source_iri(f), "file": "data.ttl", "graphs": [source_iri(f)], "quads": 6}]
+    r = cli("--store", store, "unload", "data.ttl")
+    assert r.code == 0 and "removed 6 quads" in r.stderr
+
+
+def test_cli_errors(kgraph_proc, tmp_path: Path):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text('@prefix ex: <https://example.org/> .\nex:a ex:b "unterminated .\n')
+    store = str(tmp_path / "store")
+    r = kgraph_proc("--store", store, "load", str(bad))
+    assert r.code == 2 and r.stderr.startswith(f"kgraph: {bad}:2:") and "Traceback" not in r.stderr
+    r = kgraph_proc("--store", store, "load", str(tmp_path / "missing.ttl"))
+    assert r.code == 2 and "no such file" in r.stderr
+    r = kgraph_proc("load", str(bad))  # the default store is rebuilt from the bundled data
+    assert r.code == 2 and "--store" in r.stderr
+    r = kgraph_proc("--store", store, "unload", "nothing.ttl")
+    assert r.code == 1 and "no loaded source" in r.stderr
+
+
+def test_library_facade(tmp_path: Path):
+    f = tmp_path / "data.nt"
+    f.write_text(SAMPLES["data.nt"])
+    kg = KnowledgeGraph("memory:", writable=True)
+    assert kg.load([f]).files[0].quads == 3
+    assert kg.unload("data.nt") == 6
