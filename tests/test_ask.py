@@ -359,6 +359,18 @@ TABLE = [
         'who is Lee Chung-hyun in a relationship with',
         'partner of Lee Chung-hyun',
     ]),
+    ('connection', {'Park Shin-hye (Seo-yeon) and Jeon Jong-seo (Young-sook) in The Call', 'Jeon Jong-seo (Ok-ju) and Kim Ji-hoon (Choi Pro) in Ballerina'}, [
+        'how are Park Shin-hye and Kim Ji-hoon connected?',
+    ]),
+    ('connection', {'Jeon Jong-seo (Young-sook) and Park Shin-hye (Seo-yeon) in The Call', 'Park Yu-rim (Min-hee) and Jeon Jong-seo (Ok-ju) in Ballerina'}, [
+        'how is Park Yu-rim connected to Park Shin-hye',
+    ]),
+    ('connection', {'Jeon Jong-seo (Young-sook) and Park Shin-hye (Seo-yeon) in The Call', 'Yoo Ji-tae (The Professor) and Jeon Jong-seo (Tokyo) in Money Heist: Korea – Joint Economic Area'}, [
+        'connection between Yoo Ji-tae and Park Shin-hye',
+    ]),
+    ('connection', {'Jeon Jong-seo (Young-sook) and Park Shin-hye (Seo-yeon) in The Call', 'GRAY (music director) and Jeon Jong-seo (Ok-ju) in Ballerina'}, [
+        'path from GRAY to Park Shin-hye',
+    ]),
     ('who-is', {'Park Yu-rim'}, [
         'who is Park Yu-rim?',
     ]),
@@ -445,6 +457,16 @@ def test_premiere_date_is_cited_to_the_one_source_stating_it(store):
     assert [(x.label, x.sources) for x in a.answers] == [("2023-10-06", (S + "s003",))]
 
 
+def test_recorded_disagreements_are_pointed_out(store):
+    a = ask(store, "when did Ballerina premiere?")
+    assert a.notes == ("note: the sources disagree here — date of Ballerina's Busan festival premiere "
+                       "(see `kgraph conflicts`)",)
+    b = ask(store, "awards of Park Yu-rim")
+    assert b.notes == ("note: the sources disagree here — who received the 94th Oscars' International "
+                       "Feature Film prize (see `kgraph conflicts`)",)
+    assert ask(store, "cast of Ballerina").notes == ()
+
+
 def test_not_exact_names_are_reported(store):
     a = ask(store, "co-stars of jeon jongseo")
     assert a.notes == ("taking 'jeon jongseo' as Jeon Jong-seo",)
@@ -463,6 +485,13 @@ def test_details_for_people(store):
         "Jeon Jong-seo": "as Ok-ju", "Kim Ji-hoon": "as Choi Pro", "Park Yu-rim": "as Min-hee"}
 
 
+def test_connection_steps_cite_sources(store):
+    a = ask(store, "how are Park Shin-hye and Kim Ji-hoon connected?")
+    assert a.interpretation.endswith("2 hops (Park Shin-hye → The Call → Jeon Jong-seo → Ballerina → Kim Ji-hoon)")
+    assert [x.iri for x in a.answers] == ["https://kgraph.dev/id/work/the-call", "https://kgraph.dev/id/work/ballerina"]
+    assert all(x.sources for x in a.answers)
+
+
 # -- refusals -------------------------------------------------------------------------------
 
 REFUSED = [
@@ -479,6 +508,7 @@ REFUSED = [
     ("x" * 400, NotUnderstood, "too long"),
     ("who directed it?", NotUnderstood, "'it'"),
     ("and her partner?", NotUnderstood, "'her'"),
+    ("how are Jeon Jong-seo and Jeon Jong-seo connected", NotUnderstood, "two different people"),
 ]
 
 

@@ -216,13 +216,12 @@ def _final_path(digest: str) -> Path:
 
 def build(force: bool = False) -> BuildInfo:
     """Build the default store into the cache unless an up-to-date one is already there."""
-    from filelock import FileLock, Timeout
-
     t0 = time.perf_counter()
     digest = content_hash()
     final = _final_path(digest)
     if final.is_dir() and not force:
         return BuildInfo(final, digest, False, time.perf_counter() - t0, -1)
+    from filelock import FileLock, Timeout  # only when building: off the path of every other call
     root = cache_dir()
     root.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(root / "build.lock"))

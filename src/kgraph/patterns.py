@@ -84,6 +84,23 @@ INTENTS: tuple[Intent, ...] = (
         query="shared-works", answer="work",
     ),
     Intent(
+        "connection", "how {person} and {other} are connected",
+        (
+            r"how (?:is|are|was|were) {person} (?:and|&) {other} (?:connected|linked|related)(?: to each other)?",
+            r"how (?:is|was) {person} (?:connected|linked|related) (?:to|with) {other}",
+            r"(?:the )?(?:connection|link|path|chain|route|degrees? of separation) (?:between|from|linking) {person} (?:and|to) {other}",
+            r"(?:the )?shortest (?:path|connection|chain) (?:between|from) {person} (?:and|to) {other}",
+            r"(?:connect|link) {person} (?:and|to|with) {other}",
+            r"how (?:does|do|did) {person} know {other}",
+            r"what (?:connects|links) {person} (?:and|to|with) {other}",
+            r"(?:is|are) {person} and {other} (?:connected|linked)",
+            r"(?:is|was) {person} (?:connected|linked) to {other}",
+            r"how (?:can i get|do i get|to get) from {person} to {other}",
+        ),
+        {"person": PERSON, "other": PERSON}, "how are Park Shin-hye and Kim Ji-hoon connected?",
+        handler="connection",
+    ),
+    Intent(
         "repeat-collaborators", "people who worked with {person} more than once",
         (
             rf"(?:repeat|frequent|regular|recurring|repeated|returning|usual) (?:collaborators?|co-?workers?|colleagues|{COSTARS}|partners in crime)(?: (?:of|for|with))? {{person}}",

@@ -221,6 +221,9 @@ class _Compiled:
         return self._rx.match(text)
 
 
+_TOKEN = re.compile(r"\\.|\[(?:\\.|[^\]])*\]|[()|]|[A-Za-z]+|.", re.DOTALL)
+
+
 def _anchors(pattern: str) -> tuple[str, ...]:
     """Words a pattern needs in every match: literal letters outside any group, not quantified.
 
@@ -228,37 +231,23 @@ def _anchors(pattern: str) -> tuple[str, ...]:
 
     >>> _anchors(r"who (?:played|plays) x in (?:the )?y")
     ('who', 'in')
+    >>> _anchors(r"a|b")
+    ()
     """
     words: list[str] = []
     depth = 0
-    i = 0
-    current = ""
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\":
-            current = ""
-            i += 2
-            continue
-        if ch == "[":
-            j = pattern.find("]", i + 1)
-            current = ""
-            i = (j + 1) if j > 0 else len(pattern)
-            continue
-        if ch == "(":
+    tokens = _TOKEN.findall(pattern)
+    for i, tok in enumerate(tokens):
+        if tok == "(":
             depth += 1
-        elif ch == ")":
+        elif tok == ")":
             depth -= 1
-        if depth == 0 and ch.isalpha():
-            current += ch.lower()
-        else:
-            if current and ch not in "?*{+" and len(current) >= 2:
-                words.append(current)
-            current = ""
-            if ch == "|" and depth == 0:  # a top-level alternative: nothing is required
-                return ()
-        i += 1
-    if current and len(current) >= 2:
-        words.append(current)
+        elif tok == "|" and depth == 0:
+            return ()  # a top-level alternative: nothing is required
+        elif depth == 0 and tok[0].isalpha() and len(tok) >= 2:
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+            if nxt not in ("?", "*", "{", "+"):
+                words.append(tok.lower())
     return tuple(words)
 
 
@@ -441,8 +430,10 @@ def ask(store: Store, question: str, *, context: Any = None) -> Answer:
     if failures:
         failures.sort(key=lambda f: -f[0])
         best_literal, err = failures[0]
-        if best_literal < 0 and isinstance(err, UnknownEntity) and not err.suggestions:
-            raise NotUnderstood(f"I did not understand {question.strip()!r}. Try: {_examples()}")
+        if best_literal < 0 and isinstance(err, UnknownEntity):  # only "who is X" / a bare name fitted
+            close = "; ".join(repr(s.label) for s in err.suggestions[:3])
+            hint = f" (no entity named {err.name!r}; did you mean {close}?)" if close else ""
+            raise NotUnderstood(f"I did not understand {question.strip()!r}{hint}. Try: {_examples()}")
         raise err
     raise NotUnderstood(f"I did not understand {question.strip()!r}. Try: {_examples()}")
 
@@ -488,6 +479,8 @@ def _answer(store: Store, question: str, intent: Intent, links: dict[str, Link])
     labels = {k: lk.label for k, lk in links.items()}
     interpretation = _summary(intent, labels)
     notes = tuple(n for n in (lk.note for lk in links.values()) if n)
+    if intent.handler == "connection":
+        return _connection(store, question, intent, links, interpretation, notes)
     return _saved_answer(store, question, intent, links, interpretation, notes)
 
 
@@ -532,8 +525,22 @@ def _saved_answer(store: Store, question: str, intent: Intent, links: dict[str, 
         if intent.prefer:
             pairs = []
     answers = _items(intent, pairs)
+    notes = notes + _disputed(store, pairs)
     return Answer(question, interpretation, display_sparql(query.text, bindings), answers, intent.name,
                   tuple(links.values()), notes, query.name, {k: v.value for k, v in bindings.items()})
+
+
+def _disputed(store: Store, pairs: list[tuple[dict[str, str], dict[str, Any]]]) -> tuple[str, ...]:
+    """Notes on recorded disagreements about the events or awards an answer rests on."""
+    import pyoxigraph as ox
+
+    iris = sorted({t[c].value for _, t in pairs for c in ("event", "outcome")
+                   if isinstance(t.get(c), ox.NamedNode)})
+    if not iris:
+        return ()
+    rows = store.select("SELECT DISTINCT ?topic WHERE { ?d a kg:Disagreement ; kg:about ?x ; kg:topic ?topic }"
+                        " ORDER BY ?topic", {"x": [ox.NamedNode(i) for i in iris]})
+    return tuple(f"note: the sources disagree here — {r['topic'].value} (see `kgraph conflicts`)" for r in rows)
 
 
 def _items(intent: Intent, pairs: list[tuple[dict[str, str], dict[str, Any]]]) -> tuple[AnswerItem, ...]:
@@ -586,8 +593,28 @@ def display_sparql(text: str, bindings: dict[str, Any]) -> str:
     return bind_values(text, bindings)
 
 
+def _connection(store: Store, question: str, intent: Intent, links: dict[str, Link],
+                interpretation: str, notes: tuple[str, ...]) -> Answer:
+    from .errors import NoPath
+    from .paths import path
+
+    a, b = links["person"], links["other"]
+    try:
+        res = path(store, a.iri, b.iri)
+    except NoPath as e:
+        raise NoPath(str(e)) from None
+    steps = res.steps[0] if res.steps else ()
+    answers = tuple(
+        AnswerItem(s.text, s.work.iri, None, tuple(src.iri for src in s.sources), s.work.label) for s in steps
+    )
+    interp = f"{interpretation}: {res.hops} hop{'s' if res.hops != 1 else ''} (" + \
+        " → ".join(n.label for n in res.paths[0]) + ")"
+    return Answer(question, interp, None, answers, intent.name, tuple(links.values()), notes, None,
+                  {"person": a.iri, "other": b.iri})
+
+
 def _examples() -> str:
-    picks = ("co-stars", "director", "cast", "who-played", "release-date")
+    picks = ("co-stars", "director", "cast", "who-played", "release-date", "connection")
     from .patterns import by_name
 
     return "; ".join(f"'{by_name(n).example}'" for n in picks)

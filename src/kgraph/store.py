@@ -17,9 +17,6 @@ import base64
 import json
 import os
 import re
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -292,6 +289,12 @@ class RemoteStore(Store):
         return h
 
     def _post(self, url: str, form: list[tuple[str, str]], accept: str) -> bytes:
+        # Imported here: urllib.request pulls in http.client, email and ssl (~20 ms), which a
+        # command on the embedded store never needs.
+        import urllib.error
+        import urllib.parse
+        import urllib.request
+
         data = urllib.parse.urlencode(form).encode()
         headers = self._headers() | {
             "Accept": accept,

@@ -242,40 +242,41 @@ def _save_history(path: str) -> None:
 
 
 class NameCompleter:
-    """Completes the entity name being typed at the end of the line (any label or alias)."""
+    """Completes the name being typed at the end of the line to an entity's preferred label.
+
+    Any label or alias may be typed ("Jeon Jong", "Bailarina"); aliases of one entity complete to
+    its one preferred label, so a prefix shared only by the spellings of one name completes at once.
+    """
 
     def __init__(self, kg: Any) -> None:
         self.kg = kg
-        self._names: list[str] | None = None
+        self._names: list[tuple[str, str]] | None = None  # (alias folded, preferred label)
         self._matches: list[str] = []
 
-    def names(self) -> list[str]:
+    def names(self) -> list[tuple[str, str]]:
         if self._names is None:
             rows = self.kg.store.select(
-                """SELECT DISTINCT ?l WHERE { ?e skos:prefLabel|skos:altLabel ?l . ?e a ?c .
+                """SELECT DISTINCT ?alias ?label WHERE {
+                     ?e skos:prefLabel ?label . { ?e skos:prefLabel ?alias } UNION { ?e skos:altLabel ?alias }
+                     ?e a ?c .
                      FILTER (?c NOT IN (kg:Performance, kg:Credit, kg:Claim, kg:Disagreement, kg:Source,
-                                        kg:Award, kg:Nomination, kg:Collaboration)) }"""
+                                        kg:Award, kg:Nomination, kg:Collaboration, kg:Release, kg:Screening,
+                                        kg:Relationship, kg:Role)) }"""
             )
-            self._names = sorted({r["l"].value for r in rows}, key=str.casefold)
+            self._names = sorted({(r["alias"].value.casefold(), r["label"].value) for r in rows})
         return self._names
 
     def candidates(self, line: str) -> list[str]:
         """Whole-line completions: the line with its trailing partial name completed."""
-        out: list[str] = []
         starts = [0] + [i + 1 for i, ch in enumerate(line) if ch in " '\"("]
         for start in starts:
-            part = line[start:]
+            part = line[start:].casefold()
             if not part.strip():
                 continue
-            low = part.casefold()
-            for name in self.names():
-                if name.casefold().startswith(low) and len(name) > len(part):
-                    c = line[:start] + name
-                    if c not in out:
-                        out.append(c)
-            if out:
-                break
-        return out
+            labels = sorted({label for alias, label in self.names() if alias.startswith(part)}, key=str.casefold)
+            if labels:
+                return [line[:start] + label for label in labels]
+        return []
 
     def complete(self, text: str, state: int) -> str | None:
         if state == 0:

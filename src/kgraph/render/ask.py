@@ -20,14 +20,14 @@ def sources_text(sources: Any) -> str:
 
 def answer(ans: Any, fmt: str = "table", *, explain: bool = False, sparql: bool = False) -> None:
     """An :class:`~kgraph.questions.Answer`: notes on stderr, answers on stdout."""
+    for n in ans.notes:
+        note(n)
     if fmt == "json":
         obj = ans.to_json()
         if explain:
             obj["explain"] = ans.explain_json()
         write_json(obj)
         return
-    for n in ans.notes:
-        note(n)
     if explain:
         explanation(ans)
     if not ans.answers:

@@ -1,0 +1,59 @@
+"""Property tests: whatever is typed, `ask` answers or refuses clearly, in bounded time.
+
+Bounded time is checked the hypothesis way: a generous per-example deadline (five seconds; an
+answer normally takes milliseconds), together with the hard cap on question length.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kgraph.errors import KGraphError
+from kgraph.questions import MAX_QUESTION, Answer, ask
+
+WORDS = ["co-stars", "of", "who", "directed", "played", "in", "the", "cast", "and", "her", "partner", "it",
+         "Jeon Jong-seo", "jeon jongseo", "Ballerina", "Ok-ju", "Tokyo", "Kim Ji-hoon", "Money Heist",
+         "what", "is", "when", "was", "released", "how", "are", "connected", "'s", "?", "please", "films",
+         "{", "}", '"', "#", "\\", "SELECT", "*", "WHERE", "DROP ALL", "\n", "🎬", "é", "  "]
+
+SETTINGS = settings(max_examples=150, deadline=timedelta(seconds=5),
+                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+
+
+def check(store, text, context=None):
+    try:
+        a = ask(store, text, context=context)
+    except KGraphError as e:
+        assert e.exit_code == 1, (text, e)
+        msg = str(e)
+        assert msg and "\n" not in msg.strip() and "Traceback" not in msg
+        return None
+    assert isinstance(a, Answer)
+    obj = a.to_json()
+    assert list(obj) == ["question", "interpretation", "sparql", "answers"]
+    for item in obj["answers"]:
+        assert isinstance(item["label"], str) and isinstance(item["sources"], list)
+        assert (item["iri"] is None) != (item["value"] is None) or item["label"]
+    return a
+
+
+@SETTINGS
+@given(st.text(max_size=MAX_QUESTION + 20))
+def test_arbitrary_text(store, text):
+    check(store, text)
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(WORDS), max_size=12).map(" ".join))
+def test_question_like_text(store, text):
+    check(store, text)
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=8).map(" ".join))
+def test_follow_ups_after_an_answer(store, text):
+    first = ask(store, "cast of Ballerina")
+    check(store, text, context=first)
