@@ -293,12 +293,12 @@ def _run_oxigraph(store: Any, req: dict[str, Any], cap: int) -> tuple[Any, ...]:
 def run_ask(store: Any, question: str) -> Reply:
     """The ``kgraph ask --format json`` object for ``question`` (runs inside a worker)."""
     from .errors import KGraphError
-    from .questions import ask
+    from .questions import ask, error_json
 
     try:
         answer = ask(store, question)
     except KGraphError as e:
-        body = {"question": question, "error": str(e), "answers": []}
+        body = error_json(question, str(e))
         status = 404 if e.exit_code == 1 else 400
         return Reply(status, "application/json", json.dumps(body, ensure_ascii=False).encode())
     return Reply(200, "application/json", json.dumps(answer.to_json(), ensure_ascii=False).encode())
