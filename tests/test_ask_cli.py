@@ -89,6 +89,20 @@ def test_bad_format_is_usage_error(cli):
     assert r.code == 2 and "unknown format 'yaml'" in r.stderr
 
 
+@pytest.mark.parametrize("args", [
+    ("ask", QUESTION),
+    ("ask", "costars of jeon jongseo", "--format", "json"),
+    ("ask", "--explain", "who played Ok-ju"),
+    ("ask", "who directed Titanic"),
+    ("ask", "who directed Titanic", "-f", "json"),
+    ("ask", "who is Kim Ji-hoon dating"),
+])
+def test_fast_path_and_typer_agree(cli, kgraph_proc, args):
+    """The installed command answers this shape without typer (kgraph/__main__.py): same output."""
+    fast, slow = kgraph_proc(*args), cli(*args)
+    assert (fast.code, fast.stdout, fast.stderr) == (slow.code, slow.stdout, slow.stderr)
+
+
 def test_real_process_fast_path_matches(cli, kgraph_proc):
     """The installed command (which skips typer's parsing for this shape) prints the same."""
     p = kgraph_proc("ask", QUESTION)

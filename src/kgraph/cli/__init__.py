@@ -121,9 +121,4 @@ for _name in _GROUPS:
 
 def main() -> None:
     """Console-script entry point."""
-    ask = sys.modules.get(f"{__name__}.ask")
-    if ask is not None:  # the hot `kgraph ask "…"` is parsed without typer (see ask.fast_path)
-        code = ask.fast_path(sys.argv[1:])
-        if code is not None:
-            sys.exit(code)
     app()

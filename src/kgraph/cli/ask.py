@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from . import command, handles_errors, state
+from . import command, state
 
 
 def graph() -> Any:
@@ -39,24 +39,15 @@ def ask_cmd(
     Without a question, opens an interactive prompt (history, tab-completion of names,
     follow-ups such as "and her partner?").
     """
-    from ..errors import KGraphError
-    from ..render import ask as view
+    from ..__main__ import run_ask
 
     fmt = _check(format, FORMATS)
     if not question:
         _prompt(explain=explain, fmt=fmt)
         return
-    text = " ".join(question)
-    try:
-        ans = graph().ask(text)
-    except KGraphError as e:
-        if fmt != "json":
-            raise
-        view.ask_error(text, str(e), fmt)
-        raise typer.Exit(e.exit_code) from None
-    view.answer(ans, fmt, explain=explain)
-    if not ans.answers:
-        raise typer.Exit(1)
+    code = run_ask(graph(), " ".join(question), fmt, explain)
+    if code:
+        raise typer.Exit(code)
 
 
 @command("shell")
@@ -96,45 +87,6 @@ def query_cmd(
         params[key.strip()] = value
     res = graph().query(name, params)
     view.saved_result(res, fmt)
-
-
-def fast_path(argv: list[str]) -> int | None:
-    """Run ``kgraph ask "QUESTION" [--format F] [--explain]`` without typer's argument parsing.
-
-    typer coerces every parameter through pydantic, whose import costs about as much as the rest
-    of a cold ``kgraph ask`` together; this hot path has one simple shape, parsed here by hand
-    into the very same command function. Anything else (global options, --help, several words,
-    unknown options) returns None and goes through typer as usual.
-    """
-    if len(argv) < 2 or argv[0] != "ask":
-        return None
-    question: str | None = None
-    fmt, explain = "table", False
-    i = 1
-    while i < len(argv):
-        a = argv[i]
-        if a == "--explain":
-            explain = True
-        elif a in ("--format", "-f") and i + 1 < len(argv):
-            fmt = argv[i + 1]
-            i += 1
-        elif a.startswith("--format="):
-            fmt = a.split("=", 1)[1]
-        elif a.startswith("-") or question is not None:
-            return None
-        else:
-            question = a
-        i += 1
-    if question is None:
-        return None
-    state.store = os.environ.get("KGRAPH_STORE") or None
-    state.update_url = os.environ.get("KGRAPH_UPDATE_URL") or None
-    state._kg = None
-    try:
-        handles_errors(ask_cmd)(question=[question], explain=explain, format=fmt)
-    except typer.Exit as e:
-        return int(e.exit_code or 0)
-    return 0
 
 
 # -- the interactive prompt -----------------------------------------------------------------
