@@ -60,6 +60,10 @@ TEXT_COMMANDS = [
     ("query --param", lambda s: ["query", "cast", "--param", f"work={s}", "--format", "json"]),
     ("query --param name", lambda s: ["query", "cast", "--param", f"{s}=Ballerina"]),
     ("search --type", lambda s: ["search", "Ballerina", "--type", s]),
+    ("path", lambda s: ["path", s, "Yoo Ji-tae", "--format", "json"]),
+    ("path to", lambda s: ["path", "Park Shin-hye", s, "--format", "json"]),
+    ("path --avoid", lambda s: ["path", "Park Shin-hye", "Yoo Ji-tae", "--avoid", s, "--format", "json"]),
+    ("shared", lambda s: ["shared", "Jeon Jong-seo", s]),
 ]
 
 
@@ -138,6 +142,7 @@ def test_injection_in_library_calls_runs_no_update(before):
     from kgraph import linking
     from kgraph.cards import show
     from kgraph.errors import KGraphError
+    from kgraph.paths import path
     from kgraph.questions import ask
     from kgraph.saved import run_saved
 
@@ -156,6 +161,7 @@ def test_injection_in_library_calls_runs_no_update(before):
         for call in (lambda: linking.search(store, s), lambda: linking.resolve(store, s),
                      lambda: show(store, s) if not _iri_shaped(s) else None, lambda: ask(store, s), lambda: ask(store, f"co-stars of {s}"),
                      lambda: run_saved(store, "cast", {"work": s}),
+                     lambda: path(store, s, "Yoo Ji-tae"), lambda: path(store, "Park Shin-hye", s),
                      lambda: run_saved(store, "shared-works", {"person": "Jeon Jong-seo", "other": s})):
             try:
                 call()

@@ -411,6 +411,23 @@ def test_serve_reports_an_unopenable_store(kgraph_proc, tmp_path):
     assert r.code == 2 and "not a directory" in r.stderr and "Traceback" not in r.stderr
 
 
+def test_ask_endpoint(endpoint, kg):
+    q = "who directed Ballerina"
+    status, headers, body = http(endpoint.rsplit("/", 1)[0] + "/ask?" + urllib.parse.urlencode({"q": q}))
+    assert status == 200 and headers["content-type"] == "application/json"
+    got = json.loads(body)
+    assert got == kg.ask(q).to_json()
+    assert [a["iri"] for a in got["answers"]] == [ID + "person/lee-chung-hyun"]
+
+
+@pytest.mark.parametrize("q", ["who directed Zzyzx Qwerty", "what is the meaning of life"])
+def test_ask_endpoint_unanswerable(endpoint, q):
+    status, headers, body = http(endpoint.rsplit("/", 1)[0] + "/ask?" + urllib.parse.urlencode({"q": q}))
+    assert status == 404 and headers["content-type"] == "application/json"
+    got = json.loads(body)
+    assert got["question"] == q and got["answers"] == [] and got["error"]
+
+
 # --- in-process servers for the other options ---------------------------------------------------
 
 @pytest.fixture(scope="module")
