@@ -387,6 +387,43 @@ def test_concurrent_clients(endpoint, store):
     assert failures == []
 
 
+def _children(pid: int) -> set[int]:
+    out = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            out.add(int(stat.parent.name))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_workers_die_with_a_killed_server(kg):
+    """SIGKILL of the server (no clean-up) must not leave a worker running an endless query."""
+    import time
+
+    proc, url = start_server("--timeout", "600")
+    workers = _children(proc.pid)  # the two workers (and multiprocessing's resource tracker)
+    assert len(workers) >= 2
+    threading.Thread(target=lambda: get(url, ENDLESS), daemon=True).start()
+    time.sleep(1)  # the endless query reaches a worker
+    proc.kill()
+    proc.wait(10)
+    for _ in range(300):
+        if not any(_alive(w) for w in workers):
+            break
+        time.sleep(0.1)
+    assert not any(_alive(w) for w in workers)
+
+
 def test_serve_refuses_a_public_address_without_the_flag(kgraph_proc):
     r = kgraph_proc("serve", "--host", "0.0.0.0", "--port", "0")
     assert r.code == 2

@@ -310,9 +310,20 @@ def _describe_store(store: Any) -> dict[str, Any]:
 
 def _worker_main(conn: Any, spec: str | None, update_url: str | None, max_results: int) -> None:
     """A worker process: open the store once, then answer requests from the pipe until it closes."""
+    import os
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server, which stops us
+    parent = os.getppid()
+
+    def orphan_watch() -> None:  # a server killed with SIGKILL must not leave a query burning CPU
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                os._exit(0)
+
+    # pyoxigraph releases the GIL while it evaluates, so this thread runs during any query
+    threading.Thread(target=orphan_watch, daemon=True).start()
     try:
         from .store import open_store
 
