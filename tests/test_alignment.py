@@ -210,3 +210,27 @@ def test_foreign_quads_are_untouched(foreign: KnowledgeGraph):
     src = ox.NamedNode(source_iri("schema-org.ttl"))
     rows = foreign.store.select("SELECT ?o WHERE { GRAPH ?g { ?w <https://schema.org/director> ?o } }", {"g": src})
     assert [r["o"].value for r in rows] == ["https://example.org/films/moon-ha-eun"]
+
+
+@pytest.mark.parametrize("question,answers", [
+    ("who directed Night Signal", ["Moon Ha-eun"]),         # schema:director
+    ("who directed Glass Orchard", ["Ryu Ji-won"]),         # wdt:P57
+    ("who directed Tide of Letters", ["Jin So-ra"]),        # mapped mdb:helmedBy
+    ("co-stars of Oh Jin-ho", ["Kang Yu-rim", "Lim Chan-mi"]),
+    ("who played The Caller", ["Seo Min-jae"]),             # schema:characterName
+    ("who played Gardener Seo", ["Kang Yu-rim"]),           # pq:P453
+])
+def test_ask_reads_foreign_data(foreign: KnowledgeGraph, question: str, answers: list[str]):
+    got = foreign.ask(question)
+    assert sorted(a.label for a in got.answers) == answers
+    assert all(a.sources for a in got.answers)
+
+
+def test_path_and_shared_read_foreign_data(foreign: KnowledgeGraph):
+    p = foreign.path("Han A-ra", "Gu Tae-il").to_json()
+    assert p["hops"] == 2
+    assert [[n["label"] for n in path] for path in p["paths"]] == [
+        ["Han A-ra", "Night Signal", "Seo Min-jae", "Paper Harbour", "Gu Tae-il"]]
+    s = foreign.shared("Han A-ra", "Seo Min-jae").to_json()
+    assert [w["label"] for w in s["works"]] == ["Night Signal"]
+    assert [r["label"] for r in s["works"][0]["a"]["roles"]] == ["Detective Yoon"]

@@ -230,7 +230,18 @@ def rules(al: Alignment, graphs: Sequence[str], present: AbstractSet[str] | None
         ("role nodes", f"""
             DELETE {{ GRAPH ?g {{ ?w kg:castMember ?r . ?r kg:castMember ?p . ?p kg:actedIn ?r . ?r kg:actedIn ?w }} }}
             INSERT {{ GRAPH ?g {{ ?r a kg:Performance ; kg:inWork ?w ; kg:performer ?p }} }}
-            WHERE {{ {vg} GRAPH ?g {{ ?w kg:castMember ?r . ?r kg:castMember ?p . ?r a kg:Performance }} }}"""),
+            WHERE {{ {vg} GRAPH ?g {{ ?w kg:castMember ?r . ?r kg:castMember ?p . ?r a kg:Performance }}
+                     FILTER isIRI(?r) }}"""),
+        # ... a blank role node (``schema:actor [ a schema:PerformanceRole ; … ]``) gets an IRI, as
+        # every performance in kgraph has one.
+        ("blank role nodes", f"""
+            DELETE {{ GRAPH ?g {{ ?w kg:castMember ?r . ?r kg:castMember ?p . ?r a kg:Performance .
+                                 ?r kg:character ?c }} }}
+            INSERT {{ GRAPH ?g {{ ?perf a kg:Performance ; kg:inWork ?w ; kg:performer ?p ; kg:character ?c }} }}
+            WHERE {{ {vg} GRAPH ?g {{ ?w kg:castMember ?r . ?r kg:castMember ?p . ?r a kg:Performance
+                                      OPTIONAL {{ ?r kg:character ?c }} }}
+                     FILTER isBlank(?r)
+                     BIND (IRI(CONCAT(STR(performance:), "h", MD5(CONCAT(STR(?w), "|", STR(?p))))) AS ?perf) }}"""),
         ("statement performances", f"""
             INSERT {{ GRAPH ?g {{ ?st a kg:Performance ; kg:inWork ?w ; kg:performer ?p ; kg:character ?c }} }}
             WHERE {{ {vg} GRAPH ?g {{ ?w ?claim ?st . ?st ?ps ?p ; kg:characterRole ?c . ?w kg:castMember ?p }}
