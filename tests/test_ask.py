@@ -459,11 +459,11 @@ def test_premiere_date_is_cited_to_the_one_source_stating_it(store):
 
 def test_recorded_disagreements_are_pointed_out(store):
     a = ask(store, "when did Ballerina premiere?")
-    assert a.notes == ("note: the sources disagree here — date of Ballerina's Busan festival premiere "
-                       "(see `kgraph conflicts`)",)
+    assert a.notes == (("note: the sources disagree here — date of Ballerina's Busan festival premiere "
+                        "(see `kgraph conflicts`)"),)
     b = ask(store, "awards of Park Yu-rim")
-    assert b.notes == ("note: the sources disagree here — who received the 94th Oscars' International "
-                       "Feature Film prize (see `kgraph conflicts`)",)
+    assert b.notes == (("note: the sources disagree here — who received the 94th Oscars' International "
+                        "Feature Film prize (see `kgraph conflicts`)"),)
     assert ask(store, "cast of Ballerina").notes == ()
 
 

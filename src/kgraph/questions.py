@@ -135,16 +135,16 @@ _LEADING = re.compile(
 )
 _TRAILING = re.compile(r"[\s,;:-]*\b(?:please|pls|thanks|thank you|thx|again)$", re.IGNORECASE)
 _CONTRACTIONS = (
-    (re.compile(r"\bwho's\b", re.I), "who is"),
-    (re.compile(r"\bwhat's\b", re.I), "what is"),
-    (re.compile(r"\bwhere's\b", re.I), "where is"),
-    (re.compile(r"\bwhen's\b", re.I), "when is"),
-    (re.compile(r"\bwho're\b", re.I), "who are"),
-    (re.compile(r"\bwhat're\b", re.I), "what are"),
+    (re.compile(r"\bwho's\b", re.IGNORECASE), "who is"),
+    (re.compile(r"\bwhat's\b", re.IGNORECASE), "what is"),
+    (re.compile(r"\bwhere's\b", re.IGNORECASE), "where is"),
+    (re.compile(r"\bwhen's\b", re.IGNORECASE), "when is"),
+    (re.compile(r"\bwho're\b", re.IGNORECASE), "who are"),
+    (re.compile(r"\bwhat're\b", re.IGNORECASE), "what are"),
 )
 _FOLLOW_UP = re.compile(
-    r"^(?:and what about|and how about|what about|how about|and for|same for|same question for|now for|and also|and)\s+(?P<x>.+)$", re.I)
-_POSSESSIVE_PRONOUN = re.compile(r"^(?P<p>her|his|its|their)\s+(?P<rest>.+)$", re.I)
+    r"^(?:and what about|and how about|what about|how about|and for|same for|same question for|now for|and also|and)\s+(?P<x>.+)$", re.IGNORECASE)
+_POSSESSIVE_PRONOUN = re.compile(r"^(?P<p>her|his|its|their)\s+(?P<rest>.+)$", re.IGNORECASE)
 _SLOT_FILLER = re.compile(
     r"^(?:the |a |an )?(?:movie|film|feature film|tv series|tv show|television series|series|show|drama|k-?drama|"
     r"character|actor|actress|performer|director|filmmaker|person|play|title|work|role of|part of)\s+(?=\S)",
@@ -195,7 +195,7 @@ _SLOT_RE = re.compile(r"\{(\w+)\}")
 class _Compiled:
     """One pattern of the table, compiled on first use (most questions need only a few)."""
 
-    __slots__ = ("intent", "source", "literal", "anchors", "_rx")
+    __slots__ = ("_rx", "anchors", "intent", "literal", "source")
 
     def __init__(self, intent: Intent, pattern: str) -> None:
         names = _SLOT_RE.findall(pattern)
@@ -267,7 +267,7 @@ def _candidates(text: str) -> list[str]:
     for _ in range(3):
         t = _SLOT_FILLER.sub("", t)
         t = _SLOT_TRAILING.sub("", t).strip().strip("\"'").strip()
-    for c in (t, re.sub(r"^the\s+", "", t, flags=re.I)):
+    for c in (t, re.sub(r"^the\s+", "", t, flags=re.IGNORECASE)):
         if c and c not in out:
             out.append(c)
     return out
@@ -375,7 +375,7 @@ def _answer_type(store: Store, iri: str) -> str:
     import pyoxigraph as ox
 
     rows = store.select("SELECT ?c WHERE { ?e a ?c }", {"e": ox.NamedNode(iri)})
-    names = [r["c"].value.rsplit("#", 1)[-1] for r in rows]
+    names = [_text(r["c"]).rsplit("#", 1)[-1] for r in rows]
     for t in ("Person", "Film", "TVSeries", "Play", "Character", "Work"):
         if t in names:
             return t
@@ -508,7 +508,7 @@ def _saved_answer(store: Store, question: str, intent: Intent, links: dict[str, 
         if query.param(param) is not None:
             bindings[param] = ox.NamedNode(lk.iri)
     result = store.query(query.text, bindings)
-    rows = [{k: v.value for k, v in r.items()} for r in result.rows]
+    rows = [{k: _text(v) for k, v in r.items()} for r in result.rows]
     terms = result.rows
     pairs = list(zip(rows, terms, strict=True))
     for column, slot in intent.within.items():
@@ -540,7 +540,13 @@ def _disputed(store: Store, pairs: list[tuple[dict[str, str], dict[str, Any]]]) 
         return ()
     rows = store.select("SELECT DISTINCT ?topic WHERE { ?d a kg:Disagreement ; kg:about ?x ; kg:topic ?topic }"
                         " ORDER BY ?topic", {"x": [ox.NamedNode(i) for i in iris]})
-    return tuple(f"note: the sources disagree here — {r['topic'].value} (see `kgraph conflicts`)" for r in rows)
+    return tuple(f"note: the sources disagree here — {_text(r['topic'])} (see `kgraph conflicts`)" for r in rows)
+
+
+def _text(term: Any) -> str:
+    """A term's value (lexical form or IRI); an RDF 1.2 triple term in N-Triples syntax."""
+    value = getattr(term, "value", None)
+    return value if isinstance(value, str) else str(term)
 
 
 def _items(intent: Intent, pairs: list[tuple[dict[str, str], dict[str, Any]]]) -> tuple[AnswerItem, ...]:

@@ -265,5 +265,5 @@ def _explicit_iri(store: Store, raw: str, types: tuple[str, ...]) -> str | None:
             {"id": ox.Literal(text)},
         )
         if len(rows) == 1:
-            return rows[0]["e"].value
+            return str(rows[0]["e"].value)  # type: ignore[union-attr]  # an IRI, never a triple term
     return None
