@@ -25,12 +25,14 @@ What it writes (deterministic for a seed, streamed: memory stays bounded whateve
   kgraph command needs it.
 
 Load it with ``pyoxigraph.Store(path).bulk_load(path=FILE, format=RdfFormat.N_QUADS)``, or with
-:func:`load_into` below.
+:func:`load_into` below; :func:`stream` gives the same bytes as a file object, without a file.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
+import itertools
 import random
 import sys
 from collections.abc import Iterator
@@ -221,7 +223,35 @@ def generate(path: str | Path, works: int, *, seed: int = 0, sources: int = 5) -
         return write(f, works, seed=seed, sources=sources)
 
 
-def load_into(store_path: str | Path | None, nq_file: str | Path, *, ontology: bool = True):
+class _Reader(io.RawIOBase):
+    """The generated N-Quads as a binary file object, produced as it is read."""
+
+    def __init__(self, lines: Iterator[str]) -> None:
+        self._lines = lines
+        self._buf = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:  # type: ignore[no-untyped-def]
+        while len(self._buf) < len(b):
+            chunk = "".join(itertools.islice(self._lines, 2000))
+            if not chunk:
+                break
+            self._buf += chunk.encode("utf-8")
+        n = min(len(b), len(self._buf))
+        b[:n] = self._buf[:n]
+        self._buf = self._buf[n:]
+        return n
+
+
+def stream(works: int, *, seed: int = 0, sources: int = 5) -> IO[bytes]:
+    """The graph as a readable binary stream, for ``Store.bulk_load(stream(...), format=N_QUADS)``
+    without writing a file."""
+    return io.BufferedReader(_Reader(quads(works, seed=seed, sources=sources)), 1 << 20)
+
+
+def load_into(store_path: str | Path | None, nq_file: str | Path | IO[bytes], *, ontology: bool = True):
     """Bulk-load a generated file into a new pyoxigraph store (on disk, or in memory when None).
 
     With ``ontology`` the kgraph ontology goes into its graph too, as in every kgraph store.
@@ -230,7 +260,10 @@ def load_into(store_path: str | Path | None, nq_file: str | Path, *, ontology: b
     import pyoxigraph as ox
 
     store = ox.Store(str(store_path)) if store_path is not None else ox.Store()
-    store.bulk_load(path=str(nq_file), format=ox.RdfFormat.N_QUADS)
+    if isinstance(nq_file, (str, Path)):
+        store.bulk_load(path=str(nq_file), format=ox.RdfFormat.N_QUADS)
+    else:
+        store.bulk_load(nq_file, format=ox.RdfFormat.N_QUADS)
     if ontology:
         from kgraph import resources
         from kgraph.terms import ONTOLOGY_GRAPH

@@ -247,3 +247,29 @@ def test_unknown_iri_and_non_person(store):
         paths.path(store, "person:no-such-person", "person:park-shin-hye")
     with pytest.raises(UsageError, match="not a person"):
         paths.shared(store, "work:ballerina", "person:park-shin-hye")
+
+
+@pytest.fixture(scope="module")
+def remote_kg(tmp_path_factory):
+    """The bundled graph loaded with ``kgraph load`` into a live Oxigraph server."""
+    from servers import running, start_oxigraph
+
+    from kgraph import KnowledgeGraph, resources
+
+    for server in running(start_oxigraph, tmp_path_factory.mktemp("paths-oxigraph")):
+        kg = KnowledgeGraph(server.query_url, update_url=server.update_url, writable=True)
+        kg.load(resources.data_files())
+        yield kg
+        kg.close()
+
+
+@pytest.mark.parametrize("engine", ["store", "networkx"])
+def test_path_over_a_remote_endpoint(remote_kg, store, engine):
+    """The same answer, roles and sources from a SPARQL endpoint as from the embedded store."""
+    remote = paths.path(remote_kg.store, "Park Yu-rim", "Park Shin-hye", all=True, engine=engine).to_json()
+    local = paths.path(store, "Park Yu-rim", "Park Shin-hye", all=True).to_json()
+    assert remote["engine"] == engine
+    remote.pop("engine"), local.pop("engine")
+    assert remote == local
+    assert paths.shared(remote_kg.store, "Jeon Jong-seo", "Kim Ji-hoon").to_json() == \
+        paths.shared(store, "Jeon Jong-seo", "Kim Ji-hoon").to_json()

@@ -45,7 +45,7 @@ from .terms import KG, KG_NS, compact, local_name
 
 VIA = ("any", "cast", "crew")
 VALUES_CHUNK = 5_000
-PROJECTION_LIMIT = 20_000
+PROJECTION_LIMIT = 1_000
 MAX_PATHS = 1_000
 BETWEENNESS_SAMPLE = 500
 
@@ -386,7 +386,25 @@ class Projection:
         return {n: set(g.adj[n]) for n in frontier if n in g}
 
 
+# the same edges as _EDGE, as (predicate, person is the subject) for a raw pyoxigraph scan
+_EDGE_PREDICATE = {"any": (KG.workedOn, True), "cast": (KG.actedIn, True), "crew": (KG.crewMember, False)}
+
+
 def _edge_rows(store: Store, via: str, limit: int | None = None) -> list[tuple[str, str]]:
+    """(person, work) pairs; on an embedded store, a direct index scan (several times faster
+    than the SPARQL below, which other stores use)."""
+    from .store import OxigraphStore
+
+    if isinstance(store, OxigraphStore):
+        pred, person_first = _EDGE_PREDICATE[via]
+        quads = store.raw.quads_for_pattern(None, ox.NamedNode(pred), None)
+        seen: dict[tuple[str, str], None] = {}
+        for q in quads:
+            s, o = q.subject.value, q.object.value
+            seen[(s, o) if person_first else (o, s)] = None
+            if limit is not None and len(seen) >= limit:
+                break
+        return list(seen)
     q = f"SELECT DISTINCT ?p ?w WHERE {{ {_EDGE[via]} }}"
     if limit is not None:
         q += f" LIMIT {int(limit)}"
@@ -466,16 +484,24 @@ def search(neighbours: Neighbours, a: str, a_is_person: bool, b: str, b_is_perso
            max_length: int, avoid: frozenset[str] = frozenset()) -> tuple[_Side, _Side, list[str]]:
     """Bidirectional BFS; returns both sides and the meeting nodes (empty: no path).
 
-    Layers are expanded whole, the smaller frontier first; the search stops after the first
+    Layers are expanded whole, the smaller frontier first (on a tie, the side that has grown
+    less); the search stops after the first
     layer that reaches the other side. Every shortest path then runs through exactly one
     meeting node (a node of the new layer that the other side had reached), so the two parent
     maps, restricted to the meeting nodes, hold all shortest paths and nothing longer.
+
+    >>> adj = {"a": {"w1"}, "w1": {"a", "b"}, "b": {"w1", "w2"}, "w2": {"b", "c"}, "c": {"w2"}}
+    >>> fetch = lambda frontier, people: {n: adj[n] for n in frontier}
+    >>> sa, sb, meet = search(fetch, "a", True, "c", True, max_length=12)
+    >>> sa.radius + sb.radius, meet
+    (4, ['b'])
     """
     sa, sb = _Side(a, a_is_person), _Side(b, b_is_person)
     if a == b:
         return sa, sb, [a]
     while sa.frontier and sb.frontier and sa.radius + sb.radius < max_length:
-        side, other = (sa, sb) if len(sa.frontier) <= len(sb.frontier) else (sb, sa)
+        # the smaller frontier grows first; on a tie, the side that has grown less
+        side, other = (sa, sb) if (len(sa.frontier), sa.radius) <= (len(sb.frontier), sb.radius) else (sb, sa)
         side.expand(neighbours, avoid)
         meet = [v for v in side.frontier if v in other.dist]
         if meet:

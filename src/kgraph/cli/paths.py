@@ -29,12 +29,12 @@ FormatOpt = Annotated[str, typer.Option("--format", "-f", help="text or json")]
 
 @command("path")
 def path_cmd(
-    a: Annotated[str, typer.Argument(help="A person (name, IRI or person:slug).")],
-    b: Annotated[str, typer.Argument(help="Another person, or a work.")],
+    a: Annotated[str, typer.Argument(metavar="A", help="A person (name, IRI or person:slug).")],
+    b: Annotated[str, typer.Argument(metavar="B", help="Another person, or a work.")],
     all: Annotated[bool, typer.Option("--all", help="Every shortest path, not just the first.")] = False,
     max_hops: Annotated[int, typer.Option("--max-hops", help="Cross at most N works.")] = 6,
     avoid: Annotated[list[str] | None, typer.Option(
-        "--avoid", help="A person or work the path may not go through (repeatable).")] = None,
+        "--avoid", metavar="NAME", help="A person or work the path may not go through (repeatable).")] = None,
     via: ViaOpt = Via.any,
     format: FormatOpt = "text",
 ) -> None:
@@ -51,8 +51,8 @@ def path_cmd(
 
 @command("shared")
 def shared_cmd(
-    a: Annotated[str, typer.Argument(help="A person.")],
-    b: Annotated[str, typer.Argument(help="Another person.")],
+    a: Annotated[str, typer.Argument(metavar="A", help="A person.")],
+    b: Annotated[str, typer.Argument(metavar="B", help="Another person.")],
     via: ViaOpt = Via.any,
     format: FormatOpt = "text",
 ) -> None:
@@ -64,7 +64,7 @@ def shared_cmd(
 @command("network")
 def network_cmd(
     from_: Annotated[str | None, typer.Option(
-        "--from", help="Everyone's distance (works crossed) from this person: a 'Bacon number' table.")] = None,
+        "--from", metavar="PERSON", help="Everyone's distance (works crossed) from this person: a 'Bacon number' table.")] = None,
     via: ViaOpt = Via.any,
     top: Annotated[int, typer.Option("--top", help="Rows per ranking in text output (0: all).")] = 20,
     format: FormatOpt = "text",
