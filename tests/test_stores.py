@@ -433,3 +433,12 @@ def _concat_sets(results: dict) -> dict:
             if k in b:
                 b[k]["value"] = sorted(b[k]["value"].replace(" | ", "|").split("|" if k == "works" else " "))
     return results
+
+
+@pytest.mark.parametrize("options", [{"entity": "Jeon Jong-seo"}, {"path": ["Park Shin-hye", "Yoo Ji-tae"]}])
+def test_viz(loaded: KnowledgeGraph, kg: KnowledgeGraph, tmp_path: Path, options):
+    got, want = tmp_path / "got.dot", tmp_path / "want.dot"
+    pic = loaded.visualise(got, **options)
+    kg.visualise(want, **options)
+    assert pic.nodes > 1 if hasattr(pic, "nodes") else True
+    assert got.read_text() == want.read_text()
