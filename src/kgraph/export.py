@@ -342,8 +342,18 @@ class _Prefixes:
         self.used: set[str] = set()
         # longest namespace first, so person: wins over kgr:
         self._ns = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
+        self._memo: dict[str, str | None] = {}
 
     def qname(self, iri: str) -> str | None:
+        if iri in self._memo:
+            q = self._memo[iri]
+            if q is not None:
+                self.used.add(q.split(":", 1)[0])
+            return q
+        q = self._memo[iri] = self._qname(iri)
+        return q
+
+    def _qname(self, iri: str) -> str | None:
         for p, ns in self._ns:
             if iri.startswith(ns):
                 local = iri[len(ns):]
@@ -391,17 +401,22 @@ def _literal(t: ox.Literal, pm: _Prefixes) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-def write_ntriples(quads: Sequence[ox.Quad]) -> str:
-    lines = sorted({f"{q.subject} {q.predicate} {q.object} ." for q in quads})
+def _sorted_lines(quads: Sequence[ox.Quad], fmt: ox.RdfFormat) -> str:
+    # pyoxigraph writes each statement as one canonical line (fast, in Rust); sorting the
+    # distinct lines makes the file deterministic.
+    data = ox.serialize(quads, format=fmt) or b""
+    lines = sorted(set(data.decode("utf-8").splitlines()) - {""})
     return "".join(line + "\n" for line in lines)
 
 
-def write_nquads(quads: Sequence[ox.Quad]) -> str:
-    def line(q: ox.Quad) -> str:
-        g = "" if isinstance(q.graph_name, ox.DefaultGraph) else f" {q.graph_name}"
-        return f"{q.subject} {q.predicate} {q.object}{g} ."
+def write_ntriples(quads: Sequence[ox.Quad]) -> str:
+    return _sorted_lines([ox.Quad(q.subject, q.predicate, q.object) for q in quads]
+                         if any(not isinstance(q.graph_name, ox.DefaultGraph) for q in quads[:1]) else quads,
+                         ox.RdfFormat.N_TRIPLES)
 
-    return "".join(x + "\n" for x in sorted({line(q) for q in quads}))
+
+def write_nquads(quads: Sequence[ox.Quad]) -> str:
+    return _sorted_lines(quads, ox.RdfFormat.N_QUADS)
 
 
 # ---------------------------------------------------------------------------------------------
