@@ -458,8 +458,14 @@ def forget(store: Store) -> None:
 # -- scoring ----------------------------------------------------------------------------------
 
 
-def _score_all(index: _Index, text: str, wanted: set[str] | None) -> dict[str, tuple[float, _Alias, str, float]]:
-    """Best (score, alias, stage, raw fuzzy score) per entity IRI."""
+def _score_all(index: _Index, text: str, wanted: set[str] | None,
+               *, fuzzy_when_found: bool = True) -> dict[str, tuple[float, _Alias, str, float]]:
+    """Best (score, alias, stage, raw fuzzy score) per entity IRI.
+
+    With ``fuzzy_when_found=False`` the fuzzy stage is skipped once an earlier stage matched:
+    fuzzy scores (at most 0.85) can never outrank those, so resolving a name does not change,
+    and the common case avoids importing rapidfuzz on a cold start.
+    """
     best: dict[str, tuple[float, _Alias, str, float]] = {}
 
     def offer(i: int, score: float, stage: str, raw: float = 100.0) -> None:
@@ -492,7 +498,8 @@ def _score_all(index: _Index, text: str, wanted: set[str] | None) -> dict[str, t
         offer(i, 0.89 if moved else 0.90, "romanised")
     for i, moved in index.loose.get(loose, ()):
         offer(i, 0.87 if moved else 0.88, "romanised")
-    _fuzzy(index, spaced, joined, rom, offer)
+    if fuzzy_when_found or not best:
+        _fuzzy(index, spaced, joined, rom, offer)
     return best
 
 
@@ -578,7 +585,7 @@ def resolve(store: Store, name: str, *, types: Sequence[str] | None = None) -> M
         kind = " or ".join(_local(c) for c in sorted(wanted or ())) or "entity"
     if not normalise(name):
         raise UnknownEntity(name, [], kind)
-    ranked = _rank(_score_all(m.index_for(name), name, wanted))
+    ranked = _rank(_score_all(m.index_for(name), name, wanted, fuzzy_when_found=False))
     if not ranked:
         raise UnknownEntity(name, [], kind)
     top, raw = ranked[0]
