@@ -55,6 +55,7 @@ class RdfSyntaxError(KGraphError):
             where += f":{pos.line}"
             if pos.column is not None:
                 where += f":{pos.column}"
+        message = "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)  # one line
         super().__init__(f"{where}: {message}")
         self.path = path
         self.position = pos

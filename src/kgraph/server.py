@@ -206,7 +206,9 @@ class Reply:
 
 
 def _error(status: int, message: str) -> Reply:
-    return Reply(status, "text/plain; charset=utf-8", (message + "\n").encode())
+    """A one-line plain-text answer (control characters from the request shown escaped)."""
+    line = "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
+    return Reply(status, "text/plain; charset=utf-8", (line + "\n").encode())
 
 
 def run_query(store: Any, req: dict[str, Any], max_results: int) -> Reply:

@@ -56,9 +56,20 @@ def write_json(obj: Any) -> None:
 
 
 def error(message: str) -> None:
-    """One line on stderr, prefixed with the program name."""
-    sys.stderr.write(f"kgraph: {message}\n")
+    """One line on stderr, prefixed with the program name (control characters shown escaped)."""
+    sys.stderr.write(f"kgraph: {one_line(message)}\n")
     sys.stderr.flush()
+
+
+def one_line(text: str) -> str:
+    """``text`` with newlines and other control characters escaped, so an error stays one line.
+
+    >>> one_line("Invalid IRI code point '\\n'")
+    "Invalid IRI code point '\\\\n'"
+    """
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def warn(message: str) -> None:
