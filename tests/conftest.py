@@ -57,11 +57,16 @@ def cli():
     """Run the kgraph CLI in-process: ``cli("stats", "--format", "json")`` -> Run."""
     from typer.testing import CliRunner
 
-    from kgraph.cli import app
+    from kgraph.cli import app, state
 
     def run(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Run:
         runner = CliRunner()
-        r = runner.invoke(app, list(args), input=input, env=env, catch_exceptions=False)
+        try:
+            r = runner.invoke(app, list(args), input=input, env=env, catch_exceptions=False)
+        finally:  # each command opens the store afresh: close it, or its files stay open all session
+            if state._kg is not None:
+                state._kg.close()
+                state._kg = None
         return Run(r.exit_code, r.stdout, r.stderr)
 
     return run

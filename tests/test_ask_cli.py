@@ -10,26 +10,6 @@ QUESTION = "co-stars of Jeon Jong-seo"
 COSTARS = ["Kim Ji-hoon", "Park Shin-hye", "Park Yu-rim", "Yoo Ji-tae"]
 
 
-@pytest.fixture()
-def cli(cli):
-    """The shared ``cli`` runner, closing the store each command opened.
-
-    Every in-process command opens the store afresh; without closing, each RocksDB handle stays
-    open (its files too) for the whole test session, because the name matcher's per-store cache
-    keeps the store alive.
-    """
-    from kgraph.cli import state
-
-    def run(*args, **kwargs):
-        try:
-            return cli(*args, **kwargs)
-        finally:
-            if state._kg is not None:
-                state._kg.close()
-                state._kg = None
-
-    return run
-
 
 def test_headline_command(cli):
     r = cli("ask", QUESTION)

@@ -24,26 +24,6 @@ def F(*ids: str) -> frozenset[str]:
     return frozenset(ids)
 
 
-@pytest.fixture()
-def cli(cli):
-    """The shared ``cli`` runner, closing the store each command opened.
-
-    Every in-process command opens the store afresh; without closing, each RocksDB handle stays
-    open (its files too) for the whole test session, because the name matcher's per-store cache
-    keeps the store alive.
-    """
-    from kgraph.cli import state
-
-    def run(*args, **kwargs):
-        try:
-            return cli(*args, **kwargs)
-        finally:
-            if state._kg is not None:
-                state._kg.close()
-                state._kg = None
-
-    return run
-
 
 def rows(store, name, params, *cols):
     """The rows as a set of tuples of ``cols`` plus the set of source ids."""
