@@ -48,6 +48,7 @@ VALUES_CHUNK = 5_000
 PROJECTION_LIMIT = 1_000
 MAX_PATHS = 1_000
 BETWEENNESS_SAMPLE = 500
+BETWEENNESS_BUDGET = 2_500_000  # sampled sources x person-person links: about 10 s in networkx
 
 # Which class name a node gets when it has several (most specific first).
 _TYPE_ORDER = ("Person", "Film", "TVSeries", "Play", "Work")
@@ -219,12 +220,13 @@ class PersonStats:
     person: Node
     collaborators: int
     works: int
-    betweenness: float
+    betweenness: float | None  # None when not computed (network with from_)
     component: int  # index into NetworkResult.components
 
     def to_json(self) -> dict[str, Any]:
         return self.person.to_json() | {"collaborators": self.collaborators, "works": self.works,
-                                        "betweenness": round(self.betweenness, 6),
+                                        "betweenness": None if self.betweenness is None
+                                        else round(self.betweenness, 6),
                                         "component": self.component}
 
 
@@ -244,7 +246,8 @@ class NetworkResult:
     @property
     def bridges(self) -> tuple[PersonStats, ...]:
         """People by betweenness (highest first), ties by collaborators then label."""
-        return tuple(sorted(self.people, key=lambda s: (-s.betweenness, -s.collaborators, _key(s.person))))
+        return tuple(sorted(self.people, key=lambda s: (-(s.betweenness or 0.0), -s.collaborators,
+                                                        _key(s.person))))
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -391,8 +394,8 @@ _EDGE_PREDICATE = {"any": (KG.workedOn, True), "cast": (KG.actedIn, True), "crew
 
 
 def _edge_rows(store: Store, via: str, limit: int | None = None) -> list[tuple[str, str]]:
-    """(person, work) pairs; on an embedded store, a direct index scan (several times faster
-    than the SPARQL below, which other stores use)."""
+    """(person, work) pairs; on an embedded store, a direct index scan (about twice as fast
+    as the SPARQL below, which other stores use)."""
     from .store import OxigraphStore
 
     if isinstance(store, OxigraphStore):
@@ -708,10 +711,12 @@ def shared(store: Store, a: str, b: str, *, via: str = "any") -> SharedResult:
 def network(store: Store, *, via: str = "any", from_: str | None = None,
             sample: int | None = BETWEENNESS_SAMPLE) -> NetworkResult:
     """The collaboration network: people by collaborators and by betweenness, components, and
-    with ``from_`` everyone's distance (works crossed) from that person.
+    with ``from_`` everyone's distance (works crossed) from that person (then betweenness, by far
+    the slowest part, is not computed and is None).
 
     Betweenness is exact up to ``sample`` people, and estimated from ``sample`` source people
-    (fixed seed, so repeatable) beyond that; ``sample=None`` is always exact.
+    (fixed seed, so repeatable) beyond that, fewer on big graphs so that sources × links stays
+    under :data:`BETWEENNESS_BUDGET` (at least 4); ``sample=None`` is always exact.
     """
     import networkx as nx
 
@@ -730,16 +735,22 @@ def network(store: Store, *, via: str = "any", from_: str | None = None,
                 g.add_edge(p, q)
     nodes = describe(store, people + ([origin.iri] if origin else []))
     k = None
-    if sample is not None and g.number_of_nodes() > sample:
-        k = sample
-        between = nx.betweenness_centrality(g, k=k, seed=0)
-    else:
-        between = nx.betweenness_centrality(g)
+    between: dict[str, float] = {}
+    if origin is not None:
+        pass  # a distance table does not need betweenness, the slowest part by far
+    elif sample is not None:
+        # each sampled source costs one BFS over every link: bound the total work
+        budget = max(4, BETWEENNESS_BUDGET // max(1, g.number_of_edges()))
+        if g.number_of_nodes() > min(sample, budget):
+            k = min(sample, budget)
+    if origin is None:
+        between = nx.betweenness_centrality(g, k=k, seed=0) if k else nx.betweenness_centrality(g)
     comps = sorted((sorted((nodes[i] for i in c), key=_key) for c in nx.connected_components(g)),
                    key=lambda c: (-len(c), _key(c[0])))
     comp_of = {n.iri: i for i, c in enumerate(comps) for n in c}
-    stats = [PersonStats(nodes[p], g.degree(p), bip.degree(p), between.get(p, 0.0), comp_of[p]) for p in people]
-    stats.sort(key=lambda s: (-s.collaborators, -s.betweenness, _key(s.person)))
+    stats = [PersonStats(nodes[p], g.degree(p), bip.degree(p), between.get(p) if origin is None else None,
+                         comp_of[p]) for p in people]
+    stats.sort(key=lambda s: (-s.collaborators, -(s.betweenness or 0.0), _key(s.person)))
     distances: list[tuple[Node, int | None]] = []
     if origin is not None:
         lengths = nx.single_source_shortest_path_length(g, origin.iri) if origin.iri in g else {origin.iri: 0}
@@ -754,4 +765,3 @@ __all__ = [
     "SharedWork", "SourceRef", "Step", "describe", "explain", "network", "path", "projection",
     "resolve_entity", "roles", "search", "shared", "store_neighbours",
 ]
-_ = KG
