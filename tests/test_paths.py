@@ -273,3 +273,19 @@ def test_path_over_a_remote_endpoint(remote_kg, store, engine):
     assert remote == local
     assert paths.shared(remote_kg.store, "Jeon Jong-seo", "Kim Ji-hoon").to_json() == \
         paths.shared(store, "Jeon Jong-seo", "Kim Ji-hoon").to_json()
+
+
+def test_network_cli_text_and_json(cli):
+    r = cli("network", "--top", "3")
+    assert r.code == 0
+    lines = r.stdout.splitlines()
+    assert lines[0] == "9 people, 15 collaborating pairs, 2 connected components"
+    assert lines[1:6] == ["By collaborators", "rank\tperson\tcollaborators\tworks\tbetweenness",
+                          "1\tJeon Jong-seo\t6\t5\t0.179", "2\tPark Yu-rim\t5\t6\t0.214",
+                          "3\tKim Ji-hoon\t5\t10\t0.071"]
+    data = json.loads(cli("network", "--format", "json").stdout)
+    assert len(data["people"]) == 9 and data["collaborations"] == 15
+    assert [c["size"] for c in data["components"]] == [8, 1]
+    assert data["from"] is None and data["distances"] == []
+    assert data["people"][0] == {"iri": PERSON + "jeon-jong-seo", "label": "Jeon Jong-seo", "type": "Person",
+                                 "collaborators": 6, "works": 5, "betweenness": 0.178571, "component": 0}

@@ -75,7 +75,10 @@ def network_result(r: Any, fmt: str, *, top: int = 20) -> None:
     if fmt == "json":
         write_json(r.to_json())
         return
-    cut = (lambda xs: xs[:top]) if top > 0 else (lambda xs: xs)
+
+    def cut(xs: Any) -> Any:
+        return xs[:top] if top > 0 else xs
+
     via = "" if r.via == "any" else f", {r.via} credits only"
     if r.origin is not None:
         reached = [d for d in r.distances if d[1] is not None]
