@@ -499,16 +499,21 @@ _APP = r"""
     if (n.cls === "Class") { v.shape = "box"; v.color = { background: "#DCEAF5", border: "#0072B2" }; }
     return v;
   }));
+  var pairs = {};
   var edges = new vis.DataSet(data.edges.map(function (e, i) {
     var v = { id: "e" + i, from: e.from, to: e.to, label: e.label, arrows: "to" };
-    if (e.hl) { v.color = { color: "#C00000" }; v.width = 4; }
+    if (e.hl) { v.color = { color: "#C00000" }; v.width = 3; }
+    // several relations between the same two nodes: bend each one differently so none hides another
+    var key = e.from < e.to ? e.from + " " + e.to : e.to + " " + e.from;
+    var k = pairs[key] = (pairs[key] || 0) + 1;
+    if (k > 1 && !big) { v.smooth = { type: k % 2 ? "curvedCW" : "curvedCCW", roundness: 0.15 * Math.ceil((k - 1) / 2) + 0.1 }; }
     return v;
   }));
   var options = {
     groups: groups,
     nodes: { size: 14, font: { size: 14, face: "system-ui, sans-serif", strokeWidth: 3, strokeColor: "#ffffff" },
              borderWidth: 1, widthConstraint: { maximum: 150 } },
-    edges: { font: { size: 10, align: "middle", color: "#555555", strokeWidth: 3, strokeColor: "#ffffff" },
+    edges: { font: { size: 10, align: "middle", color: "#444444", strokeWidth: 0, background: "rgba(255,255,255,0.9)" },
              color: { color: "#9a9a9a", highlight: "#333333", hover: "#333333" },
              smooth: big ? false : { type: "continuous" }, arrows: { to: { scaleFactor: 0.5 } },
              width: 1, selectionWidth: 2 },
