@@ -163,7 +163,7 @@ def test_via_changes_answers(store, cli):
     assert paths.path(store, "person:gray", "person:yoo-ji-tae").hops == 2
     r = cli("path", "GRAY", "Yoo Ji-tae", "--via", "cast")
     assert r.code == 1
-    assert "no path between GRAY and Yoo Ji-tae through acting credits within 6 hops" in r.stderr
+    assert "no path between GRAY and Yoo Ji-tae through acting credits: no chain of shared works" in r.stderr
     # Lee Chung-hyun's link to Park Shin-hye is a crew credit: --via cast drops that path.
     any_ = paths.path(store, "person:park-yu-rim", "person:park-shin-hye", all=True)
     cast = paths.path(store, "person:park-yu-rim", "person:park-shin-hye", all=True, via="cast")
@@ -187,7 +187,12 @@ def test_unknown_and_unreachable_exit_1(cli):
     assert r.code == 1 and "Nobody Atall" in r.stderr and r.stdout == ""
     r = cli("path", "Anton Chekhov", "Park Shin-hye")
     assert r.code == 1
-    assert "no path between Anton Chekhov and Park Shin-hye within 6 hops" in r.stderr
+    assert r.stderr == ("kgraph: no path between Anton Chekhov and Park Shin-hye: "
+                        "no chain of shared works connects them\n")
+    r = cli("path", "Ryusuke Hamaguchi", "Park Shin-hye", "--max-hops", "2")
+    assert r.code == 1
+    assert r.stderr == ("kgraph: no path between Ryusuke Hamaguchi and Park Shin-hye within 2 hops\n"
+                        "a larger --max-hops may find one\n")
     r = cli("shared", "Nobody Atall", "Park Shin-hye")
     assert r.code == 1
     r = cli("path", "Park Yu-rim", "Park Shin-hye", "--format", "yaml")

@@ -593,8 +593,12 @@ def path(store: Store, a: str, b: str, *, via: str = "any", all: bool = False, m
         what = {"any": "", "cast": " through acting credits", "crew": " through crew credits"}[via]
         why = "" if not banned else " avoiding " + ", ".join(sorted(describe(store, banned)[i].label
                                                                     for i in banned))
-        raise NoPath(f"no path between {src.label} and {dst.label}{what} within {max_hops} "
-                     f"hop{'s' if max_hops != 1 else ''}{why}")
+        if sa.frontier and sb.frontier:  # stopped by the bound: a longer path may exist
+            raise NoPath(f"no path between {src.label} and {dst.label}{what} within {max_hops} "
+                         f"hop{'s' if max_hops != 1 else ''}{why}", hint="a larger --max-hops may find one")
+        # one side ran out of people and works to visit: no path at any length
+        raise NoPath(f"no path between {src.label} and {dst.label}{what}{why}: "
+                     f"no chain of shared works connects them")
     children = _dag(sa, sb, meet)
     dag_nodes = set(children) | {c for cs in children.values() for c in cs}
     nodes = describe(store, dag_nodes)
