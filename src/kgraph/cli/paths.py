@@ -64,7 +64,8 @@ def shared_cmd(
 @command("network")
 def network_cmd(
     from_: Annotated[str | None, typer.Option(
-        "--from", metavar="PERSON", help="Everyone's distance (works crossed) from this person: a 'Bacon number' table.")] = None,
+        "--from", metavar="PERSON",
+        help="Everyone's distance (works crossed) from this person: a 'Bacon number' table.")] = None,
     via: ViaOpt = Via.any,
     top: Annotated[int, typer.Option("--top", help="Rows per ranking in text output (0: all).")] = 20,
     format: FormatOpt = "text",
