@@ -64,6 +64,7 @@ TEXT_COMMANDS = [
     ("path to", lambda s: ["path", "Park Shin-hye", s, "--format", "json"]),
     ("path --avoid", lambda s: ["path", "Park Shin-hye", "Yoo Ji-tae", "--avoid", s, "--format", "json"]),
     ("shared", lambda s: ["shared", "Jeon Jong-seo", s]),
+    ("network --from", lambda s: ["network", "--from", s, "--format", "json"]),
 ]
 
 
@@ -284,6 +285,14 @@ def test_load_bad_file(kgraph_proc, cli, tmp_path, bad_files, kind):
     # the store is left as it was: no source loaded
     s = cli("--store", str(store), "sources", "--output", "json")
     assert s.code == 0 and json.loads(s.stdout)["sources"] == []
+
+
+@pytest.mark.parametrize("kind", ["binary", "syntax", "latin-1", "missing"])
+def test_import_bad_file(kgraph_proc, tmp_path, bad_files, kind):
+    r = kgraph_proc("--store", str(tmp_path / "store"), "import", str(bad_files[kind]))
+    assert r.code == 2
+    assert_clean_failure(r.code, r.stderr)
+    assert len(r.stderr.strip().splitlines()) == 1 and str(bad_files[kind]) in r.stderr
 
 
 @pytest.mark.parametrize("kind", ["q-binary", "q-empty", "q-latin-1", "q-directory", "q-missing", "q-huge"])
