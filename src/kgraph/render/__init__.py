@@ -46,7 +46,7 @@ def err():  # -> rich.console.Console
 def write(text: str) -> None:
     """Raw text to stdout (machine formats: JSON, CSV, Turtle …)."""
     sys.stdout.write(text)
-    if text and not text.endswith("\n"):
+    if not text.endswith("\n"):
         sys.stdout.write("\n")
     sys.stdout.flush()
 

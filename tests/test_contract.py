@@ -1,0 +1,72 @@
+"""The JSON output contract of DESIGN.md: these keys may grow, never break."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+NODE = {"iri", "label", "type"}
+
+
+def run_json(kgraph_proc, *args: str, code: int = 0) -> dict:
+    r = kgraph_proc(*args, "--format", "json")
+    assert r.code == code, r.stderr
+    return json.loads(r.stdout)
+
+
+def test_ask_json(kgraph_proc):
+    d = run_json(kgraph_proc, "ask", "co-stars of Jeon Jong-seo")
+    assert {"question", "interpretation", "sparql", "answers"} <= d.keys()
+    assert isinstance(d["question"], str) and isinstance(d["interpretation"], str)
+    assert d["sparql"] is None or isinstance(d["sparql"], str)
+    assert d["answers"]
+    for a in d["answers"]:
+        assert {"label", "iri", "value", "sources"} <= a.keys()
+        assert isinstance(a["label"], str)
+        assert all(isinstance(s, str) for s in a["sources"]) and a["sources"]
+    assert {a["label"] for a in d["answers"]} == {"Kim Ji-hoon", "Park Shin-hye", "Park Yu-rim", "Yoo Ji-tae"}
+
+
+def test_ask_json_error(kgraph_proc):
+    d = run_json(kgraph_proc, "ask", "co-stars of Tom Cruise", code=1)
+    assert {"question", "error", "answers"} <= d.keys()
+    assert d["answers"] == [] and d["error"]
+
+
+def test_path_json(kgraph_proc):
+    d = run_json(kgraph_proc, "path", "Park Yu-rim", "Park Shin-hye")
+    assert {"from", "to", "hops", "paths"} <= d.keys()
+    assert NODE <= d["from"].keys() and NODE <= d["to"].keys()
+    assert d["hops"] == 2
+    for p in d["paths"]:
+        assert [n["type"] for n in p] == ["Person", "Film", "Person", "Film", "Person"]
+        assert all(NODE <= n.keys() for n in p)
+
+
+def test_search_json(kgraph_proc):
+    d = run_json(kgraph_proc, "search", "Jeon Jong Seo")
+    assert d["results"][0]["iri"] == "https://kgraph.dev/id/person/jeon-jong-seo"
+    for r in d["results"]:
+        assert {"iri", "label", "type", "score"} <= r.keys()
+    scores = [r["score"] for r in d["results"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_show_json(kgraph_proc):
+    d = run_json(kgraph_proc, "show", "Ballerina")
+    assert {"iri", "label", "types", "facts"} <= d.keys()
+    assert "Film" in " ".join(d["types"])
+    for f in d["facts"]:
+        assert {"predicate", "predicate_label", "object", "object_label", "sources"} <= f.keys()
+        assert f["sources"]
+
+
+@pytest.mark.parametrize("query", ["SELECT ?p WHERE { ?p a kg:Person } LIMIT 2", "ASK { ?p a kg:Person }"])
+def test_sparql_json_is_w3c(kgraph_proc, query):
+    d = run_json(kgraph_proc, "sparql", query)
+    if "boolean" in d:
+        assert d == {"head": {}, "boolean": True}
+    else:
+        assert d["head"]["vars"] == ["p"]
+        assert all(b["p"]["type"] == "uri" for b in d["results"]["bindings"])
