@@ -85,7 +85,7 @@ def test_sigkill_at_random_moments_never_leaves_a_corrupt_store(tmp_path: Path, 
         env = {**os.environ, "KGRAPH_CACHE_DIR": str(cache)}
         p = subprocess.Popen([KGRAPH, "build", *(["--force"] if force else [])], env=env,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0, lifetime * 1.1))
+        time.sleep(rng.uniform(0, lifetime))
         if p.poll() is None:
             killed_running += 1
         p.send_signal(signal.SIGKILL)
@@ -96,7 +96,7 @@ def test_sigkill_at_random_moments_never_leaves_a_corrupt_store(tmp_path: Path, 
         assert r.returncode == 0, r.stderr
         assert stats(r) == expected
         assert "Traceback" not in r.stderr
-    assert killed_running >= CRASH_POINTS // 2  # the kills did land while building
+    assert killed_running >= CRASH_POINTS // 3  # the kills did land while building
     # the next build clears what the killed ones left
     assert run(cache, "build", "--force").returncode == 0
     assert not list(cache.glob(".building-*")) and not list(cache.glob(".old-*"))
