@@ -88,10 +88,11 @@ def start_oxigraph(workdir: Path) -> Server:
     """``oxigraph serve`` on a free port, without --union-default-graph (kgraph must cope)."""
     port = free_port()
     log = workdir / "oxigraph.log"
-    proc = subprocess.Popen(
-        [_oxigraph_exe(), "serve", "--location", str(workdir / "db"), "--bind", f"127.0.0.1:{port}"],
-        stdout=log.open("wb"), stderr=subprocess.STDOUT,
-    )
+    with log.open("wb") as out:  # the child keeps its own descriptor
+        proc = subprocess.Popen(
+            [_oxigraph_exe(), "serve", "--location", str(workdir / "db"), "--bind", f"127.0.0.1:{port}"],
+            stdout=out, stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}"
     server = Server("oxigraph", f"{base}/query", f"{base}/update", proc, log)
     _wait(server, 30)
@@ -136,10 +137,11 @@ def start_virtuoso(workdir: Path) -> Server:
         http_port = free_port()
     ini = _virtuoso_ini(workdir, sql_port, http_port)
     log = workdir / "virtuoso.log"
-    proc = subprocess.Popen(
-        [exe, "+configfile", str(ini), "+foreground"], cwd=workdir,
-        stdout=(workdir / "virtuoso.out").open("wb"), stderr=subprocess.STDOUT,
-    )
+    with (workdir / "virtuoso.out").open("wb") as out:
+        proc = subprocess.Popen(
+            [exe, "+configfile", str(ini), "+foreground"], cwd=workdir,
+            stdout=out, stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{http_port}/sparql"
     server = Server("virtuoso", url, None, proc, log)
     _wait(server, 90)

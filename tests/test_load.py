@@ -196,6 +196,7 @@ def test_read_only_store_refuses(tmp_path: Path):
     f.write_text(SAMPLES["data.nt"])
     with pytest.raises(StoreError, match="read-only"):
         load(ro, [f])
+    ro.close()
 
 
 def test_progress_reports_both_passes(mem, tmp_path: Path):
@@ -219,6 +220,7 @@ def test_big_file_takes_the_bulk_path_with_the_same_result(tmp_path: Path):
     load(b, [f])
     data = {q for q in a.quads() if q.graph_name != ox.NamedNode(ONTOLOGY_GRAPH)}
     assert data == {q for q in b.quads() if q.graph_name != ox.NamedNode(ONTOLOGY_GRAPH)} and len(data) > 51_000
+    b.close()
 
 
 # -- remote: batches and blank nodes ---------------------------------------------------------

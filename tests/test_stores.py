@@ -125,13 +125,13 @@ def test_sparql_select_union_default_graph(loaded: KnowledgeGraph):
     assert _names(rows) == ["Kim Ji-hoon", "Park Shin-hye", "Park Yu-rim", "Yoo Ji-tae"]
 
 
-def test_sparql_graph_provenance(loaded: KnowledgeGraph):
+def test_sparql_graph_provenance(loaded: KnowledgeGraph, kg: KnowledgeGraph):
     rows = loaded.sparql(
         """SELECT DISTINCT ?g WHERE { GRAPH ?g { person:jeon-jong-seo kg:actedIn work:ballerina } }
            ORDER BY ?g""").rows
     got = [r["g"].value for r in rows]
     assert got and all(g.startswith(ID + "source/s00") for g in got)
-    assert got == [r["g"].value for r in KnowledgeGraph().sparql(
+    assert got == [r["g"].value for r in kg.sparql(
         "SELECT DISTINCT ?g WHERE { GRAPH ?g { person:jeon-jong-seo kg:actedIn work:ballerina } } ORDER BY ?g").rows]
 
 
@@ -178,12 +178,20 @@ def test_conflicts(loaded: KnowledgeGraph, kg: KnowledgeGraph):
     assert len(loaded.conflicts()) >= 1
 
 
-def test_export_is_identical(loaded: KnowledgeGraph, tmp_path_factory: pytest.TempPathFactory):
+@pytest.fixture(scope="session")
+def reference(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    """An embedded store filled by ``load`` outside the matrix, to compare exports with."""
+    s = open_store(str(tmp_path_factory.mktemp("ref") / "store"), read_only=False)
+    load(s, resources.data_files())
+    yield s
+    s.close()
+
+
+def test_export_is_identical(loaded: KnowledgeGraph, reference: Store):
     """The deterministic export is byte-identical on every kind of store (up to Virtuoso keeping
     integer subtypes that Oxigraph folds into xsd:integer)."""
     from kgraph.export import export
 
-    reference = _reference_store(tmp_path_factory)
     for fmt in ("nquads", "turtle"):
         got = export(loaded.store, fmt).decode()
         if loaded.kind == "virtuoso":
@@ -191,17 +199,6 @@ def test_export_is_identical(loaded: KnowledgeGraph, tmp_path_factory: pytest.Te
                          "^^<http://www.w3.org/2001/XMLSchema#integer>", got)
             got = re.sub(r'"(\d+)"\^\^xsd:(positive|nonNegative)Integer', r'"\1"^^xsd:integer', got)
         assert got == export(reference, fmt).decode(), fmt
-
-
-_REF: dict[str, Store] = {}
-
-
-def _reference_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
-    if "ref" not in _REF:
-        s = open_store(str(tmp_path_factory.mktemp("ref") / "store"), read_only=False)
-        load(s, resources.data_files())
-        _REF["ref"] = s
-    return _REF["ref"]
 
 
 # -- load and unload on every store ----------------------------------------------------------
@@ -243,16 +240,15 @@ def test_broken_file_leaves_the_store_unchanged(loaded: KnowledgeGraph, tmp_path
     assert _data_quads(store) == before
 
 
-def test_load_needs_a_writable_store():
-    s = open_store(None)
-    with pytest.raises(StoreError):
-        load(s, [resources.data_dir() / "s000.trig"])
+def test_load_needs_a_writable_store(kg: KnowledgeGraph):
+    with pytest.raises(StoreError, match="read-only"):
+        load(kg.store, [resources.data_dir() / "s000.trig"])
 
 
 # -- the command line on every persistent store ----------------------------------------------
 
 @pytest.fixture(scope="module", params=["embedded", "oxigraph", "virtuoso"])
-def store_args(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+def store_args(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[str]]:
     """Global options selecting a persistent store filled by ``kgraph load`` (the CLI runs one
     process per command, so the in-memory kind is covered through the library above and by
     test_cli_memory_store_starts_with_ontology)."""
@@ -264,7 +260,12 @@ def store_args(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
     args = ["--store", spec, *(["--update-url", update_url] if update_url else [])]
     r = CliRunner().invoke(app, [*args, "load", *map(str, resources.data_files())], catch_exceptions=False)
     assert r.exit_code == 0, r.stderr
-    return args
+    yield args
+    from kgraph.cli import state
+
+    if state._kg is not None:  # the last command's store: release its files now
+        state._kg.close()
+        state._kg = None
 
 
 def test_cli_memory_store_starts_with_ontology(cli):
