@@ -387,6 +387,15 @@ def test_concurrent_clients(endpoint, store):
     assert failures == []
 
 
+def test_kgraph_itself_as_a_client(endpoint, kgraph_proc):
+    """`kgraph --store http://…/sparql` over `kgraph serve` answers like the embedded store."""
+    for args in (["stats", "--format", "json"], ["ask", "who directed Ballerina", "--format", "json"]):
+        remote = kgraph_proc("--store", endpoint, *args)
+        local = kgraph_proc(*args)
+        assert remote.code == local.code == 0, remote.stderr
+        assert json.loads(remote.stdout) == json.loads(local.stdout)
+
+
 def _children(pid: int) -> set[int]:
     out = set()
     for stat in Path("/proc").glob("[0-9]*/stat"):

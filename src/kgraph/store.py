@@ -333,6 +333,9 @@ class RemoteStore(Store):
                      UNION { GRAPH ?g { ?f kg:fileName ?n } FILTER (STR(?f) = STR(?g)) }
                      UNION { GRAPH ?f { ?s kg:fileName ?n ; <http://purl.org/dc/terms/hasPart> ?g }
                              FILTER (STR(?s) = STR(?f)) }
+                     UNION { GRAPH ?c { ?g a kg:Source } FILTER (?c = kgg:curation)
+                             FILTER EXISTS { GRAPH ?g { ?x ?y ?z } } }
+                     UNION { GRAPH ?g { ?x a kg:Source } FILTER (?g = kgg:curation) }
                    }"""
             )
             graphs = sorted({r["g"].value for r in rows if isinstance(r.get("g"), ox.NamedNode)})
