@@ -314,7 +314,9 @@ class _Matcher:
     """Everything linking keeps per store: the class tree and, for small stores, the index."""
 
     def __init__(self, store: Store) -> None:
-        self.store = store
+        # A proxy, not the store: the cache is keyed weakly by the store, and a strong reference
+        # from the value would keep every store (and its open files) alive for ever.
+        self.store = weakref.proxy(store)
         self.h = _Hierarchy(store)
         self.full: _Index | None = None
         self._recent: dict[str, _Index] = {}  # big stores: candidates of the last texts
