@@ -33,7 +33,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .errors import UnknownEntity
+from .errors import InputError, UnknownEntity
 from .store import Store
 from .terms import CURATION_GRAPH, INFERRED_GRAPH, KG, KG_NS, ONTOLOGY_GRAPH, PREFIXES, RDF_TYPE, SKOS_ALT, SKOS_PREF
 
@@ -144,6 +144,10 @@ def entity_iri(store: Store, entity: str) -> tuple[str, Any]:
     if text.startswith("<") and text.endswith(">"):
         text = text[1:-1]
     if re.match(r"^[a-z][a-z0-9+.-]*://", text, re.IGNORECASE) or text.startswith("urn:"):
+        try:
+            ox.NamedNode(text)
+        except ValueError:
+            raise InputError(f"{entity!r} is not a valid IRI") from None
         return text, None
     m = _PREFIXED.match(text)
     if m and m.group(1) in PREFIXES:

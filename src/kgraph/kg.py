@@ -183,7 +183,7 @@ class KnowledgeGraph:
         }
         graphs = {
             r["g"].value: int(r["n"].value)
-            for r in s.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+            for r in s.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")
         }
         sources = [
             (r["src"].value, r["label"].value if "label" in r else r["src"].value, graphs.get(r["src"].value, 0))

@@ -84,6 +84,8 @@ def read_query(arg: str, stdin: IO[bytes] | None = None) -> tuple[str, str | Non
 
 
 def _decode(data: bytes, origin: str) -> str:
+    if b"\0" in data[:8192]:
+        raise InputError(f"{origin}: this is a binary file, not a SPARQL query")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:

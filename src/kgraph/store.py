@@ -349,14 +349,14 @@ class RemoteStore(Store):
     def query(self, sparql: str, bindings: Bindings | None = None, *, union: bool = True) -> Result:
         if is_update(sparql):
             raise UpdateRefused("this is a SPARQL Update; queries cannot change data (use `kgraph load` / `kgraph unload`)")
-        text = _with_prefixes(sparql)
-        if bindings:
-            text = bind_values(text, bindings)
-        # Check the syntax locally first, so errors carry line and column like the embedded store.
+        bound = bind_values(sparql, bindings) if bindings else sparql
+        # Check the syntax locally first, so errors carry line and column like the embedded store
+        # (on the user's text, before the PREFIX lines are prepended, so the lines match theirs).
         try:
-            local = ox.Store().query(text, prefixes=PREFIXES)
+            local = ox.Store().query(bound, prefixes=PREFIXES)
         except SyntaxError as e:
             raise _syntax_error(e, sparql) from None
+        text = _with_prefixes(bound)
         triples = not isinstance(local, (ox.QuerySolutions, ox.QueryBoolean))
         form = [("query", text)]
         graphs = self.managed_graphs()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Annotated
 
 import typer
@@ -10,7 +11,12 @@ from . import command, graph
 from .. import render
 from ..render import graph as view
 
-FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table or json")]
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+
+
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table or json")]
 
 
 @command("build")
@@ -25,24 +31,24 @@ def build_cmd(
 
 
 @command("validate")
-def validate_cmd(format: FormatOpt = "table") -> None:
+def validate_cmd(format: FormatOpt = Format.table) -> None:
     """Check the graph against the SHACL shapes and the ontology; exit 1 on violations."""
     report = graph().validate()
-    view.validation(report, format)
+    view.validation(report, format.value)
     if not report.conforms:
         raise typer.Exit(1)
 
 
 @command("stats")
-def stats_cmd(format: FormatOpt = "table") -> None:
+def stats_cmd(format: FormatOpt = Format.table) -> None:
     """Entities per class, facts per source, totals."""
-    view.stats(graph().stats(), format)
+    view.stats(graph().stats(), format.value)
 
 
 @command("conflicts")
-def conflicts_cmd(format: FormatOpt = "table") -> None:
+def conflicts_cmd(format: FormatOpt = Format.table) -> None:
     """Where the sources disagree, with the sources on each side."""
-    view.conflicts(graph().conflicts(), format)
+    view.conflicts(graph().conflicts(), format.value)
 
 
 _ = render
