@@ -87,7 +87,11 @@ def _pick(nq: Path) -> dict[str, str]:
             labels[q.subject.value] = q.object.value
         if i > 3_000_000:
             break
-    ranked = sorted(acted, key=lambda k: -acted[k])
+    # names typed by a user must be unambiguous: only people whose label is theirs alone
+    count: dict[str, int] = {}
+    for label in labels.values():
+        count[label] = count.get(label, 0) + 1
+    ranked = sorted((k for k in acted if count.get(labels.get(k, ""), 0) == 1), key=lambda k: -acted[k])
     a = ranked[0]
     b = next(x for w in works.values() if a in w for x in w if x != a)
     far = ranked[len(ranked) // 2]
@@ -165,8 +169,9 @@ def step_kgraph_queries(nq: Path, store_dir: Path, who: dict[str, str]) -> dict[
 
     def library(name: str, fn) -> None:
         try:
-            t, _ = _timed(fn)
-            out[name] = {"kgraph": t}
+            first, _ = _timed(fn, repeat=1)  # the first call pays for caches (name index …)
+            warm, _ = _timed(fn)
+            out[name] = {"kgraph": first, "warm": warm}
         except (ImportError, AttributeError, TypeError) as e:  # command not in this checkout
             out[name] = {"kgraph": None, "note": f"unavailable: {type(e).__name__}: {e}"}
         except Exception as e:  # noqa: BLE001 - record, do not stop the run
@@ -176,10 +181,6 @@ def step_kgraph_queries(nq: Path, store_dir: Path, who: dict[str, str]) -> dict[
     library("show", lambda: kg.show(who["a"]))
     library("ask", lambda: kg.ask(f"co-stars of {who['a_label']}"))
     library("path", lambda: kg.path(who["a_label"], who["far_label"]))
-    out["path_bfs_sparql"] = {"kgraph": _timed(lambda: _bfs(
-        lambda x: [r["y"].value for r in kg.sparql(
-            PREFIXES + "SELECT DISTINCT ?y WHERE { ?x kg:workedOn ?w . ?y kg:workedOn ?w }",
-            {"x": ox.NamedNode(x)}).rows], who["a"], who["far"]), repeat=1)[0]}
 
     def export() -> int:
         from kgraph.export import export as ex
@@ -303,10 +304,10 @@ def table(results: list[dict[str, Any]]) -> str:
                            ("ask_sparql", "ask (SPARQL)")]:
             rows.append((label, kq.get(key, {}).get("kgraph"), rl.get(key, {}).get("rdflib"),
                          kq.get(key, {}).get("raw_pyoxigraph")))
-        rows.append(("shortest path (BFS)", kq.get("path_bfs_sparql", {}).get("kgraph"),
+        rows.append(("shortest path (`kg.path` / rdflib BFS)", kq.get("path", {}).get("kgraph"),
                      rl.get("path_bfs", {}).get("rdflib"), None))
         rows.append(("export N-Quads", kq.get("export", {}).get("kgraph"), rl.get("export", {}).get("rdflib"), None))
-        for key, label in [("search", "`kg.search`"), ("show", "`kg.show`"), ("ask", "`kg.ask`"), ("path", "`kg.path`")]:
+        for key, label in [("search", "`kg.search`"), ("show", "`kg.show`"), ("ask", "`kg.ask` (co-stars question)")]:
             rows.append((label, kq.get(key, {}).get("kgraph"), None, None))
         for label, k, rv, raw in rows:
             unit = "MiB" if label.startswith("peak memory") else "s"
