@@ -420,12 +420,14 @@ def test_workers_die_with_a_killed_server(kg):
     import time
 
     proc, url = start_server("--timeout", "600")
-    workers = _children(proc.pid)  # the two workers (and multiprocessing's resource tracker)
-    assert len(workers) >= 2
-    threading.Thread(target=lambda: get(url, ENDLESS), daemon=True).start()
-    time.sleep(1)  # the endless query reaches a worker
-    proc.kill()
-    proc.wait(10)
+    try:
+        workers = _children(proc.pid)  # the two workers (and multiprocessing's resource tracker)
+        assert len(workers) >= 2
+        threading.Thread(target=lambda: get(url, ENDLESS), daemon=True).start()
+        time.sleep(1)  # the endless query reaches a worker
+    finally:
+        proc.kill()
+        proc.wait(10)
     for _ in range(300):
         if not any(_alive(w) for w in workers):
             break
