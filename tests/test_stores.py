@@ -388,18 +388,9 @@ def test_search(loaded: KnowledgeGraph, kg: KnowledgeGraph, text: str):
     assert got == [(r.iri, r.label) for r in kg.search(text)] and got
 
 
-def _without_match_score(card: dict) -> dict:
-    """Virtuoso answers ``BIND(true AS ?x)`` with the integer 1, which the name matcher reads as
-    false: on Virtuoso an exact match on a preferred label scores 0.99 instead of 1.0. Everything
-    else about the card must be equal."""
-    return {**card, "matched": {k: v for k, v in card.get("matched", {}).items() if k != "score"}}
-
-
 @pytest.mark.parametrize("entity", ["Jeon Jong-seo", "Ballerina", "Ok-ju"])
 def test_show(loaded: KnowledgeGraph, kg: KnowledgeGraph, entity: str):
     got, want = _json(loaded.show(entity)), _json(kg.show(entity))
-    if loaded.kind == "virtuoso":
-        got, want = _without_match_score(got), _without_match_score(want)
     assert got == want and got["facts"]
 
 
@@ -421,8 +412,6 @@ def test_cli_commands_match_the_default_store(store_args: list[str], cli, args):
     assert want.code == 0, want.stderr
     assert got.code == 0, got.stderr
     got_json, want_json = json.loads(got.stdout), json.loads(want.stdout)
-    if args[0] == "show" and store_args[1].endswith("/sparql"):  # Virtuoso
-        got_json, want_json = _without_match_score(got_json), _without_match_score(want_json)
     if args[0] == "query":  # GROUP_CONCAT's order is the engine's own
         got_json, want_json = _concat_sets(got_json), _concat_sets(want_json)
     assert got_json == want_json

@@ -259,15 +259,21 @@ class _Builder:
         todo = sorted(i for i in iris if i and i not in self.labels)
         for chunk in _chunks(todo, 300):
             rows = self._select(
-                """SELECT ?x ?l ?c WHERE { { ?x skos:prefLabel ?l } UNION { ?x rdfs:label ?l }
-                   UNION { ?x a ?c } }""",
+                """SELECT ?x ?l ?rank ?c WHERE { { ?x skos:prefLabel ?l BIND (1 AS ?rank) }
+                   UNION { ?x rdfs:label ?l BIND (2 AS ?rank) } UNION { ?x a ?c } }""",
                 x=[ox.NamedNode(i) for i in chunk])
+            best: dict[str, tuple[int, int, str]] = {}
             for r in rows:
                 x = r["x"].value
-                if "l" in r and (x not in self.labels or r["l"].language in (None, "en")):
-                    self.labels.setdefault(x, r["l"].value)
+                if "l" in r:
+                    # the preferred label first, then any label; English or untagged first
+                    key = (int(r["rank"].value), 0 if r["l"].language in (None, "en") else 1, r["l"].value)
+                    if x not in best or key < best[x]:
+                        best[x] = key
                 if "c" in r:
                     self.types[x].add(r["c"].value)
+            for x, (_, _, label) in best.items():
+                self.labels.setdefault(x, label)
 
     def _type_names(self, classes: set[str]) -> list[str]:
         from .linking import _matcher

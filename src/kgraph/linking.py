@@ -336,7 +336,7 @@ class _Matcher:
             e = entities.get(r["e"].value)
             if e is None or not self.h.is_entity(e.classes):
                 continue
-            pref = r["pref"].value == "true"
+            pref = r["pref"].value in ("true", "1")  # Virtuoso answers booleans as 1/0
             if pref and not e.label:
                 e.label = r["l"].value
             key = (e.iri, r["l"].value)
@@ -375,7 +375,7 @@ class _Matcher:
         type_rows = [{"e": r["e"], "c": r["c"]} for r in details]
         prefs = {(r["e"].value, r["l"].value): r for r in details if "l" in r}
         label_rows = [{"e": ox.NamedNode(e), "l": r["l"], "pref": ox.Literal("true")} for (e, _), r in prefs.items()]
-        label_rows += [r for r in rows if r["pref"].value != "true"]
+        label_rows += [r for r in rows if r["pref"].value not in ("true", "1")]
         return self._build(label_rows, type_rows)
 
 
