@@ -81,8 +81,13 @@ def measure(path: Path, actor: str, query: str) -> dict:
         t = time.perf_counter()
         store.select(CO_STARS_REWRITTEN, {"person": ox.NamedNode(actor)})
         rewritten = min(rewritten, time.perf_counter() - t)
-    return {"load_seconds": load_s, "quads": len(store), "co_stars_seconds": best, "rows": rows,
-            "co_stars_rewritten_seconds": rewritten}
+    return {
+        "load_seconds": load_s,
+        "quads": len(store),
+        "co_stars_seconds": best,
+        "rows": rows,
+        "co_stars_rewritten_seconds": rewritten,
+    }
 
 
 def measure_raw(path: Path, actor: str, query: str) -> dict:
@@ -110,8 +115,10 @@ def main() -> int:
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="kgraph-align-"))
     nq = work / "films.nq"
-    subprocess.run([sys.executable, str(HERE / "generate.py"), "--works", str(args.works), "--out", str(nq)],
-                   check=True)
+    subprocess.run(
+        [sys.executable, str(HERE / "generate.py"), "--works", str(args.works), "--out", str(nq)],
+        check=True,
+    )
     schema, native = work / "schema.nt", work / "native.nt"
     actor = split(nq, schema, native)
     result = {

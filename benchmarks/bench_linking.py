@@ -39,8 +39,17 @@ def main() -> None:
     path = base / f"store-{args.works}"
     if not path.exists():
         nq = base / f"works-{args.works}.nq"
-        subprocess.run([sys.executable, str(HERE / "generate.py"), "--works", str(args.works), "--out", str(nq)],
-                       check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                str(HERE / "generate.py"),
+                "--works",
+                str(args.works),
+                "--out",
+                str(nq),
+            ],
+            check=True,
+        )
         t = time.perf_counter()
         s = OxigraphStore(path)
         new_store_contents(s)
@@ -65,14 +74,22 @@ def main() -> None:
             dt = time.perf_counter() - t
             try:
                 got = linking.resolve(s, q)
-                verdict = f"resolves to it ({got.stage})" if got.iri == r["e"].value else f"resolves to {got.iri}"
+                verdict = (
+                    f"resolves to it ({got.stage})"
+                    if got.iri == r["e"].value
+                    else f"resolves to {got.iri}"
+                )
             except Exception as e:  # noqa: BLE001 - report whatever the matcher says
                 verdict = type(e).__name__
-            print(f"search {q!r}: {1000 * dt:.0f} ms, first {found[0].label if found else None!r}; {verdict}")
+            print(
+                f"search {q!r}: {1000 * dt:.0f} ms, first {found[0].label if found else None!r}; {verdict}"
+            )
     for r in picks[::3]:
         t = time.perf_counter()
         card = show(s, r["e"].value)
-        print(f"show {r['l'].value!r}: {1000 * (time.perf_counter() - t):.0f} ms, {len(card.facts)} facts")
+        print(
+            f"show {r['l'].value!r}: {1000 * (time.perf_counter() - t):.0f} ms, {len(card.facts)} facts"
+        )
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-import generate  # noqa: E402
+import generate
 
 
 def _rss_mib() -> float:
@@ -132,7 +132,9 @@ def crossover(sizes: list[int], seed: int, repeat: int = 5) -> list[dict]:
         store = OxigraphStore()
         store.raw.bulk_load(generate.stream(works, seed=seed), format=ox.RdfFormat.N_QUADS)
         wo = ox.NamedNode("https://kgraph.dev/ontology#workedOn")
-        edges = sorted({(q.subject.value, q.object.value) for q in store.raw.quads_for_pattern(None, wo, None)})
+        edges = sorted(
+            {(q.subject.value, q.object.value) for q in store.raw.quads_for_pattern(None, wo, None)}
+        )
         people = sorted({p for p, _ in edges})
         rng = random.Random(seed)
         pairs = [rng.sample(people, 2) for _ in range(repeat)]
@@ -156,9 +158,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000])
     ap.add_argument("--pairs", type=int, default=20)
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--workdir", default=os.path.join(os.environ.get("TMPDIR", "/tmp"), "kgraph-bench-paths"))
-    ap.add_argument("--crossover", type=int, nargs="*", default=None,
-                    help="also time one path call both ways at these (small) sizes")
+    ap.add_argument(
+        "--workdir", default=os.path.join(os.environ.get("TMPDIR", "/tmp"), "kgraph-bench-paths")
+    )
+    ap.add_argument(
+        "--crossover",
+        type=int,
+        nargs="*",
+        default=None,
+        help="also time one path call both ways at these (small) sizes",
+    )
     ap.add_argument("--measure", choices=["store", "networkx"], help=argparse.SUPPRESS)
     ap.add_argument("--store", help=argparse.SUPPRESS)
     ap.add_argument("--pairs-file", help=argparse.SUPPRESS)
@@ -170,9 +179,11 @@ def main(argv: list[str] | None = None) -> int:
 
     workdir = Path(args.workdir)
     workdir.mkdir(parents=True, exist_ok=True)
-    print("| works | quads | person–work edges | store search: median per path | networkx: build projection "
-          "| networkx: median per path | build ÷ store query | store peak extra RSS | networkx peak extra RSS "
-          "| memory ratio |")
+    print(
+        "| works | quads | person–work edges | store search: median per path | networkx: build projection "
+        "| networkx: median per path | build ÷ store query | store peak extra RSS | networkx peak extra RSS "
+        "| memory ratio |"
+    )
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for works in args.sizes:
         path = build_store(workdir, works, args.seed)
@@ -182,22 +193,43 @@ def main(argv: list[str] | None = None) -> int:
             pairs_file.write_text(json.dumps(pick_pairs(path, args.pairs, args.seed)))
         res = {}
         for mode in ("store", "networkx"):
-            p = subprocess.run([sys.executable, __file__, "--measure", mode, "--store", str(path),
-                                "--pairs-file", str(pairs_file)], capture_output=True, text=True, check=True)
+            p = subprocess.run(
+                [
+                    sys.executable,
+                    __file__,
+                    "--measure",
+                    mode,
+                    "--store",
+                    str(path),
+                    "--pairs-file",
+                    str(pairs_file),
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
             res[mode] = json.loads(p.stdout)
         s, n = res["store"], res["networkx"]
         assert s["hops"] == n["hops"], "the two engines disagree"
-        print(f"| {works:,} | {quads:,} | {n['edges']:,} | {s['median_s'] * 1000:.1f} ms | {n['build_s']:.2f} s "
-              f"| {n['median_s'] * 1000:.2f} ms | {n['build_s'] / s['median_s']:.0f}× "
-              f"| {s['rss_extra_mib']:.0f} MiB | {n['rss_extra_mib']:.0f} MiB "
-              f"| {n['rss_extra_mib'] / max(s['rss_extra_mib'], 1):.1f}× |", flush=True)
+        print(
+            f"| {works:,} | {quads:,} | {n['edges']:,} | {s['median_s'] * 1000:.1f} ms | {n['build_s']:.2f} s "
+            f"| {n['median_s'] * 1000:.2f} ms | {n['build_s'] / s['median_s']:.0f}× "
+            f"| {s['rss_extra_mib']:.0f} MiB | {n['rss_extra_mib']:.0f} MiB "
+            f"| {n['rss_extra_mib'] / max(s['rss_extra_mib'], 1):.1f}× |",
+            flush=True,
+        )
     if args.crossover:
         print()
-        print("| works | person–work edges | one `path` call, store search | one `path` call, via projection |")
+        print(
+            "| works | person–work edges | one `path` call, store search | one `path` call, via projection |"
+        )
         print("|---:|---:|---:|---:|")
         for row in crossover(args.crossover, args.seed):
-            print(f"| {row['works']:,} | {row['edges']:,} | {row['store'] * 1000:.1f} ms "
-                  f"| {row['networkx'] * 1000:.1f} ms |", flush=True)
+            print(
+                f"| {row['works']:,} | {row['edges']:,} | {row['store'] * 1000:.1f} ms "
+                f"| {row['networkx'] * 1000:.1f} ms |",
+                flush=True,
+            )
     return 0
 
 

@@ -40,14 +40,25 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 
 PREFIXES = f"PREFIX kg: <{KG}>\nPREFIX skos: <{SKOS}>\n"
 
-CO_STARS = PREFIXES + """SELECT ?costar (COUNT(DISTINCT ?work) AS ?n) WHERE {
+CO_STARS = (
+    PREFIXES
+    + """SELECT ?costar (COUNT(DISTINCT ?work) AS ?n) WHERE {
   ?person kg:actedIn ?work . ?costar kg:actedIn ?work FILTER (?costar != ?person)
 } GROUP BY ?costar"""
-SHARED = PREFIXES + """SELECT DISTINCT ?work WHERE { ?a kg:workedOn ?work . ?b kg:workedOn ?work }"""
+)
+SHARED = (
+    PREFIXES + """SELECT DISTINCT ?work WHERE { ?a kg:workedOn ?work . ?b kg:workedOn ?work }"""
+)
 SHOW = PREFIXES + """SELECT ?p ?o ?g WHERE { GRAPH ?g { ?e ?p ?o } }"""
-SEARCH = PREFIXES + """SELECT ?e ?label WHERE { ?e skos:prefLabel ?label
+SEARCH = (
+    PREFIXES
+    + """SELECT ?e ?label WHERE { ?e skos:prefLabel ?label
   FILTER (CONTAINS(LCASE(STR(?label)), LCASE(?text))) } LIMIT 10"""
-ASK = PREFIXES + """SELECT DISTINCT ?work WHERE { ?w kg:director ?person . ?person kg:actedIn ?work }"""
+)
+ASK = (
+    PREFIXES
+    + """SELECT DISTINCT ?work WHERE { ?w kg:director ?person . ?person kg:actedIn ?work }"""
+)
 
 
 def _rss_mib() -> float:
@@ -68,7 +79,7 @@ def _sub(query: str, **terms: str) -> str:
     """Bind variables by a VALUES block first in the WHERE group (as kgraph does)."""
     values = " ".join(f"VALUES ?{k} {{ {v} }}" for k, v in terms.items())
     i = query.index("{", query.index("WHERE"))
-    return query[: i + 1] + " " + values + " " + query[i + 1:]
+    return query[: i + 1] + " " + values + " " + query[i + 1 :]
 
 
 def _pick(nq: Path) -> dict[str, str]:
@@ -91,11 +102,19 @@ def _pick(nq: Path) -> dict[str, str]:
     count: dict[str, int] = {}
     for label in labels.values():
         count[label] = count.get(label, 0) + 1
-    ranked = sorted((k for k in acted if count.get(labels.get(k, ""), 0) == 1), key=lambda k: -acted[k])
+    ranked = sorted(
+        (k for k in acted if count.get(labels.get(k, ""), 0) == 1), key=lambda k: -acted[k]
+    )
     a = ranked[0]
     b = next(x for w in works.values() if a in w for x in w if x != a)
     far = ranked[len(ranked) // 2]
-    return {"a": a, "b": b, "far": far, "a_label": labels.get(a, ""), "far_label": labels.get(far, "")}
+    return {
+        "a": a,
+        "b": b,
+        "far": far,
+        "a_label": labels.get(a, ""),
+        "far_label": labels.get(far, ""),
+    }
 
 
 def _bfs(neighbours, a: str, b: str, budget: int = 5000) -> int:
@@ -152,19 +171,29 @@ def step_kgraph_queries(nq: Path, store_dir: Path, who: dict[str, str]) -> dict[
 
     def both(name: str, query: str, bindings: dict[str, Any], raw_text: str) -> None:
         t_kg, res = _timed(lambda: kg.sparql(query, bindings))
+
         def consume() -> int:
             sols = raw.query(raw_text, use_default_graph_as_union=True)
             names = [v.value for v in sols.variables]
             return len([[s[n] for n in names] for s in sols])
 
         t_raw, n_raw = _timed(consume)
-        out[name] = {"kgraph": t_kg, "raw_pyoxigraph": t_raw, "rows": len(res.rows), "raw_rows": n_raw}
+        out[name] = {
+            "kgraph": t_kg,
+            "raw_pyoxigraph": t_raw,
+            "rows": len(res.rows),
+            "raw_rows": n_raw,
+        }
 
     both("co_stars", CO_STARS, {"person": a}, _sub(CO_STARS, person=str(a)))
     both("shared_works", SHARED, {"a": a, "b": b}, _sub(SHARED, a=str(a), b=str(b)))
     both("show_sparql", SHOW, {"e": a}, _sub(SHOW, e=str(a)))
-    both("search_sparql", SEARCH, {"text": ox.Literal(who["a_label"][:6])},
-         _sub(SEARCH, text=str(ox.Literal(who["a_label"][:6]))))
+    both(
+        "search_sparql",
+        SEARCH,
+        {"text": ox.Literal(who["a_label"][:6])},
+        _sub(SEARCH, text=str(ox.Literal(who["a_label"][:6]))),
+    )
     both("ask_sparql", ASK, {"person": a}, _sub(ASK, person=str(a)))
 
     def library(name: str, fn) -> None:
@@ -215,9 +244,15 @@ def step_rdflib(nq: Path, who: dict[str, str]) -> dict[str, Any]:
 
     def neighbours(x: str) -> list[str]:
         s = rdflib.URIRef(x)
-        return [str(y) for _, _, w in ds.triples((s, worked, None)) for y, _, _ in ds.triples((None, worked, w))]
+        return [
+            str(y)
+            for _, _, w in ds.triples((s, worked, None))
+            for y, _, _ in ds.triples((None, worked, w))
+        ]
 
-    out["path_bfs"] = {"rdflib": _timed(lambda: _bfs(neighbours, who["a"], who["far"]), repeat=1)[0]}
+    out["path_bfs"] = {
+        "rdflib": _timed(lambda: _bfs(neighbours, who["a"], who["far"]), repeat=1)[0]
+    }
     out["export"] = {"rdflib": _timed(lambda: len(ds.serialize(format="nquads")), repeat=1)[0]}
     out["peak_mib"] = _rss_mib()
     return out
@@ -226,14 +261,21 @@ def step_rdflib(nq: Path, who: dict[str, str]) -> dict[str, Any]:
 # -- driver ---------------------------------------------------------------------------------
 
 
-def _child(args: list[str], mem_gib: float | None = None, timeout: float = 6 * 3600) -> dict[str, Any]:
+def _child(
+    args: list[str], mem_gib: float | None = None, timeout: float = 6 * 3600
+) -> dict[str, Any]:
     def limit() -> None:
         if mem_gib:
             cap = int(mem_gib * (1 << 30))
             resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 
-    p = subprocess.run([sys.executable, __file__, "_step", *args], capture_output=True, text=True,
-                       preexec_fn=limit, timeout=timeout)
+    p = subprocess.run(
+        [sys.executable, __file__, "_step", *args],
+        capture_output=True,
+        text=True,
+        preexec_fn=limit,
+        timeout=timeout,
+    )
     if p.returncode != 0:
         tail = (p.stderr or "").strip().splitlines()[-1:] or [f"exit {p.returncode}"]
         return {"failed": tail[0][:300], "returncode": p.returncode}
@@ -246,15 +288,23 @@ def run(works: int, out_dir: Path, rdflib_max: int, rdflib_mem_gib: float) -> di
     nq = work / f"works-{works}.nq"
     if not nq.exists():
         t = time.perf_counter()
-        subprocess.run([sys.executable, str(HERE / "generate.py"), "--works", str(works), "--out", str(nq)],
-                       check=True)
+        subprocess.run(
+            [sys.executable, str(HERE / "generate.py"), "--works", str(works), "--out", str(nq)],
+            check=True,
+        )
         print(f"generated {nq} in {time.perf_counter() - t:.1f} s", file=sys.stderr)
     who = _pick(nq)
     store_dir = Path(tempfile.mkdtemp(prefix=f"store-{works}-", dir=work))
     result: dict[str, Any] = {
-        "works": works, "file": str(nq), "file_bytes": nq.stat().st_size, "who": who,
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
-                    "load_average_at_start": os.getloadavg()},
+        "works": works,
+        "file": str(nq),
+        "file_bytes": nq.stat().st_size,
+        "who": who,
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "load_average_at_start": os.getloadavg(),
+        },
         "command": f"python benchmarks/bench_store.py --works {works}",
     }
     result["kgraph_load"] = _child(["kgraph-load", str(nq), str(store_dir)])
@@ -288,35 +338,74 @@ def _ratio(slow: float | None, fast: float | None) -> str:
 
 def table(results: list[dict[str, Any]]) -> str:
     """The Markdown table of docs/stores.md."""
-    lines = ["| works | quads | measure | kgraph | rdflib in-memory | rdflib ÷ kgraph | kgraph ÷ raw pyoxigraph |",
-             "|---:|---:|---|---:|---:|---:|---:|"]
+    lines = [
+        "| works | quads | measure | kgraph | rdflib in-memory | rdflib ÷ kgraph | kgraph ÷ raw pyoxigraph |",
+        "|---:|---:|---|---:|---:|---:|---:|",
+    ]
     for r in results:
         kl, kq, rl = r.get("kgraph_load", {}), r.get("kgraph_queries", {}), r.get("rdflib", {})
         n, quads = f"{r['works']:,}", f"{kl.get('quads', 0):,}"
         rl_note = rl.get("skipped") or rl.get("failed")
         km = r.get("kgraph_load_memory", {})
-        rows = [("load (embedded, on disk)", kl.get("seconds"), rl.get("load_seconds"), None),
-                ("peak memory (load, embedded)", kl.get("peak_mib"), rl.get("load_peak_mib"), None),
-                ("load (`memory:` store)", km.get("seconds"), rl.get("load_seconds"), None),
-                ("peak memory (load, `memory:`)", km.get("peak_mib"), rl.get("load_peak_mib"), None)]
-        for key, label in [("co_stars", "co-stars (SPARQL)"), ("shared_works", "shared works (SPARQL)"),
-                           ("search_sparql", "search (label SPARQL)"), ("show_sparql", "show (SPARQL)"),
-                           ("ask_sparql", "ask (SPARQL)")]:
-            rows.append((label, kq.get(key, {}).get("kgraph"), rl.get(key, {}).get("rdflib"),
-                         kq.get(key, {}).get("raw_pyoxigraph")))
-        rows.append(("shortest path (`kg.path` / rdflib BFS)", kq.get("path", {}).get("kgraph"),
-                     rl.get("path_bfs", {}).get("rdflib"), None))
-        rows.append(("export N-Quads", kq.get("export", {}).get("kgraph"), rl.get("export", {}).get("rdflib"), None))
-        for key, label in [("search", "`kg.search`"), ("show", "`kg.show`"), ("ask", "`kg.ask` (co-stars question)")]:
+        rows = [
+            ("load (embedded, on disk)", kl.get("seconds"), rl.get("load_seconds"), None),
+            ("peak memory (load, embedded)", kl.get("peak_mib"), rl.get("load_peak_mib"), None),
+            ("load (`memory:` store)", km.get("seconds"), rl.get("load_seconds"), None),
+            ("peak memory (load, `memory:`)", km.get("peak_mib"), rl.get("load_peak_mib"), None),
+        ]
+        for key, label in [
+            ("co_stars", "co-stars (SPARQL)"),
+            ("shared_works", "shared works (SPARQL)"),
+            ("search_sparql", "search (label SPARQL)"),
+            ("show_sparql", "show (SPARQL)"),
+            ("ask_sparql", "ask (SPARQL)"),
+        ]:
+            rows.append(
+                (
+                    label,
+                    kq.get(key, {}).get("kgraph"),
+                    rl.get(key, {}).get("rdflib"),
+                    kq.get(key, {}).get("raw_pyoxigraph"),
+                )
+            )
+        rows.append(
+            (
+                "shortest path (`kg.path` / rdflib BFS)",
+                kq.get("path", {}).get("kgraph"),
+                rl.get("path_bfs", {}).get("rdflib"),
+                None,
+            )
+        )
+        rows.append(
+            (
+                "export N-Quads",
+                kq.get("export", {}).get("kgraph"),
+                rl.get("export", {}).get("rdflib"),
+                None,
+            )
+        )
+        for key, label in [
+            ("search", "`kg.search`"),
+            ("show", "`kg.show`"),
+            ("ask", "`kg.ask` (co-stars question)"),
+        ]:
             rows.append((label, kq.get(key, {}).get("kgraph"), None, None))
         for label, k, rv, raw in rows:
             unit = "MiB" if label.startswith("peak memory") else "s"
-            rtext = _fmt(rv, unit) if rv is not None else (rl_note or "—") if label.startswith("load") else _fmt(rv, unit)
+            rtext = (
+                _fmt(rv, unit)
+                if rv is not None
+                else (rl_note or "—")
+                if label.startswith("load")
+                else _fmt(rv, unit)
+            )
             ratio = _ratio(rv, k)
             if unit == "MiB" and rv and k:
                 ratio = f"{rv / k:.1f}×"
-            lines.append(f"| {n} | {quads} | {label} | {_fmt(k, unit)} | {rtext} | {ratio} | "
-                         f"{_ratio(k, raw) if raw else ''} |")
+            lines.append(
+                f"| {n} | {quads} | {label} | {_fmt(k, unit)} | {rtext} | {ratio} | "
+                f"{_ratio(k, raw) if raw else ''} |"
+            )
     return "\n".join(lines)
 
 
@@ -337,13 +426,20 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--works", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     ap.add_argument("--rdflib-max", type=int, default=100_000, help="largest size rdflib is run at")
-    ap.add_argument("--rdflib-mem-gib", type=float, default=14.0, help="address-space cap for rdflib")
+    ap.add_argument(
+        "--rdflib-mem-gib", type=float, default=14.0, help="address-space cap for rdflib"
+    )
     ap.add_argument("--out", type=Path, default=HERE / "results")
-    ap.add_argument("--table", action="store_true", help="print the table of the saved results and exit")
+    ap.add_argument(
+        "--table", action="store_true", help="print the table of the saved results and exit"
+    )
     args = ap.parse_args(argv)
     if args.table:
-        saved = [json.loads((args.out / f"store-{w}.json").read_text()) for w in args.works
-                 if (args.out / f"store-{w}.json").exists()]
+        saved = [
+            json.loads((args.out / f"store-{w}.json").read_text())
+            for w in args.works
+            if (args.out / f"store-{w}.json").exists()
+        ]
         print(table(saved))
         return 0
     results = []

@@ -64,8 +64,10 @@ def main() -> None:
         for i, what in ((0, "wall-clock"), (1, "CPU (user+sys)")):
             f = statistics.median(r[i] for r in floor)
             a = statistics.median(r[i] for r in ask)
-            print(f"{what:<15} python -c pass {f * 1000:6.1f} ms | kgraph ask {args.question!r} "
-                  f"{a * 1000:6.1f} ms | ratio {a / f:4.1f}x")
+            print(
+                f"{what:<15} python -c pass {f * 1000:6.1f} ms | kgraph ask {args.question!r} "
+                f"{a * 1000:6.1f} ms | ratio {a / f:4.1f}x"
+            )
         print(f"medians of {args.runs} runs each, alternating; target <= 10x (wall-clock)")
     finally:
         shutil.rmtree(cache, ignore_errors=True)

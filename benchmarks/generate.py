@@ -46,24 +46,16 @@ PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
 GYEAR = "http://www.w3.org/2001/XMLSchema#gYear"
 CURATION = "https://kgraph.dev/graph/curation"
 
-SURNAMES = (
-    "Kim Lee Park Choi Jung Kang Cho Yoon Jang Lim Han Oh Seo Shin Kwon Hwang Ahn Song Jeon Hong "
-    "Yoo Ko Moon Yang Son Bae Baek Heo Nam Noh Ha Gu Do Ryu Min Jin Cha Um Won Chun"
-).split()
-SYLLABLES = (
-    "min ji seo hye jun woo yeon soo hoon jae hyun eun young sung ho ah rim bin na ra "
-    "kyung tae dong chan sun mi jin hee won yu ri gyu il seok hwan joo ha in ok"
-).split()
-ADJECTIVES = (
-    "Silent Burning Last Hidden Broken Golden Crimson Midnight Lost Distant Wild Quiet Secret "
-    "Frozen Endless Little Bitter Sweet Dark Bright Forgotten Restless Northern Paper Glass"
-).split()
-NOUNS = (
-    "River Call Garden Ballerina Heist City Mirror Winter Harbour Letter Road Promise Witness "
-    "Island Tide Station Orchard Signal Border Summer Shadow Crown Bridge Night Game Hour"
-).split()
+SURNAMES = ["Kim", "Lee", "Park", "Choi", "Jung", "Kang", "Cho", "Yoon", "Jang", "Lim", "Han", "Oh", "Seo", "Shin", "Kwon", "Hwang", "Ahn", "Song", "Jeon", "Hong", "Yoo", "Ko", "Moon", "Yang", "Son", "Bae", "Baek", "Heo", "Nam", "Noh", "Ha", "Gu", "Do", "Ryu", "Min", "Jin", "Cha", "Um", "Won", "Chun"]
+SYLLABLES = ["min", "ji", "seo", "hye", "jun", "woo", "yeon", "soo", "hoon", "jae", "hyun", "eun", "young", "sung", "ho", "ah", "rim", "bin", "na", "ra", "kyung", "tae", "dong", "chan", "sun", "mi", "jin", "hee", "won", "yu", "ri", "gyu", "il", "seok", "hwan", "joo", "ha", "in", "ok"]
+ADJECTIVES = ["Silent", "Burning", "Last", "Hidden", "Broken", "Golden", "Crimson", "Midnight", "Lost", "Distant", "Wild", "Quiet", "Secret", "Frozen", "Endless", "Little", "Bitter", "Sweet", "Dark", "Bright", "Forgotten", "Restless", "Northern", "Paper", "Glass"]
+NOUNS = ["River", "Call", "Garden", "Ballerina", "Heist", "City", "Mirror", "Winter", "Harbour", "Letter", "Road", "Promise", "Witness", "Island", "Tide", "Station", "Orchard", "Signal", "Border", "Summer", "Shadow", "Crown", "Bridge", "Night", "Game", "Hour"]
 GENRES = ("thriller", "drama", "comedy", "romance", "action", "horror", "crime", "fantasy")
-CREW_ROLES = (("director", "director"), ("screenwriter", "screenwriter"), ("music-director", "musicBy"))
+CREW_ROLES = (
+    ("director", "director"),
+    ("screenwriter", "screenwriter"),
+    ("music-director", "musicBy"),
+)
 
 
 def _iri(x: str) -> str:
@@ -251,7 +243,9 @@ def stream(works: int, *, seed: int = 0, sources: int = 5) -> IO[bytes]:
     return io.BufferedReader(_Reader(quads(works, seed=seed, sources=sources)), 1 << 20)
 
 
-def load_into(store_path: str | Path | None, nq_file: str | Path | IO[bytes], *, ontology: bool = True):
+def load_into(
+    store_path: str | Path | None, nq_file: str | Path | IO[bytes], *, ontology: bool = True
+):
     """Bulk-load a generated file into a new pyoxigraph store (on disk, or in memory when None).
 
     With ``ontology`` the kgraph ontology goes into its graph too, as in every kgraph store.
@@ -268,8 +262,11 @@ def load_into(store_path: str | Path | None, nq_file: str | Path | IO[bytes], *,
         from kgraph import resources
         from kgraph.terms import ONTOLOGY_GRAPH
 
-        store.bulk_load(path=str(resources.ontology_file()), format=ox.RdfFormat.TURTLE,
-                        to_graph=ox.NamedNode(ONTOLOGY_GRAPH))
+        store.bulk_load(
+            path=str(resources.ontology_file()),
+            format=ox.RdfFormat.TURTLE,
+            to_graph=ox.NamedNode(ONTOLOGY_GRAPH),
+        )
     if store_path is not None:
         store.flush()
     return store

@@ -27,29 +27,52 @@ import urllib.parse
 from pathlib import Path
 
 MIX = [
-    ("SELECT DISTINCT ?w ?title WHERE { person:jeon-jong-seo kg:actedIn ?w . ?w skos:prefLabel ?title } "
-     "ORDER BY ?title", "application/sparql-results+json"),
-    ("SELECT DISTINCT ?p ?name WHERE { work:ballerina kg:castMember ?p . ?p skos:prefLabel ?name } ORDER BY ?name",
-     "text/csv"),
-    ("SELECT ?c (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a ?c } GROUP BY ?c ORDER BY DESC(?n) ?c",
-     "application/sparql-results+xml"),
-    ("SELECT DISTINCT ?a ?b WHERE { ?a kg:collaboratedWith ?b } ORDER BY ?a ?b", "text/tab-separated-values"),
+    (
+        "SELECT DISTINCT ?w ?title WHERE { person:jeon-jong-seo kg:actedIn ?w . ?w skos:prefLabel ?title } "
+        "ORDER BY ?title",
+        "application/sparql-results+json",
+    ),
+    (
+        "SELECT DISTINCT ?p ?name WHERE { work:ballerina kg:castMember ?p . ?p skos:prefLabel ?name } ORDER BY ?name",
+        "text/csv",
+    ),
+    (
+        "SELECT ?c (COUNT(DISTINCT ?e) AS ?n) WHERE { ?e a ?c } GROUP BY ?c ORDER BY DESC(?n) ?c",
+        "application/sparql-results+xml",
+    ),
+    (
+        "SELECT DISTINCT ?a ?b WHERE { ?a kg:collaboratedWith ?b } ORDER BY ?a ?b",
+        "text/tab-separated-values",
+    ),
     ("ASK { work:ballerina kg:director person:lee-chung-hyun }", "application/sparql-results+json"),
     ("CONSTRUCT { work:ballerina ?p ?o } WHERE { work:ballerina ?p ?o }", "application/n-triples"),
 ]
 ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
 
-def start_server(timeout: float, workers: int, store: str | None) -> tuple[subprocess.Popen[str], str]:
+def start_server(
+    timeout: float, workers: int, store: str | None
+) -> tuple[subprocess.Popen[str], str]:
     exe = str(Path(sys.executable).with_name("kgraph"))
-    cmd = [exe, *(["--store", store] if store else []), "serve", "--port", "0",
-           "--timeout", str(timeout), "--workers", str(workers)]
+    cmd = [
+        exe,
+        *(["--store", store] if store else []),
+        "serve",
+        "--port",
+        "0",
+        "--timeout",
+        str(timeout),
+        "--workers",
+        str(workers),
+    ]
     proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
     assert proc.stderr is not None
     for line in proc.stderr:
         m = re.search(r"SPARQL endpoint at (http://\S+/sparql)", line)
         if m:
-            threading.Thread(target=lambda: sys.stderr.write(proc.stderr.read()), daemon=True).start()
+            threading.Thread(
+                target=lambda: sys.stderr.write(proc.stderr.read()), daemon=True
+            ).start()
             return proc, m.group(1)
         sys.stderr.write(line)
     raise SystemExit("kgraph serve did not start")
@@ -67,7 +90,9 @@ class Client:
         path = self.parts.path + "?" + urllib.parse.urlencode({"query": query})
         for attempt in (0, 1):  # one retry only if the server closed an idle keep-alive connection
             if self.conn is None:
-                self.conn = http.client.HTTPConnection(self.parts.hostname, self.parts.port, timeout=self.timeout)
+                self.conn = http.client.HTTPConnection(
+                    self.parts.hostname, self.parts.port, timeout=self.timeout
+                )
             try:
                 self.conn.request("GET", path, headers={"Accept": accept})
                 r = self.conn.getresponse()
@@ -155,10 +180,16 @@ def run(url: str, args: argparse.Namespace) -> int:
         with lock:
             before = len(latencies)
         t0 = time.perf_counter()
-        status, body = Client(url, args.timeout * 4 + 30).get(ENDLESS, "application/sparql-results+json")
+        status, body = Client(url, args.timeout * 4 + 30).get(
+            ENDLESS, "application/sparql-results+json"
+        )
         with lock:
-            slow.update(status=status, body=body.decode(errors="replace").strip(),
-                        seconds=time.perf_counter() - t0, served_meanwhile=len(latencies) - before)
+            slow.update(
+                status=status,
+                body=body.decode(errors="replace").strip(),
+                seconds=time.perf_counter() - t0,
+                served_meanwhile=len(latencies) - before,
+            )
 
     threads = [threading.Thread(target=client, args=(i,)) for i in range(args.clients)]
     threads.append(threading.Thread(target=slow_client))
@@ -175,26 +206,42 @@ def run(url: str, args: argparse.Namespace) -> int:
         return lat[min(len(lat) - 1, int(p / 100 * len(lat)))] * 1000 if lat else float("nan")
 
     figures = {
-        "clients": args.clients, "seconds": round(elapsed, 1), "requests": len(lat),
-        "failed": len(failures), "throughput_rps": round(len(lat) / elapsed, 1),
-        "p50_ms": round(pct(50), 1), "p90_ms": round(pct(90), 1), "p99_ms": round(pct(99), 1),
+        "clients": args.clients,
+        "seconds": round(elapsed, 1),
+        "requests": len(lat),
+        "failed": len(failures),
+        "throughput_rps": round(len(lat) / elapsed, 1),
+        "p50_ms": round(pct(50), 1),
+        "p90_ms": round(pct(90), 1),
+        "p99_ms": round(pct(99), 1),
         "max_ms": round(lat[-1] * 1000, 1) if lat else None,
         "mean_ms": round(statistics.fmean(lat) * 1000, 1) if lat else None,
-        "server_timeout_s": args.timeout, "server_workers": args.workers,
-        "slow_query": {"status": slow.get("status"), "seconds": round(float(slow.get("seconds", 0)), 2),
-                       "answer": slow.get("body"), "others_served_meanwhile": slow.get("served_meanwhile")},
+        "server_timeout_s": args.timeout,
+        "server_workers": args.workers,
+        "slow_query": {
+            "status": slow.get("status"),
+            "seconds": round(float(slow.get("seconds", 0)), 2),
+            "answer": slow.get("body"),
+            "others_served_meanwhile": slow.get("served_meanwhile"),
+        },
         "cpus": os.cpu_count(),
     }
     if args.json:
         print(json.dumps(figures, indent=2))
     else:
-        print(f"{figures['requests']} requests from {args.clients} clients in {figures['seconds']} s: "
-              f"{figures['throughput_rps']} req/s, {figures['failed']} failed")
-        print(f"latency ms: p50 {figures['p50_ms']}  p90 {figures['p90_ms']}  p99 {figures['p99_ms']}  "
-              f"max {figures['max_ms']}")
+        print(
+            f"{figures['requests']} requests from {args.clients} clients in {figures['seconds']} s: "
+            f"{figures['throughput_rps']} req/s, {figures['failed']} failed"
+        )
+        print(
+            f"latency ms: p50 {figures['p50_ms']}  p90 {figures['p90_ms']}  p99 {figures['p99_ms']}  "
+            f"max {figures['max_ms']}"
+        )
         s = figures["slow_query"]
-        print(f"endless query: HTTP {s['status']} after {s['seconds']} s ({s['answer']}); "
-              f"{s['others_served_meanwhile']} other requests answered meanwhile")
+        print(
+            f"endless query: HTTP {s['status']} after {s['seconds']} s ({s['answer']}); "
+            f"{s['others_served_meanwhile']} other requests answered meanwhile"
+        )
     for f in failures[:10]:
         print("FAILED:", f, file=sys.stderr)
     ok = not failures and slow.get("status") == 503 and int(slow.get("served_meanwhile", 0)) > 0  # type: ignore[call-overload]

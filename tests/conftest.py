@@ -19,7 +19,10 @@ SOURCES = ROOT.parent / "shared" / "sources"
 def _isolated_cache(tmp_path_factory: pytest.TempPathFactory):
     """Every test session builds into its own cache, never the user's."""
     cache = tmp_path_factory.mktemp("kgraph-cache")
-    old = {k: os.environ.get(k) for k in ("KGRAPH_CACHE_DIR", "KGRAPH_STORE", "KGRAPH_HOME", "NO_COLOR")}
+    old = {
+        k: os.environ.get(k)
+        for k in ("KGRAPH_CACHE_DIR", "KGRAPH_STORE", "KGRAPH_HOME", "NO_COLOR")
+    }
     os.environ["KGRAPH_CACHE_DIR"] = str(cache)
     os.environ.pop("KGRAPH_STORE", None)
     os.environ.pop("KGRAPH_HOME", None)
@@ -77,11 +80,17 @@ def kgraph_proc():
     """Run the installed ``kgraph`` command in a subprocess (for exit codes, pipes, tracebacks)."""
     exe = shutil.which("kgraph") or str(Path(sys.executable).with_name("kgraph"))
 
-    def run(*args: str, input: str | None = None, env: dict[str, str] | None = None,
-            timeout: float = 120) -> Run:
+    def run(
+        *args: str,
+        input: str | None = None,
+        env: dict[str, str] | None = None,
+        timeout: float = 120,
+    ) -> Run:
         e = os.environ.copy()
         e.update(env or {})
-        p = subprocess.run([exe, *args], input=input, capture_output=True, text=True, env=e, timeout=timeout)
+        p = subprocess.run(
+            [exe, *args], input=input, capture_output=True, text=True, env=e, timeout=timeout
+        )
         return Run(p.returncode, p.stdout, p.stderr)
 
     return run

@@ -54,9 +54,15 @@ def free_port() -> int:
 
 def _answers(url: str) -> bool:
     data = urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }"}).encode()
-    req = urllib.request.Request(url, data=data, method="POST",
-                                 headers={"Accept": "application/sparql-results+json",
-                                          "Content-Type": "application/x-www-form-urlencoded"})
+    req = urllib.request.Request(
+        url,
+        data=data,
+        method="POST",
+        headers={
+            "Accept": "application/sparql-results+json",
+            "Content-Type": "application/x-www-form-urlencoded",
+        },
+    )
     try:
         with urllib.request.urlopen(req, timeout=5) as r:
             return r.status == 200
@@ -90,8 +96,16 @@ def start_oxigraph(workdir: Path) -> Server:
     log = workdir / "oxigraph.log"
     with log.open("wb") as out:  # the child keeps its own descriptor
         proc = subprocess.Popen(
-            [_oxigraph_exe(), "serve", "--location", str(workdir / "db"), "--bind", f"127.0.0.1:{port}"],
-            stdout=out, stderr=subprocess.STDOUT,
+            [
+                _oxigraph_exe(),
+                "serve",
+                "--location",
+                str(workdir / "db"),
+                "--bind",
+                f"127.0.0.1:{port}",
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
     base = f"http://127.0.0.1:{port}"
     server = Server("oxigraph", f"{base}/query", f"{base}/update", proc, log)
@@ -131,7 +145,9 @@ def start_virtuoso(workdir: Path) -> Server:
     exe = shutil.which("virtuoso-t")
     isql = shutil.which("isql-vt") or shutil.which("isql")
     if exe is None or isql is None:
-        raise RuntimeError("Virtuoso is not installed: apt-get install -y virtuoso-opensource (.ci/run does this)")
+        raise RuntimeError(
+            "Virtuoso is not installed: apt-get install -y virtuoso-opensource (.ci/run does this)"
+        )
     sql_port, http_port = free_port(), free_port()
     while http_port == sql_port:
         http_port = free_port()
@@ -139,19 +155,25 @@ def start_virtuoso(workdir: Path) -> Server:
     log = workdir / "virtuoso.log"
     with (workdir / "virtuoso.out").open("wb") as out:
         proc = subprocess.Popen(
-            [exe, "+configfile", str(ini), "+foreground"], cwd=workdir,
-            stdout=out, stderr=subprocess.STDOUT,
+            [exe, "+configfile", str(ini), "+foreground"],
+            cwd=workdir,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
     url = f"http://127.0.0.1:{http_port}/sparql"
     server = Server("virtuoso", url, None, proc, log)
     _wait(server, 90)
     grant = subprocess.run(
-        [isql, str(sql_port), "dba", "dba", "exec=grant SPARQL_UPDATE to \"SPARQL\";"],
-        capture_output=True, text=True, timeout=60,
+        [isql, str(sql_port), "dba", "dba", 'exec=grant SPARQL_UPDATE to "SPARQL";'],
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     if grant.returncode != 0:
         server.stop()
-        raise RuntimeError(f"could not grant SPARQL_UPDATE on Virtuoso: {grant.stdout}{grant.stderr}")
+        raise RuntimeError(
+            f"could not grant SPARQL_UPDATE on Virtuoso: {grant.stdout}{grant.stderr}"
+        )
     return server
 
 

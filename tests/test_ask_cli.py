@@ -10,7 +10,6 @@ QUESTION = "co-stars of Jeon Jong-seo"
 COSTARS = ["Kim Ji-hoon", "Park Shin-hye", "Park Yu-rim", "Yoo Ji-tae"]
 
 
-
 def test_headline_command(cli):
     r = cli("ask", QUESTION)
     assert r.code == 0
@@ -29,16 +28,25 @@ def test_json_contract(cli):
     assert list(obj) == ["question", "interpretation", "sparql", "answers"]
     assert obj["question"] == "who directed Ballerina?"
     assert obj["interpretation"] == "director of Ballerina"
-    assert obj["answers"] == [{"label": "Lee Chung-hyun", "iri": "https://kgraph.dev/id/person/lee-chung-hyun",
-                               "value": None, "sources": [f"https://kgraph.dev/id/source/s00{i}" for i in range(5)]}]
+    assert obj["answers"] == [
+        {
+            "label": "Lee Chung-hyun",
+            "iri": "https://kgraph.dev/id/person/lee-chung-hyun",
+            "value": None,
+            "sources": [f"https://kgraph.dev/id/source/s00{i}" for i in range(5)],
+        }
+    ]
     assert "VALUES ?work { <https://kgraph.dev/id/work/ballerina> }" in obj["sparql"]
 
 
-@pytest.mark.parametrize(("question", "message"), [
-    ("who directed Titanic", "kgraph: no Work named 'Titanic' in the graph"),
-    ("blorp zorp", "kgraph: I did not understand 'blorp zorp'"),
-    ("co-stars of Tom Cruise", "kgraph: no Person named 'Tom Cruise' in the graph"),
-])
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [
+        ("who directed Titanic", "kgraph: no Work named 'Titanic' in the graph"),
+        ("blorp zorp", "kgraph: I did not understand 'blorp zorp'"),
+        ("co-stars of Tom Cruise", "kgraph: no Person named 'Tom Cruise' in the graph"),
+    ],
+)
 def test_refusals_exit_1_with_one_line(cli, question, message):
     r = cli("ask", question)
     assert r.code == 1
@@ -56,7 +64,9 @@ def test_refusals_exit_1_with_one_line(cli, question, message):
 def test_empty_answer_exits_1(cli):
     r = cli("ask", "who is Kim Ji-hoon dating")
     assert r.code == 1
-    assert "no answer: the sources in the graph do not say (relationships of Kim Ji-hoon)" in r.stderr
+    assert (
+        "no answer: the sources in the graph do not say (relationships of Kim Ji-hoon)" in r.stderr
+    )
     j = cli("ask", "who is Kim Ji-hoon dating", "-f", "json")
     assert j.code == 1 and json.loads(j.stdout)["answers"] == []
 
@@ -74,7 +84,10 @@ def test_explain(cli):
     out = r.stdout
     assert "intent: who-played" in out
     assert "saved query: who-played (queries/who-played.rq)" in out
-    assert "linked character: 'tokyo' -> Tokyo <https://kgraph.dev/id/character/tokyo> (Character; normalised, score 0.95)" in out
+    assert (
+        "linked character: 'tokyo' -> Tokyo <https://kgraph.dev/id/character/tokyo> (Character; normalised, score 0.95)"
+        in out
+    )
     assert "VALUES ?character { <https://kgraph.dev/id/character/tokyo> }" in out
     assert "Jeon Jong-seo\tin Money Heist: Korea – Joint Economic Area\ts002, s003" in out
     j = json.loads(cli("ask", "--explain", "-f", "json", "cast of Ballerina").stdout)
@@ -90,14 +103,17 @@ def test_bad_format_is_usage_error(cli):
     assert r.code == 2 and "unknown format 'yaml'" in r.stderr
 
 
-@pytest.mark.parametrize("args", [
-    ("ask", QUESTION),
-    ("ask", "costars of jeon jongseo", "--format", "json"),
-    ("ask", "--explain", "who played Ok-ju"),
-    ("ask", "who directed Titanic"),
-    ("ask", "who directed Titanic", "-f", "json"),
-    ("ask", "who is Kim Ji-hoon dating"),
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("ask", QUESTION),
+        ("ask", "costars of jeon jongseo", "--format", "json"),
+        ("ask", "--explain", "who played Ok-ju"),
+        ("ask", "who directed Titanic"),
+        ("ask", "who directed Titanic", "-f", "json"),
+        ("ask", "who is Kim Ji-hoon dating"),
+    ],
+)
 def test_fast_path_and_typer_agree(cli, kgraph_proc, args):
     """The installed command answers this shape without typer (kgraph/__main__.py): same output."""
     fast, slow = kgraph_proc(*args), cli(*args)
@@ -118,9 +134,14 @@ def test_real_process_fast_path_matches(cli, kgraph_proc):
 
 
 def test_piped_questions_are_answered_one_by_one(cli):
-    r = cli("ask", input="co-stars of Jeon Jong-seo\nand her partner?\nwho directed Titanic\n:quit\n")
+    r = cli(
+        "ask", input="co-stars of Jeon Jong-seo\nand her partner?\nwho directed Titanic\n:quit\n"
+    )
     assert r.code == 0
     assert "Co-stars of Jeon Jong-seo" in r.stdout
-    assert "Relationships of Jeon Jong-seo\nanswer\tdetail\tsources\nLee Chung-hyun\tcouple 2021\ts002, s003" in r.stdout
+    assert (
+        "Relationships of Jeon Jong-seo\nanswer\tdetail\tsources\nLee Chung-hyun\tcouple 2021\ts002, s003"
+        in r.stdout
+    )
     assert "taking 'her' as Jeon Jong-seo" in r.stderr
     assert "no Work named 'Titanic'" in r.stderr

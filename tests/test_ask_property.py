@@ -14,13 +14,58 @@ from hypothesis import strategies as st
 from kgraph.errors import KGraphError
 from kgraph.questions import MAX_QUESTION, Answer, ask
 
-WORDS = ["co-stars", "of", "who", "directed", "played", "in", "the", "cast", "and", "her", "partner", "it",
-         "Jeon Jong-seo", "jeon jongseo", "Ballerina", "Ok-ju", "Tokyo", "Kim Ji-hoon", "Money Heist",
-         "what", "is", "when", "was", "released", "how", "are", "connected", "'s", "?", "please", "films",
-         "{", "}", '"', "#", "\\", "SELECT", "*", "WHERE", "DROP ALL", "\n", "🎬", "é", "  "]
+WORDS = [
+    "co-stars",
+    "of",
+    "who",
+    "directed",
+    "played",
+    "in",
+    "the",
+    "cast",
+    "and",
+    "her",
+    "partner",
+    "it",
+    "Jeon Jong-seo",
+    "jeon jongseo",
+    "Ballerina",
+    "Ok-ju",
+    "Tokyo",
+    "Kim Ji-hoon",
+    "Money Heist",
+    "what",
+    "is",
+    "when",
+    "was",
+    "released",
+    "how",
+    "are",
+    "connected",
+    "'s",
+    "?",
+    "please",
+    "films",
+    "{",
+    "}",
+    '"',
+    "#",
+    "\\",
+    "SELECT",
+    "*",
+    "WHERE",
+    "DROP ALL",
+    "\n",
+    "🎬",
+    "é",
+    "  ",
+]
 
-SETTINGS = settings(max_examples=150, deadline=timedelta(seconds=5),
-                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=150,
+    deadline=timedelta(seconds=5),
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 def check(store, text, context=None):

@@ -18,7 +18,9 @@ def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return cache
 
 
-def test_build_is_cached_by_content(private_cache: Path, project_copy: Path, monkeypatch: pytest.MonkeyPatch):
+def test_build_is_cached_by_content(
+    private_cache: Path, project_copy: Path, monkeypatch: pytest.MonkeyPatch
+):
     monkeypatch.setenv("KGRAPH_HOME", str(project_copy))
     first = build.build()
     assert first.built and first.path.is_dir()
@@ -70,8 +72,9 @@ def test_syntax_error_names_file_line_and_column_and_keeps_previous_store(
     assert "previous build" in after.stderr
 
 
-def test_killed_build_leaves_only_a_temporary_directory(private_cache: Path, project_copy: Path,
-                                                        monkeypatch: pytest.MonkeyPatch):
+def test_killed_build_leaves_only_a_temporary_directory(
+    private_cache: Path, project_copy: Path, monkeypatch: pytest.MonkeyPatch
+):
     monkeypatch.setenv("KGRAPH_HOME", str(project_copy))
 
     def boom(store):  # the build dies half-way through deriving

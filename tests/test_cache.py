@@ -56,8 +56,16 @@ def assert_complete(store_dir: Path, quads: int) -> None:
 def test_eight_processes_on_a_cold_cache_build_once(tmp_path: Path, reference):
     cache = tmp_path / "cache"  # does not exist yet
     env = {**os.environ, "KGRAPH_CACHE_DIR": str(cache)}
-    procs = [subprocess.Popen([KGRAPH, "stats", "--format", "json"], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True, env=env) for _ in range(8)]
+    procs = [
+        subprocess.Popen(
+            [KGRAPH, "stats", "--format", "json"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for _ in range(8)
+    ]
     results = [p.communicate(timeout=300) + (p.returncode,) for p in procs]
     assert [code for _out, _err, code in results] == [0] * 8, [err for _o, err, _c in results]
     assert all(json.loads(out) == reference[0] for out, _err, _code in results)
@@ -83,8 +91,12 @@ def test_sigkill_at_random_moments_never_leaves_a_corrupt_store(tmp_path: Path, 
             for s in stores(cache):
                 os.rename(s, cache / f".old-test-{i}")
         env = {**os.environ, "KGRAPH_CACHE_DIR": str(cache)}
-        p = subprocess.Popen([KGRAPH, "build", *(["--force"] if force else [])], env=env,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        p = subprocess.Popen(
+            [KGRAPH, "build", *(["--force"] if force else [])],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(rng.uniform(0, lifetime))
         if p.poll() is None:
             killed_running += 1

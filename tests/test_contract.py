@@ -25,7 +25,12 @@ def test_ask_json(kgraph_proc):
         assert {"label", "iri", "value", "sources"} <= a.keys()
         assert isinstance(a["label"], str)
         assert all(isinstance(s, str) for s in a["sources"]) and a["sources"]
-    assert {a["label"] for a in d["answers"]} == {"Kim Ji-hoon", "Park Shin-hye", "Park Yu-rim", "Yoo Ji-tae"}
+    assert {a["label"] for a in d["answers"]} == {
+        "Kim Ji-hoon",
+        "Park Shin-hye",
+        "Park Yu-rim",
+        "Yoo Ji-tae",
+    }
 
 
 def test_ask_json_error(kgraph_proc):
@@ -62,7 +67,9 @@ def test_show_json(kgraph_proc):
         assert f["sources"]
 
 
-@pytest.mark.parametrize("query", ["SELECT ?p WHERE { ?p a kg:Person } LIMIT 2", "ASK { ?p a kg:Person }"])
+@pytest.mark.parametrize(
+    "query", ["SELECT ?p WHERE { ?p a kg:Person } LIMIT 2", "ASK { ?p a kg:Person }"]
+)
 def test_sparql_json_is_w3c(kgraph_proc, query):
     d = run_json(kgraph_proc, "sparql", query)
     if "boolean" in d:

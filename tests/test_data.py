@@ -3,37 +3,64 @@ one IRI per real thing, shapes that pass on the data and fail on broken copies."
 
 from __future__ import annotations
 
-import pytest
 import pyoxigraph as ox
+import pytest
 
 P = "https://kgraph.dev/id/"
 SRC = P + "source/"
 
 ENTITIES = [
     # people
-    ("person/jeon-jong-seo", "Person"), ("person/lee-chung-hyun", "Person"), ("person/kim-ji-hoon", "Person"),
-    ("person/park-yu-rim", "Person"), ("person/park-shin-hye", "Person"), ("person/gray", "Person"),
-    ("person/yoo-ji-tae", "Person"), ("person/ryusuke-hamaguchi", "Person"), ("person/anton-chekhov", "Person"),
+    ("person/jeon-jong-seo", "Person"),
+    ("person/lee-chung-hyun", "Person"),
+    ("person/kim-ji-hoon", "Person"),
+    ("person/park-yu-rim", "Person"),
+    ("person/park-shin-hye", "Person"),
+    ("person/gray", "Person"),
+    ("person/yoo-ji-tae", "Person"),
+    ("person/ryusuke-hamaguchi", "Person"),
+    ("person/anton-chekhov", "Person"),
     # works
-    ("work/ballerina", "Film"), ("work/the-call", "Film"), ("work/burning", "Film"),
-    ("work/drive-my-car", "Film"), ("work/natalie", "Film"), ("work/age-of-blood", "Film"),
-    ("work/oldboy", "Film"), ("work/mona-lisa-and-the-blood-moon", "Film"),
-    ("work/money-heist-korea-joint-economic-area", "TVSeries"), ("work/flower-of-evil", "TVSeries"),
-    ("work/the-glory", "TVSeries"), ("work/hellbound", "TVSeries"), ("work/d-p", "TVSeries"),
-    ("work/the-iron-empress", "TVSeries"), ("work/babel", "TVSeries"),
-    ("work/the-golden-age-of-daughters-in-law", "TVSeries"), ("work/miracle-brothers", "TVSeries"),
-    ("work/extraordinary-attorney-woo", "TVSeries"), ("work/dxyz", "TVSeries"),
-    ("work/my-first-real-love", "TVSeries"), ("work/behind-every-star", "TVSeries"),
-    ("work/flower-boy-next-door", "TVSeries"), ("work/la-casa-de-papel", "TVSeries"),
+    ("work/ballerina", "Film"),
+    ("work/the-call", "Film"),
+    ("work/burning", "Film"),
+    ("work/drive-my-car", "Film"),
+    ("work/natalie", "Film"),
+    ("work/age-of-blood", "Film"),
+    ("work/oldboy", "Film"),
+    ("work/mona-lisa-and-the-blood-moon", "Film"),
+    ("work/money-heist-korea-joint-economic-area", "TVSeries"),
+    ("work/flower-of-evil", "TVSeries"),
+    ("work/the-glory", "TVSeries"),
+    ("work/hellbound", "TVSeries"),
+    ("work/d-p", "TVSeries"),
+    ("work/the-iron-empress", "TVSeries"),
+    ("work/babel", "TVSeries"),
+    ("work/the-golden-age-of-daughters-in-law", "TVSeries"),
+    ("work/miracle-brothers", "TVSeries"),
+    ("work/extraordinary-attorney-woo", "TVSeries"),
+    ("work/dxyz", "TVSeries"),
+    ("work/my-first-real-love", "TVSeries"),
+    ("work/behind-every-star", "TVSeries"),
+    ("work/flower-boy-next-door", "TVSeries"),
+    ("work/la-casa-de-papel", "TVSeries"),
     ("work/uncle-vanya", "Play"),
     # characters
-    ("character/ok-ju", "Character"), ("character/choi-pro", "Character"), ("character/min-hee", "Character"),
-    ("character/young-sook", "Character"), ("character/seo-yeon", "Character"), ("character/tokyo", "Character"),
-    ("character/denver", "Character"), ("character/the-professor", "Character"),
-    ("character/baek-hee-sung", "Character"), ("character/shin-hae-mi", "Character"),
-    ("character/lee-yoon-a", "Character"), ("character/yusuke-kafuku", "Character"),
+    ("character/ok-ju", "Character"),
+    ("character/choi-pro", "Character"),
+    ("character/min-hee", "Character"),
+    ("character/young-sook", "Character"),
+    ("character/seo-yeon", "Character"),
+    ("character/tokyo", "Character"),
+    ("character/denver", "Character"),
+    ("character/the-professor", "Character"),
+    ("character/baek-hee-sung", "Character"),
+    ("character/shin-hae-mi", "Character"),
+    ("character/lee-yoon-a", "Character"),
+    ("character/yusuke-kafuku", "Character"),
     # organisations and events
-    ("org/netflix", "StreamingService"), ("org/tvn", "Broadcaster"),
+    ("org/netflix", "StreamingService"),
+    ("org/tvn", "Broadcaster"),
     ("event/busan-international-film-festival-2023", "FestivalEdition"),
 ]
 
@@ -50,21 +77,36 @@ def test_entity_present_with_class_and_one_preferred_label(store, path, cls):
 # (source, a fact only that article states, as a SPARQL group pattern)
 SOURCE_FACTS = [
     ("s000", "work:ballerina kg:releaseStatus ?x"),
-    ("s000", "?p kg:performer person:park-shin-hye ; kg:character character:seo-yeon ; kg:inWork work:the-call"),
+    (
+        "s000",
+        "?p kg:performer person:park-shin-hye ; kg:character character:seo-yeon ; kg:inWork work:the-call",
+    ),
     ("s000", "work:the-call kg:debutOf person:lee-chung-hyun"),
-    ("s001", "?c kg:creditedPerson person:gray ; kg:role role:music-director ; kg:inWork work:ballerina"),
-    ("s001", "?c kg:creditedPerson person:ryusuke-hamaguchi ; kg:role role:director ; kg:inWork work:drive-my-car"),
+    (
+        "s001",
+        "?c kg:creditedPerson person:gray ; kg:role role:music-director ; kg:inWork work:ballerina",
+    ),
+    (
+        "s001",
+        "?c kg:creditedPerson person:ryusuke-hamaguchi ; kg:role role:director ; kg:inWork work:drive-my-car",
+    ),
     ("s001", "?a kg:recipient person:park-yu-rim ; kg:forWork work:drive-my-car"),
-    ("s002", "?c kg:creditedPerson person:lee-chung-hyun ; kg:role role:screenwriter ; kg:inWork work:ballerina"),
-    ("s002", "?p kg:performer person:kim-ji-hoon ; kg:character character:baek-hee-sung ; kg:inWork work:flower-of-evil"),
+    (
+        "s002",
+        "?c kg:creditedPerson person:lee-chung-hyun ; kg:role role:screenwriter ; kg:inWork work:ballerina",
+    ),
+    (
+        "s002",
+        "?p kg:performer person:kim-ji-hoon ; kg:character character:baek-hee-sung ; kg:inWork work:flower-of-evil",
+    ),
     ("s002", "?r kg:partner person:jeon-jong-seo , person:lee-chung-hyun ; kg:startDate ?y"),
     ("s002", "?a kg:recipient person:jeon-jong-seo ; kg:category ?cat ; kg:forWork work:the-call"),
     ("s002", "?s kg:screenedWork work:ballerina ; kg:section ?section"),
-    ("s003", "person:jeon-jong-seo skos:altLabel ?l . FILTER (STR(?l) = \"Jong Seo\")"),
+    ("s003", 'person:jeon-jong-seo skos:altLabel ?l . FILTER (STR(?l) = "Jong Seo")'),
     ("s003", "work:money-heist-korea-joint-economic-area kg:basedOn work:la-casa-de-papel"),
     ("s003", "?r kg:partner person:jeon-jong-seo ; kg:ongoing true"),
     ("s004", "event:busan-international-film-festival-2023 kg:startDate ?d ; kg:endDate ?e"),
-    ("s004", "person:park-yu-rim skos:altLabel ?l . FILTER (STR(?l) = \"Park Yoo Rim\")"),
+    ("s004", 'person:park-yu-rim skos:altLabel ?l . FILTER (STR(?l) = "Park Yoo Rim")'),
 ]
 
 
@@ -83,8 +125,20 @@ def test_a_fact_stated_by_several_sources_lists_them_all(store):
 
 # Spellings the sources use, and the one entity each must name.
 VARIANTS = {
-    "person/jeon-jong-seo": ["Jeon Jong Seo", "Jeon Jong-Seo", "Jeon Jong-seo", "Jeon Jong-Soo", "Jong Seo"],
-    "person/lee-chung-hyun": ["Lee Chung Hyun", "Lee Choong Hyun", "Lee Chung-hyun", "Chung-Hyun Lee", "Chung-hyun Lee"],
+    "person/jeon-jong-seo": [
+        "Jeon Jong Seo",
+        "Jeon Jong-Seo",
+        "Jeon Jong-seo",
+        "Jeon Jong-Soo",
+        "Jong Seo",
+    ],
+    "person/lee-chung-hyun": [
+        "Lee Chung Hyun",
+        "Lee Choong Hyun",
+        "Lee Chung-hyun",
+        "Chung-Hyun Lee",
+        "Chung-hyun Lee",
+    ],
     "person/kim-ji-hoon": ["Kim Ji Hoon", "Ji Hun-Kim", "Ji Hoon"],
     "person/park-yu-rim": ["Park Yu Rim", "Park Yu-rim", "Park Yoo Rim", "Yu Rim"],
     "person/park-shin-hye": ["Park Shin Hye"],
@@ -98,10 +152,15 @@ VARIANTS = {
     "work/ballerina": ["Ballerina", "Bailarina"],
     "work/the-call": ["The Call", "The Telephone"],
     "work/money-heist-korea-joint-economic-area": [
-        "Money Heist: Korea", "House of Paper: Korea", "The House of Paper: Korea",
+        "Money Heist: Korea",
+        "House of Paper: Korea",
+        "The House of Paper: Korea",
         "Money Heist: Korea - Joint Economic Area",
     ],
-    "work/extraordinary-attorney-woo": ["Extraordinary Attorney Woo", "Woo, A Lawyer Extraordinaire"],
+    "work/extraordinary-attorney-woo": [
+        "Extraordinary Attorney Woo",
+        "Woo, A Lawyer Extraordinaire",
+    ],
 }
 
 
@@ -129,7 +188,9 @@ def test_conflicts_list_each_side_with_its_sources(kg):
     kinds = {c.kind for c in conflicts}
     assert {"misattribution", "contradiction", "superseded"} <= kinds
     misattributed = [c for c in conflicts if c.kind == "misattribution"]
-    assert any(SRC + "s001" in {iri for side in c.claims for iri, _ in side.sources} for c in misattributed)
+    assert any(
+        SRC + "s001" in {iri for side in c.claims for iri, _ in side.sources} for c in misattributed
+    )
     for c in conflicts:
         assert len(c.claims) >= 2
         assert any(side.sources for side in c.claims)
@@ -161,7 +222,9 @@ source:s000 {
 """
 
 
-def test_validate_fails_on_a_broken_copy_naming_focus_node_and_constraint(project_copy, kgraph_proc, tmp_path):
+def test_validate_fails_on_a_broken_copy_naming_focus_node_and_constraint(
+    project_copy, kgraph_proc, tmp_path
+):
     (project_copy / "data" / "zz-broken.trig").write_text(BROKEN, encoding="utf-8")
     env = {"KGRAPH_HOME": str(project_copy), "KGRAPH_CACHE_DIR": str(tmp_path / "cache")}
     r = kgraph_proc("validate", env=env)
@@ -178,6 +241,9 @@ def test_collaborations_are_first_class_with_their_shared_works(store):
         """SELECT ?w WHERE { ?c a kg:Collaboration ; kg:collaborator person:jeon-jong-seo , person:kim-ji-hoon ;
                                 kg:sharedWork ?w }"""
     )
-    assert {r["w"].value for r in rows} == {P + "work/ballerina", P + "work/money-heist-korea-joint-economic-area"}
+    assert {r["w"].value for r in rows} == {
+        P + "work/ballerina",
+        P + "work/money-heist-korea-joint-economic-area",
+    }
     assert store.ask("ASK { person:park-shin-hye kg:collaboratedWith person:lee-chung-hyun }")
     assert not store.ask("ASK { ?p kg:collaboratedWith ?p }")

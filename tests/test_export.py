@@ -39,11 +39,22 @@ KG = "https://kgraph.dev/ontology#"
 JEON = ID + "person/jeon-jong-seo"
 SOURCES = [ID + f"source/s00{i}" for i in range(5)]
 
-RDFLIB_NAME = {"turtle": "turtle", "ntriples": "nt", "nquads": "nquads", "trig": "trig",
-               "jsonld": "json-ld", "xml": "xml"}
-OX_FORMAT = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
-             "nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG,
-             "jsonld": ox.RdfFormat.JSON_LD, "xml": ox.RdfFormat.RDF_XML}
+RDFLIB_NAME = {
+    "turtle": "turtle",
+    "ntriples": "nt",
+    "nquads": "nquads",
+    "trig": "trig",
+    "jsonld": "json-ld",
+    "xml": "xml",
+}
+OX_FORMAT = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "xml": ox.RdfFormat.RDF_XML,
+}
 SCOPES = {"all": {}, "ontology": {"ontology": True}, "s002": {"graph": "s002"}}
 
 
@@ -73,7 +84,9 @@ def _rdflib_by_graph(data: bytes, fmt: str) -> dict[str, rdflib.Graph]:
     out = {}
     for g in ds.graphs():
         if len(g):
-            name = "" if g.identifier == rdflib.graph.DATASET_DEFAULT_GRAPH_ID else str(g.identifier)
+            name = (
+                "" if g.identifier == rdflib.graph.DATASET_DEFAULT_GRAPH_ID else str(g.identifier)
+            )
             out[name] = g
     return out
 
@@ -104,7 +117,9 @@ def test_quad_formats_keep_one_graph_per_source(store):
     graphs = {q.graph_name.value for q in ox.parse(export(store, "trig"), format=ox.RdfFormat.TRIG)}
     assert graphs == {*SOURCES, CURATION_GRAPH, INFERRED_GRAPH}
     assert ONTOLOGY_GRAPH not in graphs
-    nq = {q.graph_name.value for q in ox.parse(export(store, "nquads"), format=ox.RdfFormat.N_QUADS)}
+    nq = {
+        q.graph_name.value for q in ox.parse(export(store, "nquads"), format=ox.RdfFormat.N_QUADS)
+    }
     assert nq == graphs
 
 
@@ -129,7 +144,7 @@ def test_blank_nodes_get_canonical_labels_or_nest(store):
 
 def test_turtle_is_sorted_and_declares_only_used_prefixes(store):
     ttl = export(store, "turtle", graph="s000").decode()
-    declared = re.findall(r"^@prefix (\w+): ", ttl, re.M)
+    declared = re.findall(r"^@prefix (\w+): ", ttl, re.MULTILINE)
     assert declared == sorted(declared)
     body = ttl.split("\n\n", 1)[1]
     used = set(re.findall(r"(?<![\w<\"/#])([A-Za-z][\w-]*):[\w-]", body))
@@ -167,13 +182,20 @@ def test_bad_selection_is_a_usage_error(store, bad):
 def test_inferred_adds_ontology_entailments(store):
     plain = {(q.subject.value, q.predicate.value, str(q.object)) for q in select_quads(store)}
     quads = select_quads(store, inferred=True)
-    added = {(q.subject.value, q.predicate.value, q.object.value) for q in quads
-             if q.graph_name.value == INFERRED_GRAPH and (q.subject.value, q.predicate.value, str(q.object)) not in plain}
+    added = {
+        (q.subject.value, q.predicate.value, q.object.value)
+        for q in quads
+        if q.graph_name.value == INFERRED_GRAPH
+        and (q.subject.value, q.predicate.value, str(q.object)) not in plain
+    }
     rdf_type = PREFIXES["rdf"] + "type"
     # equivalent classes (schema.org, Wikidata), superclasses, equivalent properties
-    assert {(JEON, rdf_type, "https://schema.org/Person"), (JEON, rdf_type, "http://www.wikidata.org/entity/Q5"),
-            (JEON, rdf_type, KG + "Agent"),
-            (ID + "work/ballerina", "https://schema.org/actor", JEON)} <= added
+    assert {
+        (JEON, rdf_type, "https://schema.org/Person"),
+        (JEON, rdf_type, "http://www.wikidata.org/entity/Q5"),
+        (JEON, rdf_type, KG + "Agent"),
+        (ID + "work/ballerina", "https://schema.org/actor", JEON),
+    } <= added
     assert not any(p == PREFIXES["owl"] + "sameAs" for _, p, _ in added)
     assert not any(s == o for s, _, o in added)
     data = export(store, "trig", inferred=True)
@@ -182,19 +204,34 @@ def test_inferred_adds_ontology_entailments(store):
 
 # --- graph tools ---------------------------------------------------------------------------
 
+
 def test_entity_graph_of_the_bundled_data(store):
     eg = entity_graph(store)
     jeon = eg.node(JEON)
     assert (jeon.label, jeon.cls, jeon.class_label) == ("Jeon Jong-seo", "Person", "Person")
-    plays = {(eg.node(e.target).label, e.work_label) for e in eg.edges if e.source == JEON and e.relation == "plays"}
-    assert plays == {("Ok-ju", "Ballerina"), ("Young-sook", "The Call"), ("Shin Hae-mi", "Burning"),
-                     ("Tokyo", "Money Heist: Korea – Joint Economic Area"),
-                     ('Mona "Lisa" Lee', "Mona Lisa and the Blood Moon")}
+    plays = {
+        (eg.node(e.target).label, e.work_label)
+        for e in eg.edges
+        if e.source == JEON and e.relation == "plays"
+    }
+    assert plays == {
+        ("Ok-ju", "Ballerina"),
+        ("Young-sook", "The Call"),
+        ("Shin Hae-mi", "Burning"),
+        ("Tokyo", "Money Heist: Korea – Joint Economic Area"),
+        ('Mona "Lisa" Lee', "Mona Lisa and the Blood Moon"),
+    }
     ballerina = [e for e in eg.edges if e.source == JEON and e.target == ID + "work/ballerina"]
-    assert [(e.relation, e.sources) for e in ballerina] == [("acted in", tuple(f"source:s00{i}" for i in range(5)))]
+    assert [(e.relation, e.sources) for e in ballerina] == [
+        ("acted in", tuple(f"source:s00{i}" for i in range(5)))
+    ]
     # relation nodes and bookkeeping are not nodes; inverse / super-properties are not edges
-    assert {n.cls for n in eg.nodes}.isdisjoint({"Performance", "Credit", "Source", "Claim", "Disagreement", "Role"})
-    assert {e.relation for e in eg.edges}.isdisjoint({"cast member", "collaborated with", "crew member"})
+    assert {n.cls for n in eg.nodes}.isdisjoint(
+        {"Performance", "Credit", "Source", "Claim", "Disagreement", "Role"}
+    )
+    assert {e.relation for e in eg.edges}.isdisjoint(
+        {"cast member", "collaborated with", "crew member"}
+    )
 
 
 @pytest.mark.parametrize("fmt", ["graphml", "gexf"])
@@ -226,8 +263,12 @@ def test_csv_round_trips(store):
     nodes = list(csv.reader(io.StringIO(files["nodes"].decode("utf-8"))))
     edges = list(csv.reader(io.StringIO(files["edges"].decode("utf-8"))))
     assert tuple(nodes[0]) == NODE_COLUMNS and tuple(edges[0]) == EDGE_COLUMNS
-    assert [tuple(r) for r in nodes[1:]] == [(n.iri, n.label, n.cls, n.class_label) for n in eg.nodes]
-    back = [(r[0], r[1], r[2], r[5] or None, tuple(r[6].split("; ")) if r[6] else ()) for r in edges[1:]]
+    assert [tuple(r) for r in nodes[1:]] == [
+        (n.iri, n.label, n.cls, n.class_label) for n in eg.nodes
+    ]
+    back = [
+        (r[0], r[1], r[2], r[5] or None, tuple(r[6].split("; ")) if r[6] else ()) for r in edges[1:]
+    ]
     assert back == [(e.source, e.target, e.relation, e.work, e.sources) for e in eg.edges]
 
 
@@ -241,6 +282,7 @@ def test_csv_paths_and_export_to(store, tmp_path):
 
 
 # --- atomic writes ---------------------------------------------------------------------------
+
 
 def test_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path, monkeypatch):
     target = tmp_path / "out.ttl"
@@ -263,7 +305,7 @@ def test_killed_export_leaves_no_partial_file(tmp_path):
 import os, time, kgraph.export as e
 real = os.fsync
 def slow(fd):
-    open({str(tmp_path / 'ready')!r}, 'w').close()
+    open({str(tmp_path / "ready")!r}, 'w').close()
     time.sleep(60)
 os.fsync = slow
 from kgraph import KnowledgeGraph
@@ -293,6 +335,7 @@ def test_write_atomic_into_missing_directory(tmp_path):
 
 # --- the command ----------------------------------------------------------------------------
 
+
 def test_cli_export_stdout_matches_library(cli, store):
     r = cli("export", "--format", "ntriples", "--graph", "s003")
     assert r.code == 0
@@ -306,12 +349,15 @@ def test_cli_export_to_file_guesses_format(cli, store, tmp_path):
     assert out.read_bytes() == export(store, "trig")
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--format", "yaml"], "unknown export format 'yaml'"),
-    (["--graph", "nowhere"], "no graph named 'nowhere'"),
-    (["--ontology", "--format", "csv"], "RDF formats only"),
-    (["-o", "/nonexistent-dir/x.ttl"], "does not exist"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--format", "yaml"], "unknown export format 'yaml'"),
+        (["--graph", "nowhere"], "no graph named 'nowhere'"),
+        (["--ontology", "--format", "csv"], "RDF formats only"),
+        (["-o", "/nonexistent-dir/x.ttl"], "does not exist"),
+    ],
+)
 def test_cli_export_bad_input_exits_2(cli, args, message):
     r = cli("export", *args)
     assert r.code == 2
@@ -334,8 +380,11 @@ def test_exported_file_loads_back_into_a_new_store(store, tmp_path):
 
 def _data_graphs_of(store) -> dict[str, rdflib.Graph]:
     """The store's graphs other than the ontology and the import's own file record."""
-    return {g: x for g, x in _by_graph(store.quads()).items()
-            if g != ONTOLOGY_GRAPH and not g.startswith(ID + "source/file/")}
+    return {
+        g: x
+        for g, x in _by_graph(store.quads()).items()
+        if g != ONTOLOGY_GRAPH and not g.startswith(ID + "source/file/")
+    }
 
 
 @pytest.mark.parametrize("fmt", ["trig", "nquads", "jsonld"])
@@ -392,7 +441,20 @@ def test_entity_graph_nodes_are_the_labelled_entities_sources_mention(store):
 
 def test_uncredited_crew_keeps_a_worked_on_edge(store):
     eg = entity_graph(store)
-    worked = {(eg.node(e.source).label, eg.node(e.target).label) for e in eg.edges if e.relation == "worked on"}
-    linked_otherwise = {frozenset((e.source, e.target)) for e in eg.edges if e.relation != "worked on"}
-    assert all(frozenset((e.source, e.target)) not in linked_otherwise for e in eg.edges if e.relation == "worked on")
-    assert worked == {("GRAY", "D.P."), ("GRAY", "Hellbound")}  # music credits with no shortcut property
+    worked = {
+        (eg.node(e.source).label, eg.node(e.target).label)
+        for e in eg.edges
+        if e.relation == "worked on"
+    }
+    linked_otherwise = {
+        frozenset((e.source, e.target)) for e in eg.edges if e.relation != "worked on"
+    }
+    assert all(
+        frozenset((e.source, e.target)) not in linked_otherwise
+        for e in eg.edges
+        if e.relation == "worked on"
+    )
+    assert worked == {
+        ("GRAY", "D.P."),
+        ("GRAY", "Hellbound"),
+    }  # music credits with no shortcut property

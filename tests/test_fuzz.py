@@ -19,15 +19,57 @@ from kgraph.errors import KGraphError
 
 N = int(os.environ.get("KGRAPH_FUZZ_EXAMPLES", "150"))
 ROOT = Path(__file__).resolve().parent.parent
-FUZZ = settings(max_examples=N, deadline=timedelta(seconds=10), derandomize=True,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+FUZZ = settings(
+    max_examples=N,
+    deadline=timedelta(seconds=10),
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 
 # Text a person might type, and text nobody would: names from the data, SPARQL and Turtle
 # punctuation, look-alike letters, control characters, and anything at all.
-WORDS = ["Jeon Jong-seo", "Ballerina", "Kim Ji-hoon", "Park Yu-rim", "Yoo", "Lee Chung-hyun", "who",
-         "directed", "co-stars of", "played", "in", "with", "and", "the", "her", "films", "?", "'s",
-         '"', "'", "{", "}", "#", ";", "<", ">", "DROP ALL", "\n", "\\", "Ј", "ｅ", "\u200b", "\u202e",
-         "\x00", "%", "$", "*", "…", "전종서", "발레리나"]
+WORDS = [
+    "Jeon Jong-seo",
+    "Ballerina",
+    "Kim Ji-hoon",
+    "Park Yu-rim",
+    "Yoo",
+    "Lee Chung-hyun",
+    "who",
+    "directed",
+    "co-stars of",
+    "played",
+    "in",
+    "with",
+    "and",
+    "the",
+    "her",
+    "films",
+    "?",
+    "'s",
+    '"',
+    "'",
+    "{",
+    "}",
+    "#",
+    ";",
+    "<",
+    ">",
+    "DROP ALL",
+    "\n",
+    "\\",
+    "Ј",
+    "ｅ",
+    "\u200b",
+    "\u202e",
+    "\x00",
+    "%",
+    "$",
+    "*",
+    "…",
+    "전종서",
+    "발레리나",
+]
 texts = st.one_of(
     st.text(max_size=200),
     st.lists(st.sampled_from(WORDS), max_size=12).map(" ".join),
@@ -105,17 +147,49 @@ def _mutate(data: bytes, edits: list[tuple[int, int, bytes]]) -> bytes:
         elif kind == 1:
             b[i:i] = chunk
         else:
-            b[i:i + len(chunk)] = chunk
+            b[i : i + len(chunk)] = chunk
     return bytes(b)
 
 
 TURTLE_SEED = (ROOT / "data" / "s001.trig").read_bytes()[:6000]
 ONTOLOGY_SEED = (ROOT / "ontology" / "kgraph.ttl").read_bytes()[:6000]
-edits = st.lists(st.tuples(st.integers(min_value=0), st.integers(0, 2),
-                           st.sampled_from([b".", b";", b",", b"{", b"}", b"<", b">", b'"', b"'", b"@", b"#",
-                                            b":", b"\\", b"\n", b"\x00", b"\xff", b"\xc3", b"_:", b"a", b" ",
-                                            b"GRAPH", b"@prefix", b'"""', b"^^", b"\xe2\x80\x8b"])),
-                 min_size=1, max_size=8)
+edits = st.lists(
+    st.tuples(
+        st.integers(min_value=0),
+        st.integers(0, 2),
+        st.sampled_from(
+            [
+                b".",
+                b";",
+                b",",
+                b"{",
+                b"}",
+                b"<",
+                b">",
+                b'"',
+                b"'",
+                b"@",
+                b"#",
+                b":",
+                b"\\",
+                b"\n",
+                b"\x00",
+                b"\xff",
+                b"\xc3",
+                b"_:",
+                b"a",
+                b" ",
+                b"GRAPH",
+                b"@prefix",
+                b'"""',
+                b"^^",
+                b"\xe2\x80\x8b",
+            ]
+        ),
+    ),
+    min_size=1,
+    max_size=8,
+)
 EXTENSIONS = [".ttl", ".trig", ".nt", ".nq", ".jsonld", ".rdf", ".n3", ".ttl.gz"]
 
 

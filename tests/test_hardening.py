@@ -62,15 +62,21 @@ TEXT_COMMANDS = [
     ("search --type", lambda s: ["search", "Ballerina", "--type", s]),
     ("path", lambda s: ["path", s, "Yoo Ji-tae", "--format", "json"]),
     ("path to", lambda s: ["path", "Park Shin-hye", s, "--format", "json"]),
-    ("path --avoid", lambda s: ["path", "Park Shin-hye", "Yoo Ji-tae", "--avoid", s, "--format", "json"]),
+    (
+        "path --avoid",
+        lambda s: ["path", "Park Shin-hye", "Yoo Ji-tae", "--avoid", s, "--format", "json"],
+    ),
     ("shared", lambda s: ["shared", "Jeon Jong-seo", s]),
     ("network --from", lambda s: ["network", "--from", s, "--format", "json"]),
 ]
 
 
 def files_digest(directory: Path) -> dict[str, str]:
-    return {str(p.relative_to(directory)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(directory.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(directory)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(directory.rglob("*"))
+        if p.is_file()
+    }
 
 
 def nquads(directory: Path) -> bytes:
@@ -148,9 +154,13 @@ def test_injection_through_every_text_command(cli, graph_dir, before, command):
 
 def test_injection_through_sparql_values(cli, graph_dir, before):
     """Text inside a query is the user's own query: updates are refused whatever the wrapping."""
-    for s in ARGV_INJECTIONS + ["DROP ALL", "CLEAR DEFAULT", "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
-                                "PREFIX x: <urn:x#> DELETE WHERE { ?s ?p ?o }",
-                                "# comment\nLOAD <http://example.org/>"]:
+    for s in ARGV_INJECTIONS + [
+        "DROP ALL",
+        "CLEAR DEFAULT",
+        "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+        "PREFIX x: <urn:x#> DELETE WHERE { ?s ?p ?o }",
+        "# comment\nLOAD <http://example.org/>",
+    ]:
         r = cli("--store", str(graph_dir), "sparql", s)
         assert_clean_failure(r.code, r.stderr)
         assert r.code == 2
@@ -178,23 +188,34 @@ def test_injection_in_library_calls_runs_no_update(before):
     Spy.updates = []
     dump = sorted(ox.serialize(store.raw, format=ox.RdfFormat.N_QUADS).decode().splitlines())
     for s in INJECTIONS:
-        for call in (lambda: linking.search(store, s), lambda: linking.resolve(store, s),
-                     lambda: show(store, s) if not _iri_shaped(s) else None, lambda: ask(store, s), lambda: ask(store, f"co-stars of {s}"),
-                     lambda: run_saved(store, "cast", {"work": s}),
-                     lambda: path(store, s, "Yoo Ji-tae"), lambda: path(store, "Park Shin-hye", s),
-                     lambda: run_saved(store, "shared-works", {"person": "Jeon Jong-seo", "other": s})):
+        for call in (
+            lambda: linking.search(store, s),
+            lambda: linking.resolve(store, s),
+            lambda: show(store, s) if not _iri_shaped(s) else None,
+            lambda: ask(store, s),
+            lambda: ask(store, f"co-stars of {s}"),
+            lambda: run_saved(store, "cast", {"work": s}),
+            lambda: path(store, s, "Yoo Ji-tae"),
+            lambda: path(store, "Park Shin-hye", s),
+            lambda: run_saved(store, "shared-works", {"person": "Jeon Jong-seo", "other": s}),
+        ):
             try:
                 call()
             except KGraphError:
                 pass
     assert Spy.updates == []
-    assert sorted(ox.serialize(store.raw, format=ox.RdfFormat.N_QUADS).decode().splitlines()) == dump
+    assert (
+        sorted(ox.serialize(store.raw, format=ox.RdfFormat.N_QUADS).decode().splitlines()) == dump
+    )
 
 
 def test_injection_sample_as_real_processes(kgraph_proc, graph_dir, before):
     for s in ARGV_INJECTIONS[:3] + ARGV_INJECTIONS[-5:-2]:
-        for args in (["show", s] if not _iri_shaped(s) else ["search", s],
-                     ["ask", f"co-stars of {s}"], ["query", "cast", "-p", f"work={s}"]):
+        for args in (
+            ["show", s] if not _iri_shaped(s) else ["search", s],
+            ["ask", f"co-stars of {s}"],
+            ["query", "cast", "-p", f"work={s}"],
+        ):
             r = kgraph_proc("--store", str(graph_dir), *args)
             assert_clean_failure(r.code, r.stderr)
     assert_unchanged(graph_dir, before)
@@ -216,47 +237,77 @@ def test_injection_through_the_endpoint(graph_dir, before):
 
     ok = "ASK { ?s ?p ?o }"
     with SparqlServer(ServerConfig(port=0, workers=1), store=str(graph_dir)) as srv:
-        for s in INJECTIONS + ["DROP ALL", "CLEAR DEFAULT", "INSERT DATA { <urn:a> <urn:b> <urn:c> }"]:
+        for s in INJECTIONS + [
+            "DROP ALL",
+            "CLEAR DEFAULT",
+            "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+        ]:
             q = urllib.parse.quote(s)
             assert call(f"/sparql?query={q}") in (400, 403)
             assert call("/sparql", urllib.parse.urlencode({"query": s}).encode()) in (400, 403)
-            assert call("/sparql", s.encode(), {"Content-Type": "application/sparql-query"}) in (400, 403)
+            assert call("/sparql", s.encode(), {"Content-Type": "application/sparql-query"}) in (
+                400,
+                403,
+            )
             assert call("/sparql", urllib.parse.urlencode({"update": s}).encode()) == 403
             assert call(f"/ask?q={q}") in (200, 400, 404)
             assert call(f"/ask?q={urllib.parse.quote('co-stars of ' + s)}") in (200, 400, 404)
-            assert call(f"/sparql?query={urllib.parse.quote(ok)}&default-graph-uri={q}") in (200, 400)
+            assert call(f"/sparql?query={urllib.parse.quote(ok)}&default-graph-uri={q}") in (
+                200,
+                400,
+            )
             assert call(f"/sparql?query={urllib.parse.quote(ok)}&named-graph-uri={q}") in (200, 400)
             assert call(f"/sparql?query={urllib.parse.quote(ok)}&format={q}") in (200, 406)
             if s.isascii() and s.isprintable() and len(s) < 200:
-                assert call(f"/sparql?query={urllib.parse.quote(ok)}", headers={"Accept": s}) in (200, 406)
+                assert call(f"/sparql?query={urllib.parse.quote(ok)}", headers={"Accept": s}) in (
+                    200,
+                    406,
+                )
     assert_unchanged(graph_dir, before)
 
 
 # --- bad files and bad text: one line, exit code 2 ----------------------------------------------
 
+
 def _bad_files(d: Path) -> dict[str, Path]:
     files = {
-        "binary": d / "binary.ttl", "empty": d / "empty.ttl", "latin-1": d / "latin1.ttl",
-        "utf-16": d / "utf16.ttl", "syntax": d / "syntax.ttl", "directory": d / "dir.ttl",
-        "missing": d / "missing.ttl", "unknown-extension": d / "data.xyz", "huge-garbage": d / "huge.ttl",
+        "binary": d / "binary.ttl",
+        "empty": d / "empty.ttl",
+        "latin-1": d / "latin1.ttl",
+        "utf-16": d / "utf16.ttl",
+        "syntax": d / "syntax.ttl",
+        "directory": d / "dir.ttl",
+        "missing": d / "missing.ttl",
+        "unknown-extension": d / "data.xyz",
+        "huge-garbage": d / "huge.ttl",
         "newline-in-iri": d / "newline.nt",
     }
-    files["newline-in-iri"].write_bytes(b"<urn:a\n> <urn:b> <urn:c> .\n")  # the error quotes the character
+    files["newline-in-iri"].write_bytes(
+        b"<urn:a\n> <urn:b> <urn:c> .\n"
+    )  # the error quotes the character
     files["binary"].write_bytes(b"\x00\x01\x02\xff binary \x00" * 100)
     files["empty"].write_bytes(b"")
-    files["latin-1"].write_bytes('@prefix ex: <http://ex/> .\nex:a ex:b "café" .\n'.encode("latin-1"))
+    files["latin-1"].write_bytes(
+        '@prefix ex: <http://ex/> .\nex:a ex:b "café" .\n'.encode("latin-1")
+    )
     files["utf-16"].write_bytes('@prefix ex: <http://ex/> .\nex:a ex:b "x" .\n'.encode("utf-16"))
-    files["syntax"].write_text('@prefix ex: <http://ex/> .\nex:a ex:b ex:c ;\n  ex:d "unterminated .\n')
+    files["syntax"].write_text(
+        '@prefix ex: <http://ex/> .\nex:a ex:b ex:c ;\n  ex:d "unterminated .\n'
+    )
     files["directory"].mkdir()
     files["unknown-extension"].write_text("<urn:a> <urn:b> <urn:c> .\n")
     import random
 
     rng = random.Random(3)
-    line = "".join(rng.choice("abcdefghij <>\"{}.;") for _ in range(1000))
+    line = "".join(rng.choice('abcdefghij <>"{}.;') for _ in range(1000))
     files["huge-garbage"].write_text((line + "\n") * 8000)  # 8 MB
     q = {
-        "q-binary": d / "binary.rq", "q-empty": d / "empty.rq", "q-latin-1": d / "latin1.rq",
-        "q-directory": d / "dir.rq", "q-missing": d / "missing.rq", "q-huge": d / "huge.rq",
+        "q-binary": d / "binary.rq",
+        "q-empty": d / "empty.rq",
+        "q-latin-1": d / "latin1.rq",
+        "q-directory": d / "dir.rq",
+        "q-missing": d / "missing.rq",
+        "q-huge": d / "huge.rq",
     }
     q["q-binary"].write_bytes(b"\x00\x01SELECT\xff")
     q["q-empty"].write_bytes(b"")
@@ -271,8 +322,21 @@ def bad_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return _bad_files(tmp_path_factory.mktemp("bad-files"))
 
 
-@pytest.mark.parametrize("kind", ["binary", "empty", "latin-1", "utf-16", "syntax", "directory", "missing",
-                                  "unknown-extension", "huge-garbage", "newline-in-iri"])
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "binary",
+        "empty",
+        "latin-1",
+        "utf-16",
+        "syntax",
+        "directory",
+        "missing",
+        "unknown-extension",
+        "huge-garbage",
+        "newline-in-iri",
+    ],
+)
 def test_load_bad_file(kgraph_proc, cli, tmp_path, bad_files, kind):
     store = tmp_path / "store"
     r = kgraph_proc("--store", str(store), "load", str(bad_files[kind]))
@@ -295,7 +359,9 @@ def test_import_bad_file(kgraph_proc, tmp_path, bad_files, kind):
     assert len(r.stderr.strip().splitlines()) == 1 and str(bad_files[kind]) in r.stderr
 
 
-@pytest.mark.parametrize("kind", ["q-binary", "q-empty", "q-latin-1", "q-directory", "q-missing", "q-huge"])
+@pytest.mark.parametrize(
+    "kind", ["q-binary", "q-empty", "q-latin-1", "q-directory", "q-missing", "q-huge"]
+)
 def test_sparql_bad_query_file(kgraph_proc, bad_files, kind):
     r = kgraph_proc("sparql", f"@{bad_files[kind]}")
     assert r.code == 2
@@ -303,35 +369,46 @@ def test_sparql_bad_query_file(kgraph_proc, bad_files, kind):
     assert r.stderr.splitlines()[0].startswith(f"kgraph: {bad_files[kind]}")
 
 
-@pytest.mark.parametrize(("args", "code", "expect"), [
-    (["sparql", "SELECT ?s WHERE { ?s ?p }"], 2, r"line 1, column \d+"),
-    (["sparql", "SELECT ?s\nWHERE {\n  ?s ?p ?o\n  FILTER(\n}"], 2, r"line 5, column \d+"),
-    (["sparql", "SELECT * WHERE { ?s nope:x ?o }"], 2, r"unknown prefix 'nope:'"),
-    (["sparql", "DROP ALL"], 2, r"SPARQL Update"),
-    (["sparql", ""], 2, r"empty"),
-    (["sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }",
-      "--timeout", "0.5"], 1, r"time"),
-    (["show", "Jeon Jongse"], 0, None),
-    (["show", "Jeon Jongxyz"], 1, r"did you mean 'Jeon Jong-seo'"),
-    (["show", "Park Shinhey"], 1, r"did you mean 'Park Shin-hye'"),
-    (["show", "Ballerinaa"], 0, None),
-    (["show", "Zzyzx Qwerty"], 1, r"no entity named 'Zzyzx Qwerty'"),
-    (["show", "kg:NoSuchThing"], 1, r"no entity"),
-    (["search", "Zzyzx Qwerty"], 1, r"no entity matches"),
-    (["ask", "what is the meaning of life"], 1, r""),
-    (["ask", "who directed Balerinna Zzz"], 1, r"did you mean"),
-    (["query", "no-such-query"], 2, r"no-such-query"),
-    (["query", "cast"], 2, r"needs --param work"),
-    (["query", "cast", "--param", "work"], 2, r"NAME=VALUE|="),
-    (["query", "cast", "--param", "nope=1"], 2, r"has no parameter 'nope'"),
-    (["query", "cast", "--param", "work=Zzyzx Qwerty"], 1, r"no Work named"),
-    (["unload", "nothing-loaded"], None, r"."),
-    (["no-such-command"], 2, r"No such command"),
-    (["--store", "/dev/null", "stats"], 2, r"not a directory"),
-    (["--store", "http://127.0.0.1:9/sparql", "stats"], 2, r"cannot reach"),
-    (["export", "--format", "nope"], 2, r""),
-    (["export", "-o", "/proc/forbidden/out.ttl"], 2, r"/proc/forbidden"),
-])
+@pytest.mark.parametrize(
+    ("args", "code", "expect"),
+    [
+        (["sparql", "SELECT ?s WHERE { ?s ?p }"], 2, r"line 1, column \d+"),
+        (["sparql", "SELECT ?s\nWHERE {\n  ?s ?p ?o\n  FILTER(\n}"], 2, r"line 5, column \d+"),
+        (["sparql", "SELECT * WHERE { ?s nope:x ?o }"], 2, r"unknown prefix 'nope:'"),
+        (["sparql", "DROP ALL"], 2, r"SPARQL Update"),
+        (["sparql", ""], 2, r"empty"),
+        (
+            [
+                "sparql",
+                "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }",
+                "--timeout",
+                "0.5",
+            ],
+            1,
+            r"time",
+        ),
+        (["show", "Jeon Jongse"], 0, None),
+        (["show", "Jeon Jongxyz"], 1, r"did you mean 'Jeon Jong-seo'"),
+        (["show", "Park Shinhey"], 1, r"did you mean 'Park Shin-hye'"),
+        (["show", "Ballerinaa"], 0, None),
+        (["show", "Zzyzx Qwerty"], 1, r"no entity named 'Zzyzx Qwerty'"),
+        (["show", "kg:NoSuchThing"], 1, r"no entity"),
+        (["search", "Zzyzx Qwerty"], 1, r"no entity matches"),
+        (["ask", "what is the meaning of life"], 1, r""),
+        (["ask", "who directed Balerinna Zzz"], 1, r"did you mean"),
+        (["query", "no-such-query"], 2, r"no-such-query"),
+        (["query", "cast"], 2, r"needs --param work"),
+        (["query", "cast", "--param", "work"], 2, r"NAME=VALUE|="),
+        (["query", "cast", "--param", "nope=1"], 2, r"has no parameter 'nope'"),
+        (["query", "cast", "--param", "work=Zzyzx Qwerty"], 1, r"no Work named"),
+        (["unload", "nothing-loaded"], None, r"."),
+        (["no-such-command"], 2, r"No such command"),
+        (["--store", "/dev/null", "stats"], 2, r"not a directory"),
+        (["--store", "http://127.0.0.1:9/sparql", "stats"], 2, r"cannot reach"),
+        (["export", "--format", "nope"], 2, r""),
+        (["export", "-o", "/proc/forbidden/out.ttl"], 2, r"/proc/forbidden"),
+    ],
+)
 def test_exit_codes_and_messages(kgraph_proc, tmp_path, args, code, expect):
     import re
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from servers import Server, running, start_oxigraph
 
 from kgraph import KnowledgeGraph
 from kgraph.errors import InputError, RdfSyntaxError, StoreError, UsageError
@@ -17,23 +18,35 @@ from kgraph.loading import REMOTE_BATCH, UnknownSource, load, loaded_sources, so
 from kgraph.store import OxigraphStore, RemoteStore, open_store
 from kgraph.terms import ONTOLOGY_GRAPH
 
-from servers import Server, running, start_oxigraph
-
 EX = "https://example.org/"
-TRIPLES = [(EX + "film/a", EX + "title", '"Alpha"@en'), (EX + "film/a", EX + "year", '"2020"'),
-           (EX + "film/b", EX + "title", '"Beta \\"B\\""@en')]
+TRIPLES = [
+    (EX + "film/a", EX + "title", '"Alpha"@en'),
+    (EX + "film/a", EX + "year", '"2020"'),
+    (EX + "film/b", EX + "title", '"Beta \\"B\\""@en'),
+]
 
 # The same three triples in every format the loader reads.
 SAMPLES = {
     "data.ttl": '@prefix ex: <https://example.org/> .\nex:film\\/a ex:title "Alpha"@en ; ex:year "2020" .\n'
-                'ex:film\\/b ex:title "Beta \\"B\\""@en .\n',
+    'ex:film\\/b ex:title "Beta \\"B\\""@en .\n',
     "data.nt": "".join(f"<{s}> <{p}> {o} .\n" for s, p, o in TRIPLES),
     "data.nq": "".join(f"<{s}> <{p}> {o} <{EX}g1> .\n" for s, p, o in TRIPLES),
-    "data.trig": "<https://example.org/g1> {\n" + "".join(f"<{s}> <{p}> {o} .\n" for s, p, o in TRIPLES) + "}\n",
-    "data.jsonld": json.dumps({"@context": {"ex": EX},
-                               "@graph": [{"@id": "ex:film/a", "ex:title": {"@value": "Alpha", "@language": "en"},
-                                           "ex:year": "2020"},
-                                          {"@id": "ex:film/b", "ex:title": {"@value": 'Beta "B"', "@language": "en"}}]}),
+    "data.trig": "<https://example.org/g1> {\n"
+    + "".join(f"<{s}> <{p}> {o} .\n" for s, p, o in TRIPLES)
+    + "}\n",
+    "data.jsonld": json.dumps(
+        {
+            "@context": {"ex": EX},
+            "@graph": [
+                {
+                    "@id": "ex:film/a",
+                    "ex:title": {"@value": "Alpha", "@language": "en"},
+                    "ex:year": "2020",
+                },
+                {"@id": "ex:film/b", "ex:title": {"@value": 'Beta "B"', "@language": "en"}},
+            ],
+        }
+    ),
     "data.rdf": f"""<?xml version="1.0"?>
 <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="{EX}">
   <rdf:Description rdf:about="{EX}film/a"><ex:title xml:lang="en">Alpha</ex:title><ex:year>2020</ex:year></rdf:Description>
@@ -44,8 +57,11 @@ SAMPLES = {
 
 
 def _triples(store, graph: str) -> set[tuple[str, str, str]]:
-    rows = store.select("SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER (?p != kg:fileName && ?p != rdf:type"
-                        " && ?p != skos:prefLabel && ?p != dcterms:hasPart) }", {"g": ox.NamedNode(graph)})
+    rows = store.select(
+        "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER (?p != kg:fileName && ?p != rdf:type"
+        " && ?p != skos:prefLabel && ?p != dcterms:hasPart) }",
+        {"g": ox.NamedNode(graph)},
+    )
     return {(r["s"].value, r["p"].value, str(r["o"])) for r in rows}
 
 
@@ -72,7 +88,9 @@ def test_every_format(mem, tmp_path: Path, name: str):
     assert _triples(mem, where) == _expected()
     assert info.graphs == ([info.source, EX + "g1"] if where != info.source else [info.source])
     # the file is recorded as a source
-    rec = mem.select("SELECT ?n WHERE { ?src a kg:Source ; kg:fileName ?n }", {"src": ox.NamedNode(info.source)})
+    rec = mem.select(
+        "SELECT ?n WHERE { ?src a kg:Source ; kg:fileName ?n }", {"src": ox.NamedNode(info.source)}
+    )
     assert [r["n"].value for r in rec] == [name]
 
 
@@ -102,17 +120,24 @@ def test_rdf_star_quoted_triples(mem, tmp_path: Path):
     """RDF 1.2 (pyoxigraph 0.5): triple terms ``<<( s p o )>>`` in Turtle and N-Triples, and the
     Turtle reifier form ``<< s p o >>`` (a blank node that ``rdf:reifies`` the triple term)."""
     ttl = tmp_path / "claims.ttl"
-    ttl.write_text('@prefix ex: <https://example.org/> .\n'
-                   '<< ex:jeon ex:actedIn ex:ballerina >> ex:statedBy ex:s000 .\n'
-                   'ex:s001 ex:claims <<( ex:jeon ex:actedIn ex:the-call )>> .\n')
+    ttl.write_text(
+        "@prefix ex: <https://example.org/> .\n"
+        "<< ex:jeon ex:actedIn ex:ballerina >> ex:statedBy ex:s000 .\n"
+        "ex:s001 ex:claims <<( ex:jeon ex:actedIn ex:the-call )>> .\n"
+    )
     nt = tmp_path / "claims.nt"
     nt.write_text(f"<{EX}s002> <{EX}claims> <<( <{EX}kim> <{EX}actedIn> <{EX}ballerina> )>> .\n")
     load(mem, [ttl, nt])
     rows = mem.select("""SELECT ?who ?what WHERE { ?r rdf:reifies ?t . ?r <https://example.org/statedBy> ?who
                          BIND (OBJECT(?t) AS ?what) }""")
     assert [(r["who"].value, r["what"].value) for r in rows] == [(EX + "s000", EX + "ballerina")]
-    rows = mem.select("SELECT ?s ?o WHERE { ?s <https://example.org/claims> ?t BIND (OBJECT(?t) AS ?o) } ORDER BY ?s")
-    assert [(r["s"].value, r["o"].value) for r in rows] == [(EX + "s001", EX + "the-call"), (EX + "s002", EX + "ballerina")]
+    rows = mem.select(
+        "SELECT ?s ?o WHERE { ?s <https://example.org/claims> ?t BIND (OBJECT(?t) AS ?o) } ORDER BY ?s"
+    )
+    assert [(r["s"].value, r["o"].value) for r in rows] == [
+        (EX + "s001", EX + "the-call"),
+        (EX + "s002", EX + "ballerina"),
+    ]
 
 
 def test_reload_replaces_the_graph(mem, tmp_path: Path):
@@ -161,7 +186,9 @@ def test_syntax_error_names_file_line_column_and_changes_nothing(mem, tmp_path: 
     with pytest.raises(RdfSyntaxError) as e:
         load(mem, [good, bad])
     assert str(e.value).startswith(f"{bad}:5001:49: ")  # the IRI that is never closed
-    assert e.value.position.line == 5001 and e.value.position.source_line == f"<{EX}x> <{EX}y> <{EX}z"
+    assert (
+        e.value.position.line == 5001 and e.value.position.source_line == f"<{EX}x> <{EX}y> <{EX}z"
+    )
     assert set(mem.quads()) == before
 
 
@@ -176,9 +203,14 @@ def test_a_broken_reload_keeps_the_previous_version(mem, tmp_path: Path):
     assert set(mem.quads()) == before
 
 
-@pytest.mark.parametrize("content,match", [
-    (None, "no such file"), (b"", "the file is empty"), (b"\x00\x01binary", "binary file"),
-])
+@pytest.mark.parametrize(
+    "content,match",
+    [
+        (None, "no such file"),
+        (b"", "the file is empty"),
+        (b"\x00\x01binary", "binary file"),
+    ],
+)
 def test_unreadable_files(mem, tmp_path: Path, content, match):
     f = tmp_path / "x.ttl"
     if content is not None:
@@ -214,16 +246,22 @@ def test_progress_reports_both_passes(mem, tmp_path: Path):
 
 def test_big_file_takes_the_bulk_path_with_the_same_result(tmp_path: Path):
     f = tmp_path / "big.nq"
-    f.write_text("".join(f"<{EX}p{i}> <{EX}knows> <{EX}p{i + 1}> <{EX}g> .\n" for i in range(51_000)))
+    f.write_text(
+        "".join(f"<{EX}p{i}> <{EX}knows> <{EX}p{i + 1}> <{EX}g> .\n" for i in range(51_000))
+    )
     a, b = open_store("memory:"), open_store(str(tmp_path / "disk"), read_only=False)
     load(a, [f])
     load(b, [f])
     data = {q for q in a.quads() if q.graph_name != ox.NamedNode(ONTOLOGY_GRAPH)}
-    assert data == {q for q in b.quads() if q.graph_name != ox.NamedNode(ONTOLOGY_GRAPH)} and len(data) > 51_000
+    assert (
+        data == {q for q in b.quads() if q.graph_name != ox.NamedNode(ONTOLOGY_GRAPH)}
+        and len(data) > 51_000
+    )
     b.close()
 
 
 # -- remote: batches and blank nodes ---------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
@@ -233,14 +271,17 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server
 def test_remote_blank_nodes_survive_batching(oxigraph_server: Server, tmp_path: Path):
     """A blank node used across INSERT DATA batches stays one node (skolemised)."""
     f = tmp_path / "bnodes.ttl"
-    body = "".join(f'_:hub <{EX}member> <{EX}m{i}> .\n' for i in range(REMOTE_BATCH * 2 + 10))
-    f.write_text(body + f'<{EX}root> <{EX}hub> _:hub .\n')
+    body = "".join(f"_:hub <{EX}member> <{EX}m{i}> .\n" for i in range(REMOTE_BATCH * 2 + 10))
+    f.write_text(body + f"<{EX}root> <{EX}hub> _:hub .\n")
     store = RemoteStore(oxigraph_server.query_url, oxigraph_server.update_url)
     load(store, [f])
-    rows = store.select(f"SELECT (COUNT(DISTINCT ?h) AS ?n) (COUNT(?m) AS ?k) WHERE {{ <{EX}root> <{EX}hub> ?h . ?h <{EX}member> ?m }}")
+    rows = store.select(
+        f"SELECT (COUNT(DISTINCT ?h) AS ?n) (COUNT(?m) AS ?k) WHERE {{ <{EX}root> <{EX}hub> ?h . ?h <{EX}member> ?m }}"
+    )
     assert int(rows[0]["n"].value) == 1 and int(rows[0]["k"].value) == REMOTE_BATCH * 2 + 10
     assert store.select(f"SELECT ?h WHERE {{ <{EX}root> <{EX}hub> ?h }}")[0]["h"].value.startswith(
-        "https://kgraph.dev/.well-known/genid/")
+        "https://kgraph.dev/.well-known/genid/"
+    )
 
 
 def test_remote_rdf_star(oxigraph_server: Server, tmp_path: Path):
@@ -254,6 +295,7 @@ def test_remote_rdf_star(oxigraph_server: Server, tmp_path: Path):
 
 # -- the command line ------------------------------------------------------------------------
 
+
 def test_cli_load_report_and_sources(cli, tmp_path: Path):
     f = tmp_path / "data.ttl"
     f.write_text(SAMPLES["data.ttl"])
@@ -261,10 +303,15 @@ def test_cli_load_report_and_sources(cli, tmp_path: Path):
     r = cli("--store", store, "load", str(f), "--output", "json")
     assert r.code == 0, r.stderr
     rep = json.loads(r.stdout)
-    assert rep["files"][0]["source"] == source_iri(f) and rep["quads"] == 3 and rep["files"][0]["replaced"] is False
+    assert (
+        rep["files"][0]["source"] == source_iri(f)
+        and rep["quads"] == 3
+        and rep["files"][0]["replaced"] is False
+    )
     r = cli("--store", store, "sources", "--output", "json")
     assert json.loads(r.stdout)["sources"] == [
-        {"source": source_iri(f), "file": "data.ttl", "graphs": [source_iri(f)], "quads": 6}]
+        {"source": source_iri(f), "file": "data.ttl", "graphs": [source_iri(f)], "quads": 6}
+    ]
     r = cli("--store", store, "unload", "data.ttl")
     assert r.code == 0 and "removed 6 quads" in r.stderr
 

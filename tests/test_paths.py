@@ -28,7 +28,10 @@ _PARTICIPATIONS = {
 @pytest.fixture(scope="module")
 def bipartite(store):
     """via -> adjacency of the person-work graph, built independently of kgraph.paths."""
-    edges = {k: {(r["p"].value, r["w"].value) for r in store.select(q)} for k, q in _PARTICIPATIONS.items()}
+    edges = {
+        k: {(r["p"].value, r["w"].value) for r in store.select(q)}
+        for k, q in _PARTICIPATIONS.items()
+    }
     edges["any"] = edges["cast"] | edges["crew"]
     out = {}
     for via, es in edges.items():
@@ -42,7 +45,10 @@ def bipartite(store):
 
 @pytest.fixture(scope="module")
 def labels(store):
-    return {r["x"].value: r["l"].value for r in store.select("SELECT ?x ?l WHERE { ?x skos:prefLabel ?l }")}
+    return {
+        r["x"].value: r["l"].value
+        for r in store.select("SELECT ?x ?l WHERE { ?x skos:prefLabel ?l }")
+    }
 
 
 @pytest.fixture(scope="module")
@@ -110,7 +116,13 @@ def test_person_to_work(store, bipartite):
     r = paths.path(store, "person:ryusuke-hamaguchi", "work:the-call")
     assert r.hops == 3
     assert [n.label for n in r.paths[0]] == [
-        "Ryusuke Hamaguchi", "Drive My Car", "Park Yu-rim", "Ballerina", "Jeon Jong-seo", "The Call"]
+        "Ryusuke Hamaguchi",
+        "Drive My Car",
+        "Park Yu-rim",
+        "Ballerina",
+        "Jeon Jong-seo",
+        "The Call",
+    ]
     assert r.target.type == "Film"
     assert r.steps[0][-1].text == "Jeon Jong-seo (Young-sook) in The Call"
     expected = all_shortest(bipartite["any"], PERSON + "ryusuke-hamaguchi", WORK + "the-call")
@@ -142,17 +154,30 @@ def test_path_json_contract(cli):
     data = json.loads(r.stdout)
     assert {"from", "to", "hops", "paths"} <= set(data)
     assert data["from"] == {"iri": PERSON + "park-yu-rim", "label": "Park Yu-rim", "type": "Person"}
-    assert data["to"] == {"iri": PERSON + "park-shin-hye", "label": "Park Shin-hye", "type": "Person"}
+    assert data["to"] == {
+        "iri": PERSON + "park-shin-hye",
+        "label": "Park Shin-hye",
+        "type": "Person",
+    }
     assert data["hops"] == 2
     assert [[n["label"] for n in p] for p in data["paths"]] == [
-        ["Park Yu-rim", "Ballerina", "Jeon Jong-seo", "The Call", "Park Shin-hye"]]
+        ["Park Yu-rim", "Ballerina", "Jeon Jong-seo", "The Call", "Park Shin-hye"]
+    ]
     assert all(set(n) == {"iri", "label", "type"} for p in data["paths"] for n in p)
     assert [n["type"] for n in data["paths"][0]] == ["Person", "Film", "Person", "Film", "Person"]
     step = data["steps"][0][0]
     assert step["work"]["label"] == "Ballerina"
     assert [(p["label"], [r["label"] for r in p["roles"]]) for p in step["people"]] == [
-        ("Park Yu-rim", ["Min-hee"]), ("Jeon Jong-seo", ["Ok-ju"])]
-    assert [s["iri"].rsplit("/", 1)[1] for s in step["sources"]] == ["s000", "s001", "s002", "s003", "s004"]
+        ("Park Yu-rim", ["Min-hee"]),
+        ("Jeon Jong-seo", ["Ok-ju"]),
+    ]
+    assert [s["iri"].rsplit("/", 1)[1] for s in step["sources"]] == [
+        "s000",
+        "s001",
+        "s002",
+        "s003",
+        "s004",
+    ]
     role = step["people"][0]["roles"][0]
     assert role["kind"] == "cast" and role["iri"].endswith("/character/min-hee")
     assert role["sources"] and all(s["label"] for s in role["sources"])
@@ -163,23 +188,37 @@ def test_via_changes_answers(store, cli):
     assert paths.path(store, "person:gray", "person:yoo-ji-tae").hops == 2
     r = cli("path", "GRAY", "Yoo Ji-tae", "--via", "cast")
     assert r.code == 1
-    assert "no path between GRAY and Yoo Ji-tae through acting credits: no chain of shared works" in r.stderr
+    assert (
+        "no path between GRAY and Yoo Ji-tae through acting credits: no chain of shared works"
+        in r.stderr
+    )
     # Lee Chung-hyun's link to Park Shin-hye is a crew credit: --via cast drops that path.
     any_ = paths.path(store, "person:park-yu-rim", "person:park-shin-hye", all=True)
     cast = paths.path(store, "person:park-yu-rim", "person:park-shin-hye", all=True, via="cast")
     assert len(any_.paths) == 2 and len(cast.paths) == 1
     assert [n.label for n in cast.paths[0]][2] == "Jeon Jong-seo"
     crew = paths.path(store, "person:gray", "person:lee-chung-hyun", via="crew")
-    assert crew.steps[0][0].text == "GRAY (music director) and Lee Chung-hyun (director, screenwriter) in Ballerina"
+    assert (
+        crew.steps[0][0].text
+        == "GRAY (music director) and Lee Chung-hyun (director, screenwriter) in Ballerina"
+    )
 
 
 def test_avoid_and_max_hops(store):
-    r = paths.path(store, "person:park-yu-rim", "person:park-shin-hye", avoid=["person:jeon-jong-seo"], all=True)
+    r = paths.path(
+        store,
+        "person:park-yu-rim",
+        "person:park-shin-hye",
+        avoid=["person:jeon-jong-seo"],
+        all=True,
+    )
     assert [[n.label for n in p][2] for p in r.paths] == ["Lee Chung-hyun"]
     with pytest.raises(NoPath, match="within 1 hop"):
         paths.path(store, "person:park-yu-rim", "person:park-shin-hye", max_hops=1)
     with pytest.raises(UsageError):
-        paths.path(store, "person:park-yu-rim", "person:park-shin-hye", avoid=["person:park-yu-rim"])
+        paths.path(
+            store, "person:park-yu-rim", "person:park-shin-hye", avoid=["person:park-yu-rim"]
+        )
 
 
 def test_unknown_and_unreachable_exit_1(cli):
@@ -187,12 +226,16 @@ def test_unknown_and_unreachable_exit_1(cli):
     assert r.code == 1 and "Nobody Atall" in r.stderr and r.stdout == ""
     r = cli("path", "Anton Chekhov", "Park Shin-hye")
     assert r.code == 1
-    assert r.stderr == ("kgraph: no path between Anton Chekhov and Park Shin-hye: "
-                        "no chain of shared works connects them\n")
+    assert r.stderr == (
+        "kgraph: no path between Anton Chekhov and Park Shin-hye: "
+        "no chain of shared works connects them\n"
+    )
     r = cli("path", "Ryusuke Hamaguchi", "Park Shin-hye", "--max-hops", "2")
     assert r.code == 1
-    assert r.stderr == ("kgraph: no path between Ryusuke Hamaguchi and Park Shin-hye within 2 hops\n"
-                        "a larger --max-hops may find one\n")
+    assert r.stderr == (
+        "kgraph: no path between Ryusuke Hamaguchi and Park Shin-hye within 2 hops\n"
+        "a larger --max-hops may find one\n"
+    )
     r = cli("shared", "Nobody Atall", "Park Shin-hye")
     assert r.code == 1
     r = cli("path", "Park Yu-rim", "Park Shin-hye", "--format", "yaml")
@@ -205,21 +248,32 @@ def test_shared(store, bipartite, cli):
     assert {w.work.iri for w in r.works} == expected
     assert [(w.work.label, w.a.text, w.b.text) for w in r.works] == [
         ("Ballerina", "Jeon Jong-seo (Ok-ju)", "Kim Ji-hoon (Choi Pro)"),
-        ("Money Heist: Korea – Joint Economic Area", "Jeon Jong-seo (Tokyo)", "Kim Ji-hoon (Denver)"),
+        (
+            "Money Heist: Korea – Joint Economic Area",
+            "Jeon Jong-seo (Tokyo)",
+            "Kim Ji-hoon (Denver)",
+        ),
     ]
     out = cli("shared", "Jeon Jong-seo", "Kim Ji-hoon")
     assert out.code == 0
     assert "Ballerina\t2023\tOk-ju\tChoi Pro\ts000, s001, s002, s003, s004" in out.stdout
     data = json.loads(cli("shared", "Jeon Jong-seo", "Kim Ji-hoon", "-f", "json").stdout)
-    assert [w["label"] for w in data["works"]] == ["Ballerina", "Money Heist: Korea – Joint Economic Area"]
+    assert [w["label"] for w in data["works"]] == [
+        "Ballerina",
+        "Money Heist: Korea – Joint Economic Area",
+    ]
     assert data["works"][0]["a"]["roles"][0]["label"] == "Ok-ju"
 
 
 def test_network_matches_brute_force(store, bipartite, people):
     adj = bipartite["any"]
     r = paths.network(store)
-    collaborators = {p: {q for w in adj.get(p, ()) for q in adj[w]} - {p} for p in people if p in adj}
-    assert {s.person.iri: s.collaborators for s in r.people} == {p: len(c) for p, c in collaborators.items()}
+    collaborators = {
+        p: {q for w in adj.get(p, ()) for q in adj[w]} - {p} for p in people if p in adj
+    }
+    assert {s.person.iri: s.collaborators for s in r.people} == {
+        p: len(c) for p, c in collaborators.items()
+    }
     top = [s.person.label for s in r.people[:2]]
     assert top == ["Jeon Jong-seo", "Park Yu-rim"]
     assert r.bridges[0].person.label == "Park Yu-rim"
@@ -241,7 +295,9 @@ def test_network_from(store, bipartite, cli):
                 queue.append(v)
     assert {n.iri: d for n, d in r.distances} == {
         s.person.iri: (dist[s.person.iri] // 2 if s.person.iri in dist else None)
-        for s in r.people if s.person.iri != start}
+        for s in r.people
+        if s.person.iri != start
+    }
     out = cli("network", "--from", "Park Shin-hye")
     assert out.code == 0
     assert "Ryusuke Hamaguchi\t3" in out.stdout and "Anton Chekhov\tunreachable" in out.stdout
@@ -271,13 +327,17 @@ def remote_kg(tmp_path_factory):
 @pytest.mark.parametrize("engine", ["store", "networkx"])
 def test_path_over_a_remote_endpoint(remote_kg, store, engine):
     """The same answer, roles and sources from a SPARQL endpoint as from the embedded store."""
-    remote = paths.path(remote_kg.store, "Park Yu-rim", "Park Shin-hye", all=True, engine=engine).to_json()
+    remote = paths.path(
+        remote_kg.store, "Park Yu-rim", "Park Shin-hye", all=True, engine=engine
+    ).to_json()
     local = paths.path(store, "Park Yu-rim", "Park Shin-hye", all=True).to_json()
     assert remote["engine"] == engine
     remote.pop("engine"), local.pop("engine")
     assert remote == local
-    assert paths.shared(remote_kg.store, "Jeon Jong-seo", "Kim Ji-hoon").to_json() == \
-        paths.shared(store, "Jeon Jong-seo", "Kim Ji-hoon").to_json()
+    assert (
+        paths.shared(remote_kg.store, "Jeon Jong-seo", "Kim Ji-hoon").to_json()
+        == paths.shared(store, "Jeon Jong-seo", "Kim Ji-hoon").to_json()
+    )
 
 
 def test_network_cli_text_and_json(cli):
@@ -285,12 +345,23 @@ def test_network_cli_text_and_json(cli):
     assert r.code == 0
     lines = r.stdout.splitlines()
     assert lines[0] == "9 people, 15 collaborating pairs, 2 connected components"
-    assert lines[1:6] == ["By collaborators", "rank\tperson\tcollaborators\tworks\tbetweenness",
-                          "1\tJeon Jong-seo\t6\t5\t0.179", "2\tPark Yu-rim\t5\t6\t0.214",
-                          "3\tKim Ji-hoon\t5\t10\t0.071"]
+    assert lines[1:6] == [
+        "By collaborators",
+        "rank\tperson\tcollaborators\tworks\tbetweenness",
+        "1\tJeon Jong-seo\t6\t5\t0.179",
+        "2\tPark Yu-rim\t5\t6\t0.214",
+        "3\tKim Ji-hoon\t5\t10\t0.071",
+    ]
     data = json.loads(cli("network", "--format", "json").stdout)
     assert len(data["people"]) == 9 and data["collaborations"] == 15
     assert [c["size"] for c in data["components"]] == [8, 1]
     assert data["from"] is None and data["distances"] == []
-    assert data["people"][0] == {"iri": PERSON + "jeon-jong-seo", "label": "Jeon Jong-seo", "type": "Person",
-                                 "collaborators": 6, "works": 5, "betweenness": 0.178571, "component": 0}
+    assert data["people"][0] == {
+        "iri": PERSON + "jeon-jong-seo",
+        "label": "Jeon Jong-seo",
+        "type": "Person",
+        "collaborators": 6,
+        "works": 5,
+        "betweenness": 0.178571,
+        "component": 0,
+    }

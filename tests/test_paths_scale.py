@@ -31,11 +31,16 @@ def test_bidirectional_search_matches_networkx_on_100k_works():
 
     store = OxigraphStore()  # in memory
     store.raw.bulk_load(generate.stream(WORKS, seed=7), format=ox.RdfFormat.N_QUADS)
-    films = store.select("SELECT (COUNT(*) AS ?n) WHERE { ?w a ?c VALUES ?c { kg:Film kg:TVSeries } }")
+    films = store.select(
+        "SELECT (COUNT(*) AS ?n) WHERE { ?w a ?c VALUES ?c { kg:Film kg:TVSeries } }"
+    )
     assert int(films[0]["n"].value) == WORKS
 
     worked_on = ox.NamedNode("https://kgraph.dev/ontology#workedOn")
-    edges = [(q.subject.value, q.object.value) for q in store.raw.quads_for_pattern(None, worked_on, None)]
+    edges = [
+        (q.subject.value, q.object.value)
+        for q in store.raw.quads_for_pattern(None, worked_on, None)
+    ]
     full = nx.Graph(edges)
     people = sorted({p for p, _ in edges})
     del edges

@@ -16,8 +16,9 @@ EXE = shutil.which("kgraph") or str(Path(sys.executable).with_name("kgraph"))
 
 def spawn(history: Path):
     env = dict(os.environ, KGRAPH_HISTORY=str(history), NO_COLOR="1", TERM="xterm")
-    child = pexpect.spawn(EXE, ["ask"], env=env, encoding="utf-8", timeout=60, dimensions=(50, 250),
-                          use_poll=True)  # select() fails once the test process holds > 1024 fds
+    child = pexpect.spawn(
+        EXE, ["ask"], env=env, encoding="utf-8", timeout=60, dimensions=(50, 250), use_poll=True
+    )  # select() fails once the test process holds > 1024 fds
     child.expect("kgraph> ")
     return child
 
@@ -96,8 +97,13 @@ def test_completer_candidates(kg):
 
     comp = NameCompleter(kg)
     assert comp.candidates("co-stars of Jeon Jong") == ["co-stars of Jeon Jong-seo"]
-    assert comp.candidates("cast of the telep") == ["cast of The Call"]  # an alias completes to the label
+    assert comp.candidates("cast of the telep") == [
+        "cast of The Call"
+    ]  # an alias completes to the label
     assert comp.candidates("who played ok") == ["who played Ok-ju"]
     assert set(comp.candidates("co-stars of Park")) == {
-        "co-stars of Park Hyeon-soo", "co-stars of Park Shin-hye", "co-stars of Park Yu-rim"}
+        "co-stars of Park Hyeon-soo",
+        "co-stars of Park Shin-hye",
+        "co-stars of Park Yu-rim",
+    }
     assert comp.candidates("zzz") == []

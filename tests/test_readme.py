@@ -33,7 +33,18 @@ EXAMPLES = examples()
 
 def test_readme_has_examples_of_the_main_commands():
     commands = {shlex.split(c)[1] for c, _ in EXAMPLES}
-    assert {"ask", "path", "shared", "search", "show", "sparql", "query", "conflicts", "stats", "validate"} <= commands
+    assert {
+        "ask",
+        "path",
+        "shared",
+        "search",
+        "show",
+        "sparql",
+        "query",
+        "conflicts",
+        "stats",
+        "validate",
+    } <= commands
     assert EXAMPLES[0][0] == 'kgraph ask "co-stars of Jeon Jong-seo"'
 
 

@@ -13,7 +13,7 @@ from collections import defaultdict
 import pyoxigraph as ox
 import pytest
 
-import kgraph.linking as linking
+from kgraph import linking
 from kgraph.build import compile_into
 from kgraph.errors import AmbiguousName, UnknownEntity, UsageError
 from kgraph.linking import Match, normalise, resolve, romanised_key, search
@@ -29,7 +29,8 @@ def spellings(store):
         """SELECT DISTINCT ?e ?top ?l WHERE {
              VALUES ?top { kg:Person kg:Character kg:Work }
              ?e a/rdfs:subClassOf* ?top .
-             { ?e skos:prefLabel ?l } UNION { ?e skos:altLabel ?l } }""")
+             { ?e skos:prefLabel ?l } UNION { ?e skos:altLabel ?l } }"""
+    )
     return sorted({(r["e"].value, r["top"].value.rsplit("#", 1)[1], r["l"].value) for r in rows})
 
 
@@ -72,33 +73,38 @@ def test_every_unique_spelling_resolves_without_a_type(store, all_spellings):
 
 
 def store_labels(store):
-    rows = store.select("SELECT DISTINCT ?e ?l WHERE { { ?e skos:prefLabel ?l } UNION { ?e skos:altLabel ?l } }")
+    rows = store.select(
+        "SELECT DISTINCT ?e ?l WHERE { { ?e skos:prefLabel ?l } UNION { ?e skos:altLabel ?l } }"
+    )
     return [(r["e"].value, None, r["l"].value) for r in rows]
 
 
-@pytest.mark.parametrize("text, iri", [
-    ("Jeon Jongseo", "person/jeon-jong-seo"),
-    ("Kim Jihoon", "person/kim-ji-hoon"),
-    ("Park Yoorim", "person/park-yu-rim"),
-    ("Lee Choonghyun", "person/lee-chung-hyun"),
-    ("jeon jong seo", "person/jeon-jong-seo"),
-    ("JEON JONG-SEO", "person/jeon-jong-seo"),
-    ("Jong-seo Jeon", "person/jeon-jong-seo"),  # given name first
-    ("Ji-hoon Kim", "person/kim-ji-hoon"),
-    ("Gim Ji-hun", "person/kim-ji-hoon"),
-    ("Pak Yu Rim", "person/park-yu-rim"),
-    ("Rhee Chung-hyeon", "person/lee-chung-hyun"),
-    ("Yi Chunghyun", "person/lee-chung-hyun"),
-    ("Yu Jitae", "person/yoo-ji-tae"),
-    ("Park Sin-hye", "person/park-shin-hye"),
-    ("Jŏn Chong-sŏ", "person/jeon-jong-seo"),  # McCune-Reischauer, breves and all
-    ("Ok-joo", "character/ok-ju"),
-    ("Baek Heesung", "character/baek-hee-sung"),
-    ("Young Suk", "character/young-sook"),
-    ("seoyeon", "character/seo-yeon"),
-    ("the call", "work/the-call"),
-    ("BALLERINA", "work/ballerina"),
-])
+@pytest.mark.parametrize(
+    "text, iri",
+    [
+        ("Jeon Jongseo", "person/jeon-jong-seo"),
+        ("Kim Jihoon", "person/kim-ji-hoon"),
+        ("Park Yoorim", "person/park-yu-rim"),
+        ("Lee Choonghyun", "person/lee-chung-hyun"),
+        ("jeon jong seo", "person/jeon-jong-seo"),
+        ("JEON JONG-SEO", "person/jeon-jong-seo"),
+        ("Jong-seo Jeon", "person/jeon-jong-seo"),  # given name first
+        ("Ji-hoon Kim", "person/kim-ji-hoon"),
+        ("Gim Ji-hun", "person/kim-ji-hoon"),
+        ("Pak Yu Rim", "person/park-yu-rim"),
+        ("Rhee Chung-hyeon", "person/lee-chung-hyun"),
+        ("Yi Chunghyun", "person/lee-chung-hyun"),
+        ("Yu Jitae", "person/yoo-ji-tae"),
+        ("Park Sin-hye", "person/park-shin-hye"),
+        ("Jŏn Chong-sŏ", "person/jeon-jong-seo"),  # McCune-Reischauer, breves and all
+        ("Ok-joo", "character/ok-ju"),
+        ("Baek Heesung", "character/baek-hee-sung"),
+        ("Young Suk", "character/young-sook"),
+        ("seoyeon", "character/seo-yeon"),
+        ("the call", "work/the-call"),
+        ("BALLERINA", "work/ballerina"),
+    ],
+)
 def test_variants_the_sources_do_not_use(store, all_spellings, text, iri):
     assert text not in {label for _, _, label in all_spellings}
     m = resolve(store, text)
@@ -126,12 +132,15 @@ def test_stages_rank_in_order(store):
     assert fuzzy.iri.endswith("kim-ji-hoon") and fuzzy.score < scores["exact"]
 
 
-@pytest.mark.parametrize("text, near", [
-    ("Kim Ji-won", "Kim Ji-hoon"),  # a different person with a similar name
-    ("Park Shin-hae", "Park Shin-hye"),
-    ("Song Kang-ho", None),  # nobody like him in the graph
-    ("Ballerinas of Paris", None),
-])
+@pytest.mark.parametrize(
+    "text, near",
+    [
+        ("Kim Ji-won", "Kim Ji-hoon"),  # a different person with a similar name
+        ("Park Shin-hae", "Park Shin-hye"),
+        ("Song Kang-ho", None),  # nobody like him in the graph
+        ("Ballerinas of Paris", None),
+    ],
+)
 def test_unknown_names_are_never_replaced(store, text, near):
     with pytest.raises(UnknownEntity) as e:
         resolve(store, text)
@@ -152,7 +161,9 @@ def test_ambiguous_name_lists_both(store_with_twin):
     with pytest.raises(AmbiguousName) as e:
         resolve(store_with_twin, "Kim Ji-hoon")
     assert {c.iri for c in e.value.candidates} == {
-        "https://kgraph.dev/id/person/kim-ji-hoon", "https://kgraph.dev/id/person/kim-ji-hoon-2"}
+        "https://kgraph.dev/id/person/kim-ji-hoon",
+        "https://kgraph.dev/id/person/kim-ji-hoon-2",
+    }
     assert e.value.exit_code == 1 and "ambiguous" in str(e.value)
     # the type separates them when they are of different classes
     assert resolve(store_with_twin, "Tokyo", types=["Character"]).iri.endswith("character/tokyo")
@@ -168,14 +179,22 @@ def store_with_twin():
     g = ox.NamedNode("https://kgraph.dev/graph/curation")
     skos = "http://www.w3.org/2004/02/skos/core#prefLabel"
     rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-    for iri, cls, label in (("person/kim-ji-hoon-2", "Person", "Kim Ji-hoon"), ("work/tokyo", "Film", "Tokyo")):
+    for iri, cls, label in (
+        ("person/kim-ji-hoon-2", "Person", "Kim Ji-hoon"),
+        ("work/tokyo", "Film", "Tokyo"),
+    ):
         node = ox.NamedNode("https://kgraph.dev/id/" + iri)
         s.raw.add(ox.Quad(node, ox.NamedNode(rdf_type), ox.NamedNode(KG + cls), g))
         s.raw.add(ox.Quad(node, ox.NamedNode(skos), ox.Literal(label, language="en"), g))
     # a spelling in Hangul, as a Korean source would give it
-    s.raw.add(ox.Quad(ox.NamedNode("https://kgraph.dev/id/person/jeon-jong-seo"),
-                      ox.NamedNode("http://www.w3.org/2004/02/skos/core#altLabel"),
-                      ox.Literal("전종서", language="ko"), ox.NamedNode("https://kgraph.dev/id/source/s000")))
+    s.raw.add(
+        ox.Quad(
+            ox.NamedNode("https://kgraph.dev/id/person/jeon-jong-seo"),
+            ox.NamedNode("http://www.w3.org/2004/02/skos/core#altLabel"),
+            ox.Literal("전종서", language="ko"),
+            ox.NamedNode("https://kgraph.dev/id/source/s000"),
+        )
+    )
     return s
 
 
@@ -198,11 +217,13 @@ def test_type_filter_counts_subclasses(store):
     assert works and {m.type for m in works} <= {"Film", "TVSeries", "Play"}
     assert works[0].iri.endswith("money-heist-korea-joint-economic-area")
     assert search(store, "Ballerina", types=["Work"])[0].iri.endswith("work/ballerina")
-    assert search(store, "Ballerina", types=["TVSeries"]) == [] or \
-        all(m.type == "TVSeries" for m in search(store, "Ballerina", types=["TVSeries"]))
+    assert search(store, "Ballerina", types=["TVSeries"]) == [] or all(
+        m.type == "TVSeries" for m in search(store, "Ballerina", types=["TVSeries"])
+    )
     assert search(store, "Money Heist")[0].type == "Franchise"
-    assert search(store, "ok ju", types=["person"]) == [] or \
-        all(m.type == "Person" for m in search(store, "ok ju", types=["person"]))
+    assert search(store, "ok ju", types=["person"]) == [] or all(
+        m.type == "Person" for m in search(store, "ok ju", types=["person"])
+    )
     with pytest.raises(UsageError, match="unknown type"):
         search(store, "x", types=["Spaceship"])
 
@@ -219,15 +240,31 @@ def test_one_entry_per_entity_best_first(store):
 def test_keys():
     assert normalise("  Jeon  Jong-Seo ") == "jeon jongseo"
     assert normalise("Léa") == "lea"
-    same = [("Yoo Ji-tae", "Yu Jitae"), ("Kim Ji-hoon", "Gim Jihun"), ("Park Yu-rim", "Pak Yoo Rim"),
-            ("Lee Chung-hyun", "Yi Choonghyun"), ("Jeon Jong-seo", "Jon Chongso"), ("Shin", "Sin"),
-            ("Lim", "Im"), ("Rhee", "Lee")]
+    same = [
+        ("Yoo Ji-tae", "Yu Jitae"),
+        ("Kim Ji-hoon", "Gim Jihun"),
+        ("Park Yu-rim", "Pak Yoo Rim"),
+        ("Lee Chung-hyun", "Yi Choonghyun"),
+        ("Jeon Jong-seo", "Jon Chongso"),
+        ("Shin", "Sin"),
+        ("Lim", "Im"),
+        ("Rhee", "Lee"),
+    ]
     for a, b in same:
         assert romanised_key(a, joined=True) == romanised_key(b, joined=True), (a, b)
     # where the spaces and hyphens fall does not change the key
-    for a, b, c in (("Ji Rim", "Ji-rim", "Jirim"), ("Min Na", "Min-na", "Minna"), ("Ah Woo", "Ah-woo", "Ahwoo"),
-                    ("Min Gyu", "Min-gyu", "Mingyu"), ("Chung-hyun Rhee", "Chunghyun Rhee", "Chung Hyun Rhee")):
-        assert romanised_key(a, joined=True) == romanised_key(b, joined=True) == romanised_key(c, joined=True)
+    for a, b, c in (
+        ("Ji Rim", "Ji-rim", "Jirim"),
+        ("Min Na", "Min-na", "Minna"),
+        ("Ah Woo", "Ah-woo", "Ahwoo"),
+        ("Min Gyu", "Min-gyu", "Mingyu"),
+        ("Chung-hyun Rhee", "Chunghyun Rhee", "Chung Hyun Rhee"),
+    ):
+        assert (
+            romanised_key(a, joined=True)
+            == romanised_key(b, joined=True)
+            == romanised_key(c, joined=True)
+        )
     assert romanised_key("Kim Ji-won") != romanised_key("Kim Ji-hoon")
     assert linking.loose_key("Jeong") == linking.loose_key("Jung")
 
@@ -267,7 +304,11 @@ def test_injection_through_search_text(store_with_twin, monkeypatch, big):
             assert {m.iri for m in results} <= entities
             # punctuation carries no meaning: the text matches as its words alone would
             words = normalise(text)
-            assert [m.iri for m in results] == [m.iri for m in search(s, words, limit=5)] if words else results == []
+            assert (
+                [m.iri for m in results] == [m.iri for m in search(s, words, limit=5)]
+                if words
+                else results == []
+            )
             try:
                 assert resolve(s, text).iri in entities
             except (UnknownEntity, AmbiguousName):
@@ -280,7 +321,15 @@ def test_injection_through_search_text(store_with_twin, monkeypatch, big):
 
 def test_prefiltered_search_matches_indexed(store_with_twin, monkeypatch):
     s = store_with_twin
-    texts = ["Jeon Jongseo", "Park Yoorim", "Lee Choonghyun", "Gim Ji-hun", "Ok Ju", "the call", "Money Heist"]
+    texts = [
+        "Jeon Jongseo",
+        "Park Yoorim",
+        "Lee Choonghyun",
+        "Gim Ji-hun",
+        "Ok Ju",
+        "the call",
+        "Money Heist",
+    ]
     linking.forget(s)
     indexed = {t: [(m.iri, m.stage) for m in search(s, t, limit=1)] for t in texts}
     monkeypatch.setattr(linking, "FULL_INDEX_LIMIT", 5)
@@ -302,7 +351,10 @@ def test_cli_search_json(cli):
     top = doc["results"][0]
     assert set(top) >= {"iri", "label", "type", "score"}
     assert (top["iri"], top["label"], top["type"]) == (
-        "https://kgraph.dev/id/person/park-yu-rim", "Park Yu-rim", "Person")
+        "https://kgraph.dev/id/person/park-yu-rim",
+        "Park Yu-rim",
+        "Person",
+    )
     assert isinstance(top["score"], float) and 0 < top["score"] <= 1
 
 

@@ -36,13 +36,20 @@ JEON_WORKS = "SELECT DISTINCT ?w WHERE { person:jeon-jong-seo kg:actedIn ?w } OR
 ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
 
-def start_server(*args: str, before: tuple[str, ...] = (), env: dict[str, str] | None = None,
-                 ) -> tuple[subprocess.Popen[str], str]:
+def start_server(
+    *args: str,
+    before: tuple[str, ...] = (),
+    env: dict[str, str] | None = None,
+) -> tuple[subprocess.Popen[str], str]:
     """Start ``kgraph BEFORE serve --port 0 ARGS``; return the process and its endpoint URL."""
     exe = str(Path(sys.executable).with_name("kgraph"))
-    proc = subprocess.Popen([exe, *before, "serve", "--port", "0", *args],
-                            stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
-                            env={**os.environ, **(env or {})})
+    proc = subprocess.Popen(
+        [exe, *before, "serve", "--port", "0", *args],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
     assert proc.stderr is not None
     lines = []
     for line in proc.stderr:
@@ -68,8 +75,13 @@ def endpoint(kg):
     assert stop_server(proc) == 0
 
 
-def http(url: str, *, data: bytes | None = None, headers: dict[str, str] | None = None,
-         method: str | None = None) -> tuple[int, dict[str, str], bytes]:
+def http(
+    url: str,
+    *,
+    data: bytes | None = None,
+    headers: dict[str, str] | None = None,
+    method: str | None = None,
+) -> tuple[int, dict[str, str], bytes]:
     req = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
     try:
         with urllib.request.urlopen(req, timeout=60) as r:
@@ -79,8 +91,10 @@ def http(url: str, *, data: bytes | None = None, headers: dict[str, str] | None 
 
 
 def get(url: str, query: str, accept: str | None = None) -> tuple[int, dict[str, str], bytes]:
-    return http(url + "?" + urllib.parse.urlencode({"query": query}),
-                headers={"Accept": accept} if accept else {})
+    return http(
+        url + "?" + urllib.parse.urlencode({"query": query}),
+        headers={"Accept": accept} if accept else {},
+    )
 
 
 def local(store, query: str) -> list[dict[str, str]]:
@@ -88,6 +102,7 @@ def local(store, query: str) -> list[dict[str, str]]:
 
 
 # --- SPARQLWrapper ----------------------------------------------------------------------------
+
 
 def test_sparqlwrapper_select_json_matches_the_store(endpoint, store):
     from SPARQLWrapper import JSON, SPARQLWrapper
@@ -131,7 +146,9 @@ def test_sparqlwrapper_ask_and_construct(endpoint):
     sw.setQuery("ASK { work:ballerina kg:director person:jeon-jong-seo }")
     assert sw.query().convert()["boolean"] is False
 
-    construct = "CONSTRUCT { ?w kg:director ?d } WHERE { ?w kg:director ?d FILTER (?w = work:ballerina) }"
+    construct = (
+        "CONSTRUCT { ?w kg:director ?d } WHERE { ?w kg:director ?d FILTER (?w = work:ballerina) }"
+    )
     for fmt in (XML, TURTLE):  # RDF/XML parsed into an rdflib Graph, Turtle as bytes
         sw = SPARQLWrapper(endpoint)
         sw.setQuery(construct)
@@ -142,7 +159,8 @@ def test_sparqlwrapper_ask_and_construct(endpoint):
 
             out = rdflib.Graph().parse(data=out, format="turtle")
         assert {(str(s), str(p), str(o)) for s, p, o in out} == {
-            (ID + "work/ballerina", KG + "director", ID + "person/lee-chung-hyun")}
+            (ID + "work/ballerina", KG + "director", ID + "person/lee-chung-hyun")
+        }
 
 
 def test_sparqlwrapper_update_is_refused(endpoint, store):
@@ -161,13 +179,16 @@ def test_sparqlwrapper_update_is_refused(endpoint, store):
 
 # --- rdflib's SPARQLStore -----------------------------------------------------------------------
 
+
 def test_rdflib_sparqlstore(endpoint, store):
     import rdflib
     from rdflib.plugins.stores.sparqlstore import SPARQLStore
 
     g = rdflib.Graph(store=SPARQLStore(endpoint, returnFormat="json"))
-    rows = g.query("PREFIX kg: <https://kgraph.dev/ontology#> SELECT DISTINCT ?w WHERE { "
-                   "<https://kgraph.dev/id/person/jeon-jong-seo> kg:actedIn ?w } ORDER BY ?w")
+    rows = g.query(
+        "PREFIX kg: <https://kgraph.dev/ontology#> SELECT DISTINCT ?w WHERE { "
+        "<https://kgraph.dev/id/person/jeon-jong-seo> kg:actedIn ?w } ORDER BY ?w"
+    )
     assert [str(r.w) for r in rows] == [r["w"] for r in local(store, JEON_WORKS)]
     assert g.query("ASK { <https://kgraph.dev/id/work/ballerina> ?p ?o }").askAnswer is True
     # the triple-pattern API turns into SPARQL under the hood
@@ -175,11 +196,17 @@ def test_rdflib_sparqlstore(endpoint, store):
     # (the default graph is the union of the sources' graphs, so a triple stated by several comes
     # back once per source: compare as sets)
     directors = {str(o) for o in g.objects(ballerina, rdflib.URIRef(KG + "director"))}
-    assert directors == {r["d"] for r in local(store, "SELECT ?d WHERE { work:ballerina kg:director ?d }")}
+    assert directors == {
+        r["d"] for r in local(store, "SELECT ?d WHERE { work:ballerina kg:director ?d }")
+    }
     assert ID + "person/lee-chung-hyun" in directors
-    c = g.query("PREFIX kg: <https://kgraph.dev/ontology#> PREFIX work: <https://kgraph.dev/id/work/> "
-                "CONSTRUCT { ?w kg:director ?d } WHERE { ?w kg:director ?d FILTER (?w = work:ballerina) }")
-    assert {(str(s), str(o)) for s, _p, o in c} == {(ID + "work/ballerina", ID + "person/lee-chung-hyun")}
+    c = g.query(
+        "PREFIX kg: <https://kgraph.dev/ontology#> PREFIX work: <https://kgraph.dev/id/work/> "
+        "CONSTRUCT { ?w kg:director ?d } WHERE { ?w kg:director ?d FILTER (?w = work:ballerina) }"
+    )
+    assert {(str(s), str(o)) for s, _p, o in c} == {
+        (ID + "work/ballerina", ID + "person/lee-chung-hyun")
+    }
 
 
 def test_rdflib_sparqlstore_is_read_only(endpoint):
@@ -193,15 +220,19 @@ def test_rdflib_sparqlstore_is_read_only(endpoint):
 
 # --- the protocol by hand -----------------------------------------------------------------------
 
-@pytest.mark.parametrize(("accept", "ctype"), [
-    (None, "application/sparql-results+json"),
-    ("application/sparql-results+json", "application/sparql-results+json"),
-    ("application/sparql-results+xml", "application/sparql-results+xml"),
-    ("text/csv", "text/csv"),
-    ("text/tab-separated-values", "text/tab-separated-values"),
-    ("text/html;q=0.9, text/csv", "text/csv"),
-    ("application/*", "application/sparql-results+json"),
-])
+
+@pytest.mark.parametrize(
+    ("accept", "ctype"),
+    [
+        (None, "application/sparql-results+json"),
+        ("application/sparql-results+json", "application/sparql-results+json"),
+        ("application/sparql-results+xml", "application/sparql-results+xml"),
+        ("text/csv", "text/csv"),
+        ("text/tab-separated-values", "text/tab-separated-values"),
+        ("text/html;q=0.9, text/csv", "text/csv"),
+        ("application/*", "application/sparql-results+json"),
+    ],
+)
 def test_select_content_negotiation(endpoint, store, accept, ctype):
     status, headers, body = get(endpoint, JEON_WORKS, accept)
     assert status == 200 and headers["content-type"].split(";")[0] == ctype
@@ -217,13 +248,16 @@ def test_select_content_negotiation(endpoint, store, accept, ctype):
     assert got == expected
 
 
-@pytest.mark.parametrize(("accept", "ctype", "fmt"), [
-    ("text/turtle", "text/turtle", ox.RdfFormat.TURTLE),
-    ("application/n-triples", "application/n-triples", ox.RdfFormat.N_TRIPLES),
-    ("application/ld+json", "application/ld+json", ox.RdfFormat.JSON_LD),
-    ("application/rdf+xml", "application/rdf+xml", ox.RdfFormat.RDF_XML),
-    ("*/*", "text/turtle", ox.RdfFormat.TURTLE),
-])
+@pytest.mark.parametrize(
+    ("accept", "ctype", "fmt"),
+    [
+        ("text/turtle", "text/turtle", ox.RdfFormat.TURTLE),
+        ("application/n-triples", "application/n-triples", ox.RdfFormat.N_TRIPLES),
+        ("application/ld+json", "application/ld+json", ox.RdfFormat.JSON_LD),
+        ("application/rdf+xml", "application/rdf+xml", ox.RdfFormat.RDF_XML),
+        ("*/*", "text/turtle", ox.RdfFormat.TURTLE),
+    ],
+)
 def test_graph_content_negotiation(endpoint, store, accept, ctype, fmt):
     q = "CONSTRUCT WHERE { work:ballerina ?p ?o }"
     status, headers, body = get(endpoint, q, accept)
@@ -237,7 +271,10 @@ def test_graph_content_negotiation(endpoint, store, accept, ctype, fmt):
 def test_post_forms_and_direct_query(endpoint, store):
     expected = [r["w"] for r in local(store, JEON_WORKS)]
     for data, ctype in [
-        (urllib.parse.urlencode({"query": JEON_WORKS}).encode(), "application/x-www-form-urlencoded"),
+        (
+            urllib.parse.urlencode({"query": JEON_WORKS}).encode(),
+            "application/x-www-form-urlencoded",
+        ),
         (JEON_WORKS.encode(), "application/sparql-query"),
     ]:
         status, _h, body = http(endpoint, data=data, headers={"Content-Type": ctype})
@@ -256,15 +293,35 @@ def test_format_parameter_overrides_accept(endpoint):
     assert status == 200 and headers["content-type"].startswith("text/csv")
 
 
-@pytest.mark.parametrize(("request_", "status"), [
-    ({"data": b"update=DROP+ALL", "headers": {"Content-Type": "application/x-www-form-urlencoded"}}, 403),
-    ({"data": b"DROP ALL", "headers": {"Content-Type": "application/sparql-update"}}, 403),
-    ({"data": b"query=DROP+ALL", "headers": {"Content-Type": "application/x-www-form-urlencoded"}}, 403),
-    ({"data": b"query=INSERT+DATA+%7B%3Curn:a%3E+%3Curn:b%3E+%3Curn:c%3E%7D",
-      "headers": {"Content-Type": "application/x-www-form-urlencoded"}}, 403),
-    ({"data": b"x", "method": "PUT"}, 405),
-    ({"method": "DELETE"}, 405),
-])
+@pytest.mark.parametrize(
+    ("request_", "status"),
+    [
+        (
+            {
+                "data": b"update=DROP+ALL",
+                "headers": {"Content-Type": "application/x-www-form-urlencoded"},
+            },
+            403,
+        ),
+        ({"data": b"DROP ALL", "headers": {"Content-Type": "application/sparql-update"}}, 403),
+        (
+            {
+                "data": b"query=DROP+ALL",
+                "headers": {"Content-Type": "application/x-www-form-urlencoded"},
+            },
+            403,
+        ),
+        (
+            {
+                "data": b"query=INSERT+DATA+%7B%3Curn:a%3E+%3Curn:b%3E+%3Curn:c%3E%7D",
+                "headers": {"Content-Type": "application/x-www-form-urlencoded"},
+            },
+            403,
+        ),
+        ({"data": b"x", "method": "PUT"}, 405),
+        ({"method": "DELETE"}, 405),
+    ],
+)
 def test_updates_are_refused(endpoint, store, request_, status):
     before = sorted(map(str, store.quads()))
     got, _h, body = http(endpoint, **request_)
@@ -280,13 +337,16 @@ def test_syntax_error_has_line_and_column(endpoint):
     assert b"Traceback" not in body
 
 
-@pytest.mark.parametrize(("path", "status"), [
-    ("/nowhere", 404),
-    ("/sparql?query=", 400),
-    ("/sparql?query=ASK%7B%7D&query=ASK%7B%7D", 400),
-    ("/sparql?query=%FF%FE", 400),
-    ("/ask", 400),
-])
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        ("/nowhere", 404),
+        ("/sparql?query=", 400),
+        ("/sparql?query=ASK%7B%7D&query=ASK%7B%7D", 400),
+        ("/sparql?query=%FF%FE", 400),
+        ("/ask", 400),
+    ],
+)
 def test_bad_requests_get_one_line(endpoint, path, status):
     base = endpoint.rsplit("/", 1)[0]
     got, _h, body = http(base + path)
@@ -295,17 +355,24 @@ def test_bad_requests_get_one_line(endpoint, path, status):
 
 
 def test_bad_post_bodies(endpoint):
-    status, _h, _b = http(endpoint, data=b"\xff\xfe", headers={"Content-Type": "application/sparql-query"})
+    status, _h, _b = http(
+        endpoint, data=b"\xff\xfe", headers={"Content-Type": "application/sparql-query"}
+    )
     assert status == 400
     status, _h, _b = http(endpoint, data=b"SELECT", headers={"Content-Type": "image/png"})
     assert status == 415
-    status, _h, _b = http(endpoint, data=b"query=" + b"x" * (1 << 20),
-                          headers={"Content-Type": "application/x-www-form-urlencoded"})
+    status, _h, _b = http(
+        endpoint,
+        data=b"query=" + b"x" * (1 << 20),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert status == 413
 
 
 def test_service_is_refused(endpoint):
-    status, _h, body = get(endpoint, "SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }")
+    status, _h, body = get(
+        endpoint, "SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }"
+    )
     assert status == 403 and b"SERVICE" in body
 
 
@@ -321,7 +388,11 @@ def test_service_description(endpoint, store):
     import rdflib
 
     sd = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
-    for url, accept in [(endpoint, "text/turtle"), (endpoint, None), (endpoint.rsplit("/", 1)[0] + "/", None)]:
+    for url, accept in [
+        (endpoint, "text/turtle"),
+        (endpoint, None),
+        (endpoint.rsplit("/", 1)[0] + "/", None),
+    ]:
         status, headers, body = http(url, headers={"Accept": accept} if accept else {})
         assert status == 200 and headers["content-type"].startswith("text/turtle")
         g = rdflib.Graph().parse(data=body, format="turtle")
@@ -335,7 +406,9 @@ def test_service_description(endpoint, store):
 def test_query_page(endpoint):
     base = endpoint.rsplit("/", 1)[0]
     for url in (base + "/", endpoint):
-        status, headers, body = http(url, headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+        status, headers, body = http(
+            url, headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+        )
         assert status == 200 and headers["content-type"].startswith("text/html")
         page = body.decode()
         assert "<textarea" in page and "<table" not in page.split("<script>")[0]
@@ -367,8 +440,12 @@ def test_timeout_cuts_off_a_query_and_others_keep_being_served(endpoint, store):
 
 
 def test_concurrent_clients(endpoint, store):
-    queries = [JEON_WORKS, "SELECT ?d WHERE { work:ballerina kg:director ?d }",
-               "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "ASK { ?s a kg:Person }"]
+    queries = [
+        JEON_WORKS,
+        "SELECT ?d WHERE { work:ballerina kg:director ?d }",
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+        "ASK { ?s a kg:Person }",
+    ]
     expected = {q: get(endpoint, q)[2] for q in queries}
     failures: list[str] = []
 
@@ -389,7 +466,10 @@ def test_concurrent_clients(endpoint, store):
 
 def test_kgraph_itself_as_a_client(endpoint, kgraph_proc):
     """`kgraph --store http://…/sparql` over `kgraph serve` answers like the embedded store."""
-    for args in (["stats", "--format", "json"], ["ask", "who directed Ballerina", "--format", "json"]):
+    for args in (
+        ["stats", "--format", "json"],
+        ["ask", "who directed Ballerina", "--format", "json"],
+    ):
         remote = kgraph_proc("--store", endpoint, *args)
         local = kgraph_proc(*args)
         assert remote.code == local.code == 0, remote.stderr
@@ -423,6 +503,7 @@ def test_workers_die_with_a_killed_server(kg):
     try:
         workers = _children(proc.pid)  # the two workers (and multiprocessing's resource tracker)
         assert len(workers) >= 2
+
         def endless_client() -> None:
             try:
                 get(url, ENDLESS)
@@ -467,7 +548,9 @@ def test_serve_reports_an_unopenable_store(kgraph_proc, tmp_path):
 
 def test_ask_endpoint(endpoint, kg):
     q = "who directed Ballerina"
-    status, headers, body = http(endpoint.rsplit("/", 1)[0] + "/ask?" + urllib.parse.urlencode({"q": q}))
+    status, headers, body = http(
+        endpoint.rsplit("/", 1)[0] + "/ask?" + urllib.parse.urlencode({"q": q})
+    )
     assert status == 200 and headers["content-type"] == "application/json"
     got = json.loads(body)
     assert got == kg.ask(q).to_json()
@@ -476,7 +559,9 @@ def test_ask_endpoint(endpoint, kg):
 
 @pytest.mark.parametrize("q", ["who directed Zzyzx Qwerty", "what is the meaning of life"])
 def test_ask_endpoint_unanswerable(endpoint, q):
-    status, headers, body = http(endpoint.rsplit("/", 1)[0] + "/ask?" + urllib.parse.urlencode({"q": q}))
+    status, headers, body = http(
+        endpoint.rsplit("/", 1)[0] + "/ask?" + urllib.parse.urlencode({"q": q})
+    )
     assert status == 404 and headers["content-type"] == "application/json"
     got = json.loads(body)
     assert got["question"] == q and got["answers"] == [] and got["error"]
@@ -484,9 +569,12 @@ def test_ask_endpoint_unanswerable(endpoint, q):
 
 # --- in-process servers for the other options ---------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def capped():
-    with SparqlServer(ServerConfig(port=0, max_results=3, workers=1, cors=True), store="memory:") as srv:
+    with SparqlServer(
+        ServerConfig(port=0, max_results=3, workers=1, cors=True), store="memory:"
+    ) as srv:
         yield srv
 
 
@@ -504,8 +592,11 @@ def test_result_cap(capped):
 def test_cors_on_and_off(capped, endpoint):
     _s, headers, _b = get(capped.url, "ASK {}")
     assert headers["access-control-allow-origin"] == "*"
-    status, headers, _b = http(capped.url, method="OPTIONS",
-                               headers={"Origin": "http://example.org", "Access-Control-Request-Method": "POST"})
+    status, headers, _b = http(
+        capped.url,
+        method="OPTIONS",
+        headers={"Origin": "http://example.org", "Access-Control-Request-Method": "POST"},
+    )
     assert status == 204 and "POST" in headers["access-control-allow-methods"]
     _s, headers, _b = get(endpoint, "ASK {}")
     assert "access-control-allow-origin" not in headers
@@ -522,31 +613,38 @@ def test_public_address_needs_the_flag():
 
 # --- pure functions ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("kind", "accept", "param", "fmt"), [
-    ("select", None, None, "json"),
-    ("select", "application/sparql-results+xml, application/json;q=0.5", None, "xml"),
-    ("select", "text/*", None, "csv"),
-    ("ask", "application/json", None, "json"),
-    ("graph", "application/rdf+xml;q=0.2, text/turtle;q=0.8", None, "turtle"),
-    ("graph", "application/json", None, "jsonld"),
-    ("graph", None, "json", "jsonld"),
-    ("select", None, "xml", "xml"),
-    ("select", "text/csv", "application/sparql-results+json", "json"),
-    ("graph", "application/sparql-results+json", None, "turtle"),
-    ("graph", None, "csv", "turtle"),
-    ("select", "text/turtle", None, "json"),
-])
+
+@pytest.mark.parametrize(
+    ("kind", "accept", "param", "fmt"),
+    [
+        ("select", None, None, "json"),
+        ("select", "application/sparql-results+xml, application/json;q=0.5", None, "xml"),
+        ("select", "text/*", None, "csv"),
+        ("ask", "application/json", None, "json"),
+        ("graph", "application/rdf+xml;q=0.2, text/turtle;q=0.8", None, "turtle"),
+        ("graph", "application/json", None, "jsonld"),
+        ("graph", None, "json", "jsonld"),
+        ("select", None, "xml", "xml"),
+        ("select", "text/csv", "application/sparql-results+json", "json"),
+        ("graph", "application/sparql-results+json", None, "turtle"),
+        ("graph", None, "csv", "turtle"),
+        ("select", "text/turtle", None, "json"),
+    ],
+)
 def test_negotiate(kind, accept, param, fmt):
     assert negotiate(kind, accept, param) == fmt
 
 
-@pytest.mark.parametrize(("query", "uses"), [
-    ("SELECT * { SERVICE <http://x/> { ?s ?p ?o } }", True),
-    ("select * { service silent <http://x/> { ?s ?p ?o } }", True),
-    ("SELECT ?service { ?service ?p 'SERVICE' }", False),
-    ('SELECT * { ?s ?p """SERVICE <x> {}""" }', False),
-    ("SELECT * { ?s <http://x/SERVICE> ?o } # SERVICE", False),
-    ("SELECT * { ?s ex:SERVICE ?o }", False),
-])
+@pytest.mark.parametrize(
+    ("query", "uses"),
+    [
+        ("SELECT * { SERVICE <http://x/> { ?s ?p ?o } }", True),
+        ("select * { service silent <http://x/> { ?s ?p ?o } }", True),
+        ("SELECT ?service { ?service ?p 'SERVICE' }", False),
+        ('SELECT * { ?s ?p """SERVICE <x> {}""" }', False),
+        ("SELECT * { ?s <http://x/SERVICE> ?o } # SERVICE", False),
+        ("SELECT * { ?s ex:SERVICE ?o }", False),
+    ],
+)
 def test_mentions_service(query, uses):
     assert mentions_service(query) is uses

@@ -35,7 +35,11 @@ def lines(card: Card) -> dict[str, list[str]]:
 
 
 def test_header(jeon):
-    assert (jeon.iri, jeon.label, jeon.types) == (ID + "person/jeon-jong-seo", "Jeon Jong-seo", ["Person"])
+    assert (jeon.iri, jeon.label, jeon.types) == (
+        ID + "person/jeon-jong-seo",
+        "Jeon Jong-seo",
+        ["Person"],
+    )
     alts = dict(jeon.alt_labels)
     assert alts["Jeon Jong Seo"] == src("s000", "s001", "s003", "s004")
     assert alts["Jeon Jong-Soo"] == src("s002")  # the misspelling, kept with who made it
@@ -68,7 +72,9 @@ def test_work_and_character_cards(store):
 
 def test_every_fact_has_sources(store, sources):
     people = [r["e"].value for r in store.select("SELECT ?e WHERE { ?e a kg:Person }")]
-    works = [r["e"].value for r in store.select("SELECT ?e WHERE { ?e a/rdfs:subClassOf* kg:Work }")]
+    works = [
+        r["e"].value for r in store.select("SELECT ?e WHERE { ?e a/rdfs:subClassOf* kg:Work }")
+    ]
     chars = [r["e"].value for r in store.select("SELECT ?e WHERE { ?e a kg:Character }")]
     assert people and works and chars
     for iri in people + works + chars:
@@ -83,7 +89,9 @@ def test_every_fact_has_sources(store, sources):
 
 def test_identity_facts_cite_the_curators(jeon):
     types = [f for f in jeon.facts if f.predicate.endswith("#type")]
-    assert [(f.object, f.sources) for f in types] == [("https://kgraph.dev/ontology#Person", [CURATION])]
+    assert [(f.object, f.sources) for f in types] == [
+        ("https://kgraph.dev/ontology#Person", [CURATION])
+    ]
 
 
 def test_disagreements_show_both_claims_with_sources(store):
@@ -96,7 +104,12 @@ def test_disagreements_show_both_claims_with_sources(store):
 
 
 def test_name_iri_and_prefixed_name_give_one_card(store, jeon):
-    for ref in ("person:jeon-jong-seo", ID + "person/jeon-jong-seo", f"<{ID}person/jeon-jong-seo>", "jeon jongseo"):
+    for ref in (
+        "person:jeon-jong-seo",
+        ID + "person/jeon-jong-seo",
+        f"<{ID}person/jeon-jong-seo>",
+        "jeon jongseo",
+    ):
         card = show(store, ref)
         assert card.to_json()["facts"] == jeon.to_json()["facts"]
 
@@ -143,6 +156,9 @@ def test_cli_show_table(cli):
 def test_cli_show_unknown_exit_1(cli):
     r = cli("show", "Kim Ji-won")
     assert r.code == 1
-    assert r.stderr.startswith("kgraph: no entity named 'Kim Ji-won'") and "did you mean 'Kim Ji-hoon'" in r.stderr
+    assert (
+        r.stderr.startswith("kgraph: no entity named 'Kim Ji-won'")
+        and "did you mean 'Kim Ji-hoon'" in r.stderr
+    )
     r = cli("show", "person:nobody-at-all")
     assert r.code == 1 and r.stderr.count("\n") == 1

@@ -10,7 +10,6 @@ import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -79,13 +78,23 @@ def test_json_is_w3c_json(cast):
     assert [b["name"] for b in bindings] == [
         {"type": "literal", "value": n, "xml:lang": "en"} for _, n, _ in EXPECTED_CAST
     ]
-    assert [b["actor"] for b in bindings] == [{"type": "uri", "value": i} for i, _, _ in EXPECTED_CAST]
-    assert all(b["year"] == {"type": "literal", "value": "2023", "datatype": XSD + "gYear"} for b in bindings)
+    assert [b["actor"] for b in bindings] == [
+        {"type": "uri", "value": i} for i, _, _ in EXPECTED_CAST
+    ]
+    assert all(
+        b["year"] == {"type": "literal", "value": "2023", "datatype": XSD + "gYear"}
+        for b in bindings
+    )
     # unbound variables are left out of a solution, never written as null
     assert [b.get("billing", {}).get("value") for b in bindings] == ["lead", None, "main"]
-    assert bindings[0]["billing"] == {"type": "literal", "value": "lead"}  # xsd:string: no datatype key
+    assert bindings[0]["billing"] == {
+        "type": "literal",
+        "value": "lead",
+    }  # xsd:string: no datatype key
     # an independent W3C reader gets the same solutions back
-    back = ox.parse_query_results(serialize(cast, "json").encode(), format=ox.QueryResultsFormat.JSON)
+    back = ox.parse_query_results(
+        serialize(cast, "json").encode(), format=ox.QueryResultsFormat.JSON
+    )
     assert [{v: s[v] for v in cast.variables if s[v] is not None} for s in back] == cast.rows
 
 
@@ -120,10 +129,13 @@ def test_tsv_is_w3c_tsv(cast):
     assert lines[-1] == "" and "\r" not in text
     assert lines[0] == "?actor\t?name\t?character\t?year\t?billing"
     assert lines[1].split("\t") == [
-        "<https://kgraph.dev/id/person/jeon-jong-seo>", '"Jeon Jong-seo"@en', '"Ok-ju"@en',
-        f'"2023"^^<{XSD}gYear>', '"lead"',
+        "<https://kgraph.dev/id/person/jeon-jong-seo>",
+        '"Jeon Jong-seo"@en',
+        '"Ok-ju"@en',
+        f'"2023"^^<{XSD}gYear>',
+        '"lead"',
     ]
-    assert lines[2].endswith('"@en\t"2023"^^<' + XSD + 'gYear>\t')  # unbound: an empty field
+    assert lines[2].endswith('"@en\t"2023"^^<' + XSD + "gYear>\t")  # unbound: an empty field
     back = ox.parse_query_results(text.encode(), format=ox.QueryResultsFormat.TSV)
     assert [{v: s[v] for v in cast.variables if s[v] is not None} for s in back] == cast.rows
 
@@ -140,28 +152,50 @@ def test_awkward_values_survive_every_format(store):
     # TSV: one line per solution, terms escaped as in N-Triples
     lines = serialize(res, "tsv").rstrip("\n").split("\n")
     assert len(lines) == 2 and len(lines[1].split("\t")) == 4
-    for fmt, qrf in (("json", ox.QueryResultsFormat.JSON), ("xml", ox.QueryResultsFormat.XML),
-                     ("tsv", ox.QueryResultsFormat.TSV)):
+    for fmt, qrf in (
+        ("json", ox.QueryResultsFormat.JSON),
+        ("xml", ox.QueryResultsFormat.XML),
+        ("tsv", ox.QueryResultsFormat.TSV),
+    ):
         (back,) = list(ox.parse_query_results(serialize(res, fmt).encode(), format=qrf))
         assert back["s"] == row["s"] and back["n"] == row["n"] and back["text"] == row["text"]
         assert isinstance(back["b"], ox.BlankNode)
     doc = json.loads(serialize(res, "json"))
-    assert doc["results"]["bindings"][0]["n"] == {"type": "literal", "value": "42", "datatype": XSD + "integer"}
+    assert doc["results"]["bindings"][0]["n"] == {
+        "type": "literal",
+        "value": "42",
+        "datatype": XSD + "integer",
+    }
     assert doc["results"]["bindings"][0]["b"]["type"] == "bnode"
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("ASK { person:jeon-jong-seo kg:actedIn work:ballerina }", True),
-    ("ASK { person:yoo-ji-tae kg:actedIn work:ballerina }", False),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("ASK { person:jeon-jong-seo kg:actedIn work:ballerina }", True),
+        ("ASK { person:yoo-ji-tae kg:actedIn work:ballerina }", False),
+    ],
+)
 def test_ask_in_every_format(store, query, expected):
     res = run_sparql(store, query)
     word = "true" if expected else "false"
     assert json.loads(serialize(res, "json")) == {"head": {}, "boolean": expected}
     root = ET.fromstring(serialize(res, "xml"))
     assert root.find(SR + "head") is not None and root.find(SR + "boolean").text == word
-    assert bool(ox.parse_query_results(serialize(res, "json").encode(), format=ox.QueryResultsFormat.JSON)) is expected
-    assert bool(ox.parse_query_results(serialize(res, "xml").encode(), format=ox.QueryResultsFormat.XML)) is expected
+    assert (
+        bool(
+            ox.parse_query_results(
+                serialize(res, "json").encode(), format=ox.QueryResultsFormat.JSON
+            )
+        )
+        is expected
+    )
+    assert (
+        bool(
+            ox.parse_query_results(serialize(res, "xml").encode(), format=ox.QueryResultsFormat.XML)
+        )
+        is expected
+    )
     assert list(csv.reader(io.StringIO(serialize(res, "csv"), newline=""))) == [["boolean"], [word]]
     assert serialize(res, "tsv") == f"?boolean\n{word}\n"
 
@@ -169,9 +203,14 @@ def test_ask_in_every_format(store, query, expected):
 GRAPH_QUERY = "CONSTRUCT { ?c skos:prefLabel ?l ; kg:appearsIn work:ballerina } WHERE { ?c kg:appearsIn work:ballerina ; skos:prefLabel ?l }"
 
 
-@pytest.mark.parametrize("fmt, rdf", [
-    ("turtle", ox.RdfFormat.TURTLE), ("ntriples", ox.RdfFormat.N_TRIPLES), ("jsonld", ox.RdfFormat.JSON_LD),
-])
+@pytest.mark.parametrize(
+    "fmt, rdf",
+    [
+        ("turtle", ox.RdfFormat.TURTLE),
+        ("ntriples", ox.RdfFormat.N_TRIPLES),
+        ("jsonld", ox.RdfFormat.JSON_LD),
+    ],
+)
 def test_construct_formats(store, fmt, rdf):
     res = run_sparql(store, GRAPH_QUERY)
     back = {q.triple for q in ox.parse(serialize(res, fmt).encode(), format=rdf)}
@@ -187,15 +226,30 @@ def test_describe(store):
 
 
 def test_graph_reaches_sources(store):
-    res = run_sparql(store, 'SELECT DISTINCT ?g WHERE { GRAPH ?g { person:park-yu-rim kg:occupation "actress" } }')
+    res = run_sparql(
+        store,
+        'SELECT DISTINCT ?g WHERE { GRAPH ?g { person:park-yu-rim kg:occupation "actress" } }',
+    )
     assert {r["g"].value for r in res.rows} == {"https://kgraph.dev/id/source/s001"}
-    res = run_sparql(store, """SELECT DISTINCT ?g WHERE { GRAPH ?g {
-        performance:ballerina--jeon-jong-seo--ok-ju kg:character character:ok-ju } ?g a kg:Source }""")
-    assert {r["g"].value.rsplit("/", 1)[1] for r in res.rows} == {"s000", "s001", "s002", "s003", "s004"}
+    res = run_sparql(
+        store,
+        """SELECT DISTINCT ?g WHERE { GRAPH ?g {
+        performance:ballerina--jeon-jong-seo--ok-ju kg:character character:ok-ju } ?g a kg:Source }""",
+    )
+    assert {r["g"].value.rsplit("/", 1)[1] for r in res.rows} == {
+        "s000",
+        "s001",
+        "s002",
+        "s003",
+        "s004",
+    }
 
 
 def test_prefixes_are_predeclared(store):
-    res = run_sparql(store, "SELECT ?x WHERE { BIND(schema:name AS ?x) BIND(prov:Entity AS ?y) BIND(owl:Class AS ?z) }")
+    res = run_sparql(
+        store,
+        "SELECT ?x WHERE { BIND(schema:name AS ?x) BIND(prov:Entity AS ?y) BIND(owl:Class AS ?z) }",
+    )
     assert res.rows[0]["x"].value == "https://schema.org/name"
 
 
@@ -206,18 +260,23 @@ def test_limit(store):
 
 def test_timeout_stops_a_long_query(store):
     with pytest.raises(QueryTimeout):
-        run_sparql(store, "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }", timeout=0.3)
+        run_sparql(
+            store, "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }", timeout=0.3
+        )
 
 
-@pytest.mark.parametrize("update", [
-    "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
-    "DELETE WHERE { ?s ?p ?o }",
-    "PREFIX ex: <urn:x:>\nDELETE { ?s ?p ?o } INSERT { ?s ?p 1 } WHERE { ?s ?p ?o }",
-    "# a comment first\nCLEAR ALL",
-    "DROP GRAPH <https://kgraph.dev/id/source/s000>",
-    "LOAD <http://example.org/data.ttl>",
-    "WITH <urn:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
-])
+@pytest.mark.parametrize(
+    "update",
+    [
+        "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+        "DELETE WHERE { ?s ?p ?o }",
+        "PREFIX ex: <urn:x:>\nDELETE { ?s ?p ?o } INSERT { ?s ?p 1 } WHERE { ?s ?p ?o }",
+        "# a comment first\nCLEAR ALL",
+        "DROP GRAPH <https://kgraph.dev/id/source/s000>",
+        "LOAD <http://example.org/data.ttl>",
+        "WITH <urn:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
+    ],
+)
 def test_updates_refused(store, cli, update):
     before = len(store)
     with pytest.raises(UpdateRefused, match="kgraph load"):
@@ -250,22 +309,36 @@ def test_syntax_error_in_a_file_names_the_file(cli, tmp_path):
 def test_query_from_file_and_stdin(cli, raw_proc, tmp_path):
     f = tmp_path / "q.rq"
     f.write_text("# co-stars\nASK { work:ballerina kg:castMember person:kim-ji-hoon }\n")
-    assert json.loads(cli("sparql", f"@{f}", "--format", "json").stdout) == {"head": {}, "boolean": True}
-    p = raw_proc("sparql", "-", "--format", "csv", input=b"SELECT ?l WHERE { work:the-call skos:prefLabel ?l }")
+    assert json.loads(cli("sparql", f"@{f}", "--format", "json").stdout) == {
+        "head": {},
+        "boolean": True,
+    }
+    p = raw_proc(
+        "sparql",
+        "-",
+        "--format",
+        "csv",
+        input=b"SELECT ?l WHERE { work:the-call skos:prefLabel ?l }",
+    )
     assert p.returncode == 0 and p.stdout == b"l\r\nThe Call\r\n"
 
 
-@pytest.mark.parametrize("setup, arg, message", [
-    (None, "@/nonexistent/dir/q.rq", "no such query file"),
-    ("binary", "@{tmp}/latin1.rq", "not valid UTF-8"),
-    ("empty", "@{tmp}/empty.rq", "the query is empty"),
-    (None, "   ", "the query is empty"),
-    (None, "# only a comment", "the query is empty"),
-    (None, "@", "must be followed by a file name"),
-])
+@pytest.mark.parametrize(
+    "setup, arg, message",
+    [
+        (None, "@/nonexistent/dir/q.rq", "no such query file"),
+        ("binary", "@{tmp}/latin1.rq", "not valid UTF-8"),
+        ("empty", "@{tmp}/empty.rq", "the query is empty"),
+        (None, "   ", "the query is empty"),
+        (None, "# only a comment", "the query is empty"),
+        (None, "@", "must be followed by a file name"),
+    ],
+)
 def test_bad_input_is_one_line_exit_2(cli, tmp_path, setup, arg, message):
     if setup == "binary":
-        (tmp_path / "latin1.rq").write_bytes("SELECT ?x WHERE { ?x ?p \"caf\xe9\" }".encode("latin-1"))
+        (tmp_path / "latin1.rq").write_bytes(
+            'SELECT ?x WHERE { ?x ?p "caf\xe9" }'.encode("latin-1")
+        )
     if setup == "empty":
         (tmp_path / "empty.rq").write_text("")
     r = cli("sparql", arg.format(tmp=tmp_path))
@@ -295,7 +368,12 @@ def test_cli_formats_match_library(raw_proc, cast):
 
 
 def test_cli_table_is_plain_when_not_a_terminal(cli):
-    r = cli("sparql", "SELECT ?p ?name WHERE { ?p a kg:Person ; skos:prefLabel ?name } ORDER BY ?name", "--limit", "2")
+    r = cli(
+        "sparql",
+        "SELECT ?p ?name WHERE { ?p a kg:Person ; skos:prefLabel ?name } ORDER BY ?name",
+        "--limit",
+        "2",
+    )
     assert r.code == 0
     assert r.stdout == "p\tname\nperson:anton-chekhov\tAnton Chekhov\nperson:gray\tGRAY\n"
     assert "\x1b[" not in r.stdout
@@ -305,7 +383,8 @@ def test_cli_graph_result_defaults_to_turtle_and_refuses_tables(cli):
     r = cli("sparql", GRAPH_QUERY)
     assert r.code == 0 and "@prefix" in r.stdout
     assert {q.triple.object for q in ox.parse(r.stdout.encode(), format=ox.RdfFormat.TURTLE)} >= {
-        ox.Literal("Ok-ju", language="en")}
+        ox.Literal("Ok-ju", language="en")
+    }
     r = cli("sparql", GRAPH_QUERY, "--format", "csv")
     assert r.code == 2 and "turtle" in r.stderr
     r = cli("sparql", "SELECT * WHERE { ?s ?p ?o } LIMIT 1", "--format", "turtle")
@@ -315,5 +394,7 @@ def test_cli_graph_result_defaults_to_turtle_and_refuses_tables(cli):
 
 
 def test_cli_timeout_exit_1(cli):
-    r = cli("sparql", "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }", "--timeout", "0.3")
+    r = cli(
+        "sparql", "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }", "--timeout", "0.3"
+    )
     assert r.code == 1 and "did not finish within 0.3 s" in r.stderr

@@ -11,14 +11,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from servers import Server, running, start_oxigraph, start_virtuoso
 
 from kgraph import KnowledgeGraph, resources
 from kgraph.errors import QuerySyntaxError, RemoteError, StoreError, UpdateRefused
 from kgraph.loading import load, loaded_sources, source_iri
 from kgraph.store import OxigraphStore, RemoteStore, Store, open_store
 from kgraph.terms import INFERRED_GRAPH, ONTOLOGY_GRAPH
-
-from servers import Server, running, start_oxigraph, start_virtuoso
 
 ID = "https://kgraph.dev/id/"
 KINDS = ["embedded", "memory", "oxigraph", "virtuoso"]
@@ -52,7 +51,9 @@ def _spec(kind: str, request: pytest.FixtureRequest, tmp: Path) -> tuple[str, st
 
 
 @pytest.fixture(scope="session", params=KINDS)
-def loaded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeGraph]:
+def loaded(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[KnowledgeGraph]:
     """A KnowledgeGraph on each kind of store, holding the bundled graph loaded with ``load``."""
     spec, update_url = _spec(request.param, request, tmp_path_factory.mktemp(request.param))
     kg = KnowledgeGraph(spec, update_url=update_url, writable=True)
@@ -65,8 +66,19 @@ def loaded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
 
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
-INTEGERS = {XSD + t for t in ("positiveInteger", "nonNegativeInteger", "negativeInteger",
-                              "nonPositiveInteger", "long", "int", "short", "byte")}
+INTEGERS = {
+    XSD + t
+    for t in (
+        "positiveInteger",
+        "nonNegativeInteger",
+        "negativeInteger",
+        "nonPositiveInteger",
+        "long",
+        "int",
+        "short",
+        "byte",
+    )
+}
 
 
 def _canonical(t):
@@ -78,8 +90,11 @@ def _canonical(t):
 
 def _data_quads(store: Store) -> set[ox.Quad]:
     """Quads outside the ontology graph (whose one RDF list is blank nodes, skolemised remotely)."""
-    return {ox.Quad(q.subject, q.predicate, _canonical(q.object), q.graph_name)
-            for q in store.quads() if q.graph_name != ox.NamedNode(ONTOLOGY_GRAPH)}
+    return {
+        ox.Quad(q.subject, q.predicate, _canonical(q.object), q.graph_name)
+        for q in store.quads()
+        if q.graph_name != ox.NamedNode(ONTOLOGY_GRAPH)
+    }
 
 
 def _names(rows, var: str = "name") -> list[str]:
@@ -88,10 +103,15 @@ def _names(rows, var: str = "name") -> list[str]:
 
 # -- the store itself -------------------------------------------------------------------------
 
+
 def test_store_kinds(loaded: KnowledgeGraph):
     store = loaded.store
-    expected = {"embedded": OxigraphStore, "memory": OxigraphStore,
-                "oxigraph": RemoteStore, "virtuoso": RemoteStore}[loaded.kind]
+    expected = {
+        "embedded": OxigraphStore,
+        "memory": OxigraphStore,
+        "oxigraph": RemoteStore,
+        "virtuoso": RemoteStore,
+    }[loaded.kind]
     assert isinstance(store, expected)
     assert store.kind == {"oxigraph": "remote", "virtuoso": "remote"}.get(loaded.kind, loaded.kind)
 
@@ -105,8 +125,13 @@ def test_same_quads_as_the_default_store(loaded: KnowledgeGraph, kg: KnowledgeGr
 
 def test_named_graphs_are_the_managed_ones(loaded: KnowledgeGraph):
     graphs = set(loaded.store.named_graphs())
-    expected = {ONTOLOGY_GRAPH, INFERRED_GRAPH, "https://kgraph.dev/graph/curation",
-                *(ID + f"source/s00{i}" for i in range(5)), *(source_iri(f) for f in DATA_FILES)}
+    expected = {
+        ONTOLOGY_GRAPH,
+        INFERRED_GRAPH,
+        "https://kgraph.dev/graph/curation",
+        *(ID + f"source/s00{i}" for i in range(5)),
+        *(source_iri(f) for f in DATA_FILES),
+    }
     assert graphs == expected  # Virtuoso's own system graphs stay out of sight
 
 
@@ -120,6 +145,7 @@ def test_loaded_sources(loaded: KnowledgeGraph):
 
 # -- sparql ----------------------------------------------------------------------------------
 
+
 def test_sparql_select_union_default_graph(loaded: KnowledgeGraph):
     rows = loaded.sparql(CO_STARS).rows
     assert _names(rows) == ["Kim Ji-hoon", "Park Shin-hye", "Park Yu-rim", "Yoo Ji-tae"]
@@ -128,25 +154,36 @@ def test_sparql_select_union_default_graph(loaded: KnowledgeGraph):
 def test_sparql_graph_provenance(loaded: KnowledgeGraph, kg: KnowledgeGraph):
     rows = loaded.sparql(
         """SELECT DISTINCT ?g WHERE { GRAPH ?g { person:jeon-jong-seo kg:actedIn work:ballerina } }
-           ORDER BY ?g""").rows
+           ORDER BY ?g"""
+    ).rows
     got = [r["g"].value for r in rows]
     assert got and all(g.startswith(ID + "source/s00") for g in got)
-    assert got == [r["g"].value for r in kg.sparql(
-        "SELECT DISTINCT ?g WHERE { GRAPH ?g { person:jeon-jong-seo kg:actedIn work:ballerina } } ORDER BY ?g").rows]
+    assert got == [
+        r["g"].value
+        for r in kg.sparql(
+            "SELECT DISTINCT ?g WHERE { GRAPH ?g { person:jeon-jong-seo kg:actedIn work:ballerina } } ORDER BY ?g"
+        ).rows
+    ]
 
 
 def test_sparql_bindings_are_values(loaded: KnowledgeGraph):
-    rows = loaded.sparql('SELECT ?p WHERE { ?p skos:prefLabel ?name }',
-                         {"name": ox.Literal("Kim Ji-hoon", language="en")}).rows
+    rows = loaded.sparql(
+        "SELECT ?p WHERE { ?p skos:prefLabel ?name }",
+        {"name": ox.Literal("Kim Ji-hoon", language="en")},
+    ).rows
     assert _names(rows, "p") == [ID + "person/kim-ji-hoon"]
     hostile = ox.Literal('x" } ; DROP ALL ; SELECT * { "', language="en")
-    assert loaded.sparql('SELECT ?p WHERE { ?p skos:prefLabel ?name }', {"name": hostile}).rows == []
+    assert (
+        loaded.sparql("SELECT ?p WHERE { ?p skos:prefLabel ?name }", {"name": hostile}).rows == []
+    )
 
 
 def test_sparql_ask_and_construct(loaded: KnowledgeGraph):
     assert loaded.sparql("ASK { person:jeon-jong-seo kg:actedIn work:ballerina }").boolean is True
     assert loaded.sparql("ASK { person:jeon-jong-seo kg:director work:ballerina }").boolean is False
-    res = loaded.sparql("CONSTRUCT { work:ballerina kg:director ?d } WHERE { work:ballerina kg:director ?d }")
+    res = loaded.sparql(
+        "CONSTRUCT { work:ballerina kg:director ?d } WHERE { work:ballerina kg:director ?d }"
+    )
     assert [t.object.value for t in res.triples] == [ID + "person/lee-chung-hyun"]
 
 
@@ -159,18 +196,29 @@ def test_sparql_errors(loaded: KnowledgeGraph):
 
 
 def test_count_and_len(loaded: KnowledgeGraph, kg: KnowledgeGraph):
-    records = sum(len(loaded.store.select(
-        "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": ox.NamedNode(source_iri(f))})) for f in DATA_FILES)
+    records = sum(
+        len(
+            loaded.store.select(
+                "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": ox.NamedNode(source_iri(f))}
+            )
+        )
+        for f in DATA_FILES
+    )
     assert len(loaded.store) == len(kg.store) + records
 
 
 # -- stats, conflicts, export ------------------------------------------------------------------
 
+
 def test_stats(loaded: KnowledgeGraph, kg: KnowledgeGraph):
     got, want = loaded.stats(), kg.stats()
     assert got.classes == {**want.classes, "Source": want.classes["Source"] + len(DATA_FILES)}
-    assert {g: n for g, n in got.graphs.items() if g not in {source_iri(f) for f in DATA_FILES}} == want.graphs
-    assert got.facts == want.facts + sum(n for g, n in got.graphs.items() if g in {source_iri(f) for f in DATA_FILES})
+    assert {
+        g: n for g, n in got.graphs.items() if g not in {source_iri(f) for f in DATA_FILES}
+    } == want.graphs
+    assert got.facts == want.facts + sum(
+        n for g, n in got.graphs.items() if g in {source_iri(f) for f in DATA_FILES}
+    )
 
 
 def test_conflicts(loaded: KnowledgeGraph, kg: KnowledgeGraph):
@@ -195,13 +243,17 @@ def test_export_is_identical(loaded: KnowledgeGraph, reference: Store):
     for fmt in ("nquads", "turtle"):
         got = export(loaded.store, fmt).decode()
         if loaded.kind == "virtuoso":
-            got = re.sub(r"\^\^<http://www.w3.org/2001/XMLSchema#(positive|nonNegative)Integer>",
-                         "^^<http://www.w3.org/2001/XMLSchema#integer>", got)
+            got = re.sub(
+                r"\^\^<http://www.w3.org/2001/XMLSchema#(positive|nonNegative)Integer>",
+                "^^<http://www.w3.org/2001/XMLSchema#integer>",
+                got,
+            )
             got = re.sub(r'"(\d+)"\^\^xsd:(positive|nonNegative)Integer', r'"\1"^^xsd:integer', got)
         assert got == export(reference, fmt).decode(), fmt
 
 
 # -- load and unload on every store ----------------------------------------------------------
+
 
 def test_unload_then_reload_restores_the_store(loaded: KnowledgeGraph):
     store = loaded.store
@@ -229,7 +281,9 @@ def test_broken_file_leaves_the_store_unchanged(loaded: KnowledgeGraph, tmp_path
     would have replaced an already-loaded file of the same name."""
     store = loaded.store
     before = _data_quads(store)
-    good = "".join(f"<{ID}person/p{i}> <{ID}x/knows> <{ID}person/p{i + 1}> .\n" for i in range(5000))
+    good = "".join(
+        f"<{ID}person/p{i}> <{ID}x/knows> <{ID}person/p{i + 1}> .\n" for i in range(5000)
+    )
     broken = tmp_path / "s003.trig"
     broken.write_text("<https://kgraph.dev/id/source/s003> {\n" + good + "<urn:a> <urn:b> .\n}\n")
     from kgraph.errors import RdfSyntaxError
@@ -247,8 +301,11 @@ def test_load_needs_a_writable_store(kg: KnowledgeGraph):
 
 # -- the command line on every persistent store ----------------------------------------------
 
+
 @pytest.fixture(scope="module", params=["embedded", "oxigraph", "virtuoso"])
-def store_args(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[str]]:
+def store_args(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[list[str]]:
     """Global options selecting a persistent store filled by ``kgraph load`` (the CLI runs one
     process per command, so the in-memory kind is covered through the library above and by
     test_cli_memory_store_starts_with_ontology)."""
@@ -256,9 +313,13 @@ def store_args(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
 
     from kgraph.cli import app
 
-    spec, update_url = _spec(request.param, request, tmp_path_factory.mktemp("cli-" + request.param))
+    spec, update_url = _spec(
+        request.param, request, tmp_path_factory.mktemp("cli-" + request.param)
+    )
     args = ["--store", spec, *(["--update-url", update_url] if update_url else [])]
-    r = CliRunner().invoke(app, [*args, "load", *map(str, resources.data_files())], catch_exceptions=False)
+    r = CliRunner().invoke(
+        app, [*args, "load", *map(str, resources.data_files())], catch_exceptions=False
+    )
     assert r.exit_code == 0, r.stderr
     yield args
     from kgraph.cli import state
@@ -281,7 +342,11 @@ def test_cli_sparql(store_args: list[str], cli):
     assert r.code == 0, r.stderr
     data = json.loads(r.stdout)
     assert [b["name"]["value"] for b in data["results"]["bindings"]] == [
-        "Kim Ji-hoon", "Park Shin-hye", "Park Yu-rim", "Yoo Ji-tae"]
+        "Kim Ji-hoon",
+        "Park Shin-hye",
+        "Park Yu-rim",
+        "Yoo Ji-tae",
+    ]
 
 
 def test_cli_stats_and_conflicts(store_args: list[str], cli):
@@ -291,7 +356,9 @@ def test_cli_stats_and_conflicts(store_args: list[str], cli):
     got, want = json.loads(r.stdout), json.loads(r2.stdout)
     assert got["classes"]["Person"] == want["classes"]["Person"]
     r = cli(*store_args, "conflicts", "--format", "json")
-    assert r.code == 0 and json.loads(r.stdout) == json.loads(cli("conflicts", "--format", "json").stdout)
+    assert r.code == 0 and json.loads(r.stdout) == json.loads(
+        cli("conflicts", "--format", "json").stdout
+    )
 
 
 def test_cli_sources_and_reload(store_args: list[str], cli):
@@ -301,17 +368,28 @@ def test_cli_sources_and_reload(store_args: list[str], cli):
     r = cli(*store_args, "load", str(resources.data_dir() / "s000.trig"), "--output", "json")
     assert r.code == 0, r.stderr
     rep = json.loads(r.stdout)
-    assert rep["files"][0]["replaced"] is True and rep["files"][0]["source"] == source_iri("s000.trig")
+    assert rep["files"][0]["replaced"] is True and rep["files"][0]["source"] == source_iri(
+        "s000.trig"
+    )
 
 
 # -- remote specifics ------------------------------------------------------------------------
 
+
 def test_unreachable_endpoint_is_one_line_error(kgraph_proc):
     from servers import free_port
 
-    r = kgraph_proc("--store", f"http://127.0.0.1:{free_port()}/sparql", "sparql", "SELECT * WHERE { ?s ?p ?o } LIMIT 1")
+    r = kgraph_proc(
+        "--store",
+        f"http://127.0.0.1:{free_port()}/sparql",
+        "sparql",
+        "SELECT * WHERE { ?s ?p ?o } LIMIT 1",
+    )
     assert r.code == 2
-    assert r.stderr.startswith("kgraph: cannot reach http://127.0.0.1:") and "Traceback" not in r.stderr
+    assert (
+        r.stderr.startswith("kgraph: cannot reach http://127.0.0.1:")
+        and "Traceback" not in r.stderr
+    )
 
 
 def test_credentials_come_from_the_environment(monkeypatch: pytest.MonkeyPatch):
@@ -328,24 +406,37 @@ def test_unmanaged_endpoint_uses_its_own_default_graph(tmp_path: Path):
     server = start_oxigraph(tmp_path)
     try:
         s = RemoteStore(server.query_url, server.update_url)
-        s.update("INSERT DATA { <urn:a> <urn:p> 'default' . GRAPH <urn:g> { <urn:a> <urn:p> 'named' } }")
+        s.update(
+            "INSERT DATA { <urn:a> <urn:p> 'default' . GRAPH <urn:g> { <urn:a> <urn:p> 'named' } }"
+        )
         assert s.managed_graphs() == []
-        assert [r["o"].value for r in s.select("SELECT ?o WHERE { <urn:a> <urn:p> ?o }")] == ["default"]
+        assert [r["o"].value for r in s.select("SELECT ?o WHERE { <urn:a> <urn:p> ?o }")] == [
+            "default"
+        ]
         with pytest.raises(RemoteError):
-            RemoteStore(server.query_url.replace("/query", "/nope")).select("SELECT * WHERE { ?s ?p ?o }")
+            RemoteStore(server.query_url.replace("/query", "/nope")).select(
+                "SELECT * WHERE { ?s ?p ?o }"
+            )
     finally:
         server.stop()
 
 
 # -- the other commands, answer for answer the same as on the default store --------------------
 
+
 def _json(x):
     return x.to_json() if hasattr(x, "to_json") else x
 
 
-@pytest.mark.parametrize("question", [
-    "co-stars of Jeon Jong-seo", "who directed Ballerina", "who played Ok-ju", "films of Park Shin-hye",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "co-stars of Jeon Jong-seo",
+        "who directed Ballerina",
+        "who played Ok-ju",
+        "films of Park Shin-hye",
+    ],
+)
 def test_ask(loaded: KnowledgeGraph, kg: KnowledgeGraph, question: str):
     got, want = loaded.ask(question), kg.ask(question)
     assert _json(got) == _json(want)
@@ -358,7 +449,9 @@ def test_ask_answer_and_sources(loaded: KnowledgeGraph):
     assert set(a.answers[0].sources) >= {ID + "source/s000", ID + "source/s002"}
 
 
-@pytest.mark.parametrize("pair", [("Park Shin-hye", "Yoo Ji-tae"), ("Jeon Jong-seo", "Lee Chung-hyun")])
+@pytest.mark.parametrize(
+    "pair", [("Park Shin-hye", "Yoo Ji-tae"), ("Jeon Jong-seo", "Lee Chung-hyun")]
+)
 def test_path(loaded: KnowledgeGraph, kg: KnowledgeGraph, pair):
     got = _json(loaded.path(*pair))
     assert got == _json(kg.path(*pair))
@@ -369,7 +462,14 @@ def test_path_answer(loaded: KnowledgeGraph):
     p = _json(loaded.path("Park Shin-hye", "Yoo Ji-tae"))
     assert p["hops"] == 2
     assert [[n["label"] for n in path] for path in p["paths"]] == [
-        ["Park Shin-hye", "The Call", "Jeon Jong-seo", "Money Heist: Korea – Joint Economic Area", "Yoo Ji-tae"]]
+        [
+            "Park Shin-hye",
+            "The Call",
+            "Jeon Jong-seo",
+            "Money Heist: Korea – Joint Economic Area",
+            "Yoo Ji-tae",
+        ]
+    ]
 
 
 def test_shared(loaded: KnowledgeGraph, kg: KnowledgeGraph):
@@ -396,17 +496,25 @@ def test_show(loaded: KnowledgeGraph, kg: KnowledgeGraph, entity: str):
 
 def test_saved_query(loaded: KnowledgeGraph):
     res = loaded.query("co-stars", {"person": "Jeon Jong-seo"})
-    assert [r["costarLabel"].value for r in res.rows] == ["Kim Ji-hoon", "Park Shin-hye", "Park Yu-rim", "Yoo Ji-tae"]
+    assert [r["costarLabel"].value for r in res.rows] == [
+        "Kim Ji-hoon",
+        "Park Shin-hye",
+        "Park Yu-rim",
+        "Yoo Ji-tae",
+    ]
 
 
-@pytest.mark.parametrize("args", [
-    ("ask", "co-stars of Jeon Jong-seo", "--format", "json"),
-    ("path", "Park Shin-hye", "Yoo Ji-tae", "--format", "json"),
-    ("search", "jeon", "--format", "json"),
-    ("show", "Ballerina", "--format", "json"),
-    ("shared", "Jeon Jong-seo", "Kim Ji-hoon", "--format", "json"),
-    ("query", "co-stars", "--param", "person=Jeon Jong-seo", "--format", "json"),
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("ask", "co-stars of Jeon Jong-seo", "--format", "json"),
+        ("path", "Park Shin-hye", "Yoo Ji-tae", "--format", "json"),
+        ("search", "jeon", "--format", "json"),
+        ("show", "Ballerina", "--format", "json"),
+        ("shared", "Jeon Jong-seo", "Kim Ji-hoon", "--format", "json"),
+        ("query", "co-stars", "--param", "person=Jeon Jong-seo", "--format", "json"),
+    ],
+)
 def test_cli_commands_match_the_default_store(store_args: list[str], cli, args):
     got, want = cli(*store_args, *args), cli(*args)
     assert want.code == 0, want.stderr
@@ -421,11 +529,15 @@ def _concat_sets(results: dict) -> dict:
     for b in results["results"]["bindings"]:
         for k in ("sources", "works"):
             if k in b:
-                b[k]["value"] = sorted(b[k]["value"].replace(" | ", "|").split("|" if k == "works" else " "))
+                b[k]["value"] = sorted(
+                    b[k]["value"].replace(" | ", "|").split("|" if k == "works" else " ")
+                )
     return results
 
 
-@pytest.mark.parametrize("options", [{"entity": "Jeon Jong-seo"}, {"path": ["Park Shin-hye", "Yoo Ji-tae"]}])
+@pytest.mark.parametrize(
+    "options", [{"entity": "Jeon Jong-seo"}, {"path": ["Park Shin-hye", "Yoo Ji-tae"]}]
+)
 def test_viz(loaded: KnowledgeGraph, kg: KnowledgeGraph, tmp_path: Path, options):
     got, want = tmp_path / "got.dot", tmp_path / "want.dot"
     pic = loaded.visualise(got, **options)

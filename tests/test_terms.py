@@ -10,7 +10,7 @@ from kgraph.terms import KG, KG_NS, TERM_NAMES, compact
 def ontology_terms() -> set[str]:
     quads = ox.parse(path=str(resources.ontology_file()), format=ox.RdfFormat.TURTLE)
     return {
-        q.subject.value[len(KG_NS):]
+        q.subject.value[len(KG_NS) :]
         for q in quads
         if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(KG_NS)
     }
@@ -35,8 +35,11 @@ def test_every_term_has_label_and_definition():
             """SELECT ?t WHERE { ?t a ?k . VALUES ?k { owl:Class owl:ObjectProperty owl:DatatypeProperty owl:AnnotationProperty }
                FILTER (STRSTARTS(STR(?t), "https://kgraph.dev/"))
                FILTER NOT EXISTS { ?t rdfs:label|skos:prefLabel ?l . ?t skos:definition ?d } }""",
-            prefixes={"owl": "http://www.w3.org/2002/07/owl#", "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-                      "skos": "http://www.w3.org/2004/02/skos/core#"},
+            prefixes={
+                "owl": "http://www.w3.org/2002/07/owl#",
+                "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+                "skos": "http://www.w3.org/2004/02/skos/core#",
+            },
         )
     ]
     assert missing == []

@@ -24,14 +24,26 @@ def test_neighbourhood_depth_one(store):
     eg, highlight, title = select(store, entity="Jeon Jong-seo", depth=1)
     assert highlight == {ID + "person/jeon-jong-seo"} and title == "Jeon Jong-seo (depth 1)"
     assert _labels(eg) == {
-        "Jeon Jong-seo", "Ballerina", "The Call", "Burning", "Mona Lisa and the Blood Moon",
-        "Money Heist: Korea – Joint Economic Area", "Ok-ju", "Young-sook", "Shin Hae-mi", "Tokyo",
-        'Mona "Lisa" Lee', "Lee Chung-hyun",
+        "Jeon Jong-seo",
+        "Ballerina",
+        "The Call",
+        "Burning",
+        "Mona Lisa and the Blood Moon",
+        "Money Heist: Korea – Joint Economic Area",
+        "Ok-ju",
+        "Young-sook",
+        "Shin Hae-mi",
+        "Tokyo",
+        'Mona "Lisa" Lee',
+        "Lee Chung-hyun",
         "Best Actress, 2021 Asian Film Awards – Jeon Jong-seo",
         "Best Actress, 2021 Baeksang Arts Awards – Jeon Jong-seo",
         "Best Actress, 2022 Director's Cut Awards – Jeon Jong-seo",
     }
-    assert all(e.source in {n.iri for n in eg.nodes} and e.target in {n.iri for n in eg.nodes} for e in eg.edges)
+    assert all(
+        e.source in {n.iri for n in eg.nodes} and e.target in {n.iri for n in eg.nodes}
+        for e in eg.edges
+    )
 
 
 def test_depth_zero_and_two(store):
@@ -45,7 +57,15 @@ def test_depth_zero_and_two(store):
 def test_ontology_picture(store):
     eg, _, title = select(store, ontology=True)
     assert title == "kgraph ontology: classes and properties"
-    assert {"Person", "Film", "TV series", "Character", "Performance", "Credit", "Source"} <= _labels(eg)
+    assert {
+        "Person",
+        "Film",
+        "TV series",
+        "Character",
+        "Performance",
+        "Credit",
+        "Source",
+    } <= _labels(eg)
     assert {n.cls for n in eg.nodes} == {"Class"}
     rels = {(e.source.split("#")[1], e.relation, e.target.split("#")[1]) for e in eg.edges}
     assert ("Film", "subclass of", "Work") in rels
@@ -54,9 +74,13 @@ def test_ontology_picture(store):
     assert ("same as", "schema:Person") in {(f.predicate_label, f.value) for f in person.facts}
 
 
-@pytest.mark.parametrize("options", [
-    {"entity": "x", "ontology": True}, {"entity": "Jeon Jong-seo", "depth": -1},
-])
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"entity": "x", "ontology": True},
+        {"entity": "Jeon Jong-seo", "depth": -1},
+    ],
+)
 def test_bad_selections(store, options):
     from kgraph.errors import UsageError
 
@@ -75,7 +99,9 @@ def test_dot_source(store):
     dot = to_dot(eg, title="t")
     assert dot.startswith("digraph kgraph {")
     assert dot.count(" -> ") == len(eg.edges)
-    assert re.search(r'"https://kgraph.dev/id/person/jeon-jong-seo" \[label="Jeon Jong-seo", shape=ellipse', dot)
+    assert re.search(
+        r'"https://kgraph.dev/id/person/jeon-jong-seo" \[label="Jeon Jong-seo", shape=ellipse', dot
+    )
     assert '[label="plays"]' in dot
     assert ">Person</TD>" in dot and ">TV series</TD>" in dot  # the legend
 
@@ -85,7 +111,14 @@ def test_svg_and_png_with_graphviz(store, tmp_path):
     text = (tmp_path / "g.svg").read_text()
     assert text.lstrip().startswith("<?xml") and "<svg" in text
     assert svg.nodes == len(re.findall(r'<g id="node\d+" class="node">', text))
-    for label in ("Ballerina", "Jeon Jong-seo", "Kim Ji-hoon", "Park Yu-rim", "Lee Chung-hyun", "Netflix"):
+    for label in (
+        "Ballerina",
+        "Jeon Jong-seo",
+        "Kim Ji-hoon",
+        "Park Yu-rim",
+        "Lee Chung-hyun",
+        "Netflix",
+    ):
         assert f">{html.escape(label).replace('-', '&#45;')}</text>" in text
     png = visualise(store, tmp_path / "g.png")
     data = (tmp_path / "g.png").read_bytes()
@@ -95,7 +128,7 @@ def test_svg_and_png_with_graphviz(store, tmp_path):
 
 
 def test_missing_graphviz_is_a_clear_error(cli, tmp_path, monkeypatch):
-    import kgraph.viz as viz
+    from kgraph import viz
 
     monkeypatch.setattr(viz.shutil, "which", lambda name: None)
     r = cli("viz", "-o", str(tmp_path / "g.png"))
@@ -119,11 +152,19 @@ def test_html_is_self_contained(store, tmp_path):
     assert "default-src 'none'" in page
     assert (ASSETS / "vis-network.min.js").read_text(encoding="utf-8")[:200] in page
     assert f"vis-network {VIS_NETWORK_VERSION}" in page
-    data = json.loads(re.search(r'<script id="kg-data" type="application/json">(.*?)</script>', page, re.S).group(1))
+    data = json.loads(
+        re.search(r'<script id="kg-data" type="application/json">(.*?)</script>', page, re.DOTALL).group(
+            1
+        )
+    )
     assert len(data["nodes"]) == len(eg.nodes) and len(data["edges"]) == len(eg.edges)
     jeon = next(n for n in data["nodes"] if n["label"] == "Jeon Jong-seo")
-    assert ["plays", "Ok-ju in Ballerina", ID + "character/ok-ju",
-            ["source:s000", "source:s001", "source:s002", "source:s003", "source:s004"]] in jeon["facts"]
+    assert [
+        "plays",
+        "Ok-ju in Ballerina",
+        ID + "character/ok-ju",
+        ["source:s000", "source:s001", "source:s002", "source:s003", "source:s004"],
+    ] in jeon["facts"]
 
 
 def test_html_escapes_data_that_looks_like_markup():
@@ -138,7 +179,9 @@ def test_vendored_library_is_recorded():
     readme = (ASSETS / "README.md").read_text()
     assert f"vis-network {VIS_NETWORK_VERSION}" in readme
     assert (ASSETS / "LICENSE-MIT").exists() and (ASSETS / "LICENSE-APACHE-2.0").exists()
-    assert "sourceMappingURL" not in (ASSETS / "vis-network.min.js").read_text(encoding="utf-8")[-300:]
+    assert (
+        "sourceMappingURL" not in (ASSETS / "vis-network.min.js").read_text(encoding="utf-8")[-300:]
+    )
 
 
 def test_cli_viz_writes_dot(cli, tmp_path):
@@ -160,27 +203,46 @@ def test_saved_query_picture(store):
     eg, highlight, title = select(store, query="co-stars", params={"person": "Jeon Jong-seo"})
     assert title == "query co-stars (person=Jeon Jong-seo)" and highlight == set()
     # the co-stars, the person, and the works that link them
-    assert _labels(eg) == {"Jeon Jong-seo", "Kim Ji-hoon", "Park Yu-rim", "Park Shin-hye", "Yoo Ji-tae",
-                           "Ballerina", "The Call", "Money Heist: Korea – Joint Economic Area"}
+    assert _labels(eg) == {
+        "Jeon Jong-seo",
+        "Kim Ji-hoon",
+        "Park Yu-rim",
+        "Park Shin-hye",
+        "Yoo Ji-tae",
+        "Ballerina",
+        "The Call",
+        "Money Heist: Korea – Joint Economic Area",
+    }
     assert {e.relation for e in eg.edges} == {"acted in"}
 
 
 def test_path_picture_highlights_every_shortest_path(store):
     eg, highlight, title = select(store, path=("Park Shin-hye", "Ryusuke Hamaguchi"))
     assert title == "Park Shin-hye → Ryusuke Hamaguchi (3 works, 2 shortest paths)"
-    assert _labels(eg) == {"Park Shin-hye", "The Call", "Jeon Jong-seo", "Lee Chung-hyun", "Ballerina",
-                           "Park Yu-rim", "Drive My Car", "Ryusuke Hamaguchi"}
+    assert _labels(eg) == {
+        "Park Shin-hye",
+        "The Call",
+        "Jeon Jong-seo",
+        "Lee Chung-hyun",
+        "Ballerina",
+        "Park Yu-rim",
+        "Drive My Car",
+        "Ryusuke Hamaguchi",
+    }
     assert highlight == {n.iri for n in eg.nodes}
     dot = to_dot(eg, title=title, highlight=highlight)
     assert dot.count('color="#C00000", penwidth=2.5') == len(eg.edges)
 
 
-@pytest.mark.parametrize("args, code, message", [
-    (["--path", "Park Shin-hye", "Nobody Anywhere"], 1, "Nobody Anywhere"),
-    (["--query", "no-such-query"], 2, "no saved query named 'no-such-query'"),
-    (["--query", "co-stars", "--param", "person"], 2, "NAME=VALUE"),
-    (["Jeon Jong-seo", "--ontology"], 2, "one thing at a time"),
-])
+@pytest.mark.parametrize(
+    "args, code, message",
+    [
+        (["--path", "Park Shin-hye", "Nobody Anywhere"], 1, "Nobody Anywhere"),
+        (["--query", "no-such-query"], 2, "no saved query named 'no-such-query'"),
+        (["--query", "co-stars", "--param", "person"], 2, "NAME=VALUE"),
+        (["Jeon Jong-seo", "--ontology"], 2, "one thing at a time"),
+    ],
+)
 def test_cli_viz_errors(cli, tmp_path, args, code, message):
     r = cli("viz", *args, "-o", str(tmp_path / "x.svg"))
     assert r.code == code, r.stderr

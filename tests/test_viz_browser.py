@@ -47,13 +47,32 @@ class Browser:
         # Chromium reads commands on fd 3 and writes on fd 4: the shell moves our pipe ends there.
         move = f'exec "$0" "$@" 3<&{to_chrome_r} 4>&{from_chrome_w} {to_chrome_r}<&- {from_chrome_w}>&-'
         self.proc = subprocess.Popen(
-            [shutil.which("bash") or "/bin/bash", "-c", move, _chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-             "--disable-component-update", "--disable-sync", "--no-first-run", "--no-default-browser-check",
-             "--disable-extensions", "--disable-default-apps", "--mute-audio", "--hide-scrollbars",
-             f"--window-size={width},{height}", f"--user-data-dir={profile}", "--remote-debugging-pipe",
-             "about:blank"],
-            pass_fds=(to_chrome_r, from_chrome_w), stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                shutil.which("bash") or "/bin/bash",
+                "-c",
+                move,
+                _chromium(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--no-default-browser-check",
+                "--disable-extensions",
+                "--disable-default-apps",
+                "--mute-audio",
+                "--hide-scrollbars",
+                f"--window-size={width},{height}",
+                f"--user-data-dir={profile}",
+                "--remote-debugging-pipe",
+                "about:blank",
+            ],
+            pass_fds=(to_chrome_r, from_chrome_w),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         os.close(to_chrome_r)
         os.close(from_chrome_w)
@@ -61,11 +80,16 @@ class Browser:
         self._id = 0
         self.events: list[dict[str, Any]] = []
         target = self.call("Target.createTarget", {"url": "about:blank"})["targetId"]
-        self.session = self.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+        self.session = self.call("Target.attachToTarget", {"targetId": target, "flatten": True})[
+            "sessionId"
+        ]
         for domain in ("Page", "Runtime", "Log", "Network"):
             self.call(f"{domain}.enable", session=True)
-        self.call("Emulation.setDeviceMetricsOverride",
-                  {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False}, session=True)
+        self.call(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+            session=True,
+        )
 
     def _read(self, timeout: float) -> dict[str, Any]:
         deadline = time.monotonic() + timeout
@@ -80,8 +104,14 @@ class Browser:
         msg, self._buf = self._buf.split(b"\0", 1)
         return json.loads(msg)
 
-    def call(self, method: str, params: dict[str, Any] | None = None, *, session: bool = False,
-             timeout: float = 60) -> dict[str, Any]:
+    def call(
+        self,
+        method: str,
+        params: dict[str, Any] | None = None,
+        *,
+        session: bool = False,
+        timeout: float = 60,
+    ) -> dict[str, Any]:
         self._id += 1
         msg: dict[str, Any] = {"id": self._id, "method": method, "params": params or {}}
         if session:
@@ -104,8 +134,11 @@ class Browser:
                 return
 
     def js(self, expression: str) -> Any:
-        r = self.call("Runtime.evaluate", {"expression": expression, "returnByValue": True, "awaitPromise": True},
-                      session=True)
+        r = self.call(
+            "Runtime.evaluate",
+            {"expression": expression, "returnByValue": True, "awaitPromise": True},
+            session=True,
+        )
         if "exceptionDetails" in r:
             raise RuntimeError(f"{expression}: {r['exceptionDetails']}")
         return r["result"].get("value")
@@ -131,8 +164,11 @@ class Browser:
 
     def click(self, x: float, y: float) -> None:
         for kind in ("mouseMoved", "mousePressed", "mouseReleased"):
-            self.call("Input.dispatchMouseEvent", {"type": kind, "x": x, "y": y, "button": "left",
-                                                   "clickCount": 1}, session=True)
+            self.call(
+                "Input.dispatchMouseEvent",
+                {"type": kind, "x": x, "y": y, "button": "left", "clickCount": 1},
+                session=True,
+            )
             self.pump(0.05)
 
     def screenshot(self, path: Path) -> None:
@@ -145,7 +181,11 @@ class Browser:
         for e in self.events:
             m, p = e.get("method"), e.get("params", {})
             if m == "Runtime.consoleAPICalled" and p.get("type") in ("error", "assert"):
-                out.append(" ".join(str(a.get("value", a.get("description", ""))) for a in p.get("args", [])))
+                out.append(
+                    " ".join(
+                        str(a.get("value", a.get("description", ""))) for a in p.get("args", [])
+                    )
+                )
             elif m == "Runtime.exceptionThrown":
                 out.append(json.dumps(p.get("exceptionDetails", {}))[:500])
             elif m == "Log.entryAdded" and p.get("entry", {}).get("level") == "error":
@@ -153,7 +193,11 @@ class Browser:
         return out
 
     def requests(self) -> list[str]:
-        return [e["params"]["request"]["url"] for e in self.events if e.get("method") == "Network.requestWillBeSent"]
+        return [
+            e["params"]["request"]["url"]
+            for e in self.events
+            if e.get("method") == "Network.requestWillBeSent"
+        ]
 
     def close(self) -> None:
         try:
@@ -177,12 +221,14 @@ def browser(tmp_path):
 
 
 def _node_point(browser: Browser, iri: str) -> tuple[float, float]:
-    return tuple(browser.js(
-        f"""(() => {{ const n = kgraph.network, id = {json.dumps(iri)};
+    return tuple(
+        browser.js(
+            f"""(() => {{ const n = kgraph.network, id = {json.dumps(iri)};
               const p = n.getPositions([id])[id], d = n.canvasToDOM(p);
               const r = document.querySelector('#graph canvas').getBoundingClientRect();
               return [d.x + r.left, d.y + r.top]; }})()"""
-    ))
+        )
+    )
 
 
 def test_whole_graph_page_in_chromium(store, browser, tmp_path):
@@ -199,10 +245,14 @@ def test_whole_graph_page_in_chromium(store, browser, tmp_path):
     assert browser.js("kgraph.network.body.nodeIndices.length") == len(eg.nodes)
     assert browser.js("Object.keys(kgraph.network.getPositions()).length") == len(eg.nodes)
     assert browser.js("kgraph.network.body.edgeIndices.length") == len(eg.edges)
-    w, h = browser.js("[document.querySelector('#graph canvas').width, document.querySelector('#graph canvas').height]")
+    w, h = browser.js(
+        "[document.querySelector('#graph canvas').width, document.querySelector('#graph canvas').height]"
+    )
     assert w > 600 and h > 400
     # the legend lists every class drawn, with counts
-    legend = browser.js("[...document.querySelectorAll('#legend-list li')].map(li => li.textContent)")
+    legend = browser.js(
+        "[...document.querySelectorAll('#legend-list li')].map(li => li.textContent)"
+    )
     assert "Person (9)" in legend and "Character (20)" in legend and len(legend) == len(eg.classes)
 
     # freeze the layout (the toggle), then click Jeon Jong-seo: the panel shows her facts and sources
@@ -212,19 +262,33 @@ def test_whole_graph_page_in_chromium(store, browser, tmp_path):
     browser.pump(0.5)
     x, y = _node_point(browser, JEON)
     browser.click(x, y)
-    browser.wait_for("document.querySelector('#details h2') && document.querySelector('#details h2').textContent", 10)
+    browser.wait_for(
+        "document.querySelector('#details h2') && document.querySelector('#details h2').textContent",
+        10,
+    )
     assert browser.js("document.querySelector('#details h2').textContent") == "Jeon Jong-seo"
-    facts = browser.js("[...document.querySelectorAll('#details table.facts tr')].map(tr => tr.textContent)")
-    assert any(f.startswith("playsOk-ju in Ballerina") and "s000" in f and "s004" in f for f in facts)
+    facts = browser.js(
+        "[...document.querySelectorAll('#details table.facts tr')].map(tr => tr.textContent)"
+    )
+    assert any(
+        f.startswith("playsOk-ju in Ballerina") and "s000" in f and "s004" in f for f in facts
+    )
     assert any(f.startswith("also spelledJeon Jong Seo") for f in facts)
     browser.screenshot(ARTIFACTS / "viz-whole-graph-clicked.png")
 
     # the search box finds and focuses a node
-    browser.js("document.getElementById('search').value = 'money heist: korea';"
-               "document.getElementById('find').requestSubmit()")
+    browser.js(
+        "document.getElementById('search').value = 'money heist: korea';"
+        "document.getElementById('find').requestSubmit()"
+    )
     browser.pump(0.6)
-    assert browser.js("document.querySelector('#details h2').textContent") == "Money Heist: Korea – Joint Economic Area"
-    assert browser.js("kgraph.network.getSelectedNodes()") == ["https://kgraph.dev/id/work/money-heist-korea-joint-economic-area"]
+    assert (
+        browser.js("document.querySelector('#details h2').textContent")
+        == "Money Heist: Korea – Joint Economic Area"
+    )
+    assert browser.js("kgraph.network.getSelectedNodes()") == [
+        "https://kgraph.dev/id/work/money-heist-korea-joint-economic-area"
+    ]
 
     assert browser.console_errors() == []
     assert browser.requests() == [page.as_uri()]  # nothing but the file itself
@@ -255,17 +319,42 @@ def test_three_thousand_nodes_page(browser, tmp_path):
     rnd = random.Random(1)
     classes = ["Person", "Film", "TVSeries", "Character"]
     n = 3000
-    nodes = tuple(Node(f"urn:n{i}", f"Node {i}", classes[i % 4], classes[i % 4],
-                       (Fact("urn:p", "note", f"fact {i}", None, ("source:s000",)),)) for i in range(n))
-    edges = tuple(Edge(f"urn:n{i}", f"urn:n{rnd.randrange(n)}", "urn:p", "acted in", None, None, ("source:s000",))
-                  for i in range(n) for _ in range(2))
+    nodes = tuple(
+        Node(
+            f"urn:n{i}",
+            f"Node {i}",
+            classes[i % 4],
+            classes[i % 4],
+            (Fact("urn:p", "note", f"fact {i}", None, ("source:s000",)),),
+        )
+        for i in range(n)
+    )
+    edges = tuple(
+        Edge(
+            f"urn:n{i}",
+            f"urn:n{rnd.randrange(n)}",
+            "urn:p",
+            "acted in",
+            None,
+            None,
+            ("source:s000",),
+        )
+        for i in range(n)
+        for _ in range(2)
+    )
     page = tmp_path / "big.html"
-    page.write_text(to_html(EntityGraph(nodes, edges, {"source:s000": "S"}, {c: c for c in classes}), title="big"))
+    page.write_text(
+        to_html(
+            EntityGraph(nodes, edges, {"source:s000": "S"}, {c: c for c in classes}), title="big"
+        )
+    )
     browser.goto(page.as_uri(), timeout=120)
     browser.wait_for("document.body && document.body.getAttribute('data-ready') === '1'", 180)
     assert browser.js("Object.keys(kgraph.network.getPositions()).length") == n
-    browser.js("document.getElementById('search').value = 'Node 2718';"
-               "document.getElementById('find').requestSubmit()")
+    browser.js(
+        "document.getElementById('search').value = 'Node 2718';"
+        "document.getElementById('find').requestSubmit()"
+    )
     browser.pump(0.5)
     assert browser.js("document.querySelector('#details h2').textContent") == "Node 2718"
     assert browser.console_errors() == []

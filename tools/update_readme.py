@@ -33,8 +33,12 @@ def refresh(block: str) -> str:
 
 def main() -> None:
     text = README.read_text(encoding="utf-8")
-    new = re.sub(r"(```console\n)(.*?)(```)", lambda m: m.group(1) + refresh(m.group(2)) + m.group(3),
-                 text, flags=re.DOTALL)
+    new = re.sub(
+        r"(```console\n)(.*?)(```)",
+        lambda m: m.group(1) + refresh(m.group(2)) + m.group(3),
+        text,
+        flags=re.DOTALL,
+    )
     README.write_text(new, encoding="utf-8")
 
 

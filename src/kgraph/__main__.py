@@ -48,8 +48,10 @@ def fast_ask(argv: list[str]) -> int | None:
         return None
     from .kg import KnowledgeGraph
 
-    kg = KnowledgeGraph(os.environ.get("KGRAPH_STORE") or None,
-                        update_url=os.environ.get("KGRAPH_UPDATE_URL") or None)
+    kg = KnowledgeGraph(
+        os.environ.get("KGRAPH_STORE") or None,
+        update_url=os.environ.get("KGRAPH_UPDATE_URL") or None,
+    )
     return run_ask(kg, question, fmt.lower(), explain)
 
 

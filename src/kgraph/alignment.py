@@ -29,7 +29,8 @@ triples only (see ``docs/stores.md`` for the figures).
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Sequence, Set as AbstractSet
+from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -59,12 +60,20 @@ EXTRA_AXIOMS: tuple[tuple[str, str, str], ...] = (
     (SCHEMA + "character", OWL + "inverseOf", KG_NS + "appearsIn"),
     (SCHEMA + "description", RDFS + "subPropertyOf", KG_NS + "description"),
     (SCHEMA + "PerformanceRole", RDFS + "subClassOf", KG_NS + "Performance"),
-    ("http://www.wikidata.org/prop/direct/P31", RDFS + "subPropertyOf",
-     "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+    (
+        "http://www.wikidata.org/prop/direct/P31",
+        RDFS + "subPropertyOf",
+        "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
+    ),
 )
 
-AXIOM_PREDICATES = (OWL + "equivalentClass", OWL + "equivalentProperty", RDFS + "subClassOf",
-                    RDFS + "subPropertyOf", OWL + "inverseOf")
+AXIOM_PREDICATES = (
+    OWL + "equivalentClass",
+    OWL + "equivalentProperty",
+    RDFS + "subClassOf",
+    RDFS + "subPropertyOf",
+    OWL + "inverseOf",
+)
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
@@ -78,15 +87,20 @@ class Alignment:
 
 
 def _is_target(term: str) -> bool:
-    return term.startswith(KG_NS) or term in (LABEL, RDF_TYPE, SKOS + "altLabel", SKOS + "prefLabel")
+    return term.startswith(KG_NS) or term in (
+        LABEL,
+        RDF_TYPE,
+        SKOS + "altLabel",
+        SKOS + "prefLabel",
+    )
 
 
 def _variants(term: str) -> list[str]:
     """schema.org is written with both http and https; treat them as one."""
     if term.startswith(SCHEMA):
-        return [term, SCHEMA_HTTP + term[len(SCHEMA):]]
+        return [term, SCHEMA_HTTP + term[len(SCHEMA) :]]
     if term.startswith(SCHEMA_HTTP):
-        return [term, SCHEMA + term[len(SCHEMA_HTTP):]]
+        return [term, SCHEMA + term[len(SCHEMA_HTTP) :]]
     return [term]
 
 
@@ -119,7 +133,7 @@ def compile_axioms(axioms: Iterable[tuple[str, str, str]]) -> Alignment:
             edge(prop, a, b, True), edge(prop, b, a, True)
     for x in list(prop):  # a qualifier means what the direct property means
         if x.startswith(WDT):
-            prop.setdefault(WD_PROP + "qualifier/" + x[len(WDT):], set()).add((x, False))
+            prop.setdefault(WD_PROP + "qualifier/" + x[len(WDT) :], set()).add((x, False))
 
     def reach(graph: dict, start: str) -> set[tuple[str, bool]]:
         out: set[tuple[str, bool]] = set()
@@ -140,14 +154,18 @@ def compile_axioms(axioms: Iterable[tuple[str, str, str]]) -> Alignment:
 
     classes = {
         t: frozenset(k for k, _ in reach(cls, t) if k.startswith(KG_NS))
-        for t in cls if not t.startswith(KG_NS)
+        for t in cls
+        if not t.startswith(KG_NS)
     }
     properties = {t: frozenset(reach(prop, t)) for t in prop if not _is_target(t)}
     labels = frozenset(t for t, ks in properties.items() if (LABEL, False) in ks)
     return Alignment(
         {t: ks for t, ks in classes.items() if ks},
-        {t: frozenset(k for k in ks if k[0] != LABEL) for t, ks in properties.items()
-         if any(k[0] != LABEL for k in ks)},
+        {
+            t: frozenset(k for k in ks if k[0] != LABEL)
+            for t, ks in properties.items()
+            if any(k[0] != LABEL for k in ks)
+        },
         labels | {LABEL},
     )
 
@@ -171,11 +189,15 @@ def _graphs_clause(graphs: Sequence[str]) -> str:
     return "VALUES ?g { " + " ".join(f"<{g}>" for g in graphs) + " }"
 
 
-SHORTCUTS = frozenset(KG_NS + p for p in ("castMember", "actedIn", "director", "screenwriter", "musicBy", "author"))
+SHORTCUTS = frozenset(
+    KG_NS + p for p in ("castMember", "actedIn", "director", "screenwriter", "musicBy", "author")
+)
 PARTICIPATIONS = frozenset(KG_NS + p for p in ("performer", "creditedPerson"))
 
 
-def rules(al: Alignment, graphs: Sequence[str], present: AbstractSet[str] | None = None) -> list[tuple[str, str]]:
+def rules(
+    al: Alignment, graphs: Sequence[str], present: AbstractSet[str] | None = None
+) -> list[tuple[str, str]]:
     """The SPARQL Updates that align ``graphs``, as (name, update) in the order they must run.
 
     ``present`` (the predicates and classes the loaded files use, seen while checking them)
@@ -183,42 +205,78 @@ def rules(al: Alignment, graphs: Sequence[str], present: AbstractSet[str] | None
     """
     if present is not None:
         keep = set(present)
-        keep |= {WD_PROP + p[len(WD_PROP + "statement/"):] for p in present if p.startswith(WD_PROP + "statement/")}
+        keep |= {
+            WD_PROP + p[len(WD_PROP + "statement/") :]
+            for p in present
+            if p.startswith(WD_PROP + "statement/")
+        }
         al = Alignment(
             {c: ks for c, ks in al.classes.items() if c in keep},
-            {p: ks for p, ks in al.properties.items()
-             if p in keep or (p.startswith(WDT) and WD_PROP + p[len(WDT):] in keep)},
+            {
+                p: ks
+                for p, ks in al.properties.items()
+                if p in keep or (p.startswith(WDT) and WD_PROP + p[len(WDT) :] in keep)
+            },
             al.labels,
         )
     vg = _graphs_clause(graphs)
     out: list[tuple[str, str]] = []
     wikidata = sorted({p for p in al.properties if p.startswith(WDT)})
     if wikidata:
-        pairs = [(WD_PROP + p[len(WDT):], WD_PROP + "statement/" + p[len(WDT):], p) for p in wikidata]
-        out.append(("wikidata statements", f"""
+        pairs = [
+            (WD_PROP + p[len(WDT) :], WD_PROP + "statement/" + p[len(WDT) :], p) for p in wikidata
+        ]
+        out.append(
+            (
+                "wikidata statements",
+                f"""
             INSERT {{ GRAPH ?g {{ ?s ?direct ?o }} }}
             WHERE {{ {vg} VALUES (?claim ?statement ?direct) {{ {_values(pairs)} }}
-                     GRAPH ?g {{ ?s ?claim ?st . ?st ?statement ?o }} }}"""))
-    fwd = sorted((p, k) for p, ks in al.properties.items() for k, inv in ks if not inv and k != RDF_TYPE)
+                     GRAPH ?g {{ ?s ?claim ?st . ?st ?statement ?o }} }}""",
+            )
+        )
+    fwd = sorted(
+        (p, k) for p, ks in al.properties.items() for k, inv in ks if not inv and k != RDF_TYPE
+    )
     inv = sorted((p, k) for p, ks in al.properties.items() for k, i in ks if i)
     types = sorted((p, RDF_TYPE) for p, ks in al.properties.items() if (RDF_TYPE, False) in ks)
     if types:
-        out.append(("type properties", f"""
+        out.append(
+            (
+                "type properties",
+                f"""
             INSERT {{ GRAPH ?g {{ ?s a ?o }} }}
-            WHERE {{ {vg} VALUES (?p ?k) {{ {_values(types)} }} GRAPH ?g {{ ?s ?p ?o }} FILTER isIRI(?o) }}"""))
+            WHERE {{ {vg} VALUES (?p ?k) {{ {_values(types)} }} GRAPH ?g {{ ?s ?p ?o }} FILTER isIRI(?o) }}""",
+            )
+        )
     classes = sorted((c, k) for c, ks in al.classes.items() for k in ks)
     if classes:
-        out.append(("classes", f"""
+        out.append(
+            (
+                "classes",
+                f"""
             INSERT {{ GRAPH ?g {{ ?x a ?k }} }}
-            WHERE {{ {vg} VALUES (?c ?k) {{ {_values(classes)} }} GRAPH ?g {{ ?x a ?c }} }}"""))
+            WHERE {{ {vg} VALUES (?c ?k) {{ {_values(classes)} }} GRAPH ?g {{ ?x a ?c }} }}""",
+            )
+        )
     if fwd:
-        out.append(("properties", f"""
+        out.append(
+            (
+                "properties",
+                f"""
             INSERT {{ GRAPH ?g {{ ?s ?k ?o }} }}
-            WHERE {{ {vg} VALUES (?p ?k) {{ {_values(fwd)} }} GRAPH ?g {{ ?s ?p ?o }} }}"""))
+            WHERE {{ {vg} VALUES (?p ?k) {{ {_values(fwd)} }} GRAPH ?g {{ ?s ?p ?o }} }}""",
+            )
+        )
     if inv:
-        out.append(("inverse properties", f"""
+        out.append(
+            (
+                "inverse properties",
+                f"""
             INSERT {{ GRAPH ?g {{ ?o ?k ?s }} }}
-            WHERE {{ {vg} VALUES (?p ?k) {{ {_values(inv)} }} GRAPH ?g {{ ?s ?p ?o }} FILTER (!isLiteral(?o)) }}"""))
+            WHERE {{ {vg} VALUES (?p ?k) {{ {_values(inv)} }} GRAPH ?g {{ ?s ?p ?o }} FILTER (!isLiteral(?o)) }}""",
+            )
+        )
     if present is not None and not out:
         shortcuts_alone = present & SHORTCUTS and not present & PARTICIPATIONS
         dated_works = KG_NS + "date" in present and KG_NS + "releaseOf" not in present
@@ -227,56 +285,80 @@ def rules(al: Alignment, graphs: Sequence[str], present: AbstractSet[str] | None
     out += [
         # A role node between a work and a person (schema.org Role, a Wikidata statement that
         # carries a character qualifier): the performance itself.
-        ("role nodes", f"""
+        (
+            "role nodes",
+            f"""
             DELETE {{ GRAPH ?g {{ ?w kg:castMember ?r . ?r kg:castMember ?p . ?p kg:actedIn ?r . ?r kg:actedIn ?w }} }}
             INSERT {{ GRAPH ?g {{ ?r a kg:Performance ; kg:inWork ?w ; kg:performer ?p }} }}
             WHERE {{ {vg} GRAPH ?g {{ ?w kg:castMember ?r . ?r kg:castMember ?p . ?r a kg:Performance }}
-                     FILTER isIRI(?r) }}"""),
+                     FILTER isIRI(?r) }}""",
+        ),
         # ... a blank role node (``schema:actor [ a schema:PerformanceRole ; … ]``) gets an IRI, as
         # every performance in kgraph has one.
-        ("blank role nodes", f"""
+        (
+            "blank role nodes",
+            f"""
             DELETE {{ GRAPH ?g {{ ?w kg:castMember ?r . ?r kg:castMember ?p . ?r a kg:Performance .
                                  ?r kg:character ?c }} }}
             INSERT {{ GRAPH ?g {{ ?perf a kg:Performance ; kg:inWork ?w ; kg:performer ?p ; kg:character ?c }} }}
             WHERE {{ {vg} GRAPH ?g {{ ?w kg:castMember ?r . ?r kg:castMember ?p . ?r a kg:Performance
                                       OPTIONAL {{ ?r kg:character ?c }} }}
                      FILTER isBlank(?r)
-                     BIND (IRI(CONCAT(STR(performance:), "h", MD5(CONCAT(STR(?w), "|", STR(?p))))) AS ?perf) }}"""),
-        ("statement performances", f"""
+                     BIND (IRI(CONCAT(STR(performance:), "h", MD5(CONCAT(STR(?w), "|", STR(?p))))) AS ?perf) }}""",
+        ),
+        (
+            "statement performances",
+            f"""
             INSERT {{ GRAPH ?g {{ ?st a kg:Performance ; kg:inWork ?w ; kg:performer ?p ; kg:character ?c }} }}
             WHERE {{ {vg} GRAPH ?g {{ ?w ?claim ?st . ?st ?ps ?p ; kg:characterRole ?c . ?w kg:castMember ?p }}
                      FILTER (STRSTARTS(STR(?ps), "{WD_PROP}statement/")
-                             && STRAFTER(STR(?ps), "statement/") = STRAFTER(STR(?claim), "prop/")) }}"""),
+                             && STRAFTER(STR(?ps), "statement/") = STRAFTER(STR(?claim), "prop/")) }}""",
+        ),
         # A character given only by name: a character entity of that work.
-        ("named characters", f"""
+        (
+            "named characters",
+            f"""
             DELETE {{ GRAPH ?g {{ ?r kg:character ?name }} }}
             INSERT {{ GRAPH ?g {{ ?r kg:character ?c . ?c a kg:Character ; skos:prefLabel ?name }} }}
             WHERE {{ {vg} GRAPH ?g {{ ?r kg:character ?name ; kg:inWork ?w }} FILTER isLiteral(?name)
-                     BIND (IRI(CONCAT(STR(character:), "h", MD5(CONCAT(STR(?w), "|", STR(?name))))) AS ?c) }}"""),
-        ("characters", f"""
+                     BIND (IRI(CONCAT(STR(character:), "h", MD5(CONCAT(STR(?w), "|", STR(?name))))) AS ?c) }}""",
+        ),
+        (
+            "characters",
+            f"""
             INSERT {{ GRAPH ?g {{ ?c a kg:Character }} }}
             WHERE {{ {vg} GRAPH ?g {{ ?r kg:character ?c }} FILTER isIRI(?c)
-                     FILTER NOT EXISTS {{ GRAPH ?t {{ ?c a kg:Character }} }} }}"""),
+                     FILTER NOT EXISTS {{ GRAPH ?t {{ ?c a kg:Character }} }} }}""",
+        ),
         # Shortcut triples with no participation behind them: the participation.
-        ("performances", f"""
+        (
+            "performances",
+            f"""
             INSERT {{ GRAPH ?g {{ ?perf a kg:Performance ; kg:performer ?p ; kg:inWork ?w }} }}
             WHERE {{ {vg} GRAPH ?g {{ {{ ?w kg:castMember ?p }} UNION {{ ?p kg:actedIn ?w }} }}
                      FILTER NOT EXISTS {{ GRAPH ?g {{ ?x kg:performer ?p ; kg:inWork ?w }} }}
                      FILTER NOT EXISTS {{ GRAPH ?g {{ ?p a kg:Performance }} }}
-                     BIND (IRI(CONCAT(STR(performance:), "h", MD5(CONCAT(STR(?w), "|", STR(?p))))) AS ?perf) }}"""),
-        ("credits", f"""
+                     BIND (IRI(CONCAT(STR(performance:), "h", MD5(CONCAT(STR(?w), "|", STR(?p))))) AS ?perf) }}""",
+        ),
+        (
+            "credits",
+            f"""
             INSERT {{ GRAPH ?g {{ ?cr a kg:Credit ; kg:creditedPerson ?p ; kg:inWork ?w ; kg:role ?role }} }}
             WHERE {{ {vg} GRAPH kgg:ontology {{ ?role kg:shortcut ?shortcut }}
                      GRAPH ?g {{ ?w ?shortcut ?p }}
                      FILTER NOT EXISTS {{ GRAPH ?g {{ ?x kg:creditedPerson ?p ; kg:inWork ?w ; kg:role ?role }} }}
-                     BIND (IRI(CONCAT(STR(credit:), "h", MD5(CONCAT(STR(?w), "|", STR(?p), "|", STR(?role))))) AS ?cr) }}"""),
+                     BIND (IRI(CONCAT(STR(credit:), "h", MD5(CONCAT(STR(?w), "|", STR(?p), "|", STR(?role))))) AS ?cr) }}""",
+        ),
         # A dated work: its year and its release.
-        ("release dates", f"""
+        (
+            "release dates",
+            f"""
             INSERT {{ GRAPH ?g {{ ?w kg:year ?year . ?rel a kg:Release ; kg:releaseOf ?w ; kg:date ?d ; kg:year ?year }} }}
             WHERE {{ {vg} GRAPH ?g {{ ?w kg:date ?d }} GRAPH ?t {{ ?w a ?c }}
                      VALUES ?c {{ kg:Film kg:TVSeries kg:Play kg:Work }}
                      BIND (STRDT(SUBSTR(STR(?d), 1, 4), xsd:gYear) AS ?year)
-                     BIND (IRI(CONCAT(STR(event:), "h", MD5(CONCAT(STR(?w), "|release")))) AS ?rel) }}"""),
+                     BIND (IRI(CONCAT(STR(event:), "h", MD5(CONCAT(STR(?w), "|release")))) AS ?rel) }}""",
+        ),
     ]
     return out
 
@@ -315,7 +397,9 @@ def _labels(store: Store, al: Alignment, graphs: Sequence[str]) -> int:
     return insert_quads(store, quads)
 
 
-def align(store: Store, graphs: Sequence[str] | None = None, present: AbstractSet[str] | None = None) -> list[str]:
+def align(
+    store: Store, graphs: Sequence[str] | None = None, present: AbstractSet[str] | None = None
+) -> list[str]:
     """Align the data of ``graphs`` (default: every loaded file's graphs) to kgraph's vocabulary.
 
     ``present``: the predicates and classes used in those graphs, when known (see :func:`rules`).

@@ -23,7 +23,7 @@ import pyoxigraph as ox
 from . import resources
 from .errors import InputError, Position, RdfSyntaxError, StoreError
 from .store import OxigraphStore, Store
-from .terms import CURATION_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
+from .terms import CURATION_GRAPH, ONTOLOGY_GRAPH
 
 BUILD_VERSION = "1"  # bump when the build rules below change
 
@@ -108,11 +108,17 @@ def rdf_format(path: Path, fmt: str | None = None) -> ox.RdfFormat:
     """The RDF format of ``path`` by ``fmt`` (a name like ``turtle``) or by extension."""
     if fmt:
         by_name = {
-            "turtle": ox.RdfFormat.TURTLE, "ttl": ox.RdfFormat.TURTLE,
-            "ntriples": ox.RdfFormat.N_TRIPLES, "nt": ox.RdfFormat.N_TRIPLES,
-            "nquads": ox.RdfFormat.N_QUADS, "nq": ox.RdfFormat.N_QUADS,
-            "trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD,
-            "xml": ox.RdfFormat.RDF_XML, "rdfxml": ox.RdfFormat.RDF_XML, "n3": ox.RdfFormat.N3,
+            "turtle": ox.RdfFormat.TURTLE,
+            "ttl": ox.RdfFormat.TURTLE,
+            "ntriples": ox.RdfFormat.N_TRIPLES,
+            "nt": ox.RdfFormat.N_TRIPLES,
+            "nquads": ox.RdfFormat.N_QUADS,
+            "nq": ox.RdfFormat.N_QUADS,
+            "trig": ox.RdfFormat.TRIG,
+            "jsonld": ox.RdfFormat.JSON_LD,
+            "xml": ox.RdfFormat.RDF_XML,
+            "rdfxml": ox.RdfFormat.RDF_XML,
+            "n3": ox.RdfFormat.N3,
         }
         if fmt.lower() not in by_name:
             from .errors import UsageError
@@ -155,7 +161,9 @@ def parse_file(path: Path, graph: str | None = None, fmt: str | None = None) -> 
         if target is None:
             return list(quads)
         return [
-            ox.Quad(q.subject, q.predicate, q.object, target) if isinstance(q.graph_name, ox.DefaultGraph) else q
+            ox.Quad(q.subject, q.predicate, q.object, target)
+            if isinstance(q.graph_name, ox.DefaultGraph)
+            else q
             for q in quads
         ]
     except SyntaxError as e:
@@ -222,6 +230,7 @@ def build(force: bool = False) -> BuildInfo:
     if final.is_dir() and not force:
         return BuildInfo(final, digest, False, time.perf_counter() - t0, -1)
     from filelock import FileLock, Timeout  # only when building: off the path of every other call
+
     root = cache_dir()
     root.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(root / "build.lock"))
@@ -326,8 +335,10 @@ def default_store() -> Store:
         return OxigraphStore(info.path, read_only=True)
     except (StoreError, OSError, RuntimeError) as e:  # RocksDB reports corruption as RuntimeError
         # A damaged store directory (not one of ours, or a disk fault): set it aside, rebuild once.
-        print(f"kgraph: warning: the cached store {info.path.name} is damaged ({e}); rebuilding it",
-              file=sys.stderr)
+        print(
+            f"kgraph: warning: the cached store {info.path.name} is damaged ({e}); rebuilding it",
+            file=sys.stderr,
+        )
         try:
             if info.path.stat().st_ino == seen:  # not already replaced by another process
                 _discard(info.path)
@@ -340,8 +351,11 @@ def default_store() -> Store:
 def _in_memory(e: Exception) -> Store:
     reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
     where = f" {e.filename}" if isinstance(e, OSError) and e.filename else ""
-    print(f"kgraph: warning: cache directory unusable ({reason}{':' if where else ''}{where}); "
-          "building the graph in memory", file=sys.stderr)
+    print(
+        f"kgraph: warning: cache directory unusable ({reason}{':' if where else ''}{where}); "
+        "building the graph in memory",
+        file=sys.stderr,
+    )
     store = OxigraphStore()
     compile_into(store)
     return store

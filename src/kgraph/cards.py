@@ -35,29 +35,72 @@ import pyoxigraph as ox
 
 from .errors import InputError, UnknownEntity
 from .store import Store
-from .terms import CURATION_GRAPH, INFERRED_GRAPH, KG, KG_NS, ONTOLOGY_GRAPH, PREFIXES, RDF_TYPE, SKOS_ALT, SKOS_PREF
+from .terms import (
+    CURATION_GRAPH,
+    INFERRED_GRAPH,
+    KG,
+    KG_NS,
+    ONTOLOGY_GRAPH,
+    PREFIXES,
+    RDF_TYPE,
+    SKOS_ALT,
+    SKOS_PREF,
+)
 
 CURATORS = CURATION_GRAPH
 CURATORS_LABEL = "the curators' graph: classes, preferred labels, descriptions, disagreements"
 
 # Triples derived by the build from the nodes flattened below; the card shows the nodes instead.
-DERIVED = frozenset({
-    KG.actedIn, KG.castMember, KG.workedOn, KG.crewMember, KG.director, KG.screenwriter, KG.musicBy,
-    KG.author, KG.appearsIn, KG.awardReceived, KG.nominatedFor, KG.participant, KG.unmarriedPartner,
-    KG.collaboratedWith,
-})
+DERIVED = frozenset(
+    {
+        KG.actedIn,
+        KG.castMember,
+        KG.workedOn,
+        KG.crewMember,
+        KG.director,
+        KG.screenwriter,
+        KG.musicBy,
+        KG.author,
+        KG.appearsIn,
+        KG.awardReceived,
+        KG.nominatedFor,
+        KG.participant,
+        KG.unmarriedPartner,
+        KG.collaboratedWith,
+    }
+)
 
 # Incoming links from n-ary nodes that a card flattens into lines.
-NODE_LINKS = frozenset({
-    KG.performer, KG.character, KG.inWork, KG.creditedPerson, KG.recipient, KG.forWork,
-    KG.releaseOf, KG.screenedWork, KG.partner, KG.about,
-})
+NODE_LINKS = frozenset(
+    {
+        KG.performer,
+        KG.character,
+        KG.inWork,
+        KG.creditedPerson,
+        KG.recipient,
+        KG.forWork,
+        KG.releaseOf,
+        KG.screenedWork,
+        KG.partner,
+        KG.about,
+    }
+)
 
 # Verb phrases for crew roles, seen from the person and from the work.
-ROLE_PERSON = {"director": "directed", "screenwriter": "wrote the screenplay of",
-               "music-director": "directed the music of", "playwright": "wrote", "contributor": "contributed to"}
-ROLE_WORK = {"director": "directed by", "screenwriter": "screenplay by", "music-director": "music by",
-             "playwright": "written by", "contributor": "with contributions by"}
+ROLE_PERSON = {
+    "director": "directed",
+    "screenwriter": "wrote the screenplay of",
+    "music-director": "directed the music of",
+    "playwright": "wrote",
+    "contributor": "contributed to",
+}
+ROLE_WORK = {
+    "director": "directed by",
+    "screenwriter": "screenplay by",
+    "music-director": "music by",
+    "playwright": "written by",
+    "contributor": "with contributions by",
+}
 
 
 @dataclass(frozen=True)
@@ -71,15 +114,23 @@ class Fact:
     sources: list[str]  # source IRIs (the curators' graph for identity facts)
     text: str  # the readable line: "played Ok-ju in Ballerina"
     direction: str = "out"  # out: entity is the subject; in: it is the object; node: flattened
-    kind: str = "fact"  # fact | performance | credit | award | nomination | release | screening | ...
+    kind: str = (
+        "fact"  # fact | performance | credit | award | nomination | release | screening | ...
+    )
     via: str | None = None  # the n-ary node a flattened line comes from
     object_is_iri: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "predicate": self.predicate, "predicate_label": self.predicate_label,
-            "object": self.object, "object_label": self.object_label, "sources": list(self.sources),
-            "text": self.text, "direction": self.direction, "kind": self.kind, "via": self.via,
+            "predicate": self.predicate,
+            "predicate_label": self.predicate_label,
+            "object": self.object,
+            "object_label": self.object_label,
+            "sources": list(self.sources),
+            "text": self.text,
+            "direction": self.direction,
+            "kind": self.kind,
+            "via": self.via,
         }
 
 
@@ -100,8 +151,13 @@ class Dispute:
     claims: list[Claim]
 
     def to_json(self) -> dict[str, Any]:
-        return {"iri": self.iri, "topic": self.topic, "kind": self.kind, "note": self.note,
-                "claims": [{"statement": c.statement, "sources": c.sources} for c in self.claims]}
+        return {
+            "iri": self.iri,
+            "topic": self.topic,
+            "kind": self.kind,
+            "note": self.note,
+            "claims": [{"statement": c.statement, "sources": c.sources} for c in self.claims],
+        }
 
 
 @dataclass(frozen=True)
@@ -120,7 +176,9 @@ class Card:
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
-            "iri": self.iri, "label": self.label, "types": list(self.types),
+            "iri": self.iri,
+            "label": self.label,
+            "types": list(self.types),
             "facts": [f.to_json() for f in self.facts],
             "alt_labels": [{"label": a, "sources": s} for a, s in self.alt_labels],
             "description": self.description,
@@ -193,20 +251,31 @@ class _Builder:
         self.source_labels = {
             r["src"].value: (r["l"].value if "l" in r else _local(r["src"].value))
             for r in self.store.select(
-                "SELECT ?src ?l WHERE { ?src a kg:Source OPTIONAL { ?src skos:prefLabel ?l } }")
+                "SELECT ?src ?l WHERE { ?src a kg:Source OPTIONAL { ?src skos:prefLabel ?l } }"
+            )
         }
         # the n-ary nodes pointing at the entity, and every triple of each
-        nodes = sorted({r["s"].value for r in in_rows if r["p"].value in NODE_LINKS and isinstance(r["s"], ox.NamedNode)})
+        nodes = sorted(
+            {
+                r["s"].value
+                for r in in_rows
+                if r["p"].value in NODE_LINKS and isinstance(r["s"], ox.NamedNode)
+            }
+        )
         node_rows: list[dict[str, Any]] = []
         for chunk in _chunks(nodes, 300):
-            node_rows += self._select("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
-                                      s=[ox.NamedNode(n) for n in chunk])
+            node_rows += self._select(
+                "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
+                s=[ox.NamedNode(n) for n in chunk],
+            )
         # claims of disagreements about the entity
         claim_iris = sorted({r["o"].value for r in node_rows if r["p"].value == KG.claim})
         claim_rows: list[dict[str, Any]] = []
         for chunk in _chunks(claim_iris, 300):
-            claim_rows += self._select("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
-                                       s=[ox.NamedNode(n) for n in chunk])
+            claim_rows += self._select(
+                "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
+                s=[ox.NamedNode(n) for n in chunk],
+            )
         iris = {self.iri}
         for r in (*out_rows, *node_rows):
             for k in ("o", "p", "s"):
@@ -217,7 +286,9 @@ class _Builder:
             iris.add(r["p"].value)
         self._load_labels(iris)
         # nodes two hops out whose labels lines need (ceremonies of awards, festivals of screenings)
-        second = {r["o"].value for r in node_rows if isinstance(r["o"], ox.NamedNode)} - set(self.labels)
+        second = {r["o"].value for r in node_rows if isinstance(r["o"], ox.NamedNode)} - set(
+            self.labels
+        )
         self._load_labels(second)
 
         facts: list[Fact] = []
@@ -242,17 +313,41 @@ class _Builder:
         facts += self._flatten(node_rows, claim_rows, disputes)
         for d in disputes:  # each side of a disagreement is a fact too, with its own sources
             for c in d.claims:
-                facts.append(Fact(KG.claim, self.label(KG.claim), d.iri, d.topic, c.sources,
-                                  f"disputed ({d.kind}) — {d.topic}: {c.statement}", "node", "disagreement",
-                                  d.iri, True))
+                facts.append(
+                    Fact(
+                        KG.claim,
+                        self.label(KG.claim),
+                        d.iri,
+                        d.topic,
+                        c.sources,
+                        f"disputed ({d.kind}) — {d.topic}: {c.statement}",
+                        "node",
+                        "disagreement",
+                        d.iri,
+                        True,
+                    )
+                )
         label = self.labels.get(self.iri, _local(self.iri))
         own_types = {r["o"].value for r in out_rows if r["p"].value == RDF_TYPE}
-        used = {s for f in facts for s in f.sources} | {s for d in disputes for c in d.claims for s in c.sources}
-        sources = {s: self.source_labels.get(s, CURATORS_LABEL if s == CURATORS else _local(s)) for s in used}
+        used = {s for f in facts for s in f.sources} | {
+            s for d in disputes for c in d.claims for s in c.sources
+        }
+        sources = {
+            s: self.source_labels.get(s, CURATORS_LABEL if s == CURATORS else _local(s))
+            for s in used
+        }
         return Card(
-            iri=self.iri, label=label, types=self._type_names(own_types),
-            alt_labels=sorted(((a, sorted(g)) for a, g in alt_labels.items()), key=lambda x: x[0].casefold()),
-            description=description, facts=facts, disputes=disputes, sources=sources, matched=match,
+            iri=self.iri,
+            label=label,
+            types=self._type_names(own_types),
+            alt_labels=sorted(
+                ((a, sorted(g)) for a, g in alt_labels.items()), key=lambda x: x[0].casefold()
+            ),
+            description=description,
+            facts=facts,
+            disputes=disputes,
+            sources=sources,
+            matched=match,
         )
 
     def _load_labels(self, iris: Iterable[str]) -> None:
@@ -261,13 +356,18 @@ class _Builder:
             rows = self._select(
                 """SELECT ?x ?l ?rank ?c WHERE { { ?x skos:prefLabel ?l BIND (1 AS ?rank) }
                    UNION { ?x rdfs:label ?l BIND (2 AS ?rank) } UNION { ?x a ?c } }""",
-                x=[ox.NamedNode(i) for i in chunk])
+                x=[ox.NamedNode(i) for i in chunk],
+            )
             best: dict[str, tuple[int, int, str]] = {}
             for r in rows:
                 x = r["x"].value
                 if "l" in r:
                     # the preferred label first, then any label; English or untagged first
-                    key = (int(r["rank"].value), 0 if r["l"].language in (None, "en") else 1, r["l"].value)
+                    key = (
+                        int(r["rank"].value),
+                        0 if r["l"].language in (None, "en") else 1,
+                        r["l"].value,
+                    )
                     if x not in best or key < best[x]:
                         best[x] = key
                 if "c" in r:
@@ -294,14 +394,22 @@ class _Builder:
         # an incoming fact reads backwards: "The Call —debut of→ Lee Chung-hyun" shows as
         # "← debut of: The Call" on Lee Chung-hyun's card
         text = f"{plabel}: {obj_label}" if direction == "out" else f"← {plabel}: {obj_label}"
-        return Fact(p, plabel, value, obj_label, sorted(sources), text, direction, "fact", None, is_iri)
+        return Fact(
+            p, plabel, value, obj_label, sorted(sources), text, direction, "fact", None, is_iri
+        )
 
     # -- n-ary nodes --------------------------------------------------------------------------
 
-    def _flatten(self, node_rows: list[dict[str, Any]], claim_rows: list[dict[str, Any]],
-                 disputes: list[Dispute]) -> list[Fact]:
+    def _flatten(
+        self,
+        node_rows: list[dict[str, Any]],
+        claim_rows: list[dict[str, Any]],
+        disputes: list[Dispute],
+    ) -> list[Fact]:
         # per node, per graph: the node's properties as that graph states them
-        by_node: dict[str, dict[str, dict[str, list[Any]]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(list)))
+        by_node: dict[str, dict[str, dict[str, list[Any]]]] = defaultdict(
+            lambda: defaultdict(lambda: defaultdict(list))
+        )
         merged: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
         for r in node_rows:
             s, p, o, g = r["s"].value, r["p"].value, r["o"], r["g"].value
@@ -321,24 +429,58 @@ class _Builder:
             for g, props in by_node[node].items():
                 if g in (INFERRED_GRAPH, ONTOLOGY_GRAPH):
                     continue
-                if not any(self.iri == o.value for vals in props.values() for o in vals if isinstance(o, ox.NamedNode)):
+                if not any(
+                    self.iri == o.value
+                    for vals in props.values()
+                    for o in vals
+                    if isinstance(o, ox.NamedNode)
+                ):
                     continue  # this graph says nothing linking the node to the entity
                 line = self._line(node, types, props, merged[node])
                 if line is not None:
                     lines[line].add(g)
-            for (kind, pred, obj, obj_label, text), graphs in sorted(lines.items(), key=lambda kv: kv[0][4]):
-                out.append(Fact(pred, self.label(pred) if pred in self.labels else _local(pred), obj, obj_label,
-                                sorted(graphs), text, "node", kind, node, obj.startswith(("http", "urn:"))))
-        order = ("performance", "credit", "award", "nomination", "release", "screening", "relationship", "fact")
-        out.sort(key=lambda f: (order.index(f.kind) if f.kind in order else len(order), f.text.casefold()))
+            for (kind, pred, obj, obj_label, text), graphs in sorted(
+                lines.items(), key=lambda kv: kv[0][4]
+            ):
+                out.append(
+                    Fact(
+                        pred,
+                        self.label(pred) if pred in self.labels else _local(pred),
+                        obj,
+                        obj_label,
+                        sorted(graphs),
+                        text,
+                        "node",
+                        kind,
+                        node,
+                        obj.startswith(("http", "urn:")),
+                    )
+                )
+        order = (
+            "performance",
+            "credit",
+            "award",
+            "nomination",
+            "release",
+            "screening",
+            "relationship",
+            "fact",
+        )
+        out.sort(
+            key=lambda f: (
+                order.index(f.kind) if f.kind in order else len(order),
+                f.text.casefold(),
+            )
+        )
         return out
 
     def _one(self, props: dict[str, list[Any]], p: str) -> Any:
         vals = props.get(p) or []
         return vals[0] if vals else None
 
-    def _line(self, node: str, types: set[str], props: dict[str, list[Any]],
-              merged: dict[str, list[Any]]) -> tuple[str, str, str, str, str] | None:
+    def _line(
+        self, node: str, types: set[str], props: dict[str, list[Any]], merged: dict[str, list[Any]]
+    ) -> tuple[str, str, str, str, str] | None:
         """(kind, predicate, object, object label, text) of one graph's reading of a node."""
         one = self._one
         me = self.iri
@@ -353,15 +495,37 @@ class _Builder:
             char = one(props, KG.character)
             if performer is not None and performer.value == me:
                 if char is not None and work is not None:
-                    return ("performance", KG.actedIn, work.value, lab(work), f"played {lab(char)} in {lab(work)}")
+                    return (
+                        "performance",
+                        KG.actedIn,
+                        work.value,
+                        lab(work),
+                        f"played {lab(char)} in {lab(work)}",
+                    )
                 if work is not None:
-                    return ("performance", KG.actedIn, work.value, lab(work), f"acted in {lab(work)}")
+                    return (
+                        "performance",
+                        KG.actedIn,
+                        work.value,
+                        lab(work),
+                        f"acted in {lab(work)}",
+                    )
             if work is not None and work.value == me and performer is not None:
-                text = f"{lab(performer)} as {lab(char)}" if char is not None else f"{lab(performer)} in the cast"
+                text = (
+                    f"{lab(performer)} as {lab(char)}"
+                    if char is not None
+                    else f"{lab(performer)} in the cast"
+                )
                 return ("performance", KG.castMember, performer.value, lab(performer), text)
             if char is not None and char.value == me and performer is not None:
                 where = f" in {lab(work)}" if work is not None else ""
-                return ("performance", KG.performer, performer.value, lab(performer), f"played by {lab(performer)}{where}")
+                return (
+                    "performance",
+                    KG.performer,
+                    performer.value,
+                    lab(performer),
+                    f"played by {lab(performer)}{where}",
+                )
             return None
         if KG.Credit in types or KG.creditedPerson in props:
             person = one(props, KG.creditedPerson) or one(merged, KG.creditedPerson)
@@ -390,7 +554,9 @@ class _Builder:
             if recipient is not None and recipient.value == me:
                 if for_work is not None and for_work.value != me:
                     parts.append(f"for {lab(for_work)}")
-                text = f"{verb} {', '.join(parts)}" + (f" ({count.value})" if count is not None else "")
+                text = f"{verb} {', '.join(parts)}" + (
+                    f" ({count.value})" if count is not None else ""
+                )
                 pred = KG.awardReceived if won else KG.nominatedFor
                 return (kind, pred, node, self.label(node), text)
             if for_work is not None and for_work.value == me:
@@ -421,9 +587,17 @@ class _Builder:
             date = one(props, KG.date)
             if date is not None:
                 bits.append(str(date.value))
-            return ("screening", KG.screenedWork, node, self.label(node), "screened " + ", ".join(bits))
+            return (
+                "screening",
+                KG.screenedWork,
+                node,
+                self.label(node),
+                "screened " + ", ".join(bits),
+            )
         if KG.partner in props or KG.Relationship in types:
-            others = [o for o in (props.get(KG.partner) or merged.get(KG.partner) or []) if o.value != me]
+            others = [
+                o for o in (props.get(KG.partner) or merged.get(KG.partner) or []) if o.value != me
+            ]
             if not any(o.value == me for o in props.get(KG.partner, [])):
                 return None
             rtype = one(props, KG.relationshipType) or one(merged, KG.relationshipType)
@@ -434,13 +608,19 @@ class _Builder:
                 text += f" since {since.value}"
             return ("relationship", KG.partner, others[0].value if others else node, who, text)
         # any other node pointing at the entity: say what it is and how it points
-        links = [p for p, vals in props.items() if any(isinstance(v, ox.NamedNode) and v.value == me for v in vals)]
+        links = [
+            p
+            for p, vals in props.items()
+            if any(isinstance(v, ox.NamedNode) and v.value == me for v in vals)
+        ]
         if not links:
             return None
         p = links[0]
         return ("fact", p, node, self.label(node), f"{self.label(node)} ({self.label(p)})")
 
-    def _dispute(self, node: str, props: dict[str, list[Any]], claims: dict[str, dict[str, list[Any]]]) -> Dispute:
+    def _dispute(
+        self, node: str, props: dict[str, list[Any]], claims: dict[str, dict[str, list[Any]]]
+    ) -> Dispute:
         topic = self._one(props, KG.topic)
         kind = self._one(props, KG.kind)
         note = self._one(props, KG.note)
@@ -449,8 +629,13 @@ class _Builder:
             st = self._one(claims[c], KG.statement)
             srcs = sorted(o.value for o in claims[c].get(KG.claimedBy, []))
             sides.append(Claim(st.value if st is not None else self.label(c), srcs or [CURATORS]))
-        return Dispute(node, topic.value if topic is not None else self.label(node),
-                       kind.value if kind is not None else "", note.value if note is not None else None, sides)
+        return Dispute(
+            node,
+            topic.value if topic is not None else self.label(node),
+            kind.value if kind is not None else "",
+            note.value if note is not None else None,
+            sides,
+        )
 
 
 def _merge(facts: list[Fact]) -> list[Fact]:
@@ -461,20 +646,36 @@ def _merge(facts: list[Fact]) -> list[Fact]:
         key = (f.direction, f.predicate, f.object)
         if key in merged:
             old = merged[key]
-            merged[key] = Fact(old.predicate, old.predicate_label, old.object, old.object_label,
-                               sorted(set(old.sources) | set(f.sources)), old.text, old.direction, old.kind,
-                               old.via, old.object_is_iri)
+            merged[key] = Fact(
+                old.predicate,
+                old.predicate_label,
+                old.object,
+                old.object_label,
+                sorted(set(old.sources) | set(f.sources)),
+                old.text,
+                old.direction,
+                old.kind,
+                old.via,
+                old.object_is_iri,
+            )
         else:
             merged[key] = f
             order.append(key)
     rank = {RDF_TYPE: 0, SKOS_PREF: 1, SKOS_ALT: 2, KG.description: 3}
-    return sorted((merged[k] for k in order),
-                  key=lambda f: (f.direction != "out", rank.get(f.predicate, 9), f.predicate_label, f.object_label))
+    return sorted(
+        (merged[k] for k in order),
+        key=lambda f: (
+            f.direction != "out",
+            rank.get(f.predicate, 9),
+            f.predicate_label,
+            f.object_label,
+        ),
+    )
 
 
 def _chunks(items: list[str], n: int) -> Iterable[list[str]]:
     for i in range(0, len(items), n):
-        yield items[i:i + n]
+        yield items[i : i + n]
 
 
 def _local(iri: str) -> str:

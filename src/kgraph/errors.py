@@ -104,7 +104,9 @@ class UnknownEntity(KGraphError):
 
     exit_code = NOT_FOUND
 
-    def __init__(self, name: str, suggestions: Sequence[Suggestion] = (), kind: str = "entity") -> None:
+    def __init__(
+        self, name: str, suggestions: Sequence[Suggestion] = (), kind: str = "entity"
+    ) -> None:
         msg = f"no {kind} named {name!r} in the graph"
         if suggestions:
             msg += "; did you mean " + ", ".join(repr(s.label) for s in suggestions[:5]) + "?"

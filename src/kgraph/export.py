@@ -57,9 +57,19 @@ FORMATS = RDF_FORMATS + GRAPH_FORMATS
 QUAD_FORMATS = ("nquads", "trig", "jsonld")
 
 EXTENSIONS = {
-    ".ttl": "turtle", ".turtle": "turtle", ".nt": "ntriples", ".nq": "nquads", ".trig": "trig",
-    ".jsonld": "jsonld", ".json": "jsonld", ".rdf": "xml", ".xml": "xml", ".owl": "xml",
-    ".graphml": "graphml", ".gexf": "gexf", ".csv": "csv",
+    ".ttl": "turtle",
+    ".turtle": "turtle",
+    ".nt": "ntriples",
+    ".nq": "nquads",
+    ".trig": "trig",
+    ".jsonld": "jsonld",
+    ".json": "jsonld",
+    ".rdf": "xml",
+    ".xml": "xml",
+    ".owl": "xml",
+    ".graphml": "graphml",
+    ".gexf": "gexf",
+    ".csv": "csv",
 }
 
 _RDF = PREFIXES["rdf"]
@@ -119,7 +129,13 @@ def format_for(path: Path | str | None, fmt: str | None) -> str:
     """
     if fmt:
         f = fmt.lower().replace("-", "")
-        f = {"ttl": "turtle", "nt": "ntriples", "nq": "nquads", "rdfxml": "xml", "json": "jsonld"}.get(f, f)
+        f = {
+            "ttl": "turtle",
+            "nt": "ntriples",
+            "nq": "nquads",
+            "rdfxml": "xml",
+            "json": "jsonld",
+        }.get(f, f)
         if f not in FORMATS:
             raise UsageError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
         return f
@@ -159,19 +175,26 @@ def _data_graphs(graphs: Iterable[str]) -> list[str]:
     return sorted(g for g in graphs if g != ONTOLOGY_GRAPH)
 
 
-def select_quads(store: Store, *, graph: str | None = None, ontology: bool = False,
-                 inferred: bool = False) -> list[ox.Quad]:
+def select_quads(
+    store: Store, *, graph: str | None = None, ontology: bool = False, inferred: bool = False
+) -> list[ox.Quad]:
     """The quads an export holds: every data graph (not the ontology), one graph, or the
     ontology alone; with ``inferred``, plus what the ontology's rules entail (graph kgg:inferred)."""
     if ontology and graph:
-        raise UsageError("--ontology exports the ontology alone; it cannot be combined with --graph")
+        raise UsageError(
+            "--ontology exports the ontology alone; it cannot be combined with --graph"
+        )
     if ontology:
         wanted = {ONTOLOGY_GRAPH}
     elif graph:
         wanted = {resolve_graph(store, graph)}
     else:
         wanted = set(_data_graphs(store.named_graphs()))
-    quads = [q for q in store.quads() if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value in wanted]
+    quads = [
+        q
+        for q in store.quads()
+        if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value in wanted
+    ]
     if inferred:
         quads.extend(entailed(store, quads))
     return quads
@@ -194,9 +217,12 @@ def entailed(store: Store, quads: Sequence[ox.Quad]) -> list[ox.Quad]:
         subjects.add(t[0])
     for q in store.quads():
         if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value == ONTOLOGY_GRAPH:
-            g.add((to_rdflib_term(q.subject), to_rdflib_term(q.predicate), to_rdflib_term(q.object)))
-    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics, axiomatic_triples=False,
-                           datatype_axioms=False).expand(g)
+            g.add(
+                (to_rdflib_term(q.subject), to_rdflib_term(q.predicate), to_rdflib_term(q.object))
+            )
+    owlrl.DeductiveClosure(
+        owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False
+    ).expand(g)
     junk_types = {rdflib.OWL.Thing, rdflib.RDFS.Resource, rdflib.OWL.NamedIndividual}
     target = ox.NamedNode(INFERRED_GRAPH)
     out = []
@@ -231,8 +257,14 @@ def _as_triples(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
 # ---------------------------------------------------------------------------------------------
 
 
-def export(store: Store, fmt: str = "turtle", *, graph: str | None = None, inferred: bool = False,
-           ontology: bool = False) -> bytes | dict[str, bytes]:
+def export(
+    store: Store,
+    fmt: str = "turtle",
+    *,
+    graph: str | None = None,
+    inferred: bool = False,
+    ontology: bool = False,
+) -> bytes | dict[str, bytes]:
     """The graph (or one source's graph, or the ontology) in ``fmt``.
 
     RDF and GraphML/GEXF formats give ``bytes``; ``csv`` gives ``{"nodes": bytes, "edges": bytes}``.
@@ -250,8 +282,12 @@ def export(store: Store, fmt: str = "turtle", *, graph: str | None = None, infer
         quads = _as_triples(quads)
     quads = _canonical(quads)
     writer = {
-        "turtle": write_turtle, "trig": write_trig, "ntriples": write_ntriples,
-        "nquads": write_nquads, "jsonld": write_jsonld, "xml": write_rdfxml,
+        "turtle": write_turtle,
+        "trig": write_trig,
+        "ntriples": write_ntriples,
+        "nquads": write_nquads,
+        "jsonld": write_jsonld,
+        "xml": write_rdfxml,
     }[fmt]
     return writer(quads).encode("utf-8")
 
@@ -327,7 +363,15 @@ def export_to(store: Store, fmt: str | None, target: Path | str, **options: Any)
 # ---------------------------------------------------------------------------------------------
 
 _PN_LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?")
-_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+_ESCAPES = {
+    "\\": "\\\\",
+    '"': '\\"',
+    "\n": "\\n",
+    "\r": "\\r",
+    "\t": "\\t",
+    "\b": "\\b",
+    "\f": "\\f",
+}
 _ESC_RE = re.compile(r'[\\"\n\r\t\b\f\x00-\x1f\x7f]')
 
 
@@ -356,7 +400,7 @@ class _Prefixes:
     def _qname(self, iri: str) -> str | None:
         for p, ns in self._ns:
             if iri.startswith(ns):
-                local = iri[len(ns):]
+                local = iri[len(ns) :]
                 if _PN_LOCAL.fullmatch(local):
                     self.used.add(p)
                     return f"{p}:{local}"
@@ -372,7 +416,9 @@ class _Prefixes:
 
 
 def _escape_iri(iri: str) -> str:
-    return "".join(c if c not in '<>"{}|^`\\ ' and ord(c) > 0x20 else f"\\u{ord(c):04X}" for c in iri)
+    return "".join(
+        c if c not in '<>"{}|^`\\ ' and ord(c) > 0x20 else f"\\u{ord(c):04X}" for c in iri
+    )
 
 
 def _term_key(t: Any) -> tuple[int, str, str, str]:
@@ -410,9 +456,12 @@ def _sorted_lines(quads: Sequence[ox.Quad], fmt: ox.RdfFormat) -> str:
 
 
 def write_ntriples(quads: Sequence[ox.Quad]) -> str:
-    return _sorted_lines([ox.Quad(q.subject, q.predicate, q.object) for q in quads]
-                         if any(not isinstance(q.graph_name, ox.DefaultGraph) for q in quads[:1]) else quads,
-                         ox.RdfFormat.N_TRIPLES)
+    return _sorted_lines(
+        [ox.Quad(q.subject, q.predicate, q.object) for q in quads]
+        if any(not isinstance(q.graph_name, ox.DefaultGraph) for q in quads[:1])
+        else quads,
+        ox.RdfFormat.N_TRIPLES,
+    )
 
 
 def write_nquads(quads: Sequence[ox.Quad]) -> str:
@@ -455,9 +504,15 @@ def _turtle_block(triples: Sequence[Triple], pm: _Prefixes, indent: str) -> list
         while True:
             if cur == ox.NamedNode(_RDF + "nil"):
                 return items
-            if cur not in inline or set(props[cur]) != {ox.NamedNode(_RDF + "first"), ox.NamedNode(_RDF + "rest")}:
+            if cur not in inline or set(props[cur]) != {
+                ox.NamedNode(_RDF + "first"),
+                ox.NamedNode(_RDF + "rest"),
+            }:
                 return None
-            first, rest = props[cur][ox.NamedNode(_RDF + "first")], props[cur][ox.NamedNode(_RDF + "rest")]
+            first, rest = (
+                props[cur][ox.NamedNode(_RDF + "first")],
+                props[cur][ox.NamedNode(_RDF + "rest")],
+            )
             if len(first) != 1 or len(rest) != 1:
                 return None
             items.append(first[0])
@@ -509,7 +564,9 @@ def write_trig(quads: Sequence[ox.Quad]) -> str:
     for q in quads:
         graphs[q.graph_name].append((q.subject, q.predicate, q.object))
     parts = []
-    for g in sorted(graphs, key=lambda g: (0, "") if isinstance(g, ox.DefaultGraph) else (1, g.value)):
+    for g in sorted(
+        graphs, key=lambda g: (0, "") if isinstance(g, ox.DefaultGraph) else (1, g.value)
+    ):
         if isinstance(g, ox.DefaultGraph):
             parts.append("\n\n".join(_turtle_block(graphs[g], pm, "")))
         else:
@@ -553,7 +610,9 @@ def write_jsonld(quads: Sequence[ox.Quad]) -> str:
             node: dict[str, Any] = {"@id": ref(s)}
             for p in sorted(props[s], key=lambda p: p.value):
                 objs = sorted(set(props[s][p]), key=_term_key)
-                if p.value == RDF_TYPE and all(isinstance(o, ox.NamedNode | ox.BlankNode) for o in objs):
+                if p.value == RDF_TYPE and all(
+                    isinstance(o, ox.NamedNode | ox.BlankNode) for o in objs
+                ):
                     node["@type"] = [ref(o) for o in objs]
                 else:
                     node[ref(p)] = [value(o) for o in objs]
@@ -564,7 +623,9 @@ def write_jsonld(quads: Sequence[ox.Quad]) -> str:
     for q in quads:
         graphs[q.graph_name].append((q.subject, q.predicate, q.object))
     top: list[dict[str, Any]] = []
-    for g in sorted(graphs, key=lambda g: (0, "") if isinstance(g, ox.DefaultGraph) else (1, g.value)):
+    for g in sorted(
+        graphs, key=lambda g: (0, "") if isinstance(g, ox.DefaultGraph) else (1, g.value)
+    ):
         if isinstance(g, ox.DefaultGraph):
             top.extend(nodes(graphs[g]))
         else:
@@ -584,7 +645,12 @@ _NCNAME_TAIL = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*$")
 def _xml_escape(s: str, attr: bool = False) -> str:
     s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     if attr:
-        s = s.replace('"', "&quot;").replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;")
+        s = (
+            s.replace('"', "&quot;")
+            .replace("\n", "&#10;")
+            .replace("\r", "&#13;")
+            .replace("\t", "&#9;")
+        )
     else:
         s = s.replace("\r", "&#13;")
     return s
@@ -597,7 +663,9 @@ def write_rdfxml(quads: Sequence[ox.Quad]) -> str:
     def qname(iri: str) -> str:
         m = _NCNAME_TAIL.search(iri)
         if not m or m.start() == 0:
-            raise UsageError(f"the predicate <{iri}> cannot be written in RDF/XML; use another format")
+            raise UsageError(
+                f"the predicate <{iri}> cannot be written in RDF/XML; use another format"
+            )
         ns, local = iri[: m.start()], m.group()
         p = by_ns.get(ns)
         if p is None:  # a namespace the project does not know: a stable name derived from it
@@ -615,8 +683,11 @@ def write_rdfxml(quads: Sequence[ox.Quad]) -> str:
         props[q.subject][q.predicate].append(q.object)
     body = []
     for s in sorted(props, key=_term_key):
-        about = (f'rdf:nodeID="{s.value}"' if isinstance(s, ox.BlankNode)
-                 else f'rdf:about="{_xml_escape(s.value, True)}"')
+        about = (
+            f'rdf:nodeID="{s.value}"'
+            if isinstance(s, ox.BlankNode)
+            else f'rdf:about="{_xml_escape(s.value, True)}"'
+        )
         body.append(f"  <rdf:Description {about}>")
         for p in sorted(props[s], key=lambda p: (0 if p.value == RDF_TYPE else 1, p.value)):
             tag = qname(p.value)
@@ -634,8 +705,10 @@ def write_rdfxml(quads: Sequence[ox.Quad]) -> str:
                     body.append(f"    <{tag}{attr}>{_xml_escape(o.value)}</{tag}>")
         body.append("  </rdf:Description>")
     ns_decl = "".join(f'\n    xmlns:{p}="{_xml_escape(used[p], True)}"' for p in sorted(used))
-    return ('<?xml version="1.0" encoding="utf-8"?>\n'
-            f"<rdf:RDF{ns_decl}>\n" + "\n".join(body) + ("\n" if body else "") + "</rdf:RDF>\n")
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        f"<rdf:RDF{ns_decl}>\n" + "\n".join(body) + ("\n" if body else "") + "</rdf:RDF>\n"
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -644,11 +717,28 @@ def write_rdfxml(quads: Sequence[ox.Quad]) -> str:
 
 # Classes whose members are relation nodes or bookkeeping, not things to draw: their facts
 # become edges (a performance becomes "plays" from the actor to the character).
-_HIDDEN_CLASSES = ("Participation", "Claim", "Disagreement", "Relationship", "Source", "Role", "Collaboration")
+_HIDDEN_CLASSES = (
+    "Participation",
+    "Claim",
+    "Disagreement",
+    "Relationship",
+    "Source",
+    "Role",
+    "Collaboration",
+)
 # Edges that repeat another edge (inverse, super-property, or derived over every pair).
-_HIDDEN_EDGES = frozenset(KG_NS + n for n in (
-    "castMember", "workedOn", "crewMember", "participant", "collaboratedWith", "recipient", "collaborator",
-))
+_HIDDEN_EDGES = frozenset(
+    KG_NS + n
+    for n in (
+        "castMember",
+        "workedOn",
+        "crewMember",
+        "participant",
+        "collaboratedWith",
+        "recipient",
+        "collaborator",
+    )
+)
 
 
 _WORKED_ON = KG_NS + "workedOn"
@@ -667,16 +757,21 @@ class Fact:
     sources: tuple[str, ...]
 
     def to_json(self) -> dict[str, Any]:
-        return {"predicate": self.predicate, "predicate_label": self.predicate_label,
-                "value": self.value, "iri": self.iri, "sources": list(self.sources)}
+        return {
+            "predicate": self.predicate,
+            "predicate_label": self.predicate_label,
+            "value": self.value,
+            "iri": self.iri,
+            "sources": list(self.sources),
+        }
 
 
 @dataclass(frozen=True)
 class Node:
     iri: str
     label: str
-    cls: str             # the most specific class's local name: Person, Film, TVSeries …
-    class_label: str     # its label: "Person", "Film", "TV series" …
+    cls: str  # the most specific class's local name: Person, Film, TVSeries …
+    class_label: str  # its label: "Person", "Film", "TV series" …
     facts: tuple[Fact, ...] = ()
 
 
@@ -685,8 +780,8 @@ class Edge:
     source: str
     target: str
     predicate: str
-    relation: str        # the predicate's label: "acted in", "plays", "director" …
-    work: str | None     # the work the relation is about (the character's work for "plays")
+    relation: str  # the predicate's label: "acted in", "plays", "director" …
+    work: str | None  # the work the relation is about (the character's work for "plays")
     work_label: str | None
     sources: tuple[str, ...]  # compact IRIs of the source graphs that state it
 
@@ -708,9 +803,12 @@ class EntityGraph:
 
     def subgraph(self, iris: Iterable[str]) -> EntityGraph:
         keep = set(iris)
-        return EntityGraph(tuple(n for n in self.nodes if n.iri in keep),
-                           tuple(e for e in self.edges if e.source in keep and e.target in keep),
-                           self.source_labels, self.classes)
+        return EntityGraph(
+            tuple(n for n in self.nodes if n.iri in keep),
+            tuple(e for e in self.edges if e.source in keep and e.target in keep),
+            self.source_labels,
+            self.classes,
+        )
 
     def neighbourhood(self, iri: str, depth: int) -> EntityGraph:
         """The nodes within ``depth`` edges of ``iri`` (either direction), and the edges among them."""
@@ -732,9 +830,17 @@ class EntityGraph:
         for n in self.nodes:
             g.add_node(n.iri, label=n.label, **{"class": n.cls}, class_label=n.class_label)
         for i, e in enumerate(self.edges):
-            g.add_edge(e.source, e.target, key=f"e{i}", id=f"e{i}", relation=e.relation,
-                       predicate=compact(e.predicate), work=e.work_label or "",
-                       work_iri=e.work or "", sources="; ".join(e.sources))
+            g.add_edge(
+                e.source,
+                e.target,
+                key=f"e{i}",
+                id=f"e{i}",
+                relation=e.relation,
+                predicate=compact(e.predicate),
+                work=e.work_label or "",
+                work_iri=e.work or "",
+                sources="; ".join(e.sources),
+            )
         return g
 
 
@@ -797,7 +903,11 @@ def entity_graph(store: Store, *, graph: str | None = None, inferred: bool = Fal
         g = q.graph_name
         if not isinstance(g, ox.NamedNode) or g.value == ONTOLOGY_GRAPH:
             continue
-        if q.predicate.value == RDF_TYPE and isinstance(q.object, ox.NamedNode) and isinstance(q.subject, ox.NamedNode):
+        if (
+            q.predicate.value == RDF_TYPE
+            and isinstance(q.object, ox.NamedNode)
+            and isinstance(q.subject, ox.NamedNode)
+        ):
             types[q.subject.value].add(q.object.value)
         if g.value in fact_graphs:
             fact_quads.append(q)
@@ -815,7 +925,9 @@ def entity_graph(store: Store, *, graph: str | None = None, inferred: bool = Fal
         best = [t for t in ts if not any(o != t and t in ancestors[o] for o in ts)]
         return sorted(best)[0] if best else None
 
-    in_scope = {s for (s, _, _) in facts} | {o.value for (_, _, o) in facts if isinstance(o, ox.NamedNode)}
+    in_scope = {s for (s, _, _) in facts} | {
+        o.value for (_, _, o) in facts if isinstance(o, ox.NamedNode)
+    }
     node_class: dict[str, str] = {}
     for iri in in_scope:
         if iri not in labels:
@@ -834,8 +946,11 @@ def entity_graph(store: Store, *, graph: str | None = None, inferred: bool = Fal
     # edges between two nodes
     edge_map: dict[tuple[str, str, str, str | None], set[str]] = defaultdict(set)
     work_classes = {c for c, anc in ancestors.items() if KG_NS + "Work" in anc}
-    linked = {frozenset((s, o.value)) for (s, p, o) in facts
-              if isinstance(o, ox.NamedNode) and p != RDF_TYPE and p not in _HIDDEN_EDGES}
+    linked = {
+        frozenset((s, o.value))
+        for (s, p, o) in facts
+        if isinstance(o, ox.NamedNode) and p != RDF_TYPE and p not in _HIDDEN_EDGES
+    }
     for (s, p, o), gs in facts.items():
         if not isinstance(o, ox.NamedNode) or p == RDF_TYPE:
             continue
@@ -845,7 +960,11 @@ def entity_graph(store: Store, *, graph: str | None = None, inferred: bool = Fal
             continue
         if (o.value, p, ox.NamedNode(s)) in facts and o.value < s:
             continue  # symmetric relation stated both ways: one edge
-        work = o.value if node_class[o.value] in work_classes else (s if node_class[s] in work_classes else None)
+        work = (
+            o.value
+            if node_class[o.value] in work_classes
+            else (s if node_class[s] in work_classes else None)
+        )
         edge_map[(s, o.value, p, work)] |= gs
     # performances: actor -> character, with the work
     by_node: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
@@ -860,16 +979,22 @@ def entity_graph(store: Store, *, graph: str | None = None, inferred: bool = Fal
                 works = ps.get(KG_NS + "inWork", [None])
                 for w in works:
                     if actor.value in node_class and ch.value in node_class:
-                        edge_map[(actor.value, ch.value, _PLAYS, w.value if w else None)] |= perf_graphs[perf]
+                        edge_map[(actor.value, ch.value, _PLAYS, w.value if w else None)] |= (
+                            perf_graphs[perf]
+                        )
 
     edges = []
-    for (s, o, p, w), gs in sorted(edge_map.items(), key=lambda kv: (kv[0][0], kv[0][2], kv[0][1], kv[0][3] or "")):
+    for (s, o, p, w), gs in sorted(
+        edge_map.items(), key=lambda kv: (kv[0][0], kv[0][2], kv[0][1], kv[0][3] or "")
+    ):
         rel = "plays" if p == _PLAYS else plabel(p)
         edges.append(Edge(s, o, p, rel, w, labels.get(w) if w else None, src(gs)))
 
     # facts shown for each node: its own statements (labels of entities, literal values)
     node_facts: dict[str, list[Fact]] = defaultdict(list)
-    for (s, p, o), gs in sorted(facts.items(), key=lambda kv: (kv[0][0], kv[0][1], _term_key(kv[0][2]))):
+    for (s, p, o), gs in sorted(
+        facts.items(), key=lambda kv: (kv[0][0], kv[0][1], _term_key(kv[0][2]))
+    ):
         if s not in node_class or p in (RDF_TYPE, SKOS_PREF, RDFS_LABEL) or p in _HIDDEN_EDGES:
             continue
         if isinstance(o, ox.NamedNode):
@@ -886,14 +1011,25 @@ def entity_graph(store: Store, *, graph: str | None = None, inferred: bool = Fal
             node_facts[s].append(Fact(p, "plays", text, o, src(gs)))
 
     nodes = tuple(
-        Node(iri, labels[iri], local_name(c), class_labels.get(c, local_name(c)),
-             tuple(sorted(node_facts[iri], key=lambda f: (f.predicate_label, f.value))))
+        Node(
+            iri,
+            labels[iri],
+            local_name(c),
+            class_labels.get(c, local_name(c)),
+            tuple(sorted(node_facts[iri], key=lambda f: (f.predicate_label, f.value))),
+        )
         for iri, c in sorted(node_class.items())
     )
     used = {n.cls for n in nodes}
-    classes = {local_name(c): class_labels.get(c, local_name(c)) for c in ancestors if local_name(c) in used}
+    classes = {
+        local_name(c): class_labels.get(c, local_name(c))
+        for c in ancestors
+        if local_name(c) in used
+    }
     source_labels = {compact(g): labels.get(g, compact(g)) for g in fact_graphs}
-    return EntityGraph(nodes, tuple(edges), dict(sorted(source_labels.items())), dict(sorted(classes.items())))
+    return EntityGraph(
+        nodes, tuple(edges), dict(sorted(source_labels.items())), dict(sorted(classes.items()))
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -946,6 +1082,19 @@ def to_csv(eg: EntityGraph) -> dict[str, bytes]:
         return buf.getvalue().encode("utf-8")
 
     nodes = table(NODE_COLUMNS, ((n.iri, n.label, n.cls, n.class_label) for n in eg.nodes))
-    edges = table(EDGE_COLUMNS, ((e.source, e.target, e.relation, compact(e.predicate), e.work_label or "",
-                                  e.work or "", "; ".join(e.sources)) for e in eg.edges))
+    edges = table(
+        EDGE_COLUMNS,
+        (
+            (
+                e.source,
+                e.target,
+                e.relation,
+                compact(e.predicate),
+                e.work_label or "",
+                e.work or "",
+                "; ".join(e.sources),
+            )
+            for e in eg.edges
+        ),
+    )
     return {"nodes": nodes, "edges": edges}

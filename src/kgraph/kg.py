@@ -55,8 +55,13 @@ class KnowledgeGraph:
     ``"memory:"``, a directory path, or an ``http(s)://`` SPARQL endpoint URL.
     """
 
-    def __init__(self, store: Store | str | None = None, *, update_url: str | None = None,
-                 writable: bool = False) -> None:
+    def __init__(
+        self,
+        store: Store | str | None = None,
+        *,
+        update_url: str | None = None,
+        writable: bool = False,
+    ) -> None:
         self._spec = store
         self._update_url = update_url
         self._writable = writable
@@ -67,7 +72,9 @@ class KnowledgeGraph:
         """The store, opened on first use."""
         if self._store is None:
             spec = self._spec if isinstance(self._spec, str) or self._spec is None else None
-            self._store = open_store(spec, update_url=self._update_url, read_only=not self._writable)
+            self._store = open_store(
+                spec, update_url=self._update_url, read_only=not self._writable
+            )
         return self._store
 
     def close(self) -> None:
@@ -77,8 +84,14 @@ class KnowledgeGraph:
 
     # -- querying -------------------------------------------------------------------------
 
-    def sparql(self, query: str, bindings: Bindings | None = None, *, limit: int | None = None,
-               timeout: float | None = None) -> Result:
+    def sparql(
+        self,
+        query: str,
+        bindings: Bindings | None = None,
+        *,
+        limit: int | None = None,
+        timeout: float | None = None,
+    ) -> Result:
         """Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE); updates are refused."""
         from .querying import run_sparql
 
@@ -96,7 +109,9 @@ class KnowledgeGraph:
 
         return run_saved(self.store, name, dict(params or {}))
 
-    def search(self, text: str, *, types: Sequence[str] | None = None, limit: int = 10) -> list[Any]:
+    def search(
+        self, text: str, *, types: Sequence[str] | None = None, limit: int = 10
+    ) -> list[Any]:
         """Entities whose labels match ``text``, best first."""
         from .linking import search
 
@@ -183,10 +198,16 @@ class KnowledgeGraph:
         }
         graphs = {
             r["g"].value: int(r["n"].value)
-            for r in s.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")
+            for r in s.select(
+                "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+            )
         }
         sources = [
-            (r["src"].value, r["label"].value if "label" in r else r["src"].value, graphs.get(r["src"].value, 0))
+            (
+                r["src"].value,
+                r["label"].value if "label" in r else r["src"].value,
+                graphs.get(r["src"].value, 0),
+            )
             for r in s.select(
                 """SELECT ?src (SAMPLE(?l) AS ?label) WHERE { ?src a kg:Source OPTIONAL { ?src skos:prefLabel ?l } }
                    GROUP BY ?src ORDER BY ?src"""
@@ -210,7 +231,8 @@ class KnowledgeGraph:
             about = [
                 (a["x"].value, a["label"].value)
                 for a in s.select(
-                    "SELECT ?x ?label WHERE { ?d kg:about ?x . ?x skos:prefLabel ?label } ORDER BY ?label", {"d": d}
+                    "SELECT ?x ?label WHERE { ?d kg:about ?x . ?x skos:prefLabel ?label } ORDER BY ?label",
+                    {"d": d},
                 )
             ]
             claims = []
@@ -226,8 +248,16 @@ class KnowledgeGraph:
                     )
                 ]
                 claims.append(ClaimSide(c["st"].value, srcs))
-            out.append(Conflict(d.value, r["topic"].value, r["kind"].value, about,
-                                r["note"].value if "note" in r else None, claims))
+            out.append(
+                Conflict(
+                    d.value,
+                    r["topic"].value,
+                    r["kind"].value,
+                    about,
+                    r["note"].value if "note" in r else None,
+                    claims,
+                )
+            )
         return out
 
     def validate(self) -> Any:

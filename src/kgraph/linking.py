@@ -81,8 +81,14 @@ class Match:
     stage: str  # exact | normalised | romanised | fuzzy
 
     def to_json(self) -> dict[str, Any]:
-        return {"iri": self.iri, "label": self.label, "type": self.type, "score": round(self.score, 4),
-                "alias": self.alias, "stage": self.stage}
+        return {
+            "iri": self.iri,
+            "label": self.label,
+            "type": self.type,
+            "score": round(self.score, 4),
+            "alias": self.alias,
+            "stage": self.stage,
+        }
 
     def suggestion(self) -> Suggestion:
         return Suggestion(self.label, self.iri, self.type, self.score)
@@ -116,29 +122,34 @@ def normalise(text: str) -> str:
 # Rules for one word of romanised Korean, applied in order. Each maps spellings that the
 # Revised Romanisation, McCune-Reischauer (without its breves) and popular spellings use for
 # one Korean sound to one key spelling.
-_ROMAN_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), r) for p, r in (
-    (r"(?<=[aeiou])r(?=[^aeiouy]|$)", ""),   # non-rhotic r marks a vowel: Park = Pak = Bak
-    (r"rh", "r"),                            # Rhee
-    (r"ng", "N"),                            # keep the final -ng apart from g = k
-    (r"t?ch|jj", "j"),                       # ch / j / jj (ㅈ ㅊ ㅉ)
-    (r"sh|ss", "s"),                         # sh / s / ss (ㅅ ㅆ)
-    (r"ph", "p"), (r"th", "t"), (r"kh", "k"),  # aspirate marks of McCune-Reischauer
-    (r"eo", "o"),                            # ㅓ: eo (RR) / o (MR without breve)
-    (r"oo|ou|eu|wu", "u"),                   # ㅜ: u / oo / ou; ㅡ: eu / u
-    (r"ee|ea|yi", "i"),                      # ㅣ: i / ee;  이: Yi / Lee / I
-    (r"ae|ai", "e"),                         # ㅐ / ㅔ
-    (r"[lr](?=[iy])", ""),                   # ㄹ before i/y is dropped word-initially (Lee = I,
-                                             # Rim = Lim = Im, Ryu = Yu); dropped everywhere so
-                                             # that "Yu Rim" and "Yu-rim" keep one key
-    (r"[gcq]", "k"),                         # ㄱ: g / k
-    (r"b|f|v", "p"),                         # ㅂ: b / p
-    (r"d", "t"),                             # ㄷ: d / t
-    (r"r", "l"),                             # ㄹ: r / l
-    (r"z", "j"),
-    (r"h(?=[^aeiouyw]|$)", ""),              # a silent h after a vowel: Oh = O, Ahn = An
-    (r"([^aeiou])\1+", r"\1"),               # doubled consonants: kk, pp, tt, ll, nn
-    (r"N", "ng"),
-))
+_ROMAN_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(p), r)
+    for p, r in (
+        (r"(?<=[aeiou])r(?=[^aeiouy]|$)", ""),  # non-rhotic r marks a vowel: Park = Pak = Bak
+        (r"rh", "r"),  # Rhee
+        (r"ng", "N"),  # keep the final -ng apart from g = k
+        (r"t?ch|jj", "j"),  # ch / j / jj (ㅈ ㅊ ㅉ)
+        (r"sh|ss", "s"),  # sh / s / ss (ㅅ ㅆ)
+        (r"ph", "p"),
+        (r"th", "t"),
+        (r"kh", "k"),  # aspirate marks of McCune-Reischauer
+        (r"eo", "o"),  # ㅓ: eo (RR) / o (MR without breve)
+        (r"oo|ou|eu|wu", "u"),  # ㅜ: u / oo / ou; ㅡ: eu / u
+        (r"ee|ea|yi", "i"),  # ㅣ: i / ee;  이: Yi / Lee / I
+        (r"ae|ai", "e"),  # ㅐ / ㅔ
+        (r"[lr](?=[iy])", ""),  # ㄹ before i/y is dropped word-initially (Lee = I,
+        # Rim = Lim = Im, Ryu = Yu); dropped everywhere so
+        # that "Yu Rim" and "Yu-rim" keep one key
+        (r"[gcq]", "k"),  # ㄱ: g / k
+        (r"b|f|v", "p"),  # ㅂ: b / p
+        (r"d", "t"),  # ㄷ: d / t
+        (r"r", "l"),  # ㄹ: r / l
+        (r"z", "j"),
+        (r"h(?=[^aeiouyw]|$)", ""),  # a silent h after a vowel: Oh = O, Ahn = An
+        (r"([^aeiou])\1+", r"\1"),  # doubled consonants: kk, pp, tt, ll, nn
+        (r"N", "ng"),
+    )
+)
 _LOOSE = re.compile(r"[ou]")
 
 
@@ -216,12 +227,17 @@ class _Index:
         spaced = normalise(text)
         words = spaced.split()
         rom_keys = [_rom(k) for k in _orders(words)]  # the key of the words written together
-        a = _Alias(entity, text, pref, "".join(words), spaced, rom_keys[0], _LOOSE.sub("u", rom_keys[0]))
+        a = _Alias(
+            entity, text, pref, "".join(words), spaced, rom_keys[0], _LOOSE.sub("u", rom_keys[0])
+        )
         i = len(self.aliases)
         self.aliases.append(a)
         self.exact.setdefault(text.strip(), []).append(i)
-        for table, keys in ((self.joined, _orders(words)), (self.rom, rom_keys),
-                            (self.loose, [_LOOSE.sub("u", k) for k in rom_keys])):
+        for table, keys in (
+            (self.joined, _orders(words)),
+            (self.rom, rom_keys),
+            (self.loose, [_LOOSE.sub("u", k) for k in rom_keys]),
+        ):
             for n, k in enumerate(dict.fromkeys(keys)):
                 table.setdefault(k, []).append((i, n > 0 and k != keys[0]))
 
@@ -278,7 +294,9 @@ class _Hierarchy:
                     continue
                 if key not in known:
                     names = sorted({_local(c) for c in known.values() if self.is_entity([c])})
-                    raise UsageError(f"unknown type {part.strip()!r}; use one of {', '.join(names)}")
+                    raise UsageError(
+                        f"unknown type {part.strip()!r}; use one of {', '.join(names)}"
+                    )
                 out.add(known[key])
         return out
 
@@ -323,8 +341,9 @@ class _Matcher:
         # Cheap probe first: does the store hold more labels than we are willing to index?
         big = store.select(_LABELS_QUERY % 1 + f" OFFSET {FULL_INDEX_LIMIT}")
         if not big:
-            self.full = self._build(store.select(_LABELS_QUERY % (FULL_INDEX_LIMIT + 1)),
-                                    store.select(_TYPES_QUERY))
+            self.full = self._build(
+                store.select(_LABELS_QUERY % (FULL_INDEX_LIMIT + 1)), store.select(_TYPES_QUERY)
+            )
 
     def _build(self, label_rows: list[dict[str, Any]], type_rows: list[dict[str, Any]]) -> _Index:
         entities: dict[str, _Entity] = {}
@@ -370,20 +389,32 @@ class _Matcher:
         iris = sorted({r["e"].value for r in rows})
         details: list[dict[str, Any]] = []
         for i in range(0, len(iris), 500):
-            chunk = [ox.NamedNode(x) for x in iris[i:i + 500]]
+            chunk = [ox.NamedNode(x) for x in iris[i : i + 500]]
             details += self.store.select(_DETAILS_QUERY, {"e": chunk})
         type_rows = [{"e": r["e"], "c": r["c"]} for r in details]
         prefs = {(r["e"].value, r["l"].value): r for r in details if "l" in r}
-        label_rows = [{"e": ox.NamedNode(e), "l": r["l"], "pref": ox.Literal("true")} for (e, _), r in prefs.items()]
+        label_rows = [
+            {"e": ox.NamedNode(e), "l": r["l"], "pref": ox.Literal("true")}
+            for (e, _), r in prefs.items()
+        ]
         label_rows += [r for r in rows if r["pref"].value not in ("true", "1")]
         return self._build(label_rows, type_rows)
 
 
 # Regular-expression alternatives for each letter of a romanised key (see _ROMAN_RULES).
 _WIDEN = {
-    "k": "(?:kh|k|g|c|q)+", "p": "(?:ph|p|b|f|v)+", "t": "(?:th|t|d)+", "l": "(?:l|r)+",
-    "j": "(?:t?ch|j|z)+", "s": "(?:sh|s)+", "o": "(?:eo|o|u|oo)h?", "u": "(?:oo|ou|eu|wu|u|eo|o)",
-    "i": "[lr]*(?:ee|ea|yi|i|y)", "y": "[lr]*y", "e": "(?:ae|ai|e)", "a": "(?:ah|a)",
+    "k": "(?:kh|k|g|c|q)+",
+    "p": "(?:ph|p|b|f|v)+",
+    "t": "(?:th|t|d)+",
+    "l": "(?:l|r)+",
+    "j": "(?:t?ch|j|z)+",
+    "s": "(?:sh|s)+",
+    "o": "(?:eo|o|u|oo)h?",
+    "u": "(?:oo|ou|eu|wu|u|eo|o)",
+    "i": "[lr]*(?:ee|ea|yi|i|y)",
+    "y": "[lr]*y",
+    "e": "(?:ae|ai|e)",
+    "a": "(?:ah|a)",
 }
 
 
@@ -460,8 +491,9 @@ def forget(store: Store) -> None:
 # -- scoring ----------------------------------------------------------------------------------
 
 
-def _score_all(index: _Index, text: str, wanted: set[str] | None,
-               *, fuzzy_when_found: bool = True) -> dict[str, tuple[float, _Alias, str, float]]:
+def _score_all(
+    index: _Index, text: str, wanted: set[str] | None, *, fuzzy_when_found: bool = True
+) -> dict[str, tuple[float, _Alias, str, float]]:
     """Best (score, alias, stage, raw fuzzy score) per entity IRI.
 
     With ``fuzzy_when_found=False`` the fuzzy stage is skipped once an earlier stage matched:
@@ -517,13 +549,16 @@ def _fuzzy(index: _Index, spaced: str, joined: str, rom: str, offer: Any) -> Non
         (joined, [a.joined for a in index.aliases], fuzz.ratio),
         (rom, [a.rom for a in index.aliases], fuzz.ratio),
     ):
-        for _, s, i in process.extract(query, choices, scorer=scorer, limit=limit, score_cutoff=FUZZY_FLOOR):
+        for _, s, i in process.extract(
+            query, choices, scorer=scorer, limit=limit, score_cutoff=FUZZY_FLOOR
+        ):
             found[i] = max(found.get(i, 0.0), s)
     # words of the text found among the label's words ("Heist" finds "Money Heist: Korea")
     if len(joined) >= 3:
         spaced_choices = [a.spaced for a in index.aliases]
-        for _, s, i in process.extract(spaced, spaced_choices, scorer=fuzz.token_set_ratio, limit=limit,
-                                       score_cutoff=80):
+        for _, s, i in process.extract(
+            spaced, spaced_choices, scorer=fuzz.token_set_ratio, limit=limit, score_cutoff=80
+        ):
             a = index.aliases[i]
             cover = len(joined) / max(len(a.joined), 1)
             found[i] = max(found.get(i, 0.0), min(s, 60 + 35 * cover))
@@ -540,14 +575,18 @@ def _rank(best: dict[str, tuple[float, _Alias, str, float]]) -> list[tuple[Match
     for score, a, stage, raw in best.values():
         e = a.entity
         out.append((Match(e.iri, e.label, e.type, round(score, 4), a.text, stage), raw))
-    out.sort(key=lambda mr: (-mr[0].score, STAGES.index(mr[0].stage), mr[0].label.casefold(), mr[0].iri))
+    out.sort(
+        key=lambda mr: (-mr[0].score, STAGES.index(mr[0].stage), mr[0].label.casefold(), mr[0].iri)
+    )
     return out
 
 
 # -- the public functions ---------------------------------------------------------------------
 
 
-def search(store: Store, text: str, *, types: Sequence[str] | None = None, limit: int = 10) -> list[Match]:
+def search(
+    store: Store, text: str, *, types: Sequence[str] | None = None, limit: int = 10
+) -> list[Match]:
     """Entities whose labels match ``text``, best first, one entry per entity.
 
     ``types`` keeps entities of those classes or their subclasses (``Work`` keeps films).
@@ -594,7 +633,9 @@ def resolve(store: Store, name: str, *, types: Sequence[str] | None = None) -> M
     confident = top.stage != "fuzzy" or raw >= FUZZY_RESOLVE
     if not confident:
         raise UnknownEntity(name, [mt.suggestion() for mt, _ in ranked[:5]], kind)
-    ties = [mt for mt, _ in ranked if mt.score >= top.score - (0.05 if top.stage == "fuzzy" else 1e-9)]
+    ties = [
+        mt for mt, _ in ranked if mt.score >= top.score - (0.05 if top.stage == "fuzzy" else 1e-9)
+    ]
     if len(ties) > 1:
         raise AmbiguousName(name, [mt.suggestion() for mt in ties[:10]])
     return top

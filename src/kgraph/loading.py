@@ -45,8 +45,8 @@ GENID = "https://kgraph.dev/.well-known/genid/"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 SKOS_PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
 
-BATCH = 50_000          # quads per transaction on an embedded store
-REMOTE_BATCH = 2_000    # quads per INSERT DATA request on a remote store
+BATCH = 50_000  # quads per transaction on an embedded store
+REMOTE_BATCH = 2_000  # quads per INSERT DATA request on a remote store
 
 # (phase, file, bytes done, bytes total); phase is "checking" or "loading"
 Progress = Callable[[str, Path, int, int], None]
@@ -71,8 +71,15 @@ class LoadedFile:
     seconds: float
 
     def to_json(self) -> dict[str, Any]:
-        return {"path": self.path, "source": self.source, "format": self.format, "quads": self.quads,
-                "graphs": self.graphs, "replaced": self.replaced, "seconds": round(self.seconds, 3)}
+        return {
+            "path": self.path,
+            "source": self.source,
+            "format": self.format,
+            "quads": self.quads,
+            "graphs": self.graphs,
+            "replaced": self.replaced,
+            "seconds": round(self.seconds, 3),
+        }
 
 
 @dataclass(frozen=True)
@@ -89,8 +96,13 @@ class LoadReport:
         return sum(f.quads for f in self.files)
 
     def to_json(self) -> dict[str, Any]:
-        return {"store": self.store, "files": [f.to_json() for f in self.files], "quads": self.quads,
-                "derived": self.derived, "seconds": round(self.seconds, 3)}
+        return {
+            "store": self.store,
+            "files": [f.to_json() for f in self.files],
+            "quads": self.quads,
+            "derived": self.derived,
+            "seconds": round(self.seconds, 3),
+        }
 
 
 def source_iri(path: Path | str) -> str:
@@ -124,7 +136,9 @@ class _Counting(io.RawIOBase):
         return n or 0
 
 
-def _open(path: Path, phase: str, progress: Progress | None) -> tuple[IO[bytes], Callable[[], None]]:
+def _open(
+    path: Path, phase: str, progress: Progress | None
+) -> tuple[IO[bytes], Callable[[], None]]:
     try:
         raw = path.open("rb")
     except OSError as e:
@@ -144,8 +158,9 @@ def _open(path: Path, phase: str, progress: Progress | None) -> tuple[IO[bytes],
         return stream, stream.close
     report = progress
     report(phase, path, 0, total)
-    counted = io.BufferedReader(_Counting(stream, lambda n: report(phase, path, n, total), raw.tell),
-                                buffer_size=1 << 16)
+    counted = io.BufferedReader(
+        _Counting(stream, lambda n: report(phase, path, n, total), raw.tell), buffer_size=1 << 16
+    )
 
     def done() -> None:
         report(phase, path, total, total)
@@ -157,7 +172,9 @@ def _open(path: Path, phase: str, progress: Progress | None) -> tuple[IO[bytes],
 
 def _parse(path: Path, fmt: ox.RdfFormat, stream: IO[bytes]) -> Iterator[ox.Quad]:
     try:
-        yield from ox.parse(stream, format=fmt, base_iri=path.resolve().as_uri(), rename_blank_nodes=True)
+        yield from ox.parse(
+            stream, format=fmt, base_iri=path.resolve().as_uri(), rename_blank_nodes=True
+        )
     except SyntaxError as e:
         raise _syntax_error(path, e) from None
     except UnicodeDecodeError as e:
@@ -198,8 +215,10 @@ class _Scan:
 
 
 _AXIOMS = {
-    "http://www.w3.org/2002/07/owl#equivalentClass", "http://www.w3.org/2002/07/owl#equivalentProperty",
-    "http://www.w3.org/2000/01/rdf-schema#subClassOf", "http://www.w3.org/2000/01/rdf-schema#subPropertyOf",
+    "http://www.w3.org/2002/07/owl#equivalentClass",
+    "http://www.w3.org/2002/07/owl#equivalentProperty",
+    "http://www.w3.org/2000/01/rdf-schema#subClassOf",
+    "http://www.w3.org/2000/01/rdf-schema#subPropertyOf",
     "http://www.w3.org/2002/07/owl#inverseOf",
 }
 
@@ -224,7 +243,9 @@ def _scan(path: Path, fmt: ox.RdfFormat, progress: Progress | None) -> _Scan:
                 terms.add(q.object.value)
             if p in _AXIOMS:
                 scan.axioms = True
-            if not scan.blank_nodes and (isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)):
+            if not scan.blank_nodes and (
+                isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
+            ):
                 scan.blank_nodes = True
     finally:
         done()
@@ -320,8 +341,9 @@ def _has_graph(store: Store, graph: str) -> bool:
 def _record_parts(store: Store, source: str) -> list[str]:
     """The graphs a previous load of this source wrote (its own graph included)."""
     rows = store.select(
-        "SELECT ?part WHERE { GRAPH ?src { ?src kg:fileName ?n OPTIONAL { ?src dcterms:hasPart ?part } } }"
-        .replace("GRAPH ?src", f"GRAPH <{source}>"),
+        "SELECT ?part WHERE { GRAPH ?src { ?src kg:fileName ?n OPTIONAL { ?src dcterms:hasPart ?part } } }".replace(
+            "GRAPH ?src", f"GRAPH <{source}>"
+        ),
         {"src": ox.NamedNode(source)},
     )
     if not rows:
@@ -347,7 +369,9 @@ def _bulk(store: Store, fmt: ox.RdfFormat, scan: _Scan) -> bool:
     return not (fmt.supports_datasets and scan.default_graph)
 
 
-def _load_one(store: Store, path: Path, fmt: str | None, progress: Progress | None) -> tuple[LoadedFile, _Scan]:
+def _load_one(
+    store: Store, path: Path, fmt: str | None, progress: Progress | None
+) -> tuple[LoadedFile, _Scan]:
     from .build import rdf_format
 
     t0 = time.perf_counter()
@@ -374,8 +398,12 @@ def _load_one(store: Store, path: Path, fmt: str | None, progress: Progress | No
                 # Already checked to parse to the end: the bulk loader (many times faster than
                 # transactions, memory-light) writes it. It keeps blank node labels, so files
                 # with blank nodes take the transactional path, which renames them.
-                store.raw.bulk_load(stream, format=rformat, base_iri=path.resolve().as_uri(),  # type: ignore[attr-defined]
-                                    to_graph=graph)
+                store.raw.bulk_load(
+                    stream,
+                    format=rformat,
+                    base_iri=path.resolve().as_uri(),  # type: ignore[attr-defined]
+                    to_graph=graph,
+                )
                 n = scan.quads
             else:
                 n = insert_quads(store, _retarget(_parse(path, rformat, stream), graph))
@@ -390,13 +418,21 @@ def _load_one(store: Store, path: Path, fmt: str | None, progress: Progress | No
             pass
         raise
     fmt_name = rformat.name
-    info = LoadedFile(str(path), source, fmt_name, n, [source, *parts], bool(previous),
-                      time.perf_counter() - t0)
+    info = LoadedFile(
+        str(path), source, fmt_name, n, [source, *parts], bool(previous), time.perf_counter() - t0
+    )
     return info, scan
 
 
-def load(store: Store, files: Sequence[Path], *, fmt: str | None = None, map: Sequence[Path] | Path | None = None,
-         progress: Progress | None = None, derive: bool = True) -> LoadReport:
+def load(
+    store: Store,
+    files: Sequence[Path],
+    *,
+    fmt: str | None = None,
+    map: Sequence[Path] | Path | None = None,
+    progress: Progress | None = None,
+    derive: bool = True,
+) -> LoadReport:
     """Load RDF files into ``store``, each as its own named graph and source.
 
     ``map`` names alignment files (OWL axioms between another vocabulary and kgraph's or
@@ -454,9 +490,17 @@ def loaded_sources(store: Store) -> list[dict[str, Any]]:
     for src, (name, parts) in sorted(found.items(), key=lambda kv: (kv[1][0], kv[0])):
         graphs = [src, *sorted(set(parts))]
         n = store.select(
-            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": [ox.NamedNode(g) for g in graphs]}
+            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+            {"g": [ox.NamedNode(g) for g in graphs]},
         )
-        out.append({"source": src, "file": name, "graphs": graphs, "quads": int(n[0]["n"].value) if n else 0})
+        out.append(
+            {
+                "source": src,
+                "file": name,
+                "graphs": graphs,
+                "quads": int(n[0]["n"].value) if n else 0,
+            }
+        )
     return out
 
 
@@ -486,5 +530,14 @@ def unload(store: Store, source: str) -> int:
     return before - len(store)
 
 
-__all__ = ["LoadReport", "LoadedFile", "UnknownSource", "ensure_ontology", "insert_quads", "load",
-           "loaded_sources", "source_iri", "unload"]
+__all__ = [
+    "LoadReport",
+    "LoadedFile",
+    "UnknownSource",
+    "ensure_ontology",
+    "insert_quads",
+    "load",
+    "loaded_sources",
+    "source_iri",
+    "unload",
+]

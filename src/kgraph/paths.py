@@ -105,8 +105,12 @@ class Role:
     sources: tuple[SourceRef, ...]
 
     def to_json(self) -> dict[str, Any]:
-        return {"kind": self.kind, "label": self.label, "iri": self.iri,
-                "sources": [s.to_json() for s in self.sources]}
+        return {
+            "kind": self.kind,
+            "label": self.label,
+            "iri": self.iri,
+            "sources": [s.to_json() for s in self.sources],
+        }
 
 
 @dataclass(frozen=True)
@@ -148,8 +152,12 @@ class Step:
         return " and ".join(p.text for p in self.people) + f" in {self.work.label}"
 
     def to_json(self) -> dict[str, Any]:
-        return {"work": self.work.to_json(), "people": [p.to_json() for p in self.people],
-                "sources": [s.to_json() for s in self.sources], "text": self.text}
+        return {
+            "work": self.work.to_json(),
+            "people": [p.to_json() for p in self.people],
+            "sources": [s.to_json() for s in self.sources],
+            "text": self.text,
+        }
 
 
 @dataclass(frozen=True)
@@ -194,8 +202,12 @@ class SharedWork:
         return Step(self.work, (self.a, self.b)).sources
 
     def to_json(self) -> dict[str, Any]:
-        return self.work.to_json() | {"year": self.year, "a": self.a.to_json(), "b": self.b.to_json(),
-                                      "sources": [s.to_json() for s in self.sources]}
+        return self.work.to_json() | {
+            "year": self.year,
+            "a": self.a.to_json(),
+            "b": self.b.to_json(),
+            "sources": [s.to_json() for s in self.sources],
+        }
 
 
 @dataclass(frozen=True)
@@ -209,8 +221,12 @@ class SharedResult:
     notes: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        return {"a": self.a.to_json(), "b": self.b.to_json(), "via": self.via,
-                "works": [w.to_json() for w in self.works]}
+        return {
+            "a": self.a.to_json(),
+            "b": self.b.to_json(),
+            "via": self.via,
+            "works": [w.to_json() for w in self.works],
+        }
 
 
 @dataclass(frozen=True)
@@ -224,10 +240,12 @@ class PersonStats:
     component: int  # index into NetworkResult.components
 
     def to_json(self) -> dict[str, Any]:
-        return self.person.to_json() | {"collaborators": self.collaborators, "works": self.works,
-                                        "betweenness": None if self.betweenness is None
-                                        else round(self.betweenness, 6),
-                                        "component": self.component}
+        return self.person.to_json() | {
+            "collaborators": self.collaborators,
+            "works": self.works,
+            "betweenness": None if self.betweenness is None else round(self.betweenness, 6),
+            "component": self.component,
+        }
 
 
 @dataclass(frozen=True)
@@ -246,14 +264,20 @@ class NetworkResult:
     @property
     def bridges(self) -> tuple[PersonStats, ...]:
         """People by betweenness (highest first), ties by collaborators then label."""
-        return tuple(sorted(self.people, key=lambda s: (-(s.betweenness or 0.0), -s.collaborators,
-                                                        _key(s.person))))
+        return tuple(
+            sorted(
+                self.people,
+                key=lambda s: (-(s.betweenness or 0.0), -s.collaborators, _key(s.person)),
+            )
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {
             "via": self.via,
             "people": [p.to_json() for p in self.people],
-            "components": [{"size": len(c), "members": [n.to_json() for n in c]} for c in self.components],
+            "components": [
+                {"size": len(c), "members": [n.to_json() for n in c]} for c in self.components
+            ],
             "collaborations": self.edges,
             "betweenness_sample": self.betweenness_sample,
             "from": self.origin.to_json() if self.origin else None,
@@ -277,7 +301,7 @@ def _check_via(via: str) -> str:
 
 def _chunks(items: Sequence[str], n: int = VALUES_CHUNK) -> Iterable[Sequence[str]]:
     for i in range(0, len(items), n):
-        yield items[i:i + n]
+        yield items[i : i + n]
 
 
 def describe(store: Store, iris: Iterable[str]) -> dict[str, Node]:
@@ -298,7 +322,7 @@ def describe(store: Store, iris: Iterable[str]) -> dict[str, Node]:
                 if x not in labels or lab < labels[x]:
                     labels[x] = lab
             if "type" in r:
-                types.setdefault(x, set()).add(r["type"].value[len(KG_NS):])
+                types.setdefault(x, set()).add(r["type"].value[len(KG_NS) :])
     out = {}
     for i in iris:
         ts = types.get(i, set())
@@ -364,8 +388,10 @@ def store_neighbours(store: Store, via: str) -> Neighbours:
         x, y = ("p", "w") if people else ("w", "p")
         out: dict[str, set[str]] = {}
         for chunk in _chunks(frontier):
-            rows = store.select(f"SELECT DISTINCT ?{x} ?{y} WHERE {{ {edge} }}",
-                                {x: [ox.NamedNode(i) for i in chunk]})
+            rows = store.select(
+                f"SELECT DISTINCT ?{x} ?{y} WHERE {{ {edge} }}",
+                {x: [ox.NamedNode(i) for i in chunk]},
+            )
             for r in rows:
                 out.setdefault(r[x].value, set()).add(r[y].value)
         return out
@@ -390,7 +416,11 @@ class Projection:
 
 
 # the same edges as _EDGE, as (predicate, person is the subject) for a raw pyoxigraph scan
-_EDGE_PREDICATE = {"any": (KG.workedOn, True), "cast": (KG.actedIn, True), "crew": (KG.crewMember, False)}
+_EDGE_PREDICATE = {
+    "any": (KG.workedOn, True),
+    "cast": (KG.actedIn, True),
+    "crew": (KG.crewMember, False),
+}
 
 
 def _edge_rows(store: Store, via: str, limit: int | None = None) -> list[tuple[str, str]]:
@@ -483,8 +513,15 @@ class _Side:
         self.frontier = sorted(nxt)
 
 
-def search(neighbours: Neighbours, a: str, a_is_person: bool, b: str, b_is_person: bool,
-           max_length: int, avoid: frozenset[str] = frozenset()) -> tuple[_Side, _Side, list[str]]:
+def search(
+    neighbours: Neighbours,
+    a: str,
+    a_is_person: bool,
+    b: str,
+    b_is_person: bool,
+    max_length: int,
+    avoid: frozenset[str] = frozenset(),
+) -> tuple[_Side, _Side, list[str]]:
     """Bidirectional BFS; returns both sides and the meeting nodes (empty: no path).
 
     Layers are expanded whole, the smaller frontier first (on a tie, the side that has grown
@@ -504,7 +541,9 @@ def search(neighbours: Neighbours, a: str, a_is_person: bool, b: str, b_is_perso
         return sa, sb, [a]
     while sa.frontier and sb.frontier and sa.radius + sb.radius < max_length:
         # the smaller frontier grows first; on a tie, the side that has grown less
-        side, other = (sa, sb) if (len(sa.frontier), sa.radius) <= (len(sb.frontier), sb.radius) else (sb, sa)
+        side, other = (
+            (sa, sb) if (len(sa.frontier), sa.radius) <= (len(sb.frontier), sb.radius) else (sb, sa)
+        )
         side.expand(neighbours, avoid)
         meet = [v for v in side.frontier if v in other.dist]
         if meet:
@@ -536,8 +575,9 @@ def _dag(sa: _Side, sb: _Side, meet: list[str]) -> dict[str, list[str]]:
     return {k: sorted(v) for k, v in children.items()}
 
 
-def _enumerate(children: dict[str, list[str]], a: str, b: str, nodes: dict[str, Node],
-               limit: int | None) -> tuple[list[list[str]], bool]:
+def _enumerate(
+    children: dict[str, list[str]], a: str, b: str, nodes: dict[str, Node], limit: int | None
+) -> tuple[list[list[str]], bool]:
     """Paths from ``a`` to ``b`` in tie-break order (at most ``limit``; True when cut short)."""
     out: list[list[str]] = []
     ordered = {k: sorted(v, key=lambda i: _key(nodes[i])) for k, v in children.items()}
@@ -558,8 +598,18 @@ def _enumerate(children: dict[str, list[str]], a: str, b: str, nodes: dict[str, 
     return out, stopped
 
 
-def path(store: Store, a: str, b: str, *, via: str = "any", all: bool = False, max_hops: int = 6,
-         avoid: Sequence[str] = (), engine: str = "auto", limit: int = MAX_PATHS) -> PathResult:
+def path(
+    store: Store,
+    a: str,
+    b: str,
+    *,
+    via: str = "any",
+    all: bool = False,
+    max_hops: int = 6,
+    avoid: Sequence[str] = (),
+    engine: str = "auto",
+    limit: int = MAX_PATHS,
+) -> PathResult:
     """The shortest collaboration path between two people, or between a person and a work.
 
     ``a`` and ``b`` are names (resolved by :mod:`kgraph.linking`) or IRIs. ``all`` returns every
@@ -587,18 +637,27 @@ def path(store: Store, a: str, b: str, *, via: str = "any", all: bool = False, m
     works_at_ends = _is_work(src) + _is_work(dst)
     max_length = 2 * max_hops - works_at_ends
     used, neighbours = _engine(store, via, engine)
-    sa, sb, meet = search(neighbours, src.iri, src.is_person, dst.iri, dst.is_person, max_length,
-                          frozenset(banned))
+    sa, sb, meet = search(
+        neighbours, src.iri, src.is_person, dst.iri, dst.is_person, max_length, frozenset(banned)
+    )
     if not meet:
         what = {"any": "", "cast": " through acting credits", "crew": " through crew credits"}[via]
-        why = "" if not banned else " avoiding " + ", ".join(sorted(describe(store, banned)[i].label
-                                                                    for i in banned))
+        why = (
+            ""
+            if not banned
+            else " avoiding " + ", ".join(sorted(describe(store, banned)[i].label for i in banned))
+        )
         if sa.frontier and sb.frontier:  # stopped by the bound: a longer path may exist
-            raise NoPath(f"no path between {src.label} and {dst.label}{what} within {max_hops} "
-                         f"hop{'s' if max_hops != 1 else ''}{why}", hint="a larger --max-hops may find one")
+            raise NoPath(
+                f"no path between {src.label} and {dst.label}{what} within {max_hops} "
+                f"hop{'s' if max_hops != 1 else ''}{why}",
+                hint="a larger --max-hops may find one",
+            )
         # one side ran out of people and works to visit: no path at any length
-        raise NoPath(f"no path between {src.label} and {dst.label}{what}{why}: "
-                     f"no chain of shared works connects them")
+        raise NoPath(
+            f"no path between {src.label} and {dst.label}{what}{why}: "
+            f"no chain of shared works connects them"
+        )
     children = _dag(sa, sb, meet)
     dag_nodes = set(children) | {c for cs in children.values() for c in cs}
     nodes = describe(store, dag_nodes)
@@ -607,9 +666,17 @@ def path(store: Store, a: str, b: str, *, via: str = "any", all: bool = False, m
         truncated = False
     steps = explain(store, [[nodes[i] for i in p] for p in paths], via)
     hops = sum(1 for i in paths[0] if not nodes[i].is_person)
-    return PathResult(nodes[src.iri], nodes[dst.iri], hops,
-                      tuple(tuple(nodes[i] for i in p) for p in paths), steps, via, used, truncated,
-                      tuple(notes))
+    return PathResult(
+        nodes[src.iri],
+        nodes[dst.iri],
+        hops,
+        tuple(tuple(nodes[i] for i in p) for p in paths),
+        steps,
+        via,
+        used,
+        truncated,
+        tuple(notes),
+    )
 
 
 # -- roles and sources ----------------------------------------------------------------------
@@ -625,7 +692,9 @@ _CHARACTERS_QUERY = "SELECT ?x ?r ?g WHERE { GRAPH ?g { ?x kg:character ?r } }"
 # (seconds instead of a millisecond on a 20,000-work graph).
 
 
-def roles(store: Store, pairs: Iterable[tuple[str, str]], via: str = "any") -> dict[tuple[str, str], tuple[Role, ...]]:
+def roles(
+    store: Store, pairs: Iterable[tuple[str, str]], via: str = "any"
+) -> dict[tuple[str, str], tuple[Role, ...]]:
     """Each (person, work) pair's roles in that work, with the sources stating each one."""
     pairs = set(pairs)
     if not pairs:
@@ -638,19 +707,28 @@ def roles(store: Store, pairs: Iterable[tuple[str, str]], via: str = "any") -> d
             continue
         for wchunk in _chunks(works, 500):
             for pchunk in _chunks(people, 500):
-                rows = store.select(query, {"p": [ox.NamedNode(i) for i in pchunk],
-                                            "w": [ox.NamedNode(i) for i in wchunk]})
+                rows = store.select(
+                    query,
+                    {
+                        "p": [ox.NamedNode(i) for i in pchunk],
+                        "w": [ox.NamedNode(i) for i in wchunk],
+                    },
+                )
                 for r in rows:
                     key = (r["p"].value, r["w"].value)
                     if key in pairs:
-                        hits.append((key, kind, r["r"].value if "r" in r else r["x"].value, r["g"].value))
+                        hits.append(
+                            (key, kind, r["r"].value if "r" in r else r["x"].value, r["g"].value)
+                        )
     # a performance's character, stated in the same graph as the performance
     performances = sorted({h[2] for h in hits if h[1] == "cast"})
     character: dict[tuple[str, str], str] = {}
     for chunk in _chunks(performances):
         for r in store.select(_CHARACTERS_QUERY, {"x": [ox.NamedNode(i) for i in chunk]}):
             character[(r["x"].value, r["g"].value)] = r["r"].value
-    hits = [(key, kind, character.get((x, g)) if kind == "cast" else x, g) for key, kind, x, g in hits]
+    hits = [
+        (key, kind, character.get((x, g)) if kind == "cast" else x, g) for key, kind, x, g in hits
+    ]
     names = describe(store, {h[2] for h in hits if h[2]} | {h[3] for h in hits})
     found: dict[tuple[str, str], dict[tuple[str, str, str | None], set[str]]] = {}
     for key, kind, riri, g in hits:
@@ -659,12 +737,16 @@ def roles(store: Store, pairs: Iterable[tuple[str, str]], via: str = "any") -> d
     out = {}
     for key, rs in found.items():
         ordered = sorted(rs.items(), key=lambda kv: (kv[0][0], kv[0][1].casefold(), kv[0][2] or ""))
-        out[key] = tuple(Role(kind, label, riri, tuple(SourceRef(g, names[g].label) for g in sorted(srcs)))
-                         for (kind, label, riri), srcs in ordered)
+        out[key] = tuple(
+            Role(kind, label, riri, tuple(SourceRef(g, names[g].label) for g in sorted(srcs)))
+            for (kind, label, riri), srcs in ordered
+        )
     return out
 
 
-def explain(store: Store, paths: Sequence[Sequence[Node]], via: str = "any") -> tuple[tuple[Step, ...], ...]:
+def explain(
+    store: Store, paths: Sequence[Sequence[Node]], via: str = "any"
+) -> tuple[tuple[Step, ...], ...]:
     """The steps of each path: every work with the people either side and their roles."""
     wanted: set[tuple[str, str]] = set()
     layout = []
@@ -679,7 +761,10 @@ def explain(store: Store, paths: Sequence[Sequence[Node]], via: str = "any") -> 
         layout.append(steps)
     found = roles(store, wanted, via)
     return tuple(
-        tuple(Step(w, tuple(Part(q, found.get((q.iri, w.iri), ())) for q in around)) for w, around in steps)
+        tuple(
+            Step(w, tuple(Part(q, found.get((q.iri, w.iri), ())) for q in around))
+            for w, around in steps
+        )
         for steps in layout
     )
 
@@ -696,15 +781,22 @@ def shared(store: Store, a: str, b: str, *, via: str = "any") -> SharedResult:
     edge = _EDGE[via]
     rows = store.select(
         f"""SELECT DISTINCT ?w (SAMPLE(?y) AS ?year) WHERE {{
-              {edge.replace('?p', '?a')} . {edge.replace('?p', '?b')}
+              {edge.replace("?p", "?a")} . {edge.replace("?p", "?b")}
               OPTIONAL {{ ?w kg:year ?y }} }} GROUP BY ?w""",
         {"a": ox.NamedNode(pa.iri), "b": ox.NamedNode(pb.iri)},
     )
     years = {r["w"].value: (r["year"].value if "year" in r else None) for r in rows}
     nodes = describe(store, years)
     found = roles(store, [(p, w) for w in years for p in (pa.iri, pb.iri)], via)
-    works = [SharedWork(nodes[w], years[w], Part(pa, found.get((pa.iri, w), ())),
-                        Part(pb, found.get((pb.iri, w), ()))) for w in years]
+    works = [
+        SharedWork(
+            nodes[w],
+            years[w],
+            Part(pa, found.get((pa.iri, w), ())),
+            Part(pb, found.get((pb.iri, w), ())),
+        )
+        for w in years
+    ]
     works.sort(key=lambda s: (s.year is None, s.year or "", _key(s.work)))
     return SharedResult(pa, pb, via, tuple(works), tuple(n for n in (n1, n2) if n))
 
@@ -712,8 +804,13 @@ def shared(store: Store, a: str, b: str, *, via: str = "any") -> SharedResult:
 # -- the whole network ----------------------------------------------------------------------
 
 
-def network(store: Store, *, via: str = "any", from_: str | None = None,
-            sample: int | None = BETWEENNESS_SAMPLE) -> NetworkResult:
+def network(
+    store: Store,
+    *,
+    via: str = "any",
+    from_: str | None = None,
+    sample: int | None = BETWEENNESS_SAMPLE,
+) -> NetworkResult:
     """The collaboration network: people by collaborators and by betweenness, components, and
     with ``from_`` everyone's distance (works crossed) from that person (then betweenness, by far
     the slowest part, is not computed and is None).
@@ -735,7 +832,7 @@ def network(store: Store, *, via: str = "any", from_: str | None = None,
             continue
         crew = sorted(bip.adj[w])
         for i, p in enumerate(crew):
-            for q in crew[i + 1:]:
+            for q in crew[i + 1 :]:
                 g.add_edge(p, q)
     nodes = describe(store, people + ([origin.iri] if origin else []))
     k = None
@@ -749,23 +846,63 @@ def network(store: Store, *, via: str = "any", from_: str | None = None,
             k = min(sample, budget)
     if origin is None:
         between = nx.betweenness_centrality(g, k=k, seed=0) if k else nx.betweenness_centrality(g)
-    comps = sorted((sorted((nodes[i] for i in c), key=_key) for c in nx.connected_components(g)),
-                   key=lambda c: (-len(c), _key(c[0])))
+    comps = sorted(
+        (sorted((nodes[i] for i in c), key=_key) for c in nx.connected_components(g)),
+        key=lambda c: (-len(c), _key(c[0])),
+    )
     comp_of = {n.iri: i for i, c in enumerate(comps) for n in c}
-    stats = [PersonStats(nodes[p], g.degree(p), bip.degree(p), between.get(p) if origin is None else None,
-                         comp_of[p]) for p in people]
+    stats = [
+        PersonStats(
+            nodes[p],
+            g.degree(p),
+            bip.degree(p),
+            between.get(p) if origin is None else None,
+            comp_of[p],
+        )
+        for p in people
+    ]
     stats.sort(key=lambda s: (-s.collaborators, -(s.betweenness or 0.0), _key(s.person)))
     distances: list[tuple[Node, int | None]] = []
     if origin is not None:
-        lengths = nx.single_source_shortest_path_length(g, origin.iri) if origin.iri in g else {origin.iri: 0}
+        lengths = (
+            nx.single_source_shortest_path_length(g, origin.iri)
+            if origin.iri in g
+            else {origin.iri: 0}
+        )
         distances = [(nodes[p], lengths.get(p)) for p in people if p != origin.iri]
         distances.sort(key=lambda nd: (nd[1] is None, nd[1] or 0, _key(nd[0])))
-    return NetworkResult(via, tuple(stats), tuple(tuple(c) for c in comps), origin, tuple(distances), k,
-                         g.number_of_edges(), (note,) if note else ())
+    return NetworkResult(
+        via,
+        tuple(stats),
+        tuple(tuple(c) for c in comps),
+        origin,
+        tuple(distances),
+        k,
+        g.number_of_edges(),
+        (note,) if note else (),
+    )
 
 
 __all__ = [
-    "Node", "NetworkResult", "Part", "PathResult", "PersonStats", "Projection", "Role", "SharedResult",
-    "SharedWork", "SourceRef", "Step", "describe", "explain", "network", "path", "projection",
-    "resolve_entity", "roles", "search", "shared", "store_neighbours",
+    "NetworkResult",
+    "Node",
+    "Part",
+    "PathResult",
+    "PersonStats",
+    "Projection",
+    "Role",
+    "SharedResult",
+    "SharedWork",
+    "SourceRef",
+    "Step",
+    "describe",
+    "explain",
+    "network",
+    "path",
+    "projection",
+    "resolve_entity",
+    "roles",
+    "search",
+    "shared",
+    "store_neighbours",
 ]

@@ -35,16 +35,24 @@ class Intent:
     slots: Mapping[str, tuple[str, ...]]
     example: str
     query: str | None = None  # saved query answering it
-    params: Mapping[str, str] = field(default_factory=dict)  # slot -> query parameter, where they differ
+    params: Mapping[str, str] = field(
+        default_factory=dict
+    )  # slot -> query parameter, where they differ
     answer: str = ""  # column holding the answer (an IRI or a literal)
     label: str | None = None  # column holding the answer's label (default: answer + "Label")
     detail: str | None = None  # format string over the row's values, e.g. "as {characterLabel}"
     keep: Callable[[dict[str, str]], bool] | None = None  # which rows answer the question
-    prefer: tuple[Callable[[dict[str, str]], bool], ...] = ()  # first filter that keeps any row wins
+    prefer: tuple[
+        Callable[[dict[str, str]], bool], ...
+    ] = ()  # first filter that keeps any row wins
     optional: tuple[str, ...] = ()  # slots that may be absent
     handler: str | None = None  # name of a special handler in questions.py
-    within: Mapping[str, str] = field(default_factory=dict)  # column (space-separated IRIs) -> slot it must hold
-    unbound: str | None = None  # label of rows whose answer column is unbound (else they are skipped)
+    within: Mapping[str, str] = field(
+        default_factory=dict
+    )  # column (space-separated IRIs) -> slot it must hold
+    unbound: str | None = (
+        None  # label of rows whose answer column is unbound (else they are skipped)
+    )
 
 
 # -- vocabulary shared by the patterns ------------------------------------------------------
@@ -58,8 +66,10 @@ FILMS = r"(?:films?|movies?|feature films?|pictures?)"
 SERIES = r"(?:(?:tv |television )?(?:series|shows?|dramas?|programs?|programmes?)|k-?dramas?|tv)"
 BEEN_IN = rf"(?:been in|{ACTED} in|{ACT} in|worked on|work on|done|made|featured in|taken part in|participated in|in)"
 AWARDS = r"(?:awards?|prizes?|honou?rs|accolades|trophies|wins)"
-PARTNER = (r"(?:partners?|boyfriends?|girlfriends?|spouses?|husbands?|wives|wife|significant others?|lovers?|"
-           r"(?:romantic |personal )?relationships?|love life|dating life|other halfs?)")
+PARTNER = (
+    r"(?:partners?|boyfriends?|girlfriends?|spouses?|husbands?|wives|wife|significant others?|lovers?|"
+    r"(?:romantic |personal )?relationships?|love life|dating life|other halfs?)"
+)
 
 
 def _is(column: str, *values: str) -> Callable[[dict[str, str]], bool]:
@@ -70,7 +80,8 @@ ROLE = "https://kgraph.dev/id/role/"
 
 INTENTS: tuple[Intent, ...] = (
     Intent(
-        "shared-works", "works {person} and {other} share",
+        "shared-works",
+        "works {person} and {other} share",
         (
             rf"(?:{WORKS}|{FILMS}|{SERIES}) (?:that |which )?{{person}} and {{other}} (?:(?:have |both )*(?:share|shared|{ACTED} in|worked on|appeared in|been in|made|done|did)(?: together| both)?|have in common|together)",
             rf"(?:shared|common|joint|mutual) (?:{WORKS}|{FILMS}|{SERIES}) (?:of|between|for|with) {{person}} and {{other}}",
@@ -80,11 +91,14 @@ INTENTS: tuple[Intent, ...] = (
             rf"(?:{WORKS}|{FILMS}|{SERIES}) (?:with|featuring|starring) (?:both )?{{person}} and {{other}}",
             rf"(?:{WORKS}|{FILMS}|{SERIES}) in common (?:between|for) {{person}} and {{other}}",
         ),
-        {"person": PERSON, "other": PERSON}, "which works do Jeon Jong-seo and Kim Ji-hoon share?",
-        query="shared-works", answer="work",
+        {"person": PERSON, "other": PERSON},
+        "which works do Jeon Jong-seo and Kim Ji-hoon share?",
+        query="shared-works",
+        answer="work",
     ),
     Intent(
-        "connection", "how {person} and {other} are connected",
+        "connection",
+        "how {person} and {other} are connected",
         (
             r"how (?:is|are|was|were) {person} (?:and|&) {other} (?:connected|linked|related)(?: to each other)?",
             r"how (?:is|was) {person} (?:connected|linked|related) (?:to|with) {other}",
@@ -97,11 +111,13 @@ INTENTS: tuple[Intent, ...] = (
             r"(?:is|was) {person} (?:connected|linked) to {other}",
             r"how (?:can i get|do i get|to get) from {person} to {other}",
         ),
-        {"person": PERSON, "other": PERSON}, "how are Park Shin-hye and Kim Ji-hoon connected?",
+        {"person": PERSON, "other": PERSON},
+        "how are Park Shin-hye and Kim Ji-hoon connected?",
         handler="connection",
     ),
     Intent(
-        "repeat-collaborators", "people who worked with {person} more than once",
+        "repeat-collaborators",
+        "people who worked with {person} more than once",
         (
             rf"(?:repeat|frequent|regular|recurring|repeated|returning|usual) (?:collaborators?|co-?workers?|colleagues|{COSTARS}|partners in crime)(?: (?:of|for|with))? {{person}}",
             rf"{{person}}{POSS} (?:repeat|frequent|regular|recurring|repeated|usual) (?:collaborators?|co-?workers?|colleagues|{COSTARS})",
@@ -110,11 +126,15 @@ INTENTS: tuple[Intent, ...] = (
             r"who (?:has|did) {person} (?:reunited?|re-teamed|reteamed) with",
             r"who (?:keeps|kept) working with {person}",
         ),
-        {"person": PERSON}, "who has Jeon Jong-seo worked with more than once?",
-        query="repeat-collaborators", answer="other", detail="{works}",
+        {"person": PERSON},
+        "who has Jeon Jong-seo worked with more than once?",
+        query="repeat-collaborators",
+        answer="other",
+        detail="{works}",
     ),
     Intent(
-        "co-stars", "co-stars of {person}",
+        "co-stars",
+        "co-stars of {person}",
         (
             rf"{COSTARS} (?:of|for|with) {{person}}",
             rf"{{person}}{POSS} {COSTARS}",
@@ -126,11 +146,15 @@ INTENTS: tuple[Intent, ...] = (
             rf"with whom (?:has|did|does) {{person}} (?:{ACTED}|{ACT})",
             rf"who (?:are|were) {{person}}{POSS} {COSTARS}",
         ),
-        {"person": PERSON}, "co-stars of Jeon Jong-seo",
-        query="co-stars", answer="costar", detail="{works}",
+        {"person": PERSON},
+        "co-stars of Jeon Jong-seo",
+        query="co-stars",
+        answer="costar",
+        detail="{works}",
     ),
     Intent(
-        "collaborators", "collaborators of {person}",
+        "collaborators",
+        "collaborators of {person}",
         (
             r"(?:collaborators?|colleagues|co-?workers?|collaborations?) (?:of|for|with) {person}",
             rf"{{person}}{POSS} (?:collaborators?|colleagues|co-?workers?|collaborations?)",
@@ -139,11 +163,15 @@ INTENTS: tuple[Intent, ...] = (
             r"(?:people|everyone|anyone|persons) (?:who (?:has |have )?)?(?:worked|collaborated|working) with {person}",
             r"with whom (?:has|did|does) {person} (?:worked|work|collaborated|collaborate)",
         ),
-        {"person": PERSON}, "who has Park Yu-rim worked with?",
-        query="collaborators", answer="other", detail="{works}",
+        {"person": PERSON},
+        "who has Park Yu-rim worked with?",
+        query="collaborators",
+        answer="other",
+        detail="{works}",
     ),
     Intent(
-        "director", "director of {work}",
+        "director",
+        "director of {work}",
         (
             r"(?:the )?directors? (?:of|for|on|behind) {work}",
             rf"{{work}}{POSS} directors?",
@@ -154,11 +182,15 @@ INTENTS: tuple[Intent, ...] = (
             r"who is the (?:film ?maker|filmmaker|auteur) (?:of|behind) {work}",
             r"(?:film ?maker|filmmaker) (?:of|behind) {work}",
         ),
-        {"work": WORK}, "who directed Ballerina?",
-        query="crew", answer="person", keep=_is("role", ROLE + "director"),
+        {"work": WORK},
+        "who directed Ballerina?",
+        query="crew",
+        answer="person",
+        keep=_is("role", ROLE + "director"),
     ),
     Intent(
-        "writer", "writer of {work}",
+        "writer",
+        "writer of {work}",
         (
             r"(?:the )?(?:writers?|screenwriters?|scriptwriters?|script writers?|authors?|playwrights?|scribes?) (?:of|for|on|behind) {work}",
             rf"{{work}}{POSS} (?:writers?|screenwriters?|script ?writers?|authors?|playwrights?|script|screenplay)",
@@ -167,12 +199,15 @@ INTENTS: tuple[Intent, ...] = (
             r"{work} (?:was |is )?written by (?:whom|who)",
             r"(?:by whom|who) (?:was|is) {work} written(?: by)?",
         ),
-        {"work": WORK}, "who wrote Ballerina?",
-        query="crew", answer="person",
+        {"work": WORK},
+        "who wrote Ballerina?",
+        query="crew",
+        answer="person",
         keep=_is("role", ROLE + "screenwriter", ROLE + "playwright"),
     ),
     Intent(
-        "music", "music of {work}",
+        "music",
+        "music of {work}",
         (
             r"(?:the )?(?:music|score|soundtrack|music directors?|composers?|music supervisors?|ost) (?:of|for|on|in|behind) {work}",
             r"who (?:did|made|composed|wrote|directed|handled|does|created|produced|was in charge of|is in charge of|is behind|was behind) (?:the )?(?:music|score|soundtrack|ost) (?:of|for|on|in) {work}",
@@ -180,22 +215,30 @@ INTENTS: tuple[Intent, ...] = (
             r"who (?:composed|scored) (?:the music for |for )?{work}",
             r"who (?:was|is) (?:the )?music director (?:of|for|on) {work}",
         ),
-        {"work": WORK}, "who did the music for Ballerina?",
-        query="crew", answer="person", keep=_is("role", ROLE + "music-director"),
+        {"work": WORK},
+        "who did the music for Ballerina?",
+        query="crew",
+        answer="person",
+        keep=_is("role", ROLE + "music-director"),
     ),
     Intent(
-        "crew", "crew of {work}",
+        "crew",
+        "crew of {work}",
         (
             r"(?:the )?(?:crew|crew members|filmmakers|staff|people behind the camera|creative team|production team|makers|credits) (?:of|for|on|behind) {work}",
             rf"{{work}}{POSS} (?:crew|crew members|creative team|production team|staff|makers)",
             r"who (?:is|was|are|were) (?:on the crew of|behind the scenes (?:of|on)|behind) {work}",
             r"who (?:made|worked) behind the (?:camera|scenes) (?:of|on|for) {work}",
         ),
-        {"work": WORK}, "crew of Ballerina",
-        query="crew", answer="person", detail="{roleLabel}",
+        {"work": WORK},
+        "crew of Ballerina",
+        query="crew",
+        answer="person",
+        detail="{roleLabel}",
     ),
     Intent(
-        "cast", "cast of {work}",
+        "cast",
+        "cast of {work}",
         (
             r"(?:the )?(?:full )?(?:cast|cast members|cast list|actors|actresses|stars|performers|leads|main cast|ensemble) (?:of|in|for|from) {work}",
             rf"{{work}}{POSS} (?:full )?(?:cast|cast list|actors|stars|leads|main cast|ensemble|performers)",
@@ -206,11 +249,15 @@ INTENTS: tuple[Intent, ...] = (
             r"who (?:stars|starred|is starring)(?: in)? {work}",
             r"who (?:was|were|got|is|are) cast in {work}",
         ),
-        {"work": WORK}, "cast of Ballerina",
-        query="cast", answer="person", detail="as {characterLabel}",
+        {"work": WORK},
+        "cast of Ballerina",
+        query="cast",
+        answer="person",
+        detail="as {characterLabel}",
     ),
     Intent(
-        "directed-by", "works directed by {person}",
+        "directed-by",
+        "works directed by {person}",
         (
             rf"(?:{WORKS}|{FILMS}|{SERIES}|what|which|anything|everything) (?:has |have |did |that |which )?(?:was |were |been )?(?:directed|helmed) by {{person}}",
             r"(?:what|which)(?: works?| films?| movies?| series| shows?| projects?)? (?:has|did|does|have) {person} (?:directed|direct|helmed|helm)",
@@ -220,11 +267,15 @@ INTENTS: tuple[Intent, ...] = (
             r"(?:films|movies|works) {person} (?:has )?directed",
             r"directed by {person}",
         ),
-        {"person": PERSON}, "what has Lee Chung-hyun directed?",
-        query="directed-by", answer="work", detail="{year}",
+        {"person": PERSON},
+        "what has Lee Chung-hyun directed?",
+        query="directed-by",
+        answer="work",
+        detail="{year}",
     ),
     Intent(
-        "films-of", "films of {person}",
+        "films-of",
+        "films of {person}",
         (
             rf"(?:all )?(?:the )?{FILMS} (?:of|by|with|starring|featuring|from|for|including) {{person}}",
             rf"{{person}}{POSS} {FILMS}",
@@ -234,11 +285,15 @@ INTENTS: tuple[Intent, ...] = (
             rf"(?:what|which) {FILMS} is {{person}} in",
             rf"in (?:what|which) {FILMS} (?:has|did|does) {{person}} (?:{ACT}|{ACTED}|appear|appeared|been)",
         ),
-        {"person": PERSON}, "which films has Jeon Jong-seo been in?",
-        query="films-of", answer="work", detail="{year}",
+        {"person": PERSON},
+        "which films has Jeon Jong-seo been in?",
+        query="films-of",
+        answer="work",
+        detail="{year}",
     ),
     Intent(
-        "series-of", "series of {person}",
+        "series-of",
+        "series of {person}",
         (
             rf"(?:all )?(?:the )?{SERIES} (?:of|by|with|starring|featuring|from|for|including) {{person}}",
             rf"{{person}}{POSS} {SERIES}",
@@ -248,11 +303,15 @@ INTENTS: tuple[Intent, ...] = (
             rf"(?:what|which) {SERIES} is {{person}} in",
             rf"in (?:what|which) {SERIES} (?:has|did|does) {{person}} (?:{ACT}|{ACTED}|appear|appeared|been)",
         ),
-        {"person": PERSON}, "what series has Kim Ji-hoon been in?",
-        query="series-of", answer="work", detail="{year}",
+        {"person": PERSON},
+        "what series has Kim Ji-hoon been in?",
+        query="series-of",
+        answer="work",
+        detail="{year}",
     ),
     Intent(
-        "works-of", "works of {person}",
+        "works-of",
+        "works of {person}",
         (
             rf"(?:all )?(?:the )?{WORKS} (?:of|by|with|starring|featuring|from|for|including) {{person}}",
             rf"{{person}}{POSS} (?:{WORKS}|body of work|career)",
@@ -264,11 +323,15 @@ INTENTS: tuple[Intent, ...] = (
             rf"(?:what|which) (?:{FILMS} (?:and|or|&) {SERIES}|{SERIES} (?:and|or|&) {FILMS}) (?:has|did|is|was) {{person}} (?:been )?(?:{BEEN_IN})",
             rf"{{person}} (?:{WORKS}|filmography)",
         ),
-        {"person": PERSON}, "what has Park Yu-rim been in?",
-        query="works-of", answer="work", detail="{type} {year}",
+        {"person": PERSON},
+        "what has Park Yu-rim been in?",
+        query="works-of",
+        answer="work",
+        detail="{type} {year}",
     ),
     Intent(
-        "who-played", "who played {character}",
+        "who-played",
+        "who played {character}",
         (
             r"who (?:played|plays|portrayed|portrays|voiced|voices|acted as|acts as|was cast as|is cast as|starred as|stars as|appeared as|appears as|is playing|was playing|will play|took the role of|takes the role of|played the (?:role|part) of|plays the (?:role|part) of)(?: the role of)? {character}(?: in {work})?",
             r"(?:the )?(?:actor|actress|performer|cast member|star|person|player)s? (?:playing|that played|who played|who plays|that plays|behind|for|of|who portrayed|portraying|as) {character}(?: in {work})?",
@@ -278,11 +341,16 @@ INTENTS: tuple[Intent, ...] = (
             r"in {work},? who (?:played|plays|portrayed|portrays) {character}",
             rf"who (?:plays|played) {{character}}{POSS} (?:role|part)(?: in {{work}})?",
         ),
-        {"character": CHARACTER, "work": WORK}, "who played Ok-ju?",
-        query="who-played", answer="person", detail="in {workLabel}", optional=("work",),
+        {"character": CHARACTER, "work": WORK},
+        "who played Ok-ju?",
+        query="who-played",
+        answer="person",
+        detail="in {workLabel}",
+        optional=("work",),
     ),
     Intent(
-        "character-of", "the character {person} played",
+        "character-of",
+        "the character {person} played",
         (
             r"(?:what|which|who) (?:character|characters) (?:did|does|has|is|was) {person} (?:play|played|playing|portray|portrayed|portraying|have|had)(?: in {work})?",
             r"who (?:did|does|has) {person} (?:play|played|portray|portrayed)(?: in {work})?",
@@ -294,12 +362,17 @@ INTENTS: tuple[Intent, ...] = (
             r"{person} (?:played|plays) (?:who|what|which character)(?: in {work})?",
             r"in {work},? (?:who|what character) (?:did|does) {person} play",
         ),
-        {"person": PERSON, "work": WORK}, "which character did Jeon Jong-seo play in Ballerina?",
-        query="roles-of", answer="role", detail="in {workLabel}", optional=("work",),
+        {"person": PERSON, "work": WORK},
+        "which character did Jeon Jong-seo play in Ballerina?",
+        query="roles-of",
+        answer="role",
+        detail="in {workLabel}",
+        optional=("work",),
         keep=lambda r: r.get("kind") == "acting" and bool(r.get("role")),
     ),
     Intent(
-        "characters-of", "characters of {work}",
+        "characters-of",
+        "characters of {work}",
         (
             r"(?:the )?(?:characters?|roles?|parts) (?:of|in|from|appearing in) {work}",
             rf"{{work}}{POSS} (?:characters?|roles|parts)",
@@ -307,11 +380,15 @@ INTENTS: tuple[Intent, ...] = (
             r"(?:which|what) characters (?:does|did) {work} (?:have|feature|include)",
             r"who are the characters (?:of|in) {work}",
         ),
-        {"work": WORK}, "characters of Ballerina",
-        query="characters-of", answer="character", detail="played by {personLabel}",
+        {"work": WORK},
+        "characters of Ballerina",
+        query="characters-of",
+        answer="character",
+        detail="played by {personLabel}",
     ),
     Intent(
-        "roles-of", "roles of {person}",
+        "roles-of",
+        "roles of {person}",
         (
             r"(?:all )?(?:the )?(?:roles|parts|jobs) (?:of|for|played by|taken by|held by) {person}(?: in {work})?",
             rf"{{person}}{POSS} (?:roles|parts|jobs)(?: in {{work}})?",
@@ -322,12 +399,17 @@ INTENTS: tuple[Intent, ...] = (
             rf"what (?:was|is) {{person}}{POSS} (?:role|part|job) (?:in|on) {{work}}",
             r"(?:every|each) role (?:of|played by) {person}",
         ),
-        {"person": PERSON, "work": WORK}, "what roles has Lee Chung-hyun had?",
-        query="roles-of", answer="role", detail="in {workLabel}", optional=("work",),
+        {"person": PERSON, "work": WORK},
+        "what roles has Lee Chung-hyun had?",
+        query="roles-of",
+        answer="role",
+        detail="in {workLabel}",
+        optional=("work",),
         unbound="acting role (character not named)",
     ),
     Intent(
-        "premiere-where", "where {work} premiered",
+        "premiere-where",
+        "where {work} premiered",
         (
             r"where (?:did|was|does|is|will|has) {work} (?:premiere|premiered|debut|debuted|first screened|first screen|first shown|screened|screen|shown|been shown|been screened|have its premiere|had its premiere|premiering)",
             r"(?:at )?(?:which|what) (?:film )?festival (?:did|was|has|is|does) {work} (?:premiere|premiered|screen|screened|shown|debut|debuted|play|played|been shown|shown)(?: at| in)?",
@@ -336,12 +418,16 @@ INTENTS: tuple[Intent, ...] = (
             rf"{{work}}{POSS} (?:premiere|debut) (?:venue|festival|location|place)",
             r"(?:at )?which festival (?:premiered|screened|showed) {work}",
         ),
-        {"work": WORK}, "where did Ballerina premiere?",
-        query="release", answer="value", label="valueLabel",
+        {"work": WORK},
+        "where did Ballerina premiere?",
+        query="release",
+        answer="value",
+        label="valueLabel",
         keep=lambda r: r.get("kind") == "premiere" and r.get("property") == "atFestival",
     ),
     Intent(
-        "premiere-when", "when {work} premiered",
+        "premiere-when",
+        "when {work} premiered",
         (
             r"when (?:did|was|does|is|will|has) {work} (?:premiere|premiered|debut|debuted|first screened|first screen|first shown|screened at (?:a |the )?festival|have its premiere|had its premiere|premiering)",
             r"(?:what|which) (?:day|date) (?:did|was|is) {work} (?:premiere|premiered|debut|debuted|first screened)",
@@ -349,23 +435,31 @@ INTENTS: tuple[Intent, ...] = (
             rf"{{work}}{POSS} premiere date",
             r"when was the (?:premiere|world premiere|festival premiere|debut) of {work}",
         ),
-        {"work": WORK}, "when did Ballerina premiere?",
-        query="release", answer="value",
+        {"work": WORK},
+        "when did Ballerina premiere?",
+        query="release",
+        answer="value",
         keep=lambda r: r.get("kind") == "premiere" and r.get("property") == "date",
     ),
     Intent(
-        "premiere", "premiere of {work}",
+        "premiere",
+        "premiere of {work}",
         (
             r"(?:the )?(?:premiere|world premiere|festival premiere|debut screening|festival screening)s? (?:of|for) {work}",
             rf"{{work}}{POSS} (?:premiere|festival premiere|festival screening|debut)",
             r"(?:tell me about |details of )?(?:the )?premiere of {work}",
         ),
-        {"work": WORK}, "premiere of Ballerina",
-        query="release", answer="value", label="valueLabel", detail="{property}",
+        {"work": WORK},
+        "premiere of Ballerina",
+        query="release",
+        answer="value",
+        label="valueLabel",
+        detail="{property}",
         keep=lambda r: r.get("kind") == "premiere" and r.get("property") in ("atFestival", "date"),
     ),
     Intent(
-        "release-year", "the year of {work}",
+        "release-year",
+        "the year of {work}",
         (
             r"(?:in )?(?:what|which) year (?:was|is|did|does) {work} (?:released|come out|came out|made|out|from|release|premiere|produced|filmed)",
             r"(?:the )?(?:release )?year of {work}(?:'s release)?",
@@ -374,11 +468,15 @@ INTENTS: tuple[Intent, ...] = (
             r"what year is {work}(?: from)?",
             r"{work} (?:release )?year",
         ),
-        {"work": WORK}, "what year did The Call come out?",
-        query="release", answer="value", keep=lambda r: r.get("property") == "year",
+        {"work": WORK},
+        "what year did The Call come out?",
+        query="release",
+        answer="value",
+        keep=lambda r: r.get("property") == "year",
     ),
     Intent(
-        "release-date", "when {work} was released",
+        "release-date",
+        "when {work} was released",
         (
             r"when (?:was|is|did|does|will|has) {work} (?:released|release|get released|be released|come out|came out|coming out|out|arrive|arriving|arrived|hit netflix|hits netflix|land on netflix|drop|dropped|stream|streaming|start streaming|be out|been released|launch|launched)(?: on netflix| worldwide)?",
             r"(?:the )?release(?: date)? (?:of|for) {work}",
@@ -390,15 +488,18 @@ INTENTS: tuple[Intent, ...] = (
             r"when (?:is|was) the release of {work}",
             r"when (?:is|was) {work} on netflix",
         ),
-        {"work": WORK}, "when was Ballerina released?",
-        query="release", answer="value",
+        {"work": WORK},
+        "when was Ballerina released?",
+        query="release",
+        answer="value",
         prefer=(
             lambda r: r.get("kind") == "release" and r.get("property") == "date",
             lambda r: r.get("property") == "year",
         ),
     ),
     Intent(
-        "nominations", "nominations of {entity}",
+        "nominations",
+        "nominations of {entity}",
         (
             r"(?:the )?nominations? (?:of|for|received by|earned by|given to) {entity}",
             rf"{{entity}}{POSS} nominations?",
@@ -407,12 +508,17 @@ INTENTS: tuple[Intent, ...] = (
             r"what nominations (?:has|did|does) {entity} (?:received?|got|get|earned?|have|had)",
             r"(?:which|what) (?:awards?|prizes?) (?:has|was|is) {entity} (?:been )?nominated for",
         ),
-        {"entity": PERSON + WORK}, "what was Kim Ji-hoon nominated for?",
-        query="awards", params={"entity": "entity"}, answer="outcome", label="outcomeLabel",
+        {"entity": PERSON + WORK},
+        "what was Kim Ji-hoon nominated for?",
+        query="awards",
+        params={"entity": "entity"},
+        answer="outcome",
+        label="outcomeLabel",
         keep=_is("status", "nominated"),
     ),
     Intent(
-        "awards-won", "awards won by {entity}",
+        "awards-won",
+        "awards won by {entity}",
         (
             rf"(?:what|which) {AWARDS} (?:has|did|does|have) {{entity}} (?:won|win|received|receive|got|get|earned|earn|taken home|take home|picked up|collected)",
             rf"(?:has|did|have) {{entity}} (?:ever )?(?:won|win|receive|received|get|got) (?:any |an |a )?{AWARDS}",
@@ -420,12 +526,17 @@ INTENTS: tuple[Intent, ...] = (
             rf"(?:what|which) {AWARDS} went to {{entity}}",
             r"what (?:has|did) {entity} (?:won|win)",
         ),
-        {"entity": PERSON + WORK}, "what awards has Jeon Jong-seo won?",
-        query="awards", params={"entity": "entity"}, answer="outcome", label="outcomeLabel",
+        {"entity": PERSON + WORK},
+        "what awards has Jeon Jong-seo won?",
+        query="awards",
+        params={"entity": "entity"},
+        answer="outcome",
+        label="outcomeLabel",
         keep=_is("status", "won"),
     ),
     Intent(
-        "awards", "awards and nominations of {entity}",
+        "awards",
+        "awards and nominations of {entity}",
         (
             rf"(?:the )?{AWARDS}(?: (?:and|&) nominations)? (?:of|for|to|given to|received by) {{entity}}",
             rf"(?:the )?nominations (?:and|&) {AWARDS} (?:of|for|to) {{entity}}",
@@ -435,11 +546,17 @@ INTENTS: tuple[Intent, ...] = (
             r"(?:what|which) (?:recognition|awards recognition) (?:has|did) {entity} (?:received?|got|get)",
             rf"{{entity}} {AWARDS}",
         ),
-        {"entity": PERSON + WORK}, "awards of Jeon Jong-seo",
-        query="awards", params={"entity": "entity"}, answer="outcome", label="outcomeLabel", detail="{status}",
+        {"entity": PERSON + WORK},
+        "awards of Jeon Jong-seo",
+        query="awards",
+        params={"entity": "entity"},
+        answer="outcome",
+        label="outcomeLabel",
+        detail="{status}",
     ),
     Intent(
-        "relationships", "relationships of {person}",
+        "relationships",
+        "relationships of {person}",
         (
             rf"(?:the )?{PARTNER} (?:of|for) {{person}}",
             rf"{{person}}{POSS} {PARTNER}",
@@ -451,11 +568,15 @@ INTENTS: tuple[Intent, ...] = (
             r"{person} (?:dating|relationship|partner|love life)",
             r"who (?:is|are) {person} (?:in a couple|coupled up|paired) with",
         ),
-        {"person": PERSON}, "who is Jeon Jong-seo dating?",
-        query="relationships", answer="other", detail="{type} {since}",
+        {"person": PERSON},
+        "who is Jeon Jong-seo dating?",
+        query="relationships",
+        answer="other",
+        detail="{type} {since}",
     ),
     Intent(
-        "disagreements-about", "where sources disagree about {entity}",
+        "disagreements-about",
+        "where sources disagree about {entity}",
         (
             r"(?:where|what|which facts|on what|about what) do (?:the )?sources (?:disagree|differ|conflict|contradict each other) (?:on|about|over|regarding|concerning) {entity}",
             r"(?:the )?(?:disagreements?|conflicts?|contradictions?|discrepancies) (?:about|on|over|for|regarding|concerning|between sources (?:about|on)|of sources (?:about|on)) {entity}",
@@ -463,11 +584,17 @@ INTENTS: tuple[Intent, ...] = (
             rf"{{entity}}{POSS} (?:disagreements|conflicts|contradictions|discrepancies)",
             r"(?:is there|are there) (?:any )?(?:disagreements?|conflicts?|contradictions?) (?:about|on|over) {entity}",
         ),
-        {"entity": ANY}, "where do sources disagree about Ballerina?",
-        query="disagreements", answer="claim", label="statement", detail="{topic}", within={"about": "entity"},
+        {"entity": ANY},
+        "where do sources disagree about Ballerina?",
+        query="disagreements",
+        answer="claim",
+        label="statement",
+        detail="{topic}",
+        within={"about": "entity"},
     ),
     Intent(
-        "disagreements", "where the sources disagree",
+        "disagreements",
+        "where the sources disagree",
         (
             r"(?:where|what|which facts|on what|about what) do (?:the )?sources (?:disagree|differ|conflict|contradict each other)(?: on| about)?",
             r"(?:the |all )?(?:disagreements|conflicts|contradictions|discrepancies)(?: between (?:the )?sources)?",
@@ -475,11 +602,16 @@ INTENTS: tuple[Intent, ...] = (
             r"(?:is there|are there) (?:any )?(?:disagreements?|conflicts?|contradictions?)(?: between (?:the )?sources)?",
             r"(?:facts|claims) (?:where|on which) (?:the )?sources disagree",
         ),
-        {}, "where do the sources disagree?",
-        query="disagreements", answer="claim", label="statement", detail="{topic}",
+        {},
+        "where do the sources disagree?",
+        query="disagreements",
+        answer="claim",
+        label="statement",
+        detail="{topic}",
     ),
     Intent(
-        "who-is", "who or what {entity} is",
+        "who-is",
+        "who or what {entity} is",
         (
             r"(?:who|what) (?:is|was|are|were) {entity}",
             r"(?:tell me )?(?:something )?about {entity}",
@@ -487,8 +619,11 @@ INTENTS: tuple[Intent, ...] = (
             r"who's {entity}",
             r"{entity}",
         ),
-        {"entity": ANY}, "who is Park Yu-rim?",
-        query="about", answer="entity", detail="{description}",
+        {"entity": ANY},
+        "who is Park Yu-rim?",
+        query="about",
+        answer="entity",
+        detail="{description}",
     ),
 )
 

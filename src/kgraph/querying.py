@@ -90,7 +90,9 @@ def _decode(data: bytes, origin: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         line = data[: e.start].count(b"\n") + 1
-        raise InputError(f"{origin}:{line}: the query is not valid UTF-8 (byte 0x{data[e.start]:02x})") from None
+        raise InputError(
+            f"{origin}:{line}: the query is not valid UTF-8 (byte 0x{data[e.start]:02x})"
+        ) from None
 
 
 _COMMENT = re.compile(r"#[^\n]*")
@@ -105,9 +107,15 @@ def check_query(text: str, origin: str | None = None) -> None:
         raise UpdateRefused(where + UPDATE_MESSAGE)
 
 
-def run_sparql(store: Store, query: str, bindings: Bindings | None = None, *,
-               limit: int | None = None, timeout: float | None = None,
-               origin: str | None = None) -> Result:
+def run_sparql(
+    store: Store,
+    query: str,
+    bindings: Bindings | None = None,
+    *,
+    limit: int | None = None,
+    timeout: float | None = None,
+    origin: str | None = None,
+) -> Result:
     """Run ``query``; ``limit`` caps the rows returned, ``timeout`` (seconds) stops long queries.
 
     Raises :class:`InputError` (empty), :class:`UpdateRefused`, :class:`QuerySyntaxError` (with
@@ -120,11 +128,14 @@ def run_sparql(store: Store, query: str, bindings: Bindings | None = None, *,
         raise UsageError("--timeout must be a positive number of seconds")
     cancel = threading.Event()
     if isinstance(store, OxigraphStore):
+
         def work() -> Result:
             return _run_embedded(store, query, bindings, limit, cancel)
     else:
+
         def work() -> Result:
             return _trim(store.query(query, bindings), limit)
+
     try:
         return work() if timeout is None else _with_timeout(work, timeout, cancel)
     except QuerySyntaxError as e:
@@ -144,8 +155,13 @@ class _Cancelled(Exception):
     pass
 
 
-def _run_embedded(store: OxigraphStore, query: str, bindings: Bindings | None, limit: int | None,
-                  cancel: threading.Event) -> Result:
+def _run_embedded(
+    store: OxigraphStore,
+    query: str,
+    bindings: Bindings | None,
+    limit: int | None,
+    cancel: threading.Event,
+) -> Result:
     """Evaluate lazily on pyoxigraph, stopping at ``limit`` or when ``cancel`` is set."""
     if bindings:  # the store knows how to bind values safely; its result is already complete
         return _trim(store.query(query, bindings), limit)
@@ -207,8 +223,10 @@ def _with_timeout(work: Callable[[], T], timeout: float, cancel: threading.Event
     worker.join(timeout)
     if worker.is_alive():
         cancel.set()
-        raise QueryTimeout(f"the query did not finish within {timeout:g} s and was stopped",
-                           hint="narrow the query, add LIMIT, or give a longer --timeout")
+        raise QueryTimeout(
+            f"the query did not finish within {timeout:g} s and was stopped",
+            hint="narrow the query, add LIMIT, or give a longer --timeout",
+        )
     if "error" in box:
         err = box["error"]
         if isinstance(err, _Cancelled):  # pragma: no cover - only after a timeout

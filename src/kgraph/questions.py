@@ -41,10 +41,17 @@ class AnswerItem:
     iri: str | None
     value: str | None
     sources: tuple[str, ...]
-    detail: str = ""  # a short human note ("as Ok-ju", "in Ballerina"); not part of the JSON contract
+    detail: str = (
+        ""  # a short human note ("as Ok-ju", "in Ballerina"); not part of the JSON contract
+    )
 
     def to_json(self) -> dict[str, Any]:
-        return {"label": self.label, "iri": self.iri, "value": self.value, "sources": list(self.sources)}
+        return {
+            "label": self.label,
+            "iri": self.iri,
+            "value": self.value,
+            "sources": list(self.sources),
+        }
 
 
 @dataclass(frozen=True)
@@ -73,8 +80,15 @@ class Link:
         return f"taking '{self.text}' as {self.label}"
 
     def to_json(self) -> dict[str, Any]:
-        return {"slot": self.slot, "text": self.text, "iri": self.iri, "label": self.label, "type": self.type,
-                "score": round(self.score, 4), "stage": self.stage}
+        return {
+            "slot": self.slot,
+            "text": self.text,
+            "iri": self.iri,
+            "label": self.label,
+            "type": self.type,
+            "score": round(self.score, 4),
+            "stage": self.stage,
+        }
 
 
 @dataclass(frozen=True)
@@ -115,8 +129,13 @@ class Answer:
 
     def explain_json(self) -> dict[str, Any]:
         """What ``--explain`` shows: intent, linked entities with scores, saved query and bindings."""
-        return {"intent": self.intent, "query": self.query, "links": [lk.to_json() for lk in self.links],
-                "bindings": dict(self.bindings), "notes": list(self.notes)}
+        return {
+            "intent": self.intent,
+            "query": self.query,
+            "links": [lk.to_json() for lk in self.links],
+            "bindings": dict(self.bindings),
+            "notes": list(self.notes),
+        }
 
 
 def error_json(question: str, error: str) -> dict[str, Any]:
@@ -143,25 +162,54 @@ _CONTRACTIONS = (
     (re.compile(r"\bwhat're\b", re.IGNORECASE), "what are"),
 )
 _FOLLOW_UP = re.compile(
-    r"^(?:and what about|and how about|what about|how about|and for|same for|same question for|now for|and also|and)\s+(?P<x>.+)$", re.IGNORECASE)
+    r"^(?:and what about|and how about|what about|how about|and for|same for|same question for|now for|and also|and)\s+(?P<x>.+)$",
+    re.IGNORECASE,
+)
 _POSSESSIVE_PRONOUN = re.compile(r"^(?P<p>her|his|its|their)\s+(?P<rest>.+)$", re.IGNORECASE)
 _SLOT_FILLER = re.compile(
     r"^(?:the |a |an )?(?:movie|film|feature film|tv series|tv show|television series|series|show|drama|k-?drama|"
     r"character|actor|actress|performer|director|filmmaker|person|play|title|work|role of|part of)\s+(?=\S)",
     re.IGNORECASE,
 )
-_SLOT_TRAILING = re.compile(r"\s+(?:movie|film|series|show|drama|k-?drama|tv series|character)$", re.IGNORECASE)
+_SLOT_TRAILING = re.compile(
+    r"\s+(?:movie|film|series|show|drama|k-?drama|tv series|character)$", re.IGNORECASE
+)
 _PRONOUNS = {
-    "he": ("Person",), "him": ("Person",), "his": ("Person",), "she": ("Person",), "her": ("Person",),
-    "this person": ("Person",), "that person": ("Person",), "this actor": ("Person",),
-    "this actress": ("Person",), "that actor": ("Person",), "that actress": ("Person",),
-    "it": ("!Person",), "its": ("!Person",), "this": ("!Person",), "that": ("!Person",),
-    "this film": ("Work",), "that film": ("Work",), "the film": ("Work",), "this movie": ("Work",),
-    "that movie": ("Work",), "the movie": ("Work",), "this show": ("Work",), "that show": ("Work",),
-    "the show": ("Work",), "this series": ("Work",), "that series": ("Work",), "the series": ("Work",),
-    "this work": ("Work",), "that work": ("Work",), "this character": ("Character",),
-    "that character": ("Character",), "the character": ("Character",),
-    "they": (), "them": (), "their": (),
+    "he": ("Person",),
+    "him": ("Person",),
+    "his": ("Person",),
+    "she": ("Person",),
+    "her": ("Person",),
+    "this person": ("Person",),
+    "that person": ("Person",),
+    "this actor": ("Person",),
+    "this actress": ("Person",),
+    "that actor": ("Person",),
+    "that actress": ("Person",),
+    "it": ("!Person",),
+    "its": ("!Person",),
+    "this": ("!Person",),
+    "that": ("!Person",),
+    "this film": ("Work",),
+    "that film": ("Work",),
+    "the film": ("Work",),
+    "this movie": ("Work",),
+    "that movie": ("Work",),
+    "the movie": ("Work",),
+    "this show": ("Work",),
+    "that show": ("Work",),
+    "the show": ("Work",),
+    "this series": ("Work",),
+    "that series": ("Work",),
+    "the series": ("Work",),
+    "this work": ("Work",),
+    "that work": ("Work",),
+    "this character": ("Character",),
+    "that character": ("Character",),
+    "the character": ("Character",),
+    "they": (),
+    "them": (),
+    "their": (),
 }
 _WORK_TYPES = {"Work", "Film", "TVSeries", "Play"}
 
@@ -201,7 +249,9 @@ class _Compiled:
         names = _SLOT_RE.findall(pattern)
         unknown = [n for n in names if n not in intent.slots]
         if unknown:
-            raise ValueError(f"pattern {pattern!r} of intent {intent.name} uses unknown slot {unknown[0]}")
+            raise ValueError(
+                f"pattern {pattern!r} of intent {intent.name} uses unknown slot {unknown[0]}"
+            )
         body = _SLOT_RE.sub(lambda m: f"(?P<{m.group(1)}>.+?)", pattern)
         lead = "" if intent.name == "who-is" else _LEAD
         self.intent = intent
@@ -217,7 +267,9 @@ class _Compiled:
             try:
                 self._rx = re.compile(self.source, re.IGNORECASE)
             except re.error as e:
-                raise ValueError(f"pattern {self.source!r} of intent {self.intent.name}: {e}") from None
+                raise ValueError(
+                    f"pattern {self.source!r} of intent {self.intent.name}: {e}"
+                ) from None
         return self._rx.match(text)
 
 
@@ -321,21 +373,42 @@ class _Linker:
             m = resolve(self.store, text.strip())
         except KGraphError:
             return
-        wanted = "a person" if types == ("Person",) else "a character" if types == ("Character",) else \
-            "a film, series or play" if set(types) <= _WORK_TYPES else "a " + " or ".join(types)
+        wanted = (
+            "a person"
+            if types == ("Person",)
+            else "a character"
+            if types == ("Character",)
+            else "a film, series or play"
+            if set(types) <= _WORK_TYPES
+            else "a " + " or ".join(types)
+        )
         wrong = UnknownEntity(text, [], wanted.split(" ", 1)[1])
         wrong.message = f"'{text.strip()}' is {m.label}, a {m.type}; this question needs {wanted}"
         raise wrong from None
 
-    def _from_context(self, slot: str, text: str, kinds: tuple[str, ...], types: tuple[str, ...]) -> Link:
+    def _from_context(
+        self, slot: str, text: str, kinds: tuple[str, ...], types: tuple[str, ...]
+    ) -> Link:
         ctx = self.context
         if ctx is None or (not ctx.links and not ctx.answers):
-            raise NotUnderstood(f"I don't know who or what '{text}' refers to: ask about someone by name first")
+            raise NotUnderstood(
+                f"I don't know who or what '{text}' refers to: ask about someone by name first"
+            )
         pool: list[Link] = list(ctx.links)
         entity_answers = [a for a in ctx.answers if a.iri]
         if len(entity_answers) == 1:
             a = entity_answers[0]
-            pool.append(Link(slot, text, a.iri or "", a.label, _answer_type(self.store, a.iri or ""), 1.0, "context"))
+            pool.append(
+                Link(
+                    slot,
+                    text,
+                    a.iri or "",
+                    a.label,
+                    _answer_type(self.store, a.iri or ""),
+                    1.0,
+                    "context",
+                )
+            )
 
         def fits(lk: Link) -> bool:
             t = lk.type
@@ -398,7 +471,9 @@ def ask(store: Store, question: str, *, context: Any = None) -> Answer:
     if not isinstance(question, str):
         raise NotUnderstood("a question must be text")
     if len(question) > MAX_QUESTION:
-        raise NotUnderstood(f"that question is too long ({len(question)} characters; at most {MAX_QUESTION})")
+        raise NotUnderstood(
+            f"that question is too long ({len(question)} characters; at most {MAX_QUESTION})"
+        )
     text = clean(question)
     if not text or not re.search(r"\w", text):
         raise NotUnderstood("ask a question, e.g. " + _examples())
@@ -430,10 +505,14 @@ def ask(store: Store, question: str, *, context: Any = None) -> Answer:
     if failures:
         failures.sort(key=lambda f: -f[0])
         best_literal, err = failures[0]
-        if best_literal < 0 and isinstance(err, UnknownEntity):  # only "who is X" / a bare name fitted
+        if best_literal < 0 and isinstance(
+            err, UnknownEntity
+        ):  # only "who is X" / a bare name fitted
             close = "; ".join(repr(s.label) for s in err.suggestions[:3])
             hint = f" (no entity named {err.name!r}; did you mean {close}?)" if close else ""
-            raise NotUnderstood(f"I did not understand {question.strip()!r}{hint}. Try: {_examples()}")
+            raise NotUnderstood(
+                f"I did not understand {question.strip()!r}{hint}. Try: {_examples()}"
+            )
         raise err
     raise NotUnderstood(f"I did not understand {question.strip()!r}. Try: {_examples()}")
 
@@ -494,8 +573,14 @@ def _summary(intent: Intent, labels: dict[str, str]) -> str:
     return text
 
 
-def _saved_answer(store: Store, question: str, intent: Intent, links: dict[str, Link],
-                  interpretation: str, notes: tuple[str, ...]) -> Answer:
+def _saved_answer(
+    store: Store,
+    question: str,
+    intent: Intent,
+    links: dict[str, Link],
+    interpretation: str,
+    notes: tuple[str, ...],
+) -> Answer:
     import pyoxigraph as ox
 
     from .saved import get_query
@@ -526,21 +611,42 @@ def _saved_answer(store: Store, question: str, intent: Intent, links: dict[str, 
             pairs = []
     answers = _items(intent, pairs)
     notes = notes + _disputed(store, pairs)
-    return Answer(question, interpretation, display_sparql(query.text, bindings), answers, intent.name,
-                  tuple(links.values()), notes, query.name, {k: v.value for k, v in bindings.items()})
+    return Answer(
+        question,
+        interpretation,
+        display_sparql(query.text, bindings),
+        answers,
+        intent.name,
+        tuple(links.values()),
+        notes,
+        query.name,
+        {k: v.value for k, v in bindings.items()},
+    )
 
 
 def _disputed(store: Store, pairs: list[tuple[dict[str, str], dict[str, Any]]]) -> tuple[str, ...]:
     """Notes on recorded disagreements about the events or awards an answer rests on."""
     import pyoxigraph as ox
 
-    iris = sorted({t[c].value for _, t in pairs for c in ("event", "outcome")
-                   if isinstance(t.get(c), ox.NamedNode)})
+    iris = sorted(
+        {
+            t[c].value
+            for _, t in pairs
+            for c in ("event", "outcome")
+            if isinstance(t.get(c), ox.NamedNode)
+        }
+    )
     if not iris:
         return ()
-    rows = store.select("SELECT DISTINCT ?topic WHERE { ?d a kg:Disagreement ; kg:about ?x ; kg:topic ?topic }"
-                        " ORDER BY ?topic", {"x": [ox.NamedNode(i) for i in iris]})
-    return tuple(f"note: the sources disagree here — {_text(r['topic'])} (see `kgraph conflicts`)" for r in rows)
+    rows = store.select(
+        "SELECT DISTINCT ?topic WHERE { ?d a kg:Disagreement ; kg:about ?x ; kg:topic ?topic }"
+        " ORDER BY ?topic",
+        {"x": [ox.NamedNode(i) for i in iris]},
+    )
+    return tuple(
+        f"note: the sources disagree here — {_text(r['topic'])} (see `kgraph conflicts`)"
+        for r in rows
+    )
 
 
 def _text(term: Any) -> str:
@@ -549,7 +655,9 @@ def _text(term: Any) -> str:
     return value if isinstance(value, str) else str(term)
 
 
-def _items(intent: Intent, pairs: list[tuple[dict[str, str], dict[str, Any]]]) -> tuple[AnswerItem, ...]:
+def _items(
+    intent: Intent, pairs: list[tuple[dict[str, str], dict[str, Any]]]
+) -> tuple[AnswerItem, ...]:
     import pyoxigraph as ox
 
     label_col = intent.label or intent.answer + "Label"
@@ -564,15 +672,29 @@ def _items(intent: Intent, pairs: list[tuple[dict[str, str], dict[str, Any]]]) -
         value = term.value
         label = row.get(label_col) or value
         key = (value if is_iri else "", label)
-        item = merged.setdefault(key, {"label": label, "iri": value if is_iri else None,
-                                       "value": None if is_iri else value, "sources": set(), "details": []})
+        item = merged.setdefault(
+            key,
+            {
+                "label": label,
+                "iri": value if is_iri else None,
+                "value": None if is_iri else value,
+                "sources": set(),
+                "details": [],
+            },
+        )
         item["sources"].update(row.get("sources", "").split())
         if intent.detail:
             d = _detail(intent.detail, row)
             if d and d not in item["details"]:
                 item["details"].append(d)
     return tuple(
-        AnswerItem(it["label"], it["iri"], it["value"], tuple(sorted(it["sources"])), "; ".join(it["details"]))
+        AnswerItem(
+            it["label"],
+            it["iri"],
+            it["value"],
+            tuple(sorted(it["sources"])),
+            "; ".join(it["details"]),
+        )
         for it in merged.values()
     )
 
@@ -599,8 +721,14 @@ def display_sparql(text: str, bindings: dict[str, Any]) -> str:
     return bind_values(text, bindings)
 
 
-def _connection(store: Store, question: str, intent: Intent, links: dict[str, Link],
-                interpretation: str, notes: tuple[str, ...]) -> Answer:
+def _connection(
+    store: Store,
+    question: str,
+    intent: Intent,
+    links: dict[str, Link],
+    interpretation: str,
+    notes: tuple[str, ...],
+) -> Answer:
     from .errors import NoPath
     from .paths import path
 
@@ -611,12 +739,25 @@ def _connection(store: Store, question: str, intent: Intent, links: dict[str, Li
         raise NoPath(str(e)) from None
     steps = res.steps[0] if res.steps else ()
     answers = tuple(
-        AnswerItem(s.text, s.work.iri, None, tuple(src.iri for src in s.sources), s.work.label) for s in steps
+        AnswerItem(s.text, s.work.iri, None, tuple(src.iri for src in s.sources), s.work.label)
+        for s in steps
     )
-    interp = f"{interpretation}: {res.hops} hop{'s' if res.hops != 1 else ''} (" + \
-        " → ".join(n.label for n in res.paths[0]) + ")"
-    return Answer(question, interp, None, answers, intent.name, tuple(links.values()), notes, None,
-                  {"person": a.iri, "other": b.iri})
+    interp = (
+        f"{interpretation}: {res.hops} hop{'s' if res.hops != 1 else ''} ("
+        + " → ".join(n.label for n in res.paths[0])
+        + ")"
+    )
+    return Answer(
+        question,
+        interp,
+        None,
+        answers,
+        intent.name,
+        tuple(links.values()),
+        notes,
+        None,
+        {"person": a.iri, "other": b.iri},
+    )
 
 
 def _examples() -> str:

@@ -80,24 +80,32 @@ def term_json(term: Term) -> dict[str, Any]:
             out["datatype"] = term.datatype.value
         return out
     if isinstance(term, ox.Triple):  # SPARQL 1.2 / RDF-star triple term
-        return {"type": "triple", "value": {
-            "subject": term_json(term.subject),
-            "predicate": term_json(term.predicate),
-            "object": term_json(term.object),
-        }}
+        return {
+            "type": "triple",
+            "value": {
+                "subject": term_json(term.subject),
+                "predicate": term_json(term.predicate),
+                "object": term_json(term.object),
+            },
+        }
     raise TypeError(f"not an RDF term: {term!r}")
 
 
 def to_json(result: Result) -> str:
     """SPARQL 1.1 Query Results JSON Format."""
     if result.kind == "ask":
-        return json.dumps({"head": {}, "boolean": bool(result.boolean)}, ensure_ascii=False, indent=2) + "\n"
+        return (
+            json.dumps({"head": {}, "boolean": bool(result.boolean)}, ensure_ascii=False, indent=2)
+            + "\n"
+        )
     _require_tabular(result, "json")
     doc = {
         "head": {"vars": list(result.variables)},
-        "results": {"bindings": [
-            {v: term_json(row[v]) for v in result.variables if v in row} for row in result.rows
-        ]},
+        "results": {
+            "bindings": [
+                {v: term_json(row[v]) for v in result.variables if v in row} for row in result.rows
+            ]
+        },
     }
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
@@ -118,7 +126,12 @@ def _xml_text(text: str) -> str:
             out.append("&gt;")
         elif ch == '"':
             out.append("&quot;")
-        elif o in (0x9, 0xA) or 0x20 <= o <= 0xD7FF or 0xE000 <= o <= 0xFFFD or 0x10000 <= o <= 0x10FFFF:
+        elif (
+            o in (0x9, 0xA)
+            or 0x20 <= o <= 0xD7FF
+            or 0xE000 <= o <= 0xFFFD
+            or 0x10000 <= o <= 0x10FFFF
+        ):
             out.append(ch)
         elif o == 0xD:
             out.append("&#13;")
@@ -134,14 +147,18 @@ def _term_xml(term: Term) -> str:
         return f"<bnode>{_xml_text(term.value)}</bnode>"
     if isinstance(term, ox.Literal):
         if term.language:
-            return f'<literal xml:lang="{_xml_text(term.language)}">{_xml_text(term.value)}</literal>'
+            return (
+                f'<literal xml:lang="{_xml_text(term.language)}">{_xml_text(term.value)}</literal>'
+            )
         if term.datatype.value != XSD_STRING:
             return f'<literal datatype="{_xml_text(term.datatype.value)}">{_xml_text(term.value)}</literal>'
         return f"<literal>{_xml_text(term.value)}</literal>"
     if isinstance(term, ox.Triple):
-        return (f"<triple><subject>{_term_xml(term.subject)}</subject>"
-                f"<predicate>{_term_xml(term.predicate)}</predicate>"
-                f"<object>{_term_xml(term.object)}</object></triple>")
+        return (
+            f"<triple><subject>{_term_xml(term.subject)}</subject>"
+            f"<predicate>{_term_xml(term.predicate)}</predicate>"
+            f"<object>{_term_xml(term.object)}</object></triple>"
+        )
     raise TypeError(f"not an RDF term: {term!r}")
 
 
@@ -149,7 +166,11 @@ def to_xml(result: Result) -> str:
     """SPARQL Query Results XML Format."""
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<sparql xmlns="{SPARQL_RESULTS_NS}">']
     if result.kind == "ask":
-        lines += ["  <head/>", f"  <boolean>{'true' if result.boolean else 'false'}</boolean>", "</sparql>"]
+        lines += [
+            "  <head/>",
+            f"  <boolean>{'true' if result.boolean else 'false'}</boolean>",
+            "</sparql>",
+        ]
         return "\n".join(lines) + "\n"
     _require_tabular(result, "xml")
     lines.append("  <head>")
@@ -190,13 +211,23 @@ def to_csv(result: Result) -> str:
     _require_tabular(result, "csv")
     lines = [",".join(_csv_field(v) for v in result.variables)]
     for row in result.rows:
-        lines.append(",".join(_csv_field(term_plain(row[v])) if v in row else "" for v in result.variables))
+        lines.append(
+            ",".join(_csv_field(term_plain(row[v])) if v in row else "" for v in result.variables)
+        )
     return "\r\n".join(lines) + "\r\n"
 
 
 # -- TSV -------------------------------------------------------------------------------------
 
-_NT_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+_NT_ESCAPES = {
+    "\\": "\\\\",
+    '"': '\\"',
+    "\n": "\\n",
+    "\r": "\\r",
+    "\t": "\\t",
+    "\b": "\\b",
+    "\f": "\\f",
+}
 
 
 def _nt_string(text: str) -> str:
@@ -332,7 +363,9 @@ def serialize(result: Result, fmt: str) -> str:
     try:
         fn = SERIALIZERS[fmt.lower()]
     except KeyError:
-        raise UsageError(f"unknown result format {fmt!r}; use one of {', '.join(SERIALIZERS)}") from None
+        raise UsageError(
+            f"unknown result format {fmt!r}; use one of {', '.join(SERIALIZERS)}"
+        ) from None
     return fn(result)
 
 

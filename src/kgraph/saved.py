@@ -66,8 +66,13 @@ class SavedQuery:
             "name": self.name,
             "description": self.description,
             "params": [
-                {"name": p.name, "kind": p.kind, "types": list(p.types), "optional": p.optional,
-                 "description": p.description}
+                {
+                    "name": p.name,
+                    "kind": p.kind,
+                    "types": list(p.types),
+                    "optional": p.optional,
+                    "description": p.description,
+                }
                 for p in self.params
             ],
         }
@@ -172,7 +177,11 @@ def get_query(name: str) -> SavedQuery:
 
     names = [q.name for q in queries]
     close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
-    hint = f"; did you mean {', '.join(close)}?" if close else f"; the saved queries are: {', '.join(names)}"
+    hint = (
+        f"; did you mean {', '.join(close)}?"
+        if close
+        else f"; the saved queries are: {', '.join(names)}"
+    )
     raise UsageError(f"no saved query named {name!r}{hint}")
 
 
@@ -189,8 +198,12 @@ def run_saved(store: Store, name: str, params: dict[str, str]) -> SavedResult:
     unknown = [k for k in params if query.param(k) is None]
     if unknown:
         allowed = ", ".join(p.name for p in query.params) or "none"
-        raise UsageError(f"query {query.name!r} has no parameter {unknown[0]!r} (its parameters: {allowed})")
-    missing = [p.name for p in query.params if not p.optional and not params.get(p.name, "").strip()]
+        raise UsageError(
+            f"query {query.name!r} has no parameter {unknown[0]!r} (its parameters: {allowed})"
+        )
+    missing = [
+        p.name for p in query.params if not p.optional and not params.get(p.name, "").strip()
+    ]
     if missing:
         raise UsageError(f"query {query.name!r} needs --param {missing[0]}=…")
     bindings: dict[str, Any] = {}
@@ -214,9 +227,13 @@ def bind_value(store: Store, param: Param, raw: str) -> tuple[Any, Any]:
     if param.kind == "number":
         text = raw.strip()
         if re.fullmatch(r"[+-]?\d+", text):
-            return ox.Literal(text, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")), None
+            return ox.Literal(
+                text, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+            ), None
         if re.fullmatch(r"[+-]?(\d+\.\d*|\.\d+|\d+)([eE][+-]?\d+)?", text):
-            return ox.Literal(text, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")), None
+            return ox.Literal(
+                text, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
+            ), None
         raise UsageError(f"--param {param.name}: {raw!r} is not a number")
     if param.kind == "literal":
         return ox.Literal(raw), None

@@ -72,10 +72,19 @@ GRAPH_MEDIA = {
 }
 # ``format=`` / ``output=`` URL parameters (SPARQLWrapper sends them) -> format name per result kind
 _FORMAT_PARAM = {
-    "json": ("json", "jsonld"), "xml": ("xml", "rdfxml"), "csv": ("csv", None), "tsv": ("tsv", None),
-    "turtle": (None, "turtle"), "ttl": (None, "turtle"), "n3": (None, "turtle"),
-    "ntriples": (None, "ntriples"), "nt": (None, "ntriples"), "jsonld": (None, "jsonld"),
-    "json-ld": (None, "jsonld"), "rdfxml": (None, "rdfxml"), "rdf+xml": (None, "rdfxml"),
+    "json": ("json", "jsonld"),
+    "xml": ("xml", "rdfxml"),
+    "csv": ("csv", None),
+    "tsv": ("tsv", None),
+    "turtle": (None, "turtle"),
+    "ttl": (None, "turtle"),
+    "n3": (None, "turtle"),
+    "ntriples": (None, "ntriples"),
+    "nt": (None, "ntriples"),
+    "jsonld": (None, "jsonld"),
+    "json-ld": (None, "jsonld"),
+    "rdfxml": (None, "rdfxml"),
+    "rdf+xml": (None, "rdfxml"),
 }
 
 
@@ -137,8 +146,11 @@ def negotiate(kind: str, accept: str | None, fmt_param: str | None = None) -> st
                 return default
         elif p in _FORMAT_PARAM:
             return _FORMAT_PARAM[p][1 if kind == "graph" else 0] or default
-        raise HttpError(406, f"unknown format {fmt_param!r}; use one of: "
-                             f"{', '.join(sorted(set(SOLUTION_TYPES.values()) | set(GRAPH_TYPES.values())))}")
+        raise HttpError(
+            406,
+            f"unknown format {fmt_param!r}; use one of: "
+            f"{', '.join(sorted(set(SOLUTION_TYPES.values()) | set(GRAPH_TYPES.values())))}",
+        )
     ranges = _media_ranges(accept)
     for media, _q in ranges:
         if media in table:
@@ -152,8 +164,11 @@ def negotiate(kind: str, accept: str | None, fmt_param: str | None = None) -> st
                     return name
     if any(m in GRAPH_TYPES or m in SOLUTION_TYPES or m.endswith("/*") for m, _q in ranges):
         return default
-    raise HttpError(406, f"cannot answer a {kind} result as {accept!r}; acceptable types: "
-                         f"{', '.join(t for t in table if '/' in t)}")
+    raise HttpError(
+        406,
+        f"cannot answer a {kind} result as {accept!r}; acceptable types: "
+        f"{', '.join(t for t in table if '/' in t)}",
+    )
 
 
 # --- the work done inside a worker process -------------------------------------------------
@@ -178,8 +193,14 @@ def mentions_service(query: str) -> bool:
     return bool(_SERVICE_RE.search(_SERVICE_STRIP.sub(" ", query)))
 
 
-def _body(kind: str, variables: list[str], rows: list[dict[str, Any]], boolean: bool | None,
-          triples: list[Any], fmt: str) -> bytes:
+def _body(
+    kind: str,
+    variables: list[str],
+    rows: list[dict[str, Any]],
+    boolean: bool | None,
+    triples: list[Any],
+    fmt: str,
+) -> bytes:
     """The result in format ``fmt``: kgraph's W3C serialisers, pyoxigraph's for RDF/XML."""
     from .results import _used_prefixes, serialize
     from .store import Result
@@ -189,8 +210,11 @@ def _body(kind: str, variables: list[str], rows: list[dict[str, Any]], boolean: 
 
         from .terms import PREFIXES
 
-        return bytes(ox.serialize(triples, format=ox.RdfFormat.RDF_XML,
-                                  prefixes=_used_prefixes(triples, PREFIXES)))
+        return bytes(
+            ox.serialize(
+                triples, format=ox.RdfFormat.RDF_XML, prefixes=_used_prefixes(triples, PREFIXES)
+            )
+        )
     result = Result(kind, variables=variables, rows=rows, boolean=boolean, triples=triples)  # type: ignore[arg-type]
     return serialize(result, fmt).encode("utf-8")
 
@@ -358,11 +382,18 @@ def _worker_main(conn: Any, spec: str | None, update_url: str | None, max_result
 
 # --- the pool of workers -------------------------------------------------------------------
 
+
 class _Worker:
-    def __init__(self, ctx: Any, spec: str | None, update_url: str | None, max_results: int) -> None:
+    def __init__(
+        self, ctx: Any, spec: str | None, update_url: str | None, max_results: int
+    ) -> None:
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker_main, args=(child, spec, update_url, max_results),
-                                daemon=True, name="kgraph-serve-worker")
+        self.proc = ctx.Process(
+            target=_worker_main,
+            args=(child, spec, update_url, max_results),
+            daemon=True,
+            name="kgraph-serve-worker",
+        )
         self.proc.start()
         child.close()
 
@@ -394,8 +425,15 @@ class _Worker:
 class WorkerPool:
     """Worker processes that run queries with a hard deadline (see the module docstring)."""
 
-    def __init__(self, size: int, spec: str | None, update_url: str | None, max_results: int,
-                 *, start_timeout: float = 120.0) -> None:
+    def __init__(
+        self,
+        size: int,
+        spec: str | None,
+        update_url: str | None,
+        max_results: int,
+        *,
+        start_timeout: float = 120.0,
+    ) -> None:
         import multiprocessing
 
         self._ctx = multiprocessing.get_context("spawn")  # no fork of a threaded server
@@ -454,7 +492,9 @@ class WorkerPool:
         try:
             w = self._idle.get(timeout=timeout)
         except queue.Empty:
-            raise HttpError(503, f"all query workers are busy; try again (waited {timeout:g} s)") from None
+            raise HttpError(
+                503, f"all query workers are busy; try again (waited {timeout:g} s)"
+            ) from None
         try:
             w.conn.send(request)
             if not w.conn.poll(timeout):
@@ -479,6 +519,7 @@ class WorkerPool:
 
 
 # --- HTTP -------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ServerConfig:
@@ -517,10 +558,26 @@ def service_description(endpoint: str, graphs: list[str], fmt: str = "turtle") -
     rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
     svc = ox.NamedNode(endpoint)
     ds, dg = ox.BlankNode("dataset"), ox.BlankNode("defaultGraph")
-    formats = [*(f.iri for f in (ox.QueryResultsFormat.JSON, ox.QueryResultsFormat.XML,
-                                  ox.QueryResultsFormat.CSV, ox.QueryResultsFormat.TSV)),
-               *(f.iri for f in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES, ox.RdfFormat.JSON_LD,
-                                  ox.RdfFormat.RDF_XML))]
+    formats = [
+        *(
+            f.iri
+            for f in (
+                ox.QueryResultsFormat.JSON,
+                ox.QueryResultsFormat.XML,
+                ox.QueryResultsFormat.CSV,
+                ox.QueryResultsFormat.TSV,
+            )
+        ),
+        *(
+            f.iri
+            for f in (
+                ox.RdfFormat.TURTLE,
+                ox.RdfFormat.N_TRIPLES,
+                ox.RdfFormat.JSON_LD,
+                ox.RdfFormat.RDF_XML,
+            )
+        ),
+    ]
     t = [
         ox.Triple(svc, rdf_type, ox.NamedNode(sd + "Service")),
         ox.Triple(svc, ox.NamedNode(sd + "endpoint"), svc),
@@ -530,19 +587,30 @@ def service_description(endpoint: str, graphs: list[str], fmt: str = "turtle") -
         ox.Triple(ds, rdf_type, ox.NamedNode(sd + "Dataset")),
         ox.Triple(ds, ox.NamedNode(sd + "defaultGraph"), dg),
         ox.Triple(dg, rdf_type, ox.NamedNode(sd + "Graph")),
-        ox.Triple(svc, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment"),
-                  ox.Literal("kgraph: read-only SPARQL 1.1 endpoint; the default graph is the "
-                             "union of the named graphs (one per source)")),
+        ox.Triple(
+            svc,
+            ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment"),
+            ox.Literal(
+                "kgraph: read-only SPARQL 1.1 endpoint; the default graph is the "
+                "union of the named graphs (one per source)"
+            ),
+        ),
     ]
     t += [ox.Triple(svc, ox.NamedNode(sd + "resultFormat"), ox.NamedNode(f)) for f in formats]
     for i, g in enumerate(graphs):
         ng = ox.BlankNode(f"graph{i}")
-        t += [ox.Triple(ds, ox.NamedNode(sd + "namedGraph"), ng),
-              ox.Triple(ng, rdf_type, ox.NamedNode(sd + "NamedGraph")),
-              ox.Triple(ng, ox.NamedNode(sd + "name"), ox.NamedNode(g))]
+        t += [
+            ox.Triple(ds, ox.NamedNode(sd + "namedGraph"), ng),
+            ox.Triple(ng, rdf_type, ox.NamedNode(sd + "NamedGraph")),
+            ox.Triple(ng, ox.NamedNode(sd + "name"), ox.NamedNode(g)),
+        ]
     triples = t
-    f = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES,
-         "jsonld": ox.RdfFormat.JSON_LD, "rdfxml": ox.RdfFormat.RDF_XML}[fmt]
+    f = {
+        "turtle": ox.RdfFormat.TURTLE,
+        "ntriples": ox.RdfFormat.N_TRIPLES,
+        "jsonld": ox.RdfFormat.JSON_LD,
+        "rdfxml": ox.RdfFormat.RDF_XML,
+    }[fmt]
     return bytes(ox.serialize(triples, format=f, prefixes={"sd": sd} if fmt == "turtle" else None))
 
 
@@ -561,14 +629,18 @@ class SparqlServer:
     ``store`` is a store spec as for ``--store`` (``None``: the bundled graph).
     """
 
-    def __init__(self, config: ServerConfig, store: str | None = None, update_url: str | None = None) -> None:
+    def __init__(
+        self, config: ServerConfig, store: str | None = None, update_url: str | None = None
+    ) -> None:
         from http.server import ThreadingHTTPServer
 
         from .errors import UsageError
 
         if not config.allow_remote and not is_loopback(config.host):
-            raise UsageError(f"refusing to listen on {config.host}: only loopback addresses are allowed "
-                             "unless you pass --allow-remote")
+            raise UsageError(
+                f"refusing to listen on {config.host}: only loopback addresses are allowed "
+                "unless you pass --allow-remote"
+            )
         if config.timeout <= 0 or config.max_results < 0 or config.workers < 1:
             raise UsageError("--timeout must be > 0, --max-results >= 0 and --workers >= 1")
         self.config = config
@@ -584,7 +656,9 @@ class SparqlServer:
             self.httpd.daemon_threads = True
         except OSError as e:
             self.pool.close()
-            raise UsageError(f"cannot listen on {config.host}:{config.port}: {e.strerror or e}") from None
+            raise UsageError(
+                f"cannot listen on {config.host}:{config.port}: {e.strerror or e}"
+            ) from None
         self.graphs: list[str] = self.pool.info.get("graphs", [])
         self._thread: threading.Thread | None = None
 
@@ -630,11 +704,13 @@ class SparqlServer:
 class _Handler(BaseHTTPRequestHandler):
     server_ref: SparqlServer
     protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True  # headers and body go out in two writes: no 40 ms delayed-ACK stall
+    disable_nagle_algorithm = (
+        True  # headers and body go out in two writes: no 40 ms delayed-ACK stall
+    )
     server_version = "kgraph"
     sys_version = ""
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:
         pass  # quiet by default; timeouts and crashes are reported as warnings
 
     # -- plumbing ---------------------------------------------------------------------------
@@ -645,9 +721,11 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(reply.body)))
         self.send_header("X-Content-Type-Options", "nosniff")
         if reply.content_type.startswith("text/html"):
-            self.send_header("Content-Security-Policy",
-                             "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
-                             "connect-src 'self'")
+            self.send_header(
+                "Content-Security-Policy",
+                "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+                "connect-src 'self'",
+            )
         for k, v in reply.headers.items():
             self.send_header(k, v)
         if self.server_ref.config.cors:
@@ -765,13 +843,18 @@ class _Handler(BaseHTTPRequestHandler):
                 params = {**params, **_parse_params(_text(body))}
             elif ctype == "application/sparql-query":
                 if "query" in params:
-                    raise HttpError(400, "give the query either in the body or as ?query=, not both")
+                    raise HttpError(
+                        400, "give the query either in the body or as ?query=, not both"
+                    )
                 params = {**params, "query": [_text(body)]}
             elif ctype == "application/sparql-update":
                 raise HttpError(403, "this endpoint is read-only: SPARQL Update is refused")
             elif body.strip() or not params:
-                raise HttpError(415, f"unsupported Content-Type {ctype or '(none)'!r}: send "
-                                     "application/x-www-form-urlencoded or application/sparql-query")
+                raise HttpError(
+                    415,
+                    f"unsupported Content-Type {ctype or '(none)'!r}: send "
+                    "application/x-www-form-urlencoded or application/sparql-query",
+                )
         if "update" in params or "using-graph-uri" in params:
             raise HttpError(403, "this endpoint is read-only: SPARQL Update is refused")
         if "query" not in params:
@@ -785,7 +868,10 @@ class _Handler(BaseHTTPRequestHandler):
             raise HttpError(400, "the query is empty")
         fmt = (params.get("format") or params.get("output") or [None])[0]
         req = {
-            "op": "sparql", "query": query, "accept": self.headers.get("Accept"), "format": fmt,
+            "op": "sparql",
+            "query": query,
+            "accept": self.headers.get("Accept"),
+            "format": fmt,
             "default_graphs": params.get("default-graph-uri", []),
             "named_graphs": params.get("named-graph-uri", []),
         }
@@ -827,8 +913,9 @@ def _text(body: bytes) -> str:
 
 def _parse_params(qs: str) -> dict[str, list[str]]:
     try:
-        return parse_qs(qs, keep_blank_values=True, strict_parsing=False, errors="strict",
-                        max_num_fields=100)
+        return parse_qs(
+            qs, keep_blank_values=True, strict_parsing=False, errors="strict", max_num_fields=100
+        )
     except UnicodeDecodeError:
         raise HttpError(400, "the request parameters are not valid UTF-8") from None
     except ValueError as e:

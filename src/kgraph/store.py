@@ -20,7 +20,8 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal as TLiteral
+from typing import Any
+from typing import Literal as TLiteral
 
 import pyoxigraph as ox
 
@@ -67,7 +68,11 @@ def _values_clause(bindings: Bindings) -> str:
     """A VALUES block binding each variable to one or more terms (N-Triples syntax, escaped)."""
     parts = []
     for var, value in bindings.items():
-        terms = [value] if isinstance(value, (ox.NamedNode, ox.BlankNode, ox.Literal, ox.Triple)) else list(value)
+        terms = (
+            [value]
+            if isinstance(value, (ox.NamedNode, ox.BlankNode, ox.Literal, ox.Triple))
+            else list(value)
+        )
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", var):
             raise ValueError(f"bad variable name {var!r}")
         parts.append(f"VALUES ?{var} {{ {' '.join(str(t) for t in terms)} }}")
@@ -124,14 +129,16 @@ class Store:
         rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
         return int(rows[0]["n"].value) if rows else 0
 
-    def close(self) -> None:  # noqa: B027 - optional hook
+    def close(self) -> None:
         pass
 
 
 class OxigraphStore(Store):
     """An embedded pyoxigraph store: on disk (RocksDB) when ``path`` is given, else in memory."""
 
-    def __init__(self, path: str | os.PathLike[str] | None = None, *, read_only: bool = False) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str] | None = None, *, read_only: bool = False
+    ) -> None:
         self.path = Path(path) if path is not None else None
         self.writable = not read_only
         try:
@@ -154,7 +161,9 @@ class OxigraphStore(Store):
 
     def query(self, sparql: str, bindings: Bindings | None = None, *, union: bool = True) -> Result:
         if is_update(sparql):
-            raise UpdateRefused("this is a SPARQL Update; queries cannot change data (use `kgraph load` / `kgraph unload`)")
+            raise UpdateRefused(
+                "this is a SPARQL Update; queries cannot change data (use `kgraph load` / `kgraph unload`)"
+            )
         text = bind_values(sparql, bindings) if bindings else sparql
         try:
             res = self._store.query(text, prefixes=PREFIXES, use_default_graph_as_union=union)
@@ -230,8 +239,11 @@ def bind_values(sparql: str, bindings: Bindings) -> str:
 
 def _is_where_less(head: str) -> bool:
     """SELECT/ASK/DESCRIBE may omit WHERE: then the first top-level group is the pattern."""
-    return re.search(r"\b(SELECT|ASK|DESCRIBE)\b", _COMMENT_RE.sub("", head), re.IGNORECASE) is not None and \
-        re.search(r"\bCONSTRUCT\b", head, re.IGNORECASE) is None
+    return (
+        re.search(r"\b(SELECT|ASK|DESCRIBE)\b", _COMMENT_RE.sub("", head), re.IGNORECASE)
+        is not None
+        and re.search(r"\bCONSTRUCT\b", head, re.IGNORECASE) is None
+    )
 
 
 def _wrap(res: Any) -> Result:
@@ -269,7 +281,9 @@ class RemoteStore(Store):
 
     kind = "remote"
 
-    def __init__(self, query_url: str, update_url: str | None = None, *, timeout: float = 60.0) -> None:
+    def __init__(
+        self, query_url: str, update_url: str | None = None, *, timeout: float = 60.0
+    ) -> None:
         self.location = query_url
         self.query_url = query_url
         self.update_url = update_url or query_url
@@ -321,8 +335,11 @@ class RemoteStore(Store):
             raise RemoteError(f"cannot reach {url}: {reason}") from None
 
     def _raw_select(self, text: str) -> list[dict[str, Term]]:
-        return _parse_remote(self._post(self.query_url, [("query", _with_prefixes(text))],
-                                        "application/sparql-results+json")).rows
+        return _parse_remote(
+            self._post(
+                self.query_url, [("query", _with_prefixes(text))], "application/sparql-results+json"
+            )
+        ).rows
 
     def managed_graphs(self) -> list[str]:
         """The graphs kgraph wrote to this endpoint; empty when it is not a kgraph store."""
@@ -348,7 +365,9 @@ class RemoteStore(Store):
 
     def query(self, sparql: str, bindings: Bindings | None = None, *, union: bool = True) -> Result:
         if is_update(sparql):
-            raise UpdateRefused("this is a SPARQL Update; queries cannot change data (use `kgraph load` / `kgraph unload`)")
+            raise UpdateRefused(
+                "this is a SPARQL Update; queries cannot change data (use `kgraph load` / `kgraph unload`)"
+            )
         bound = bind_values(sparql, bindings) if bindings else sparql
         # Check the syntax locally first, so errors carry line and column like the embedded store
         # (on the user's text, before the PREFIX lines are prepended, so the lines match theirs).
@@ -363,8 +382,11 @@ class RemoteStore(Store):
         if graphs and not _DATASET_RE.search(_COMMENT_RE.sub("", text)):
             form += [("default-graph-uri", g) for g in (graphs if union else [_EMPTY_GRAPH])]
             form += [("named-graph-uri", g) for g in graphs]
-        accept = ("application/n-triples, text/turtle;q=0.9" if triples
-                  else "application/sparql-results+json")
+        accept = (
+            "application/n-triples, text/turtle;q=0.9"
+            if triples
+            else "application/sparql-results+json"
+        )
         return _parse_remote(self._post(self.query_url, form, accept))
 
     def update(self, sparql: str) -> None:
@@ -410,7 +432,9 @@ def _bind_template_graphs(update: str) -> str:
     if where is None or end is None:
         return update
     template = update[:where]
-    names = sorted(set(re.findall(r"\bGRAPH\s+\?([A-Za-z_][A-Za-z0-9_]*)", template, re.IGNORECASE)))
+    names = sorted(
+        set(re.findall(r"\bGRAPH\s+\?([A-Za-z_][A-Za-z0-9_]*)", template, re.IGNORECASE))
+    )
     if not names:
         return update
     for n in names:
@@ -456,7 +480,9 @@ def _json_term(v: dict[str, Any]) -> Term:
         return ox.BlankNode(v["value"])
     if t == "triple":
         val = v["value"]
-        return ox.Triple(_json_term(val["subject"]), _json_term(val["predicate"]), _json_term(val["object"]))
+        return ox.Triple(
+            _json_term(val["subject"]), _json_term(val["predicate"]), _json_term(val["object"])
+        )
     if "xml:lang" in v:
         return ox.Literal(v["value"], language=v["xml:lang"])
     if "datatype" in v:

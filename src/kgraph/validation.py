@@ -35,8 +35,15 @@ def validate(store: Store) -> ValidationReport:
     data = _dataset_graph(store)
     shapes = rdflib.Graph().parse(resources.shapes_file(), format="turtle")
     ont = rdflib.Graph().parse(resources.ontology_file(), format="turtle")
-    conforms, results, _ = shacl(data, shacl_graph=shapes, ont_graph=ont, inference="rdfs",
-                                 abort_on_first=False, allow_warnings=True, meta_shacl=False)
+    conforms, results, _ = shacl(
+        data,
+        shacl_graph=shapes,
+        ont_graph=ont,
+        inference="rdfs",
+        abort_on_first=False,
+        allow_warnings=True,
+        meta_shacl=False,
+    )
     violations = []
     SH = rdflib.Namespace(_SH)
     SKOS_PREF = rdflib.URIRef("http://www.w3.org/2004/02/skos/core#prefLabel")
@@ -49,13 +56,15 @@ def validate(store: Store) -> ValidationReport:
         path = results.value(r, SH.resultPath)
         comp = results.value(r, SH.sourceConstraintComponent)
         msg = results.value(r, SH.resultMessage)
-        violations.append({
-            "focus": str(focus),
-            "focus_label": str(label) if label is not None else _short(str(focus)),
-            "path": _short(str(path)) if path is not None else "",
-            "constraint": _short(str(comp)) if comp is not None else "",
-            "message": str(msg) if msg is not None else "",
-        })
+        violations.append(
+            {
+                "focus": str(focus),
+                "focus_label": str(label) if label is not None else _short(str(focus)),
+                "path": _short(str(path)) if path is not None else "",
+                "constraint": _short(str(comp)) if comp is not None else "",
+                "message": str(msg) if msg is not None else "",
+            }
+        )
     violations.extend(ontology_checks(store))
     violations.sort(key=lambda v: (v["focus"], v["path"], v["constraint"]))
     return ValidationReport(conforms=bool(conforms) and not violations, violations=violations)
@@ -81,12 +90,15 @@ def ontology_checks(store: Store) -> list[dict[str, str]]:
              FILTER NOT EXISTS { GRAPH ?g { ?n ?p ?o } ?g a kg:Source }
              OPTIONAL { ?n skos:prefLabel ?label } }"""
     ):
-        out.append({
-            "focus": row["n"].value,
-            "focus_label": row["label"].value if "label" in row else _short(row["n"].value),
-            "path": "", "constraint": "provenance",
-            "message": "this fact is not stated by any source (no source graph mentions it)",
-        })
+        out.append(
+            {
+                "focus": row["n"].value,
+                "focus_label": row["label"].value if "label" in row else _short(row["n"].value),
+                "path": "",
+                "constraint": "provenance",
+                "message": "this fact is not stated by any source (no source graph mentions it)",
+            }
+        )
     # Every kg: term used in the data is defined by the ontology (catches typos like kg:performr).
     for row in store.select(
         """SELECT DISTINCT ?t WHERE {
@@ -94,9 +106,13 @@ def ontology_checks(store: Store) -> list[dict[str, str]]:
              FILTER (STRSTARTS(STR(?t), STR(kg:)))
              FILTER NOT EXISTS { GRAPH kgg:ontology { ?t ?any ?thing } } }"""
     ):
-        out.append({
-            "focus": row["t"].value, "focus_label": _short(row["t"].value), "path": "",
-            "constraint": "closed vocabulary",
-            "message": "this term is used by the data but not defined in the ontology",
-        })
+        out.append(
+            {
+                "focus": row["t"].value,
+                "focus_label": _short(row["t"].value),
+                "path": "",
+                "constraint": "closed vocabulary",
+                "message": "this term is used by the data but not defined in the ontology",
+            }
+        )
     return out

@@ -53,8 +53,13 @@ class Picture:
     title: str
 
     def to_json(self) -> dict[str, Any]:
-        return {"path": str(self.path), "format": self.format, "nodes": self.nodes,
-                "edges": self.edges, "title": self.title}
+        return {
+            "path": str(self.path),
+            "format": self.format,
+            "nodes": self.nodes,
+            "edges": self.edges,
+            "title": self.title,
+        }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -95,7 +100,7 @@ def style(cls: str) -> tuple[str, str, str]:
 
 def _light(hex_colour: str, amount: float = 0.7) -> str:
     """The colour mixed with white (fills that keep black text legible)."""
-    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
     mix = [round(c + (255 - c) * amount) for c in (r, g, b)]
     return "#" + "".join(f"{c:02X}" for c in mix)
 
@@ -115,9 +120,7 @@ def _resolve(store: Store, name: str) -> str:
 def ontology_graph(store: Store) -> EntityGraph:
     """The ontology as a picture: classes as nodes; "subclass of" and each object property
     (from its domain to its range) as edges; definitions and data properties as facts."""
-    rows = store.select(
-        """SELECT ?s ?p ?o WHERE { GRAPH kgg:ontology { ?s ?p ?o } }"""
-    )
+    rows = store.select("""SELECT ?s ?p ?o WHERE { GRAPH kgg:ontology { ?s ?p ?o } }""")
     props: dict[str, dict[str, list[Any]]] = {}
     for r in rows:
         props.setdefault(r["s"].value, {}).setdefault(r["p"].value, []).append(r["o"])
@@ -140,14 +143,20 @@ def ontology_graph(store: Store) -> EntityGraph:
             facts[c].append(Fact(skos + "definition", "definition", d.value, None, here))
         for e in props[c].get(owl + "equivalentClass", []):
             if hasattr(e, "value") and not e.value.startswith(KG_NS):
-                facts[c].append(Fact(owl + "equivalentClass", "same as", compact(e.value), e.value, here))
+                facts[c].append(
+                    Fact(owl + "equivalentClass", "same as", compact(e.value), e.value, here)
+                )
         for sup in props[c].get(rdfs + "subClassOf", []):
             if getattr(sup, "value", None) in facts:
-                edges.append(Edge(c, sup.value, rdfs + "subClassOf", "subclass of", None, None, here))
+                edges.append(
+                    Edge(c, sup.value, rdfs + "subClassOf", "subclass of", None, None, here)
+                )
     for p in sorted(props):
         if not p.startswith(KG_NS):
             continue
-        doms = [d.value for d in props[p].get(rdfs + "domain", []) if getattr(d, "value", None) in facts]
+        doms = [
+            d.value for d in props[p].get(rdfs + "domain", []) if getattr(d, "value", None) in facts
+        ]
         rngs = [r.value for r in props[p].get(rdfs + "range", []) if hasattr(r, "value")]
         for d in doms:
             if is_a(p, owl + "ObjectProperty"):
@@ -155,12 +164,29 @@ def ontology_graph(store: Store) -> EntityGraph:
                     if r in facts:
                         edges.append(Edge(d, r, p, label(p), None, None, here))
             elif is_a(p, owl + "DatatypeProperty"):
-                facts[d].append(Fact(p, "data property", f"{label(p)} ({compact(rngs[0]) if rngs else 'literal'})",
-                                     p, here))
-    nodes = tuple(Node(c, label(c), "Class", "Class", tuple(sorted(facts[c], key=lambda f: (f.predicate_label, f.value))))
-                  for c in classes)
+                facts[d].append(
+                    Fact(
+                        p,
+                        "data property",
+                        f"{label(p)} ({compact(rngs[0]) if rngs else 'literal'})",
+                        p,
+                        here,
+                    )
+                )
+    nodes = tuple(
+        Node(
+            c,
+            label(c),
+            "Class",
+            "Class",
+            tuple(sorted(facts[c], key=lambda f: (f.predicate_label, f.value))),
+        )
+        for c in classes
+    )
     edges.sort(key=lambda e: (e.source, e.predicate, e.target))
-    return EntityGraph(nodes, tuple(edges), {compact(ONTOLOGY_GRAPH): "kgraph ontology"}, {"Class": "Class"})
+    return EntityGraph(
+        nodes, tuple(edges), {compact(ONTOLOGY_GRAPH): "kgraph ontology"}, {"Class": "Class"}
+    )
 
 
 def _touching(eg: EntityGraph, iris: set[str]) -> EntityGraph:
@@ -176,9 +202,17 @@ def _touching(eg: EntityGraph, iris: set[str]) -> EntityGraph:
     return eg.subgraph(keep)
 
 
-def select(store: Store, *, entity: str | None = None, depth: int = 1, query: str | None = None,
-           params: Mapping[str, str] | None = None, path: Sequence[str] | None = None,
-           ontology: bool = False, graph: str | None = None) -> tuple[EntityGraph, set[str], str]:
+def select(
+    store: Store,
+    *,
+    entity: str | None = None,
+    depth: int = 1,
+    query: str | None = None,
+    params: Mapping[str, str] | None = None,
+    path: Sequence[str] | None = None,
+    ontology: bool = False,
+    graph: str | None = None,
+) -> tuple[EntityGraph, set[str], str]:
     """What to draw: (subgraph, IRIs to highlight, title)."""
     chosen = [x for x in (entity is not None, query is not None, path is not None, ontology) if x]
     if len(chosen) > 1:
@@ -191,7 +225,9 @@ def select(store: Store, *, entity: str | None = None, depth: int = 1, query: st
     if entity is not None:
         iri = _resolve(store, entity)
         if eg.node(iri) is None:
-            raise UsageError(f"{compact(iri)} is not drawn in the entity graph (it is a relation node or bookkeeping)")
+            raise UsageError(
+                f"{compact(iri)} is not drawn in the entity graph (it is a relation node or bookkeeping)"
+            )
         sub = eg.neighbourhood(iri, depth)
         return sub, {iri}, f"{eg.node(iri).label} (depth {depth})"  # type: ignore[union-attr]
     if query is not None:
@@ -213,12 +249,19 @@ def select(store: Store, *, entity: str | None = None, depth: int = 1, query: st
         on_path = {n.iri for p in found.paths for n in p}
         steps = {frozenset((a.iri, b.iri)) for p in found.paths for a, b in zip(p, p[1:])}
         sub = eg.subgraph(on_path)
-        sub = EntityGraph(sub.nodes, tuple(e for e in sub.edges if frozenset((e.source, e.target)) in steps),
-                          sub.source_labels, sub.classes)
+        sub = EntityGraph(
+            sub.nodes,
+            tuple(e for e in sub.edges if frozenset((e.source, e.target)) in steps),
+            sub.source_labels,
+            sub.classes,
+        )
         hops = f"{found.hops} work{'s' if found.hops != 1 else ''}"
-        return (sub, on_path,
-                f"{found.source.label} → {found.target.label} ({hops}, {len(found.paths)} shortest path"
-                f"{'s' if len(found.paths) != 1 else ''})")
+        return (
+            sub,
+            on_path,
+            f"{found.source.label} → {found.target.label} ({hops}, {len(found.paths)} shortest path"
+            f"{'s' if len(found.paths) != 1 else ''})",
+        )
     return eg, set(), "kgraph: the whole graph" if graph is None else f"kgraph: {graph}"
 
 
@@ -242,24 +285,43 @@ def _iris_in(result: Any) -> set[str]:
 # ---------------------------------------------------------------------------------------------
 
 
-def visualise(store: Store, target: Path, *, entity: str | None = None, depth: int = 1,
-              query: str | None = None, params: Mapping[str, str] | None = None,
-              path: Sequence[str] | None = None, ontology: bool = False,
-              graph: str | None = None) -> Picture:
+def visualise(
+    store: Store,
+    target: Path,
+    *,
+    entity: str | None = None,
+    depth: int = 1,
+    query: str | None = None,
+    params: Mapping[str, str] | None = None,
+    path: Sequence[str] | None = None,
+    ontology: bool = False,
+    graph: str | None = None,
+) -> Picture:
     """Draw the graph, or a part of it, into ``target``; the format comes from its extension."""
     target = Path(target)
     fmt = target.suffix.lower()
     if fmt not in FORMATS:
         raise UsageError(f"{target}: say which picture by the extension: {', '.join(FORMATS)}")
-    eg, highlight, title = select(store, entity=entity, depth=depth, query=query, params=params,
-                                  path=path, ontology=ontology, graph=graph)
+    eg, highlight, title = select(
+        store,
+        entity=entity,
+        depth=depth,
+        query=query,
+        params=params,
+        path=path,
+        ontology=ontology,
+        graph=graph,
+    )
     if fmt == ".html":
         data = to_html(eg, title=title, highlight=highlight).encode("utf-8")
     elif fmt == ".dot":
         data = to_dot(eg, title=title, highlight=highlight).encode("utf-8")
     else:
-        data = render_graphviz(to_dot(eg, title=title, highlight=highlight), fmt[1:],
-                               engine="sfdp" if len(eg.nodes) > BIG else "dot")
+        data = render_graphviz(
+            to_dot(eg, title=title, highlight=highlight),
+            fmt[1:],
+            engine="sfdp" if len(eg.nodes) > BIG else "dot",
+        )
     write_atomic(target, data)
     return Picture(target, fmt[1:], len(eg.nodes), len(eg.edges), title)
 
@@ -293,7 +355,9 @@ def _legend(eg: EntityGraph, title: str, per_row: int = 6) -> str:
         f"{html.escape(eg.classes.get(c, c))}</TD>"
         for c in used
     ]
-    rows = "".join("<TR>" + "".join(cells[i:i + per_row]) + "</TR>" for i in range(0, len(cells), per_row))
+    rows = "".join(
+        "<TR>" + "".join(cells[i : i + per_row]) + "</TR>" for i in range(0, len(cells), per_row)
+    )
     head = f'<TR><TD><FONT POINT-SIZE="20">{html.escape(title)}</FONT></TD></TR>'
     legend = f'<TR><TD><TABLE BORDER="0" CELLSPACING="4">{rows}</TABLE></TD></TR>' if rows else ""
     return f'<<TABLE BORDER="0" CELLSPACING="2">{head}{legend}</TABLE>>'
@@ -305,17 +369,23 @@ def to_dot(eg: EntityGraph, *, title: str = "", highlight: Iterable[str] = ()) -
     big = len(eg.nodes) > BIG
     out = [
         "digraph kgraph {",
-        f"  graph [label={_legend(eg, title)}, labelloc=t, fontsize=12, fontname=\"Helvetica\", "
-        + ("overlap=prism, outputorder=edgesfirst, splines=false" if big
-           else "rankdir=LR, nodesep=0.25, ranksep=0.9, splines=true, newrank=true") + ", pad=0.3];",
+        f'  graph [label={_legend(eg, title)}, labelloc=t, fontsize=12, fontname="Helvetica", '
+        + (
+            "overlap=prism, outputorder=edgesfirst, splines=false"
+            if big
+            else "rankdir=LR, nodesep=0.25, ranksep=0.9, splines=true, newrank=true"
+        )
+        + ", pad=0.3];",
         '  node [fontname="Helvetica", fontsize=11, style="filled", penwidth=1.2, margin="0.08,0.04"];',
         '  edge [fontname="Helvetica", fontsize=9, color="#666666", fontcolor="#444444", arrowsize=0.6];',
     ]
     for n in eg.nodes:
         colour, _, shape = style(n.cls)
         extra = ', penwidth=3.5, color="#C00000"' if n.iri in hl else f', color="{colour}"'
-        out.append(f"  {_dot_id(n.iri)} [label={_dot_id(_wrap(n.label))}, shape={shape}, "
-                   f"fillcolor=\"{_light(colour)}\"{extra}, tooltip={_dot_id(n.class_label + ': ' + n.iri)}];")
+        out.append(
+            f"  {_dot_id(n.iri)} [label={_dot_id(_wrap(n.label))}, shape={shape}, "
+            f'fillcolor="{_light(colour)}"{extra}, tooltip={_dot_id(n.class_label + ": " + n.iri)}];'
+        )
     for e in eg.edges:
         attrs = [] if big else [f"label={_dot_id(e.relation)}"]
         if e.source in hl and e.target in hl:
@@ -331,12 +401,14 @@ def graphviz_program(engine: str = "dot") -> str:
         raise GraphvizMissing(
             f"drawing SVG or PNG needs Graphviz (the `{engine}` program), which is not installed",
             hint="install it (Debian/Ubuntu: apt-get install graphviz; macOS: brew install graphviz), "
-                 "or draw to .html or .dot instead",
+            "or draw to .html or .dot instead",
         )
     return exe
 
 
-def render_graphviz(dot_source: str, fmt: str, *, engine: str = "dot", timeout: float = 300) -> bytes:
+def render_graphviz(
+    dot_source: str, fmt: str, *, engine: str = "dot", timeout: float = 300
+) -> bytes:
     """Run Graphviz on ``dot_source``; ``fmt`` is ``svg`` or ``png``."""
     exe = graphviz_program(engine)
     env = {**os.environ, "LC_ALL": "C.UTF-8"}
@@ -346,8 +418,13 @@ def render_graphviz(dot_source: str, fmt: str, *, engine: str = "dot", timeout: 
         # Stagger the many leaves of a hub (an actor's roles) over several ranks: a drawing about
         # as wide as it is tall instead of one very long column.
         try:
-            u = subprocess.run([unflatten, "-l", "3", "-f", "-c", "5"], input=source, capture_output=True,
-                               timeout=timeout, env=env)
+            u = subprocess.run(
+                [unflatten, "-l", "3", "-f", "-c", "5"],
+                input=source,
+                capture_output=True,
+                timeout=timeout,
+                env=env,
+            )
             if u.returncode == 0 and u.stdout.strip():
                 source = u.stdout
         except subprocess.TimeoutExpired:
@@ -356,7 +433,9 @@ def render_graphviz(dot_source: str, fmt: str, *, engine: str = "dot", timeout: 
     try:
         p = subprocess.run(args, input=source, capture_output=True, timeout=timeout, env=env)
     except subprocess.TimeoutExpired:
-        raise KGraphError(f"Graphviz ({engine}) took longer than {timeout:.0f} s; draw fewer nodes") from None
+        raise KGraphError(
+            f"Graphviz ({engine}) took longer than {timeout:.0f} s; draw fewer nodes"
+        ) from None
     if p.returncode != 0:
         msg = p.stderr.decode("utf-8", "replace").strip().splitlines()
         raise KGraphError(f"Graphviz ({engine}) failed: {msg[-1] if msg else p.returncode}")
@@ -370,37 +449,68 @@ def _page_data(eg: EntityGraph, title: str, highlight: set[str]) -> dict[str, An
     used = sorted({n.cls for n in eg.nodes})
     return {
         "title": title,
-        "classes": [{"id": c, "label": eg.classes.get(c, c), "colour": style(c)[0], "shape": style(c)[1],
-                     "count": sum(1 for n in eg.nodes if n.cls == c)} for c in used],
+        "classes": [
+            {
+                "id": c,
+                "label": eg.classes.get(c, c),
+                "colour": style(c)[0],
+                "shape": style(c)[1],
+                "count": sum(1 for n in eg.nodes if n.cls == c),
+            }
+            for c in used
+        ],
         "sources": dict(eg.source_labels),
-        "nodes": [{"id": n.iri, "label": n.label, "cls": n.cls, "iri": compact(n.iri),
-                   "hl": n.iri in highlight,
-                   "facts": [[f.predicate_label, f.value, f.iri or "", list(f.sources)] for f in n.facts]}
-                  for n in eg.nodes],
-        "edges": [{"from": e.source, "to": e.target, "label": e.relation, "work": e.work_label or "",
-                   "sources": list(e.sources), "hl": e.source in highlight and e.target in highlight}
-                  for e in eg.edges],
+        "nodes": [
+            {
+                "id": n.iri,
+                "label": n.label,
+                "cls": n.cls,
+                "iri": compact(n.iri),
+                "hl": n.iri in highlight,
+                "facts": [
+                    [f.predicate_label, f.value, f.iri or "", list(f.sources)] for f in n.facts
+                ],
+            }
+            for n in eg.nodes
+        ],
+        "edges": [
+            {
+                "from": e.source,
+                "to": e.target,
+                "label": e.relation,
+                "work": e.work_label or "",
+                "sources": list(e.sources),
+                "hl": e.source in highlight and e.target in highlight,
+            }
+            for e in eg.edges
+        ],
     }
 
 
 def _script_json(obj: Any) -> str:
     """JSON safe inside a <script> element (no "</script>", no HTML comment openers)."""
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace(
-        "\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
 
 
 def to_html(eg: EntityGraph, *, title: str = "kgraph", highlight: Iterable[str] = ()) -> str:
     """One self-contained interactive page (library, styles, data and code inline)."""
     lib = (ASSETS / "vis-network.min.js").read_text(encoding="utf-8")
     data = _script_json(_page_data(eg, title, set(highlight)))
-    return (_PAGE
-            .replace("@@TITLE@@", html.escape(title))
-            .replace("@@VIS_VERSION@@", VIS_NETWORK_VERSION)
-            .replace("@@CSS@@", _CSS)
-            .replace("@@DATA@@", data)
-            .replace("@@APP@@", _APP)
-            .replace("@@LIB@@", lib.replace("</script", "<\\/script")))
+    return (
+        _PAGE.replace("@@TITLE@@", html.escape(title))
+        .replace("@@VIS_VERSION@@", VIS_NETWORK_VERSION)
+        .replace("@@CSS@@", _CSS)
+        .replace("@@DATA@@", data)
+        .replace("@@APP@@", _APP)
+        .replace("@@LIB@@", lib.replace("</script", "<\\/script"))
+    )
 
 
 _PAGE = """<!DOCTYPE html>

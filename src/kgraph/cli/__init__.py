@@ -51,14 +51,22 @@ def graph(*, writable: bool = False) -> Any:
 
 @app.callback()
 def _global(
-    store: Annotated[str | None, typer.Option(
-        "--store", envvar="KGRAPH_STORE",
-        help="Store: a directory (embedded), 'memory:', or an http(s):// SPARQL endpoint. Default: the bundled graph.",
-    )] = None,
-    update_url: Annotated[str | None, typer.Option(
-        "--update-url", envvar="KGRAPH_UPDATE_URL",
-        help="SPARQL Update URL of a remote store, where it differs from the query URL.",
-    )] = None,
+    store: Annotated[
+        str | None,
+        typer.Option(
+            "--store",
+            envvar="KGRAPH_STORE",
+            help="Store: a directory (embedded), 'memory:', or an http(s):// SPARQL endpoint. Default: the bundled graph.",
+        ),
+    ] = None,
+    update_url: Annotated[
+        str | None,
+        typer.Option(
+            "--update-url",
+            envvar="KGRAPH_UPDATE_URL",
+            help="SPARQL Update URL of a remote store, where it differs from the query URL.",
+        ),
+    ] = None,
 ) -> None:
     state.store = store
     state.update_url = update_url
@@ -96,7 +104,9 @@ def handles_errors(fn: F) -> F:
         except Exception as e:  # a bug: say so in one line, full trace only on request
             if os.environ.get("KGRAPH_DEBUG"):
                 raise
-            render.error(f"internal error: {type(e).__name__}: {e} (set KGRAPH_DEBUG=1 for details)")
+            render.error(
+                f"internal error: {type(e).__name__}: {e} (set KGRAPH_DEBUG=1 for details)"
+            )
             raise typer.Exit(3) from None
 
     return wrapper  # type: ignore[return-value]

@@ -15,6 +15,7 @@ def graph() -> Any:
     """The KnowledgeGraph of the global options (`kgraph.cli.graph` is also a module name)."""
     return state.kg()
 
+
 FORMATS = ("table", "json")
 
 
@@ -29,9 +30,15 @@ def _check(fmt: str, allowed: tuple[str, ...]) -> str:
 
 @command("ask")
 def ask_cmd(
-    question: Annotated[list[str] | None, typer.Argument(
-        help="A question in plain English, e.g. \"co-stars of Jeon Jong-seo\". None: an interactive prompt.")] = None,
-    explain: Annotated[bool, typer.Option("--explain", help="Show the interpretation, linked names and SPARQL.")] = False,
+    question: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help='A question in plain English, e.g. "co-stars of Jeon Jong-seo". None: an interactive prompt.'
+        ),
+    ] = None,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Show the interpretation, linked names and SPARQL.")
+    ] = False,
     format: Annotated[str, typer.Option("--format", "-f", help="table or json")] = "table",
 ) -> None:
     """Answer a plain-English question from the graph, citing the sources of every answer.
@@ -59,7 +66,9 @@ def shell_cmd(
 
 
 @command("queries")
-def queries_cmd(format: Annotated[str, typer.Option("--format", "-f", help="table or json")] = "table") -> None:
+def queries_cmd(
+    format: Annotated[str, typer.Option("--format", "-f", help="table or json")] = "table",
+) -> None:
     """List the saved queries with their descriptions and parameters."""
     from ..render import ask as view
 
@@ -70,9 +79,15 @@ def queries_cmd(format: Annotated[str, typer.Option("--format", "-f", help="tabl
 @command("query")
 def query_cmd(
     name: Annotated[str, typer.Argument(help="The saved query's name (see `kgraph queries`).")],
-    param: Annotated[list[str] | None, typer.Option(
-        "--param", "-p", help="NAME=VALUE; entity names are resolved like `kgraph search`.")] = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="table, json, csv, tsv or xml")] = "table",
+    param: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--param", "-p", help="NAME=VALUE; entity names are resolved like `kgraph search`."
+        ),
+    ] = None,
+    format: Annotated[
+        str, typer.Option("--format", "-f", help="table, json, csv, tsv or xml")
+    ] = "table",
 ) -> None:
     """Run a saved query, binding each parameter as a value."""
     from ..errors import UsageError
@@ -225,7 +240,9 @@ class NameCompleter:
             part = line[start:].casefold()
             if not part.strip():
                 continue
-            labels = sorted({label for alias, label in self.names() if alias.startswith(part)}, key=str.casefold)
+            labels = sorted(
+                {label for alias, label in self.names() if alias.startswith(part)}, key=str.casefold
+            )
             if labels:
                 return [line[:start] + label for label in labels]
         return []

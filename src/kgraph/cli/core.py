@@ -7,9 +7,10 @@ from typing import Annotated
 
 import typer
 
-from . import command, graph
 from .. import render
 from ..render import graph as view
+from . import command, graph
+
 
 class Format(str, Enum):
     table = "table"
@@ -21,7 +22,9 @@ FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table or json
 
 @command("build")
 def build_cmd(
-    force: Annotated[bool, typer.Option("--force", help="Rebuild even when the cache is up to date.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Rebuild even when the cache is up to date.")
+    ] = False,
 ) -> None:
     """Compile the ontology and data into the embedded store (automatic on first use)."""
     from ..build import build

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from . import command, state
 from ..render import export as view
+from . import command, state
 
 FORMAT_HELP = "turtle, ntriples, nquads, trig, jsonld, xml, graphml, gexf or csv (default: from -o's extension, else turtle)"
 
@@ -16,29 +16,64 @@ FORMAT_HELP = "turtle, ntriples, nquads, trig, jsonld, xml, graphml, gexf or csv
 @command("export")
 def export_cmd(
     format: Annotated[str | None, typer.Option("--format", "-f", help=FORMAT_HELP)] = None,
-    source: Annotated[str | None, typer.Option("--graph", "-g", metavar="SOURCE",
-                                               help="Export one named graph only (e.g. s000, source:s000, curation).")] = None,
-    inferred: Annotated[bool, typer.Option("--inferred", help="Add what the ontology's OWL 2 RL rules entail.")] = False,
-    ontology: Annotated[bool, typer.Option("--ontology", help="Export the ontology alone.")] = False,
-    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="FILE",
-                                                help="Write atomically to FILE (csv: FILE.nodes.csv and FILE.edges.csv).")] = None,
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--graph",
+            "-g",
+            metavar="SOURCE",
+            help="Export one named graph only (e.g. s000, source:s000, curation).",
+        ),
+    ] = None,
+    inferred: Annotated[
+        bool, typer.Option("--inferred", help="Add what the ontology's OWL 2 RL rules entail.")
+    ] = False,
+    ontology: Annotated[
+        bool, typer.Option("--ontology", help="Export the ontology alone.")
+    ] = False,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write atomically to FILE (csv: FILE.nodes.csv and FILE.edges.csv).",
+        ),
+    ] = None,
 ) -> None:
     """Export the graph (or one source, or the ontology) deterministically in a standard format."""
     from ..export import export, export_to, format_for
 
     store = state.kg().store
     if output is None:
-        view.data(export(store, format_for(None, format), graph=source, inferred=inferred, ontology=ontology))
+        view.data(
+            export(
+                store, format_for(None, format), graph=source, inferred=inferred, ontology=ontology
+            )
+        )
         return
-    view.written(export_to(store, format, output, graph=source, inferred=inferred, ontology=ontology))
+    view.written(
+        export_to(store, format, output, graph=source, inferred=inferred, ontology=ontology)
+    )
 
 
 @command("import")
 def import_cmd(
-    file: Annotated[Path, typer.Argument(help="An RDF file, typically one `kgraph export` wrote (any RDF format).")],
-    format: Annotated[str | None, typer.Option("--format", "-f", help="Input format when the extension does not tell.")] = None,
-    derive: Annotated[bool, typer.Option("--derive/--no-derive",
-                                         help="Derive kgraph's shortcut triples after loading (exports already hold them).")] = False,
+    file: Annotated[
+        Path,
+        typer.Argument(help="An RDF file, typically one `kgraph export` wrote (any RDF format)."),
+    ],
+    format: Annotated[
+        str | None,
+        typer.Option("--format", "-f", help="Input format when the extension does not tell."),
+    ] = None,
+    derive: Annotated[
+        bool,
+        typer.Option(
+            "--derive/--no-derive",
+            help="Derive kgraph's shortcut triples after loading (exports already hold them).",
+        ),
+    ] = False,
     output: Annotated[str, typer.Option("--output", "-o", help="table or json")] = "table",
 ) -> None:
     """Load an exported file back into the store selected by --store: the same graphs, as they were."""
@@ -46,8 +81,10 @@ def import_cmd(
     from ..render import stores as report_view
 
     if not state.store:
-        raise UsageError("the default store is rebuilt from the bundled data; choose a store to import into "
-                         "with --store DIR|memory:|URL (or KGRAPH_STORE)")
+        raise UsageError(
+            "the default store is rebuilt from the bundled data; choose a store to import into "
+            "with --store DIR|memory:|URL (or KGRAPH_STORE)"
+        )
     report = state.kg(writable=True).load([file], fmt=format, derive=derive)
     report_view.load_report(report, output)
 
@@ -66,23 +103,64 @@ def _params(values: list[str] | None) -> dict[str, str]:
 
 @command("viz")
 def viz_cmd(
-    entity: Annotated[str | None, typer.Argument(help="Draw the neighbourhood of this entity (a name or an IRI).")] = None,
-    output: Annotated[Path, typer.Option("--output", "-o", metavar="FILE",
-                                         help="FILE.html (interactive), .svg or .png (Graphviz), .dot (Graphviz source).")] = Path("graph.html"),
-    depth: Annotated[int, typer.Option("--depth", "-d", help="How many edges away from ENTITY to draw.")] = 1,
-    query: Annotated[str | None, typer.Option("--query", "-q", metavar="NAME", help="Draw what a saved query touches.")] = None,
-    param: Annotated[list[str] | None, typer.Option("--param", "-p", metavar="NAME=VALUE", help="A parameter of --query (repeatable).")] = None,
-    path: Annotated[tuple[str, str] | None, typer.Option("--path", metavar="A B",
-                                                         help="Draw the shortest collaboration path(s) from A to B, highlighted.")] = None,
-    ontology: Annotated[bool, typer.Option("--ontology", help="Draw the ontology's classes and properties.")] = False,
-    source: Annotated[str | None, typer.Option("--graph", "-g", metavar="SOURCE", help="Draw one source's facts only.")] = None,
-    open_: Annotated[bool, typer.Option("--open", help="Open the picture in the default browser or viewer.")] = False,
+    entity: Annotated[
+        str | None, typer.Argument(help="Draw the neighbourhood of this entity (a name or an IRI).")
+    ] = None,
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="FILE.html (interactive), .svg or .png (Graphviz), .dot (Graphviz source).",
+        ),
+    ] = Path("graph.html"),
+    depth: Annotated[
+        int, typer.Option("--depth", "-d", help="How many edges away from ENTITY to draw.")
+    ] = 1,
+    query: Annotated[
+        str | None,
+        typer.Option("--query", "-q", metavar="NAME", help="Draw what a saved query touches."),
+    ] = None,
+    param: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--param", "-p", metavar="NAME=VALUE", help="A parameter of --query (repeatable)."
+        ),
+    ] = None,
+    path: Annotated[
+        tuple[str, str] | None,
+        typer.Option(
+            "--path",
+            metavar="A B",
+            help="Draw the shortest collaboration path(s) from A to B, highlighted.",
+        ),
+    ] = None,
+    ontology: Annotated[
+        bool, typer.Option("--ontology", help="Draw the ontology's classes and properties.")
+    ] = False,
+    source: Annotated[
+        str | None,
+        typer.Option("--graph", "-g", metavar="SOURCE", help="Draw one source's facts only."),
+    ] = None,
+    open_: Annotated[
+        bool, typer.Option("--open", help="Open the picture in the default browser or viewer.")
+    ] = False,
 ) -> None:
     """Draw the graph, or part of it, as an interactive HTML page or a static SVG/PNG picture."""
     from ..viz import visualise
 
-    pic = visualise(state.kg().store, output, entity=entity, depth=depth, query=query, params=_params(param),
-                    path=path, ontology=ontology, graph=source)
+    pic = visualise(
+        state.kg().store,
+        output,
+        entity=entity,
+        depth=depth,
+        query=query,
+        params=_params(param),
+        path=path,
+        ontology=ontology,
+        graph=source,
+    )
     view.picture(pic)
     if open_:
         import webbrowser

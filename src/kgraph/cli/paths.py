@@ -7,11 +7,11 @@ from typing import Annotated
 
 import typer
 
-from . import command, state
 from ..render import paths as view
+from . import command, state
 
 
-def _kg():  # noqa: ANN202 - the KnowledgeGraph of the global options
+def _kg():
     # (not `from . import graph`: once kgraph.cli.graph is imported, that name is the module)
     return state.kg()
 
@@ -22,8 +22,10 @@ class Via(str, Enum):
     crew = "crew"
 
 
-ViaOpt = Annotated[Via, typer.Option(
-    "--via", help="Which credits link people: any (default), cast (acting) or crew.")]
+ViaOpt = Annotated[
+    Via,
+    typer.Option("--via", help="Which credits link people: any (default), cast (acting) or crew."),
+]
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="text or json")]
 
 
@@ -31,10 +33,18 @@ FormatOpt = Annotated[str, typer.Option("--format", "-f", help="text or json")]
 def path_cmd(
     a: Annotated[str, typer.Argument(metavar="A", help="A person (name, IRI or person:slug).")],
     b: Annotated[str, typer.Argument(metavar="B", help="Another person, or a work.")],
-    all: Annotated[bool, typer.Option("--all", help="Every shortest path, not just the first.")] = False,
+    all: Annotated[
+        bool, typer.Option("--all", help="Every shortest path, not just the first.")
+    ] = False,
     max_hops: Annotated[int, typer.Option("--max-hops", help="Cross at most N works.")] = 6,
-    avoid: Annotated[list[str] | None, typer.Option(
-        "--avoid", metavar="NAME", help="A person or work the path may not go through (repeatable).")] = None,
+    avoid: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--avoid",
+            metavar="NAME",
+            help="A person or work the path may not go through (repeatable).",
+        ),
+    ] = None,
     via: ViaOpt = Via.any,
     format: FormatOpt = "text",
 ) -> None:
@@ -63,11 +73,18 @@ def shared_cmd(
 
 @command("network")
 def network_cmd(
-    from_: Annotated[str | None, typer.Option(
-        "--from", metavar="PERSON",
-        help="Everyone's distance (works crossed) from this person: a 'Bacon number' table.")] = None,
+    from_: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            metavar="PERSON",
+            help="Everyone's distance (works crossed) from this person: a 'Bacon number' table.",
+        ),
+    ] = None,
     via: ViaOpt = Via.any,
-    top: Annotated[int, typer.Option("--top", help="Rows per ranking in text output (0: all).")] = 20,
+    top: Annotated[
+        int, typer.Option("--top", help="Rows per ranking in text output (0: all).")
+    ] = 20,
     format: FormatOpt = "text",
 ) -> None:
     """The collaboration network: people ranked by collaborators and by betweenness, and the

@@ -6,20 +6,34 @@ from typing import Annotated
 
 import typer
 
-from . import command, state
 from ..render import query as view
+from . import command, state
 
-_SPARQL_FORMATS = "table, json, csv, tsv, xml (SELECT/ASK); turtle, ntriples, jsonld (CONSTRUCT/DESCRIBE)"
+_SPARQL_FORMATS = (
+    "table, json, csv, tsv, xml (SELECT/ASK); turtle, ntriples, jsonld (CONSTRUCT/DESCRIBE)"
+)
 
 
 @command("sparql")
 def sparql_cmd(
-    query: Annotated[str, typer.Argument(help="The query text, @FILE.rq to read a file, or - for stdin.")],
-    format: Annotated[str | None, typer.Option(
-        "--format", "-f", help=f"Output format: {_SPARQL_FORMATS}. Default: table (Turtle for graphs).")] = None,
-    limit: Annotated[int | None, typer.Option("--limit", help="Return at most N rows (or triples).")] = None,
-    timeout: Annotated[float | None, typer.Option(
-        "--timeout", help="Stop the query after this many seconds (exit 1).")] = None,
+    query: Annotated[
+        str, typer.Argument(help="The query text, @FILE.rq to read a file, or - for stdin.")
+    ],
+    format: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help=f"Output format: {_SPARQL_FORMATS}. Default: table (Turtle for graphs).",
+        ),
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", help="Return at most N rows (or triples).")
+    ] = None,
+    timeout: Annotated[
+        float | None,
+        typer.Option("--timeout", help="Stop the query after this many seconds (exit 1)."),
+    ] = None,
 ) -> None:
     """Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) over every source.
 
@@ -37,8 +51,14 @@ def sparql_cmd(
 @command("search")
 def search_cmd(
     text: Annotated[str, typer.Argument(help="A name or part of one, in any spelling.")],
-    type: Annotated[list[str] | None, typer.Option(
-        "--type", "-t", help="Only entities of this class (Person, Work, Film, TVSeries, Character, ...).")] = None,
+    type: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--type",
+            "-t",
+            help="Only entities of this class (Person, Work, Film, TVSeries, Character, ...).",
+        ),
+    ] = None,
     limit: Annotated[int, typer.Option("--limit", help="At most N results.")] = 10,
     format: Annotated[str, typer.Option("--format", "-f", help="table or json")] = "table",
 ) -> None:
@@ -55,7 +75,9 @@ def search_cmd(
 
 @command("show")
 def show_cmd(
-    entity: Annotated[str, typer.Argument(help="A name (resolved like search), an IRI or a prefixed name.")],
+    entity: Annotated[
+        str, typer.Argument(help="A name (resolved like search), an IRI or a prefixed name.")
+    ],
     format: Annotated[str, typer.Option("--format", "-f", help="table or json")] = "table",
 ) -> None:
     """An entity's card: labels, classes and every fact about it, with the sources of each."""

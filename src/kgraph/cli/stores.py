@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
-from . import command, state
 from ..errors import UsageError
 from ..render import stores as view
+from . import command, state
 
 ReportOpt = Annotated[str, typer.Option("--output", "-o", help="table or json")]
 
@@ -25,10 +25,33 @@ def _writable_graph():  # -> KnowledgeGraph
 
 @command("load")
 def load_cmd(
-    files: Annotated[list[Path], typer.Argument(help="RDF files (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML; .gz too).")],
-    format: Annotated[str | None, typer.Option("--format", "-f", help="Input format when the extension does not tell: turtle, ntriples, nquads, trig, jsonld, xml.")] = None,
-    map: Annotated[list[Path] | None, typer.Option("--map", help="An OWL alignment of another vocabulary to kgraph's (loaded first).")] = None,
-    derive: Annotated[bool, typer.Option("--derive/--no-derive", help="Align vocabularies and derive kgraph's shortcut triples after loading.")] = True,
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="RDF files (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML; .gz too)."
+        ),
+    ],
+    format: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Input format when the extension does not tell: turtle, ntriples, nquads, trig, jsonld, xml.",
+        ),
+    ] = None,
+    map: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--map", help="An OWL alignment of another vocabulary to kgraph's (loaded first)."
+        ),
+    ] = None,
+    derive: Annotated[
+        bool,
+        typer.Option(
+            "--derive/--no-derive",
+            help="Align vocabularies and derive kgraph's shortcut triples after loading.",
+        ),
+    ] = True,
     output: ReportOpt = "table",
 ) -> None:
     """Add RDF files to the store, each as its own named graph and source (a reload replaces it)."""

@@ -28,8 +28,14 @@ def out():  # -> rich.console.Console
         from rich.console import Console
 
         p = plain()
-        _out = Console(file=sys.stdout, no_color=p, highlight=False, soft_wrap=p,
-                       force_terminal=None if not p else False, width=None if not p else 10_000)
+        _out = Console(
+            file=sys.stdout,
+            no_color=p,
+            highlight=False,
+            soft_wrap=p,
+            force_terminal=None if not p else False,
+            width=None if not p else 10_000,
+        )
     return _out
 
 
@@ -38,8 +44,12 @@ def err():  # -> rich.console.Console
     if _err is None or _err.file is not sys.stderr:
         from rich.console import Console
 
-        _err = Console(file=sys.stderr, no_color=bool(os.environ.get("NO_COLOR")) or not sys.stderr.isatty(),
-                       highlight=False, soft_wrap=True)
+        _err = Console(
+            file=sys.stderr,
+            no_color=bool(os.environ.get("NO_COLOR")) or not sys.stderr.isatty(),
+            highlight=False,
+            soft_wrap=True,
+        )
     return _err
 
 

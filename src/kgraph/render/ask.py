@@ -48,8 +48,10 @@ def explanation(ans: Any) -> None:
     if ans.query:
         lines.append(f"saved query: {ans.query} (queries/{ans.query}.rq)")
     for lk in ans.links:
-        lines.append(f"linked {lk.slot}: '{lk.text}' -> {lk.label} <{lk.iri}> ({lk.type}; "
-                     f"{lk.stage}, score {lk.score:.2f})")
+        lines.append(
+            f"linked {lk.slot}: '{lk.text}' -> {lk.label} <{lk.iri}> ({lk.type}; "
+            f"{lk.stage}, score {lk.score:.2f})"
+        )
     if ans.sparql:
         lines.append("SPARQL (values bound by the store, shown here as VALUES):")
         lines.append(ans.sparql.rstrip())
@@ -75,7 +77,9 @@ def saved_list(queries: list[Any], fmt: str = "table") -> None:
     if fmt == "json":
         write_json({"queries": [q.to_json() for q in queries]})
         return
-    rows = [(q.name, q.description, "; ".join(p.signature() for p in q.params) or "-") for q in queries]
+    rows = [
+        (q.name, q.description, "; ".join(p.signature() for p in q.params) or "-") for q in queries
+    ]
     table(["name", "description", "parameters"], rows)
 
 

@@ -28,5 +28,5 @@ def written(paths: Sequence[Path], what: str = "wrote") -> None:
 
 def picture(result: object) -> None:
     """What ``kgraph viz`` drew: the file and its size in nodes and edges."""
-    path = getattr(result, "path")
-    note(f"wrote {path} ({getattr(result, 'nodes')} nodes, {getattr(result, 'edges')} edges)")
+    path = result.path
+    note(f"wrote {path} ({result.nodes} nodes, {result.edges} edges)")

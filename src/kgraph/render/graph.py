@@ -31,17 +31,25 @@ def validation(report: Any, fmt: str) -> None:
 
 def stats(s: Any, fmt: str) -> None:
     if fmt == "json":
-        write_json({
-            "classes": s.classes,
-            "sources": [{"iri": i, "label": label, "facts": n} for i, label, n in s.sources],
-            "facts": s.facts,
-            "quads": s.quads,
-            "graphs": s.graphs,
-        })
+        write_json(
+            {
+                "classes": s.classes,
+                "sources": [{"iri": i, "label": label, "facts": n} for i, label, n in s.sources],
+                "facts": s.facts,
+                "quads": s.quads,
+                "graphs": s.graphs,
+            }
+        )
         return
-    table(["class", "entities"], sorted(s.classes.items(), key=lambda kv: (-kv[1], kv[0])), title="Entities per class")
+    table(
+        ["class", "entities"],
+        sorted(s.classes.items(), key=lambda kv: (-kv[1], kv[0])),
+        title="Entities per class",
+    )
     table(["source", "facts"], [(label, n) for _, label, n in s.sources], title="Facts per source")
-    write(f"{s.facts} facts stated by sources; {s.quads} quads in all (with ontology, curation and derived).")
+    write(
+        f"{s.facts} facts stated by sources; {s.quads} quads in all (with ontology, curation and derived)."
+    )
 
 
 def conflicts(items: list[Any], fmt: str) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import note, table, write, write_json
 from ..errors import UsageError
+from . import note, table, write, write_json
 
 FORMATS = ("text", "json")
 
@@ -35,8 +35,14 @@ def path_result(r: Any, fmt: str) -> None:
         write_json(r.to_json())
         return
     via = "" if r.via == "any" else f" via {r.via}"
-    count = f", {len(r.paths)} shortest paths{' (cut short)' if r.truncated else ''}" if len(r.paths) > 1 else ""
-    lines = [f"{r.source.label} → {r.target.label}{via}: {r.hops} hop{'s' if r.hops != 1 else ''}{count}"]
+    count = (
+        f", {len(r.paths)} shortest paths{' (cut short)' if r.truncated else ''}"
+        if len(r.paths) > 1
+        else ""
+    )
+    lines = [
+        f"{r.source.label} → {r.target.label}{via}: {r.hops} hop{'s' if r.hops != 1 else ''}{count}"
+    ]
     for i, (nodes, steps) in enumerate(zip(r.paths, r.steps), 1):
         if len(r.paths) > 1:
             lines.append("")
@@ -57,17 +63,19 @@ def shared_result(r: Any, fmt: str) -> None:
         return
     n = len(r.works)
     rows = [
-        (w.work.label, w.year or "", _roles(w.a), _roles(w.b), _sources(w.sources))
-        for w in r.works
+        (w.work.label, w.year or "", _roles(w.a), _roles(w.b), _sources(w.sources)) for w in r.works
     ]
-    table(("work", "year", r.a.label, r.b.label, "sources"), rows,
-          title=f"{r.a.label} and {r.b.label} share {n} work{'s' if n != 1 else ''}{via}")
+    table(
+        ("work", "year", r.a.label, r.b.label, "sources"),
+        rows,
+        title=f"{r.a.label} and {r.b.label} share {n} work{'s' if n != 1 else ''}{via}",
+    )
 
 
 def _roles(part: Any) -> str:
     text = part.text
     label = part.person.label
-    return text[len(label) + 2:-1] if text.startswith(label + " (") else ""
+    return text[len(label) + 2 : -1] if text.startswith(label + " (") else ""
 
 
 def network_result(r: Any, fmt: str, *, top: int = 20) -> None:
@@ -83,23 +91,40 @@ def network_result(r: Any, fmt: str, *, top: int = 20) -> None:
     if r.origin is not None:
         reached = [d for d in r.distances if d[1] is not None]
         rows = [(n.label, d if d is not None else "unreachable") for n, d in cut(r.distances)]
-        table(("person", "distance"), rows,
-              title=f"Distance from {r.origin.label} (works crossed{via}): "
-                    f"{len(reached)} of {len(r.distances)} people reachable")
+        table(
+            ("person", "distance"),
+            rows,
+            title=f"Distance from {r.origin.label} (works crossed{via}): "
+            f"{len(reached)} of {len(r.distances)} people reachable",
+        )
         return
     people = len(r.people)
-    write(f"{people} people, {r.edges} collaborating pairs, {len(r.components)} connected "
-          f"component{'s' if len(r.components) != 1 else ''}{via}")
-    table(("rank", "person", "collaborators", "works", "betweenness"),
-          [(i, s.person.label, s.collaborators, s.works, f"{s.betweenness:.3f}")
-           for i, s in enumerate(cut(r.people), 1)],
-          title="By collaborators")
+    write(
+        f"{people} people, {r.edges} collaborating pairs, {len(r.components)} connected "
+        f"component{'s' if len(r.components) != 1 else ''}{via}"
+    )
+    table(
+        ("rank", "person", "collaborators", "works", "betweenness"),
+        [
+            (i, s.person.label, s.collaborators, s.works, f"{s.betweenness:.3f}")
+            for i, s in enumerate(cut(r.people), 1)
+        ],
+        title="By collaborators",
+    )
     sample = f" (estimated from {r.betweenness_sample} people)" if r.betweenness_sample else ""
-    table(("rank", "person", "betweenness", "collaborators"),
-          [(i, s.person.label, f"{s.betweenness:.3f}", s.collaborators)
-           for i, s in enumerate(cut(r.bridges), 1)],
-          title=f"By betweenness{sample}: who bridges separate circles")
-    table(("component", "size", "members"),
-          [(i, len(c), ", ".join(n.label for n in c[:10]) + (" …" if len(c) > 10 else ""))
-           for i, c in enumerate(cut(r.components), 1)],
-          title="Connected components")
+    table(
+        ("rank", "person", "betweenness", "collaborators"),
+        [
+            (i, s.person.label, f"{s.betweenness:.3f}", s.collaborators)
+            for i, s in enumerate(cut(r.bridges), 1)
+        ],
+        title=f"By betweenness{sample}: who bridges separate circles",
+    )
+    table(
+        ("component", "size", "members"),
+        [
+            (i, len(c), ", ".join(n.label for n in c[:10]) + (" …" if len(c) > 10 else ""))
+            for i, c in enumerate(cut(r.components), 1)
+        ],
+        title="Connected components",
+    )

@@ -6,8 +6,8 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from . import out, plain, table, write, write_json
 from ..errors import UsageError
+from . import out, plain, table, write, write_json
 
 TABLE_FORMATS = ("table",)
 
@@ -60,7 +60,9 @@ def sparql_result(result: Any, fmt: str | None) -> None:
         elif result.kind == "ask":
             write("true" if result.boolean else "false")
         else:
-            rows = [[term_text(r[v]) if v in r else "" for v in result.variables] for r in result.rows]
+            rows = [
+                [term_text(r[v]) if v in r else "" for v in result.variables] for r in result.rows
+            ]
             if plain():
                 rows = [[c.replace("\t", " ").replace("\n", " ") for c in row] for row in rows]
             table(result.variables, rows)
@@ -76,8 +78,10 @@ def search_results(text: str, matches: Sequence[Any], fmt: str) -> None:
     if fmt == "json":
         write_json({"query": text, "results": [m.to_json() for m in matches]})
         return
-    table(["label", "type", "score", "matched", "stage", "iri"],
-          [(m.label, m.type, f"{m.score:.2f}", m.alias, m.stage, compact(m.iri)) for m in matches])
+    table(
+        ["label", "type", "score", "matched", "stage", "iri"],
+        [(m.label, m.type, f"{m.score:.2f}", m.alias, m.stage, compact(m.iri)) for m in matches],
+    )
 
 
 def _src(iri: str) -> str:
@@ -103,8 +107,12 @@ def card(c: Any, fmt: str) -> None:
         alts = "; ".join(f"{a} [{', '.join(_src(s) for s in srcs)}]" for a, srcs in c.alt_labels)
         lines.append(f"also written: {alts}")
     write("\n".join(lines))
-    shown = [f for f in c.facts
-             if f.predicate not in (RDF_TYPE, SKOS_PREF, SKOS_ALT, KG.description) and f.kind != "disagreement"]
+    shown = [
+        f
+        for f in c.facts
+        if f.predicate not in (RDF_TYPE, SKOS_PREF, SKOS_ALT, KG.description)
+        and f.kind != "disagreement"
+    ]
     write("\n")
     table(["fact", "sources"], [(f.text, ", ".join(_src(s) for s in f.sources)) for f in shown])
     for d in c.disputes:

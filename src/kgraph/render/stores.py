@@ -20,12 +20,26 @@ def progress(enabled: bool = True) -> Iterator[Any]:
     if not enabled or not sys.stderr.isatty():
         yield None
         return
-    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+        TransferSpeedColumn,
+    )
 
     from . import err
 
-    bars = Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
-                    TimeRemainingColumn(), console=err(), transient=True)
+    bars = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TimeRemainingColumn(),
+        console=err(),
+        transient=True,
+    )
     tasks: dict[tuple[str, Path], Any] = {}
 
     def update(phase: str, path: Path, done: int, total: int) -> None:
@@ -44,11 +58,24 @@ def load_report(report: Any, fmt: str = "table") -> None:
     if fmt == "json":
         write_json(report.to_json())
         return
-    table(["source", "file", "format", "quads", "graphs", "replaced"],
-          [(f.source, Path(f.path).name, f.format, f.quads, len(f.graphs), "yes" if f.replaced else "")
-           for f in report.files])
-    note(f"loaded {report.quads} quads from {len(report.files)} file(s) into {report.store}; "
-         f"derived {report.derived} more, in {report.seconds:.2f} s")
+    table(
+        ["source", "file", "format", "quads", "graphs", "replaced"],
+        [
+            (
+                f.source,
+                Path(f.path).name,
+                f.format,
+                f.quads,
+                len(f.graphs),
+                "yes" if f.replaced else "",
+            )
+            for f in report.files
+        ],
+    )
+    note(
+        f"loaded {report.quads} quads from {len(report.files)} file(s) into {report.store}; "
+        f"derived {report.derived} more, in {report.seconds:.2f} s"
+    )
 
 
 def unloaded(source: str, removed: int, fmt: str = "table") -> None:
@@ -62,5 +89,7 @@ def sources(rows: list[dict[str, Any]], fmt: str = "table") -> None:
     if fmt == "json":
         write_json({"sources": rows})
         return
-    table(["source", "file", "quads", "graphs"],
-          [(r["source"], r["file"], r["quads"], " ".join(r["graphs"][1:])) for r in rows])
+    table(
+        ["source", "file", "quads", "graphs"],
+        [(r["source"], r["file"], r["quads"], " ".join(r["graphs"][1:])) for r in rows],
+    )
