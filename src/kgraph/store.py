@@ -513,6 +513,10 @@ def open_store(spec: str | None, *, update_url: str | None = None, read_only: bo
     path = Path(spec).expanduser()
     if path.exists() and not path.is_dir():
         raise StoreError(f"--store {spec}: not a directory")
+    if path.is_dir():
+        from .atomic import recover
+
+        recover(path)  # a load or unload killed half-way is undone
     fresh = not path.exists() or not any(path.iterdir())
     if fresh or not read_only:
         store = OxigraphStore(path)
