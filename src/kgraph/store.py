@@ -25,7 +25,14 @@ from typing import Literal as TLiteral
 
 import pyoxigraph as ox
 
-from .errors import Position, QuerySyntaxError, RemoteError, StoreError, UpdateRefused
+from .errors import (
+    Position,
+    QuerySyntaxError,
+    RemoteError,
+    StoreCorrupted,
+    StoreError,
+    UpdateRefused,
+)
 from .terms import INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
@@ -165,13 +172,32 @@ class OxigraphStore(Store):
                 "this is a SPARQL Update; queries cannot change data (use `kgraph load` / `kgraph unload`)"
             )
         text = bind_values(sparql, bindings) if bindings else sparql
+        from .sparqlguard import check_shape
+
+        check_shape(sparql)
         try:
             res = self._store.query(text, prefixes=PREFIXES, use_default_graph_as_union=union)
+            return _wrap(res)
         except SyntaxError as e:
             raise _syntax_error(e, sparql) from None
-        except OSError as e:
-            raise StoreError(f"store read failed: {e}") from None
-        return _wrap(res)
+        except (OSError, RuntimeError) as e:
+            raise self._read_error(e, sparql) from None
+
+    def _read_error(self, e: Exception, sparql: str = "") -> Exception:
+        """A read failure as a kgraph error: corruption, an unknown function, or the OS's reason."""
+        msg = str(e)
+        if "Corruption" in msg or "checksum mismatch" in msg:
+            first = msg.split("  ")[0]
+            return StoreCorrupted(
+                f"the store at {self.location} is damaged: {first}",
+                str(self.path) if self.path is not None else None,
+            )
+        m = re.search(r"custom function (<[^>]*>) is not supported", msg)
+        if m:
+            return QuerySyntaxError(f"unknown SPARQL function {m.group(1)}", sparql)
+        if isinstance(e, OSError):
+            return StoreError(f"store read failed: {e}")
+        return StoreError(f"the query failed: {msg}")
 
     def update(self, sparql: str) -> None:
         if not self.writable:
@@ -180,6 +206,8 @@ class OxigraphStore(Store):
             self._store.update(sparql, prefixes=PREFIXES)
         except SyntaxError as e:
             raise _syntax_error(e, sparql) from None
+        except RuntimeError as e:
+            raise self._read_error(e, sparql) from None
 
     def quads(self) -> Iterator[ox.Quad]:
         return iter(self._store)
@@ -524,5 +552,7 @@ def open_store(spec: str | None, *, update_url: str | None = None, read_only: bo
             from .build import new_store_contents
 
             new_store_contents(store)
-        return store
+        if not read_only:
+            return store
+        store.close()  # created for a reader: hand it over read-only, not held open writable
     return OxigraphStore(path, read_only=True)
