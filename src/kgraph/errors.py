@@ -97,6 +97,12 @@ class RemoteError(StoreError):
     """A remote SPARQL endpoint could not be reached or answered with an error."""
 
 
+class RemoteUnavailable(RemoteError):
+    """The remote store is there but gave no answer (HTTP 502/503/504, or too slow): exit 1."""
+
+    exit_code = NOT_FOUND
+
+
 @dataclass
 class Suggestion:
     """An entity offered instead of a name that did not match."""
