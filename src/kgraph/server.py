@@ -608,10 +608,12 @@ class WorkerPool:
         except HttpError:
             raise
         except (EOFError, OSError, ValueError):
+            if self._closed:  # the server is stopping and killed its workers
+                raise HttpError(503, "the server is shutting down") from None
             w.proc.join(1)
             code = w.proc.exitcode
             self._replace(w)
-            if self.memory_mb and code is not None and code < 0:
+            if self.memory_mb and code in (-6, -7, -11):  # SIGABRT, SIGBUS, SIGSEGV
                 # an allocation refused by RLIMIT_AS aborts the engine (SIGABRT) or, in a
                 # thread's stack, SIGSEGV: the query asked for more memory than allowed
                 raise HttpError(
@@ -963,6 +965,8 @@ class _Handler(BaseHTTPRequestHandler):
         if code == 501:
             code, line = 405, f"method {self.command!r} is not allowed on this endpoint"
         body = _error(code, line).body
+        if getattr(self, "request_version", "HTTP/0.9") == "HTTP/0.9":
+            self.request_version = "HTTP/1.1"  # garbage is not HTTP/0.9: answer with a status line
         self.send_response(code, phrase)
         self.send_header("Content-Type", "text/plain; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
@@ -1172,7 +1176,7 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             return srv.pool.run(req, srv.config.timeout)
         except HttpError as e:
-            if e.status >= 500:
+            if e.status >= 500 and not srv.pool._closed:
                 print(f"kgraph: warning: {e.message}", file=sys.stderr)
             raise
 
