@@ -58,11 +58,22 @@ def fast_ask(argv: list[str]) -> int | None:
 def run_ask(kg: object, question: str, fmt: str, explain: bool) -> int:
     """Answer one question and render it; the exit code of DESIGN.md (errors as one line)."""
     from . import render
-    from .errors import KGraphError
+    from .errors import KGraphError, StoreCorrupted
     from .render import ask as view
 
     try:
-        ans = kg.ask(question)  # type: ignore[attr-defined]
+        try:
+            ans = kg.ask(question)  # type: ignore[attr-defined]
+        except StoreCorrupted as e:  # the cached store is damaged: rebuild it, ask again
+            from .build import repair
+            from .kg import KnowledgeGraph
+
+            kg.close()  # type: ignore[attr-defined]
+            if repair(e.path) is None:
+                raise
+            render.warn(f"{e}; the cache has been rebuilt")
+            kg = KnowledgeGraph()
+            ans = kg.ask(question)  # type: ignore[attr-defined]
         view.answer(ans, fmt, explain=explain)
     except KGraphError as e:
         if fmt == "json":

@@ -82,9 +82,23 @@ def handles_errors(fn: F) -> F:
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from .. import render
+        from ..errors import StoreCorrupted
 
         try:
-            return fn(*args, **kwargs)
+            try:
+                return fn(*args, **kwargs)
+            except StoreCorrupted as e:
+                # The cached store failed a checksum while being read: it is a cache, so it
+                # is rebuilt and the command run once more (a user's --store is never touched).
+                from ..build import repair
+
+                if state._kg is not None:
+                    state._kg.close()
+                    state._kg = None
+                if repair(e.path) is None:
+                    raise
+                render.warn(f"{e}; the cache has been rebuilt")
+                return fn(*args, **kwargs)
         except KGraphError as e:
             render.error(str(e))
             if getattr(e, "hint", None):

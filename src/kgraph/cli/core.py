@@ -29,7 +29,9 @@ def build_cmd(
     """Compile the ontology and data into the embedded store (automatic on first use)."""
     from ..build import build
 
-    info = build(force=force)
+    info = build(force=force, check=True)
+    if info.damaged:
+        render.warn(f"the cached store was damaged ({info.damaged}); rebuilt it")
     view.build_info(info)
 
 
