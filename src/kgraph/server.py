@@ -209,7 +209,14 @@ def _body(
     if fmt == "rdfxml":
         import pyoxigraph as ox
 
+        from .errors import UsageError
+        from .export import check_rdfxml
         from .terms import PREFIXES
+
+        try:
+            check_rdfxml(triples)
+        except UsageError as e:
+            raise HttpError(406, str(e)) from None
 
         return bytes(
             ox.serialize(

@@ -110,6 +110,15 @@ def handles_errors(fn: F) -> F:
             except OSError:
                 pass
             raise typer.Exit(0) from None
+        except OSError as e:
+            if not output_failed(e):
+                if os.environ.get("KGRAPH_DEBUG"):
+                    raise
+                render.error(
+                    f"internal error: {type(e).__name__}: {e} (set KGRAPH_DEBUG=1 for details)"
+                )
+                raise typer.Exit(3) from None
+            raise typer.Exit(1) from None
         except KeyboardInterrupt:
             render.error("interrupted")
             raise typer.Exit(130) from None
@@ -124,6 +133,21 @@ def handles_errors(fn: F) -> F:
             raise typer.Exit(3) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def output_failed(e: OSError) -> bool:
+    """When writing the output failed (a full disk, ``> /dev/full``, an I/O error): say so in one
+    line, silence the final flush of stdout, and return True; False for any other OSError."""
+    import errno
+
+    if e.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO):
+        return False
+    print(f"kgraph: cannot write the output: {e.strerror}", file=sys.stderr)
+    try:
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the final flush
+    except OSError:
+        pass
+    return True
 
 
 def command(*args: Any, **kwargs: Any) -> Callable[[F], F]:
