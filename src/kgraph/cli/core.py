@@ -28,7 +28,6 @@ def build_cmd(
 ) -> None:
     """Compile the ontology and data into the embedded store (automatic on first use)."""
     from ..build import build
-
     from ..errors import StoreError
 
     try:
