@@ -768,6 +768,40 @@ def _check_store_spec(spec: str | None) -> None:
         )
 
 
+class _Deadlines:
+    """Connections that must have sent their request line and headers by a deadline; one
+    thread shuts down those that have not."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._due: dict[Any, float] = {}
+        threading.Thread(target=self._watch, daemon=True, name="kgraph-header-deadlines").start()
+
+    def arm(self, sock: Any, seconds: float) -> None:
+        with self._lock:
+            self._due[sock] = time.monotonic() + seconds
+
+    def disarm(self, sock: Any) -> None:
+        with self._lock:
+            self._due.pop(sock, None)
+
+    def _watch(self) -> None:
+        import socket
+
+        while True:
+            time.sleep(0.25)
+            now = time.monotonic()
+            with self._lock:
+                late = [s for s, t in self._due.items() if t <= now]
+                for s in late:
+                    del self._due[s]
+            for s in late:
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+
 class _HTTPServer(ThreadingHTTPServer):
     """``ThreadingHTTPServer`` with a listen backlog sized for many clients (the default of 5
     made the kernel reset connections under 50 clients), a cap on connections served at once,
@@ -779,6 +813,7 @@ class _HTTPServer(ThreadingHTTPServer):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._count_lock = threading.Lock()
+        self._deadlines = _Deadlines()
         super().__init__(*args, **kwargs)
 
     def process_request(self, request: Any, client_address: Any) -> None:
@@ -934,29 +969,20 @@ class _Handler(BaseHTTPRequestHandler):
     def handle_one_request(self) -> None:
         """One request, with a total deadline on its request line and headers (the wait for it
         on a kept-alive connection included): a client that sends them slowly, or nothing, is
-        disconnected after ``header_timeout`` seconds instead of holding a thread forever."""
-        import socket
-
-        def abort() -> None:
-            try:
-                self.connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-
-        self._header_timer = threading.Timer(self.server_ref.config.header_timeout, abort)
-        self._header_timer.daemon = True
-        self._header_timer.start()
+        disconnected after ``header_timeout`` seconds instead of holding a thread forever. The
+        server's watchdog thread enforces the deadlines (no timer thread per request)."""
+        watch = self.server._deadlines  # type: ignore[attr-defined]
+        watch.arm(self.connection, self.server_ref.config.header_timeout)
         try:
             super().handle_one_request()
         except (ConnectionError, TimeoutError):
             self.close_connection = True
         finally:
-            self._header_timer.cancel()
+            watch.disarm(self.connection)
 
     def parse_request(self) -> bool:
-        ok = super().parse_request()
-        self._header_timer.cancel()
-        return ok
+        self.server._deadlines.disarm(self.connection)  # type: ignore[attr-defined]
+        return super().parse_request()
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """Errors found by ``http.server`` itself (garbage, unknown methods such as TRACE, a
