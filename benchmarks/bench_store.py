@@ -275,6 +275,7 @@ def _child(
         text=True,
         preexec_fn=limit,
         timeout=timeout,
+        check=False,
     )
     if p.returncode != 0:
         tail = (p.stderr or "").strip().splitlines()[-1:] or [f"exit {p.returncode}"]

@@ -289,7 +289,7 @@ def test_remote_rdf_star(oxigraph_server: Server, tmp_path: Path):
     nt.write_text(f"<{EX}s002> <{EX}claims> <<( <{EX}kim> <{EX}actedIn> <{EX}ballerina> )>> .\n")
     store = RemoteStore(oxigraph_server.query_url, oxigraph_server.update_url)
     load(store, [nt])
-    rows = store.select(f"SELECT ?t WHERE {{ <{EX}s002> <{EX}claims> ?t }}")
+    rows = store.query(f"SELECT ?t WHERE {{ <{EX}s002> <{EX}claims> ?t }}").rows
     assert isinstance(rows[0]["t"], ox.Triple) and rows[0]["t"].object.value == EX + "ballerina"
 
 

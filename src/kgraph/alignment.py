@@ -122,15 +122,18 @@ def compile_axioms(axioms: Iterable[tuple[str, str, str]]) -> Alignment:
 
     for a, rel, b in axioms:
         if rel == OWL + "equivalentClass":
-            edge(cls, a, b), edge(cls, b, a)
+            edge(cls, a, b)
+            edge(cls, b, a)
         elif rel == RDFS + "subClassOf":
             edge(cls, a, b)
         elif rel == OWL + "equivalentProperty":
-            edge(prop, a, b), edge(prop, b, a)
+            edge(prop, a, b)
+            edge(prop, b, a)
         elif rel == RDFS + "subPropertyOf":
             edge(prop, a, b)
         elif rel == OWL + "inverseOf":
-            edge(prop, a, b, True), edge(prop, b, a, True)
+            edge(prop, a, b, True)
+            edge(prop, b, a, True)
     for x in list(prop):  # a qualifier means what the direct property means
         if x.startswith(WDT):
             prop.setdefault(WD_PROP + "qualifier/" + x[len(WDT) :], set()).add((x, False))
@@ -374,10 +377,10 @@ def _labels(store: Store, al: Alignment, graphs: Sequence[str]) -> int:
     )
     names: dict[str, tuple[str, list[ox.Literal]]] = {}
     for r in rows:
-        x = r["x"]
-        if not isinstance(x, ox.NamedNode):
+        x, label = r["x"], r["l"]
+        if not isinstance(x, ox.NamedNode) or not isinstance(label, ox.Literal):
             continue
-        names.setdefault(x.value, (r["g"].value, []))[1].append(r["l"])
+        names.setdefault(x.value, (r["g"].value, []))[1].append(label)
     if not names:
         return 0
 
@@ -386,12 +389,12 @@ def _labels(store: Store, al: Alignment, graphs: Sequence[str]) -> int:
         return (0 if lang in ("", "en") or lang.startswith("en-") else 1, lit.value)
 
     quads = []
-    for x, (g, lits) in names.items():
+    for iri, (g, lits) in names.items():
         best = min(lits, key=rank)
         graph = ox.NamedNode(g)
-        quads.append(ox.Quad(ox.NamedNode(x), ox.NamedNode(SKOS + "prefLabel"), best, graph))
+        quads.append(ox.Quad(ox.NamedNode(iri), ox.NamedNode(SKOS + "prefLabel"), best, graph))
         for lit in {lit for lit in lits if lit.value != best.value}:
-            quads.append(ox.Quad(ox.NamedNode(x), ox.NamedNode(SKOS + "altLabel"), lit, graph))
+            quads.append(ox.Quad(ox.NamedNode(iri), ox.NamedNode(SKOS + "altLabel"), lit, graph))
     from .loading import insert_quads
 
     return insert_quads(store, quads)

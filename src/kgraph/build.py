@@ -153,8 +153,10 @@ def parse_file(path: Path, graph: str | None = None, fmt: str | None = None) -> 
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        raise InputError(f"{path}:{line}: not valid UTF-8 (byte 0x{data[e.start]:02x})") from None
+        bad_line = data[: e.start].count(b"\n") + 1
+        raise InputError(
+            f"{path}:{bad_line}: not valid UTF-8 (byte 0x{data[e.start]:02x})"
+        ) from None
     target = ox.NamedNode(graph) if graph else None
     try:
         quads = ox.parse(data, format=rdf_format(path, fmt), base_iri=path.resolve().as_uri())

@@ -31,7 +31,7 @@ import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import pyoxigraph as ox
 
@@ -153,7 +153,8 @@ def _open(
     if not head.strip():
         raw.close()
         raise InputError(f"{path}: the file is empty")
-    stream: IO[bytes] = gzip.open(raw) if gz else raw  # type: ignore[assignment]
+    # The stream outlives this function: the caller closes it through the returned closer.
+    stream: IO[bytes] = gzip.open(raw) if gz else raw  # type: ignore[assignment]  # noqa: SIM115
     if progress is None:
         return stream, stream.close
     report = progress
@@ -398,7 +399,7 @@ def _load_one(
                 # Already checked to parse to the end: the bulk loader (many times faster than
                 # transactions, memory-light) writes it. It keeps blank node labels, so files
                 # with blank nodes take the transactional path, which renames them.
-                store.raw.bulk_load(
+                cast("OxigraphStore", store).raw.bulk_load(
                     stream,
                     format=rformat,
                     base_iri=path.resolve().as_uri(),  # type: ignore[attr-defined]

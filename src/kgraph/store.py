@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from typing import Literal as TLiteral
 
 import pyoxigraph as ox
@@ -29,6 +29,8 @@ from .errors import Position, QuerySyntaxError, RemoteError, StoreError, UpdateR
 from .terms import INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+# What the library's own queries bind: never an RDF-star triple term (``Store.select`` checks).
+Plain = ox.NamedNode | ox.BlankNode | ox.Literal
 Bindings = Mapping[str, Term | Iterable[Term]]
 
 _UPDATE_RE = re.compile(
@@ -62,6 +64,18 @@ class Result:
 
     def __iter__(self) -> Iterator[dict[str, Term]]:
         return iter(self.rows)
+
+
+def plain_rows(rows: list[dict[str, Term]]) -> list[dict[str, Plain]]:
+    """``rows`` unchanged, once checked to hold no RDF-star triple term."""
+    for row in rows:
+        for term in row.values():
+            if isinstance(term, ox.Triple):
+                raise StoreError(
+                    f"the store answered with an RDF-star triple term ({term}) where kgraph "
+                    "expects an IRI, blank node or literal"
+                )
+    return cast("list[dict[str, Plain]]", rows)
 
 
 def _values_clause(bindings: Bindings) -> str:
@@ -105,15 +119,22 @@ class Store:
     def update(self, sparql: str) -> None:
         raise NotImplementedError
 
-    def select(self, sparql: str, bindings: Bindings | None = None) -> list[dict[str, Term]]:
-        """Rows of a SELECT query as dicts of variable name to term (unbound variables absent)."""
-        return self.query(sparql, bindings).rows
+    def select(self, sparql: str, bindings: Bindings | None = None) -> list[dict[str, Plain]]:
+        """Rows of a SELECT query as dicts of variable name to term (unbound variables absent).
+
+        For the library's own queries, whose variables bind IRIs, blank nodes and literals: a
+        triple term (RDF-star) in a solution is refused rather than handed on to code that
+        reads ``.value``. ``query`` returns any term.
+        """
+        return plain_rows(self.query(sparql, bindings).rows)
 
     def ask(self, sparql: str, bindings: Bindings | None = None) -> bool:
         return bool(self.query(sparql, bindings).boolean)
 
     def named_graphs(self) -> list[str]:
-        rows = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", union=False).rows
+        rows = plain_rows(
+            self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", union=False).rows
+        )
         return sorted(r["g"].value for r in rows)
 
     def quads(self) -> Iterator[ox.Quad]:
@@ -121,9 +142,12 @@ class Store:
         res = self.query(
             "SELECT ?s ?p ?o ?g WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }", union=False
         )
-        for r in res.rows:
+        for r in res.rows:  # objects may be RDF-star triple terms: not plain_rows
             g = r.get("g")
-            yield ox.Quad(r["s"], r["p"], r["o"], g if g is not None else ox.DefaultGraph())
+            s, p = r["s"], r["p"]
+            assert not isinstance(s, ox.Literal) and isinstance(p, ox.NamedNode)
+            assert not isinstance(g, ox.Literal | ox.Triple)
+            yield ox.Quad(s, p, r["o"], g if g is not None else ox.DefaultGraph())
 
     def __len__(self) -> int:
         rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
@@ -355,7 +379,7 @@ class RemoteStore(Store):
                      UNION { GRAPH ?g { ?x a kg:Source } FILTER (?g = kgg:curation) }
                    }"""
             )
-            graphs = sorted({r["g"].value for r in rows if isinstance(r.get("g"), ox.NamedNode)})
+            graphs = sorted({g.value for r in rows if isinstance(g := r.get("g"), ox.NamedNode)})
             if ONTOLOGY_GRAPH in graphs:
                 graphs.append(INFERRED_GRAPH)
                 self._graphs = sorted(set(graphs))
@@ -404,8 +428,11 @@ class RemoteStore(Store):
     def quads(self) -> Iterator[ox.Quad]:
         """Every quad of the managed graphs (kgraph never writes a remote default graph)."""
         res = self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
-        for r in res.rows:
-            yield ox.Quad(r["s"], r["p"], r["o"], r["g"])
+        for r in res.rows:  # objects may be RDF-star triple terms: not plain_rows
+            s, p, g = r["s"], r["p"], r["g"]
+            assert not isinstance(s, ox.Literal) and isinstance(p, ox.NamedNode)
+            assert isinstance(g, ox.NamedNode)
+            yield ox.Quad(s, p, r["o"], g)
 
 
 def _bind_template_graphs(update: str) -> str:
@@ -480,9 +507,10 @@ def _json_term(v: dict[str, Any]) -> Term:
         return ox.BlankNode(v["value"])
     if t == "triple":
         val = v["value"]
-        return ox.Triple(
-            _json_term(val["subject"]), _json_term(val["predicate"]), _json_term(val["object"])
-        )
+        s, p = _json_term(val["subject"]), _json_term(val["predicate"])
+        if isinstance(s, ox.Literal) or not isinstance(p, ox.NamedNode):
+            raise RemoteError("the endpoint answered with a malformed triple term")
+        return ox.Triple(s, p, _json_term(val["object"]))
     if "xml:lang" in v:
         return ox.Literal(v["value"], language=v["xml:lang"])
     if "datatype" in v:
