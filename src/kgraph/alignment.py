@@ -395,23 +395,17 @@ def _labels(store: Store, al: Alignment, graphs: Sequence[str]) -> int:
         quads.append(ox.Quad(ox.NamedNode(iri), ox.NamedNode(SKOS + "prefLabel"), best, graph))
         for lit in {lit for lit in lits if lit.value != best.value}:
             quads.append(ox.Quad(ox.NamedNode(iri), ox.NamedNode(SKOS + "altLabel"), lit, graph))
-    from .loading import insert_quads
-
-    return insert_quads(store, quads)
+    return store.insert(quads)
 
 
 def align(
-    store: Store, graphs: Sequence[str] | None = None, present: AbstractSet[str] | None = None
+    store: Store, graphs: Sequence[str], present: AbstractSet[str] | None = None
 ) -> list[str]:
-    """Align the data of ``graphs`` (default: every loaded file's graphs) to kgraph's vocabulary.
+    """Align the data of ``graphs`` (e.g. every loaded file's graphs) to kgraph's vocabulary.
 
     ``present``: the predicates and classes used in those graphs, when known (see :func:`rules`).
     Returns the names of the steps that ran. Idempotent: a second run adds nothing.
     """
-    if graphs is None:
-        from .loading import loaded_sources
-
-        graphs = [g for s in loaded_sources(store) for g in s["graphs"]]
     graphs = [g for g in dict.fromkeys(graphs) if g != ONTOLOGY_GRAPH]
     if not graphs:
         return []

@@ -12,7 +12,7 @@ characters, organisations, awards … as nodes (label, class) and the relations 
 edges (relation, work, sources). It is built by :func:`entity_graph`, which the pictures of
 :mod:`kgraph.viz` share.
 
->>> from kgraph.store import open_store
+>>> from kgraph.build import open_store
 >>> s = open_store("memory:")
 >>> s.update('INSERT DATA { GRAPH <urn:g> { <https://kgraph.dev/id/person/x> a <https://kgraph.dev/ontology#Person> } }')
 >>> print(export(s, "turtle", graph="urn:g").decode(), end="")

@@ -15,7 +15,7 @@
   busy until that step ends; the worker is a daemon thread, so it never holds up the caller or
   the exit of the process. On a remote store the HTTP request runs in the worker the same way.
 
->>> from kgraph.store import open_store
+>>> from kgraph.build import open_store
 >>> s = open_store("memory:")
 >>> run_sparql(s, "ASK { ?c a owl:Class }").boolean
 True

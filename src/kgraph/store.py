@@ -29,6 +29,9 @@ from .errors import Position, QuerySyntaxError, RemoteError, StoreError, UpdateR
 from .terms import INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+BATCH = 50_000  # quads per transaction on an embedded store
+REMOTE_BATCH = 2_000  # quads per INSERT DATA request on a remote store
+GENID = "https://kgraph.dev/.well-known/genid/"  # skolem IRIs for blank nodes sent to a remote
 # What the library's own queries bind: never an RDF-star triple term (``Store.select`` checks).
 Plain = ox.NamedNode | ox.BlankNode | ox.Literal
 Bindings = Mapping[str, Term | Iterable[Term]]
@@ -64,6 +67,20 @@ class Result:
 
     def __iter__(self) -> Iterator[dict[str, Term]]:
         return iter(self.rows)
+
+
+def _sparql_term(t: Any) -> str:
+    """A term in SPARQL syntax, blank nodes skolemised, triple terms as ``<<( s p o )>>``."""
+    if isinstance(t, ox.BlankNode):
+        return f"<{GENID}{t.value}>"
+    if isinstance(t, ox.Triple):
+        return f"<<( {_sparql_term(t.subject)} {t.predicate} {_sparql_term(t.object)} )>>"
+    return str(t)
+
+
+def insert_quads(store: Store, quads: Iterable[ox.Quad], batch: int | None = None) -> int:
+    """Add quads to any store (see :meth:`Store.insert`)."""
+    return store.insert(quads, batch)
 
 
 def plain_rows(rows: list[dict[str, Term]]) -> list[dict[str, Plain]]:
@@ -117,6 +134,10 @@ class Store:
         raise NotImplementedError
 
     def update(self, sparql: str) -> None:
+        raise NotImplementedError
+
+    def insert(self, quads: Iterable[ox.Quad], batch: int | None = None) -> int:
+        """Add ``quads`` in batches of ``batch``; returns how many were added."""
         raise NotImplementedError
 
     def select(self, sparql: str, bindings: Bindings | None = None) -> list[dict[str, Plain]]:
@@ -196,6 +217,21 @@ class OxigraphStore(Store):
         except OSError as e:
             raise StoreError(f"store read failed: {e}") from None
         return _wrap(res)
+
+    def insert(self, quads: Iterable[ox.Quad], batch: int | None = None) -> int:
+        """Add quads by transactions of ``batch`` quads."""
+        n, size = 0, batch or BATCH
+        chunk: list[ox.Quad] = []
+        for q in quads:
+            chunk.append(q)
+            if len(chunk) >= size:
+                self.raw.extend(chunk)
+                n += len(chunk)
+                chunk = []
+        if chunk:
+            self.raw.extend(chunk)
+            n += len(chunk)
+        return n
 
     def update(self, sparql: str) -> None:
         if not self.writable:
@@ -413,6 +449,35 @@ class RemoteStore(Store):
         )
         return _parse_remote(self._post(self.query_url, form, accept))
 
+    def insert(self, quads: Iterable[ox.Quad], batch: int | None = None) -> int:
+        """Add quads by ``INSERT DATA`` requests of ``batch`` quads. Blank nodes become skolem
+        IRIs, since a blank node label is scoped to one update request here."""
+        n, size = 0, batch or REMOTE_BATCH
+        pending: list[ox.Quad] = []
+
+        def flush() -> None:
+            by_graph: dict[str, list[str]] = {}
+            for q in pending:
+                g = "" if isinstance(q.graph_name, ox.DefaultGraph) else str(q.graph_name)
+                by_graph.setdefault(g, []).append(
+                    f"{_sparql_term(q.subject)} {q.predicate} {_sparql_term(q.object)} ."
+                )
+            body = []
+            for g, triples in by_graph.items():
+                inner = "\n".join(triples)
+                body.append(f"GRAPH {g} {{\n{inner}\n}}" if g else inner)
+            self.update("INSERT DATA {\n" + "\n".join(body) + "\n}")
+
+        for q in quads:
+            pending.append(q)
+            n += 1
+            if len(pending) >= size:
+                flush()
+                pending = []
+        if pending:
+            flush()
+        return n
+
     def update(self, sparql: str) -> None:
         self._graphs = None
         text = _with_prefixes(_bind_template_graphs(sparql))
@@ -519,34 +584,3 @@ def _json_term(v: dict[str, Any]) -> Term:
             value = "true" if value == "1" else "false"
         return ox.Literal(value, datatype=ox.NamedNode(v["datatype"]))
     return ox.Literal(v["value"])
-
-
-def open_store(spec: str | None, *, update_url: str | None = None, read_only: bool = True) -> Store:
-    """Open the store named by ``spec``: ``memory:``, an ``http(s)://`` URL, or a directory.
-
-    ``None`` means the default store: the bundled graph, built into the cache if needed.
-    """
-    if spec is None or spec == "":
-        from .build import default_store
-
-        return default_store()
-    if spec == "memory:":
-        from .build import new_store_contents
-
-        store = OxigraphStore()
-        new_store_contents(store)
-        return store
-    if spec.startswith(("http://", "https://")):
-        return RemoteStore(spec, update_url)
-    path = Path(spec).expanduser()
-    if path.exists() and not path.is_dir():
-        raise StoreError(f"--store {spec}: not a directory")
-    fresh = not path.exists() or not any(path.iterdir())
-    if fresh or not read_only:
-        store = OxigraphStore(path)
-        if fresh:
-            from .build import new_store_contents
-
-            new_store_contents(store)
-        return store
-    return OxigraphStore(path, read_only=True)
