@@ -5,7 +5,7 @@ prefixes predeclared and the union of all named graphs as the default graph, bin
 without pasting them into query text, and returns :class:`Result` objects whose terms are
 pyoxigraph terms, whatever the backend.
 
->>> s = open_store("memory:")
+>>> s = OxigraphStore()  # in memory; kgraph.build.open_store opens any store by name
 >>> s.update('INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:p> "x" } }')
 >>> [row["o"].value for row in s.select("SELECT ?o WHERE { <urn:a> <urn:p> ?o }")]
 ['x']
