@@ -340,10 +340,9 @@ TABLE = [
     (
         "series-of",
         {
+            # Behind Every Star and Flower Boy Next Door are "projects" in s003: not said to be series
             "Money Heist: Korea – Joint Economic Area",
-            "Behind Every Star",
             "The Iron Empress",
-            "Flower Boy Next Door",
             "The Golden Age of Daughters-in-Law",
             "Flower of Evil",
             "Babel",
@@ -363,7 +362,11 @@ TABLE = [
     ),
     (
         "series-of",
-        {"My First Real Love", "Extraordinary Attorney Woo", "Dxyz", "Miracle Brothers"},
+        {
+            "Extraordinary Attorney Woo",
+            "Dxyz",
+            "Miracle Brothers",
+        },  # not My First Real Love: see s003
         [
             "series of Park Yu-rim",
         ],

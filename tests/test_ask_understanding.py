@@ -172,7 +172,7 @@ KINDS = [
     ("how many people worked on Ballerina?", "count-people", {"5"}),
     ("how many actors are in The Call?", "count-people", {"2"}),
     ("how many awards has Jeon Jong-seo won?", "count-awards", {"3"}),
-    ("how many series has Kim Ji-hoon been in?", "count-works", {"7"}),
+    ("how many series has Kim Ji-hoon been in?", "count-works", {"5"}),
     ("who has the most credits?", "most-credits", {"Kim Ji-hoon"}),
     ("who has been in the most films?", "most-credits", {"Jeon Jong-seo"}),
     (

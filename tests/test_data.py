@@ -40,9 +40,9 @@ ENTITIES = [
     ("work/miracle-brothers", "TVSeries"),
     ("work/extraordinary-attorney-woo", "TVSeries"),
     ("work/dxyz", "TVSeries"),
-    ("work/my-first-real-love", "TVSeries"),
-    ("work/behind-every-star", "TVSeries"),
-    ("work/flower-boy-next-door", "TVSeries"),
+    ("work/my-first-real-love", "Work"),  # no article says film or series
+    ("work/behind-every-star", "Work"),  # no article says film or series
+    ("work/flower-boy-next-door", "Work"),  # no article says film or series
     ("work/la-casa-de-papel", "TVSeries"),
     ("work/uncle-vanya", "Play"),
     # characters

@@ -8,6 +8,7 @@ state them, so an answer's ``facts`` cite, triple by triple, the sources that st
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -85,11 +86,25 @@ def _check_together(fb: FactBase, r: Reading, text: str) -> Result:
     a, b = r.slots["person"].iri, r.slots["other"].iri
     shared = sorted(set(fb.works_of(a)) & set(fb.works_of(b)), key=lambda w: fb.label(w).casefold())
     interp = f"whether {fb.label(a)} and {fb.label(b)} worked together"
+    if "work" in r.slots:
+        w = r.slots["work"].iri
+        if re.search(
+            r"\b(?:apart from|besides|other than|except|excluding|aside from|beyond)\b", text
+        ):
+            shared = [x for x in shared if x != w]
+            interp += f", apart from {fb.label(w)}"
+        else:
+            shared = [x for x in shared if x == w]
+            interp += f" on {fb.label(w)}"
+    if r.work_type:
+        shared = [x for x in shared if fb.is_a(x, r.work_type)]
     if shared:
         facts = [f for w in shared for f in _works_with(fb, a, w) + _works_with(fb, b, w)]
         return Result(
             interp, [_verdict("yes", facts, "in " + ", ".join(fb.label(w) for w in shared))]
         )
+    if fb.works_of(a) and fb.works_of(b):
+        return Result(interp, [_verdict("no", [], "the sources name no work they share")])
     return Result(interp, [_verdict("not stated", [], "the sources name no work they share")])
 
 
@@ -288,6 +303,17 @@ def _check_award(fb: FactBase, r: Reading, text: str) -> Result:
             for o in _outcomes(fb, r, text, nominated=False)
             if e in fb.objects(o, "recipient") or e in fb.objects(o, "forWork")
         ]
+    noms = [
+        o
+        for o in ([] if nominated else _outcomes(fb, r, text, nominated=True))
+        if e in fb.objects(o, "recipient")
+    ]
+    if not outs and noms:
+        facts = [f for o in noms for f in _outcome_facts(fb, o, e)]
+        return Result(
+            interp,
+            [_verdict("not stated", facts, "the sources say nominated; none says won or lost")],
+        )
     if not outs:
         return Result(
             interp,
@@ -300,7 +326,7 @@ def _check_award(fb: FactBase, r: Reading, text: str) -> Result:
             ],
         )
     facts = [f for o in outs for f in _outcome_facts(fb, o, e)]
-    disputed = [t for o in outs for t in fb.disputes.get(o, [])]
+    disputed = [t for o in outs if e in fb.objects(o, "recipient") for t in fb.disputes.get(o, [])]
     if disputed:
         return Result(
             interp,
@@ -322,6 +348,18 @@ def _count_awards(fb: FactBase, r: Reading, text: str) -> Result:
     nominated = "nominat" in text
     cls = "Nomination" if nominated else "Award"
     outs = sorted(o for o in fb.subjects("recipient", e) if fb.is_a(o, cls))
+    if r.category:
+        outs = [
+            o
+            for o in outs
+            if r.category.casefold() in {c.casefold() for c in fb.objects(o, "category")}
+        ]
+    if r.year:
+        outs = [
+            o
+            for o in outs
+            if any(r.year in fb.objects(c, "year") for c in fb.objects(o, "ceremony"))
+        ]
     facts = [f for o in outs for f in _outcome_facts(fb, o, e)]
     n = len(outs)
     what = "nominations" if nominated else "awards"
@@ -338,11 +376,29 @@ def _count(n: int, facts: list[Fact], detail: str) -> AnswerItem:
 
 def _count_works(fb: FactBase, r: Reading, text: str) -> Result:
     p = r.slots["person"].iri
+    noun = _noun(r.work_type)
+    prop = {"Film": "filmCount", "TVSeries": "seriesCount"}.get(r.work_type or "")
+    if ("work" in r.slots or r.year) and re.search(r"\b(?:before|after|prior to|since)\b", text):
+        after = re.search(r"\b(?:after|since)\b", text) is not None
+        res = _before_after(after)(fb, r, text)
+        facts = [f for it in res.items for f in it.facts]
+        n = len(res.items)
+        return Result(
+            f"how many of {res.interpretation}",
+            [_count(n, facts, ", ".join(i.label for i in res.items))],
+            res.notes,
+        )
+    if prop and re.search(r"\baccording to\b", text):
+        stated = sorted(fb.objects(p, prop))
+        if stated:
+            facts = [fb.fact(f"{fb.label(p)} has made {v} {noun}", p, prop, v) for v in stated]
+            return Result(
+                f"how many {noun} {fb.label(p)} has made, as the sources state it",
+                [_count(int(stated[0]), facts, "as stated")] if len(stated) == 1 else [],
+            )
     works = _typed(fb, fb.works_of(p), r.work_type)
     facts = [f for w in works for f in _works_with(fb, p, w)[:1]]
-    noun = _noun(r.work_type)
     notes = []
-    prop = {"Film": "filmCount", "TVSeries": "seriesCount"}.get(r.work_type or "")
     if prop:
         for v in fb.objects(p, prop):
             if v != str(len(works)):
@@ -459,8 +515,17 @@ def _award_people(fb: FactBase, r: Reading, text: str, *, nominated: bool) -> Re
     details: dict[str, list[str]] = {}
     notes: list[str] = []
     for o in outs:
-        for who in fb.objects(o, "recipient"):
-            items.setdefault(who, []).extend(_outcome_facts(fb, o, who))
+        recipients = fb.objects(o, "recipient")
+        if fb.disputes.get(o) and fb.objects(o, "forWork"):
+            # the recipient is disputed; the work the award was for is not
+            recipients = fb.objects(o, "forWork")
+        for who in recipients:
+            if fb.is_work(who):
+                items.setdefault(who, []).append(
+                    fb.fact(f"{fb.label(o)} was for {fb.label(who)}", o, "forWork", who)
+                )
+            else:
+                items.setdefault(who, []).extend(_outcome_facts(fb, o, who))
             d = (
                 ", ".join(fb.objects(o, "category"))
                 + " — "
@@ -630,6 +695,8 @@ def _debut(fb: FactBase, r: Reading, text: str) -> Result:
                 f"note: the sources name the debut, which is not a {_noun(r.work_type, 1)}"
             )
         return Result(f"{fb.label(p)}'s debut", items, notes)
+    if "debut" in text:
+        return Result(f"{fb.label(p)}'s debut", [], ["note: no source names the debut"])
     res = _extreme(fb, r, latest=False)
     res.interpretation = f"{fb.label(p)}'s debut"
     res.notes.append(
@@ -659,6 +726,134 @@ def _genre(fb: FactBase, r: Reading, text: str) -> Result:
     return _values("genre", "genre")(fb, r, text)
 
 
+def _most_awards(fb: FactBase, r: Reading, text: str) -> Result:
+    w = r.slots.get("work")
+    people = fb.people_of(w.iri) if w else [e for e in fb.classes if fb.is_a(e, "Person")]
+    won = {p: sorted(o for o in fb.subjects("recipient", p) if fb.is_a(o, "Award")) for p in people}
+    best = max((len(v) for v in won.values()), default=0)
+    top = sorted(
+        (p for p, v in won.items() if len(v) == best and best), key=lambda p: fb.label(p).casefold()
+    )
+    items = [
+        _entity(
+            fb,
+            p,
+            [f for o in won[p] for f in _outcome_facts(fb, o, p)],
+            f"{best} award{'s' if best != 1 else ''}",
+        )
+        for p in top
+    ]
+    where = f" among the people of {fb.label(w.iri)}" if w else ""
+    return Result(f"who has won the most awards{where}", items)
+
+
+def _relationship_since(fb: FactBase, r: Reading, text: str) -> Result:
+    a, b = r.slots["person"].iri, r.slots["other"].iri
+    items = []
+    for rel in set(fb.subjects("partner", a)) & set(fb.subjects("partner", b)):
+        for since in fb.objects(rel, "startDate"):
+            f = Fact(
+                f"{fb.label(a)} and {fb.label(b)} have been a couple since {since}",
+                fb.sources(rel, "startDate", since),
+            )
+            items.append(AnswerItem(since, None, since, f.sources, "", (f,)))
+    return Result(f"since when {fb.label(a)} and {fb.label(b)} have been a couple", items)
+
+
+def _premiere_section(fb: FactBase, r: Reading, text: str) -> Result:
+    w = r.slots["work"].iri
+    items = []
+    for ev in fb.subjects("screenedWork", w):
+        for sec in fb.objects(ev, "section"):
+            f = fb.fact(f"{fb.label(w)} was shown in the section {sec}", ev, "section", sec)
+            items.append(AnswerItem(sec, None, sec, f.sources, fb.label(ev), (f,)))
+    return Result(f"the festival section of {fb.label(w)}", items)
+
+
+def _event_dates(fb: FactBase, r: Reading, text: str) -> Result:
+    ev = r.slots["event"].iri
+    items = []
+    for prop, what in (
+        ("startDate", "starts"),
+        ("endDate", "ends"),
+        ("date", "is held"),
+        ("year", "is held in"),
+    ):
+        for v in sorted(set(fb.objects(ev, prop))):
+            f = fb.fact(f"{fb.label(ev)} {what} {v}", ev, prop, v)
+            items.append(AnswerItem(v, None, v, f.sources, what, (f,)))
+    return Result(f"when {fb.label(ev)} takes place", items)
+
+
+def _check_distributor(fb: FactBase, r: Reading, text: str) -> Result:
+    w, org = r.slots["work"].iri, r.slots["body"].iri
+    interp = f"whether {fb.label(w)} is on {fb.label(org)}"
+    facts = []
+    if fb.sources(w, "distributor", org):
+        facts.append(fb.fact(f"{fb.label(org)} distributes {fb.label(w)}", w, "distributor", org))
+    for ev in fb.subjects("releaseOf", w):
+        if org in fb.objects(ev, "platform"):
+            facts.append(
+                fb.fact(f"{fb.label(w)} is released on {fb.label(org)}", ev, "platform", org)
+            )
+    if fb.sources(w, "originalBroadcaster", org):
+        facts.append(
+            fb.fact(f"{fb.label(org)} broadcast {fb.label(w)}", w, "originalBroadcaster", org)
+        )
+    if facts:
+        return Result(interp, [_verdict("yes", facts, "")])
+    return Result(interp, [_verdict("not stated", [], "")])
+
+
+def _check_premiere(fb: FactBase, r: Reading, text: str) -> Result:
+    w = r.slots["work"].iri
+    interp = f"whether {fb.label(w)} premiered at a festival"
+    facts = []
+    for ev in fb.subjects("screenedWork", w):
+        if "true" not in fb.objects(ev, "isPremiere"):
+            continue
+        for fest in fb.objects(ev, "atFestival"):
+            place = " ".join([fb.label(fest), *fb.objects(fest, "location")]).casefold()
+            asked = [x for x in re.findall(r"[a-z]{4,}", text) if x in place]
+            if not asked:
+                continue
+            facts.append(
+                Fact(
+                    f"{fb.label(w)} premiered at {fb.label(fest)}",
+                    fb.sources(ev, "isPremiere", "true"),
+                )
+            )
+    if facts:
+        return Result(interp, [_verdict("yes", facts, "")])
+    return Result(interp, [_verdict("not stated", [], "")])
+
+
+def _check_debut(fb: FactBase, r: Reading, text: str) -> Result:
+    p, w = r.slots["person"].iri, r.slots["work"].iri
+    interp = f"whether {fb.label(w)} was {fb.label(p)}'s debut"
+    if fb.sources(w, "debutOf", p):
+        return Result(
+            interp,
+            [
+                _verdict(
+                    "yes",
+                    [fb.fact(f"{fb.label(w)} was {fb.label(p)}'s debut", w, "debutOf", p)],
+                    "",
+                )
+            ],
+        )
+    others = fb.subjects("debutOf", p)
+    if others:
+        facts = [
+            fb.fact(f"{fb.label(o)} was {fb.label(p)}'s debut", o, "debutOf", p) for o in others
+        ]
+        return Result(
+            interp,
+            [_verdict("no", facts, "the debut was " + ", ".join(fb.label(o) for o in others))],
+        )
+    return Result(interp, [_verdict("not stated", [], "")])
+
+
 HANDLERS = {
     "check-together": _check_together,
     "check-partner": _check_partner,
@@ -686,6 +881,13 @@ HANDLERS = {
     "debut": _debut,
     "earliest": lambda fb, r, t: _extreme(fb, r, latest=False),
     "latest": lambda fb, r, t: _extreme(fb, r, latest=True),
+    "most-awards": _most_awards,
+    "relationship-since": _relationship_since,
+    "premiere-section": _premiere_section,
+    "event-dates": _event_dates,
+    "check-distributor": _check_distributor,
+    "check-premiere": _check_premiere,
+    "check-debut": _check_debut,
 }
 
 

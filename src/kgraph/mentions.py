@@ -113,7 +113,10 @@ def _letters(s: str) -> int:
 
 
 def find_mentions(
-    store: Store, text: str, categories: dict[str, str] | None = None
+    store: Store,
+    text: str,
+    categories: dict[str, str] | None = None,
+    extra: dict[str, str] | None = None,
 ) -> list[Mention]:
     """The mentions of ``text``, in order (see the module's docstring)."""
     from .linking import _LOOSE, _matcher, _rom, normalise
@@ -218,10 +221,10 @@ def find_mentions(
                     found.append(Mention(i, j, raw_text, "category", (), categories[key]))
                     for k in range(i, j):
                         taken[k] = True
-                elif key in AWARD_NAMES:
+                elif key in AWARD_NAMES or (extra and key in extra):
                     if by_iri is None:
                         by_iri = {a.entity.iri: a.entity for a in index.aliases}
-                    e = by_iri.get(AWARD_NAMES[key])
+                    e = by_iri.get(AWARD_NAMES.get(key) or (extra or {}).get(key, ""))
                     if e is not None:
                         cand = Candidate(e.iri, e.label, e.type, classes_of(e), "normalised", 0.95)
                         found.append(Mention(i, j, raw_text, "entity", (cand,)))

@@ -32,7 +32,16 @@ from .mentions import Candidate, Mention, find_mentions, tokenize
 from .patterns import INTENTS, Intent
 from .store import Store
 from .terms import KG_NS
-from .understanding import MARGIN, THRESHOLD, masked, readings, suggestions, understood
+from .understanding import (
+    CENTRAL,
+    MARGIN,
+    THRESHOLD,
+    YES_NO,
+    masked,
+    readings,
+    suggestions,
+    understood,
+)
 
 MAX_QUESTION = 300  # characters; longer text is refused rather than matched
 
@@ -399,7 +408,7 @@ def ask(store: Store, question: str, *, context: Any = None) -> Answer:
 
     failures: list[tuple[int, KGraphError]] = []
     mentions, resolved, words = _mentions(store, stripped, ctx)
-    masked_text = masked(words, mentions)
+    masked_text = _spelled(masked(words, mentions))
     blocked = _BLOCK.search(masked_text) is not None or any(
         m.kind in ("year", "category") for m in mentions
     )
@@ -427,7 +436,7 @@ def ask(store: Store, question: str, *, context: Any = None) -> Answer:
     # the table read the sentence whole and found a name of the wrong kind: that stands unless
     # the mentions make a strong case for another reading
     got = _by_mentions(
-        store, question, masked_text, mentions, resolved, words, 4.0 if wrong_type else THRESHOLD
+        store, question, masked_text, mentions, resolved, words, 5.0 if wrong_type else THRESHOLD
     )
     if got is None and wrong_type:
         raise wrong_type[0]
@@ -469,7 +478,8 @@ def _mentions(
     """The mentions of ``text`` and the entity each pronoun refers to (where it is clear)."""
     fb = facts_of(store)
     cats = {normalise(c): c for (_, p, c) in fb.triples if p == KG_NS + "category"}
-    mentions = find_mentions(store, text, cats)
+    aliases = {normalise(a): s for (s, p, a) in fb.triples if p == KG_NS + "alias"}
+    mentions = find_mentions(store, text, cats, aliases)
     words = tokenize(text).words
     resolved: dict[int, Candidate] = {}
     for m in mentions:
@@ -568,10 +578,10 @@ def vocabulary() -> frozenset[str]:
     words: set[str] = set(STOP) | set(_COMMON.split())
     for k in KINDS:
         for rx, _ in k.cues:
-            words.update(re.findall(r"[a-z]{2,}", rx))
+            words.update(re.findall(r"[a-z]{2,}", re.sub(r"\\[a-zA-Z]", " ", rx)))
     for intent in INTENTS:
         for p in intent.patterns:
-            words.update(re.findall(r"[a-z]{2,}", p))
+            words.update(re.findall(r"[a-z]{2,}", re.sub(r"\\[a-zA-Z]", " ", p)))
     return frozenset(words)
 
 
@@ -595,6 +605,9 @@ and or but nor not no yes both either neither all each every there here this tha
 it its they them their he him his she her hers we us our my your
 between together alongside opposite involved featured feature features featuring
 released release releases come out premiered premiere
+article articles source sources mention mentions mentioned named say says said according guide
+busan biff festival korean apart besides except excluding aside everyone everybody list
+main lead leading role known linked ever same day hit
 """
 
 
@@ -626,6 +639,8 @@ def _by_mentions(
     rivals = [r for r in rs[1:] if r.kind != best.kind]
     if rivals and best.score - rivals[0].score < MARGIN:
         return None
+    if YES_NO.match(text) and not best.kind.startswith("check-"):
+        return None  # a yes/no question is answered yes or no, or not at all
     name = _unexplained(words, mentions)
     if name is not None:
         from .linking import search
@@ -667,6 +682,37 @@ def _by_mentions(
     if any(s not in links and s not in intent.optional for s in intent.slots):
         return None
     ans = _answer(store, question, intent, links)
+    if best.kind in ("awards-won", "awards", "nominations") and (best.year or best.category):
+        fb = facts_of(store)
+        ans = replace(
+            ans,
+            answers=tuple(a for a in ans.answers if a.iri and _award_fits(fb, a.iri, best)),
+            interpretation=ans.interpretation
+            + "".join(f", {x}" for x in (best.category, best.year) if x),
+        )
+    if best.kind in ("co-stars", "collaborators") and "work" in best.slots:
+        fb = facts_of(store)
+        w = best.slots["work"].iri
+        ans = replace(
+            ans,
+            answers=tuple(a for a in ans.answers if a.iri and w in fb.works_of(a.iri)),
+            interpretation=f"{ans.interpretation} in {best.slots['work'].label}",
+        )
+    qualifiers = [
+        c
+        for m in mentions
+        if m.kind == "entity" and not (m.types() & CENTRAL)
+        for c in m.candidates
+    ]
+    orgs = [c for c in qualifiers if "Organization" in c.classes]
+    if orgs and ans.answers and all(a.iri and facts_of(store).is_work(a.iri) for a in ans.answers):
+        fb = facts_of(store)
+        keep = {o.iri for o in orgs}
+        ans = replace(
+            ans,
+            answers=tuple(a for a in ans.answers if a.iri and keep & _outlets(fb, a.iri)),
+            interpretation=f"{ans.interpretation}, on {', '.join(o.label for o in orgs)}",
+        )
     if best.kind == "shared-works" and best.work_type:
         fb = facts_of(store)
         kept = tuple(a for a in ans.answers if a.iri and fb.is_a(a.iri, best.work_type))
@@ -679,6 +725,43 @@ def _by_mentions(
 
 
 _TYPE_NOUN = {"Film": "films", "TVSeries": "series"}
+
+
+def _outlets(fb: Any, work: str) -> set[str]:
+    """The distributors, platforms and broadcasters the sources give a work."""
+    out = set(fb.objects(work, "distributor")) | set(fb.objects(work, "originalBroadcaster"))
+    for ev in fb.subjects("releaseOf", work):
+        out |= set(fb.objects(ev, "platform"))
+    return out
+
+
+def _spelled(text: str) -> str:
+    """The masked question with misspelt cue words put right ("dirceted" -> "directed")."""
+    import difflib
+
+    vocab = vocabulary()
+    words = text.split()
+    for i, w in enumerate(words):
+        if len(w) >= 6 and w.isalpha() and w.islower() and w not in vocab:
+            close = difflib.get_close_matches(w, _cue_words(), n=1, cutoff=0.8)
+            if close:
+                words[i] = close[0]
+    return " ".join(words)
+
+
+@lru_cache(maxsize=1)
+def _cue_words() -> list[str]:
+    return sorted(w for w in vocabulary() if len(w) >= 5)
+
+
+def _award_fits(fb: Any, outcome: str, reading: Any) -> bool:
+    """Whether an award or nomination is of the reading's year and category (where given)."""
+    if reading.category and reading.category.casefold() not in {
+        c.casefold() for c in fb.objects(outcome, "category")
+    }:
+        return False
+    years = {y for c in fb.objects(outcome, "ceremony") for y in fb.objects(c, "year")}
+    return not reading.year or reading.year in years
 
 
 def _with_facts(item: AnswerItem, facts: tuple[Fact, ...]) -> AnswerItem:
@@ -918,10 +1001,12 @@ def _connection(
 
     a, b = links["person"], links["other"]
     try:
-        res = path(store, a.iri, b.iri)
+        res = path(store, a.iri, b.iri, all=True, limit=20)
     except NoPath as e:
         raise NoPath(str(e)) from None
     steps = res.steps[0] if res.steps else ()
+    if res.hops == 1:  # directly linked: every work they share is a link
+        steps = tuple({st[0].work.iri: st[0] for st in res.steps if st}.values())
     answers = tuple(
         AnswerItem(
             s.text,

@@ -17,7 +17,10 @@ from dataclasses import dataclass, field
 
 from .mentions import Candidate, Mention
 
-YES_NO = re.compile(r"^(?:did|does|do|has|have|had|is|was|are|were|can|could|will|would)\b")
+YES_NO = re.compile(
+    r"^(?:(?:apart from|besides|other than|except for|aside from|beyond) \S+ )?"
+    r"(?:did|does|do|has|have|had|is|was|are|were|can|could|will|would)\b"
+)
 THRESHOLD = 2.0  # the least score a reading needs
 MARGIN = 0.75  # how far ahead of the next reading (of another kind) the best must be
 
@@ -72,6 +75,8 @@ def _k(
         "E": ("entity", PW),
         "A": ("entity", ()),
         "B": ("body", AWARDISH),
+        "S": ("body", ("StreamingService", "Broadcaster")),
+        "V": ("event", ("FestivalEdition", "AwardCeremony")),
     }
     out = []
     for ch in slots.split():
@@ -136,7 +141,7 @@ KINDS: tuple[Kind, ...] = (
         ],
         yes_no=False,
     ),
-    _k("co-stars", "P", [(COSTAR, 4)], yes_no=False),
+    _k("co-stars", "P W?", [(COSTAR, 4)], yes_no=False),
     _k(
         "repeat-collaborators",
         "P",
@@ -149,7 +154,7 @@ KINDS: tuple[Kind, ...] = (
         ],
         yes_no=False,
     ),
-    _k("collaborators", "P", [(COLLAB, 3.5)], yes_no=False),
+    _k("collaborators", "P W?", [(COLLAB, 3.5)], yes_no=False),
     _k("check-directed", "P W", [(r"\b(?:direct\w*|helm\w*|made)\b", 5)], yes_no=True),
     _k(
         "check-wrote",
@@ -370,9 +375,10 @@ KINDS: tuple[Kind, ...] = (
         [
             (
                 r"\b(?:in|from|of|during|released in|came out in|made in)\s+YEAR\b|\bYEAR(?:'s)? (?:films?|movies?|series|shows?|works?|releases?)\b",
-                3,
+                2,
             ),
-            (r"\b" + WORKS + r"\b|\b(?:released|came out|made|come out|premiered)\b", 1.5),
+            (r"\b" + WORKS + r"\b|\b(?:released|came out|made|come out|premiered|do)\b", 1.5),
+            (AWARD_WORD + r"|\bnominat", -4),
         ],
         needs=("year",),
         uses=("type", "year"),
@@ -470,7 +476,7 @@ KINDS: tuple[Kind, ...] = (
         uses=("type",),
         yes_no=False,
     ),
-    _k("nominations", "E", [(r"\bnominat\w*", 4)], yes_no=False),
+    _k("nominations", "E", [(r"\bnominat\w*", 4)], uses=("year", "category"), yes_no=False),
     _k(
         "awards-won",
         "E",
@@ -484,9 +490,16 @@ KINDS: tuple[Kind, ...] = (
                 4.5,
             )
         ],
+        uses=("year", "category"),
         yes_no=False,
     ),
-    _k("awards", "E", [(AWARD_WORD + r"|\brecognition\b", 3.5)], yes_no=False),
+    _k(
+        "awards",
+        "E",
+        [(AWARD_WORD + r"|\brecognition\b", 3.5)],
+        uses=("year", "category"),
+        yes_no=False,
+    ),
     _k(
         "disagreements-about",
         "A",
@@ -521,15 +534,101 @@ KINDS: tuple[Kind, ...] = (
         "A",
         [
             (
-                r"^(?:who|what)(?:'s| is| was| are| were)\b|\b(?:tell me about|about|describe|information|info|details|background|profile|overview|bio|biography|introduce)\b",
-                1.5,
+                (
+                    r"^(?:(?:who|what)(?:'s| is| was| are| were)|tell me about|tell me something about|"
+                    r"about|describe|information (?:on|about)|info (?:on|about)|details (?:on|about|of)|"
+                    r"background (?:on|of)|profile of|overview of|bio of|biography of|introduce)?"
+                    r" ?(?:the )?(?:ENTITY|PERSON|WORK|CHARACTER|CEREMONY|AWARDS)$"
+                ),
+                3,
             ),
-            (r"^ENTITY$|^PERSON$|^WORK$|^CHARACTER$", 2),
         ],
         yes_no=False,
     ),
+    _k(
+        "most-awards",
+        "W?",
+        [(r"\bmost\b.*" + AWARD_WORD + "|" + AWARD_WORD + r".*\bmost\b", 6)],
+        yes_no=False,
+    ),
+    _k(
+        "relationship-since",
+        "P O",
+        [
+            (r"\bsince when\b|\bhow long\b|\bwhen did\b.*\b(?:start|begin|get together)\b", 3),
+            (PARTNER, 2),
+        ],
+        yes_no=False,
+    ),
+    _k(
+        "premiere-section",
+        "W",
+        [(r"\b(?:section|strand|programme|program|sidebar)\b", 4.5)],
+        yes_no=False,
+    ),
+    _k(
+        "event-dates",
+        "V",
+        [(r"\b(?:when|dates?|held|take place|takes place|happen\w*|run)\b", 4)],
+        yes_no=False,
+    ),
+    _k(
+        "check-distributor",
+        "W S",
+        [(r"\b(?:on|stream\w*|distribut\w*|available|released)\b", 4)],
+        yes_no=True,
+    ),
+    _k("check-premiere", "W", [(r"\b(?:premiere\w*|debut\w*|screen\w*|shown)\b", 4)], yes_no=True),
+    _k(
+        "check-debut",
+        "P W",
+        [(r"\bdebut\w*|\bfirst (?:film|feature|work|movie|series|role)\b", 5)],
+        yes_no=True,
+    ),
 )
 
+_NO_COUNT = r"^(?!.*\b(?:how many|number of)\b)"
+_LATER = r"\b(?:latest|most recent|last|newest|earliest|first|recent)\b"
+
+# Refinements, kept apart from the table above for reading: cues that count against a kind,
+# and slots or extras some kinds take besides their main ones.
+_EXTRA: dict[str, list[tuple[str, float]]] = {
+    "who-played": [(COLLAB + "|" + COSTAR + r"|\bon screen\b|\bworked\b", -3)],
+    "works-of": [(r"\bknown for\b", 3)],
+    "broadcaster": [(r"^when\b", -3)],
+    "release-date": [(r"\bair(?:ed|s)?\b", 1.0), (r"^who\b", -3)],
+    "distributor": [(r"^who released\b", 2)],
+    "works-before": [(_LATER, -5), (r"\bhow many\b", -3)],
+    "works-after": [(_LATER, -5), (r"\bhow many\b", -3)],
+    "latest": [(r"\b(?:before|after|prior to)\b", -5)],
+    "earliest": [(r"\b(?:before|after|prior to)\b", -5)],
+    "debut": [(r"\b(?:main|lead|leading|before|after)\b", -5)],
+    "award-winners": [(r"\bnominat\w*", -4)],
+    "check-in": [(r"\bdebut\w*", -4)],
+    "roles-of": [(_LATER, -5)],
+    "count-works": [(r"\b(?:before|after|prior to|since)\b", 1), (_NO_COUNT, -10)],
+    "count-people": [(_NO_COUNT, -10)],
+    "count-awards": [(_NO_COUNT, -10)],
+}
+_SLOTS = {"check-together": "P O W?", "count-works": "P W?"}
+_USES = {
+    "count-awards": ("category", "year"),
+    "count-works": ("type", "year"),
+    "check-together": ("type",),
+}
+
+
+def _adjust(k: Kind) -> Kind:
+    from dataclasses import replace
+
+    if k.name in _SLOTS:
+        k = replace(k, slots=_k(k.name, _SLOTS[k.name], []).slots)
+    if k.name in _USES:
+        k = replace(k, uses=tuple(dict.fromkeys(k.uses + _USES[k.name])))
+    return replace(k, cues=k.cues + tuple(_EXTRA.get(k.name, ())))
+
+
+KINDS = tuple(_adjust(k) for k in KINDS)
 BY_NAME = {k.name: k for k in KINDS}
 
 EXAMPLES = {
@@ -558,6 +657,9 @@ class Reading:
     work_type: str | None = None  # Film | TVSeries
     pronouns: dict[str, str] = field(default_factory=dict)  # slot -> pronoun as typed
 
+
+# mentions a reading must use; organisations and franchises may qualify a question instead
+CENTRAL = {"Person", "Work", "Character", "AwardCeremony", "AwardsBody", "FestivalEdition"}
 
 PLACEHOLDER = {
     "Person": "PERSON",
@@ -693,15 +795,21 @@ def readings(mentions: list[Mention], text: str, resolved: dict[int, Candidate])
             continue
         if kind.name == "works-in-year" and "work" in assign:
             continue
-        unused = len(ents) - len(used)
-        score -= 2.5 * unused
+        unused = [
+            m
+            for idx, m in enumerate(ents)
+            if idx not in used and (m.kind == "pronoun" or m.types() & CENTRAL)
+        ]
+        score -= 3.0 * len(unused)
         if years and "year" not in kind.uses:
             score -= 2.0
         if cats and "category" not in kind.uses:
             score -= 2.0
         if wtype and "type" in kind.uses:
             score += 0.25
-        if kind.slots and len(used) == len(ents):
+        if yes_no and kind.yes_no:
+            score += 1.0  # a question put as yes/no prefers the reading that answers yes or no
+        if kind.slots and not unused:
             score += 0.5
         out.append(
             Reading(
