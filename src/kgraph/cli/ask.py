@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 import typer
@@ -267,7 +268,7 @@ class NameCompleter:
             return cands
         return [line, line + " "]
 
-    def display(self, substitution: str, matches: list[str], longest: int) -> None:
+    def display(self, substitution: str, matches: Sequence[str], longest: int) -> None:
         """List the names (not whole lines) that fit, then show the prompt and line again."""
         try:
             import readline
@@ -276,8 +277,8 @@ class NameCompleter:
             sys.stdout.write("\n" + "    ".join(names) + "\n")
             sys.stdout.write("kgraph> " + readline.get_line_buffer())
             sys.stdout.flush()
-        except Exception:  # noqa: BLE001 - completion must never break the prompt
-            pass
+        except Exception:  # noqa: BLE001, S110 - completion must never break the prompt
+            return
 
     def complete(self, text: str, state: int) -> str | None:
         if state == 0:
