@@ -277,7 +277,7 @@ class NameCompleter:
             sys.stdout.write("\n" + "    ".join(names) + "\n")
             sys.stdout.write("kgraph> " + readline.get_line_buffer())
             sys.stdout.flush()
-        except Exception:  # noqa: BLE001, S110 - completion must never break the prompt
+        except Exception:  # noqa: BLE001 - completion must never break the prompt
             return
 
     def complete(self, text: str, state: int) -> str | None:
