@@ -23,10 +23,9 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
+from .citing import facts_for
 from .errors import AmbiguousName, KGraphError, NotUnderstood, UnknownEntity
 from .factbase import Fact, facts_of, legend_line
-from .kinds import HANDLERS, facts_for
-from .kinds import answer as kind_answer
 from .linking import normalise
 from .mentions import Candidate, Mention, find_mentions, tokenize
 from .patterns import INTENTS, Intent
@@ -408,7 +407,7 @@ def ask(store: Store, question: str, *, context: Any = None) -> Answer:
 
     failures: list[tuple[int, KGraphError]] = []
     mentions, resolved, words = _mentions(store, stripped, ctx)
-    masked_text = _spelled(masked(words, mentions))
+    masked_text = masked(words, mentions)
     blocked = _BLOCK.search(masked_text) is not None or any(
         m.kind in ("year", "category") for m in mentions
     )
@@ -632,6 +631,7 @@ def _by_mentions(
     threshold: float,
 ) -> Answer | None:
     """The answer by the best-scoring reading of the mentions, or None (refuse)."""
+    text = _spelled(text)
     rs = readings(mentions, text, resolved)
     if not rs or rs[0].score < threshold:
         return None
@@ -659,6 +659,9 @@ def _by_mentions(
         )
         for slot, c in best.slots.items()
     }
+    from .kinds import HANDLERS
+    from .kinds import answer as kind_answer
+
     if best.kind in HANDLERS:
         fb = facts_of(store)
         res = kind_answer(fb, best, text)
