@@ -76,6 +76,8 @@ TERM_NAMES: frozenset[str] = frozenset(
         "crewMember",
         "date",
         "debutOf",
+        "gender",
+        "precedes",
         "depictsPerformanceOf",
         "description",
         "director",
