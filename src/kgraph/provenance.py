@@ -6,7 +6,7 @@ per fact without one query per fact; :func:`source_labels` gives the legend (cod
 of the sources an answer cites. Shared by ``path``, ``shared``, ``show``, saved queries and
 ``ask``.
 
->>> from kgraph.store import open_store
+>>> from kgraph.build import open_store
 >>> s = open_store("memory:")
 >>> s.update('INSERT DATA { GRAPH <https://kgraph.dev/id/source/s9> { <urn:a> <urn:p> <urn:b> } }')
 >>> sources_of(s, [("urn:a", "urn:p", "urn:b"), ("urn:a", "urn:p", "urn:c")])
