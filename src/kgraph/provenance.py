@@ -15,8 +15,10 @@ of the sources an answer cites. Shared by ``path``, ``shared``, ``show``, saved 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -94,9 +96,15 @@ def source_labels(store: Store, iris: Iterable[str]) -> list[SourceLabel]:
         "SELECT ?s (SAMPLE(?l) AS ?label) WHERE { ?s skos:prefLabel ?l } GROUP BY ?s",
         {"s": [ox.NamedNode(i) for i in wanted]},
     )
-    labels = {r["s"].value: r["label"].value for r in rows if "label" in r}
+    labels = {str(r["s"].value): str(r["label"].value) for r in rows if "label" in r}
+
+    def plain(iri: str) -> str:
+        code = source_code(iri)
+        label = labels.get(iri, code)
+        return re.sub(rf"\s*\({re.escape(code)}\)\s*$", "", label) or label
+
     return sorted(
-        (SourceLabel(i, source_code(i), labels.get(i, source_code(i))) for i in wanted),
+        (SourceLabel(i, source_code(i), plain(i)) for i in wanted),
         key=lambda s: s.code,
     )
 
@@ -118,3 +126,63 @@ def legend_lines(legend: Sequence[SourceLabel]) -> list[str]:
     """``s000  What's On Netflix–credited feature`` lines for a text legend."""
     width = max((len(s.code) for s in legend), default=0)
     return [f"{s.code.ljust(width)}  {s.label}" for s in legend]
+
+
+# -- facts of an answer, as readable statements ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class CitedFact:
+    """One fact an answer rests on, as a readable statement, with exactly its sources."""
+
+    subject: str
+    predicate: str
+    object: str | ox.Literal
+    statement: str
+    sources: tuple[str, ...]  # source graph IRIs
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(source_code(s) for s in self.sources)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "statement": self.statement,
+            "sources": list(self.sources),
+            "codes": list(self.codes),
+            "subject": self.subject,
+            "predicate": self.predicate,
+            "object": self.object if isinstance(self.object, str) else self.object.value,
+        }
+
+
+def labels_of(store: Store, iris: Iterable[str]) -> dict[str, str]:
+    """Preferred labels (skos:prefLabel, else rdfs:label) of ``iris``, where they have one."""
+    wanted = sorted(set(iris))
+    out: dict[str, str] = {}
+    for i in range(0, len(wanted), 400):
+        rows = store.select(
+            """SELECT ?x (SAMPLE(?l) AS ?label) WHERE {
+                 { ?x skos:prefLabel ?l } UNION { ?x rdfs:label ?l } } GROUP BY ?x""",
+            {"x": [ox.NamedNode(x) for x in wanted[i : i + 400]]},
+        )
+        out.update({str(r["x"].value): str(r["label"].value) for r in rows if "label" in r})
+    return out
+
+
+def cite(store: Store, facts: Iterable[Fact]) -> dict[Fact, CitedFact]:
+    """Each fact as a :class:`CitedFact`: its statement in labels and its exact sources."""
+    wanted = list(dict.fromkeys(facts))
+    srcs = sources_of(store, wanted)
+    iris = {x for s, p, o in wanted for x in (s, p, o) if isinstance(x, str)}
+    labels = labels_of(store, iris)
+
+    def lab(x: str | ox.Literal) -> str:
+        if isinstance(x, ox.Literal):
+            return x.value
+        return labels.get(x) or compact(x)
+
+    return {
+        f: CitedFact(f[0], f[1], f[2], f"{lab(f[0])} — {lab(f[1])} — {lab(f[2])}", tuple(srcs[f]))
+        for f in wanted
+    }
