@@ -29,6 +29,8 @@ LAYERS: dict[str, int] = {
     "results": 3,
     "linking": 3,
     "cards": 3,
+    "provenance": 3,
+    "sources": 3,
     "paths": 3,
     "saved": 3,
     "questions": 3,
