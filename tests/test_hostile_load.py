@@ -23,9 +23,9 @@ from pathlib import Path
 
 import pytest
 
+from kgraph.build import open_store
 from kgraph.errors import InputError, UsageError
 from kgraph.loading import load, loaded_sources, source_iri, unload
-from kgraph.store import open_store
 from kgraph.terms import ONTOLOGY_GRAPH
 
 EX = "https://example.org/"

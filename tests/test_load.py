@@ -13,9 +13,10 @@ import pytest
 from servers import Server, running, start_oxigraph
 
 from kgraph import KnowledgeGraph
+from kgraph.build import open_store
 from kgraph.errors import InputError, RdfSyntaxError, StoreError, UsageError
-from kgraph.loading import REMOTE_BATCH, UnknownSource, load, loaded_sources, source_iri, unload
-from kgraph.store import OxigraphStore, RemoteStore, open_store
+from kgraph.loading import UnknownSource, load, loaded_sources, source_iri, unload
+from kgraph.store import REMOTE_BATCH, OxigraphStore, RemoteStore
 from kgraph.terms import ONTOLOGY_GRAPH
 
 EX = "https://example.org/"

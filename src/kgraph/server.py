@@ -29,7 +29,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
 
 MAX_BODY = 1 << 20  # bytes of a POSTed query or form
@@ -218,10 +218,11 @@ def _body(
         except UsageError as e:
             raise HttpError(406, str(e)) from None
 
-        return bytes(
+        return (
             ox.serialize(
                 triples, format=ox.RdfFormat.RDF_XML, prefixes=_used_prefixes(triples, PREFIXES)
             )
+            or b""
         )
     result = Result(kind, variables=variables, rows=rows, boolean=boolean, triples=triples)  # type: ignore[arg-type]
     return serialize(result, fmt).encode("utf-8")
@@ -335,7 +336,7 @@ def _run_oxigraph(store: Any, req: dict[str, Any], cap: int) -> tuple[Any, ...]:
         if req.get("default_graphs"):
             kwargs["default_graph"] = [ox.NamedNode(g) for g in req["default_graphs"]]
         else:
-            kwargs["use_default_graph_as_union"] = True
+            kwargs.update(store.dataset())  # the merged default graph
         if req.get("named_graphs"):
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in req["named_graphs"]]
     except ValueError as e:
@@ -446,7 +447,7 @@ def _worker_main(
     # pyoxigraph releases the GIL while it evaluates, so this thread runs during any query
     threading.Thread(target=orphan_watch, daemon=True).start()
     try:
-        from .store import open_store
+        from .build import open_store
 
         signature = _store_signature(spec)
         store = open_store(spec, update_url=update_url, read_only=True)
@@ -739,7 +740,7 @@ def service_description(endpoint: str, graphs: list[str], fmt: str = "turtle") -
         "jsonld": ox.RdfFormat.JSON_LD,
         "rdfxml": ox.RdfFormat.RDF_XML,
     }[fmt]
-    return bytes(ox.serialize(triples, format=f, prefixes={"sd": sd} if fmt == "turtle" else None))
+    return ox.serialize(triples, format=f, prefixes={"sd": sd} if fmt == "turtle" else None) or b""
 
 
 def _prefers_html(accept: str | None) -> bool:
@@ -749,6 +750,21 @@ def _prefers_html(accept: str | None) -> bool:
         if media in GRAPH_TYPES or media in ("*/*", "text/*"):
             return False
     return False
+
+
+def _connection_cap(wanted: int) -> int:
+    """``wanted``, lowered to what the descriptor limit leaves after the server's own files: with
+    ``ulimit -n 128`` idle connections must not use up the descriptors that accepting and
+    answering (and restarting a worker) need."""
+    try:
+        import resource
+
+        soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    except (ImportError, OSError, ValueError):
+        return wanted
+    if soft == resource.RLIM_INFINITY:
+        return wanted
+    return max(4, min(wanted, soft - 64))
 
 
 def _check_store_spec(spec: str | None) -> None:
@@ -897,14 +913,14 @@ class SparqlServer:
                 (_Handler,),
                 {"server_ref": self, "timeout": config.io_timeout},
             )
-            cls: Any = _HTTPServer
+            cls: type[_HTTPServer] = _HTTPServer
             if ":" in config.host.strip("[]"):
                 import socket
 
                 cls = type("V6Server", (_HTTPServer,), {"address_family": socket.AF_INET6})
             self.httpd = cls((config.host.strip("[]"), config.port), handler)
             self.httpd.daemon_threads = True
-            self.httpd.max_connections = config.max_connections
+            self.httpd.max_connections = _connection_cap(config.max_connections)
         except OSError as e:
             self.pool.close()
             raise UsageError(
@@ -932,7 +948,7 @@ class SparqlServer:
     def serve_forever(self) -> None:
         self.httpd.serve_forever(poll_interval=0.2)
 
-    def start(self) -> SparqlServer:
+    def start(self) -> Self:
         """Serve from a background thread (for notebooks and tests)."""
         self._thread = threading.Thread(target=self.serve_forever, daemon=True)
         self._thread.start()
@@ -945,7 +961,7 @@ class SparqlServer:
         self.httpd.server_close()
         self.pool.close()
 
-    def __enter__(self) -> SparqlServer:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -1184,7 +1200,7 @@ class _Handler(BaseHTTPRequestHandler):
         query = params["query"][0]
         if not query.strip():
             raise HttpError(400, "the query is empty")
-        fmt = (params.get("format") or params.get("output") or [None])[0]
+        fmt = (params.get("format") or params.get("output") or [""])[0] or None
         req = {
             "op": "sparql",
             "query": query,

@@ -74,7 +74,10 @@ def unload_cmd(
 
 @command("sources")
 def sources_cmd(output: ReportOpt = "table") -> None:
-    """The files loaded into the store, with their graphs and sizes."""
+    """The sources: the articles (code, outlet, headline opening, date, language, number of
+    facts), then the files loaded into the store with their graphs and sizes."""
     from ..loading import loaded_sources
+    from ..sources import articles
 
-    view.sources(loaded_sources(state.kg().store), output)
+    store = state.kg().store
+    view.sources(loaded_sources(store), output, articles(store))
