@@ -263,6 +263,7 @@ def _flip_a_data_block(store: Path) -> Path:
     return big[0]
 
 
+@pytest.mark.slow
 def test_a_flipped_block_found_at_read_time_is_rebuilt(tmp_path: Path, reference):
     """Issue 15, item 4: a flipped block in an ``.sst`` file broke every command with exit 3
     while ``kgraph build`` said "up to date". The read that finds it says so in one line,
@@ -286,6 +287,7 @@ def test_a_flipped_block_found_at_read_time_is_rebuilt(tmp_path: Path, reference
     assert "rebuil" in r.stderr and "Traceback" not in r.stderr
 
 
+@pytest.mark.slow
 def test_build_checks_the_store_it_calls_up_to_date(tmp_path: Path, reference):
     """Issue 15, item 4: ``kgraph build`` verifies the table files against the checksums recorded
     at build time before it says "up to date"."""

@@ -79,6 +79,7 @@ def test_export_to_a_directory_is_refused(tmp_path: Path, kgraph_proc):
 # -- item 14: triple terms ------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_triple_terms_are_refused_at_load_with_one_line(tmp_path: Path, kgraph_proc):
     """They loaded, then export (turtle, trig, xml, jsonld), show, validate and --inferred
     crashed with exit 3."""
@@ -162,6 +163,7 @@ def test_rdfxml_with_a_control_character_is_refused(tmp_path: Path, cli, kgraph_
     assert status == 406 and b"U+0001" in body
 
 
+@pytest.mark.slow
 def test_rdfxml_with_a_predicate_without_xml_name_is_refused(tmp_path: Path, cli, kgraph_proc):
     store = _store_with(tmp_path, cli, '<urn:a> <urn:123> "x" .\n')
     r = kgraph_proc("--store", store, "export", "-f", "xml")

@@ -252,6 +252,7 @@ def test_fifty_clients_at_once_are_not_reset():
         assert errors == [] and ok == [200] * 60
 
 
+@pytest.mark.slow
 def test_server_hangups_trace_and_garbage(kg, tmp_path: Path):
     """Item 16: a full traceback on stderr for every client that hung up early; TRACE and garbage
     requests answered with HTML error pages."""
