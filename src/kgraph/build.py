@@ -22,24 +22,13 @@ import pyoxigraph as ox
 
 from . import resources
 from .errors import InputError, Position, RdfSyntaxError, StoreError
+from .formats import EXTENSIONS
 from .store import OxigraphStore, Store
 from .terms import CURATION_GRAPH, ONTOLOGY_GRAPH
 
 BUILD_VERSION = "1"  # bump when the build rules below change
 
-FORMATS = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".turtle": ox.RdfFormat.TURTLE,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".trig": ox.RdfFormat.TRIG,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-    ".json": ox.RdfFormat.JSON_LD,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".owl": ox.RdfFormat.RDF_XML,
-    ".xml": ox.RdfFormat.RDF_XML,
-    ".n3": ox.RdfFormat.N3,
-}
+FORMATS = EXTENSIONS  # the RDF formats by extension (kgraph.formats has the rules)
 
 # Derivation rules, run inside every graph so that a derived triple keeps the provenance of the
 # facts it comes from. They materialise what the ontology says (shortcut properties of the n-ary
@@ -105,34 +94,11 @@ def cache_dir() -> Path:
 
 
 def rdf_format(path: Path, fmt: str | None = None) -> ox.RdfFormat:
-    """The RDF format of ``path`` by ``fmt`` (a name like ``turtle``) or by extension."""
-    if fmt:
-        by_name = {
-            "turtle": ox.RdfFormat.TURTLE,
-            "ttl": ox.RdfFormat.TURTLE,
-            "ntriples": ox.RdfFormat.N_TRIPLES,
-            "nt": ox.RdfFormat.N_TRIPLES,
-            "nquads": ox.RdfFormat.N_QUADS,
-            "nq": ox.RdfFormat.N_QUADS,
-            "trig": ox.RdfFormat.TRIG,
-            "jsonld": ox.RdfFormat.JSON_LD,
-            "xml": ox.RdfFormat.RDF_XML,
-            "rdfxml": ox.RdfFormat.RDF_XML,
-            "n3": ox.RdfFormat.N3,
-        }
-        if fmt.lower() not in by_name:
-            from .errors import UsageError
+    """The RDF format of ``path``: ``fmt`` (a name like ``turtle``), else the extension, else the
+    content (see :mod:`kgraph.formats`)."""
+    from .formats import detect
 
-            raise UsageError(f"unknown RDF format {fmt!r}; use one of {', '.join(sorted(by_name))}")
-        return by_name[fmt.lower()]
-    suffix = path.suffix.lower()
-    if suffix == ".gz":
-        suffix = Path(path.stem).suffix.lower()
-    if suffix not in FORMATS:
-        from .errors import UsageError
-
-        raise UsageError(f"{path}: cannot tell the RDF format from the extension; give --format")
-    return FORMATS[suffix]
+    return detect(path, fmt)
 
 
 def parse_file(path: Path, graph: str | None = None, fmt: str | None = None) -> list[ox.Quad]:
@@ -332,7 +298,7 @@ def default_store() -> Store:
     seen = -1
     try:
         seen = info.path.stat().st_ino
-        return OxigraphStore(info.path, read_only=True)
+        base = OxigraphStore(info.path, read_only=True)
     except (StoreError, OSError, RuntimeError) as e:  # RocksDB reports corruption as RuntimeError
         # A damaged store directory (not one of ours, or a disk fault): set it aside, rebuild once.
         print(
@@ -343,9 +309,21 @@ def default_store() -> Store:
             if info.path.stat().st_ino == seen:  # not already replaced by another process
                 _discard(info.path)
             info = build()
-            return OxigraphStore(info.path, read_only=True)
+            base = OxigraphStore(info.path, read_only=True)
         except (PermissionError, StoreError, OSError) as e2:
             return _in_memory(e2)
+    return _with_user_data(info, base)
+
+
+def _with_user_data(info: BuildInfo, base: OxigraphStore) -> Store:
+    """The bundled store, or the overlay of the user's own files on it when there are any
+    (:mod:`kgraph.overlay`)."""
+    from .overlay import has_user_data, open_overlay
+
+    if not has_user_data():
+        return base
+    base.close()
+    return open_overlay(info.path, info.hash)
 
 
 def _in_memory(e: Exception) -> Store:
