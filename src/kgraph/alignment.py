@@ -210,8 +210,10 @@ def rules(
             for p in present
             if p.startswith(WD_PROP + "statement/")
         }
+        # a type property (wdt:P31) names classes the scan never saw as rdf:type objects
+        typed = any((RDF_TYPE, False) in ks for p, ks in al.properties.items() if p in keep)
         al = Alignment(
-            {c: ks for c, ks in al.classes.items() if c in keep},
+            {c: ks for c, ks in al.classes.items() if typed or c in keep},
             {
                 p: ks
                 for p, ks in al.properties.items()

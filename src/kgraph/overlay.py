@@ -197,25 +197,24 @@ def _checkpoint(source: Path, root: Path) -> OxigraphStore:
 
 
 def _load_user_files(store: Store, files: Sequence[UserFile], manifest: Manifest) -> Any:
-    """Load the copies of ``files`` (grouped by --format), then reconcile them."""
+    """Load the copies of ``files`` one by one in load order, reconciling each as it comes (as
+    the loads did), so a rebuild gives the store the loads gave."""
     from . import reconcile
     from .loading import load
 
     copies = files_dir()
     maps = [copies / f.name for f in files if f.map]
-    reports = []
-    groups: dict[str | None, list[Path]] = {}
+    outcome = reconcile.Outcome()
+    if maps:
+        load(store, [], map=maps)
     for f in files:
-        if not f.map:
-            groups.setdefault(f.format, []).append(copies / f.name)
-    first = True
-    for fmt, paths in groups.items():
-        reports.append(load(store, paths, fmt=fmt, map=maps if first else None))
-        first = False
-    if first and maps:
-        reports.append(load(store, [], map=maps))
-    outcome = reconcile.reconcile(store, [f.name for f in files if not f.map], manifest.decisions)
-    return reports, outcome
+        if f.map:
+            continue
+        load(store, [copies / f.name], fmt=f.format)
+        step = reconcile.reconcile(store, [f.name], manifest.decisions)
+        outcome.merged += step.merged
+        outcome.pending += step.pending
+    return outcome
 
 
 def _rebuild(base: Path, manifest: Manifest, final: Path) -> list[dict[str, Any]]:
@@ -231,7 +230,7 @@ def _rebuild(base: Path, manifest: Manifest, final: Path) -> list[dict[str, Any]
     root = Path(tempfile.mkdtemp(prefix=".overlay-", dir=cache_dir()))
     try:
         store = _checkpoint(base, root)
-        _, outcome = _load_user_files(store, manifest.files, manifest)
+        outcome = _load_user_files(store, manifest.files, manifest)
         store.close()
         _install(root / "store", final)
     finally:
@@ -408,7 +407,7 @@ def sources(store: Store, *, default: bool) -> list[dict[str, Any]]:
     from .loading import loaded_sources
 
     loaded = loaded_sources(store)
-    files = {s["source"] for s in loaded}
+    files = {g for s in loaded for g in s["graphs"]}  # a loaded file's graphs are its own
     bundled = [b for b in bundled_sources(store) if b["source"] not in files]
     for s in loaded:
         s["origin"] = "user" if default else "loaded"

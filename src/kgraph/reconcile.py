@@ -151,6 +151,14 @@ def _year(store: Store, iri: str) -> set[str]:
     return {r["y"].value[:4] for r in rows}
 
 
+def _sources(store: Store, iri: str) -> int:
+    rows = store.select(
+        "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?x ?p ?o } }",
+        {"x": ox.NamedNode(iri)},
+    )
+    return int(rows[0]["n"].value) if rows else 0
+
+
 def _outside(store: Store, iri: str, graphs: Sequence[str]) -> bool:
     """Whether ``iri`` is described by some graph other than ``graphs`` (the graph's own entity)."""
     return store.ask(
@@ -204,8 +212,10 @@ def candidates(
             evidence.append(f"same year {min(mine_year & _year(store, c['iri']))}")
         c["evidence"] = evidence
         c["id"] = bool(mine_ids & theirs)
+        c["sources"] = _sources(store, c["iri"])
         out.append(c)
-    out.sort(key=lambda c: (not c["id"], -len(c["evidence"]), -c["score"], c["iri"]))
+    # identifiers first, then agreeing facts, the name's closeness, the best-attested entity
+    out.sort(key=lambda c: (not c["id"], -len(c["evidence"]), -c["score"], -c["sources"], c["iri"]))
     return out
 
 
