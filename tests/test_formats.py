@@ -8,10 +8,11 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from kgraph.build import open_store
 from kgraph.errors import InputError, UsageError
 from kgraph.formats import MissingContext, detect, inline_contexts, sniff
 from kgraph.loading import load, source_iri
-from kgraph.store import OxigraphStore, open_store
+from kgraph.store import OxigraphStore
 
 PERSON = "https://kgraph.dev/id/person/sniffed"
 NAME = "http://schema.org/name"

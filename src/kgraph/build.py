@@ -23,7 +23,7 @@ import pyoxigraph as ox
 from . import resources
 from .errors import InputError, Position, RdfSyntaxError, StoreError
 from .formats import EXTENSIONS
-from .store import OxigraphStore, Store
+from .store import OxigraphStore, RemoteStore, Store
 from .terms import CURATION_GRAPH, ONTOLOGY_GRAPH
 
 BUILD_VERSION = "1"  # bump when the build rules below change
@@ -119,8 +119,10 @@ def parse_file(path: Path, graph: str | None = None, fmt: str | None = None) -> 
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        raise InputError(f"{path}:{line}: not valid UTF-8 (byte 0x{data[e.start]:02x})") from None
+        bad_line = data[: e.start].count(b"\n") + 1
+        raise InputError(
+            f"{path}:{bad_line}: not valid UTF-8 (byte 0x{data[e.start]:02x})"
+        ) from None
     target = ox.NamedNode(graph) if graph else None
     try:
         quads = ox.parse(data, format=rdf_format(path, fmt), base_iri=path.resolve().as_uri())
@@ -149,12 +151,7 @@ def new_store_contents(store: Store) -> None:
 
 
 def _add(store: Store, quads: list[ox.Quad]) -> None:
-    if isinstance(store, OxigraphStore):
-        store.raw.extend(quads)
-    else:
-        from .loading import insert_quads
-
-        insert_quads(store, quads)
+    store.insert(quads)
 
 
 def materialise(store: Store) -> None:
@@ -298,7 +295,7 @@ def default_store() -> Store:
     seen = -1
     try:
         seen = info.path.stat().st_ino
-        base = OxigraphStore(info.path, read_only=True)
+        return OxigraphStore(info.path, read_only=True)
     except (StoreError, OSError, RuntimeError) as e:  # RocksDB reports corruption as RuntimeError
         # A damaged store directory (not one of ours, or a disk fault): set it aside, rebuild once.
         print(
@@ -309,21 +306,9 @@ def default_store() -> Store:
             if info.path.stat().st_ino == seen:  # not already replaced by another process
                 _discard(info.path)
             info = build()
-            base = OxigraphStore(info.path, read_only=True)
+            return OxigraphStore(info.path, read_only=True)
         except (PermissionError, StoreError, OSError) as e2:
             return _in_memory(e2)
-    return _with_user_data(info, base)
-
-
-def _with_user_data(info: BuildInfo, base: OxigraphStore) -> Store:
-    """The bundled store, or the overlay of the user's own files on it when there are any
-    (:mod:`kgraph.overlay`)."""
-    from .overlay import has_user_data, open_overlay
-
-    if not has_user_data():
-        return base
-    base.close()
-    return open_overlay(info.path, info.hash)
 
 
 def _in_memory(e: Exception) -> Store:
@@ -337,3 +322,28 @@ def _in_memory(e: Exception) -> Store:
     store = OxigraphStore()
     compile_into(store)
     return store
+
+
+def open_store(spec: str | None, *, update_url: str | None = None, read_only: bool = True) -> Store:
+    """Open the store named by ``spec``: ``memory:``, an ``http(s)://`` URL, or a directory.
+
+    ``None`` means the default store: the bundled graph, built into the cache if needed.
+    """
+    if spec is None or spec == "":
+        return default_store()
+    if spec == "memory:":
+        store = OxigraphStore()
+        new_store_contents(store)
+        return store
+    if spec.startswith(("http://", "https://")):
+        return RemoteStore(spec, update_url)
+    path = Path(spec).expanduser()
+    if path.exists() and not path.is_dir():
+        raise StoreError(f"--store {spec}: not a directory")
+    fresh = not path.exists() or not any(path.iterdir())
+    if fresh or not read_only:
+        store = OxigraphStore(path)
+        if fresh:
+            new_store_contents(store)
+        return store
+    return OxigraphStore(path, read_only=True)

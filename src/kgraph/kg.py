@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .store import Bindings, Result, Store, open_store
+from .store import Bindings, Result, Store
 from .terms import CURATION_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
 
 
@@ -72,6 +72,8 @@ class KnowledgeGraph:
         """The store, opened on first use."""
         if self._store is None:
             spec = self._spec if isinstance(self._spec, str) or self._spec is None else None
+            from .overlay import open_store  # the default store carries the user's own files
+
             self._store = open_store(
                 spec, update_url=self._update_url, read_only=not self._writable
             )

@@ -26,9 +26,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
-import tempfile
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -119,6 +116,8 @@ class Manifest:
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
+    import tempfile
+
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
@@ -155,6 +154,33 @@ def _overlay_path(base_hash: str, manifest: Manifest) -> Path:
     from .build import cache_dir
 
     return cache_dir() / f"overlay-{manifest.digest(base_hash)}"
+
+
+def open_store(spec: str | None, *, update_url: str | None = None, read_only: bool = True) -> Store:
+    """:func:`kgraph.build.open_store`, where the default store (``None``) carries the user's
+    own files beside the bundled graph."""
+    from .build import open_store as open_plain
+
+    if spec:
+        return open_plain(spec, update_url=update_url, read_only=read_only)
+    return open_default()
+
+
+def open_default() -> Store:
+    """The default store: the bundled graph, with the user's files when there are any."""
+    from .build import default_store
+
+    base = default_store()
+    if not has_user_data():
+        return base
+    path = getattr(base, "path", None)
+    if isinstance(base, OxigraphStore) and path is not None and path.name.startswith("store-"):
+        base.close()
+        return open_overlay(path, path.name[len("store-") :])
+    if base.writable:  # the cache is unusable and the bundled graph is in memory: join it there
+        manifest = Manifest.read()
+        _load_user_files(base, manifest.files, manifest)
+    return base
 
 
 def open_overlay(base: Path, base_hash: str) -> Store:
@@ -219,6 +245,9 @@ def _load_user_files(store: Store, files: Sequence[UserFile], manifest: Manifest
 
 def _rebuild(base: Path, manifest: Manifest, final: Path) -> list[dict[str, Any]]:
     """Build the overlay for ``manifest`` from the bundled store (the user's copies as they are)."""
+    import shutil
+    import tempfile
+
     from .build import cache_dir
 
     missing = [f.name for f in manifest.files if not (files_dir() / f.name).is_file()]
@@ -312,6 +341,10 @@ def add(
     The files are checked and loaded into a new overlay store first; the copies and the manifest
     are written only once that succeeded, so a bad file changes nothing.
     """
+    import shutil
+    import tempfile
+    import time
+
     from .build import build, cache_dir
     from .loading import load, source_iri
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -88,6 +89,11 @@ PERSON_LIKE = frozenset(KG_NS + c for c in ("Person",))
 WORK_CLASSES = frozenset(KG_NS + c for c in ("Film", "TVSeries", "Play", "Work"))
 
 
+def _val(term: object) -> str:
+    """A term's value (an RDF-star triple term, which kgraph's data never holds, as its text)."""
+    return str(getattr(term, "value", term))
+
+
 def _n(iri: str) -> ox.NamedNode:
     return ox.NamedNode(iri)
 
@@ -135,12 +141,12 @@ def translate(store: Store, quads: Sequence[ox.Quad], vocabulary: str) -> list[o
     types: dict[str, set[str]] = defaultdict(set)
     for q in data:
         if q.predicate.value == RDF_TYPE and isinstance(q.object, ox.NamedNode):
-            types[q.subject.value].add(q.object.value)
+            types[_val(q.subject)].add(_val(q.object))
     performances = {s for s, cs in types.items() if KG_NS + "Performance" in cs}
     prefs: dict[str, str] = {}
     for q in data:
-        if q.predicate.value == SKOS + "prefLabel" and q.subject.value not in prefs:
-            prefs[q.subject.value] = q.object.value
+        if q.predicate.value == SKOS + "prefLabel" and _val(q.subject) not in prefs:
+            prefs[_val(q.subject)] = _val(q.object)
     if vocabulary == "schema":
         return _schema(data, classes, props, types, performances, prefs)
     return _wikidata(data, classes, props, types, performances)
@@ -164,7 +170,7 @@ def _schema(
     }
     for q in data:
         s, p, o, g = q.subject, q.predicate.value, q.object, q.graph_name
-        if s.value in performances:
+        if _val(s) in performances:
             if p == KG_NS + "performer":
                 out.append(ox.Quad(s, actor, o, g))
                 continue
@@ -173,20 +179,20 @@ def _schema(
                 continue
             if p == KG_NS + "character" and isinstance(o, ox.NamedNode):
                 out.append(q)  # the character entity itself (schema.org has no class for it)
-                if o.value in prefs:
-                    name = ox.Literal(prefs[o.value])
+                if _val(o) in prefs:
+                    name = ox.Literal(prefs[_val(o)])
                     out.append(ox.Quad(s, _n(SCHEMA + "characterName"), name, g))
                 continue
-        if p == KG_NS + "castMember" and (s.value, o.value) in roles:
+        if p == KG_NS + "castMember" and (_val(s), _val(o)) in roles:
             continue
         if p == KG_NS + "country":
-            if types.get(s.value, set()) & WORK_CLASSES:
+            if types.get(_val(s), set()) & WORK_CLASSES:
                 out.append(ox.Quad(s, _n(SCHEMA + "countryOfOrigin"), o, g))
             else:
                 out.append(q)  # a person's country: schema.org has no literal for it
             continue
-        if p == RDF_TYPE and isinstance(o, ox.NamedNode) and o.value in classes:
-            out.append(ox.Quad(s, q.predicate, _n(classes[o.value]), g))
+        if p == RDF_TYPE and isinstance(o, ox.NamedNode) and _val(o) in classes:
+            out.append(ox.Quad(s, q.predicate, _n(classes[_val(o)]), g))
             continue
         if p == SKOS + "prefLabel":
             out.append(ox.Quad(s, _n(SCHEMA + "name"), o, g))
@@ -202,7 +208,7 @@ def _schema(
 
 
 def _values(data: list[ox.Quad], s: str, p: str) -> list[str]:
-    return [q.object.value for q in data if q.subject.value == s and q.predicate.value == p]
+    return [_val(q.object) for q in data if _val(q.subject) == s and q.predicate.value == p]
 
 
 def _wikidata(
@@ -214,16 +220,16 @@ def _wikidata(
 ) -> list[ox.Quad]:
     out: list[ox.Quad] = []
     p31 = _n(WDT + "P31")
-    releases: dict[str, list[tuple[str, ox.NamedNode | ox.DefaultGraph]]] = defaultdict(list)
-    dates: dict[str, list[tuple[ox.Literal, ox.NamedNode | ox.DefaultGraph]]] = defaultdict(list)
+    releases: dict[str, list[tuple[str, Any]]] = defaultdict(list)
+    dates: dict[str, list[tuple[ox.Literal, Any]]] = defaultdict(list)
     for q in data:
         if q.predicate.value == KG_NS + "releaseOf":
-            releases[q.subject.value].append((q.object.value, q.graph_name))
+            releases[_val(q.subject)].append((_val(q.object), q.graph_name))
         elif q.predicate.value == KG_NS + "date" and isinstance(q.object, ox.Literal):
-            dates[q.subject.value].append((q.object, q.graph_name))
+            dates[_val(q.subject)].append((q.object, q.graph_name))
     for q in data:
         s, p, o, g = q.subject, q.predicate.value, q.object, q.graph_name
-        if s.value in performances:
+        if _val(s) in performances:
             if p == KG_NS + "performer":
                 out.append(ox.Quad(s, _n(PS + "P161"), o, g))
                 continue
@@ -233,16 +239,16 @@ def _wikidata(
             if p == KG_NS + "character":
                 out.append(ox.Quad(s, _n(PQ + "P453"), o, g))
                 continue
-            if p == RDF_TYPE and isinstance(o, ox.NamedNode) and o.value == KG_NS + "Performance":
+            if p == RDF_TYPE and isinstance(o, ox.NamedNode) and _val(o) == KG_NS + "Performance":
                 out.append(ox.Quad(s, q.predicate, _n("http://wikiba.se/ontology#Statement"), g))
                 continue
-        if p == RDF_TYPE and isinstance(o, ox.NamedNode) and o.value in classes:
-            out.append(ox.Quad(s, p31, _n(classes[o.value]), g))
+        if p == RDF_TYPE and isinstance(o, ox.NamedNode) and _val(o) in classes:
+            out.append(ox.Quad(s, p31, _n(classes[_val(o)]), g))
             continue
-        if p == KG_NS + "country" and isinstance(o, ox.Literal) and o.value in COUNTRIES:
-            is_work = bool(types.get(s.value, set()) & WORK_CLASSES)
+        if p == KG_NS + "country" and isinstance(o, ox.Literal) and _val(o) in COUNTRIES:
+            is_work = bool(types.get(_val(s), set()) & WORK_CLASSES)
             prop = "P495" if is_work else "P27"
-            out.append(ox.Quad(s, _n(WDT + prop), _n(WD + COUNTRIES[o.value]), g))
+            out.append(ox.Quad(s, _n(WDT + prop), _n(WD + COUNTRIES[_val(o)]), g))
             continue
         if p == SKOS + "prefLabel":
             out.append(q)

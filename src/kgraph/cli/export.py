@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -54,7 +54,7 @@ def export_cmd(
     from ..export import export, export_to, format_for
 
     store = state.kg().store
-    options = {"graph": source, "inferred": inferred, "ontology": ontology}
+    options: dict[str, Any] = {"graph": source, "inferred": inferred, "ontology": ontology}
     if vocabulary != "kg":
         options["vocabulary"] = vocabulary
     if output is None:
