@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, StoreError, UsageError
+from .errors import InputError, KGraphError, StoreError, UsageError
 from .store import OxigraphStore, Store
 
 MANIFEST = "manifest.json"
@@ -168,11 +168,17 @@ def open_store(spec: str | None, *, update_url: str | None = None, read_only: bo
 
 def open_default() -> Store:
     """The default store: the bundled graph, with the user's files when there are any."""
-    from .build import default_store
+    from .build import build, default_store
 
-    base = default_store()
     if not has_user_data():
-        return base
+        return default_store()
+    try:
+        info = build()
+    except KGraphError:  # default_store's fallbacks (previous build, in memory) and warnings
+        info = None
+    if info is not None and info.path.is_dir():
+        return open_overlay(info.path, info.hash)  # no second open of the bundled store
+    base = default_store()
     path = getattr(base, "path", None)
     if isinstance(base, OxigraphStore) and path is not None and path.name.startswith("store-"):
         base.close()

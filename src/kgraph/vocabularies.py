@@ -138,15 +138,20 @@ def translate(store: Store, quads: Sequence[ox.Quad], vocabulary: str) -> list[o
         )
         and q.predicate.value not in REDERIVED
     ]
+    # classes and names from the whole store: an export of one source still knows that a node
+    # the curators typed is a performance, and what a character is called
     types: dict[str, set[str]] = defaultdict(set)
-    for q in data:
-        if q.predicate.value == RDF_TYPE and isinstance(q.object, ox.NamedNode):
-            types[_val(q.subject)].add(_val(q.object))
+    for r in store.select(
+        """SELECT DISTINCT ?x ?c WHERE { ?x a ?c
+             VALUES ?c { kg:Performance kg:Film kg:TVSeries kg:Play kg:Work kg:Person } }"""
+    ):
+        types[r["x"].value].add(r["c"].value)
     performances = {s for s, cs in types.items() if KG_NS + "Performance" in cs}
     prefs: dict[str, str] = {}
-    for q in data:
-        if q.predicate.value == SKOS + "prefLabel" and _val(q.subject) not in prefs:
-            prefs[_val(q.subject)] = _val(q.object)
+    for r in store.select(
+        "SELECT ?x (SAMPLE(?l) AS ?label) WHERE { ?x a kg:Character ; skos:prefLabel ?l } GROUP BY ?x"
+    ):
+        prefs[r["x"].value] = r["label"].value
     if vocabulary == "schema":
         return _schema(data, classes, props, types, performances, prefs)
     return _wikidata(data, classes, props, types, performances)
