@@ -244,6 +244,15 @@ def test_cli_overlay(cli, user_dir: Path, files):
     assert r.code == 0 and "Park Shin-hye" in {a["label"] for a in json.loads(r.stdout)["answers"]}
     r = cli("path", "person:jeon-jong-seo", "https://kgraph.dev/id/person/kim-ji-hoon")
     assert r.code == 0, r.stderr
+    # the file's own IRI names the graph's entity it was linked to, everywhere a name goes
+    r = cli("path", "https://example.org/people/jjs", "Park Yu-rim", "--format", "json")
+    assert r.code == 0, r.stderr
+    assert json.loads(r.stdout)["from"]["iri"] == P + "jeon-jong-seo"
+    r = cli("query", "co-stars", "-p", "person=<https://example.org/people/jjs>", "-f", "json")
+    assert r.code == 0, r.stderr
+    assert "Park Shin-hye" in r.stdout
+    r = cli("show", "https://example.org/people/jjs", "--format", "json")
+    assert json.loads(r.stdout)["iri"] == P + "jeon-jong-seo"
     r = cli("unload", "jjs.jsonld")
     assert r.code == 0 and "unloaded jjs.jsonld" in r.stderr
     r = cli("reconcile")
@@ -260,3 +269,9 @@ def test_a_bad_file_changes_nothing(user_dir: Path, tmp_path: Path):
         kg.load([bad])
     assert not (user_dir / "manifest.json").exists()
     assert [s["origin"] for s in kg.sources()] == ["bundled"] * 6
+
+
+def test_the_docs_examples_are_the_files_tested_here():
+    examples = Path(__file__).resolve().parents[1] / "docs" / "examples"
+    assert json.loads((examples / "jeon-jong-seo.jsonld").read_text()) == SCHEMA_FILE
+    assert (examples / "the-call.wikidata.ttl").read_text() == WIKIDATA_FILE
