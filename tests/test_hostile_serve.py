@@ -350,3 +350,57 @@ def test_serve_timeout_must_be_a_real_number(kgraph_proc, value):
     """Item 15: ``serve --timeout nan`` answered everything with 500."""
     r = kgraph_proc("serve", "--port", "0", "--timeout", value)
     assert r.code == 2 and "--timeout" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_idle_connections_under_a_low_descriptor_limit(kg, tmp_path: Path):
+    """Item 12: with a low descriptor limit 58 idle connections blocked everyone. The connection
+    cap is lowered to what ``ulimit -n`` leaves, so a real client gets an answer at once (200, or
+    a one-line 503 while the idle ones wait for their header deadline), never a hang."""
+    import re
+    import resource
+    import subprocess
+    import sys
+
+    assert kg.store is not None
+
+    log = tmp_path / "stderr.txt"
+    exe = str(Path(sys.executable).with_name("kgraph"))
+    limited = (
+        "import os, resource, sys; resource.setrlimit(resource.RLIMIT_NOFILE, (128, 128)); "
+        "os.execv(sys.argv[1], sys.argv[1:])"
+    )
+    assert resource.RLIMIT_NOFILE
+    with log.open("w") as f:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", limited, exe, "serve", "--port", "0", "--workers", "1"],
+            stderr=f,
+            stdout=subprocess.DEVNULL,
+        )
+    deadline = time.monotonic() + 60
+    while not (m := re.search(r"SPARQL endpoint at (http://\S+/sparql)", log.read_text())):
+        assert time.monotonic() < deadline and proc.poll() is None, log.read_text()
+        time.sleep(0.1)
+    url = m.group(1)
+    port = int(url.split(":")[2].split("/")[0])
+    idle = []
+    try:
+        for _ in range(100):
+            idle.append(socket.create_connection(("127.0.0.1", port)))
+        time.sleep(0.5)
+        t0 = time.monotonic()
+        status = None
+        try:
+            status = get(url, "ASK {}")[0]
+        except (ConnectionError, urllib.error.URLError):
+            status = None
+        assert status in (200, 503) and time.monotonic() - t0 < 10
+        for s in idle:
+            s.close()
+        idle = []
+        time.sleep(0.5)
+        assert get(url, "ASK {}")[0] == 200
+    finally:
+        for s in idle:
+            s.close()
+        assert stop_server(proc) == 0
+    assert "Traceback" not in log.read_text()

@@ -8,7 +8,7 @@ So before changing anything :func:`all_or_nothing` takes a RocksDB checkpoint of
 whatever the size) and then writes the marker ``kgraph-rollback.ok``. When the change is complete
 and flushed, the marker is removed: that one ``unlink`` is the commit. A change that fails with an
 exception is rolled back at once; a process that dies leaves the marker, and the next process to
-open the directory (:func:`recover`, called by :func:`kgraph.store.open_store`) restores the
+open the directory (:func:`recover`, called by :func:`kgraph.build.open_store`) restores the
 checkpoint. A ``flock`` on ``kgraph-txn.lock``, held for the whole change and released by the
 kernel when the process dies, tells a live change from a dead one.
 

@@ -37,7 +37,7 @@ import pyoxigraph as ox
 
 from .errors import InputError, KGraphError, Position, RdfSyntaxError, StoreError, UsageError
 from .store import BATCH, OxigraphStore, Store, insert_quads
-from .terms import GRAPH_NS, INFERRED_GRAPH, KG_NS, ONTOLOGY_GRAPH
+from .terms import INFERRED_GRAPH, KG_NS, MERGED_GRAPH, ONTOLOGY_GRAPH
 
 FILE_SOURCE_NS = "https://kgraph.dev/id/source/file/"
 HAS_PART = "http://purl.org/dc/terms/hasPart"
@@ -374,16 +374,18 @@ def source_for(store: Store, path: Path, taken: set[str]) -> str:
 
 
 def _reserved(graph: str) -> bool:
-    """Graphs that only kgraph names: its own graphs and every loaded file's source graph."""
-    return graph.startswith((GRAPH_NS, FILE_SOURCE_NS))
+    """Graphs a file may never write as they are, present or not: every file source's graph
+    (a file writing ``<…/file/other.ttl>`` could plant a record there that a later load of
+    other.ttl would trust) and the merged default graph kgraph maintains."""
+    return graph.startswith(FILE_SOURCE_NS) or graph == MERGED_GRAPH
 
 
 def _claims(store: Store, source: str, graphs: set[str], previous: list[str]) -> dict[str, str]:
     """The named graphs of a file that it may not write as they are -> the name they get instead.
 
     A file owns the graphs it brought the last time it was loaded. Any other graph already in the
-    store (the ontology, the inferred graph, another source's graphs) or in kgraph's own
-    namespaces is renamed into the file's namespace, so that unloading the file can never remove
+    store (the ontology, the inferred graph, another source's graphs), and any file source's
+    graph, is renamed into the file's namespace, so that unloading the file can never remove
     anything it did not add."""
     owned = set(previous)
     renamed = {}

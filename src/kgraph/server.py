@@ -752,6 +752,21 @@ def _prefers_html(accept: str | None) -> bool:
     return False
 
 
+def _connection_cap(wanted: int) -> int:
+    """``wanted``, lowered to what the descriptor limit leaves after the server's own files: with
+    ``ulimit -n 128`` idle connections must not use up the descriptors that accepting and
+    answering (and restarting a worker) need."""
+    try:
+        import resource
+
+        soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    except (ImportError, OSError, ValueError):
+        return wanted
+    if soft == resource.RLIM_INFINITY:
+        return wanted
+    return max(4, min(wanted, soft - 64))
+
+
 def _check_store_spec(spec: str | None) -> None:
     """A directory given to ``serve`` must hold a store: a read-only endpoint creates nothing."""
     from pathlib import Path
@@ -898,14 +913,14 @@ class SparqlServer:
                 (_Handler,),
                 {"server_ref": self, "timeout": config.io_timeout},
             )
-            cls: Any = _HTTPServer
+            cls: type[_HTTPServer] = _HTTPServer
             if ":" in config.host.strip("[]"):
                 import socket
 
                 cls = type("V6Server", (_HTTPServer,), {"address_family": socket.AF_INET6})
             self.httpd = cls((config.host.strip("[]"), config.port), handler)
             self.httpd.daemon_threads = True
-            self.httpd.max_connections = config.max_connections
+            self.httpd.max_connections = _connection_cap(config.max_connections)
         except OSError as e:
             self.pool.close()
             raise UsageError(
