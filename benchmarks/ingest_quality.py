@@ -17,7 +17,7 @@ plays          (person, character, work)
 director       (person, work), a credit with the director role
 writer         (person, work), screenwriter or playwright
 music          (person, work), music director
-release        (work, day or year)
+release        (work, day or year): a release, or the year the source gives a work
 premiere       (work, festival): a festival screening
 award          (recipient, category) of a ``kg:Award``
 nomination     (recipient, category) of a ``kg:Nomination``
@@ -65,8 +65,10 @@ FACT_QUERIES = {
                    <https://kgraph.dev/id/role/playwright>)) }""",
     "music": """SELECT DISTINCT ?a ?b WHERE { GRAPH ?g { ?x kg:creditedPerson ?a ; kg:inWork ?b ;
                   kg:role <https://kgraph.dev/id/role/music-director> } }""",
-    "release": """SELECT DISTINCT ?a ?v WHERE { GRAPH ?g { ?x kg:releaseOf ?a .
-                    { ?x kg:date ?v } UNION { ?x kg:year ?v } } }""",
+    # a release's day or year, and a work's year (a year given for a work is when it came out)
+    "release": """SELECT DISTINCT ?a ?v WHERE { GRAPH ?g {
+                    { ?x kg:releaseOf ?a . { ?x kg:date ?v } UNION { ?x kg:year ?v } }
+                    UNION { ?a kg:year ?v FILTER (STRSTARTS(STR(?a), "https://kgraph.dev/id/work/")) } } }""",
     "premiere": """SELECT DISTINCT ?a ?b WHERE { GRAPH ?g { ?x kg:screenedWork ?a ; kg:atFestival ?f }
                      OPTIONAL { ?f kg:editionOf ?o } BIND (COALESCE(?o, ?f) AS ?b) }""",
     "award": """SELECT DISTINCT ?a ?v WHERE { GRAPH ?g { ?x kg:recipient ?a ; kg:category ?v }
@@ -99,6 +101,8 @@ def _facts(store: Any, graph: str, mapper: Any) -> dict[str, set[tuple[str, ...]
             if rel == "partner":
                 t = sorted(t)
             facts.add(tuple(t))
+            if rel == "release" and len(t[-1]) == 10:  # a day gives its year too
+                facts.add((*t[:-1], t[-1][:4]))
         out[rel] = facts
     return out
 

@@ -88,6 +88,7 @@ def ingest(
     sets ``decision`` on each candidate itself. ``dry_run`` reads and links only.
     """
     from .. import linking
+    from ..build import materialise
     from .facts import read_article_facts
     from .reading import read_article
     from .writing import build_graph, find_conflicts, graph_quads, same_content, source_iri
@@ -135,11 +136,8 @@ def ingest(
             _replace(store, source, quads)
             result.written = len(quads)
             result.replaced = bool(previous)
+            materialise(store)  # the next article sees this one's characters in their works
             linking.forget(store)
-        if not dry_run and any(not r.unchanged for r in report.files):
-            from ..build import materialise
-
-            materialise(store)
     except BaseException:
         _restore(store, backups)
         linking.forget(store)

@@ -113,6 +113,7 @@ class Candidate:
     conflict_notes: list[str] = field(default_factory=list)
     accepted: bool = False  # at the default threshold
     decision: str | None = None  # accept | reject, after review or --accept-above
+    explicit: bool = False  # the work was named in the matched words
 
     @property
     def predicate(self) -> str:
@@ -259,6 +260,7 @@ class Rule:
     pattern: str
     confidence: float = 0.8
     when: str | None = None  # the sentence must match this too (case-insensitive)
+    types: bool = True  # whether the rule also votes for the kinds of unknown names
 
     def compiled(self, typing: bool) -> re.Pattern[str]:
         return _compiled(self.pattern, typing)
@@ -274,7 +276,7 @@ def _compiled(pattern: str, typing: bool) -> re.Pattern[str]:
     return _cache[key]
 
 
-_W_INTRO = r"(?:the |a |an |its |his |her )?(?:(?:[\w-]+|⟦D\d+⟧) ){0,4}?"
+_W_INTRO = r"(?:the |a |an |its |his |her )?(?:(?:[\w-]+|⟦[DO]\d+⟧) ){0,4}?"
 RULES: tuple[Rule, ...] = (
     # --- typing cues ---------------------------------------------------------------------------
     Rule("film-cue", None, r"\b(?:film|movie|feature|thriller)s? {W:w}"),
@@ -299,7 +301,10 @@ RULES: tuple[Rule, ...] = (
     ),
     # --- characters --------------------------------------------------------------------------
     Rule(
-        "paren", "plays", r"{C:char},? \((?:played by |portrayed by |voiced by )?{P:actor}\)", 0.85
+        "paren",
+        "plays",
+        r"{C:char}[”\"]?,? \((?:played by |portrayed by |voiced by )?(?:⟦W\d+⟧[’'‘]s )?{P:actor}\)",
+        0.85,
     ),
     Rule(
         "played-by", "plays", r"{C:char},? (?:who is |was )?(?:played|portrayed) by {P:actor}", 0.85
@@ -314,13 +319,13 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "appeared-as",
         "plays",
-        rf"{{PR:actor}} (?:\w+ )?(?:appeared|appears|starred|stars) in {_W_INTRO}{{W:work}} as (?:\w+ )?{{C:char}}",
+        rf"{{PR:actor}} (?:\w+ ){{0,2}}?(?:appeared|appears|starred|stars) in {_W_INTRO}{{W:work}} as (?:\w+ )?{{C:char}}",
         0.8,
     ),
     Rule(
         "plays",
         "plays",
-        r"{PR:actor} (?:then |also |will |later |once )?(?:plays|played|portrays|portrayed|play|portray|is playing)"
+        r"{PR:actor}(?:[’']ll)? (?:then |also |will |later |once )?(?:plays|played|portrays|portrayed|play|portray|is playing)"
         r" (?:the role of |the (?:[\w’'-]+ ){0,4}?|a (?:[\w-]+ ){0,3}?)?(?:[\w,’'-]+ ){0,4}?{C:char}"
         r"(?:, (?:[\w’'-]+ ){0,6}?(?:in|on) {W:work})?",
         0.8,
@@ -335,7 +340,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "role-as",
         "plays",
-        rf"{{PR:actor}} (?:[\w’',-]+ ){{0,8}}?(?:role|roles|cameo) (?:was |is )?as (?:or )?(?:[a-z][\w-]* ){{0,3}}{{C:char}}"
+        rf"{{PR:actor}} (?:[\w’',-]+ ){{0,8}}?(?:role|roles|cameo) (?:was |is )?as (?:or )?(?:[a-z][\w-]* |[A-Z][a-z]+ (?=[a-z])){{0,3}}{{C:char}}"
         rf"(?: or {{C:alias}})?(?:,[^⟦]{{0,40}}?,)?(?: (?:in|on) {_W_INTRO}{{W:work}})?",
         0.75,
     ),
@@ -363,7 +368,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "lead-role-in",
         "cast",
-        r"{PR:actor} (?:[\w’'-]+ ){0,8}?(?:lead|leading|main|supporting|starring) role in {W:work}",
+        r"{PR:actor} [^.]{0,80}?(?:lead|leading|main|supporting|starring) role in {W:work}",
         0.75,
     ),
     Rule(
@@ -414,7 +419,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "serves-as",
         "music",
-        r"{P:p},? (?:[^⟦.]{0,120}?)(?:serves|served|will serve|is|was|joins|joined) (?:as )?(?:the |a )?(?:movie[’']s |film[’']s |series[’'] )?(?:music director|composer)",
+        r"{P:p}\)?,? (?:[^⟦.]{0,120}?)(?:serves|served|will serve|is|was|joins|joined) (?:as )?(?:the |a )?(?:movie[’']s |film[’']s |series[’'] )?(?:music director|composer)",
         0.75,
     ),
     Rule(
@@ -516,6 +521,269 @@ RULES: tuple[Rule, ...] = (
 )
 
 
+_AS_VERBS = (
+    r"(?:leads?|stars?|starring|heads? the cast|co-stars?|appears?|joins?|returns?|features?|"
+    r"turns? up(?: [\w ]{0,30}?)?|comes? aboard|is cast|was cast|has been cast|takes? over)"
+)
+_GENRE_PHRASE = rf"(?:{GENRE_WORDS})(?:[- ](?:{GENRE_WORDS}))*"
+MORE_RULES: tuple[Rule, ...] = (
+    # --- more typing cues ----------------------------------------------------------------------
+    Rule(
+        "appositive-work",
+        None,
+        r"{W:w}, (?:an?|the) (?:[\w-]+ ){0,4}?(?:film|movie|series|thriller|drama|documentary|comedy|miniseries|show|feature|western|musical)\b",
+    ),
+    Rule(
+        "work-verbs",
+        None,
+        r"{W:w} (?:will |is set to |is expected to )?(?:premieres?|releases?|launch(?:es)?|streams?|starts? streaming|opens?|is streaming|will stream)\b",
+    ),
+    Rule("release-of", None, r"(?i:release|premiere|screening|debut) of {W:w}"),
+    Rule(
+        "lead-work",
+        None,
+        r"(?i:signed on to lead|to star in|is back with|returns with|been cast in|cast in|producer on|music for|score for) {W:w}",
+    ),
+    Rule(
+        "credited-cue",
+        None,
+        r"(?i:newcomer|novelist|co-star|producer|editor|cinematographer|composer|artist|director) {P:p}",
+    ),
+    # --- characters --------------------------------------------------------------------------
+    Rule(
+        "verb-as",
+        "plays",
+        rf"{{P:actor}} (?:also )?{_AS_VERBS} as (?:the |a |an |her |his )?(?:[a-z][\w'-]* ){{0,4}}{{C:char}}",
+        0.85,
+    ),
+    Rule(
+        "and-as",
+        "plays",
+        r"(?:, |and |alongside (?:[a-z]+ ){0,2}?){P:actor} as (?:the |a |an |her |his )?(?:[a-z][\w'-]* ){0,4},? ?{C:char}",
+        0.8,
+    ),
+    Rule(
+        "desc-played-by",
+        "plays",
+        r"{C:char}, (?:a|an|the) (?:[\w’'-]+ ){0,6}?(?:played|portrayed) by (?:[\w-]+ ){0,2}?{P:actor}",
+        0.8,
+    ),
+    Rule(
+        "who-plays",
+        "plays",
+        r"{P:actor},? who (?:plays|played|will play|portrays|portrayed) (?:the |a |an )?(?:[\w’'-]+ ){0,4}?(?:[\w’'-]+, )?(?:named )?{C:char}"
+        rf"(?: in {_W_INTRO}{{W:work}})?",
+        0.8,
+    ),
+    Rule("went-to", "plays", r"(?:[Tt]hat|[Tt]he) (?:part|role) went to {P:actor}", 0.6),
+    Rule(
+        "name-with",
+        "earlier_work",
+        r"{PR:actor} (?:[\w’'-]+ ){0,6}?(?:a name for (?:herself|himself|themselves)|(?:best |well |most )?known) (?:with|for) (?:[\w’'-]+ ){0,2}?(?:⟦[PU]\d+⟧[’'‘]s )?{W:work}",
+        0.7,
+    ),
+    Rule(
+        "person-s-work",
+        "director",
+        r"(?<![Dd]irector )(?<![Ff]ilmmaker ){P:p}[’'‘]s (?:(?:[a-z][\w-]* ){0,2}(?:film |movie |drama |thriller )?)?{W:work}",
+        0.55,
+        types=False,
+    ),
+    Rule(
+        "projects-such-as",
+        "earlier_work",
+        r"(?:in|on) (?:other |major |many )?(?:projects|titles|works|films|series|dramas) (?:such as|including|like) {W:work}",
+        0.65,
+    ),
+    Rule(
+        "debut-year",
+        "release",
+        r"debut (?:in|with) (?:the )?(?:[\w-]+ )?{W:work} in {D:date}",
+        0.55,
+    ),
+    Rule("the-year-work", "release", r"\bthe {D:date} {W:work}", 0.55),
+    Rule(
+        "work-reunites-director",
+        "director",
+        r"{W:work}[”\"]? reunites (?:director|filmmaker) {P:p}",
+        0.7,
+    ),
+    # --- cast ----------------------------------------------------------------------------------
+    Rule(
+        "signed-to-lead",
+        "cast",
+        r"{PR:actor} (?:has |have )?(?:signed on|signed|is set|been cast|was cast|has been cast|is cast) (?:to (?:lead|star in|join) |in )(?:the )?{W:work}",
+        0.8,
+    ),
+    Rule("opposite", "cast", r"\bopposite {P:actor}", 0.7),
+    Rule(
+        "best-known-for",
+        "earlier_work",
+        r"{P:actor}, (?:best|most|well|also) known (?:abroad |internationally )?for {W:work}",
+        0.75,
+    ),
+    Rule("work-lead", "earlier_work", r"{W:work} (?:lead|star|actress|actor) {P:actor}", 0.65),
+    Rule(
+        "both-appeared", "cast", r"both {P:actor} and {P:actor2} (?:appeared|starred|acted)", 0.75
+    ),
+    Rule(
+        "starred-in-list",
+        "earlier_work",
+        rf"{{PR:actor}} (?:\w+ )?(?:previously |also |once )?(?:starred|appeared|acted) in {_W_INTRO}{{W:work}}(?:,? and (?:in )?{_W_INTRO}{{W:work2}})",
+        0.75,
+    ),
+    # --- crew ----------------------------------------------------------------------------------
+    Rule(
+        "from-director",
+        "director",
+        r"(?:[Ff]ilm|[Ff]eature|title|[Mm]ovie|[Ss]eries|{W:work}) from (?:[\w-]+ ){0,3}?(?:director|filmmaker) {P:p}",
+        0.8,
+    ),
+    Rule(
+        "director-back-with",
+        "director",
+        r"(?:[Dd]irector|[Ff]ilmmaker) {P:p},? (?:is back|returns|comes back) with {W:work}",
+        0.8,
+    ),
+    Rule(
+        "whose-debut",
+        "director",
+        r"(?:[Dd]irector|[Ff]ilmmaker) {P:p}, whose debut,? {W:work}",
+        0.8,
+    ),
+    Rule(
+        "her-debut",
+        "director",
+        r"{PR:p} (?:[\w’'-]+ ){0,10}?(?:for )?(?:his|her|their) debut,? (?:film )?{W:work}",
+        0.6,
+        when=r"\bdirector",
+    ),
+    Rule("the-p-film", "director", r"\bthe {P:p} (?:film|movie)\b", 0.6),
+    Rule("directed-from", "director", r"{PR:p} directed (?:from|it|the film)\b", 0.75),
+    Rule(
+        "screenplay-by",
+        "writer",
+        r"(?:screenplay|script) (?:is )?(?:by|credited to|written by) (?:[\w-]+ ){0,2}?{P:p}",
+        0.8,
+    ),
+    Rule(
+        "wrote-script",
+        "writer",
+        r"{PR:p} (?:also )?(?:wrote|co-wrote|writes) (?:the )?(?:script|screenplay)(?: with (?:the )?(?:[\w-]+ ){0,2}?{P:other_writer})?",
+        0.8,
+    ),
+    Rule(
+        "script-she-wrote",
+        "writer",
+        r"(?:script|screenplay) {PR:p} (?:co-)?wrote with (?:the )?(?:[\w-]+ ){0,2}?{P:other_writer}",
+        0.8,
+    ),
+    Rule("film-he-wrote", "writer", r"(?:film|movie|series|script) {PR:p} also wrote", 0.75),
+    Rule(
+        "created-written-by",
+        "writer",
+        r"(?:created and )?written by (?:[\w-]+ ){0,2}?{P:p}(?: and {P:other_writer})?",
+        0.8,
+    ),
+    Rule(
+        "composed-music",
+        "music",
+        r"{PR:p} (?:also )?(?:composed|composes|wrote|will compose|will also compose|to write|signed to write|will write) (?:the |its |an original )?(?:music|score|soundtrack)(?: for {W:work})?",
+        0.75,
+    ),
+    Rule("who-scored", "music", r"{P:p}, who (?:also )?scored {W:work}", 0.8),
+    Rule(
+        "produced-it",
+        "producer",
+        r"{PR:p},? (?:who )?(?:also )?(?:produced|produces|co-produced) (?:it|the film|the series|the documentary|through)\b",
+        0.75,
+    ),
+    Rule(
+        "producer-on",
+        "producer",
+        r"{PR:p} (?:is|was|serves as) (?:a |the )?producer on {W:work}",
+        0.8,
+    ),
+    Rule(
+        "its-producer",
+        "producer",
+        r"(?:its|the film’s|the film's|the series’) producer,? {P:p}",
+        0.75,
+    ),
+    Rule("producer-accepted", "producer", r"\bproducer {P:p} (?:accepted|said|described)", 0.6),
+    Rule(
+        "shot-the-film",
+        "cinematographer",
+        r"{P:p} (?:shot|filmed|lensed) (?:the film|it|the series|the [A-Z]?\w+ )",
+        0.75,
+    ),
+    Rule(
+        "will-be-shot-by",
+        "cinematographer",
+        r"(?:will be |was |is )?shot by (?:cinematographer )?{P:p}",
+        0.75,
+    ),
+    Rule("editor-cut", "editor", r"(?:editor )?{P:p} (?:edited|cut) (?:it|the film|a )", 0.75),
+    Rule(
+        "and-as-role",
+        None,
+        r"and {P:p} as (?P<role>cinematographer|editor|producer|composer|music director)",
+        0.75,
+    ),
+    # --- release, premiere ---------------------------------------------------------------------
+    Rule("release-of-on", "release", r"{D:date} (?:release|premiere|launch) of {W:work}", 0.75),
+    Rule(
+        "release-verb-date",
+        "release",
+        r"(?i:releas\w*|arriv\w*|stream\w*|launch\w*|opens?|open the film|in cinemas|hits?)\b[^.]{0,80}?(?:on|from) {D:date}",
+        0.75,
+    ),
+    Rule("release-box", "release", r"(?i:release)[:–-] {D:date}", 0.75),
+    Rule("work-year", "release", r"{W:work} \({D:date}\)", 0.6),
+    Rule(
+        "year-film",
+        "release",
+        r"the {D:date} (?:[\w-]+ ){0,2}?(?:film|movie|series|western|thriller|drama|documentary) {W:work}",
+        0.55,
+    ),
+    Rule(
+        "premiere-in",
+        "premiere",
+        r"(?i:premiere|premiered|premieres|debuts?|debuted|screens?|screened)\b[^.]{0,60}?(?:at|in|of) (?:the )?{F:fest}",
+        0.8,
+    ),
+    Rule(
+        "premiere-the-festival", "premiere", r"(?i:premiere|premiered|debuted) at the festival", 0.7
+    ),
+    # --- awards --------------------------------------------------------------------------------
+    Rule(
+        "named-award",
+        "award",
+        r"{PR:rec}(?:,? who)? (?:\w+ ){0,2}?(?:was named|named|went home with|won|wins|took|claimed|picked up) (?:the )?(?:⟦U\d+⟧ for )?{A:cat}",
+        0.8,
+    ),
+    Rule("trophy-went-to", "award", r"(?:trophy|award|prize) went to (?:[\w-]+ )?{P:rec}", 0.75),
+    # --- relationships -------------------------------------------------------------------------
+    Rule(
+        "possessive-partner",
+        "partner",
+        r"{P:a}, {P:b}[’'‘]s (?:partner|wife|husband|girlfriend|boyfriend|spouse)(?: since {D:since})?",
+        0.8,
+    ),
+    Rule(
+        "her-partner",
+        "partner",
+        r"(?:[Hh]er|[Hh]is) (?:partner|husband|wife|spouse|girlfriend|boyfriend)(?: and co-star)?,? (?:the )?(?:[\w-]+ ){0,2}?{P:b}",
+        0.7,
+    ),
+)
+RULES = RULES + MORE_RULES
+HEDGES = re.compile(
+    r"\b(?:not|never|no longer|rumou?red|may|might|could|reportedly|declined|turned down|hoped to|would|if)\b|n[’']t\b",
+    re.IGNORECASE,
+)
+
+
 # -- reading facts --------------------------------------------------------------------------------
 
 
@@ -533,6 +801,7 @@ class Reader:
         self.templates: list[Template] = []
         self.salient: dict[int, list[int]] = {}  # sentence -> person clusters, in order
         self.candidates: list[Candidate] = []
+        self._directors: set[int] | None = None
 
     # mentions and kinds
     def find_mentions(self, phrases: Any) -> None:
@@ -574,6 +843,8 @@ class Reader:
             self._templates()
             for t in self.templates:
                 for rule in RULES:
+                    if not rule.types:
+                        continue
                     for m in rule.compiled(True).finditer(t.text):
                         phs = [ph for ph in m.groupdict().values() if ph and ph.startswith("⟦")]
                         clusters = {
@@ -719,6 +990,7 @@ class Reader:
             for ph, obj in t.slots.items()
             if isinstance(obj, Mention)
             and self.kinds.get(obj.cluster) in ("Work", "Film", "TVSeries", "Play")
+            and not self._original(t, ph)
         ]
         before = [o for p, o in ws if p < pos]
         if before:
@@ -731,7 +1003,10 @@ class Reader:
             re.match(r"(?:that|this|the same)", anaphor.group(0))
             or re.search(r"series|show|drama|production", anaphor.group(0))
         ):
-            return self._previous_work(t), 0.85
+            near = re.search(r"series|show|production", anaphor.group(0)) is not None
+            return self._previous_work(t, window=1 if near else 4), 0.85
+        if re.match(r"(?:The|This) (?:film|movie|series|show|drama|documentary|picture)\b", t.text):
+            return self.main_work(), 0.85
         line = self.a.text[max(0, t.start - 1) : t.end + 1]
         if not ws and line.startswith("\n") and len(t.text.split()) <= 8:
             return self.main_work(), 0.85  # a heading or caption: "Jeon Jong-seo as Ok-ju"
@@ -744,6 +1019,11 @@ class Reader:
             return prev, 0.85
         return self.main_work(), 0.8
 
+    def _original(self, tt: Template, ph: str) -> bool:
+        """A work named as what another was adapted from ("the adaptation of the series X")."""
+        i = tt.text.index(ph)
+        return re.search(r"adaptation of (?:the )?(?:[\w-]+ ){0,3}$", tt.text[:i]) is not None
+
     def _previous_work(self, t: Template, window: int = 4) -> Entity | None:
         for back in range(1, window + 1):
             i = t.index - back
@@ -755,6 +1035,7 @@ class Reader:
                 for ph, obj in tt.slots.items()
                 if isinstance(obj, Mention)
                 and self.kinds.get(obj.cluster) in ("Work", "Film", "TVSeries", "Play")
+                and not self._original(tt, ph)
             ]
             if ws:
                 return self.entities.get(max(ws, key=lambda x: x[0])[1].cluster)
@@ -791,6 +1072,8 @@ class Reader:
     def _facts(self, rule: Rule, t: Template, m: re.Match[str]) -> list[Candidate]:
         g = m.groupdict()
         conf = rule.confidence
+        if HEDGES.search(t.text[m.start() : m.end()]):
+            conf *= 0.3  # "did not direct", "may join", "is rumoured to", "turned down"
         ev = [self.evidence(t, m)]
         rel = rule.relation
         out: list[Candidate] = []
@@ -798,8 +1081,23 @@ class Reader:
         def work_of(pos: int, *, prefer_main: bool = False) -> tuple[Entity | None, float]:
             if g.get("work"):
                 return self.entity(g["work"], t), 1.0
+            if rel == "plays" and g.get("char"):  # a character the store places in one work
+                known = self.character_work(g["char"], t)
+                if known is not None:
+                    return known, 0.9
             return self.context_work(t, pos, prefer_main=prefer_main)
 
+        if rel == "plays" and rule.name == "went-to":
+            actor = self.entity(g["actor"], t)
+            char = self._previous_character(t)
+            if actor is None or char is None:
+                return []
+            work, f2 = self.context_work(t, m.start())
+            if work is None:
+                return []
+            return [
+                Candidate("plays", actor, char, None, work, conf * f2, ev, rule.name),
+            ]
         if rel == "plays":
             actor, f1 = (
                 self.person_slot(t, m, "actor") if g.get("actor") else self.subject(t, m.start())
@@ -807,12 +1105,31 @@ class Reader:
             char = self.entity(g["char"], t)
             if actor is None or char is None or actor.key == char.key:
                 return []
-            work, f2 = work_of(m.end())
+            work, f2 = work_of(m.start() if rule.name == "paren" else m.end())
             if work is None:
                 return []
-            out.append(Candidate("plays", actor, char, None, work, conf * f1 * f2, ev, rule.name))
+            c = Candidate("plays", actor, char, None, work, conf * f1 * f2, ev, rule.name)
+            c.explicit = bool(g.get("work"))
+            out.append(c)
             return out
         if rel in ("cast", "earlier_work"):
+            if rule.name in ("both-appeared", "starred-in-list"):
+                actor, f1 = self.person_slot(t, m, "actor")
+                people = [actor]
+                if g.get("actor2"):
+                    people.append(self.entity(g["actor2"], t))
+                works = [self.entity(g["work"], t)] if g.get("work") else []
+                if g.get("work2"):
+                    works.append(self.entity(g["work2"], t))
+                if not works:
+                    w, f1b = self.context_work(t, m.start())
+                    works, f1 = [w], f1 * f1b
+                return [
+                    Candidate(rel, p, None, None, w, conf * f1, ev, rule.name)
+                    for p in people
+                    for w in works
+                    if p is not None and w is not None
+                ]
             if rule.name == "they-in":
                 pair = self._recent_people(t, 2)
                 work = self.entity(g["work"], t)
@@ -829,7 +1146,7 @@ class Reader:
             work, f2 = work_of(m.start())
             if work is None:
                 return []
-            people = [(actor, f1)]
+            cast: list[tuple[Entity, float]] = [(actor, f1)]
             if rule.name == "starring":  # "starring A, B, and C"
                 rest = t.text[m.end() :]
                 tail = re.match(r"((?:(?:,? and |, )⟦P\d+⟧)+)", rest)
@@ -837,41 +1154,59 @@ class Reader:
                     for ph in re.findall(r"⟦P\d+⟧", tail.group(1)):
                         e = self.entity(ph, t)
                         if e:
-                            people.append((e, 1.0))
+                            cast.append((e, 1.0))
             if rule.name == "such-as":  # "such as A and B"
                 tail = re.match(r"((?:(?:,? and |, )⟦[WU]\d+⟧)+)", t.text[m.end() :])
-                works: list[Entity | None] = [work]
+                listed: list[Entity | None] = [work]
                 if tail:
-                    works += [self.entity(ph, t) for ph in re.findall(r"⟦[WU]\d+⟧", tail.group(1))]
-                for w in works:
+                    listed += [self.entity(ph, t) for ph in re.findall(r"⟦[WU]\d+⟧", tail.group(1))]
+                for w in listed:
                     if w is not None and w.kind in ("Work", "Film", "TVSeries", "Play"):
                         out.append(Candidate(rel, actor, None, None, w, conf * f1, ev, rule.name))
                 return out
+            if rule.name == "debut-in" and actor.key in self.directors():
+                return [
+                    Candidate("director", actor, None, None, work, conf * f1 * f2, ev, rule.name)
+                ]
             if (
                 rel == "cast"
                 and work is not self.main_work()
                 and re.search(r"\b(?:previously|also|earlier|before|first|debut)\b", t.text)
             ):
                 rel = "earlier_work"
-            for p, f in people:
+            for p, f in cast:
                 out.append(Candidate(rel, p, None, None, work, conf * f * f2, ev, rule.name))
             return out
-        if rel in CREW or rule.name == "role-serves-as":
-            person = self.entity(g["p"], t)
+        if rel in CREW or rule.name in ("role-serves-as", "and-as-role"):
+            person, f1 = self.person_slot(t, m, "p")
             if person is None:
                 return []
+            conf *= f1
             work, f2 = work_of(m.start(), prefer_main=True)
             if work is None:
                 return []
             rels = [rel] if rel else []
-            if rule.name == "role-serves-as":
+            if rule.name in ("role-serves-as", "and-as-role"):
                 role = g["role"].casefold()
-                rels = ["cinematographer" if "photography" in role else role]
+                role = {"director of photography": "cinematographer", "composer": "music",
+                        "music director": "music"}.get(role, role)  # fmt: skip
+                rels = [role]
             if rule.name == "written-directed":
                 rels = ["writer", "director"]
             for r in rels:
                 detail = {"role": "playwright"} if rule.name == "play-by" else {}
                 out.append(Candidate(r, person, None, None, work, conf * f2, ev, rule.name, detail))
+            more = []
+            if g.get("other_writer"):
+                more.append(self.entity(g["other_writer"], t))
+            if rule.name in ("directed-by", "written-by", "produced-by", "edited-by", "music-by"):
+                tail = re.match(r" and ⟦P(\d+)⟧", t.text[m.end() :])
+                if tail:
+                    more.append(self.entities.get(self.mentions[int(tail.group(1))].cluster))
+            for extra in more:
+                if extra is not None:
+                    for r in rels:
+                        out.append(Candidate(r, extra, None, None, work, conf * f2, ev, rule.name))
             if g.get("other"):  # "collaborated with B in W": B acted in W
                 other = self.entity(g["other"], t)
                 if other and g.get("work"):
@@ -881,9 +1216,13 @@ class Reader:
             return out
         if rel == "release":
             d: DateMention = t.slots[g["date"]]
-            if rule.name == "release-on" and not d.is_day:
+            if rule.name in ("release-on", "release-of-on") and not d.is_day:
                 return []
-            if rule.name == "release-on" and re.search(
+            if rule.name == "release-verb-date" and len(d.value) < 7:
+                return []
+            if rule.name in ("work-year", "year-film") and len(d.value) != 4:
+                return []
+            if rule.name in ("release-on", "release-verb-date") and re.search(
                 r"\b(?:at|in) (?:the )?⟦F\d+⟧", t.text[m.start() : m.end()]
             ):
                 return []
@@ -902,15 +1241,20 @@ class Reader:
             )
             return [cand]
         if rel == "premiere":
-            fest = self.entity(g["fest"], t)
+            if rule.name == "premiere-the-festival":
+                fest = self._last_festival(t, m.start())
+            else:
+                fest = self.entity(g["fest"], t)
             if fest is None:
                 return []
             work, f2 = work_of(m.start(), prefer_main=True)
             if work is None:
                 return []
-            day = next(
-                (o for o in t.slots.values() if isinstance(o, DateMention) and o.is_day), None
-            )
+            # the day of the premiere: "… at the X Festival on 3 September", not the festival's
+            # run ("from October 4th to October 13th") nor another event's date
+            after = t.text[m.end() : m.end() + 40]
+            dm = re.match(r"(?: [\w-]+){0,3}? (?:on|in) (⟦D\d+⟧)", after)
+            day = t.slots[dm.group(1)] if dm else None
             value = day.value if day else None
             edition = re.match(r"(\d+)(?:st|nd|rd|th)", fest.label)
             detail = {"edition": edition.group(1)} if edition else {}
@@ -919,7 +1263,10 @@ class Reader:
             ]
         if rel in ("award", "nomination"):
             rec, f1 = self.person_slot(t, m, "rec")
-            cat_m = t.slots.get(g["cat"])
+            if rule.name == "trophy-went-to":
+                cats = re.findall(r"⟦A\d+⟧", t.text[: m.start()])
+                g["cat"] = cats[-1] if cats else None
+            cat_m = t.slots.get(g["cat"]) if g.get("cat") else None
             if rec is None or not isinstance(cat_m, Mention):
                 return []
             category = re.sub(r"\s+(?:Award|Prize)$", "", cat_m.text)
@@ -938,7 +1285,20 @@ class Reader:
                     body = self.entity(ph, t)
                     cers.append((self.ceremony(body, year[:4]) if body and year else body, year))
             if not cers:
-                cers = [(None, None)]
+                cm2 = re.match(r"(?: [Aa]ward| [Pp]rize)?(?: (?:[\w-]+ ){0,2}?)?(⟦D\d+⟧)", rest)
+                year2 = t.slots[cm2.group(1)].value[:4] if cm2 else None
+                cers = [(None, year2)]
+            elif all(y is None for _, y in cers):
+                ym = re.search(r"^[^.]{0,30}?\b(?:in|on) (⟦D\d+⟧)", rest[cm.end() if cm else 0 :])
+                if ym:
+                    y = t.slots[ym.group(1)].value[:4]
+                    cers = [(self.ceremony(c, y) if c else None, y) for c, y0 in cers]
+                elif self.a.date and re.search(
+                    r"\b(?:on (?:Sunday|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday)|tonight|last night|this year)\b",
+                    t.text,
+                ):
+                    y = self.a.date[:4]
+                    cers = [(self.ceremony(c, y) if c else None, y) for c, y0 in cers]
             # the work: "for his role … in W", "for W", or the work named just before
             work = None
             f2 = 1.0
@@ -976,6 +1336,9 @@ class Reader:
                     return []
                 a, b = pair
                 f1 = 0.85
+            elif rule.name == "her-partner":
+                a, f1 = self.pronoun(t, m.start())
+                b = self.entity(g["b"], t)
             else:
                 a, f1 = self.person_slot(t, m, "a")
                 b = self.entity(g["b"], t)
@@ -985,6 +1348,60 @@ class Reader:
             x, y = sorted([a, b], key=lambda e: e.iri)
             return [Candidate("partner", x, y, since, None, conf * f1, ev, rule.name)]
         return out
+
+    def directors(self) -> set[int]:
+        """People the article calls a director or filmmaker somewhere."""
+        if self._directors is None:
+            found: set[int] = set()
+            for t in self.templates:
+                for m in re.finditer(r"(?i:director|filmmaker),? ⟦P(\d+)⟧", t.text):
+                    found.add(self.mentions[int(m.group(1))].cluster)
+            self._directors = found
+        return self._directors
+
+    def character_work(self, ph: str, t: Template) -> Entity | None:
+        """The one work the store says a (linked) character appears in."""
+        import pyoxigraph as ox
+
+        char = self.entity(ph, t)
+        if char is None or char.new:
+            return None
+        rows = self.store.select(
+            "SELECT DISTINCT ?w WHERE { ?c kg:appearsIn ?w }", {"c": ox.NamedNode(char.iri)}
+        )
+        if len(rows) != 1:
+            return None
+        iri = _val(rows[0]["w"])
+        for e in self.entities.values():
+            if e.iri == iri:
+                return e
+        label = _pref_label(self.store, iri) or iri
+        kind = store_types(self.store, [iri]).get(iri, "Work")
+        return Entity(-1, kind, label, iri, False, [])
+
+    def _previous_character(self, t: Template) -> Entity | None:
+        for back in range(3):
+            i = t.index - back
+            if i < 0:
+                break
+            for ph in reversed(re.findall(r"⟦C\d+⟧", self.templates[i].text)):
+                e = self.entity(ph, self.templates[i])
+                if e:
+                    return e
+        return None
+
+    def _last_festival(self, t: Template, pos: int) -> Entity | None:
+        for back in range(3):
+            i = t.index - back
+            if i < 0:
+                break
+            tt = self.templates[i]
+            text = tt.text[:pos] if back == 0 else tt.text
+            for ph in reversed(re.findall(r"⟦F\d+⟧", text)):
+                e = self.entity(ph, tt)
+                if e:
+                    return e
+        return None
 
     def ceremony(self, body: Entity, year: str) -> Entity:
         """The edition of an awards body in a year ("2021 Baeksang Arts Awards"), linked or new."""
@@ -1010,8 +1427,51 @@ class Reader:
         return found[:n] if len(found) == n else []
 
     def genres(self) -> list[Candidate]:
-        """Genre facts: "X is an action thriller", "the horror film X", "The thriller, X …"."""
+        """Genre facts: "X is an action thriller", "the horror film X", "X, a mystery drama"."""
         out = []
+        for t in self.templates:
+            for pat, conf in (
+                (rf"⟦W(?P<w>\d+)⟧, an? (?:[\w-]+ ){{0,3}}?(?P<g>{_GENRE_PHRASE})\b", 0.7),
+                (
+                    rf"\bthe (?:⟦D\d+⟧ )?(?:indie |new |upcoming )?(?P<g>{_GENRE_PHRASE}) ⟦W(?P<w>\d+)⟧",
+                    0.7,
+                ),
+            ):
+                for m in re.finditer(pat, t.text, re.IGNORECASE):
+                    work = self.entities.get(self.mentions[int(m.group("w"))].cluster)
+                    if work:
+                        out.append(
+                            Candidate(
+                                "genre",
+                                work,
+                                None,
+                                m.group("g").lower(),
+                                None,
+                                conf,
+                                [self.evidence(t, m)],
+                                "genre",
+                            )
+                        )
+            for m in re.finditer(
+                rf"\b(?:[Aa]n?|[Tt]he) (?:[\w-]+ )?(?P<g>{_GENRE_PHRASE}) (?:film|movie|series|documentary|picture)\b",
+                t.text,
+            ):
+                if "⟦W" in t.text[m.end() : m.end() + 3]:
+                    continue
+                work, f = self.context_work(t, m.start(), prefer_main=True)
+                if work:
+                    out.append(
+                        Candidate(
+                            "genre",
+                            work,
+                            None,
+                            m.group("g").lower(),
+                            None,
+                            0.65 * f,
+                            [self.evidence(t, m)],
+                            "genre-context",
+                        )
+                    )
         for t in self.templates:
             for m in re.finditer(
                 rf"⟦W(\d+)⟧ (?:is|was) an? ((?:[\w-]+ )*?)(?P<g>(?:{GENRE_WORDS})(?:[- ](?:{GENRE_WORDS}))*)\b",
@@ -1097,9 +1557,7 @@ def _merge(cands: list[Candidate]) -> list[Candidate]:
     by_char: dict[str, Counter[str]] = defaultdict(Counter)
     for c in out:
         if c.relation == "plays" and c.object and c.work:
-            by_char[c.object.iri][c.work.iri] += (
-                2 if c.rule in ("as-in", "char-in-work", "role-of", "where-played") else 1
-            )
+            by_char[c.object.iri][c.work.iri] += 2 if c.explicit else 1
     keep = []
     for c in out:
         if c.relation == "plays" and c.object and c.work:

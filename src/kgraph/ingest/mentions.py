@@ -360,8 +360,11 @@ def find_spans(text: str, known: list[tuple[int, int, str]] | None = None) -> li
     def free(s: int, e: int) -> bool:
         return all(e <= m.start or s >= m.end for m in taken)
 
+    names = [(m.start(), m.end()) for m in NAME_RE.finditer(text)]
     for s, e, iri in known or []:
-        if free(s, e):
+        # a known label inside a longer name ("Jeon" of "Jeon Jong-Seo") is not that entity
+        inside = any(a <= s and e <= b and (b - a) > (e - s) for a, b in names)
+        if free(s, e) and not inside:
             taken.append(Mention(s, e, text[s:e], "known", known=iri))
     for m in EVENT_RE.finditer(text):
         t = _trim(text, m.start(), m.end())

@@ -166,12 +166,30 @@ def check_date(value: str) -> str:
 def html_to_text(html: str) -> str:
     """The visible text of an HTML page, one block per line (scripts, styles dropped).
 
-    >>> html_to_text("<p>Lee <b>Chung-hyun</b> directs.</p><script>x()</script><p>Next.</p>")
+    >>> html_to_text("<body><nav>Home</nav><p>Lee <b>Chung-hyun</b> directs.</p>"
+    ...              "<script>x()</script><p>Next.</p></body>")
     'Lee Chung-hyun directs.\\n\\nNext.'
     """
     from inscriptis import get_text
+    from lxml import etree
+    from lxml import html as lxml_html
 
-    return get_text(html).strip()
+    try:
+        root = lxml_html.fromstring(html)
+    except (
+        etree.ParserError,
+        ValueError,
+    ):  # not parseable as a tree: the whole page, as inscriptis reads it
+        return str(get_text(html)).strip()
+    # the article itself where the page marks it; never its navigation, asides or footer
+    main = root.xpath("//article") or root.xpath("//main") or root.xpath("//body") or [root]
+    node = main[0]
+    for bad in node.xpath(
+        ".//nav | .//aside | .//footer | .//script | .//style | .//noscript | .//form"
+        " | .//*[contains(concat(' ', normalize-space(@class), ' '), ' ticker ')]"
+    ):
+        bad.drop_tree()
+    return str(get_text(lxml_html.tostring(node, encoding="unicode"))).strip()
 
 
 # -- sentences and tokens -----------------------------------------------------------------------
@@ -202,16 +220,22 @@ def nlp() -> Any:
 
 
 def _dateline(text: str) -> str | None:
-    """The article's date where its head gives one ("date 2023-10-05", "by X, September 7, 2023")."""
-    head = text[:300]
-    m = re.search(r"\bdate:? ((?:19|20)\d\d-[01]\d-[0-3]\d)\b", head, re.IGNORECASE)
-    if m:
-        return m.group(1)
-    m = re.search(rf"\bby [^,\n]{{1,40}}, ((?:{_MONTHS})\.? [0-3]?\d,? (?:19|20)\d\d)\b", head)
-    if m:
-        d = parse_date(m.group(1), None)
-        return d[0] if d else None
-    return None
+    """The article's date where its head gives one: a dateline ("Seoul, August 21, 2023 —"),
+    a byline ("by Lily Alice, September 7, 2023"), "Published 2024-06-10": the first full date
+    in the first 200 characters."""
+    head = text[:200]
+    found = []
+    for name, pat in DATE_PATTERNS[:3]:
+        m = pat.search(head)
+        if m:
+            found.append((m.start(), name, m.group(0)))
+    if not found:
+        return None
+    _, name, written = min(found)
+    if name == "iso":
+        return written
+    d = parse_date(written, None)
+    return d[0] if d else None
 
 
 @lru_cache(maxsize=256)

@@ -125,8 +125,10 @@ class Builder:
         if e.new:
             self.add(e.iri, RDF_TYPE, K(e.kind if e.kind != "Unknown" else "Entity"))
             self.add(e.iri, SKOS + "prefLabel", _lit(e.label, "en"))
+        words = len(e.label.split())
         for sp in e.spellings:
-            if sp != e.label:
+            # every spelling but a person's family or given name alone ("Jeon", "Park")
+            if sp != e.label and (len(sp.split()) > 1 or words == 1 or e.kind != "Person"):
                 self.add(e.iri, SKOS + "altLabel", _lit(sp, "en"))
 
     def record(self, *, label: str | None, outlet: str | None, now: str, accepted: int) -> None:
