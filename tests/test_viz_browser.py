@@ -202,7 +202,7 @@ class Browser:
     def close(self) -> None:
         try:
             self.call("Browser.close", timeout=5)
-        except Exception:
+        except Exception:  # noqa: BLE001, S110 -- the browser may already be gone; the kill below ends it
             pass
         try:
             self.proc.wait(10)
