@@ -36,6 +36,7 @@ LAYERS: dict[str, int] = {
     "export": 3,
     "validation": 3,
     "viz": 3,
+    "ingest": 3,
     # 4 — the façade
     "kg": 4,
     "__init__": 4,

@@ -106,8 +106,7 @@ def matches(e: dict[str, Any], c: Any) -> bool:
 
 def violates(m: dict[str, Any], c: Any) -> bool:
     """Whether accepted candidate ``c`` is the fact ``must_not`` forbids."""
-    e = {k: m.get(k) for k in ("relation", "subject", "object", "work", "surface")}
-    e["value"] = None
+    e = {k: m.get(k) for k in ("relation", "subject", "object", "work", "surface", "value")}
     return matches(e, c)
 
 

@@ -62,10 +62,7 @@ def ingest_cmd(
             "--store DIR|memory:|URL (or KGRAPH_STORE), or use --dry-run"
         )
     kg = state.kg(writable=not dry_run)
-    from ..ingest import ingest
-
-    report = ingest(
-        kg.store,
+    report = kg.ingest(
         files,
         source_name=source_name,
         date=date,

@@ -158,18 +158,21 @@ def _owned(store: Store, source: str) -> set[str]:
     return {_val(r["e"]) for r in rows}
 
 
+def _drop(store: Store, graphs: list[str]) -> None:
+    # the graph names are kgraph's own IRIs (the file name percent-encoded), never user text
+    store.update(";\n".join(f"DROP SILENT GRAPH <{g}>" for g in sorted(set(graphs))))
+
+
 def _replace(store: Store, graph: str, quads: list[Any]) -> None:
-    from ..loading import _drop, insert_quads
     from ..terms import INFERRED_GRAPH
 
     _drop(store, [graph, INFERRED_GRAPH])
-    insert_quads(store, quads)
+    store.insert(quads)
 
 
 def _restore(store: Store, backups: dict[str, list[Any]]) -> None:
     """Put back every graph the run replaced, as it was, and the inferred graph with it."""
     from ..build import materialise
-    from ..loading import _drop, insert_quads
     from ..terms import INFERRED_GRAPH
 
     if not backups:
@@ -177,7 +180,7 @@ def _restore(store: Store, backups: dict[str, list[Any]]) -> None:
     _drop(store, [*backups, INFERRED_GRAPH])
     for quads in backups.values():
         if quads:
-            insert_quads(store, quads)
+            store.insert(quads)
     materialise(store)
 
 

@@ -309,11 +309,16 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "played-by", "plays", r"{C:char},? (?:who is |was )?(?:played|portrayed) by {P:actor}", 0.85
     ),
-    Rule("as", "plays", r"(?<!role )(?<!roles )(?<!cameo ){P:actor} as {C:char}(?! in ⟦)", 0.85),
+    Rule(
+        "as",
+        "plays",
+        r"(?<!role )(?<!roles )(?<!cameo ){P:actor} as (?:(?:Captain|General|Detective|Doctor|Dr\.?|Officer|Sergeant|Lieutenant|Commander) )?{C:char}(?! in ⟦)",
+        0.85,
+    ),
     Rule(
         "as-in",
         "plays",
-        rf"(?<!role )(?<!roles ){{P:actor}} as {{C:char}} (?:in|on) {_W_INTRO}{{W:work}}",
+        rf"(?<!role )(?<!roles ){{P:actor}} as (?:(?:Captain|General|Detective|Doctor|Officer) )?{{C:char}} (?:in|on) {_W_INTRO}{{W:work}}",
         0.85,
     ),
     Rule(
@@ -333,7 +338,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "role-of",
         "plays",
-        r"{PR:actor} (?:\w+ ){0,3}?(?:embrace|take on|takes on|took on|land|lands|landed|has|had|played|plays|play)s? the role of {C:char}"
+        r"{PR:actor} (?:\w+ ){0,3}?(?:embrace|take on|takes on|took on|take|takes|took|land|lands|landed|has|had|played|plays|play)s? the role of (?:the |a )?(?:[a-z][\w'-]* ){0,3}{C:char}"
         rf"(?: (?:in|on) {_W_INTRO}{{W:work}})?",
         0.8,
     ),
@@ -553,7 +558,7 @@ MORE_RULES: tuple[Rule, ...] = (
     Rule(
         "verb-as",
         "plays",
-        rf"{{P:actor}} (?:also )?{_AS_VERBS} as (?:the |a |an |her |his )?(?:[a-z][\w'-]* ){{0,4}}{{C:char}}",
+        rf"{{P:actor}}(?:, [^.⟦]{{0,40}}?(?:⟦W\d+⟧)?,)? (?:also )?{_AS_VERBS} as (?:the |a |an |her |his )?(?:[a-z][\w'-]* ){{0,4}}(?:(?:Captain|General|Detective|Doctor|Officer) )?{{C:char}}",
         0.85,
     ),
     Rule(
@@ -802,6 +807,7 @@ class Reader:
         self.salient: dict[int, list[int]] = {}  # sentence -> person clusters, in order
         self.candidates: list[Candidate] = []
         self._directors: set[int] | None = None
+        self._genders: dict[int, str] | None = None
 
     # mentions and kinds
     def find_mentions(self, phrases: Any) -> None:
@@ -814,12 +820,21 @@ class Reader:
             for m in find_spans(self.a.plain, known)
             if all(m.end <= d.start or m.start >= d.end for d in self.a.dates)
         ]
+        # a name the store knows in another spelling ("Park Yoo-rim") is that entity
+        looked: dict[str, str | None] = {}
+        for m in spans:
+            if m.known or m.shape == "category" or inner_kind(m):
+                continue
+            if m.text not in looked:
+                found = resolve_group(self.store, "Entity", [m.text])
+                looked[m.text] = found[0] if found else None
+            m.known = looked[m.text]
         types = store_types(self.store, [m.known for m in spans if m.known])
         for m in spans:
             if m.known and m.known in types:
                 m.kind = types[m.known]
             else:
-                m.known = None if m.shape == "known" and m.known not in types else m.known
+                m.known = None
                 k = inner_kind(m)
                 if k:
                     m.kind = k
@@ -925,8 +940,44 @@ class Reader:
             return self.entities.get(obj.cluster)
         return None
 
+    def genders(self) -> dict[int, str]:
+        """ "f" or "m" for the people the article marks: "actress X", "X … she" (one person)."""
+        if self._genders is None:
+            votes: dict[int, Counter[str]] = defaultdict(Counter)
+            for t in self.templates:
+                for m in re.finditer(
+                    r"(?i:\b(actress|actor|husband|wife|her husband|his wife)),? ⟦P(\d+)⟧", t.text
+                ):
+                    word = m.group(1).lower()
+                    g = "f" if word in ("actress", "wife", "his wife") else "m"
+                    if word == "her husband":
+                        g = "m"
+                    votes[self.mentions[int(m.group(2))].cluster][g] += 2
+                people = set(re.findall(r"⟦P(\d+)⟧", t.text))
+                clusters = {self.mentions[int(x)].cluster for x in people}
+                if len(clusters) == 1:
+                    (c,) = clusters
+                    she = len(re.findall(r"\b(?:[Ss]he|[Hh]er|[Hh]erself)\b", t.text))
+                    he = len(re.findall(r"\b(?:[Hh]e|[Hh]is|[Hh]im|[Hh]imself)\b", t.text))
+                    if she and not he:
+                        votes[c]["f"] += 1
+                    elif he and not she:
+                        votes[c]["m"] += 1
+            self._genders = {c: v.most_common(1)[0][0] for c, v in votes.items() if v}
+        return self._genders
+
     def pronoun(self, t: Template, pos: int) -> tuple[Entity | None, float]:
         """The person a pronoun at ``pos`` stands for, and the factor its guess costs."""
+        word = re.match(r"\w+", t.text[pos:])
+        want = None
+        if word:
+            w = word.group(0).lower()
+            want = "f" if w in ("she", "her") else "m" if w in ("he", "his", "him") else None
+        genders = self.genders()
+
+        def fits(cluster: int) -> bool:
+            return want is None or genders.get(cluster, want) == want
+
         before = [
             self.entities[obj.cluster]
             for ph, obj in t.slots.items()
@@ -934,6 +985,7 @@ class Reader:
             and t.text.index(ph) < pos
             and self.kinds.get(obj.cluster) == "Person"
             and obj.cluster in self.entities
+            and fits(obj.cluster)
         ]
         if before:
             return before[0], 0.9
@@ -941,7 +993,7 @@ class Reader:
             i = t.index - back
             if i < 0:
                 break
-            ppl = self.salient.get(i) or []
+            ppl = [c for c in self.salient.get(i) or [] if fits(c)]
             if ppl:
                 e = self.entities.get(ppl[0])
                 if e:
@@ -1006,7 +1058,7 @@ class Reader:
             near = re.search(r"series|show|production", anaphor.group(0)) is not None
             return self._previous_work(t, window=1 if near else 4), 0.85
         if re.match(r"(?:The|This) (?:film|movie|series|show|drama|documentary|picture)\b", t.text):
-            return self.main_work(), 0.85
+            return self._previous_work(t, window=2) or self.main_work(), 0.85
         line = self.a.text[max(0, t.start - 1) : t.end + 1]
         if not ws and line.startswith("\n") and len(t.text.split()) <= 8:
             return self.main_work(), 0.85  # a heading or caption: "Jeon Jong-seo as Ok-ju"
@@ -1229,10 +1281,13 @@ class Reader:
             work, f2 = work_of(m.start(), prefer_main=True)
             if work is None:
                 return []
-            platform = None
-            for ph in re.findall(r"⟦O\d+⟧", t.text):
-                e = self.entity(ph, t)
-                if e and e.kind in ("StreamingService", "Broadcaster", "Organization"):
+            platform = None  # a streaming service, or a channel the work comes out "on"
+            for om in re.finditer(r"(?:\b(?:on|via|to) (?:the )?)?⟦O\d+⟧", t.text):
+                e = self.entity(om.group(0)[om.group(0).index("⟦") :], t)
+                if e and (
+                    e.kind == "StreamingService"
+                    or (e.kind == "Broadcaster" and om.group(0)[0] != "⟦")
+                ):
                     platform = e
                     break
             f3 = 0.9 if d.guessed else 1.0

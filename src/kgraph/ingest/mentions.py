@@ -232,6 +232,44 @@ _LEADING = {
     "photo",
     "credit",
     "synopsis",
+    "portuguese",
+    "norwegian",
+    "czech",
+    "french",
+    "german",
+    "italian",
+    "indian",
+    "canadian",
+    "australian",
+    "mexican",
+    "brazilian",
+    "taiwanese",
+    "thai",
+    "swedish",
+    "danish",
+    "dutch",
+    "polish",
+    "irish",
+    "scottish",
+    "english",
+    "oklahoma-born",
+    "berlin-based",
+    "seoul-based",
+    "hip-hop",
+    "general",
+    "captain",
+    "detective",
+    "doctor",
+    "dr",
+    "officer",
+    "sergeant",
+    "lieutenant",
+    "commander",
+    "newcomer",
+    "novelist",
+    "published",
+    "behind",
+    "trending",
     "teaser",
     "trailer",
     "poster",
@@ -271,6 +309,8 @@ EVENT_RE = re.compile(
     r"(?:\d+(?:st|nd|rd|th)[ \t]+)?(?:[A-Z][\w'’.]*[ \t]+){0,5}(?:Awards|Festival)\b"
 )
 CATEGORY_RE = re.compile(r"\bBest(?:[ \t]+(?:[A-Z][\w'-]*|in a|in|of|a))*[ \t]+[A-Z][\w'-]*")
+# "the International Feature Film Award": a named prize in the singular is a category
+PRIZE_RE = re.compile(r"\b(?:[A-Z][\w'-]*[ \t]+){1,5}(?:Award|Prize)\b(?!s)")
 QUOTED_RE = re.compile(r"(?<![A-Za-z] )[\"“«]([A-Z][^\"”»\n]{0,80}?)[.,]?[\"”»]")
 WORK_CUE = re.compile(
     r"(?:\b(?:film|movie|series|show|drama|sitcom|documentary|feature|thriller|play|titles?|"
@@ -370,9 +410,10 @@ def find_spans(text: str, known: list[tuple[int, int, str]] | None = None) -> li
         t = _trim(text, m.start(), m.end())
         if t and free(*t) and " " in text[t[0] : t[1]]:
             taken.append(Mention(t[0], t[1], text[t[0] : t[1]], "event"))
-    for m in CATEGORY_RE.finditer(text):
-        if free(m.start(), m.end()):
-            taken.append(Mention(m.start(), m.end(), m.group(0), "category"))
+    for pattern in (CATEGORY_RE, PRIZE_RE):
+        for m in pattern.finditer(text):
+            if free(m.start(), m.end()):
+                taken.append(Mention(m.start(), m.end(), m.group(0), "category"))
     for m in QUOTED_RE.finditer(text):
         inner = m.group(1).rstrip(".,")
         words = inner.split()
@@ -623,6 +664,7 @@ def resolve_group(store: Store, kind: str, spellings: list[str]) -> tuple[str, s
         "StreamingService": ["Organization"],
         "Broadcaster": ["Organization"],
         "Organization": ["Organization"],
+        "Entity": ["Entity"],
     }.get(kind)
     if types is None:
         return None

@@ -9,8 +9,9 @@ sentencizer, no model weights), with one addition: a line break always ends a se
 headings, captions and photo credits stand on lines of their own in news pages.
 
 Dates are found by one pattern per form ("October 6, 2023", "October 6th", "6 October",
-"2023-10-05", "in 2021") and read by ``dateparser``, relative to the article's date: a day
-without a year takes the year of the article.
+"Oct. 22", "2023-10-05", "in 2021", "in May", "next month", "last year") and read by
+``dateparser``, relative to the article's date: a day without a year takes the year of the
+article, "next month" the month after it.
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("month-day", rf"\b(?P<mon>{_MONTHS})\.? (?P<d>[0-3]?\d)(?:st|nd|rd|th)?\b(?!,? \d)"),
         ("day-month", rf"\b(?P<d>[0-3]?\d)(?:st|nd|rd|th)? (?:of )?(?P<mon>{_MONTHS})\b(?!\.? \d)"),
         ("month-year", rf"\b(?P<mon>{_MONTHS}) (?P<y>(?:19|20)\d\d)\b"),
+        ("relative", r"\b(?P<rel>next|last|this) (?P<unit>month|year)\b"),
+        ("in-month", rf"(?<=\bin )(?P<mon>{_MONTHS})\b(?!\.? \d)"),
         ("year", r"\b(?P<y>(?:19|20)\d\d)\b"),
     )
 )
@@ -262,6 +265,19 @@ def parse_date(text: str, reference: str | None) -> tuple[str, bool] | None:
     return d.date().isoformat(), not has_year
 
 
+def _relative(m: re.Match[str], reference: str) -> str:
+    """ "next month" (YYYY-MM), "last year" (YYYY), "in May" (YYYY-MM) from the article's date."""
+    ref = date.fromisoformat(reference)
+    if "mon" in m.groupdict() and m.group("mon"):
+        parsed = parse_date(f"1 {m.group('mon')} {ref.year}", None)
+        return parsed[0][:7] if parsed else str(ref.year)
+    step = {"next": 1, "last": -1, "this": 0}[m.group("rel").lower()]
+    if m.group("unit") == "year":
+        return str(ref.year + step)
+    month = ref.month - 1 + step
+    return f"{ref.year + month // 12:04d}-{month % 12 + 1:02d}"
+
+
 def find_dates(text: str, reference: str | None) -> list[DateMention]:
     """Every date in ``text``, most specific form first where two overlap."""
     taken: list[tuple[int, int]] = []
@@ -282,6 +298,10 @@ def find_dates(text: str, reference: str | None) -> list[DateMention]:
                 value, guessed = m.group("y"), False
             elif form == "month-year":
                 continue  # a month alone is not a fact the graph records
+            elif form in ("relative", "in-month"):
+                if reference is None:
+                    continue
+                value, guessed = _relative(m, reference), True
             else:
                 parsed = parse_date(m.group(0), fallback)
                 if parsed is None:

@@ -23,7 +23,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..store import OxigraphStore, Store
+from ..store import Store
 from ..terms import ID_NS, KG_NS
 from .facts import Candidate
 from .mentions import Entity, _val, slug
@@ -432,8 +432,7 @@ def build_graph(
 
 
 def graph_quads(store: Store, graph: str) -> list[ox.Quad]:
-    if isinstance(store, OxigraphStore):
-        return list(store.raw.quads_for_pattern(None, None, None, N(graph)))
+    """Every quad of one named graph."""
     rows = store.select("SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }", {"g": N(graph)})
     return [ox.Quad(r["s"], r["p"], r["o"], N(graph)) for r in rows]  # type: ignore[arg-type]
 
