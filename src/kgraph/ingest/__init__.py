@@ -42,6 +42,7 @@ class FileResult:
     article: Article
     source: str
     facts: list[Candidate]
+    relabel: Callable[[Any, str], Any] | None = None  # an entity renamed in review, relinked
     written: int = 0  # quads written
     replaced: bool = False  # an earlier ingest of this file was replaced
     unchanged: bool = False  # the store already held exactly this
@@ -119,7 +120,7 @@ def ingest(
             reader = read_article_facts(art, store, owned=owned)
             for c in reader.candidates:
                 find_conflicts(store, c, source)
-            result = FileResult(art, source, reader.candidates)
+            result = FileResult(art, source, reader.candidates, _relabeller(store))
             if decide is not None:
                 decide(result)
             elif not dry_run:
@@ -144,6 +145,20 @@ def ingest(
         raise
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _relabeller(store: Store) -> Callable[[Any, str], Any]:
+    """Rename an entity of a candidate (review's edit): the store's entity of that name and
+    kind when there is one, else a new entity."""
+    from .mentions import Entity, iri_for, resolve_group
+
+    def relabel(entity: Entity, label: str) -> Entity:
+        found = resolve_group(store, entity.kind, [label])
+        if found:
+            return Entity(entity.key, entity.kind, found[1], found[0], False, [label])
+        return Entity(entity.key, entity.kind, label, iri_for(entity.kind, label), True, [label])
+
+    return relabel
 
 
 def _owned(store: Store, source: str) -> set[str]:

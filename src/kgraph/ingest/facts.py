@@ -1034,15 +1034,25 @@ class Reader:
         return self.entities[min(firsts, key=lambda gi: self.groups[gi][0].start)]
 
     def context_work(
-        self, t: Template, pos: int, *, prefer_main: bool = False
+        self,
+        t: Template,
+        pos: int,
+        *,
+        prefer_main: bool = False,
+        skip: tuple[int, int] | None = None,
     ) -> tuple[Entity | None, float]:
-        """The work a fact without a named work is about, and the factor its guess costs."""
+        """The work a fact without a named work is about, and the factor its guess costs.
+
+        ``skip`` is the span of the matched words: a work named inside them (an aside such as
+        "Park Yoo Rim, best known for Drive My Car, joins as Min-ji") is not the fact's work.
+        """
         ws = [
             (t.text.index(ph), obj)
             for ph, obj in t.slots.items()
             if isinstance(obj, Mention)
             and self.kinds.get(obj.cluster) in ("Work", "Film", "TVSeries", "Play")
             and not self._original(t, ph)
+            and not (skip and skip[0] <= t.text.index(ph) < skip[1])
         ]
         before = [o for p, o in ws if p < pos]
         if before:
@@ -1057,7 +1067,11 @@ class Reader:
         ):
             near = re.search(r"series|show|production", anaphor.group(0)) is not None
             return self._previous_work(t, window=1 if near else 4), 0.85
-        if re.match(r"(?:The|This) (?:film|movie|series|show|drama|documentary|picture)\b", t.text):
+        if re.match(
+            r"(?:The|This|Its) (?:film|movie|series|show|drama|documentary|picture|music|score|"
+            r"soundtrack|screenplay|script)\b",
+            t.text,
+        ):
             return self._previous_work(t, window=2) or self.main_work(), 0.85
         line = self.a.text[max(0, t.start - 1) : t.end + 1]
         if not ws and line.startswith("\n") and len(t.text.split()) <= 8:
@@ -1137,7 +1151,7 @@ class Reader:
                 known = self.character_work(g["char"], t)
                 if known is not None:
                     return known, 0.9
-            return self.context_work(t, pos, prefer_main=prefer_main)
+            return self.context_work(t, pos, prefer_main=prefer_main, skip=(m.start(), m.end()))
 
         if rel == "plays" and rule.name == "went-to":
             actor = self.entity(g["actor"], t)
@@ -1157,7 +1171,7 @@ class Reader:
             char = self.entity(g["char"], t)
             if actor is None or char is None or actor.key == char.key:
                 return []
-            work, f2 = work_of(m.start() if rule.name == "paren" else m.end())
+            work, f2 = work_of(m.start())
             if work is None:
                 return []
             c = Candidate("plays", actor, char, None, work, conf * f1 * f2, ev, rule.name)

@@ -74,7 +74,7 @@ def review(result: Any) -> None:
             continue
         s, e = c.evidence[0]
         pre, hit, post = _snippet(text, s, e)
-        body = f"{escape(pre)}[reverse bold]{escape(hit)}[/]{escape(post)}"
+        body = f"{escape(pre)}[reverse bold]»{escape(hit)}«[/]{escape(post)}"
         conflict = ""
         if c.conflicts_with:
             conflict = "\n[red]contradicts:[/] " + escape(", ".join(c.conflicts_with))
@@ -84,7 +84,7 @@ def review(result: Any) -> None:
                 f"[bold]{escape(c.statement())}[/]{conflict}\n\n{body}", title=title, expand=False
             )
         )
-        con.print(KEYS)
+        con.print(escape(KEYS))
         answer = _ask(con, "decision> ")
         if answer in ("a", "accept", "y"):
             c.decision = "accept"
@@ -93,7 +93,7 @@ def review(result: Any) -> None:
         elif answer in ("s", "skip", ""):
             c.decision = None
         elif answer in ("e", "edit"):
-            _edit(con, c)
+            _edit(con, c, result.relabel)
             continue  # show it again, edited
         elif answer in ("A", "all"):
             value = _ask(con, "accept all remaining at or above confidence> ")
@@ -123,7 +123,7 @@ def _ask(con: Any, prompt: str) -> str:
     return line.strip()
 
 
-def _edit(con: Any, c: Any) -> None:
+def _edit(con: Any, c: Any, relabel: Any) -> None:
     """Change a label (subject, object, work) or the value of a candidate."""
     fields = [n for n in ("subject", "object", "work") if getattr(c, n) is not None]
     if c.value is not None:
@@ -141,16 +141,10 @@ def _edit(con: Any, c: Any) -> None:
         c.value = new
         if c.relation in ("award", "nomination"):
             c.detail["category"] = new
+        c.confidence = 1.0
         return
-    from ..ingest.mentions import iri_for
-
-    ent = getattr(c, which)
-    from dataclasses import replace
-
-    setattr(
-        c, which, replace(ent, label=new, iri=iri_for(ent.kind, new), new=True, spellings=[new])
-    )
-    c.confidence = 1.0
+    setattr(c, which, relabel(getattr(c, which), new))
+    c.confidence = 1.0  # a person said so
 
 
 __all__ = ["plain", "report", "review"]
