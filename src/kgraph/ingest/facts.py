@@ -582,6 +582,36 @@ MORE_RULES: tuple[Rule, ...] = (
     ),
     Rule("went-to", "plays", r"(?:[Tt]hat|[Tt]he) (?:part|role) went to {P:actor}", 0.6),
     Rule(
+        "wrote-and-directed",
+        "writer",
+        r"{PR:p} (?:both |also )?(?:wrote and directed|co-wrote and directed)",
+        0.8,
+    ),
+    Rule(
+        "director-returns-with",
+        "director",
+        r"(?:[Dd]irector|[Ff]ilmmaker) {P:p} (?:returns|is back|comes back|is returning)[^.⟦]{0,40}? with (?:her|his|their) (?:new |latest |next )?(?:[\w-]+ )?(?:film|movie|series|feature|documentary) {W:work}",
+        0.8,
+    ),
+    Rule(
+        "cinematographer-filmed",
+        "cinematographer",
+        r"\bcinematographer {P:p} (?:shot|filmed|lensed|photographed)\b",
+        0.75,
+    ),
+    Rule(
+        "will-shoot",
+        "director",
+        r"(?:[Dd]irector|[Ff]ilmmaker) {P:p},[^.]{0,80}?, will (?:shoot|direct|helm) (?:the film|it|the series)",
+        0.75,
+    ),
+    Rule(
+        "trophy-for-work",
+        None,
+        r"(?i:won|nominated|trophy|prize|award)[^.⟦]{0,40}? for {W:w}",
+        0.75,
+    ),
+    Rule(
         "name-with",
         "earlier_work",
         r"{PR:actor} (?:[\w’'-]+ ){0,6}?(?:a name for (?:herself|himself|themselves)|(?:best |well |most )?known) (?:with|for) (?:[\w’'-]+ ){0,2}?(?:⟦[PU]\d+⟧[’'‘]s )?{W:work}",
@@ -740,7 +770,7 @@ MORE_RULES: tuple[Rule, ...] = (
     Rule(
         "release-verb-date",
         "release",
-        r"(?i:releas\w*|arriv\w*|stream\w*|launch\w*|opens?|open the film|in cinemas|hits?)\b[^.]{0,80}?(?:on|from) {D:date}",
+        r"(?i:releas\w*|arriv\w*|stream\w*|launch\w*|reach(?:ed|es)?|opens?|open the film|in cinemas|hits?)\b[^.]{0,80}?(?:on|from) {D:date}",
         0.75,
     ),
     Rule("release-box", "release", r"(?i:release)[:–-] {D:date}", 0.75),
@@ -1086,9 +1116,17 @@ class Reader:
         return self.main_work(), 0.8
 
     def _original(self, tt: Template, ph: str) -> bool:
-        """A work named as what another was adapted from ("the adaptation of the series X")."""
+        """A work named only in passing: what another was adapted from ("the adaptation of the
+        series X"), someone's earlier work in an aside ("whose debut X", "best known for X")."""
         i = tt.text.index(ph)
-        return re.search(r"adaptation of (?:the )?(?:[\w-]+ ){0,3}$", tt.text[:i]) is not None
+        return (
+            re.search(
+                r"(?:adaptation of (?:the )?(?:[\w-]+ ){0,3}|whose debut,? |(?:best|well) known "
+                r"(?:abroad |internationally )?for |previously starred in (?:the )?(?:[\w-]+ ){0,3})$",
+                tt.text[:i],
+            )
+            is not None
+        )
 
     def _previous_work(self, t: Template, window: int = 4) -> Entity | None:
         for back in range(1, window + 1):
@@ -1257,7 +1295,7 @@ class Reader:
                 role = {"director of photography": "cinematographer", "composer": "music",
                         "music director": "music"}.get(role, role)  # fmt: skip
                 rels = [role]
-            if rule.name == "written-directed":
+            if rule.name in ("written-directed", "wrote-and-directed"):
                 rels = ["writer", "director"]
             for r in rels:
                 detail = {"role": "playwright"} if rule.name == "play-by" else {}
@@ -1325,6 +1363,14 @@ class Reader:
             dm = re.match(r"(?: [\w-]+){0,3}? (?:on|in) (⟦D\d+⟧)", after)
             day = t.slots[dm.group(1)] if dm else None
             value = day.value if day else None
+            if (
+                value is None
+                and self.a.date
+                and re.search(
+                    r"\bthis year\b", self.a.text[self.templates[max(0, t.index - 1)].start : t.end]
+                )
+            ):
+                value = self.a.date[:4]  # "this year's festival": the article's year
             edition = re.match(r"(\d+)(?:st|nd|rd|th)", fest.label)
             detail = {"edition": edition.group(1)} if edition else {}
             return [
@@ -1521,6 +1567,25 @@ class Reader:
                                 "genre",
                             )
                         )
+            head = re.match(
+                rf"(?:The|This) (?:[a-z][\w-]* )?(?P<g>{_GENRE_PHRASE}) (?:follows|stars|is|was|centres|centers|opens|tells)\b",
+                t.text,
+            )
+            if head:
+                work, f = self.context_work(t, 0, prefer_main=True)
+                if work:
+                    out.append(
+                        Candidate(
+                            "genre",
+                            work,
+                            None,
+                            head.group("g").lower(),
+                            None,
+                            0.65 * f,
+                            [self.evidence(t, head)],
+                            "genre-subject",
+                        )
+                    )
             for m in re.finditer(
                 rf"\b(?:[Aa]n?|[Tt]he) (?:[\w-]+ )?(?P<g>{_GENRE_PHRASE}) (?:film|movie|series|documentary|picture)\b",
                 t.text,
