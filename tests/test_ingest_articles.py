@@ -162,7 +162,7 @@ def test_nothing_that_must_not_be_read_is_accepted(scored):
 def test_most_expected_facts_are_found(scored):
     n_found, n_missed = len(scored["found"]), len(scored["missed"])
     recall = n_found / (n_found + n_missed)
-    assert recall >= 0.55, (
+    assert recall >= 0.7, (
         f"recall {recall:.2f}; missed: {[(n, e['evidence']) for n, e in scored['missed']]}"
     )
 
