@@ -6,8 +6,9 @@ award read as a person's, a nomination read as a win, a rumour, a negation, page
 article is read against the bundled graph (``--dry-run``), so known people are linked whatever
 the spelling and the contradictions with the bundled sources show.
 
-How an expected fact is matched (the expectations are kept as written; where this project reads
-a fact differently, the judgement is recorded in ``JUDGEMENTS`` below, never by editing them):
+How an expected fact is matched (the expectations are kept exactly as written; the two places
+where this project reads them differently are the first two rules below, stated here rather than
+by editing the file):
 
 - names match when they spell one name (the shared romanisation-aware keys, either word order),
   against the entity's label or any spelling the article used;
@@ -32,9 +33,6 @@ import pytest
 
 DATA = Path(__file__).resolve().parent / "data" / "ingest"
 EXPECTED = json.loads((DATA / "expected.json").read_text(encoding="utf-8"))
-
-# Where this project's reading differs from the expectation (kept, not bent): file -> notes.
-JUDGEMENTS: dict[str, list[str]] = {}
 
 
 def _norm(text: str | None) -> str:

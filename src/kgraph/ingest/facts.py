@@ -171,7 +171,8 @@ class Candidate:
             since = f" since {self.value}" if self.value else ""
             return f"{s} and {self.object.label if self.object else '?'} are a couple{since}"
         if r == "genre":
-            return f"{s} is a {self.value}"
+            v = self.value or "?"
+            return f"{s} is {'an' if v[:1].lower() in 'aeiou' else 'a'} {v}"
         return r
 
 
@@ -280,6 +281,12 @@ _W_INTRO = r"(?:the |a |an |its |his |her )?(?:(?:[\w-]+|⟦[DO]\d+⟧) ){0,4}?"
 RULES: tuple[Rule, ...] = (
     # --- typing cues ---------------------------------------------------------------------------
     Rule("film-cue", None, r"\b(?:film|movie|feature|thriller)s? {W:w}"),
+    Rule("film-comma-cue", None, r"\b(?:film|movie|series|show), {W:w}(?=[.,]| is\b)"),
+    Rule(
+        "is-a-film-cue",
+        None,
+        r"{W:w} is an? (?:[\w-]+ |⟦O\d+⟧ ){0,3}?(?:film|movie|series|thriller|drama|documentary|show)\b",
+    ),
     Rule("series-cue", None, r"\b(?:series|show|dramas?|sitcoms?|miniseries) {W:w}"),
     Rule("year-paren", None, r"{W:w} \((?:⟦D\d+⟧)\)"),
     Rule(
@@ -1122,7 +1129,7 @@ class Reader:
         return (
             re.search(
                 r"(?:adaptation of (?:the )?(?:[\w-]+ ){0,3}|whose debut,? |(?:best|well) known "
-                r"(?:abroad |internationally )?for |previously starred in (?:the )?(?:[\w-]+ ){0,3})$",
+                r"(?:abroad |internationally )?for |(?:previously|also|once) (?:starred|appeared) in (?:the )?(?:[\w-]+ ){0,3}?(?:⟦W\d+⟧,? (?:and )?(?:in )?)*)$",
                 tt.text[:i],
             )
             is not None
@@ -1188,7 +1195,7 @@ class Reader:
             if rel == "plays" and g.get("char"):  # a character the store places in one work
                 known = self.character_work(g["char"], t)
                 if known is not None:
-                    return known, 0.9
+                    return known, 0.95
             return self.context_work(t, pos, prefer_main=prefer_main, skip=(m.start(), m.end()))
 
         if rel == "plays" and rule.name == "went-to":
@@ -1676,14 +1683,18 @@ def _merge(cands: list[Candidate]) -> list[Candidate]:
             by[k] = c
     out = list(by.values())
     # a cast fact that a plays fact in the same work already states adds nothing
-    played = {(c.subject.iri, c.work.iri) for c in out if c.relation == "plays" and c.work}
+    played: dict[tuple[str, str], float] = {}
+    for c in out:
+        if c.relation == "plays" and c.work:
+            k = (c.subject.iri, c.work.iri)
+            played[k] = max(played.get(k, 0.0), c.confidence)
     out = [
         c
         for c in out
         if not (
             c.relation in ("cast", "earlier_work")
             and c.work
-            and (c.subject.iri, c.work.iri) in played
+            and played.get((c.subject.iri, c.work.iri), -1.0) >= c.confidence
         )
     ]
     # one character, one work: where the article's facts put a character in two works, the

@@ -605,7 +605,7 @@ def cluster(mentions: list[Mention]) -> list[list[Mention]]:
     full = [
         (i, [romanised_key(w, joined=True) for w in g[0].text.replace("-", " ").split()])
         for i, g in enumerate(groups)
-        if g[0].kind == "Person" and len(g[0].text.split()) >= 2
+        if g[0].kind in ("Person", "Unknown") and len(g[0].text.split()) >= 2
     ]
     merged: dict[int, int] = {}
     for i, g in enumerate(groups):
