@@ -58,8 +58,8 @@ def ingest_cmd(
         raise UsageError("--review talks to a person: use it with --format text")
     if not dry_run and not state.store:
         raise UsageError(
-            "the default store is rebuilt from the bundled data; choose a store to add to with "
-            "--store DIR|memory:|URL (or KGRAPH_STORE), or use --dry-run"
+            "ingest writes into a store you choose: --store DIR|memory:|URL (or KGRAPH_STORE); "
+            "--dry-run reads an article against the default graph"
         )
     kg = state.kg(writable=not dry_run)
     report = kg.ingest(

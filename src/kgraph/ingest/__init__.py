@@ -138,6 +138,7 @@ def ingest(
             result.written = len(quads)
             result.replaced = bool(previous)
             materialise(store)  # the next article sees this one's characters in their works
+            store.refresh_merged()  # the default graph is the merge of the named graphs
             linking.forget(store)
     except BaseException:
         _restore(store, backups)
@@ -197,6 +198,7 @@ def _restore(store: Store, backups: dict[str, list[Any]]) -> None:
         if quads:
             store.insert(quads)
     materialise(store)
+    store.refresh_merged()
 
 
 __all__ = ["DEFAULT_THRESHOLD", "RELATIONS", "Candidate", "FileResult", "IngestReport", "ingest"]
