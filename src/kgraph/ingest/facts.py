@@ -24,7 +24,6 @@ from typing import Any
 from ..store import Store
 from .mentions import (
     CODE,
-    GENERAL,
     Entity,
     Mention,
     _val,
@@ -141,6 +140,7 @@ class Candidate:
             "accepted": self.accepted,
             "evidence": [{"start": s, "end": e} for s, e in self.evidence],
             "conflicts_with": list(self.conflicts_with),
+            "detail": dict(sorted(self.detail.items())),
         }
 
     def statement(self) -> str:
@@ -848,8 +848,6 @@ class Reader:
 
     # mentions and kinds
     def find_mentions(self, phrases: Any) -> None:
-        from .reading import nlp
-
         known = known_spans(self.a.doc, phrases) if phrases is not None else []
         # dates are never names
         spans = [
@@ -875,7 +873,6 @@ class Reader:
                 k = inner_kind(m)
                 if k:
                     m.kind = k
-        del nlp
         self.mentions = spans
         self._group()
 
@@ -1353,6 +1350,9 @@ class Reader:
             cand = Candidate(
                 "release", work, platform, d.value, None, conf * f2 * f3, ev, rule.name
             )
+            region = self.region(t)
+            if region:
+                cand.detail["region"] = region
             return [cand]
         if rel == "premiere":
             if rule.name == "premiere-the-festival":
@@ -1500,6 +1500,30 @@ class Reader:
         label = _pref_label(self.store, iri) or iri
         kind = store_types(self.store, [iri]).get(iri, "Work")
         return Entity(-1, kind, label, iri, False, [])
+
+    def region(self, t: Template) -> str | None:
+        """Where a release happens: "worldwide", or the countries "in South Korea and Japan"."""
+        raw = self.a.plain[t.start : t.end]
+        if re.search(r"\b(?:worldwide|globally|around the world)\b", raw):
+            return "worldwide"
+        m = re.search(
+            r"\bin ((?:South |North )?[A-Z][a-z]+(?:(?:,| and) (?:South |North )?[A-Z][a-z]+)*)\b"
+            r"(?! [A-Z])(?! (?:[a-z]+ )?(?:cinemas|theaters|theatres|section|competition))",
+            raw,
+        )
+        if m is None:
+            return None
+        start, end = t.start + m.start(1), t.start + m.end(1)
+        named = [
+            x
+            for x in self.mentions
+            if x.start < end
+            and start < x.end
+            and self.kinds.get(x.cluster) not in ("Unknown", None)
+        ]
+        if named:  # a work, a person, a festival: not a country
+            return None
+        return "; ".join(re.split(r", | and ", m.group(1)))
 
     def _previous_character(self, t: Template) -> Entity | None:
         for back in range(3):
@@ -1730,4 +1754,4 @@ def read_article_facts(article: Article, store: Store, *, owned: set[str] | None
     return reader
 
 
-__all__ = ["DEFAULT_THRESHOLD", "GENERAL", "RELATIONS", "Candidate", "Reader", "read_article_facts"]
+__all__ = ["DEFAULT_THRESHOLD", "RELATIONS", "Candidate", "Reader", "read_article_facts"]

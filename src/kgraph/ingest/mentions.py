@@ -69,16 +69,6 @@ CODE = {
     "Category": "A",
     "Unknown": "U",
 }
-GENERAL = {
-    "Film": "Work",
-    "TVSeries": "Work",
-    "Play": "Work",
-    "StreamingService": "Organization",
-    "Broadcaster": "Organization",
-    "NewsOutlet": "Organization",
-    "FestivalEdition": "Festival",
-    "AwardsBody": "AwardCeremony",
-}
 
 # Platforms and channels: a short list of names that are organisations wherever they appear.
 PLATFORMS = {

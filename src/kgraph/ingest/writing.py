@@ -197,6 +197,8 @@ class Builder:
             self.add(ev, KG_NS + "releaseOf", N(c.subject.iri))
             if platform:
                 self.add(ev, KG_NS + "platform", N(platform))
+            if c.detail.get("region"):
+                self.add(ev, KG_NS + "region", _lit(c.detail["region"]))
             if c.value:
                 self.add(ev, KG_NS + ("date" if len(c.value) == 10 else "year"), _date(c.value))
         elif r == "premiere":
