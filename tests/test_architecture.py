@@ -52,6 +52,7 @@ LAYERS: dict[str, int] = {
     "mentions": 3,
     "understanding": 3,
     "kinds": 3,
+    "ingest": 3,
     # 4 — the façade
     "kg": 4,
     "__init__": 4,
