@@ -176,7 +176,7 @@ def test_html_escapes_data_that_looks_like_markup():
 
 
 def test_vendored_library_is_recorded():
-    readme = (ASSETS / "README.md").read_text()
+    readme = (ASSETS.parent / "README.md").read_text()
     assert f"vis-network {VIS_NETWORK_VERSION}" in readme
     assert (ASSETS / "LICENSE-MIT").exists() and (ASSETS / "LICENSE-APACHE-2.0").exists()
     assert (
