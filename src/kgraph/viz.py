@@ -547,5 +547,7 @@ def to_html(eg: EntityGraph, *, title: str = "kgraph", highlight: Iterable[str] 
         css=inline("graph.css"),
         data=data,
         app=inline("graph.js"),
-        lib=(ASSETS / "vis-network.min.js").read_text(encoding="utf-8").replace("</script", "<\\/script"),
+        lib=(ASSETS / "vis-network.min.js")
+        .read_text(encoding="utf-8")
+        .replace("</script", "<\\/script"),
     )
