@@ -293,3 +293,24 @@ def test_pages_render_without_javascript(site):
     assert "Park Yu-rim (Min-hee) and Jeon Jong-seo (Ok-ju) in Ballerina" in page
     page = get("/query?" + urllib.parse.urlencode({"query": "SELECT ?p WHERE { ?p a kg:Person }"}))
     assert 'href="/entity/person:jeon-jong-seo"' in page
+
+
+def test_pages_over_a_remote_store(site):
+    """The explorer over a remote store (here another kgraph endpoint): the same facts."""
+    upstream = site + "/sparql"
+    with SparqlServer(ServerConfig(port=0, workers=1, timeout=60), store=upstream) as srv:
+
+        def get(path: str) -> str:
+            req = urllib.request.Request(srv.base + path, headers={"Accept": "text/html"})
+            with urllib.request.urlopen(req, timeout=120) as r:
+                return r.read().decode()
+
+        page = get("/entity/person:jeon-jong-seo")
+        assert 'played Ok-ju in <a href="/entity/work:ballerina">Ballerina</a>' in page
+        assert "Lily Alice" in get("/")
+        hits = json.loads(get("/api/search?q=jeon"))
+        assert hits[0]["label"] == "Jeon Jong-seo"
+        assert "Park Yu-rim (Min-hee) and Jeon Jong-seo (Ok-ju) in Ballerina" in get(
+            "/graph?from=Park+Yu-rim&to=Park+Shin-hye"
+        )
+        assert "@prefix" in get("/entity/person:jeon-jong-seo?format=turtle")

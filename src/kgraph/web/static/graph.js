@@ -405,6 +405,12 @@
     network.on("stabilized", scheduleThin);
     network.once("stabilizationIterationsDone", thin);
     network.on("animationFinished", scheduleThin);
+    // programmatic zooms (focus, fit, moveTo) fire no "zoom" event: catch them when drawn
+    var thinnedAt = null;
+    network.on("afterDrawing", function () {
+      var scale = network.getScale();
+      if (thinnedAt === null || Math.abs(scale - thinnedAt) / thinnedAt > 0.02) { thinnedAt = scale; scheduleThin(); }
+    });
 
     // the on-screen size of every label: [label, CSS px, drawn], for tests and for the curious
     function labelSizes() {
