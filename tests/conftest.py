@@ -89,7 +89,13 @@ def kgraph_proc():
         e = os.environ.copy()
         e.update(env or {})
         p = subprocess.run(
-            [exe, *args], input=input, capture_output=True, text=True, env=e, timeout=timeout
+            [exe, *args],
+            input=input,
+            capture_output=True,
+            text=True,
+            env=e,
+            timeout=timeout,
+            check=False,
         )
         return Run(p.returncode, p.stdout, p.stderr)
 

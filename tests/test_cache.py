@@ -23,7 +23,9 @@ CRASH_POINTS = int(os.environ.get("KGRAPH_CRASH_POINTS", "12"))
 
 def run(cache: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "KGRAPH_CACHE_DIR": str(cache)}
-    return subprocess.run([KGRAPH, *args], capture_output=True, text=True, env=env, timeout=300)
+    return subprocess.run(
+        [KGRAPH, *args], capture_output=True, text=True, env=env, timeout=300, check=False
+    )
 
 
 def stores(cache: Path) -> list[Path]:

@@ -13,9 +13,10 @@ import pytest
 from servers import Server, running, start_oxigraph
 
 from kgraph import KnowledgeGraph
+from kgraph.build import open_store
 from kgraph.errors import InputError, RdfSyntaxError, StoreError, UsageError
-from kgraph.loading import REMOTE_BATCH, UnknownSource, load, loaded_sources, source_iri, unload
-from kgraph.store import OxigraphStore, RemoteStore, open_store
+from kgraph.loading import UnknownSource, load, loaded_sources, source_iri, unload
+from kgraph.store import REMOTE_BATCH, OxigraphStore, RemoteStore
 from kgraph.terms import ONTOLOGY_GRAPH
 
 EX = "https://example.org/"
@@ -289,7 +290,7 @@ def test_remote_rdf_star(oxigraph_server: Server, tmp_path: Path):
     nt.write_text(f"<{EX}s002> <{EX}claims> <<( <{EX}kim> <{EX}actedIn> <{EX}ballerina> )>> .\n")
     store = RemoteStore(oxigraph_server.query_url, oxigraph_server.update_url)
     load(store, [nt])
-    rows = store.select(f"SELECT ?t WHERE {{ <{EX}s002> <{EX}claims> ?t }}")
+    rows = store.query(f"SELECT ?t WHERE {{ <{EX}s002> <{EX}claims> ?t }}").rows
     assert isinstance(rows[0]["t"], ox.Triple) and rows[0]["t"].object.value == EX + "ballerina"
 
 

@@ -69,7 +69,7 @@ def stop_server(proc: subprocess.Popen[str]) -> int:
 
 @pytest.fixture(scope="module")
 def endpoint(kg):
-    kg.store  # build the default store before the server's workers open it
+    _ = kg.store  # build the default store before the server's workers open it
     proc, url = start_server("--timeout", str(TIMEOUT))
     yield url
     assert stop_server(proc) == 0

@@ -14,9 +14,10 @@ import pytest
 from servers import Server, running, start_oxigraph, start_virtuoso
 
 from kgraph import KnowledgeGraph, resources
+from kgraph.build import open_store
 from kgraph.errors import QuerySyntaxError, RemoteError, StoreError, UpdateRefused
 from kgraph.loading import load, loaded_sources, source_iri
-from kgraph.store import OxigraphStore, RemoteStore, Store, open_store
+from kgraph.store import OxigraphStore, RemoteStore, Store
 from kgraph.terms import INFERRED_GRAPH, ONTOLOGY_GRAPH
 
 ID = "https://kgraph.dev/id/"

@@ -68,9 +68,9 @@ def test_home_search_completes_and_ask_cites(site, browser):
     # completion as you type: "jeon" offers Jeon Jong-seo
     browser.js("document.getElementById('home-search').focus()")
     browser.type_text("jeon")
-    browser.wait_for("document.querySelectorAll('.complete li').length > 0", 10)
+    browser.wait_for("document.querySelector('.complete[data-for=\"jeon\"] li') !== null", 10)
     options = browser.js(
-        "[...document.querySelectorAll('.complete:not([hidden]) li')].map(li => li.firstChild.textContent)"
+        "[...document.querySelectorAll('.complete[data-for=jeon] li')].map(li => li.firstChild.textContent)"
     )
     assert options[0] == "Jeon Jong-seo"
     browser.screenshot(ARTIFACTS / "web-home-completion.png")

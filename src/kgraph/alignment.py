@@ -122,15 +122,18 @@ def compile_axioms(axioms: Iterable[tuple[str, str, str]]) -> Alignment:
 
     for a, rel, b in axioms:
         if rel == OWL + "equivalentClass":
-            edge(cls, a, b), edge(cls, b, a)
+            edge(cls, a, b)
+            edge(cls, b, a)
         elif rel == RDFS + "subClassOf":
             edge(cls, a, b)
         elif rel == OWL + "equivalentProperty":
-            edge(prop, a, b), edge(prop, b, a)
+            edge(prop, a, b)
+            edge(prop, b, a)
         elif rel == RDFS + "subPropertyOf":
             edge(prop, a, b)
         elif rel == OWL + "inverseOf":
-            edge(prop, a, b, True), edge(prop, b, a, True)
+            edge(prop, a, b, True)
+            edge(prop, b, a, True)
     for x in list(prop):  # a qualifier means what the direct property means
         if x.startswith(WDT):
             prop.setdefault(WD_PROP + "qualifier/" + x[len(WDT) :], set()).add((x, False))
@@ -374,10 +377,10 @@ def _labels(store: Store, al: Alignment, graphs: Sequence[str]) -> int:
     )
     names: dict[str, tuple[str, list[ox.Literal]]] = {}
     for r in rows:
-        x = r["x"]
-        if not isinstance(x, ox.NamedNode):
+        x, label = r["x"], r["l"]
+        if not isinstance(x, ox.NamedNode) or not isinstance(label, ox.Literal):
             continue
-        names.setdefault(x.value, (r["g"].value, []))[1].append(r["l"])
+        names.setdefault(x.value, (r["g"].value, []))[1].append(label)
     if not names:
         return 0
 
@@ -386,29 +389,23 @@ def _labels(store: Store, al: Alignment, graphs: Sequence[str]) -> int:
         return (0 if lang in ("", "en") or lang.startswith("en-") else 1, lit.value)
 
     quads = []
-    for x, (g, lits) in names.items():
+    for iri, (g, lits) in names.items():
         best = min(lits, key=rank)
         graph = ox.NamedNode(g)
-        quads.append(ox.Quad(ox.NamedNode(x), ox.NamedNode(SKOS + "prefLabel"), best, graph))
+        quads.append(ox.Quad(ox.NamedNode(iri), ox.NamedNode(SKOS + "prefLabel"), best, graph))
         for lit in {lit for lit in lits if lit.value != best.value}:
-            quads.append(ox.Quad(ox.NamedNode(x), ox.NamedNode(SKOS + "altLabel"), lit, graph))
-    from .loading import insert_quads
-
-    return insert_quads(store, quads)
+            quads.append(ox.Quad(ox.NamedNode(iri), ox.NamedNode(SKOS + "altLabel"), lit, graph))
+    return store.insert(quads)
 
 
 def align(
-    store: Store, graphs: Sequence[str] | None = None, present: AbstractSet[str] | None = None
+    store: Store, graphs: Sequence[str], present: AbstractSet[str] | None = None
 ) -> list[str]:
-    """Align the data of ``graphs`` (default: every loaded file's graphs) to kgraph's vocabulary.
+    """Align the data of ``graphs`` (e.g. every loaded file's graphs) to kgraph's vocabulary.
 
     ``present``: the predicates and classes used in those graphs, when known (see :func:`rules`).
     Returns the names of the steps that ran. Idempotent: a second run adds nothing.
     """
-    if graphs is None:
-        from .loading import loaded_sources
-
-        graphs = [g for s in loaded_sources(store) for g in s["graphs"]]
     graphs = [g for g in dict.fromkeys(graphs) if g != ONTOLOGY_GRAPH]
     if not graphs:
         return []

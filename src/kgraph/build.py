@@ -22,7 +22,7 @@ import pyoxigraph as ox
 
 from . import resources
 from .errors import InputError, Position, RdfSyntaxError, StoreError
-from .store import OxigraphStore, Store
+from .store import OxigraphStore, RemoteStore, Store
 from .terms import CURATION_GRAPH, ONTOLOGY_GRAPH
 
 BUILD_VERSION = "1"  # bump when the build rules below change
@@ -153,8 +153,10 @@ def parse_file(path: Path, graph: str | None = None, fmt: str | None = None) -> 
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as e:
-        line = data[: e.start].count(b"\n") + 1
-        raise InputError(f"{path}:{line}: not valid UTF-8 (byte 0x{data[e.start]:02x})") from None
+        bad_line = data[: e.start].count(b"\n") + 1
+        raise InputError(
+            f"{path}:{bad_line}: not valid UTF-8 (byte 0x{data[e.start]:02x})"
+        ) from None
     target = ox.NamedNode(graph) if graph else None
     try:
         quads = ox.parse(data, format=rdf_format(path, fmt), base_iri=path.resolve().as_uri())
@@ -183,12 +185,7 @@ def new_store_contents(store: Store) -> None:
 
 
 def _add(store: Store, quads: list[ox.Quad]) -> None:
-    if isinstance(store, OxigraphStore):
-        store.raw.extend(quads)
-    else:
-        from .loading import insert_quads
-
-        insert_quads(store, quads)
+    store.insert(quads)
 
 
 def materialise(store: Store) -> None:
@@ -359,3 +356,28 @@ def _in_memory(e: Exception) -> Store:
     store = OxigraphStore()
     compile_into(store)
     return store
+
+
+def open_store(spec: str | None, *, update_url: str | None = None, read_only: bool = True) -> Store:
+    """Open the store named by ``spec``: ``memory:``, an ``http(s)://`` URL, or a directory.
+
+    ``None`` means the default store: the bundled graph, built into the cache if needed.
+    """
+    if spec is None or spec == "":
+        return default_store()
+    if spec == "memory:":
+        store = OxigraphStore()
+        new_store_contents(store)
+        return store
+    if spec.startswith(("http://", "https://")):
+        return RemoteStore(spec, update_url)
+    path = Path(spec).expanduser()
+    if path.exists() and not path.is_dir():
+        raise StoreError(f"--store {spec}: not a directory")
+    fresh = not path.exists() or not any(path.iterdir())
+    if fresh or not read_only:
+        store = OxigraphStore(path)
+        if fresh:
+            new_store_contents(store)
+        return store
+    return OxigraphStore(path, read_only=True)

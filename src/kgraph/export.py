@@ -12,7 +12,7 @@ characters, organisations, awards … as nodes (label, class) and the relations 
 edges (relation, work, sources). It is built by :func:`entity_graph`, which the pictures of
 :mod:`kgraph.viz` share.
 
->>> from kgraph.store import open_store
+>>> from kgraph.build import open_store
 >>> s = open_store("memory:")
 >>> s.update('INSERT DATA { GRAPH <urn:g> { <https://kgraph.dev/id/person/x> a <https://kgraph.dev/ontology#Person> } }')
 >>> print(export(s, "turtle", graph="urn:g").decode(), end="")
@@ -499,7 +499,7 @@ def _turtle_block(triples: Sequence[Triple], pm: _Prefixes, indent: str) -> list
             inline.add(b)
 
     def list_items(b: Any) -> list[Any] | None:
-        items = []
+        items: list[Any] = []
         cur = b
         while True:
             if cur == ox.NamedNode(_RDF + "nil"):
@@ -914,16 +914,20 @@ def entity_graph(store: Store, *, graph: str | None = None, inferred: bool = Fal
     if inferred:
         for q in entailed(store, fact_quads):
             fact_quads.append(q)
-            if q.predicate.value == RDF_TYPE and isinstance(q.object, ox.NamedNode):
+            if (
+                q.predicate.value == RDF_TYPE
+                and isinstance(q.subject, ox.NamedNode)
+                and isinstance(q.object, ox.NamedNode)
+            ):
                 types[q.subject.value].add(q.object.value)
     for q in fact_quads:
-        if isinstance(q.subject, ox.NamedNode):
+        if isinstance(q.subject, ox.NamedNode) and isinstance(q.graph_name, ox.NamedNode):
             facts[(q.subject.value, q.predicate.value, q.object)].add(q.graph_name.value)
 
     def most_specific(iri: str) -> str | None:
         ts = [t for t in types.get(iri, ()) if t in ancestors]
         best = [t for t in ts if not any(o != t and t in ancestors[o] for o in ts)]
-        return sorted(best)[0] if best else None
+        return min(best) if best else None
 
     in_scope = {s for (s, _, _) in facts} | {
         o.value for (_, _, o) in facts if isinstance(o, ox.NamedNode)
@@ -998,13 +1002,13 @@ def entity_graph(store: Store, *, graph: str | None = None, inferred: bool = Fal
         if s not in node_class or p in (RDF_TYPE, SKOS_PREF, RDFS_LABEL) or p in _HIDDEN_EDGES:
             continue
         if isinstance(o, ox.NamedNode):
-            value, iri = labels.get(o.value, compact(o.value)), o.value
+            value, target = labels.get(o.value, compact(o.value)), o.value
         elif isinstance(o, ox.Literal):
-            value, iri = o.value, None
+            value, target = o.value, None
         else:
             continue
         label = "also spelled" if p == SKOS_ALT else plabel(p)
-        node_facts[s].append(Fact(p, label, value, iri, src(gs)))
+        node_facts[s].append(Fact(p, label, value, target, src(gs)))
     for (s, o, p, w), gs in edge_map.items():  # plays: shown on the actor too
         if p == _PLAYS:
             text = labels.get(o, o) + (f" in {labels.get(w, w)}" if w else "")

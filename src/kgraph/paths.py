@@ -432,16 +432,18 @@ def _edge_rows(store: Store, via: str, limit: int | None = None) -> list[tuple[s
         pred, person_first = _EDGE_PREDICATE[via]
         quads = store.raw.quads_for_pattern(None, ox.NamedNode(pred), None)
         seen: dict[tuple[str, str], None] = {}
-        for q in quads:
-            s, o = q.subject.value, q.object.value
-            seen[(s, o) if person_first else (o, s)] = None
+        for quad in quads:
+            s, o = quad.subject, quad.object
+            if not isinstance(s, ox.NamedNode) or not isinstance(o, ox.NamedNode):
+                continue
+            seen[(s.value, o.value) if person_first else (o.value, s.value)] = None
             if limit is not None and len(seen) >= limit:
                 break
         return list(seen)
-    q = f"SELECT DISTINCT ?p ?w WHERE {{ {_EDGE[via]} }}"
+    text = f"SELECT DISTINCT ?p ?w WHERE {{ {_EDGE[via]} }}"
     if limit is not None:
-        q += f" LIMIT {int(limit)}"
-    return [(r["p"].value, r["w"].value) for r in store.select(q)]
+        text += f" LIMIT {int(limit)}"
+    return [(r["p"].value, r["w"].value) for r in store.select(text)]
 
 
 def _graph_of(pairs: Iterable[tuple[str, str]]) -> Any:
@@ -721,13 +723,14 @@ def roles(
                             (key, kind, r["r"].value if "r" in r else r["x"].value, r["g"].value)
                         )
     # a performance's character, stated in the same graph as the performance
-    performances = sorted({h[2] for h in hits if h[1] == "cast"})
+    performances = sorted({h[2] for h in hits if h[1] == "cast" and h[2] is not None})
     character: dict[tuple[str, str], str] = {}
     for chunk in _chunks(performances):
         for r in store.select(_CHARACTERS_QUERY, {"x": [ox.NamedNode(i) for i in chunk]}):
             character[(r["x"].value, r["g"].value)] = r["r"].value
     hits = [
-        (key, kind, character.get((x, g)) if kind == "cast" else x, g) for key, kind, x, g in hits
+        (key, kind, character.get((x, g)) if kind == "cast" and x is not None else x, g)
+        for key, kind, x, g in hits
     ]
     names = describe(store, {h[2] for h in hits if h[2]} | {h[3] for h in hits})
     found: dict[tuple[str, str], dict[tuple[str, str, str | None], set[str]]] = {}
@@ -823,7 +826,9 @@ def network(
 
     _check_via(via)
     origin, note = _resolve(store, from_, True) if from_ is not None else (None, None)
-    bip = projection(store, via).graph
+    proj = projection(store, via)
+    assert proj is not None  # no limit given
+    bip = proj.graph
     people = [n for n, d in bip.nodes(data=True) if d["person"]]
     g = nx.Graph()
     g.add_nodes_from(people)

@@ -30,7 +30,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
 
 MAX_BODY = 1 << 20  # bytes of a POSTed query or form
@@ -211,10 +211,11 @@ def _body(
 
         from .terms import PREFIXES
 
-        return bytes(
+        return (
             ox.serialize(
                 triples, format=ox.RdfFormat.RDF_XML, prefixes=_used_prefixes(triples, PREFIXES)
             )
+            or b""
         )
     result = Result(kind, variables=variables, rows=rows, boolean=boolean, triples=triples)  # type: ignore[arg-type]
     return serialize(result, fmt).encode("utf-8")
@@ -299,13 +300,13 @@ def _run_oxigraph(store: Any, req: dict[str, Any], cap: int) -> tuple[Any, ...]:
             return "ask", [], [], bool(res), [], False
         if isinstance(res, ox.QuerySolutions):
             names = [v.value for v in res.variables]
-            rows = []
+            rows: list[dict[str, Any]] = []
             for sol in res:
                 if len(rows) == cap:
                     return "select", names, rows, None, [], True
                 rows.append({n: sol[n] for n in names if sol[n] is not None})
             return "select", names, rows, None, [], False
-        triples = []
+        triples: list[Any] = []
         for t in res:
             if len(triples) == cap:
                 return "graph", [], [], None, triples, True
@@ -331,6 +332,24 @@ def run_ask(store: Any, question: str) -> Reply:
     return Reply(200, "application/json", json.dumps(answer.to_json(), ensure_ascii=False).encode())
 
 
+def _web_page(store: Any, req: dict[str, Any], max_results: int) -> Reply:
+    """An explorer page (kgraph.web), its queries run by :func:`run_query` with every guard."""
+    from .web import PageError, handle
+
+    def run(query: str) -> tuple[str, bytes, bool]:
+        accept = "application/n-triples, application/sparql-results+json"
+        try:
+            r = run_query(store, {"query": query, "accept": accept}, max_results)
+        except HttpError as e:
+            raise PageError(e.status, e.message) from None
+        return r.content_type, r.body, "X-KGraph-Truncated" in r.headers
+
+    try:
+        return Reply(*handle(store, req, run, max_results))
+    except PageError as e:
+        raise HttpError(e.status, e.message) from None
+
+
 def _describe_store(store: Any) -> dict[str, Any]:
     return {"kind": store.kind, "location": store.location, "graphs": store.named_graphs()}
 
@@ -352,7 +371,7 @@ def _worker_main(conn: Any, spec: str | None, update_url: str | None, max_result
     # pyoxigraph releases the GIL while it evaluates, so this thread runs during any query
     threading.Thread(target=orphan_watch, daemon=True).start()
     try:
-        from .store import open_store
+        from .build import open_store
 
         store = open_store(spec, update_url=update_url, read_only=True)
         conn.send(("ready", _describe_store(store)))
@@ -370,9 +389,7 @@ def _worker_main(conn: Any, spec: str | None, update_url: str | None, max_result
             elif req["op"] == "ask":
                 reply = run_ask(store, req["q"])
             elif req["op"] == "web":  # the explorer's pages (kgraph.web)
-                from .web import handle
-
-                reply = handle(store, req, max_results)
+                reply = _web_page(store, req, max_results)
             else:
                 reply = _error(400, f"unknown operation {req['op']!r}")
         except HttpError as e:
@@ -616,7 +633,7 @@ def service_description(endpoint: str, graphs: list[str], fmt: str = "turtle") -
         "jsonld": ox.RdfFormat.JSON_LD,
         "rdfxml": ox.RdfFormat.RDF_XML,
     }[fmt]
-    return bytes(ox.serialize(triples, format=f, prefixes={"sd": sd} if fmt == "turtle" else None))
+    return ox.serialize(triples, format=f, prefixes={"sd": sd} if fmt == "turtle" else None) or b""
 
 
 def _prefers_html(accept: str | None) -> bool:
@@ -652,7 +669,7 @@ class SparqlServer:
         self.pool = WorkerPool(config.workers, store, update_url, config.max_results)
         try:
             handler = type("Handler", (_Handler,), {"server_ref": self})
-            cls = ThreadingHTTPServer
+            cls: type[ThreadingHTTPServer] = ThreadingHTTPServer
             if ":" in config.host.strip("[]"):
                 import socket
 
@@ -686,7 +703,7 @@ class SparqlServer:
     def serve_forever(self) -> None:
         self.httpd.serve_forever(poll_interval=0.2)
 
-    def start(self) -> SparqlServer:
+    def start(self) -> Self:
         """Serve from a background thread (for notebooks and tests)."""
         self._thread = threading.Thread(target=self.serve_forever, daemon=True)
         self._thread.start()
@@ -699,7 +716,7 @@ class SparqlServer:
         self.httpd.server_close()
         self.pool.close()
 
-    def __enter__(self) -> SparqlServer:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -797,9 +814,7 @@ class _Handler(BaseHTTPRequestHandler):
                 else:
                     reply = self._description()
             elif path.startswith("/static/"):
-                from .web import static_reply
-
-                reply = static_reply(parts.path)
+                reply = _static(parts.path)
             elif path != "/" and _is_web_path(path):
                 reply = self._web(path, params, body)
             else:
@@ -882,7 +897,7 @@ class _Handler(BaseHTTPRequestHandler):
         query = params["query"][0]
         if not query.strip():
             raise HttpError(400, "the query is empty")
-        fmt = (params.get("format") or params.get("output") or [None])[0]
+        fmt = (params.get("format") or params.get("output") or [""])[0] or None
         req = {
             "op": "sparql",
             "query": query,
@@ -958,6 +973,17 @@ def wait_until_up(url: str, timeout: float = 30.0) -> None:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.1)
+
+
+def _static(path: str) -> Reply:
+    """A script, style or vendored library of the explorer (kgraph/web/static)."""
+    from .web import PageError, static_file
+
+    try:
+        ctype, data = static_file(path)
+    except PageError as e:
+        raise HttpError(e.status, e.message) from None
+    return Reply(200, ctype, data, {"Cache-Control": "public, max-age=3600"})
 
 
 def _is_web_path(path: str) -> bool:

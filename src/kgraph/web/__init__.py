@@ -18,7 +18,8 @@ Routes (GET only; nothing here writes to the store):
 
 Pages are rendered inside the server's query workers (:func:`handle`), so everything the endpoint
 guarantees for queries holds for them: a read-only store handle, the time limit, the result cap,
-no ``SERVICE``. Static files are read from the package by the HTTP thread (:func:`static_reply`).
+no ``SERVICE``. Static files are read from the package by the HTTP thread (:func:`static_file`).
+The server imports this package, never the other way round: queries come in as ``run``.
 Every page carries its facts in server-rendered HTML and works without JavaScript; the scripts add
 completion, the interactive graph and the editor.
 """
@@ -26,12 +27,12 @@ completion, the interactive graph and the editor.
 from __future__ import annotations
 
 import mimetypes
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
-STATIC = HERE / "static"
-TEMPLATES = HERE / "templates"
+from .base import STATIC, PageError
+
+__all__ = ["CSP", "PageError", "handle", "is_web_path", "static_file"]
 
 PAGES = ("/", "/search", "/graph", "/query")
 PREFIXES_ROUTED = ("/entity/", "/api/")
@@ -58,37 +59,33 @@ def is_web_path(path: str) -> bool:
     return path in PAGES or path.startswith(PREFIXES_ROUTED)
 
 
-def static_reply(path: str) -> Any:
-    """A file under ``/static/`` (a Reply), or 404; never a path outside the folder."""
-    from ..server import HttpError, Reply
-
+def static_file(path: str) -> tuple[str, bytes]:
+    """(media type, bytes) of a file under ``/static/``; never a path outside the folder."""
     rel = path[len("/static/") :]
     target = (STATIC / rel).resolve()
     if not rel or STATIC not in target.parents or not target.is_file():
-        raise HttpError(404, f"no such file: {path}")
+        raise PageError(404, f"no such file: {path}")
     ctype = _TYPES.get(target.suffix) or mimetypes.guess_type(target.name)[0]
-    return Reply(
-        200,
-        ctype or "application/octet-stream",
-        target.read_bytes(),
-        {"Cache-Control": "public, max-age=3600"},
-    )
+    return ctype or "application/octet-stream", target.read_bytes()
 
 
-def handle(store: Any, req: dict[str, Any], max_results: int) -> Any:
-    """Answer one explorer request (runs inside a query worker): a Reply."""
+def handle(
+    store: Any,
+    req: dict[str, Any],
+    run: Callable[[str], tuple[str, bytes, bool]],
+    max_results: int,
+) -> tuple[int, str, bytes, dict[str, str]]:
+    """Answer one explorer request (runs inside a query worker): status, media type, body,
+    headers. ``run`` runs a SPARQL query with the endpoint's guards. Raises :class:`PageError`."""
     from ..errors import KGraphError
-    from ..server import HttpError, Reply
     from . import pages
 
     path: str = req["path"]
     params: dict[str, list[str]] = req.get("params") or {}
     try:
-        status, ctype, body = pages.route(store, path, params, max_results)
-    except HttpError:
-        raise
+        status, ctype, body = pages.route(store, path, params, run, max_results)
     except KGraphError as e:
-        raise HttpError(400 if e.exit_code == 2 else 404, str(e)) from None
+        raise PageError(400 if e.exit_code == 2 else 404, str(e)) from None
     headers = {"Content-Security-Policy": CSP} if ctype.startswith("text/html") else {}
     headers["Cache-Control"] = "no-store"
-    return Reply(status, ctype, body, headers)
+    return status, ctype, body, headers

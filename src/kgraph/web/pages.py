@@ -19,7 +19,12 @@ from string import Template
 from typing import Any
 from urllib.parse import quote, unquote, urlencode
 
-from . import TEMPLATES
+from .base import TEMPLATES
+from .base import PageError as HttpError
+
+# runs a SPARQL query as the endpoint does (read-only, no SERVICE, capped): (media type, body,
+# truncated); raises PageError
+Runner = Callable[[str], tuple[str, bytes, bool]]
 
 Page = tuple[int, str, bytes]
 SOURCE_NS = "https://kgraph.dev/id/source/"
@@ -132,8 +137,10 @@ def _data_script(obj: Any, ident: str = "kg-data") -> str:
 # -- routing ----------------------------------------------------------------------------------
 
 
-def route(store: Any, path: str, params: dict[str, list[str]], max_results: int) -> Page:
-    from ..server import HttpError
+def route(
+    store: Any, path: str, params: dict[str, list[str]], run: Runner, max_results: int
+) -> Page:
+    """The page or JSON at ``path``; ``run`` runs a query with the endpoint's guards and cap."""
 
     def p(name: str) -> str:
         return (params.get(name) or [""])[0]
@@ -151,7 +158,7 @@ def route(store: Any, path: str, params: dict[str, list[str]], max_results: int)
     if path == "/graph":
         return 200, HTML, graph_page(store, p("focus"), p("from"), p("to"))
     if path == "/query":
-        return 200, HTML, query_page(store, p("query"), max_results)
+        return 200, HTML, query_page(store, p("query"), run, max_results)
     if path == "/api/search":
         return 200, JSON, _json(search_json(store, p("q"), int(p("limit") or 10)))
     if path == "/api/neighbours":
@@ -159,7 +166,7 @@ def route(store: Any, path: str, params: dict[str, list[str]], max_results: int)
     if path == "/api/terms":
         return 200, JSON, _json(terms_json(store))
     if path == "/api/sparql":
-        return 200, JSON, _json(sparql_json(store, p("query"), max_results))
+        return 200, JSON, _json(sparql_json(store, p("query"), run))
     raise HttpError(404, f"no such page: {path}")
 
 
@@ -595,7 +602,6 @@ def entity_export(store: Any, ident: str, fmt: str) -> Page:
     from ..cards import entity_iri
     from ..errors import UnknownEntity
     from ..export import write_jsonld, write_turtle
-    from ..server import HttpError
 
     iri, _m = entity_iri(store, ident)
     quads = entity_quads(store, iri)
@@ -611,7 +617,6 @@ def entity_export(store: Any, ident: str, fmt: str) -> Page:
 
 def neighbours_json(store: Any, ident: str) -> dict[str, Any]:
     from ..cards import entity_iri
-    from ..server import HttpError
 
     if not ident.strip():
         raise HttpError(400, "give an entity: /api/neighbours?id=person:jeon-jong-seo")
@@ -783,21 +788,13 @@ def _label_terms(store: Any, iris: Iterable[str]) -> dict[str, str]:
     return {i: known[i] for i in iris if i in known}
 
 
-def sparql_json(store: Any, query: str, max_results: int) -> dict[str, Any]:
+def sparql_json(store: Any, query: str, run: Runner) -> dict[str, Any]:
     """A query's result with labels: ``select``/``ask`` as rows, ``graph`` as graph data."""
-    from ..server import HttpError, run_query
-
     if not query.strip():
         raise HttpError(400, "the query is empty")
-    reply = run_query(
-        store,
-        {"query": query, "accept": "application/n-triples, application/sparql-results+json"},
-        max_results,
-    )
-    truncated = "X-KGraph-Truncated" in reply.headers
-    ctype = reply.content_type
+    ctype, body, truncated = run(query)
     if ctype.startswith("application/sparql-results+json"):
-        res = json.loads(reply.body)
+        res = json.loads(body)
         if "boolean" in res:
             return {"kind": "ask", "boolean": res["boolean"], "truncated": False}
         import pyoxigraph as ox
@@ -825,7 +822,7 @@ def sparql_json(store: Any, query: str, max_results: int) -> dict[str, Any]:
         return {"kind": "select", "vars": res["head"]["vars"], "rows": rows, "truncated": truncated}
     import pyoxigraph as ox
 
-    triples = list(ox.parse(reply.body, format=ox.RdfFormat.N_TRIPLES))
+    triples = list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
     return {
         "kind": "graph",
         "graph": construct_graph(store, triples),
@@ -943,15 +940,14 @@ DEFAULT_QUERY = """SELECT ?work ?title WHERE {
 } ORDER BY ?title"""
 
 
-def query_page(store: Any, query: str, max_results: int) -> bytes:
+def query_page(store: Any, query: str, run: Runner, max_results: int) -> bytes:
     from ..saved import list_queries
-    from ..server import HttpError
 
     result = ""
     data = ""
     if query.strip():
         try:
-            res = sparql_json(store, query, max_results)
+            res = sparql_json(store, query, run)
             result = _result_table(res)
             data = _data_script(res, "kg-result")
         except HttpError as e:

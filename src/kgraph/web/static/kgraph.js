@@ -38,8 +38,9 @@
       if (fillOnly || !hit.url) { input.value = hit.label; close(); return; }
       window.location.href = hit.url;
     }
-    function render(hits) {
+    function render(hits, q) {
       items = hits;
+      list.setAttribute("data-for", q || "");
       list.textContent = "";
       hits.forEach(function (h, i) {
         var li = el("li", { role: "option", id: list.id + "-" + i, "aria-selected": "false", "data-iri": h.iri });
@@ -64,8 +65,8 @@
       var mine = ++seq;
       fetch("/api/search?limit=8&q=" + encodeURIComponent(q), { headers: { Accept: "application/json" } })
         .then(function (r) { return r.ok ? r.json() : []; })
-        .then(function (hits) { if (mine === seq) { render(hits); } })
-        .catch(function () { render([]); });
+        .then(function (hits) { if (mine === seq) { render(hits, q); } })
+        .catch(function () { render([], q); });
     }
     input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(lookup, 120); });
     input.addEventListener("keydown", function (ev) {
