@@ -241,6 +241,12 @@ def test_editor_gallery_permalink_and_construct(site, browser):
         "[...document.querySelectorAll('.cm-tooltip-autocomplete li')].map(li => li.textContent)"
     )
     assert any(o.startswith("kg:actedIn") for o in options)
+    # completion of an entity's name to its prefixed name
+    browser.type_text(" person:jeon")
+    browser.wait_for(
+        "[...document.querySelectorAll('.cm-tooltip-autocomplete li')].some(li => li.textContent.includes('person:jeon-jong-seo'))",
+        10,
+    )
     # the gallery runs a saved query
     browser.js("document.querySelector('#gallery a[data-name=\"co-stars\"]').click()")
     browser.wait_for("document.body.getAttribute('data-done') === '1'", 20)
@@ -273,6 +279,29 @@ def test_editor_gallery_permalink_and_construct(site, browser):
     triples = browser.js("parseInt(document.querySelector('#results .count').textContent)")
     assert browser.js("kgraph.edges.length") == triples >= 4
     browser.screenshot(ARTIFACTS / "web-query-construct.png")
+    _local_only(browser, site)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/search?q=park",
+        "/entity/source:s004",
+        "/entity/character:ok-ju",
+        "/entity/work:ballerina",
+        "/graph?focus=org:netflix",
+        "/query",
+        "/sparql",
+    ],
+)
+def test_every_page_loads_cleanly(site, browser, path):
+    browser.goto(site + path)
+    browser.pump(1.0)
+    assert browser.js("document.querySelector('h1') !== null")
+    if browser.js("document.getElementById('kg-data') !== null"):
+        _ready(browser)
+        assert browser.js("kgraph.nodes.length") > 1
     _local_only(browser, site)
 
 

@@ -19,6 +19,7 @@ from string import Template
 from typing import Any
 from urllib.parse import quote, unquote, urlencode
 
+from ..terms import KG_NS, RDF_TYPE, SKOS_ALT, SKOS_PREF
 from .base import TEMPLATES
 from .base import PageError as HttpError
 
@@ -28,6 +29,7 @@ Runner = Callable[[str], tuple[str, bytes, bool]]
 
 Page = tuple[int, str, bytes]
 SOURCE_NS = "https://kgraph.dev/id/source/"
+KG_DESCRIPTION = KG_NS + "description"
 HTML = "text/html; charset=utf-8"
 JSON = "application/json"
 
@@ -468,7 +470,8 @@ def card_html(store: Any, card: Any) -> str:
     labels.update(card.sources)
     groups: dict[str, list[str]] = defaultdict(list)
     for f in card.facts:
-        if f.predicate.endswith(("#prefLabel", "#altLabel")):
+        # the label, spellings, classes and description are the page's heading
+        if f.direction != "in" and f.predicate in (SKOS_PREF, SKOS_ALT, RDF_TYPE, KG_DESCRIPTION):
             continue
         key = "in" if f.direction == "in" else f.kind if f.direction == "node" else "fact"
         if key not in dict(GROUPS):
@@ -765,11 +768,14 @@ def terms_json(store: Any) -> dict[str, Any]:
 def _term_json(t: Any, labels: Mapping[str, str]) -> dict[str, Any]:
     kind = type(t).__name__
     if kind == "NamedNode":
-        out: dict[str, Any] = {"type": "uri", "value": t.value, "curie": curie(t.value)}
-        if t.value in labels:
-            out["label"] = labels[t.value]
-            out["url"] = entity_url(t.value)
-        return out
+        c = curie(t.value)
+        return {
+            "type": "uri",
+            "value": t.value,
+            "curie": c,
+            "label": labels.get(t.value, c),
+            "url": entity_url(t.value),
+        }
     if kind == "Literal":
         out = {"type": "literal", "value": t.value}
         if t.language:
@@ -814,6 +820,12 @@ def sparql_json(store: Any, query: str, run: Runner) -> dict[str, Any]:
                     out[k] = _term_json(ox.NamedNode(b["value"]), labels)
                 else:
                     out[k] = {kk: vv for kk, vv in b.items() if kk != "xml:lang"}
+                    words = str(b.get("value", "")).split()
+                    if words and all(w.startswith(("http://", "https://")) for w in words):
+                        # GROUP_CONCAT of IRIs (the sources of a saved query): each one a link
+                        out[k]["links"] = [
+                            {"value": w, "curie": curie(w), "url": entity_url(w)} for w in words
+                        ]
                     if "xml:lang" in b:
                         out[k]["lang"] = b["xml:lang"]
                     if "datatype" in b:
@@ -834,7 +846,7 @@ def sparql_json(store: Any, query: str, run: Runner) -> dict[str, Any]:
 def construct_graph(store: Any, triples: list[Any]) -> dict[str, Any]:
     """A CONSTRUCT result as graph data: IRIs as nodes (classed as the graph classes them), IRI
     objects as edges, literals as the facts of their subject."""
-    from ..terms import RDF_TYPE, local_name
+    from ..terms import local_name
     from ..viz import palette
 
     eg = _entity_graph(store)
@@ -916,9 +928,12 @@ def _result_table(res: dict[str, Any]) -> str:
         if not b:
             return ""
         if b.get("type") == "uri":
-            if b.get("url"):
-                return f'<a href="{esc(b["url"])}" title="{esc(b["value"])}">{esc(b["label"])}</a>'
-            return f'<span title="{esc(b["value"])}">{esc(b.get("curie") or b["value"])}</span>'
+            return f'<a href="{esc(b["url"])}" title="{esc(b["value"])}">{esc(b["label"])}</a>'
+        if b.get("links"):
+            return " ".join(
+                f'<a href="{esc(x["url"])}" title="{esc(x["value"])}">{esc(x["curie"])}</a>'
+                for x in b["links"]
+            )
         extra = f'<span class="lang">@{esc(b["lang"])}</span>' if b.get("lang") else ""
         return esc(str(b.get("value", ""))) + extra
 

@@ -69,8 +69,12 @@
     var td = el("td");
     if (!b) { return td; }
     if (b.type === "uri") {
-      if (b.url) { td.appendChild(el("a", { href: b.url, title: b.value }, b.label)); }
-      else { td.appendChild(el("span", { title: b.value }, b.curie || b.value)); }
+      td.appendChild(el("a", { href: b.url, title: b.value }, b.label));
+    } else if (b.links) {
+      b.links.forEach(function (x, i) {
+        if (i) { td.appendChild(document.createTextNode(" ")); }
+        td.appendChild(el("a", { href: x.url, title: x.value }, x.curie));
+      });
     } else {
       td.appendChild(document.createTextNode(b.value));
       if (b.lang) { td.appendChild(el("span", { "class": "lang" }, "@" + b.lang)); }
