@@ -43,6 +43,10 @@ def test_whole_graph_page_in_chromium(store, browser, tmp_path):
     browser.wait_for("document.body && document.body.getAttribute('data-ready') === '1'")
     browser.pump(1.0)
     browser.screenshot(ARTIFACTS / "viz-whole-graph.png")
+    # the same label rule as the explorer: every label drawn is at least 11 CSS px, hubs drawn
+    drawn = [(label, px) for label, px, shown in browser.js("kgraph.labelSizes()") if shown]
+    assert drawn and all(px >= 11 for _label, px in drawn)
+    assert {"Jeon Jong-seo", "Ballerina"} <= {label for label, _px in drawn}
     # every node is in the network and has a drawn position on a real canvas
     assert browser.js("kgraph.network.body.nodeIndices.length") == len(eg.nodes)
     assert browser.js("Object.keys(kgraph.network.getPositions()).length") == len(eg.nodes)

@@ -109,3 +109,20 @@ def test_entity_exports_parse(base):
         assert (jeon, rdflib.URIRef("http://www.w3.org/2004/02/skos/core#prefLabel"), None) in g
         # the performances pointing at her come with her
         assert any("performance/" in str(s) for s in g.subjects())
+
+
+@pytest.mark.slow
+def test_local_neighbourhood_is_the_entity_graphs(store):
+    """Entity pages read only the store around the entity (a few queries on any store size), and
+    get exactly the neighbourhood the whole entity graph has."""
+    from kgraph.web.pages import local_graph
+
+    eg = entity_graph(store)
+    for n in eg.nodes:
+        whole = eg.neighbourhood(n.iri, 1)
+        local = local_graph(store, n.iri)
+        assert {x.iri for x in local.nodes} == {x.iri for x in whole.nodes}, n.iri
+        key = lambda e: (e.source, e.target, e.predicate, e.work, e.sources)
+        assert sorted(map(key, local.edges)) == sorted(map(key, whole.edges)), n.iri
+        mine = local.node(n.iri)
+        assert mine is not None and mine.facts == n.facts and mine.cls == n.cls

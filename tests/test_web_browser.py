@@ -54,11 +54,13 @@ def _node_point(browser: Browser, iri: str) -> tuple[float, float]:
     return x, y
 
 
-def test_home_search_completes_and_ask_cites(site, browser):
+def test_home_search_completes_and_ask_cites(site, browser, kg):
     browser.goto(site + "/")
     assert browser.js("document.querySelector('h1').textContent") == "Explore the graph"
     # statistics and the sources with their outlets and dates
-    assert "entities drawn" in browser.js("document.querySelector('.totals').textContent")
+    st = kg.stats()
+    totals = browser.js("document.querySelector('.totals').textContent")
+    assert f"{st.facts} facts stated by {len(st.sources)} sources" in totals
     rows = browser.js(
         "[...document.querySelectorAll('table.sources tbody tr')].map(r => r.textContent)"
     )

@@ -28,7 +28,19 @@ from .base import PageError as HttpError
 Runner = Callable[[str], tuple[str, bytes, bool]]
 
 Page = tuple[int, str, bytes]
-SOURCE_NS = "https://kgraph.dev/id/source/"
+# classes of relation nodes and bookkeeping (not counted as entities on the home page)
+HIDDEN_LABELS = {
+    "Performance",
+    "Credit",
+    "Collaboration",
+    "Claim",
+    "Disagreement",
+    "Source",
+    "Role",
+    "Personal relationship",
+    "Participation",
+    "Relationship",
+}
 KG_DESCRIPTION = KG_NS + "description"
 HTML = "text/html; charset=utf-8"
 JSON = "application/json"
@@ -57,15 +69,44 @@ def _entity_graph(store: Any) -> Any:
     return _cached(f"eg:{id(store)}", lambda: entity_graph(store))
 
 
-def _labels(store: Any) -> list[tuple[str, str, str]]:
-    """(IRI, label, casefolded label) of every labelled entity, for completion."""
+def _labels(store: Any) -> list[tuple[str, str, str, str, str]]:
+    """(IRI, label, casefolded label, class local name, class label) of every labelled entity
+    except relation nodes and bookkeeping (performances, credits, claims …), for completion and
+    for labelling query results; sources are kept."""
+    from ..export import _HIDDEN_CLASSES, _class_info
+    from ..terms import local_name
 
-    def make() -> list[tuple[str, str, str]]:
+    def make() -> list[tuple[str, str, str, str, str]]:
+        ancestors, class_labels = _class_info(store)
+        hidden = {
+            c for c, anc in ancestors.items() if any(KG_NS + h in anc for h in _HIDDEN_CLASSES)
+        }
         rows = store.select(
-            """SELECT ?e (SAMPLE(?l) AS ?label) WHERE {
-                 GRAPH ?g { ?e skos:prefLabel ?l } FILTER (?g != kgg:ontology) } GROUP BY ?e"""
+            """SELECT ?e (SAMPLE(?l) AS ?label)
+                      (GROUP_CONCAT(DISTINCT STR(?c); separator=" ") AS ?cs) WHERE {
+                 GRAPH ?g { ?e skos:prefLabel ?l } FILTER (?g != kgg:ontology)
+                 OPTIONAL { ?e a ?c FILTER STRSTARTS(STR(?c), STR(kg:)) } } GROUP BY ?e"""
         )
-        return [(r["e"].value, r["label"].value, r["label"].value.casefold()) for r in rows]
+        out = []
+        for r in rows:
+            cs = [c for c in (r["cs"].value.split() if "cs" in r else []) if c in ancestors]
+            if KG_NS + "Source" in cs:
+                cs = [KG_NS + "Source"]
+            elif any(c in hidden for c in cs):
+                continue
+            best = sorted(c for c in cs if not any(o != c and c in ancestors[o] for o in cs))
+            cls = best[0] if best else ""
+            label = r["label"].value
+            out.append(
+                (
+                    r["e"].value,
+                    label,
+                    label.casefold(),
+                    local_name(cls) if cls else "",
+                    class_labels.get(cls, local_name(cls)) if cls else "",
+                )
+            )
+        return out
 
     return _cached(f"labels:{id(store)}", make)  # type: ignore[no-any-return]
 
@@ -273,13 +314,14 @@ def stats_html(store: Any) -> str:
     from ..kg import KnowledgeGraph
 
     st = KnowledgeGraph(store).stats()
-    eg = _entity_graph(store)
+    drawn = set(_all_classes(store).values()) - HIDDEN_LABELS
     classes = "".join(
         f"<tr><td>{esc(c)}</td><td class=num>{n}</td></tr>" for c, n in st.classes.items()
     )
     return (
-        f'<p class="totals"><b>{len(eg.nodes)}</b> entities drawn, <b>{len(eg.edges)}</b> relations '
-        f"between them, <b>{st.facts}</b> facts stated by <b>{len(st.sources)}</b> sources "
+        f'<p class="totals"><b>{sum(n for c, n in st.classes.items() if c in drawn)}</b> '
+        f"people, works, characters, organisations and events; <b>{st.facts}</b> facts stated by "
+        f"<b>{len(st.sources)}</b> sources "
         f"(<b>{st.quads}</b> quads in all).</p>"
         '<details><summary>Entities per class</summary><table class="data"><thead><tr><th>class</th>'
         f"<th>entities</th></tr></thead><tbody>{classes}</tbody></table></details>"
@@ -376,11 +418,11 @@ def search_json(store: Any, text: str, limit: int = 10) -> list[dict[str, Any]]:
     if not q:
         return []
     limit = max(1, min(limit, 50))
-    eg = _entity_graph(store)
-    cls = {n.iri: n.class_label for n in eg.nodes}
+    cls: dict[str, str] = {}
     hits: list[tuple[tuple[int, int, str], str, str]] = []
-    for iri, label, folded in _labels(store):
-        if q in folded and (iri in cls or iri.startswith(SOURCE_NS)):
+    for iri, label, folded, _c, class_label in _labels(store):
+        if q in folded:
+            cls[iri] = class_label
             words = re.split(r"[\s\-–:,.()]+", folded)
             rank = 0 if folded.startswith(q) else 1 if any(w.startswith(q) for w in words) else 2
             hits.append(((rank, len(label), folded), iri, label))
@@ -501,21 +543,47 @@ def card_html(store: Any, card: Any) -> str:
     )
 
 
+def _all_classes(store: Any) -> dict[str, str]:
+    """Every kg class of the ontology, local name -> label (the legend's vocabulary)."""
+    from ..terms import local_name
+
+    def make() -> dict[str, str]:
+        rows = store.select(
+            """SELECT ?c (SAMPLE(?l) AS ?label) WHERE { GRAPH kgg:ontology { ?c a owl:Class
+                 FILTER STRSTARTS(STR(?c), STR(kg:)) OPTIONAL { ?c rdfs:label ?l } } } GROUP BY ?c"""
+        )
+        return {
+            local_name(r["c"].value): r["label"].value if "label" in r else local_name(r["c"].value)
+            for r in rows
+        }
+
+    return _cached(f"classes:{id(store)}", make)  # type: ignore[no-any-return]
+
+
+def _graph_sources(store: Any) -> dict[str, str]:
+    """Source graphs by prefixed name -> label, as the graph script's source filter lists them."""
+    from ..terms import compact
+
+    return {compact(s["iri"]): s["label"] for s in sources_info(store)}
+
+
 def _graph_data(
-    store: Any, sub: Any, *, title: str, highlight: Iterable[str] = (), focus: str | None = None
+    store: Any,
+    sub: Any,
+    *,
+    title: str,
+    highlight: Iterable[str] = (),
+    focus: str | None = None,
+    degree: Mapping[str, int] | None = None,
 ) -> dict[str, Any]:
     """The graph view's data: the nodes and edges of ``sub`` as :mod:`kgraph.viz` draws them, each
-    node with its degree in the whole graph (hubs keep their labels when zoomed out) and its page."""
+    node with its degree (hubs keep their labels when zoomed out) and its page; the legend knows
+    every class, so nodes added by expanding keep their style."""
     from ..viz import _page_data, palette
 
-    eg = _entity_graph(store)
-    deg: dict[str, int] = defaultdict(int)
-    for e in eg.edges:
-        deg[e.source] += 1
-        deg[e.target] += 1
-    data = _page_data(sub, title, set(highlight), degree=deg)
-    data["classes"] = palette(eg.classes)
-    data["sources"] = {**dict(eg.source_labels), **dict(sub.source_labels)}
+    data = _page_data(sub, title, set(highlight), degree=degree)
+    data["classes"] = palette({**_all_classes(store), **dict(sub.classes)})
+    data["sources"] = {**_graph_sources(store), **dict(sub.source_labels)}
     data["api"] = "/api/"
     data["focus"] = focus
     for n in data["nodes"]:
@@ -523,12 +591,98 @@ def _graph_data(
     return data
 
 
+def _quads_about(store: Any, subjects: Iterable[Any], objects: Iterable[Any] = ()) -> list[Any]:
+    """Every quad (outside the ontology graph) whose subject is one of ``subjects`` or whose
+    object is one of ``objects``."""
+    import pyoxigraph as ox
+
+    from ..terms import ONTOLOGY_GRAPH
+
+    out: list[Any] = []
+    for var, terms in (("s", sorted(set(subjects), key=str)), ("o", sorted(set(objects), key=str))):
+        for i in range(0, len(terms), 200):
+            for r in store.select(
+                "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }", {var: terms[i : i + 200]}
+            ):
+                if r["g"].value != ONTOLOGY_GRAPH:
+                    out.append(ox.Quad(r["s"], r["p"], r["o"], r["g"]))
+    return out
+
+
+def _ontology_quads(store: Any) -> list[Any]:
+    import pyoxigraph as ox
+
+    from ..terms import ONTOLOGY_GRAPH
+
+    def make() -> list[Any]:
+        g = ox.NamedNode(ONTOLOGY_GRAPH)
+        return [
+            ox.Quad(r["s"], r["p"], r["o"], g)
+            for r in store.select("SELECT ?s ?p ?o WHERE { GRAPH kgg:ontology { ?s ?p ?o } }")
+        ]
+
+    return _cached(f"onto:{id(store)}", make)  # type: ignore[no-any-return]
+
+
+def local_graph(store: Any, iri: str) -> Any:
+    """The neighbourhood of ``iri`` in the entity graph, read from the store around it only (a few
+    queries, whatever the size of the store): the entity's quads and its relation nodes', then
+    every quad of its neighbours (their facts and the edges among them), the classes and labels
+    of what those mention, and the ontology, put in a small in-memory store whose entity graph
+    is the neighbourhood's. The same nodes and edges as ``entity_graph(store).neighbourhood``."""
+    import pyoxigraph as ox
+
+    from ..export import entity_graph
+    from ..store import OxigraphStore
+
+    me = ox.NamedNode(iri)
+    perf_links = [KG_NS + p for p in ("performer", "character", "inWork")]
+    quads = _quads_about(store, [me], [me])
+    # relation nodes pointing at the entity (performances, credits, awards …): all their quads
+    nodes = {q.subject for q in quads if q.object == me and isinstance(q.subject, ox.NamedNode)}
+    quads += _quads_about(store, nodes)
+    near = {
+        t
+        for q in quads
+        for t in (q.subject, q.object)
+        if isinstance(t, ox.NamedNode) and t != me and t not in nodes
+    }
+    # the neighbours' own quads, and the performances of the people among them
+    quads += _quads_about(store, near)
+    perf = {
+        q.subject
+        for q in _quads_about(store, [], near)
+        if q.predicate.value in perf_links and isinstance(q.subject, ox.NamedNode)
+    }
+    quads += _quads_about(store, perf - nodes)
+    # classes and labels of everything mentioned, and the sources' labels
+    mentioned = {
+        t for q in quads for t in (q.subject, q.object, q.graph_name) if isinstance(t, ox.NamedNode)
+    }
+    for chunk in _chunked(sorted(mentioned, key=str), 200):
+        for r in store.select(
+            """SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o }
+                 FILTER (?p IN (rdf:type, skos:prefLabel)) FILTER (?g != kgg:ontology) }""",
+            {"s": chunk},
+        ):
+            quads.append(ox.Quad(r["s"], r["p"], r["o"], r["g"]))
+    mem = OxigraphStore()
+    mem.insert([*quads, *_ontology_quads(store)])
+    return entity_graph(mem).neighbourhood(iri, 1)
+
+
+def _chunked(items: list[Any], n: int) -> Iterable[list[Any]]:
+    for i in range(0, len(items), n):
+        yield items[i : i + n]
+
+
 def entity_page(store: Any, ident: str) -> bytes:
     from ..cards import show
 
     card = show(store, ident)
-    eg = _entity_graph(store)
-    sub = eg.neighbourhood(card.iri, 1) if eg.node(card.iri) is not None else None
+    sub = local_graph(store, card.iri)
+    if sub.node(card.iri) is None:
+        sub = None
     neighbours = ""
     graph = ""
     if sub is not None and len(sub.nodes) > 1:
@@ -624,10 +778,11 @@ def neighbours_json(store: Any, ident: str) -> dict[str, Any]:
     if not ident.strip():
         raise HttpError(400, "give an entity: /api/neighbours?id=person:jeon-jong-seo")
     iri, _m = entity_iri(store, ident)
-    eg = _entity_graph(store)
-    if eg.node(iri) is None:
+    sub = local_graph(store, iri)
+    node = sub.node(iri)
+    if node is None:
         raise HttpError(404, f"{curie(iri)} is not drawn in the entity graph")
-    return _graph_data(store, eg.neighbourhood(iri, 1), title=eg.node(iri).label, focus=iri)
+    return _graph_data(store, sub, title=node.label, focus=iri)
 
 
 # -- the graph view -----------------------------------------------------------------------------
@@ -636,13 +791,20 @@ def neighbours_json(store: Any, ident: str) -> dict[str, Any]:
 def path_data(store: Any, a: str, b: str) -> tuple[dict[str, Any], str]:
     """The collaboration path(s) from ``a`` to ``b`` as graph data (edges labelled by the roles,
     with their sources) and as a server-rendered list."""
+    from ..export import EntityGraph
+    from ..export import Node as GraphNode
     from ..paths import path as find_path
 
     found = find_path(store, a, b, all=True)
     labels = dict(_source_labels(store))
-    eg = _entity_graph(store)
-    on = [n.iri for p in found.paths for n in p]
-    sub = eg.subgraph(on)
+    on = {n.iri: n for p in found.paths for n in p}
+    classes = _all_classes(store)
+    sub = EntityGraph(
+        tuple(GraphNode(n.iri, n.label, n.type, classes.get(n.type, n.type)) for n in on.values()),
+        (),
+        {},
+        {n.type: classes.get(n.type, n.type) for n in on.values()},
+    )
     data = _graph_data(
         store, sub, title=f"{found.source.label} → {found.target.label}", highlight=on
     )
@@ -683,11 +845,26 @@ def path_data(store: Any, a: str, b: str) -> tuple[dict[str, Any], str]:
     return data, listing
 
 
+MAX_DRAWN = 1500  # the whole-graph view draws at most this many nodes, the best connected
+
+
+def _whole_graph(store: Any, eg: Any) -> dict[str, Any]:
+    deg: dict[str, int] = defaultdict(int)
+    for e in eg.edges:
+        deg[e.source] += 1
+        deg[e.target] += 1
+    title = "the whole graph"
+    if len(eg.nodes) > MAX_DRAWN:
+        keep = sorted(eg.nodes, key=lambda n: (-deg[n.iri], n.iri))[:MAX_DRAWN]
+        eg = eg.subgraph(n.iri for n in keep)
+        title = f"the {MAX_DRAWN} best connected entities"
+    return _graph_data(store, eg, title=title, degree=deg)
+
+
 def graph_page(store: Any, focus: str, a: str, b: str) -> bytes:
     from ..cards import entity_iri
     from ..errors import KGraphError
 
-    eg = _entity_graph(store)
     message = ""
     listing = ""
     if a.strip() and b.strip():
@@ -695,19 +872,18 @@ def graph_page(store: Any, focus: str, a: str, b: str) -> bytes:
             data, listing = path_data(store, a, b)
         except KGraphError as e:
             message = f'<p class="err" id="path-error">{esc(str(e))}</p>'
-            data = _graph_data(store, eg, title="the whole graph")
+            data = _whole_graph(store, _entity_graph(store))
     elif focus.strip():
         iri, _m = entity_iri(store, focus)
-        node = eg.node(iri)
+        sub = local_graph(store, iri)
+        node = sub.node(iri)
         if node is None:
             message = f'<p class="err">{esc(curie(iri))} is not drawn in the entity graph.</p>'
-            data = _graph_data(store, eg, title="the whole graph")
+            data = _whole_graph(store, _entity_graph(store))
         else:
-            data = _graph_data(
-                store, eg.neighbourhood(iri, 1), title=node.label, highlight=[iri], focus=iri
-            )
+            data = _graph_data(store, sub, title=node.label, highlight=[iri], focus=iri)
     else:
-        data = _graph_data(store, eg, title="the whole graph")
+        data = _whole_graph(store, _entity_graph(store))
     listing_nodes = "".join(
         f"<li>{link(n['id'], n['label'])}</li>"
         for n in sorted(data["nodes"], key=lambda n: n["label"].casefold())
@@ -790,7 +966,7 @@ def _term_json(t: Any, labels: Mapping[str, str]) -> dict[str, Any]:
 
 def _label_terms(store: Any, iris: Iterable[str]) -> dict[str, str]:
     """Labels of the IRIs that have one (the explorer's own label index: no extra query)."""
-    known = {iri: label for iri, label, _f in _labels(store)}
+    known = {iri: label for iri, label, _f, _c, _cl in _labels(store)}
     return {i: known[i] for i in iris if i in known}
 
 
@@ -849,8 +1025,7 @@ def construct_graph(store: Any, triples: list[Any]) -> dict[str, Any]:
     from ..terms import local_name
     from ..viz import palette
 
-    eg = _entity_graph(store)
-    known = {n.iri: n for n in eg.nodes}
+    known = {iri: cls for iri, _l, _f, cls, _cl in _labels(store) if cls}
     iris = {t.subject.value for t in triples if type(t.subject).__name__ == "NamedNode"} | {
         t.object.value
         for t in triples
@@ -878,15 +1053,14 @@ def construct_graph(store: Any, triples: list[Any]) -> dict[str, Any]:
         else:
             value = labels.get(o.value) or (local_name(o.value) if p == RDF_TYPE else o.value)
             facts[s.value].append([plabel, value, "", []])
-    classes = palette(eg.classes)
+    classes = palette(_all_classes(store))
     nodes = []
     for iri in sorted(iris):
-        n = known.get(iri)
         nodes.append(
             {
                 "id": iri,
                 "label": labels.get(iri) or local_name(iri) or iri,
-                "cls": n.cls if n is not None else "Resource",
+                "cls": known.get(iri, "Resource"),
                 "iri": curie(iri),
                 "hl": False,
                 "deg": sum(1 for e in edges if iri in (e["from"], e["to"])),
@@ -899,7 +1073,7 @@ def construct_graph(store: Any, triples: list[Any]) -> dict[str, Any]:
     return {
         "title": "CONSTRUCT result",
         "classes": classes,
-        "sources": dict(eg.source_labels),
+        "sources": _graph_sources(store),
         "nodes": nodes,
         "edges": edges,
         "api": "/api/",

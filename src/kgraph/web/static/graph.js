@@ -167,6 +167,8 @@
       status.textContent = "laying out… " + Math.round(100 * p.iterations / p.total) + "%";
     });
     network.once("stabilizationIterationsDone", function () {
+      // fit() frames the symbols; leave room for the labels under the outermost ones
+      if (!big) { network.moveTo({ scale: network.getScale() * 0.9 }); }
       status.textContent = summary();
       document.body.setAttribute("data-ready", "1");
     });
