@@ -126,3 +126,18 @@ def test_local_neighbourhood_is_the_entity_graphs(store):
         assert sorted(map(key, local.edges)) == sorted(map(key, whole.edges)), n.iri
         mine = local.node(n.iri)
         assert mine is not None and mine.facts == n.facts and mine.cls == n.cls
+
+
+def test_a_big_store_is_not_drawn_whole(store, monkeypatch):
+    """Above BIG_STORE quads the whole-graph view asks for an entity instead of reading every
+    quad; the focus view still draws, reading only around the entity."""
+    from kgraph.web import pages
+
+    monkeypatch.setattr(pages, "store_size", lambda s: pages.BIG_STORE + 1)
+    monkeypatch.setattr(pages, "_entity_graph", lambda s: pytest.fail("read the whole store"))
+    page = pages.graph_page(store, "", "", "").decode()
+    assert 'id="too-big"' in page
+    page = pages.graph_page(store, "person:jeon-jong-seo", "", "").decode()
+    assert 'id="too-big"' not in page and "Ok-ju" in page
+    hits = pages.search_json(store, "jeon")  # the name matcher alone
+    assert hits and hits[0]["label"] == "Jeon Jong-seo"

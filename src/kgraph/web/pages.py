@@ -50,17 +50,33 @@ esc = html.escape
 # -- small per-worker caches (the graph changes only when someone loads data; 30 s is fresh enough)
 
 _TTL = 30.0
-_cache: dict[str, tuple[float, Any]] = {}
+_cache: dict[str, tuple[float, float, Any]] = {}  # key -> (when computed, seconds it took, value)
 
 
 def _cached(key: str, make: Callable[[], Any]) -> Any:
+    """``make()``, remembered for 30 s, or ten times what it took to compute if that is longer (a
+    label index that takes 20 s on a big store is not rebuilt every 30 s)."""
     hit = _cache.get(key)
     now = time.monotonic()
-    if hit is not None and now - hit[0] < _TTL:
-        return hit[1]
+    if hit is not None and now - hit[0] < max(_TTL, 10 * hit[1]):
+        return hit[2]
     value = make()
-    _cache[key] = (now, value)
+    done = time.monotonic()
+    _cache[key] = (done, done - now, value)
     return value
+
+
+BIG_STORE = 300_000  # quads: above this, the explorer skips what would read the whole store
+
+
+def store_size(store: Any) -> int:
+    """The number of quads in the store (cached)."""
+
+    def make() -> int:
+        rows = store.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return int(rows[0]["n"].value) if rows else 0
+
+    return _cached(f"size:{id(store)}", make)  # type: ignore[no-any-return]
 
 
 def _entity_graph(store: Any) -> Any:
@@ -399,8 +415,8 @@ def home(store: Any, question: str) -> bytes:
     content = _template("home.html").substitute(
         question=esc(question),
         answer=answer,
-        stats=stats_html(store),
-        sources=sources_table(store),
+        stats=_cached(f"stats:{id(store)}", lambda: stats_html(store)),
+        sources=_cached(f"sources:{id(store)}", lambda: sources_table(store)),
     )
     return page("kgraph explorer", content, active="Home")
 
@@ -420,7 +436,8 @@ def search_json(store: Any, text: str, limit: int = 10) -> list[dict[str, Any]]:
     limit = max(1, min(limit, 50))
     cls: dict[str, str] = {}
     hits: list[tuple[tuple[int, int, str], str, str]] = []
-    for iri, label, folded, _c, class_label in _labels(store):
+    index = _labels(store) if store_size(store) <= BIG_STORE else []  # big: the matcher alone
+    for iri, label, folded, _c, class_label in index:
         if q in folded:
             cls[iri] = class_label
             words = re.split(r"[\s\-–:,.()]+", folded)
@@ -848,6 +865,13 @@ def path_data(store: Any, a: str, b: str) -> tuple[dict[str, Any], str]:
 MAX_DRAWN = 1500  # the whole-graph view draws at most this many nodes, the best connected
 
 
+def _whole_graph_or_none(store: Any) -> dict[str, Any] | None:
+    """The whole-graph view's data, or None on a big store (drawing it would read every quad)."""
+    if store_size(store) > BIG_STORE:
+        return None
+    return _whole_graph(store, _entity_graph(store))
+
+
 def _whole_graph(store: Any, eg: Any) -> dict[str, Any]:
     deg: dict[str, int] = defaultdict(int)
     for e in eg.edges:
@@ -867,23 +891,33 @@ def graph_page(store: Any, focus: str, a: str, b: str) -> bytes:
 
     message = ""
     listing = ""
+    data: dict[str, Any] | None
     if a.strip() and b.strip():
         try:
             data, listing = path_data(store, a, b)
         except KGraphError as e:
             message = f'<p class="err" id="path-error">{esc(str(e))}</p>'
-            data = _whole_graph(store, _entity_graph(store))
+            data = _whole_graph_or_none(store)
     elif focus.strip():
         iri, _m = entity_iri(store, focus)
         sub = local_graph(store, iri)
         node = sub.node(iri)
         if node is None:
             message = f'<p class="err">{esc(curie(iri))} is not drawn in the entity graph.</p>'
-            data = _whole_graph(store, _entity_graph(store))
+            data = _whole_graph_or_none(store)
         else:
             data = _graph_data(store, sub, title=node.label, highlight=[iri], focus=iri)
     else:
-        data = _whole_graph(store, _entity_graph(store))
+        data = _whole_graph_or_none(store)
+    if data is None:
+        from ..export import EntityGraph
+
+        message += (
+            f'<p class="hint" id="too-big">This store holds {store_size(store):,} quads, too many '
+            "to draw at once: find an entity with the search box above and open it in the graph "
+            "view, or give one here: <code>/graph?focus=person:…</code>.</p>"
+        )
+        data = _graph_data(store, EntityGraph((), ()), title="pick an entity to start from")
     listing_nodes = "".join(
         f"<li>{link(n['id'], n['label'])}</li>"
         for n in sorted(data["nodes"], key=lambda n: n["label"].casefold())
@@ -965,9 +999,22 @@ def _term_json(t: Any, labels: Mapping[str, str]) -> dict[str, Any]:
 
 
 def _label_terms(store: Any, iris: Iterable[str]) -> dict[str, str]:
-    """Labels of the IRIs that have one (the explorer's own label index: no extra query)."""
-    known = {iri: label for iri, label, _f, _c, _cl in _labels(store)}
-    return {i: known[i] for i in iris if i in known}
+    """Labels of the IRIs that have one: the preferred label, else any rdfs:label."""
+    import pyoxigraph as ox
+
+    todo = sorted(set(iris))
+    best: dict[str, tuple[int, str]] = {}
+    for chunk in _chunked(todo, 200):
+        for r in store.select(
+            """SELECT ?x ?l ?rank WHERE { { ?x skos:prefLabel ?l BIND (1 AS ?rank) }
+                 UNION { ?x rdfs:label ?l BIND (2 AS ?rank) } }""",
+            {"x": [ox.NamedNode(i) for i in chunk]},
+        ):
+            key = (int(r["rank"].value), r["l"].value)
+            x = r["x"].value
+            if x not in best or key < best[x]:
+                best[x] = key
+    return {x: label for x, (_r, label) in best.items()}
 
 
 def sparql_json(store: Any, query: str, run: Runner) -> dict[str, Any]:
@@ -1019,19 +1066,42 @@ def sparql_json(store: Any, query: str, run: Runner) -> dict[str, Any]:
     }
 
 
+def _classes_of(store: Any, iris: Iterable[str]) -> dict[str, str]:
+    """The most specific kg class (local name) of each IRI that has one."""
+    import pyoxigraph as ox
+
+    from ..export import _class_info
+    from ..terms import local_name
+
+    ancestors, _labels_of = _cached(f"classinfo:{id(store)}", lambda: _class_info(store))
+    types: dict[str, set[str]] = defaultdict(set)
+    for chunk in _chunked(sorted(set(iris)), 200):
+        for r in store.select(
+            "SELECT ?x ?c WHERE { ?x a ?c }", {"x": [ox.NamedNode(i) for i in chunk]}
+        ):
+            if r["c"].value in ancestors:
+                types[r["x"].value].add(r["c"].value)
+    out = {}
+    for x, cs in types.items():
+        best = sorted(c for c in cs if not any(o != c and c in ancestors[o] for o in cs))
+        if best:
+            out[x] = local_name(best[0])
+    return out
+
+
 def construct_graph(store: Any, triples: list[Any]) -> dict[str, Any]:
     """A CONSTRUCT result as graph data: IRIs as nodes (classed as the graph classes them), IRI
     objects as edges, literals as the facts of their subject."""
     from ..terms import local_name
     from ..viz import palette
 
-    known = {iri: cls for iri, _l, _f, cls, _cl in _labels(store) if cls}
     iris = {t.subject.value for t in triples if type(t.subject).__name__ == "NamedNode"} | {
         t.object.value
         for t in triples
         if type(t.object).__name__ == "NamedNode" and t.predicate.value != RDF_TYPE
     }
     labels = _label_terms(store, iris | {t.predicate.value for t in triples})
+    known = _classes_of(store, iris)
     facts: dict[str, list[Any]] = defaultdict(list)
     edges = []
     for t in triples:
