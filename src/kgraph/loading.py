@@ -176,9 +176,14 @@ def _open(
 
 
 def _parse(path: Path, fmt: ox.RdfFormat, stream: IO[bytes]) -> Iterator[ox.Quad]:
+    source: IO[bytes] | bytes = stream
+    if fmt == ox.RdfFormat.JSON_LD:  # remote contexts come from kgraph's shipped copies
+        from .formats import inline_contexts
+
+        source = inline_contexts(stream.read(), path)
     try:
         yield from ox.parse(
-            stream, format=fmt, base_iri=path.resolve().as_uri(), rename_blank_nodes=True
+            source, format=fmt, base_iri=path.resolve().as_uri(), rename_blank_nodes=True
         )
     except SyntaxError as e:
         raise _syntax_error(path, e) from None
@@ -335,6 +340,8 @@ def _bulk(store: Store, fmt: ox.RdfFormat, scan: _Scan) -> bool:
     :func:`insert_quads`: no blank nodes, and triples of a dataset format already in named graphs."""
     if not isinstance(store, OxigraphStore) or scan.blank_nodes or scan.quads < BATCH:
         return False
+    if fmt == ox.RdfFormat.JSON_LD:  # its contexts are inlined by _parse, not by bulk_load
+        return False
     return not (fmt.supports_datasets and scan.default_graph) and not scan.record_claims
 
 
@@ -403,7 +410,24 @@ def _load_one(
         from .xmlguard import check_entities
 
         check_entities(path)
-    scan = _scan(path, rformat, progress)
+    try:
+        scan = _scan(path, rformat, progress)
+    except RdfSyntaxError as first:
+        # A misleading extension (Turtle in a .json file): the content may tell the truth.
+        from .formats import read_head, sniff
+
+        other = None if fmt else sniff(read_head(path))
+        if other is None or other == rformat:
+            raise
+        if other == ox.RdfFormat.RDF_XML:
+            from .xmlguard import check_entities
+
+            check_entities(path)
+        try:
+            scan = _scan(path, other, progress)
+        except RdfSyntaxError:
+            raise first from None
+        rformat = other
     source = source_for(store, path, taken)
     taken.add(source)
     graph = ox.NamedNode(source)
@@ -506,6 +530,8 @@ def load(
             from . import alignment
             from .build import materialise
 
+            # alignment reads the mappings through the default graph: it must see this load's
+            store.refresh_merged()
             if new_axioms:  # a new mapping may concern anything loaded before
                 alignment.align(store, [g for s in loaded_sources(store) for g in s["graphs"]])
             else:

@@ -16,7 +16,7 @@ string.
 >>> check_shape("SELECT * WHERE " + "{" * 300 + "}" * 300)
 Traceback (most recent call last):
 ...
-kgraph.errors.QuerySyntaxError: the query nests 301 levels deep (limit 256); simplify it
+kgraph.errors.QuerySyntaxError: the query nests 257 levels deep (limit 256); simplify it
 >>> uses_service('SELECT ?service { ?service ?p "SERVICE" } # SERVICE')
 False
 >>> uses_service("SELECT * { ?s ?p person:a\\\\#b . SERVICE <http://x/> { ?s ?p ?o } }")
