@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from . import note
@@ -18,6 +18,13 @@ def data(payload: bytes | dict[str, bytes]) -> None:
         out.write(payload["edges"])
     else:
         out.write(payload)
+    out.flush()
+
+
+def data_lines(lines: Iterable[bytes]) -> None:
+    """A streamed export on stdout."""
+    out = sys.stdout.buffer
+    out.writelines(lines)
     out.flush()
 
 
