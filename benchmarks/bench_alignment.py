@@ -63,8 +63,8 @@ def split(nq: Path, out_schema: Path, out_native: Path) -> str:
 def measure(path: Path, actor: str, query: str) -> dict:
     import pyoxigraph as ox
 
+    from kgraph.build import open_store
     from kgraph.loading import load
-    from kgraph.store import open_store
 
     store = open_store("memory:")
     t = time.perf_counter()

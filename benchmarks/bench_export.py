@@ -52,7 +52,7 @@ def _child(kind: str, store_dir: str, out: str) -> dict[str, float]:
         s.dump(out, format=ox.RdfFormat.N_QUADS)
     else:
         from kgraph.export import export_to
-        from kgraph.store import open_store
+        from kgraph.build import open_store
 
         store = open_store(store_dir)
         export_to(store, kind, out)

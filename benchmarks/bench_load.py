@@ -54,7 +54,7 @@ def _child(kind: str, nq: str, store_dir: str, derive: bool) -> dict[str, float]
         n = len(s)
     else:
         from kgraph.loading import load
-        from kgraph.store import open_store
+        from kgraph.build import open_store
 
         store = open_store(store_dir, read_only=False)
         load(store, [Path(nq)], derive=derive)

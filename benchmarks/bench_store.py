@@ -136,8 +136,8 @@ def _bfs(neighbours, a: str, b: str, budget: int = 5000) -> int:
 
 
 def step_kgraph_load(nq: Path, store_dir: Path) -> dict[str, Any]:
+    from kgraph.build import open_store
     from kgraph.loading import load
-    from kgraph.store import open_store
 
     t = time.perf_counter()
     store = open_store(str(store_dir), read_only=False)
@@ -147,8 +147,8 @@ def step_kgraph_load(nq: Path, store_dir: Path) -> dict[str, Any]:
 
 
 def step_kgraph_load_memory(nq: Path) -> dict[str, Any]:
+    from kgraph.build import open_store
     from kgraph.loading import load
-    from kgraph.store import open_store
 
     t = time.perf_counter()
     store = open_store("memory:")
@@ -275,6 +275,7 @@ def _child(
         text=True,
         preexec_fn=limit,
         timeout=timeout,
+        check=False,
     )
     if p.returncode != 0:
         tail = (p.stderr or "").strip().splitlines()[-1:] or [f"exit {p.returncode}"]

@@ -28,8 +28,10 @@ from pathlib import Path
 
 MIX = [
     (
-        "SELECT DISTINCT ?w ?title WHERE { person:jeon-jong-seo kg:actedIn ?w . ?w skos:prefLabel ?title } "
-        "ORDER BY ?title",
+        (
+            "SELECT DISTINCT ?w ?title WHERE { person:jeon-jong-seo kg:actedIn ?w . "
+            "?w skos:prefLabel ?title } ORDER BY ?title"
+        ),
         "application/sparql-results+json",
     ),
     (

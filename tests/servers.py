@@ -168,6 +168,7 @@ def start_virtuoso(workdir: Path) -> Server:
         capture_output=True,
         text=True,
         timeout=60,
+        check=False,
     )
     if grant.returncode != 0:
         server.stop()

@@ -13,8 +13,8 @@ from servers import Server, running, start_oxigraph, start_virtuoso
 
 from kgraph import KnowledgeGraph
 from kgraph.alignment import EXTRA_AXIOMS, align, compile_axioms, read_axioms
+from kgraph.build import open_store
 from kgraph.loading import source_iri
-from kgraph.store import open_store
 
 VOCAB = Path(__file__).parent / "data" / "vocab"
 FILES = [VOCAB / "schema-org.ttl", VOCAB / "wikidata.ttl", VOCAB / "custom.ttl"]
@@ -241,8 +241,10 @@ def test_search_and_show_read_foreign_data(foreign: KnowledgeGraph):
 def test_alignment_is_idempotent(foreign: KnowledgeGraph):
     store = foreign.store
     n = len(store)
-    align(store)
     from kgraph.build import materialise
+    from kgraph.loading import loaded_sources
+
+    align(store, [g for s in loaded_sources(store) for g in s["graphs"]])
 
     materialise(store)
     assert len(store) == n

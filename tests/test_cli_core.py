@@ -40,3 +40,11 @@ def test_sparql_binary_file_is_named_as_such(kgraph_proc, tmp_path):
     r = kgraph_proc("sparql", f"@{f}")
     assert r.code == 2
     assert "binary file" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_version_prints_the_installed_version(kgraph_proc):
+    from importlib.metadata import version
+
+    r = kgraph_proc("--version")
+    assert r.code == 0
+    assert r.stdout.strip() == f"kgraph {version('kgraph')}"

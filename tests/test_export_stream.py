@@ -19,7 +19,7 @@ from kgraph.export import (
     write_ntriples,
 )
 from kgraph.linesort import sorted_lines
-from kgraph.store import open_store
+from kgraph.build import open_store
 
 TRIG = """
 @prefix ex: <https://example.org/> .

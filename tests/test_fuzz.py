@@ -223,7 +223,7 @@ def test_loader_mutated_turtle(seed, changes):
 
 @pytest.fixture(scope="module")
 def mem_store():
-    from kgraph.store import open_store
+    from kgraph.build import open_store
 
     return open_store("memory:")
 

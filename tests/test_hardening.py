@@ -14,6 +14,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
+from typing import ClassVar
 
 import pyoxigraph as ox
 import pytest
@@ -136,6 +137,7 @@ def _iri_shaped(s: str) -> bool:
     return s.startswith("<") and s.endswith(">")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", [c for c, _ in TEXT_COMMANDS])
 def test_injection_through_every_text_command(cli, graph_dir, before, command):
     make = dict(TEXT_COMMANDS)[command]
@@ -177,7 +179,7 @@ def test_injection_in_library_calls_runs_no_update(before):
     from kgraph.saved import run_saved
 
     class Spy(OxigraphStore):
-        updates: list[str] = []
+        updates: ClassVar[list[str]] = []
 
         def update(self, sparql: str) -> None:
             self.updates.append(sparql)
@@ -189,15 +191,15 @@ def test_injection_in_library_calls_runs_no_update(before):
     dump = sorted(ox.serialize(store.raw, format=ox.RdfFormat.N_QUADS).decode().splitlines())
     for s in INJECTIONS:
         for call in (
-            lambda: linking.search(store, s),
-            lambda: linking.resolve(store, s),
-            lambda: show(store, s) if not _iri_shaped(s) else None,
-            lambda: ask(store, s),
-            lambda: ask(store, f"co-stars of {s}"),
-            lambda: run_saved(store, "cast", {"work": s}),
-            lambda: path(store, s, "Yoo Ji-tae"),
-            lambda: path(store, "Park Shin-hye", s),
-            lambda: run_saved(store, "shared-works", {"person": "Jeon Jong-seo", "other": s}),
+            lambda s=s: linking.search(store, s),
+            lambda s=s: linking.resolve(store, s),
+            lambda s=s: show(store, s) if not _iri_shaped(s) else None,
+            lambda s=s: ask(store, s),
+            lambda s=s: ask(store, f"co-stars of {s}"),
+            lambda s=s: run_saved(store, "cast", {"work": s}),
+            lambda s=s: path(store, s, "Yoo Ji-tae"),
+            lambda s=s: path(store, "Park Shin-hye", s),
+            lambda s=s: run_saved(store, "shared-works", {"person": "Jeon Jong-seo", "other": s}),
         ):
             try:
                 call()
@@ -209,6 +211,7 @@ def test_injection_in_library_calls_runs_no_update(before):
     )
 
 
+@pytest.mark.slow
 def test_injection_sample_as_real_processes(kgraph_proc, graph_dir, before):
     for s in ARGV_INJECTIONS[:3] + ARGV_INJECTIONS[-5:-2]:
         for args in (

@@ -18,7 +18,7 @@ from kgraph.build import RULES
 from kgraph.errors import InputError
 from kgraph.imdb import FILES, import_imdb, person_iri, source_name, work_iri
 from kgraph.loading import loaded_sources, unload
-from kgraph.store import open_store
+from kgraph.build import open_store
 from kgraph.terms import KG_NS
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))

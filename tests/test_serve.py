@@ -27,6 +27,8 @@ import pytest
 
 from kgraph.server import ServerConfig, SparqlServer, mentions_service, negotiate
 
+pytestmark = pytest.mark.slow  # real kgraph serve processes
+
 KG = "https://kgraph.dev/ontology#"
 ID = "https://kgraph.dev/id/"
 TIMEOUT = 4  # seconds a query may run on the test server
@@ -69,7 +71,7 @@ def stop_server(proc: subprocess.Popen[str]) -> int:
 
 @pytest.fixture(scope="module")
 def endpoint(kg):
-    kg.store  # build the default store before the server's workers open it
+    _ = kg.store  # build the default store before the server's workers open it
     proc, url = start_server("--timeout", str(TIMEOUT))
     yield url
     assert stop_server(proc) == 0

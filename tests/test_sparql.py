@@ -53,7 +53,9 @@ def raw_proc():
     exe = shutil.which("kgraph") or str(Path(sys.executable).with_name("kgraph"))
 
     def run(*args: str, input: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
-        return subprocess.run([exe, *args], input=input, capture_output=True, timeout=120)
+        return subprocess.run(
+            [exe, *args], input=input, capture_output=True, timeout=120, check=False
+        )
 
     return run
 

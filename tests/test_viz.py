@@ -153,9 +153,9 @@ def test_html_is_self_contained(store, tmp_path):
     assert (ASSETS / "vis-network.min.js").read_text(encoding="utf-8")[:200] in page
     assert f"vis-network {VIS_NETWORK_VERSION}" in page
     data = json.loads(
-        re.search(r'<script id="kg-data" type="application/json">(.*?)</script>', page, re.DOTALL).group(
-            1
-        )
+        re.search(
+            r'<script id="kg-data" type="application/json">(.*?)</script>', page, re.DOTALL
+        ).group(1)
     )
     assert len(data["nodes"]) == len(eg.nodes) and len(data["edges"]) == len(eg.edges)
     jeon = next(n for n in data["nodes"] if n["label"] == "Jeon Jong-seo")

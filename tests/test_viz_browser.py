@@ -18,6 +18,8 @@ import pytest
 from kgraph.export import entity_graph
 from kgraph.viz import visualise
 
+pytestmark = pytest.mark.slow  # a real headless Chromium
+
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 JEON = "https://kgraph.dev/id/person/jeon-jong-seo"
 
@@ -202,7 +204,7 @@ class Browser:
     def close(self) -> None:
         try:
             self.call("Browser.close", timeout=5)
-        except Exception:
+        except Exception:  # noqa: BLE001, S110 -- the browser may already be gone; the kill below ends it
             pass
         try:
             self.proc.wait(10)

@@ -18,7 +18,7 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 
 def run(command: str) -> str:
     env = os.environ | {"NO_COLOR": "1"}
-    p = subprocess.run(shlex.split(command), capture_output=True, text=True, env=env)
+    p = subprocess.run(shlex.split(command), capture_output=True, text=True, env=env, check=False)
     return p.stdout.rstrip("\n")
 
 

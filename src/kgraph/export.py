@@ -12,7 +12,7 @@ characters, organisations, awards … as nodes (label, class) and the relations 
 edges (relation, work, sources). It is built by :func:`entity_graph`, which the pictures of
 :mod:`kgraph.viz` share.
 
->>> from kgraph.store import open_store
+>>> from kgraph.build import open_store
 >>> s = open_store("memory:")
 >>> s.update('INSERT DATA { GRAPH <urn:g> { <https://kgraph.dev/id/person/x> a <https://kgraph.dev/ontology#Person> } }')
 >>> print(export(s, "turtle", graph="urn:g").decode(), end="")
@@ -192,7 +192,8 @@ def select_quads(
     store: Store, *, graph: str | None = None, ontology: bool = False, inferred: bool = False
 ) -> list[ox.Quad]:
     """The quads an export holds: every data graph (not the ontology), one graph, or the
-    ontology alone; with ``inferred``, plus what the ontology's rules entail (graph kgg:inferred)."""
+    ontology alone; with ``inferred``, plus what the ontology's rules entail (each entailed
+    triple in the graph it was inferred from; see :func:`entailed`)."""
     wanted = set(export_graphs(store, graph=graph, ontology=ontology))
     quads = [
         q
@@ -205,40 +206,78 @@ def select_quads(
 
 
 def entailed(store: Store, quads: Sequence[ox.Quad]) -> list[ox.Quad]:
-    """What the ontology's OWL 2 RL rules add to ``quads`` (computed with owlrl), as quads of the
-    graph kgg:inferred. Only statements about the data's own subjects are kept: the closure's
-    bookkeeping (``x owl:sameAs x``, ``x a owl:Thing``, axioms about the vocabulary) is dropped."""
+    """What the ontology's OWL 2 RL rules add to ``quads`` (computed with owlrl), each entailed
+    triple in the graph of the statements it comes from.
+
+    The closure is taken graph by graph: the curation graph (identity: classes and labels) with
+    the ontology is the background; what that background alone entails goes to the curation
+    graph; what a source graph adds to it goes to that source's graph, so an inferred triple is
+    cited by the source it was inferred from. Statement nodes the curators dispute (see
+    :func:`kgraph.provenance.disputed_nodes`) are left out of every closure: a disputed claim
+    (s001's Oscar for Park Yu-rim) is never promoted to ``wdt:P166`` or ``schema:award``. Only
+    statements about the data's own subjects are kept: the closure's bookkeeping
+    (``x owl:sameAs x``, ``x a owl:Thing``, axioms about the vocabulary) is dropped."""
     import owlrl
     import rdflib
 
-    g = rdflib.Graph()
+    from .provenance import disputed_nodes
+
+    disputed = {rdflib.URIRef(n) for n in disputed_nodes(store)}
+    ontology = [
+        (to_rdflib_term(q.subject), to_rdflib_term(q.predicate), to_rdflib_term(q.object))
+        for q in store.quads()
+        if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value == ONTOLOGY_GRAPH
+    ]
+    by_graph: dict[str, list[Triple]] = defaultdict(list)
     subjects: set[Any] = set()
-    have: set[Triple] = set()
     for q in quads:
         t = (to_rdflib_term(q.subject), to_rdflib_term(q.predicate), to_rdflib_term(q.object))
-        g.add(t)
-        have.add(t)
+        if t[0] in disputed or t[2] in disputed or not isinstance(q.graph_name, ox.NamedNode):
+            continue
+        by_graph[q.graph_name.value].append(t)
         subjects.add(t[0])
-    for q in store.quads():
-        if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value == ONTOLOGY_GRAPH:
-            g.add(
-                (to_rdflib_term(q.subject), to_rdflib_term(q.predicate), to_rdflib_term(q.object))
-            )
-    owlrl.DeductiveClosure(
-        owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False
-    ).expand(g)
+    background = [*ontology, *by_graph.get(CURATION_GRAPH, [])]
+
+    def closure(extra: Sequence[Triple]) -> set[Triple]:
+        g = rdflib.Graph()
+        for t in background:
+            g.add(t)
+        for t in extra:
+            g.add(t)
+        owlrl.DeductiveClosure(
+            owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False
+        ).expand(g)
+        return set(g)
+
     junk_types = {rdflib.OWL.Thing, rdflib.RDFS.Resource, rdflib.OWL.NamedIndividual}
-    target = ox.NamedNode(INFERRED_GRAPH)
-    out = []
-    for s, p, o in g:
-        if (s, p, o) in have or s not in subjects or not isinstance(s, rdflib.URIRef):
-            continue
+
+    def useful(t: Triple) -> bool:
+        s, p, o = t
+        if s not in subjects or not isinstance(s, rdflib.URIRef):
+            return False
         if s == o or p == rdflib.OWL.sameAs or (p == rdflib.RDF.type and o in junk_types):
-            continue
-        if isinstance(o, rdflib.Literal) and p == rdflib.RDF.type:
-            continue
-        out.append(ox.Quad(from_rdflib_term(s), from_rdflib_term(p), from_rdflib_term(o), target))
-    return out
+            return False
+        return not (isinstance(o, rdflib.Literal) and p == rdflib.RDF.type)
+
+    base = closure([])
+    out: set[ox.Quad] = set()
+
+    def emit(triples: Iterable[Triple], graph: str) -> None:
+        target = ox.NamedNode(graph)
+        for s, p, o in triples:
+            if useful((s, p, o)):
+                out.add(
+                    ox.Quad(from_rdflib_term(s), from_rdflib_term(p), from_rdflib_term(o), target)
+                )
+
+    if CURATION_GRAPH in by_graph:
+        emit(base - set(background), CURATION_GRAPH)
+    for graph, triples in sorted(by_graph.items()):
+        if graph != CURATION_GRAPH:
+            emit(closure(triples) - base - set(triples), graph)
+    return sorted(
+        out, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
+    )
 
 
 def _canonical(quads: Sequence[ox.Quad]) -> list[ox.Quad]:
@@ -268,12 +307,24 @@ def export(
     graph: str | None = None,
     inferred: bool = False,
     ontology: bool = False,
+    vocabulary: str = "kg",
 ) -> bytes | dict[str, bytes]:
     """The graph (or one source's graph, or the ontology) in ``fmt``.
 
     RDF and GraphML/GEXF formats give ``bytes``; ``csv`` gives ``{"nodes": bytes, "edges": bytes}``.
+    ``vocabulary`` (``kg``, ``schema`` or ``wikidata``) writes the data in schema.org's or
+    Wikidata's own shapes (:mod:`kgraph.vocabularies`).
     """
     fmt = format_for(None, fmt)
+    if vocabulary != "kg":
+        from .vocabularies import VOCABULARIES
+
+        if vocabulary not in VOCABULARIES:
+            raise UsageError(
+                f"unknown vocabulary {vocabulary!r}; use one of {', '.join(VOCABULARIES)}"
+            )
+        if fmt in GRAPH_FORMATS or ontology:
+            raise UsageError("--vocabulary applies to the data in RDF formats")
     if fmt in GRAPH_FORMATS:
         if ontology:
             raise UsageError(f"--ontology is exported in RDF formats only, not {fmt}")
@@ -281,9 +332,13 @@ def export(
         if fmt == "csv":
             return to_csv(eg)
         return to_graphml(eg) if fmt == "graphml" else to_gexf(eg)
-    if fmt in LINE_FORMATS and not inferred:
+    if fmt in LINE_FORMATS and not inferred and vocabulary == "kg":
         return b"".join(export_lines(store, fmt, graph=graph, ontology=ontology))
     quads = select_quads(store, graph=graph, ontology=ontology, inferred=inferred)
+    if vocabulary != "kg":
+        from .vocabularies import translate
+
+        quads = translate(store, quads, vocabulary)
     if fmt not in QUAD_FORMATS:
         quads = _as_triples(quads)
     quads = _canonical(quads)
@@ -374,7 +429,11 @@ def csv_paths(target: Path | str) -> dict[str, Path]:
 def export_to(store: Store, fmt: str | None, target: Path | str, **options: Any) -> list[Path]:
     """Export into ``target`` atomically (format from ``fmt`` or the extension); the paths written."""
     f = format_for(target, fmt)
-    if f in LINE_FORMATS and not options.get("inferred"):
+    if (
+        f in LINE_FORMATS
+        and not options.get("inferred")
+        and options.get("vocabulary", "kg") == "kg"
+    ):
         lines = export_lines(
             store, f, graph=options.get("graph"), ontology=options.get("ontology", False)
         )
@@ -527,7 +586,7 @@ def _turtle_block(triples: Sequence[Triple], pm: _Prefixes, indent: str) -> list
             inline.add(b)
 
     def list_items(b: Any) -> list[Any] | None:
-        items = []
+        items: list[Any] = []
         cur = b
         while True:
             if cur == ox.NamedNode(_RDF + "nil"):
@@ -942,16 +1001,20 @@ def entity_graph(store: Store, *, graph: str | None = None, inferred: bool = Fal
     if inferred:
         for q in entailed(store, fact_quads):
             fact_quads.append(q)
-            if q.predicate.value == RDF_TYPE and isinstance(q.object, ox.NamedNode):
+            if (
+                q.predicate.value == RDF_TYPE
+                and isinstance(q.subject, ox.NamedNode)
+                and isinstance(q.object, ox.NamedNode)
+            ):
                 types[q.subject.value].add(q.object.value)
     for q in fact_quads:
-        if isinstance(q.subject, ox.NamedNode):
+        if isinstance(q.subject, ox.NamedNode) and isinstance(q.graph_name, ox.NamedNode):
             facts[(q.subject.value, q.predicate.value, q.object)].add(q.graph_name.value)
 
     def most_specific(iri: str) -> str | None:
         ts = [t for t in types.get(iri, ()) if t in ancestors]
         best = [t for t in ts if not any(o != t and t in ancestors[o] for o in ts)]
-        return sorted(best)[0] if best else None
+        return min(best) if best else None
 
     in_scope = {s for (s, _, _) in facts} | {
         o.value for (_, _, o) in facts if isinstance(o, ox.NamedNode)
@@ -1026,13 +1089,13 @@ def entity_graph(store: Store, *, graph: str | None = None, inferred: bool = Fal
         if s not in node_class or p in (RDF_TYPE, SKOS_PREF, RDFS_LABEL) or p in _HIDDEN_EDGES:
             continue
         if isinstance(o, ox.NamedNode):
-            value, iri = labels.get(o.value, compact(o.value)), o.value
+            value, target = labels.get(o.value, compact(o.value)), o.value
         elif isinstance(o, ox.Literal):
-            value, iri = o.value, None
+            value, target = o.value, None
         else:
             continue
         label = "also spelled" if p == SKOS_ALT else plabel(p)
-        node_facts[s].append(Fact(p, label, value, iri, src(gs)))
+        node_facts[s].append(Fact(p, label, value, target, src(gs)))
     for (s, o, p, w), gs in edge_map.items():  # plays: shown on the actor too
         if p == _PLAYS:
             text = labels.get(o, o) + (f" in {labels.get(w, w)}" if w else "")

@@ -12,7 +12,7 @@ Memory stays bounded whatever the file size. After the files, data written in ot
 vocabularies is aligned to kgraph's (:mod:`kgraph.alignment`) and the build's derivation rules
 run (:func:`kgraph.build.materialise`).
 
->>> from kgraph.store import open_store
+>>> from kgraph.build import open_store
 >>> import tempfile, pathlib
 >>> f = pathlib.Path(tempfile.mkdtemp()) / "tiny.ttl"
 >>> _ = f.write_text('<https://kgraph.dev/id/person/x> a <https://schema.org/Person> ; '
@@ -31,22 +31,19 @@ import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import pyoxigraph as ox
 
 from .errors import InputError, KGraphError, Position, RdfSyntaxError, StoreError, UsageError
-from .store import OxigraphStore, Store
+from .store import BATCH, OxigraphStore, Store, insert_quads
 from .terms import INFERRED_GRAPH, KG_NS, ONTOLOGY_GRAPH
 
 FILE_SOURCE_NS = "https://kgraph.dev/id/source/file/"
 HAS_PART = "http://purl.org/dc/terms/hasPart"
-GENID = "https://kgraph.dev/.well-known/genid/"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 SKOS_PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
 
-BATCH = 50_000  # quads per transaction on an embedded store
-REMOTE_BATCH = 2_000  # quads per INSERT DATA request on a remote store
 
 # (phase, file, bytes done, bytes total); phase is "checking" or "loading"
 Progress = Callable[[str, Path, int, int], None]
@@ -153,7 +150,8 @@ def _open(
     if not head.strip():
         raw.close()
         raise InputError(f"{path}: the file is empty")
-    stream: IO[bytes] = gzip.open(raw) if gz else raw  # type: ignore[assignment]
+    # The stream outlives this function: the caller closes it through the returned closer.
+    stream: IO[bytes] = gzip.open(raw) if gz else raw  # type: ignore[assignment]  # noqa: SIM115
     if progress is None:
         return stream, stream.close
     report = progress
@@ -171,9 +169,14 @@ def _open(
 
 
 def _parse(path: Path, fmt: ox.RdfFormat, stream: IO[bytes]) -> Iterator[ox.Quad]:
+    source: IO[bytes] | bytes = stream
+    if fmt == ox.RdfFormat.JSON_LD:  # remote contexts come from kgraph's shipped copies
+        from .formats import inline_contexts
+
+        source = inline_contexts(stream.read(), path)
     try:
         yield from ox.parse(
-            stream, format=fmt, base_iri=path.resolve().as_uri(), rename_blank_nodes=True
+            source, format=fmt, base_iri=path.resolve().as_uri(), rename_blank_nodes=True
         )
     except SyntaxError as e:
         raise _syntax_error(path, e) from None
@@ -266,60 +269,6 @@ def _retarget(quads: Iterable[ox.Quad], graph: ox.NamedNode) -> Iterator[ox.Quad
             yield q
 
 
-def _term(t: Any) -> str:
-    """A term in SPARQL syntax, blank nodes skolemised, triple terms as ``<<( s p o )>>``."""
-    if isinstance(t, ox.BlankNode):
-        return f"<{GENID}{t.value}>"
-    if isinstance(t, ox.Triple):
-        return f"<<( {_term(t.subject)} {t.predicate} {_term(t.object)} )>>"
-    return str(t)
-
-
-def insert_quads(store: Store, quads: Iterable[ox.Quad], batch: int | None = None) -> int:
-    """Add quads to any store: embedded ones by transactions of ``batch`` quads, remote ones by
-    ``INSERT DATA`` requests. Blank nodes become skolem IRIs on a remote store, since a blank
-    node label is scoped to one update request there."""
-    n = 0
-    if isinstance(store, OxigraphStore):
-        size = batch or BATCH
-        chunk: list[ox.Quad] = []
-        for q in quads:
-            chunk.append(q)
-            if len(chunk) >= size:
-                store.raw.extend(chunk)
-                n += len(chunk)
-                chunk = []
-        if chunk:
-            store.raw.extend(chunk)
-            n += len(chunk)
-        return n
-    size = batch or REMOTE_BATCH
-    pending: list[ox.Quad] = []
-
-    def flush() -> None:
-        by_graph: dict[str, list[str]] = {}
-        for q in pending:
-            g = "" if isinstance(q.graph_name, ox.DefaultGraph) else str(q.graph_name)
-            by_graph.setdefault(g, []).append(
-                f"{_term(q.subject)} {q.predicate} {_term(q.object)} ."
-            )
-        body = []
-        for g, triples in by_graph.items():
-            inner = "\n".join(triples)
-            body.append(f"GRAPH {g} {{\n{inner}\n}}" if g else inner)
-        store.update("INSERT DATA {\n" + "\n".join(body) + "\n}")
-
-    for q in quads:
-        pending.append(q)
-        n += 1
-        if len(pending) >= size:
-            flush()
-            pending = []
-    if pending:
-        flush()
-    return n
-
-
 def _drop(store: Store, graphs: Iterable[str]) -> None:
     graphs = sorted(set(graphs))
     if not graphs:
@@ -366,6 +315,8 @@ def _bulk(store: Store, fmt: ox.RdfFormat, scan: _Scan) -> bool:
     :func:`insert_quads`: no blank nodes, and triples of a dataset format already in named graphs."""
     if not isinstance(store, OxigraphStore) or scan.blank_nodes or scan.quads < BATCH:
         return False
+    if fmt == ox.RdfFormat.JSON_LD:  # its contexts are inlined by _parse, not by bulk_load
+        return False
     return not (fmt.supports_datasets and scan.default_graph)
 
 
@@ -378,7 +329,20 @@ def _load_one(
     if not path.is_file():
         raise InputError(f"{path}: no such file" if not path.exists() else f"{path}: not a file")
     rformat = rdf_format(path, fmt)
-    scan = _scan(path, rformat, progress)
+    try:
+        scan = _scan(path, rformat, progress)
+    except RdfSyntaxError as first:
+        # A misleading extension (Turtle in a .json file): the content may tell the truth.
+        from .formats import read_head, sniff
+
+        other = None if fmt else sniff(read_head(path))
+        if other is None or other == rformat:
+            raise
+        try:
+            scan = _scan(path, other, progress)
+        except RdfSyntaxError:
+            raise first from None
+        rformat = other
     source = source_iri(path)
     graph = ox.NamedNode(source)
     previous = _record_parts(store, source)
@@ -398,7 +362,7 @@ def _load_one(
                 # Already checked to parse to the end: the bulk loader (many times faster than
                 # transactions, memory-light) writes it. It keeps blank node labels, so files
                 # with blank nodes take the transactional path, which renames them.
-                store.raw.bulk_load(
+                cast("OxigraphStore", store).raw.bulk_load(
                     stream,
                     format=rformat,
                     base_iri=path.resolve().as_uri(),  # type: ignore[attr-defined]
@@ -467,11 +431,12 @@ def load(
         from .build import materialise
 
         if new_axioms:  # a new mapping may concern anything loaded before
-            alignment.align(store)
+            alignment.align(store, [g for s in loaded_sources(store) for g in s["graphs"]])
         else:
             alignment.align(store, [g for f in loaded for g in f.graphs], present)
         materialise(store)
         derived = len(store) - before - sum(f.quads for f in loaded)
+    store.refresh_merged()
     return LoadReport(store.location, loaded, max(derived, 0), time.perf_counter() - t0)
 
 
@@ -527,6 +492,7 @@ def unload(store: Store, source: str) -> int:
     from .build import materialise
 
     materialise(store)
+    store.refresh_merged()
     return before - len(store)
 
 

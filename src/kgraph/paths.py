@@ -92,7 +92,47 @@ class SourceRef:
         return local_name(self.iri)
 
     def to_json(self) -> dict[str, str]:
-        return {"iri": self.iri, "label": self.label}
+        return {"iri": self.iri, "label": self.label, "code": self.short}
+
+
+@dataclass(frozen=True)
+class PathFact:
+    """One fact a step or a shared work rests on, with exactly the sources that state it:
+    ``Park Shin-hye plays Seo-yeon in The Call`` [s000]."""
+
+    statement: str
+    sources: tuple[SourceRef, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "statement": self.statement,
+            "sources": [s.iri for s in self.sources],
+            "codes": [s.short for s in self.sources],
+        }
+
+
+def _role_statement(person: Node, role: Role, work: Node) -> str:
+    if role.kind == "cast":
+        if role.iri:
+            return f"{person.label} plays {role.label} in {work.label}"
+        return f"{person.label} is in the cast of {work.label}"
+    return f"{person.label}, {role.label} of {work.label}"
+
+
+def _facts(work: Node, people: Iterable[Part]) -> tuple[PathFact, ...]:
+    return tuple(
+        PathFact(_role_statement(p.person, r, work), r.sources) for p in people for r in p.roles
+    )
+
+
+def legend(sources: Iterable[SourceRef]) -> tuple[SourceRef, ...]:
+    """Each source once, in code order: the legend of a result's text output."""
+    seen = {s.iri: s for s in sources}
+    return tuple(sorted(seen.values(), key=lambda s: s.short))
+
+
+def _legend_json(sources: Iterable[SourceRef]) -> list[dict[str, str]]:
+    return [s.to_json() for s in legend(sources)]
 
 
 @dataclass(frozen=True)
@@ -151,12 +191,18 @@ class Step:
         """``Park Yu-rim (Min-hee) and Jeon Jong-seo (Ok-ju) in Ballerina``."""
         return " and ".join(p.text for p in self.people) + f" in {self.work.label}"
 
+    @property
+    def facts(self) -> tuple[PathFact, ...]:
+        """Each person's part in the work, each with the sources that state that part."""
+        return _facts(self.work, self.people)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "work": self.work.to_json(),
             "people": [p.to_json() for p in self.people],
             "sources": [s.to_json() for s in self.sources],
             "text": self.text,
+            "facts": [f.to_json() for f in self.facts],
         }
 
 
@@ -185,6 +231,7 @@ class PathResult:
             "steps": [[s.to_json() for s in st] for st in self.steps],
             "truncated": self.truncated,
             "engine": self.engine,
+            "legend": _legend_json(s for st in self.steps for step in st for s in step.sources),
         }
 
 
@@ -201,12 +248,17 @@ class SharedWork:
     def sources(self) -> tuple[SourceRef, ...]:
         return Step(self.work, (self.a, self.b)).sources
 
+    @property
+    def facts(self) -> tuple[PathFact, ...]:
+        return _facts(self.work, (self.a, self.b))
+
     def to_json(self) -> dict[str, Any]:
         return self.work.to_json() | {
             "year": self.year,
             "a": self.a.to_json(),
             "b": self.b.to_json(),
             "sources": [s.to_json() for s in self.sources],
+            "facts": [f.to_json() for f in self.facts],
         }
 
 
@@ -226,6 +278,7 @@ class SharedResult:
             "b": self.b.to_json(),
             "via": self.via,
             "works": [w.to_json() for w in self.works],
+            "legend": _legend_json(s for w in self.works for s in w.sources),
         }
 
 
@@ -358,6 +411,14 @@ def _resolve(store: Store, name: str, people_only: bool = False) -> tuple[Node, 
             iri = PREFIXES[prefix] + local
     if iri is not None:
         node = describe(store, [iri])[iri]
+        if not node.type:  # a loaded file's IRI that reconciliation linked to the graph's entity
+            alias = store.select(
+                "SELECT ?e WHERE { ?e owl:sameAs ?x FILTER isIRI(?e) } LIMIT 1",
+                {"x": ox.NamedNode(iri)},
+            )
+            if alias:
+                iri = alias[0]["e"].value
+                node = describe(store, [iri])[iri]
         if not node.type:
             raise UnknownEntity(name, kind="person" if people_only else "person or work")
     else:
@@ -432,16 +493,18 @@ def _edge_rows(store: Store, via: str, limit: int | None = None) -> list[tuple[s
         pred, person_first = _EDGE_PREDICATE[via]
         quads = store.raw.quads_for_pattern(None, ox.NamedNode(pred), None)
         seen: dict[tuple[str, str], None] = {}
-        for q in quads:
-            s, o = q.subject.value, q.object.value
-            seen[(s, o) if person_first else (o, s)] = None
+        for quad in quads:
+            s, o = quad.subject, quad.object
+            if not isinstance(s, ox.NamedNode) or not isinstance(o, ox.NamedNode):
+                continue
+            seen[(s.value, o.value) if person_first else (o.value, s.value)] = None
             if limit is not None and len(seen) >= limit:
                 break
         return list(seen)
-    q = f"SELECT DISTINCT ?p ?w WHERE {{ {_EDGE[via]} }}"
+    text = f"SELECT DISTINCT ?p ?w WHERE {{ {_EDGE[via]} }}"
     if limit is not None:
-        q += f" LIMIT {int(limit)}"
-    return [(r["p"].value, r["w"].value) for r in store.select(q)]
+        text += f" LIMIT {int(limit)}"
+    return [(r["p"].value, r["w"].value) for r in store.select(text)]
 
 
 def _graph_of(pairs: Iterable[tuple[str, str]]) -> Any:
@@ -721,13 +784,14 @@ def roles(
                             (key, kind, r["r"].value if "r" in r else r["x"].value, r["g"].value)
                         )
     # a performance's character, stated in the same graph as the performance
-    performances = sorted({h[2] for h in hits if h[1] == "cast"})
+    performances = sorted({h[2] for h in hits if h[1] == "cast" and h[2] is not None})
     character: dict[tuple[str, str], str] = {}
     for chunk in _chunks(performances):
         for r in store.select(_CHARACTERS_QUERY, {"x": [ox.NamedNode(i) for i in chunk]}):
             character[(r["x"].value, r["g"].value)] = r["r"].value
     hits = [
-        (key, kind, character.get((x, g)) if kind == "cast" else x, g) for key, kind, x, g in hits
+        (key, kind, character.get((x, g)) if kind == "cast" and x is not None else x, g)
+        for key, kind, x, g in hits
     ]
     names = describe(store, {h[2] for h in hits if h[2]} | {h[3] for h in hits})
     found: dict[tuple[str, str], dict[tuple[str, str, str | None], set[str]]] = {}
@@ -823,7 +887,9 @@ def network(
 
     _check_via(via)
     origin, note = _resolve(store, from_, True) if from_ is not None else (None, None)
-    bip = projection(store, via).graph
+    proj = projection(store, via)
+    assert proj is not None  # no limit given
+    bip = proj.graph
     people = [n for n, d in bip.nodes(data=True) if d["person"]]
     g = nx.Graph()
     g.add_nodes_from(people)

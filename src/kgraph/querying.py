@@ -15,7 +15,7 @@
   busy until that step ends; the worker is a daemon thread, so it never holds up the caller or
   the exit of the process. On a remote store the HTTP request runs in the worker the same way.
 
->>> from kgraph.store import open_store
+>>> from kgraph.build import open_store
 >>> s = open_store("memory:")
 >>> run_sparql(s, "ASK { ?c a owl:Class }").boolean
 True
@@ -169,7 +169,7 @@ def _run_embedded(
     # cleared in `finally`, so no traceback kept by another thread holds on to it.
     res: Any = None
     try:
-        res = store.raw.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
+        res = store.raw.query(query, prefixes=PREFIXES, **store.dataset())
         if isinstance(res, ox.QueryBoolean):
             return Result("ask", boolean=bool(res))
         if isinstance(res, ox.QuerySolutions):
@@ -182,7 +182,7 @@ def _run_embedded(
                     break
                 rows.append({n: sol[n] for n in names if sol[n] is not None})
             return Result("select", variables=names, rows=rows)
-        triples = []
+        triples: list[ox.Triple] = []
         for t in res:
             if cancel.is_set():
                 raise _Cancelled
@@ -215,7 +215,7 @@ def _with_timeout(work: Callable[[], T], timeout: float, cancel: threading.Event
     def target() -> None:
         try:
             box["value"] = work()
-        except BaseException as e:  # handed to the caller's thread below
+        except BaseException as e:  # noqa: BLE001 -- handed to the caller's thread below
             box["error"] = e
 
     worker = threading.Thread(target=target, name="kgraph-query", daemon=True)

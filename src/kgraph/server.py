@@ -29,7 +29,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
 
 MAX_BODY = 1 << 20  # bytes of a POSTed query or form
@@ -210,10 +210,11 @@ def _body(
 
         from .terms import PREFIXES
 
-        return bytes(
+        return (
             ox.serialize(
                 triples, format=ox.RdfFormat.RDF_XML, prefixes=_used_prefixes(triples, PREFIXES)
             )
+            or b""
         )
     result = Result(kind, variables=variables, rows=rows, boolean=boolean, triples=triples)  # type: ignore[arg-type]
     return serialize(result, fmt).encode("utf-8")
@@ -287,7 +288,7 @@ def _run_oxigraph(store: Any, req: dict[str, Any], cap: int) -> tuple[Any, ...]:
         if req.get("default_graphs"):
             kwargs["default_graph"] = [ox.NamedNode(g) for g in req["default_graphs"]]
         else:
-            kwargs["use_default_graph_as_union"] = True
+            kwargs.update(store.dataset())  # the merged default graph
         if req.get("named_graphs"):
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in req["named_graphs"]]
     except ValueError as e:
@@ -298,13 +299,13 @@ def _run_oxigraph(store: Any, req: dict[str, Any], cap: int) -> tuple[Any, ...]:
             return "ask", [], [], bool(res), [], False
         if isinstance(res, ox.QuerySolutions):
             names = [v.value for v in res.variables]
-            rows = []
+            rows: list[dict[str, Any]] = []
             for sol in res:
                 if len(rows) == cap:
                     return "select", names, rows, None, [], True
                 rows.append({n: sol[n] for n in names if sol[n] is not None})
             return "select", names, rows, None, [], False
-        triples = []
+        triples: list[Any] = []
         for t in res:
             if len(triples) == cap:
                 return "graph", [], [], None, triples, True
@@ -351,7 +352,7 @@ def _worker_main(conn: Any, spec: str | None, update_url: str | None, max_result
     # pyoxigraph releases the GIL while it evaluates, so this thread runs during any query
     threading.Thread(target=orphan_watch, daemon=True).start()
     try:
-        from .store import open_store
+        from .overlay import open_store
 
         store = open_store(spec, update_url=update_url, read_only=True)
         conn.send(("ready", _describe_store(store)))
@@ -611,7 +612,7 @@ def service_description(endpoint: str, graphs: list[str], fmt: str = "turtle") -
         "jsonld": ox.RdfFormat.JSON_LD,
         "rdfxml": ox.RdfFormat.RDF_XML,
     }[fmt]
-    return bytes(ox.serialize(triples, format=f, prefixes={"sd": sd} if fmt == "turtle" else None))
+    return ox.serialize(triples, format=f, prefixes={"sd": sd} if fmt == "turtle" else None) or b""
 
 
 def _prefers_html(accept: str | None) -> bool:
@@ -647,7 +648,7 @@ class SparqlServer:
         self.pool = WorkerPool(config.workers, store, update_url, config.max_results)
         try:
             handler = type("Handler", (_Handler,), {"server_ref": self})
-            cls = ThreadingHTTPServer
+            cls: type[ThreadingHTTPServer] = ThreadingHTTPServer
             if ":" in config.host.strip("[]"):
                 import socket
 
@@ -681,7 +682,7 @@ class SparqlServer:
     def serve_forever(self) -> None:
         self.httpd.serve_forever(poll_interval=0.2)
 
-    def start(self) -> SparqlServer:
+    def start(self) -> Self:
         """Serve from a background thread (for notebooks and tests)."""
         self._thread = threading.Thread(target=self.serve_forever, daemon=True)
         self._thread.start()
@@ -694,7 +695,7 @@ class SparqlServer:
         self.httpd.server_close()
         self.pool.close()
 
-    def __enter__(self) -> SparqlServer:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -866,7 +867,7 @@ class _Handler(BaseHTTPRequestHandler):
         query = params["query"][0]
         if not query.strip():
             raise HttpError(400, "the query is empty")
-        fmt = (params.get("format") or params.get("output") or [None])[0]
+        fmt = (params.get("format") or params.get("output") or [""])[0] or None
         req = {
             "op": "sparql",
             "query": query,

@@ -1,11 +1,19 @@
 """One store interface over three backends: embedded (RocksDB), in-memory, and remote SPARQL 1.1.
 
 Everything above this module talks to a :class:`Store`: it runs SPARQL with the project's
-prefixes predeclared and the union of all named graphs as the default graph, binds values
+prefixes predeclared and the RDF merge of all named graphs as the default graph, binds values
 without pasting them into query text, and returns :class:`Result` objects whose terms are
 pyoxigraph terms, whatever the backend.
 
->>> s = open_store("memory:")
+Set semantics: a triple stated by five sources is one triple of the default graph, while
+``GRAPH ?g`` still reaches each source's own statements. Neither pyoxigraph's union default
+graph nor a list of default graphs merges duplicates (each yields a triple once per graph that
+holds it), so every writer ends with :meth:`Store.refresh_merged`, which keeps the merge as a
+graph of its own: the real default graph of an embedded or in-memory store, the named graph
+``kgg:merged`` of a remote one (given to the server as the query's ``default-graph-uri`` and
+never listed among the named graphs). ``benchmarks/bench_merged.py`` measures what it costs.
+
+>>> s = OxigraphStore()  # in memory; kgraph.build.open_store opens any store by name
 >>> s.update('INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:p> "x" } }')
 >>> [row["o"].value for row in s.select("SELECT ?o WHERE { <urn:a> <urn:p> ?o }")]
 ['x']
@@ -20,15 +28,20 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from typing import Literal as TLiteral
 
 import pyoxigraph as ox
 
 from .errors import Position, QuerySyntaxError, RemoteError, StoreError, UpdateRefused
-from .terms import INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES
+from .terms import INFERRED_GRAPH, MERGED_GRAPH, ONTOLOGY_GRAPH, PREFIXES
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+BATCH = 50_000  # quads per transaction on an embedded store
+REMOTE_BATCH = 2_000  # quads per INSERT DATA request on a remote store
+GENID = "https://kgraph.dev/.well-known/genid/"  # skolem IRIs for blank nodes sent to a remote
+# What the library's own queries bind: never an RDF-star triple term (``Store.select`` checks).
+Plain = ox.NamedNode | ox.BlankNode | ox.Literal
 Bindings = Mapping[str, Term | Iterable[Term]]
 
 _UPDATE_RE = re.compile(
@@ -62,6 +75,32 @@ class Result:
 
     def __iter__(self) -> Iterator[dict[str, Term]]:
         return iter(self.rows)
+
+
+def _sparql_term(t: Any) -> str:
+    """A term in SPARQL syntax, blank nodes skolemised, triple terms as ``<<( s p o )>>``."""
+    if isinstance(t, ox.BlankNode):
+        return f"<{GENID}{t.value}>"
+    if isinstance(t, ox.Triple):
+        return f"<<( {_sparql_term(t.subject)} {t.predicate} {_sparql_term(t.object)} )>>"
+    return str(t)
+
+
+def insert_quads(store: Store, quads: Iterable[ox.Quad], batch: int | None = None) -> int:
+    """Add quads to any store (see :meth:`Store.insert`)."""
+    return store.insert(quads, batch)
+
+
+def plain_rows(rows: list[dict[str, Term]]) -> list[dict[str, Plain]]:
+    """``rows`` unchanged, once checked to hold no RDF-star triple term."""
+    for row in rows:
+        for term in row.values():
+            if isinstance(term, ox.Triple):
+                raise StoreError(
+                    f"the store answered with an RDF-star triple term ({term}) where kgraph "
+                    "expects an IRI, blank node or literal"
+                )
+    return cast("list[dict[str, Plain]]", rows)
 
 
 def _values_clause(bindings: Bindings) -> str:
@@ -105,15 +144,26 @@ class Store:
     def update(self, sparql: str) -> None:
         raise NotImplementedError
 
-    def select(self, sparql: str, bindings: Bindings | None = None) -> list[dict[str, Term]]:
-        """Rows of a SELECT query as dicts of variable name to term (unbound variables absent)."""
-        return self.query(sparql, bindings).rows
+    def insert(self, quads: Iterable[ox.Quad], batch: int | None = None) -> int:
+        """Add ``quads`` in batches of ``batch``; returns how many were added."""
+        raise NotImplementedError
+
+    def select(self, sparql: str, bindings: Bindings | None = None) -> list[dict[str, Plain]]:
+        """Rows of a SELECT query as dicts of variable name to term (unbound variables absent).
+
+        For the library's own queries, whose variables bind IRIs, blank nodes and literals: a
+        triple term (RDF-star) in a solution is refused rather than handed on to code that
+        reads ``.value``. ``query`` returns any term.
+        """
+        return plain_rows(self.query(sparql, bindings).rows)
 
     def ask(self, sparql: str, bindings: Bindings | None = None) -> bool:
         return bool(self.query(sparql, bindings).boolean)
 
     def named_graphs(self) -> list[str]:
-        rows = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", union=False).rows
+        rows = plain_rows(
+            self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", union=False).rows
+        )
         return sorted(r["g"].value for r in rows)
 
     def quads(self) -> Iterator[ox.Quad]:
@@ -121,13 +171,20 @@ class Store:
         res = self.query(
             "SELECT ?s ?p ?o ?g WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }", union=False
         )
-        for r in res.rows:
+        for r in res.rows:  # objects may be RDF-star triple terms: not plain_rows
             g = r.get("g")
-            yield ox.Quad(r["s"], r["p"], r["o"], g if g is not None else ox.DefaultGraph())
+            s, p = r["s"], r["p"]
+            assert not isinstance(s, ox.Literal) and isinstance(p, ox.NamedNode)
+            assert not isinstance(g, ox.Literal | ox.Triple)
+            yield ox.Quad(s, p, r["o"], g if g is not None else ox.DefaultGraph())
 
     def __len__(self) -> int:
         rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
         return int(rows[0]["n"].value) if rows else 0
+
+    def refresh_merged(self) -> None:
+        """Rewrite the merged default graph from the named graphs (after any change to them)."""
+        raise NotImplementedError
 
     def close(self) -> None:
         pass
@@ -165,13 +222,29 @@ class OxigraphStore(Store):
                 "this is a SPARQL Update; queries cannot change data (use `kgraph load` / `kgraph unload`)"
             )
         text = bind_values(sparql, bindings) if bindings else sparql
+        dataset = self.dataset() if union else {"default_graph": ox.NamedNode(_EMPTY_GRAPH)}
         try:
-            res = self._store.query(text, prefixes=PREFIXES, use_default_graph_as_union=union)
+            res = self._store.query(text, prefixes=PREFIXES, **dataset)
         except SyntaxError as e:
             raise _syntax_error(e, sparql) from None
         except OSError as e:
             raise StoreError(f"store read failed: {e}") from None
         return _wrap(res)
+
+    def insert(self, quads: Iterable[ox.Quad], batch: int | None = None) -> int:
+        """Add quads by transactions of ``batch`` quads."""
+        n, size = 0, batch or BATCH
+        chunk: list[ox.Quad] = []
+        for q in quads:
+            chunk.append(q)
+            if len(chunk) >= size:
+                self.raw.extend(chunk)
+                n += len(chunk)
+                chunk = []
+        if chunk:
+            self.raw.extend(chunk)
+            n += len(chunk)
+        return n
 
     def update(self, sparql: str) -> None:
         if not self.writable:
@@ -181,11 +254,45 @@ class OxigraphStore(Store):
         except SyntaxError as e:
             raise _syntax_error(e, sparql) from None
 
+    def dataset(self) -> dict[str, Any]:
+        """The keyword arguments of :meth:`pyoxigraph.Store.query` that give a query kgraph's
+        default graph: the maintained merge, or (a store written by an older kgraph, or by hand
+        through :attr:`raw` without :meth:`refresh_merged`) the union of the named graphs."""
+        return {} if self.has_merged() else {"use_default_graph_as_union": True}
+
+    def has_merged(self) -> bool:
+        """Whether the store keeps the merged default graph (one index seek)."""
+        return any(True for _ in self._default_quads())
+
+    def _default_quads(self) -> Iterator[ox.Quad]:
+        return iter(self._store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+
+    def refresh_merged(self) -> None:
+        """Rewrite the default graph as the RDF merge of the named graphs, graph by graph."""
+        if not self.writable:
+            raise StoreError(f"the store at {self.location} is open read-only")
+        import tempfile
+
+        self._store.clear_graph(ox.DefaultGraph())
+        # Each graph goes out as N-Triples and back in by the bulk loader, all inside
+        # pyoxigraph: many times faster than building quads in Python, and memory-light (a
+        # temporary file, one graph at a time). Blank node labels are kept, so a blank node
+        # stays one node across its graph and the merge.
+        with tempfile.TemporaryDirectory(prefix="kgraph-merge-") as tmp:
+            dump = os.path.join(tmp, "graph.nt")
+            for g in list(self._store.named_graphs()):
+                self._store.dump(dump, format=ox.RdfFormat.N_TRIPLES, from_graph=g)
+                self._store.bulk_load(
+                    path=dump, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph()
+                )
+
     def quads(self) -> Iterator[ox.Quad]:
-        return iter(self._store)
+        """Every quad of the named graphs (the merged default graph is derived from them)."""
+        return (q for q in self._store if not isinstance(q.graph_name, ox.DefaultGraph))
 
     def __len__(self) -> int:
-        return len(self._store)
+        """The number of quads in the named graphs."""
+        return len(self._store) - sum(1 for _ in self._default_quads())
 
     def named_graphs(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
@@ -290,6 +397,7 @@ class RemoteStore(Store):
         self.writable = True
         self.timeout = timeout
         self._graphs: list[str] | None = None  # the managed graphs, [] when not a kgraph store
+        self._merged = False  # whether the store holds kgg:merged (known with _graphs)
         self._update_param = "update"
 
     def _headers(self) -> dict[str, str]:
@@ -355,7 +463,9 @@ class RemoteStore(Store):
                      UNION { GRAPH ?g { ?x a kg:Source } FILTER (?g = kgg:curation) }
                    }"""
             )
-            graphs = sorted({r["g"].value for r in rows if isinstance(r.get("g"), ox.NamedNode)})
+            graphs = sorted({g.value for r in rows if isinstance(g := r.get("g"), ox.NamedNode)})
+            self._merged = MERGED_GRAPH in graphs
+            graphs = [g for g in graphs if g != MERGED_GRAPH]
             if ONTOLOGY_GRAPH in graphs:
                 graphs.append(INFERRED_GRAPH)
                 self._graphs = sorted(set(graphs))
@@ -380,7 +490,8 @@ class RemoteStore(Store):
         form = [("query", text)]
         graphs = self.managed_graphs()
         if graphs and not _DATASET_RE.search(_COMMENT_RE.sub("", text)):
-            form += [("default-graph-uri", g) for g in (graphs if union else [_EMPTY_GRAPH])]
+            default = ([MERGED_GRAPH] if self._merged else graphs) if union else [_EMPTY_GRAPH]
+            form += [("default-graph-uri", g) for g in default]
             form += [("named-graph-uri", g) for g in graphs]
         accept = (
             "application/n-triples, text/turtle;q=0.9"
@@ -388,6 +499,35 @@ class RemoteStore(Store):
             else "application/sparql-results+json"
         )
         return _parse_remote(self._post(self.query_url, form, accept))
+
+    def insert(self, quads: Iterable[ox.Quad], batch: int | None = None) -> int:
+        """Add quads by ``INSERT DATA`` requests of ``batch`` quads. Blank nodes become skolem
+        IRIs, since a blank node label is scoped to one update request here."""
+        n, size = 0, batch or REMOTE_BATCH
+        pending: list[ox.Quad] = []
+
+        def flush() -> None:
+            by_graph: dict[str, list[str]] = {}
+            for q in pending:
+                g = "" if isinstance(q.graph_name, ox.DefaultGraph) else str(q.graph_name)
+                by_graph.setdefault(g, []).append(
+                    f"{_sparql_term(q.subject)} {q.predicate} {_sparql_term(q.object)} ."
+                )
+            body = []
+            for g, triples in by_graph.items():
+                inner = "\n".join(triples)
+                body.append(f"GRAPH {g} {{\n{inner}\n}}" if g else inner)
+            self.update("INSERT DATA {\n" + "\n".join(body) + "\n}")
+
+        for q in quads:
+            pending.append(q)
+            n += 1
+            if len(pending) >= size:
+                flush()
+                pending = []
+        if pending:
+            flush()
+        return n
 
     def update(self, sparql: str) -> None:
         self._graphs = None
@@ -401,11 +541,27 @@ class RemoteStore(Store):
             self._post(self.update_url, [("query", text)], "*/*")
             self._update_param = "query"
 
+    def refresh_merged(self) -> None:
+        """Rewrite ``kgg:merged`` as the RDF merge of the managed graphs, on the server."""
+        self._graphs = None
+        graphs = self.managed_graphs()
+        self.update(f"DROP SILENT GRAPH <{MERGED_GRAPH}>")
+        if graphs:
+            values = " ".join(f"<{g}>" for g in graphs)
+            self.update(
+                f"INSERT {{ GRAPH <{MERGED_GRAPH}> {{ ?s ?p ?o }} }} "
+                f"WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+            )
+        self._graphs = None
+
     def quads(self) -> Iterator[ox.Quad]:
         """Every quad of the managed graphs (kgraph never writes a remote default graph)."""
         res = self.query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
-        for r in res.rows:
-            yield ox.Quad(r["s"], r["p"], r["o"], r["g"])
+        for r in res.rows:  # objects may be RDF-star triple terms: not plain_rows
+            s, p, g = r["s"], r["p"], r["g"]
+            assert not isinstance(s, ox.Literal) and isinstance(p, ox.NamedNode)
+            assert isinstance(g, ox.NamedNode)
+            yield ox.Quad(s, p, r["o"], g)
 
 
 def _bind_template_graphs(update: str) -> str:
@@ -480,9 +636,10 @@ def _json_term(v: dict[str, Any]) -> Term:
         return ox.BlankNode(v["value"])
     if t == "triple":
         val = v["value"]
-        return ox.Triple(
-            _json_term(val["subject"]), _json_term(val["predicate"]), _json_term(val["object"])
-        )
+        s, p = _json_term(val["subject"]), _json_term(val["predicate"])
+        if isinstance(s, ox.Literal) or not isinstance(p, ox.NamedNode):
+            raise RemoteError("the endpoint answered with a malformed triple term")
+        return ox.Triple(s, p, _json_term(val["object"]))
     if "xml:lang" in v:
         return ox.Literal(v["value"], language=v["xml:lang"])
     if "datatype" in v:
@@ -491,34 +648,3 @@ def _json_term(v: dict[str, Any]) -> Term:
             value = "true" if value == "1" else "false"
         return ox.Literal(value, datatype=ox.NamedNode(v["datatype"]))
     return ox.Literal(v["value"])
-
-
-def open_store(spec: str | None, *, update_url: str | None = None, read_only: bool = True) -> Store:
-    """Open the store named by ``spec``: ``memory:``, an ``http(s)://`` URL, or a directory.
-
-    ``None`` means the default store: the bundled graph, built into the cache if needed.
-    """
-    if spec is None or spec == "":
-        from .build import default_store
-
-        return default_store()
-    if spec == "memory:":
-        from .build import new_store_contents
-
-        store = OxigraphStore()
-        new_store_contents(store)
-        return store
-    if spec.startswith(("http://", "https://")):
-        return RemoteStore(spec, update_url)
-    path = Path(spec).expanduser()
-    if path.exists() and not path.is_dir():
-        raise StoreError(f"--store {spec}: not a directory")
-    fresh = not path.exists() or not any(path.iterdir())
-    if fresh or not read_only:
-        store = OxigraphStore(path)
-        if fresh:
-            from .build import new_store_contents
-
-            new_store_contents(store)
-        return store
-    return OxigraphStore(path, read_only=True)

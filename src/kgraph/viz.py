@@ -10,7 +10,7 @@ what a saved query touches, a collaboration path (highlighted), or the ontology'
 - ``.svg`` / ``.png``: a static drawing by Graphviz (the ``dot`` program; ``sfdp`` for big graphs).
 - ``.dot``: the Graphviz source, for your own styling.
 
->>> from kgraph.store import open_store
+>>> from kgraph.build import open_store
 >>> pic = visualise(open_store("memory:"), Path("/tmp/kgraph-doctest.dot"), ontology=True)  # doctest: +SKIP
 """
 
@@ -23,6 +23,7 @@ import shutil
 import subprocess
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -247,7 +248,7 @@ def select(
             raise UsageError("--path takes two names: --path A B")
         found = find_path(store, path[0], path[1], all=True)
         on_path = {n.iri for p in found.paths for n in p}
-        steps = {frozenset((a.iri, b.iri)) for p in found.paths for a, b in zip(p, p[1:])}
+        steps = {frozenset((a.iri, b.iri)) for p in found.paths for a, b in pairwise(p)}
         sub = eg.subgraph(on_path)
         sub = EntityGraph(
             sub.nodes,
@@ -259,8 +260,10 @@ def select(
         return (
             sub,
             on_path,
-            f"{found.source.label} → {found.target.label} ({hops}, {len(found.paths)} shortest path"
-            f"{'s' if len(found.paths) != 1 else ''})",
+            (
+                f"{found.source.label} → {found.target.label} ({hops}, {len(found.paths)} "
+                f"shortest path{'s' if len(found.paths) != 1 else ''})"
+            ),
         )
     return eg, set(), "kgraph: the whole graph" if graph is None else f"kgraph: {graph}"
 
@@ -424,6 +427,7 @@ def render_graphviz(
                 capture_output=True,
                 timeout=timeout,
                 env=env,
+                check=False,
             )
             if u.returncode == 0 and u.stdout.strip():
                 source = u.stdout
@@ -431,7 +435,9 @@ def render_graphviz(
             pass
     args = [exe, f"-T{fmt}"] + (["-Gdpi=96"] if fmt == "png" else [])
     try:
-        p = subprocess.run(args, input=source, capture_output=True, timeout=timeout, env=env)
+        p = subprocess.run(
+            args, input=source, capture_output=True, timeout=timeout, env=env, check=False
+        )
     except subprocess.TimeoutExpired:
         raise KGraphError(
             f"Graphviz ({engine}) took longer than {timeout:.0f} s; draw fewer nodes"

@@ -49,6 +49,18 @@ def graph(*, writable: bool = False) -> Any:
     return state.kg(writable=writable)
 
 
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            v = version("kgraph")
+        except PackageNotFoundError:  # run from a checkout without installing
+            v = "unknown (not installed)"
+        typer.echo(f"kgraph {v}")
+        raise typer.Exit(0)
+
+
 @app.callback()
 def _global(
     store: Annotated[
@@ -67,6 +79,15 @@ def _global(
             help="SPARQL Update URL of a remote store, where it differs from the query URL.",
         ),
     ] = None,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_version,
+            is_eager=True,
+            help="Print kgraph's version and exit.",
+        ),
+    ] = False,
 ) -> None:
     state.store = store
     state.update_url = update_url
@@ -87,8 +108,9 @@ def handles_errors(fn: F) -> F:
             return fn(*args, **kwargs)
         except KGraphError as e:
             render.error(str(e))
-            if getattr(e, "hint", None):
-                render.note(e.hint)
+            hint = getattr(e, "hint", None)
+            if hint:
+                render.note(hint)
             raise typer.Exit(e.exit_code) from None
         except BrokenPipeError:
             try:

@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from . import command
-from .stores import ReportOpt, _writable_graph
+from ..errors import UsageError
+from . import command, state
+from .stores import ReportOpt
 
 
 @command("import-imdb")
@@ -34,7 +35,12 @@ def import_imdb_cmd(
     from ..render import imdb as view
     from ..render.stores import progress as bars
 
-    kg = _writable_graph()
+    if not state.store:
+        raise UsageError(
+            "import-imdb writes a store of its own size (millions of triples for a full dump): "
+            "choose one with --store DIR|memory:|URL (or KGRAPH_STORE)"
+        )
+    kg = state.kg(writable=True)
     with bars(output != "json") as progress:
         report = import_imdb(kg.store, directory, progress=progress, workdir=workdir)
     view.report(report, output)

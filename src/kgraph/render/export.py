@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from . import note
 
@@ -33,7 +34,7 @@ def written(paths: Sequence[Path], what: str = "wrote") -> None:
         note(f"{what} {p} ({p.stat().st_size:,} bytes)")
 
 
-def picture(result: object) -> None:
+def picture(result: Any) -> None:
     """What ``kgraph viz`` drew: the file and its size in nodes and edges."""
     path = result.path
     note(f"wrote {path} ({result.nodes} nodes, {result.edges} edges)")
