@@ -298,7 +298,8 @@ def _bad_files(d: Path) -> dict[str, Path]:
         '@prefix ex: <http://ex/> .\nex:a ex:b ex:c ;\n  ex:d "unterminated .\n'
     )
     files["directory"].mkdir()
-    files["unknown-extension"].write_text("<urn:a> <urn:b> <urn:c> .\n")
+    # any RDF content is sniffed (issue 13); words are not, whatever the extension
+    files["unknown-extension"].write_text("only words here, not RDF at all\n")
     import random
 
     rng = random.Random(3)
