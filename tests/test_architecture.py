@@ -25,6 +25,7 @@ LAYERS: dict[str, int] = {
     "build": 2,
     "loading": 2,
     "alignment": 2,
+    "formats": 2,
     # 3 — what the library does with a store
     "results": 3,
     "linking": 3,
@@ -38,6 +39,15 @@ LAYERS: dict[str, int] = {
     "export": 3,
     "validation": 3,
     "viz": 3,
+    "vocabularies": 3,
+    "reconcile": 3,
+    "overlay": 3,
+    "factbase": 3,
+    "answers": 3,
+    "citing": 3,
+    "mentions": 3,
+    "understanding": 3,
+    "kinds": 3,
     # 4 — the façade
     "kg": 4,
     "__init__": 4,

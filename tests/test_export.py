@@ -445,6 +445,7 @@ def test_cli_import_needs_a_store(cli, tmp_path):
     assert r.code == 2 and "--store" in r.stderr
 
 
+@pytest.mark.slow
 def test_entity_graph_nodes_are_the_labelled_entities_sources_mention(store):
     """The node set, specified independently as a query: every entity with a preferred label that
     a source graph mentions, except relation nodes and bookkeeping."""

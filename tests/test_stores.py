@@ -20,6 +20,8 @@ from kgraph.loading import load, loaded_sources, source_iri
 from kgraph.store import OxigraphStore, RemoteStore, Store
 from kgraph.terms import INFERRED_GRAPH, ONTOLOGY_GRAPH
 
+pytestmark = pytest.mark.slow  # real Oxigraph and Virtuoso servers
+
 ID = "https://kgraph.dev/id/"
 KINDS = ["embedded", "memory", "oxigraph", "virtuoso"]
 DATA_FILES = [p.name for p in resources.data_files()]

@@ -22,24 +22,13 @@ import pyoxigraph as ox
 
 from . import resources
 from .errors import InputError, Position, RdfSyntaxError, StoreError
+from .formats import EXTENSIONS
 from .store import OxigraphStore, RemoteStore, Store
 from .terms import CURATION_GRAPH, ONTOLOGY_GRAPH
 
 BUILD_VERSION = "2"  # bump when the build rules below change
 
-FORMATS = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".turtle": ox.RdfFormat.TURTLE,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".trig": ox.RdfFormat.TRIG,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-    ".json": ox.RdfFormat.JSON_LD,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".owl": ox.RdfFormat.RDF_XML,
-    ".xml": ox.RdfFormat.RDF_XML,
-    ".n3": ox.RdfFormat.N3,
-}
+FORMATS = EXTENSIONS  # the RDF formats by extension (kgraph.formats has the rules)
 
 # A statement node (performance, credit, award outcome, relationship) that a recorded
 # disagreement is about is disputed: the curators say at least one source gets it wrong. The
@@ -130,34 +119,11 @@ def cache_dir() -> Path:
 
 
 def rdf_format(path: Path, fmt: str | None = None) -> ox.RdfFormat:
-    """The RDF format of ``path`` by ``fmt`` (a name like ``turtle``) or by extension."""
-    if fmt:
-        by_name = {
-            "turtle": ox.RdfFormat.TURTLE,
-            "ttl": ox.RdfFormat.TURTLE,
-            "ntriples": ox.RdfFormat.N_TRIPLES,
-            "nt": ox.RdfFormat.N_TRIPLES,
-            "nquads": ox.RdfFormat.N_QUADS,
-            "nq": ox.RdfFormat.N_QUADS,
-            "trig": ox.RdfFormat.TRIG,
-            "jsonld": ox.RdfFormat.JSON_LD,
-            "xml": ox.RdfFormat.RDF_XML,
-            "rdfxml": ox.RdfFormat.RDF_XML,
-            "n3": ox.RdfFormat.N3,
-        }
-        if fmt.lower() not in by_name:
-            from .errors import UsageError
+    """The RDF format of ``path``: ``fmt`` (a name like ``turtle``), else the extension, else the
+    content (see :mod:`kgraph.formats`)."""
+    from .formats import detect
 
-            raise UsageError(f"unknown RDF format {fmt!r}; use one of {', '.join(sorted(by_name))}")
-        return by_name[fmt.lower()]
-    suffix = path.suffix.lower()
-    if suffix == ".gz":
-        suffix = Path(path.stem).suffix.lower()
-    if suffix not in FORMATS:
-        from .errors import UsageError
-
-        raise UsageError(f"{path}: cannot tell the RDF format from the extension; give --format")
-    return FORMATS[suffix]
+    return detect(path, fmt)
 
 
 def parse_file(path: Path, graph: str | None = None, fmt: str | None = None) -> list[ox.Quad]:

@@ -303,12 +303,24 @@ def export(
     graph: str | None = None,
     inferred: bool = False,
     ontology: bool = False,
+    vocabulary: str = "kg",
 ) -> bytes | dict[str, bytes]:
     """The graph (or one source's graph, or the ontology) in ``fmt``.
 
     RDF and GraphML/GEXF formats give ``bytes``; ``csv`` gives ``{"nodes": bytes, "edges": bytes}``.
+    ``vocabulary`` (``kg``, ``schema`` or ``wikidata``) writes the data in schema.org's or
+    Wikidata's own shapes (:mod:`kgraph.vocabularies`).
     """
     fmt = format_for(None, fmt)
+    if vocabulary != "kg":
+        from .vocabularies import VOCABULARIES
+
+        if vocabulary not in VOCABULARIES:
+            raise UsageError(
+                f"unknown vocabulary {vocabulary!r}; use one of {', '.join(VOCABULARIES)}"
+            )
+        if fmt in GRAPH_FORMATS or ontology:
+            raise UsageError("--vocabulary applies to the data in RDF formats")
     if fmt in GRAPH_FORMATS:
         if ontology:
             raise UsageError(f"--ontology is exported in RDF formats only, not {fmt}")
@@ -317,6 +329,10 @@ def export(
             return to_csv(eg)
         return to_graphml(eg) if fmt == "graphml" else to_gexf(eg)
     quads = select_quads(store, graph=graph, ontology=ontology, inferred=inferred)
+    if vocabulary != "kg":
+        from .vocabularies import translate
+
+        quads = translate(store, quads, vocabulary)
     if fmt not in QUAD_FORMATS:
         quads = _as_triples(quads)
     quads = _canonical(quads)

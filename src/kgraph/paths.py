@@ -411,6 +411,14 @@ def _resolve(store: Store, name: str, people_only: bool = False) -> tuple[Node, 
             iri = PREFIXES[prefix] + local
     if iri is not None:
         node = describe(store, [iri])[iri]
+        if not node.type:  # a loaded file's IRI that reconciliation linked to the graph's entity
+            alias = store.select(
+                "SELECT ?e WHERE { ?e owl:sameAs ?x FILTER isIRI(?e) } LIMIT 1",
+                {"x": ox.NamedNode(iri)},
+            )
+            if alias:
+                iri = alias[0]["e"].value
+                node = describe(store, [iri])[iri]
         if not node.type:
             raise UnknownEntity(name, kind="person" if people_only else "person or work")
     else:

@@ -396,6 +396,12 @@ def _explicit_iri(store: Store, raw: str, types: tuple[str, ...]) -> str | None:
         except ValueError:
             raise UsageError(f"{raw!r} is not a valid IRI") from None
         if not store.select("SELECT ?e WHERE { ?e ?p ?o } LIMIT 1", {"e": node}):
+            # a loaded file's IRI that reconciliation linked to the graph's entity
+            alias = store.select(
+                "SELECT ?e WHERE { ?e owl:sameAs ?x FILTER isIRI(?e) } LIMIT 1", {"x": node}
+            )
+            if alias:
+                return alias[0]["e"].value
             from .errors import UnknownEntity
 
             raise UnknownEntity(raw)

@@ -352,7 +352,7 @@ def _worker_main(conn: Any, spec: str | None, update_url: str | None, max_result
     # pyoxigraph releases the GIL while it evaluates, so this thread runs during any query
     threading.Thread(target=orphan_watch, daemon=True).start()
     try:
-        from .build import open_store
+        from .overlay import open_store
 
         store = open_store(spec, update_url=update_url, read_only=True)
         conn.send(("ready", _describe_store(store)))

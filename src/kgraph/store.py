@@ -13,7 +13,7 @@ graph of its own: the real default graph of an embedded or in-memory store, the 
 ``kgg:merged`` of a remote one (given to the server as the query's ``default-graph-uri`` and
 never listed among the named graphs). ``benchmarks/bench_merged.py`` measures what it costs.
 
->>> s = open_store("memory:")
+>>> s = OxigraphStore()  # in memory; kgraph.build.open_store opens any store by name
 >>> s.update('INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:p> "x" } }')
 >>> [row["o"].value for row in s.select("SELECT ?o WHERE { <urn:a> <urn:p> ?o }")]
 ['x']

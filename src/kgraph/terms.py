@@ -79,6 +79,8 @@ TERM_NAMES: frozenset[str] = frozenset(
         "crewMember",
         "date",
         "debutOf",
+        "gender",
+        "precedes",
         "depictsPerformanceOf",
         "description",
         "director",
@@ -184,6 +186,10 @@ PREFIXES: dict[str, str] = {
     "sh": "http://www.w3.org/ns/shacl#",
     "wd": "http://www.wikidata.org/entity/",
     "wdt": "http://www.wikidata.org/prop/direct/",
+    # Wikidata's statement nodes (cast with character qualifiers), as WDQS declares them
+    "p": "http://www.wikidata.org/prop/",
+    "ps": "http://www.wikidata.org/prop/statement/",
+    "pq": "http://www.wikidata.org/prop/qualifier/",
 }
 
 RDF_TYPE = PREFIXES["rdf"] + "type"

@@ -38,6 +38,9 @@ def answer(ans: Any, fmt: str = "table", *, explain: bool = False, sparql: bool 
         cols = ["answer", "detail", "sources"] if has_detail else ["answer", "sources"]
         body = rows if has_detail else [(r[0], r[2]) for r in rows]
         table(cols, body, title=_capital(ans.interpretation))
+        legend = getattr(ans, "legend", ())
+        if legend:
+            write("sources:\n" + "\n".join(f"  {line}" for line in legend))
     if sparql and not explain and ans.sparql:
         write("SPARQL:\n" + ans.sparql)
 

@@ -76,6 +76,11 @@ def load_report(report: Any, fmt: str = "table") -> None:
         f"loaded {report.quads} quads from {len(report.files)} file(s) into {report.store}; "
         f"derived {report.derived} more, in {report.seconds:.2f} s"
     )
+    for m in getattr(report, "merged", []):
+        note(f"{m['label']}: {m['local']} is {m['target']} ({m['reason']})")
+    unsure = getattr(report, "pending", [])
+    if unsure:
+        note(f"{len(unsure)} unsure match(es) kept apart: see `kgraph reconcile`")
 
 
 def unloaded(source: str, removed: int, fmt: str = "table") -> None:
@@ -113,10 +118,44 @@ def sources(rows: list[dict[str, Any]], fmt: str = "table", articles: Any = ()) 
                 for a in bundled
             ],
         )
-    if rows or not bundled:
+    files = [r for r in rows if r.get("origin") != "bundled"]
+    if files or not bundled:
         if bundled:
             write("")
         table(
-            ["source", "file", "quads", "graphs"],
-            [(r["source"], r["file"], r["quads"], " ".join(r["graphs"][1:])) for r in rows],
+            ["source", "file", "origin", "quads", "graphs"],
+            [
+                (r["source"], r["file"], r.get("origin", ""), r["quads"], " ".join(r["graphs"][1:]))
+                for r in files
+            ],
         )
+
+
+def pending(rows: list[dict[str, Any]], fmt: str = "table", *, decided: int = 0) -> None:
+    """The unsure matches of ``kgraph reconcile``, numbered as ``--accept N`` takes them."""
+    if fmt == "json":
+        write_json({"unsure": rows})
+        return
+    if not rows:
+        note("no unsure matches" + (" left" if decided else ""))
+        return
+    table(
+        ["#", "entity", "type", "file", "candidates", "why unsure"],
+        [
+            (
+                i,
+                f"{r['label']} ({r['local']})",
+                r["type"],
+                r["file"],
+                "; ".join(
+                    f"{c['label']} ({c['iri']}"
+                    + (f", {', '.join(c['evidence'])}" if c["evidence"] else "")
+                    + ")"
+                    for c in r["candidates"]
+                ),
+                r["reason"],
+            )
+            for i, r in enumerate(rows, 1)
+        ],
+    )
+    note("kgraph reconcile --accept N merges one; --reject N keeps it apart")
