@@ -416,6 +416,7 @@ def load(
         if p.is_file():
             rdf_format(p, fmt if p not in maps else None)
     ensure_ontology(store)
+    store.clear_merged()  # written again at the end; meanwhile queries read the named graphs
     before = len(store) if derive else 0
     loaded: list[LoadedFile] = []
     new_axioms = False
@@ -487,6 +488,7 @@ def unload(store: Store, source: str) -> int:
         raise StoreError(f"the store at {store.location} is open read-only")
     iri = _find_source(store, source)
     graphs = _record_parts(store, iri)
+    store.clear_merged()
     before = len(store)
     _drop(store, [*graphs, INFERRED_GRAPH])
     from .build import materialise

@@ -337,6 +337,8 @@ def reconcile(
                         }
                     )
                     continue
+            if not changed:
+                store.clear_merged()  # queries during the merges read the named graphs
             merge(store, iri, target, graphs)
             changed = True
             out.merged.append(
