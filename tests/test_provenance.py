@@ -9,6 +9,8 @@ work, character and source of the bundled graph as their parameters.
 from __future__ import annotations
 
 import itertools
+import json
+import re
 from collections import defaultdict
 
 import pyoxigraph as ox
@@ -208,3 +210,38 @@ def test_show_source_card(kg):
     assert kg.show("jTBC").iri == c.iri == SOURCE_NS + "s001"
     assert [d.kind for d in c.disputes] == ["misattribution"]
     assert c.to_json()["source"]["facts"] == c.article.facts > 0
+
+
+def test_cli_sources_lists_the_articles(cli):
+    r = cli("sources", "--output", "json")
+    assert r.code == 0, r.stderr
+    arts = json.loads(r.stdout)["articles"]
+    assert [a["code"] for a in arts if not a["loaded"]] == [f"s00{i}" for i in range(5)]
+    s001 = next(a for a in arts if a["code"] == "s001")
+    assert s001["outlet"] == "JTBC News" and s001["language"] == "en" and s001["facts"] > 0
+    text = cli("sources").stdout.splitlines()
+    assert text[0].split("\t")[:6] == ["code", "outlet", "title", "date", "language", "facts"]
+    assert any(line.startswith("s002\t") and "2023-10-05" in line for line in text)
+
+
+@pytest.mark.parametrize("name", ["s000", "source:s000", "What's On Netflix–credited feature"])
+def test_cli_show_a_source(cli, name):
+    r = cli("show", name)
+    assert r.code == 0, r.stderr
+    assert r.stdout.splitlines()[0].startswith("s000  What's On Netflix–credited feature")
+    assert "states " in r.stdout and "names\ttype\tfacts" in r.stdout
+    data = json.loads(cli("show", name, "--format", "json").stdout)
+    assert data["iri"] == SOURCE_NS + "s000" and data["source"]["code"] == "s000"
+    assert {"iri", "label", "types", "facts"} <= set(data)  # the show contract still holds
+
+
+def test_cli_path_and_shared_end_with_the_legend(cli):
+    for args in (
+        ("path", "Park Shin-hye", "Yoo Ji-tae"),
+        ("shared", "Jeon Jong-seo", "Kim Ji-hoon"),
+    ):
+        out = cli(*args).stdout.splitlines()
+        i = out.index("sources:")
+        codes = [line.split()[0] for line in out[i + 1 :]]
+        used = {c for line in out[:i] for c in re.findall(r"\bs00\d\b", line)}
+        assert set(codes) == used and codes == sorted(codes)
