@@ -684,3 +684,27 @@ def test_negotiate(kind, accept, param, fmt):
 )
 def test_mentions_service(query, uses):
     assert mentions_service(query) is uses
+
+
+def test_endpoint_default_graph_is_the_merge_of_the_sources(endpoint, store):
+    """The endpoint's default graph holds a triple stated by five sources once; GRAPH ?g still
+    reaches each source's statement; COUNT(*) counts distinct triples."""
+    jeon = f"<{ID}person/jeon-jong-seo>"
+    acted = "<https://kgraph.dev/ontology#actedIn>"
+    code, _, body = get(
+        endpoint, f"SELECT ?w WHERE {{ {jeon} {acted} ?w }}", "application/sparql-results+json"
+    )
+    works = [b["w"]["value"] for b in json.loads(body)["results"]["bindings"]]
+    assert code == 200 and len(works) == len(set(works)) and ID + "work/ballerina" in works
+    code, _, body = get(
+        endpoint,
+        f"SELECT ?g WHERE {{ GRAPH ?g {{ {jeon} {acted} <{ID}work/ballerina> }} }}",
+        "application/sparql-results+json",
+    )
+    assert len(json.loads(body)["results"]["bindings"]) >= 3
+    code, _, body = get(
+        endpoint, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "application/sparql-results+json"
+    )
+    n = int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
+    distinct = {(str(q.subject), str(q.predicate), str(q.object)) for q in store.quads()}
+    assert n == len(distinct)

@@ -127,6 +127,7 @@ class Fact:
             "object": self.object,
             "object_label": self.object_label,
             "sources": list(self.sources),
+            "codes": [_code(x) for x in self.sources],
             "text": self.text,
             "direction": self.direction,
             "kind": self.kind,
@@ -183,7 +184,10 @@ class Card:
             "alt_labels": [{"label": a, "sources": s} for a, s in self.alt_labels],
             "description": self.description,
             "disagreements": [d.to_json() for d in self.disputes],
-            "sources": [{"iri": i, "label": lab} for i, lab in sorted(self.sources.items())],
+            "sources": [
+                {"iri": i, "label": lab, "code": _code(i)}
+                for i, lab in sorted(self.sources.items())
+            ],
         }
         if self.matched is not None:
             out["matched"] = self.matched.to_json()
@@ -692,3 +696,10 @@ def _chunks(items: list[str], n: int) -> Iterable[list[str]]:
 
 def _local(iri: str) -> str:
     return re.split(r"[#/]", iri.rstrip("/#"))[-1]
+
+
+def _code(iri: str) -> str:
+    """``s000`` for a bundled source, ``curators`` for the curators' graph, else the IRI's end."""
+    if iri == CURATORS:
+        return "curators"
+    return iri.rstrip("/").rsplit("/", 1)[-1]

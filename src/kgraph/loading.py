@@ -527,6 +527,9 @@ def load(
 
     with all_or_nothing(store):
         ensure_ontology(store)
+        # Written again at the end; meanwhile queries (alignment reads the mappings through the
+        # default graph) fall back to the union of the named graphs, this load's included.
+        store.clear_merged()
         before = len(store) if derive else 0
         loaded: list[LoadedFile] = []
         new_axioms = False
@@ -542,8 +545,6 @@ def load(
             from . import alignment
             from .build import materialise
 
-            # alignment reads the mappings through the default graph: it must see this load's
-            store.refresh_merged()
             if new_axioms:  # a new mapping may concern anything loaded before
                 alignment.align(store, [g for s in loaded_sources(store) for g in s["graphs"]])
             else:
@@ -627,6 +628,7 @@ def unload(store: Store, source: str) -> int:
     from .build import materialise
 
     with all_or_nothing(store):
+        store.clear_merged()
         _drop(store, [*graphs, INFERRED_GRAPH])
         materialise(store)
         store.refresh_merged()

@@ -337,6 +337,8 @@ def reconcile(
                         }
                     )
                     continue
+            if not changed:
+                store.clear_merged()  # queries during the merges read the named graphs
             merge(store, iri, target, graphs)
             changed = True
             out.merged.append(
@@ -345,6 +347,7 @@ def reconcile(
     if changed:
         store.update(f"DROP SILENT GRAPH <{INFERRED_GRAPH}>")
         materialise(store)
+        store.refresh_merged()  # the merged default graph follows the rewritten graphs
         forget(store)
     return out
 

@@ -58,8 +58,11 @@ class SavedQuery:
     text: str
     path: Path
     # ``# fact: ?s kg:p ?o`` header lines: the triple patterns an answer rests on (``fact?``:
-    # optional), instantiated per row to cite each fact with exactly the sources stating it
+    # optional, all of them one OPTIONAL group), instantiated per row to cite each fact with
+    # exactly the sources stating it
+    # ``# given:`` lines constrain the patterns (join them to the row) without being cited
     facts: tuple[tuple[str, bool], ...] = ()
+    given: tuple[str, ...] = ()
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -114,7 +117,7 @@ class SavedResult:
 
 # -- parsing the files ----------------------------------------------------------------------
 
-_HEADER_RE = re.compile(r"^#\s*(name|description|param|fact\??)\s*:\s*(.*?)\s*$")
+_HEADER_RE = re.compile(r"^#\s*(name|description|param|fact\??|given)\s*:\s*(.*?)\s*$")
 _FACT_TERM = re.compile(r"^(\?[A-Za-z_]\w*|[A-Za-z][\w-]*:[\w.-]*|<[^<>\s]+>)$")
 _PARAM_RE = re.compile(
     r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<kind>\w+)"
@@ -133,6 +136,7 @@ def parse_query_file(path: Path) -> SavedQuery:
     description = ""
     params: list[Param] = []
     facts: list[tuple[str, bool]] = []
+    given: list[str] = []
     for lineno, line in enumerate(text.splitlines(), 1):
         if not line.startswith("#"):
             if line.strip():
@@ -146,17 +150,20 @@ def parse_query_file(path: Path) -> SavedQuery:
             name = value
         elif key == "description":
             description = value
-        elif key.startswith("fact"):
+        elif key.startswith("fact") or key == "given":
             terms = value.split()
             if len(terms) != 3 or not all(_FACT_TERM.match(t) for t in terms):
                 raise InputError(
                     f"{path}:{lineno}: bad fact line {value!r} (expected one triple pattern: "
                     "?subject prefix:predicate ?object)"
                 )
-            facts.append((" ".join(terms), key.endswith("?")))
+            if key == "given":
+                given.append(" ".join(terms))
+            else:
+                facts.append((" ".join(terms), key.endswith("?")))
         else:
             params.append(_parse_param(path, lineno, value))
-    return SavedQuery(name, description, tuple(params), text, path, tuple(facts))
+    return SavedQuery(name, description, tuple(params), text, path, tuple(facts), tuple(given))
 
 
 def _parse_param(path: Path, lineno: int, value: str) -> Param:
@@ -241,6 +248,12 @@ def run_saved(store: Store, name: str, params: dict[str, str]) -> SavedResult:
     facts = row_facts(store, query, result)
     import pyoxigraph as ox
 
+    # A row's sources are exactly the sources of the facts it rests on (where it declares them):
+    # each source cited states one of them, and no source that states one is left out.
+    for row, fs in zip(result.rows, facts, strict=False):
+        if fs and "sources" in row:
+            row["sources"] = ox.Literal(" ".join(sorted({s for f in fs for s in f.sources})))
+
     from .provenance import source_labels
 
     cited = {s for fs in facts for f in fs for s in f.sources}
@@ -270,20 +283,31 @@ def row_facts(store: Store, query: SavedQuery, result: Result) -> list[list[Any]
     columns = set(result.variables)
     per_row: list[list[tuple[str, str, Any]]] = []
     for row in result.rows:
-        lines, patterns = [], []
-        for i, (pattern, optional) in enumerate(query.facts):
+        lines: list[str] = []
+        group: list[str] = []
+        patterns: list[tuple[str, str | None]] = []
+        for pattern, optional in query.facts:
             names = set(re.findall(r"\?(\w+)", pattern))
             if any(n in columns and n not in row for n in names):
                 continue
-            # an optional pattern marks its own match, so a fact is only taken where it holds
-            lines.append(
-                f"OPTIONAL {{ {pattern} BIND (true AS ?_fact{i}) }}" if optional else f"{pattern} ."
-            )
-            patterns.append((pattern, f"_fact{i}" if optional else None))
+            (group if optional else lines).append(f"{pattern} .")
+            patterns.append((pattern, "_facts_opt" if optional else None))
+        for pattern in query.given:
+            names = set(re.findall(r"\?(\w+)", pattern))
+            if not any(n in columns and n not in row for n in names):
+                (group if any(f"?{n}" in " ".join(group) for n in names) else lines).append(
+                    f"{pattern} ."
+                )
+        if group:  # the optional patterns match together or not at all, and mark their match
+            lines.append("OPTIONAL { " + " ".join(group) + " BIND (true AS ?_facts_opt) }")
         if not lines:
             per_row.append([])
             continue
-        used = {n for pat, _ in query.facts for n in re.findall(r"\?(\w+)", pat)}
+        used = {
+            n
+            for pat in (*(p for p, _ in query.facts), *query.given)
+            for n in re.findall(r"\?(\w+)", pat)
+        }
         bound = {
             n: row[n] for n in used if n in row and isinstance(row[n], (ox.NamedNode, ox.Literal))
         }

@@ -194,6 +194,12 @@ class Store:
         """Rewrite the merged default graph from the named graphs (after any change to them)."""
         raise NotImplementedError
 
+    def clear_merged(self) -> None:
+        """Drop the merged default graph before changing the named graphs, so that queries made
+        while they change (alignment, reconciliation) read the named graphs themselves, not a
+        stale merge; :meth:`refresh_merged` writes it again at the end."""
+        raise NotImplementedError
+
     def close(self) -> None:
         pass
 
@@ -260,6 +266,7 @@ class OxigraphStore(Store):
 
     def insert(self, quads: Iterable[ox.Quad], batch: int | None = None) -> int:
         """Add quads by transactions of ``batch`` quads."""
+        self.clear_merged()
         n, size = 0, batch or BATCH
         chunk: list[ox.Quad] = []
         for q in quads:
@@ -276,6 +283,7 @@ class OxigraphStore(Store):
     def update(self, sparql: str) -> None:
         if not self.writable:
             raise StoreError(f"the store at {self.location} is open read-only")
+        self.clear_merged()
         try:
             self._store.update(sparql, prefixes=PREFIXES)
         except SyntaxError as e:
@@ -295,6 +303,10 @@ class OxigraphStore(Store):
 
     def _default_quads(self) -> Iterator[ox.Quad]:
         return iter(self._store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+
+    def clear_merged(self) -> None:
+        if self.writable and self.has_merged():
+            self._store.clear_graph(ox.DefaultGraph())
 
     def refresh_merged(self) -> None:
         """Rewrite the default graph as the RDF merge of the named graphs, graph by graph."""
@@ -596,6 +608,10 @@ class RemoteStore(Store):
                 raise
             self._post(self.update_url, [("query", text)], "*/*")
             self._update_param = "query"
+
+    def clear_merged(self) -> None:
+        self.update(f"DROP SILENT GRAPH <{MERGED_GRAPH}>")
+        self._graphs = None
 
     def refresh_merged(self) -> None:
         """Rewrite ``kgg:merged`` as the RDF merge of the managed graphs, on the server."""

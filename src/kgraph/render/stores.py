@@ -103,9 +103,10 @@ def sources(rows: list[dict[str, Any]], fmt: str = "table", articles: Any = ()) 
         write_json({"sources": rows, "articles": [a.to_json() for a in articles]})
         return
     bundled = [a for a in articles if not a.loaded]
+    origin = {g: str(r.get("origin", "")) for r in rows for g in r.get("graphs", ())}
     if bundled:
         table(
-            ["code", "outlet", "title", "date", "language", "facts"],
+            ["code", "outlet", "title", "date", "language", "facts", "origin"],
             [
                 (
                     a.code,
@@ -114,6 +115,7 @@ def sources(rows: list[dict[str, Any]], fmt: str = "table", articles: Any = ()) 
                     a.date or "",
                     a.language or "",
                     str(a.facts),
+                    origin.get(a.iri, ""),
                 )
                 for a in bundled
             ],
