@@ -51,8 +51,8 @@ def _child(kind: str, store_dir: str, out: str) -> dict[str, float]:
         s = ox.Store.read_only(store_dir)
         s.dump(out, format=ox.RdfFormat.N_QUADS)
     else:
-        from kgraph.export import export_to
         from kgraph.build import open_store
+        from kgraph.export import export_to
 
         store = open_store(store_dir)
         export_to(store, kind, out)

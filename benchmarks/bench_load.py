@@ -53,8 +53,8 @@ def _child(kind: str, nq: str, store_dir: str, derive: bool) -> dict[str, float]
         s.flush()
         n = len(s)
     else:
-        from kgraph.loading import load
         from kgraph.build import open_store
+        from kgraph.loading import load
 
         store = open_store(store_dir, read_only=False)
         load(store, [Path(nq)], derive=derive)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from kgraph.build import open_store
 from kgraph.export import (
     _as_triples,
     _canonical,
@@ -19,7 +20,6 @@ from kgraph.export import (
     write_ntriples,
 )
 from kgraph.linesort import sorted_lines
-from kgraph.build import open_store
 
 TRIG = """
 @prefix ex: <https://example.org/> .

@@ -14,11 +14,10 @@ from pathlib import Path
 import pytest
 
 from kgraph import KnowledgeGraph
-from kgraph.build import RULES
+from kgraph.build import RULES, open_store
 from kgraph.errors import InputError
 from kgraph.imdb import FILES, import_imdb, person_iri, source_name, work_iri
 from kgraph.loading import loaded_sources, unload
-from kgraph.build import open_store
 from kgraph.terms import KG_NS
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
