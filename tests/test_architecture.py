@@ -30,6 +30,7 @@ LAYERS: dict[str, int] = {
     "alignment": 2,
     "formats": 2,
     "atomic": 2,
+    "imdb": 2,
     # 3 — what the library does with a store
     "results": 3,
     "linking": 3,
@@ -41,6 +42,7 @@ LAYERS: dict[str, int] = {
     "questions": 3,
     "querying": 3,
     "export": 3,
+    "linesort": 3,
     "validation": 3,
     "viz": 3,
     "vocabularies": 3,
