@@ -30,7 +30,6 @@ LAYERS: dict[str, int] = {
     "alignment": 2,
     "formats": 2,
     "atomic": 2,
-    "imdb": 2,
     # 3 — what the library does with a store
     "results": 3,
     "linking": 3,
@@ -42,7 +41,6 @@ LAYERS: dict[str, int] = {
     "questions": 3,
     "querying": 3,
     "export": 3,
-    "linesort": 3,
     "validation": 3,
     "viz": 3,
     "vocabularies": 3,
@@ -55,6 +53,8 @@ LAYERS: dict[str, int] = {
     "understanding": 3,
     "kinds": 3,
     "ingest": 3,
+    "imdb": 3,
+    "linesort": 3,
     # 4 — the façade
     "kg": 4,
     "__init__": 4,

@@ -257,14 +257,13 @@ def _scan(path: Path, fmt: ox.RdfFormat, progress: Progress | None) -> _Scan:
             graphs.add(g)
             if p == rdf_type:
                 classes.add(o)
-            ts, to = type(s), type(o)
-            if ts is triple or to is triple:
+            if not has_blank and (type(s) is blank or type(o) is blank):
+                has_blank = True
+            if type(o) is triple or type(s) is triple:
                 raise InputError(
                     f"{path}: RDF 1.2 triple terms (<<( … )>> or << … >>) are not supported; "
                     "kgraph's exports, validation and inference work on RDF 1.1 data"
                 )
-            if not has_blank and (ts is blank or to is blank):
-                has_blank = True
     finally:
         done()
     scan.quads = n
