@@ -302,3 +302,19 @@ def test_unclear_intent_is_refused_with_what_was_understood(store):
 def test_unknown_names_are_refused_not_swapped(store, question):
     with pytest.raises((UnknownEntity, NotUnderstood)):
         ask(store, question)
+
+
+def test_follow_ups_work_for_the_new_kinds(store):
+    a = ask(store, "how many films has Jeon Jong-seo made?")
+    b = ask(store, "and Kim Ji-hoon?", context=a)
+    assert b.intent == "count-works" and labels(b) == {"3"}
+    c = ask(store, "what genre is Ballerina?")
+    d = ask(store, "what about The Call?", context=c)
+    assert d.intent == "genre" and labels(d) == {"horror", "thriller"}
+    e = ask(store, "was Kim Ji-hoon in Natalie?")
+    assert labels(ask(store, "and Jeon Jong-seo?", context=e)) == {"no"}
+
+
+def test_explain_lists_each_fact_with_its_sources(cli):
+    r = cli("ask", "co-stars of Jeon Jong-seo", "--explain")
+    assert "fact for Park Shin-hye: Park Shin-hye acted in The Call [s000]" in r.stdout

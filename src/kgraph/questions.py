@@ -399,6 +399,8 @@ def ask(store: Store, question: str, *, context: Any = None) -> Answer:
     follow = _FOLLOW_UP.match(text)
     if follow and ctx is not None and ctx.intent:
         got = _follow_up(store, question, follow.group("x"), ctx, linker)
+        if got is None and ctx.reading is not None:
+            got = _follow_up_reading(store, question, follow.group("x"), ctx)
         if got is not None:
             return got
     stripped = _FOLLOW_UP.sub(lambda m: m.group("x"), text)
@@ -647,6 +649,14 @@ def _by_mentions(
 
         sugg = [m.suggestion() for m in search(store, name, limit=5) if m.score >= 0.6]
         raise UnknownEntity(name, sugg, "entity")
+    return _answer_reading(store, question, best, mentions)
+
+
+def _answer_reading(
+    store: Store, question: str, best: Any, mentions: list[Mention]
+) -> Answer | None:
+    """The answer to one reading of a question (a scored kind with its slots filled)."""
+    text = best.text
     links = {
         slot: Link(
             slot,
@@ -793,6 +803,22 @@ def _link_all(linker: _Linker, intent: Intent, slots: dict[str, str]) -> dict[st
     if len(people) != len(set(people)) and intent.name in ("shared-works", "connection"):
         raise NotUnderstood("ask about two different people")
     return links
+
+
+def _follow_up_reading(store: Store, question: str, x: str, ctx: Context) -> Answer | None:
+    """``and Kim Ji-hoon?`` after a scored question: the same reading about another entity."""
+    prev = ctx.reading
+    mentions = [m for m in find_mentions(store, x) if m.kind == "entity"]
+    if len(mentions) != 1 or len(mentions[0].candidates) != 1:
+        return None
+    new = mentions[0].candidates[0]
+    for slot, old in prev.slots.items():
+        if old.classes & new.classes & {"Person", "Work", "Character", "AwardCeremony"}:
+            slots = dict(prev.slots)
+            slots[slot] = new
+            reading = replace(prev, slots=slots, texts={**prev.texts, slot: mentions[0].text})
+            return _answer_reading(store, question, reading, [])
+    return None
 
 
 def _follow_up(store: Store, question: str, x: str, ctx: Context, linker: _Linker) -> Answer | None:

@@ -656,6 +656,7 @@ class Reading:
     category: str | None = None
     work_type: str | None = None  # Film | TVSeries
     pronouns: dict[str, str] = field(default_factory=dict)  # slot -> pronoun as typed
+    text: str = ""  # the masked question it was read from
 
 
 # mentions a reading must use; organisations and franchises may qualify a question instead
@@ -821,6 +822,7 @@ def readings(mentions: list[Mention], text: str, resolved: dict[int, Candidate])
                 cats[0] if cats else None,
                 wtype,
                 pron,
+                text,
             )
         )
     out.sort(key=lambda r: -r.score)
