@@ -572,7 +572,8 @@ def _before_after(after: bool):  # type: ignore[no-untyped-def]
                 continue
             if p:
                 facts = _works_with(fb, p.iri, w)[:1] + facts
-            items.append(_entity(fb, w, facts, wy or ""))
+            stated_only = "as the sources state" if not wy else ""
+            items.append(_entity(fb, w, facts, wy or stated_only))
         who = f"{fb.label(p.iri)}'s " if p else ""
         notes = []
         if ref is not None and not ref_year:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .mentions import Candidate, Mention
 
@@ -35,15 +36,13 @@ COSTAR = r"\b(?:co-?stars?|co stars?|costarr?ed|cast-?mates?|cast mates?|fellow 
 AWARD_WORD = r"\b(?:awards?|prizes?|honou?rs?|trophies|trophy|accolades?|oscars?|wins?)\b"
 
 
-@dataclass(frozen=True)
-class Slot:
+class Slot(NamedTuple):
     name: str
     classes: tuple[str, ...]  # any of these local class names
     optional: bool = False
 
 
-@dataclass(frozen=True)
-class Kind:
+class Kind(NamedTuple):
     name: str
     slots: tuple[Slot, ...]
     cues: tuple[tuple[str, float], ...]
@@ -619,13 +618,13 @@ _USES = {
 
 
 def _adjust(k: Kind) -> Kind:
-    from dataclasses import replace
-
     if k.name in _SLOTS:
-        k = replace(k, slots=_k(k.name, _SLOTS[k.name], []).slots)
+        k = k._replace(slots=_k(k.name, _SLOTS[k.name], []).slots)
     if k.name in _USES:
-        k = replace(k, uses=tuple(dict.fromkeys(k.uses + _USES[k.name])))
-    return replace(k, cues=k.cues + tuple(_EXTRA.get(k.name, ())))
+        k = k._replace(uses=tuple(dict.fromkeys(k.uses + _USES[k.name])))
+    if k.name in _EXTRA:
+        k = k._replace(cues=k.cues + tuple(_EXTRA[k.name]))
+    return k
 
 
 KINDS = tuple(_adjust(k) for k in KINDS)
