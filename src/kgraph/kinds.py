@@ -324,7 +324,9 @@ def _count_awards(fb: FactBase, r: Reading, text: str) -> Result:
     e = r.slots["entity"].iri
     nominated = "nominat" in text
     cls = "Nomination" if nominated else "Award"
-    outs = sorted(o for o in fb.subjects("recipient", e) if fb.is_a(o, cls))
+    outs = sorted(
+        {o for p in ("recipient", "forWork") for o in fb.subjects(p, e) if fb.is_a(o, cls)}
+    )
     if r.category:
         outs = [
             o

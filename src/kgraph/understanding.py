@@ -594,6 +594,8 @@ _LATER = r"\b(?:latest|most recent|last|newest|earliest|first|recent)\b"
 _EXTRA: dict[str, list[tuple[str, float]]] = {
     "who-played": [(COLLAB + "|" + COSTAR + r"|\bon screen\b|\bworked\b", -3)],
     "works-of": [(r"\bknown for\b", 3)],
+    "about": [(r"^(?:tell me (?:something )?)?about WORK$", 1)],
+    "cast": [(r"\bactress\b|\b(?:is|was|are|were) in\b", 3.5)],
     "broadcaster": [(r"^when\b", -3)],
     "release-date": [(r"\bair(?:ed|s)?\b", 1.0), (r"^who\b", -3)],
     "distributor": [(r"^who released\b", 2)],
@@ -728,6 +730,7 @@ def readings(mentions: list[Mention], text: str, resolved: dict[int, Candidate])
     years = [m.value for m in mentions if m.kind == "year"]
     cats = [m.value for m in mentions if m.kind == "category"]
     yes_no = YES_NO.match(text) is not None
+    how_many = re.search(r"\b(?:how many|number of)\b", text) is not None
     wtype = work_type(text)
     out: list[Reading] = []
     for kind in KINDS:
@@ -807,6 +810,8 @@ def readings(mentions: list[Mention], text: str, resolved: dict[int, Candidate])
             score -= 2.0
         if wtype and "type" in kind.uses:
             score += 0.25
+        if how_many and not kind.name.startswith("count-"):
+            score -= 4.0  # "how many" asks for a number
         if yes_no and kind.yes_no:
             score += 1.0  # a question put as yes/no prefers the reading that answers yes or no
         if kind.slots and not unused:
