@@ -23,6 +23,7 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
+from .citing import _works_with as works_with
 from .citing import facts_for
 from .errors import AmbiguousName, KGraphError, NotUnderstood, UnknownEntity
 from .factbase import Fact, facts_of, legend_line
@@ -468,7 +469,7 @@ def ask(store: Store, question: str, *, context: Any = None) -> Answer:
 # (which would ignore them) is not taken, and the question is scored instead.
 _BLOCK = re.compile(
     r"\b(?:how many|before|after|since|prior to|debut\w*|latest|earliest|most|genres?|distribut\w*|"
-    r"broadcast\w*|country|nationality|married|ever worked|worked together|acted together|"
+    r"broadcast\w*|country|nationality|ever worked|worked together|acted together|"
     r"in common|about|plot|story|synopsis)\b|^(?:did|does|do|is|was|are|were|has|have)\b.*\b(?:PERSON|WORK)\b.*\b(?:PERSON|WORK|CHARACTER|AWARDS|CEREMONY)\b"
 )
 
@@ -706,10 +707,19 @@ def _answer_reading(
     if best.kind in ("co-stars", "collaborators") and "work" in best.slots:
         fb = facts_of(store)
         w = best.slots["work"].iri
+        p = best.slots["person"].iri
+        kept = []
+        for a in ans.answers:
+            if a.iri and w in fb.works_of(a.iri):
+                facts = tuple(works_with(fb, p, w)[:1] + works_with(fb, a.iri, w)[:1])
+                kept.append(_with_facts(replace(a, detail=fb.label(w), sources=()), facts))
+        where = f" in {best.slots['work'].label}"
+        interp = ans.interpretation
         ans = replace(
             ans,
-            answers=tuple(a for a in ans.answers if a.iri and w in fb.works_of(a.iri)),
-            interpretation=f"{ans.interpretation} in {best.slots['work'].label}",
+            answers=tuple(kept),
+            interpretation=interp if interp.endswith(where) else interp + where,
+            legend=_legend(fb, kept),
         )
     qualifiers = [
         c

@@ -32,7 +32,7 @@ SERIES_WORDS = (
 )
 PARTNER = r"\b(?:married|marry|marriage|dating|date|dated|partners?|couple|relationships?|boyfriend|girlfriend|spouses?|husband|wife|romantic(?:ally)?|lovers?|engaged|seeing each other|in love|significant other)\b"
 COLLAB = r"\b(?:worked with|work with|working with|collaborat\w*|teamed up|team up|colleagues?|co-?workers?)\b"
-COSTAR = r"\b(?:co-?stars?|co stars?|costarr?ed|cast-?mates?|cast mates?|fellow (?:actors?|actresses|cast members?)|(?:acted|starred|appeared|played|performed|act|star|appear|play|perform)(?:ed)? (?:with|alongside|opposite)|shared? the screen|scene partners?|same cast)\b"
+COSTAR = r"\b(?:co-?stars?|co stars?|costarr?ed|cast-?mates?|cast mates?|fellow (?:actors?|actresses|cast members?)|(?:acted|starred|appeared|played|performed|act|star|appear|play|perform)(?:ed|s)? (?:with|alongside|opposite)|shared? the screen|scene partners?|same cast)\b"
 AWARD_WORD = r"\b(?:awards?|prizes?|honou?rs?|trophies|trophy|accolades?|oscars?|wins?)\b"
 
 
@@ -606,6 +606,7 @@ _EXTRA: dict[str, list[tuple[str, float]]] = {
     "debut": [(r"\b(?:main|lead|leading|before|after)\b", -5)],
     "award-winners": [(r"\bnominat\w*", -4)],
     "check-in": [(r"\bdebut\w*", -4)],
+    "check-wrote": [(r"\b(?:music|score|soundtrack|songs?)\b", -5)],
     "roles-of": [(_LATER, -5)],
     "count-works": [(r"\b(?:before|after|prior to|since)\b", 1), (_NO_COUNT, -10)],
     "count-people": [(_NO_COUNT, -10)],
