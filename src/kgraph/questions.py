@@ -708,7 +708,7 @@ def _answer_reading(
         fb = facts_of(store)
         w = best.slots["work"].iri
         p = best.slots["person"].iri
-        kept = []
+        kept: list[AnswerItem] = []
         for a in ans.answers:
             if a.iri and w in fb.works_of(a.iri):
                 facts = tuple(works_with(fb, p, w)[:1] + works_with(fb, a.iri, w)[:1])
@@ -738,10 +738,10 @@ def _answer_reading(
         )
     if best.kind == "shared-works" and best.work_type:
         fb = facts_of(store)
-        kept = tuple(a for a in ans.answers if a.iri and fb.is_a(a.iri, best.work_type))
+        typed = tuple(a for a in ans.answers if a.iri and fb.is_a(a.iri, best.work_type))
         ans = replace(
             ans,
-            answers=kept,
+            answers=typed,
             interpretation=ans.interpretation.replace("works", _TYPE_NOUN[best.work_type], 1),
         )
     return ans
