@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # a real pseudo-terminal per test
+
 pexpect = pytest.importorskip("pexpect")
 
 EXE = shutil.which("kgraph") or str(Path(sys.executable).with_name("kgraph"))
