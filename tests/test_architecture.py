@@ -48,12 +48,6 @@ LAYERS: dict[str, int] = {
     "vocabularies": 3,
     "reconcile": 3,
     "overlay": 3,
-    "factbase": 3,
-    "answers": 3,
-    "citing": 3,
-    "mentions": 3,
-    "understanding": 3,
-    "kinds": 3,
     # 4 — the façade
     "kg": 4,
     "__init__": 4,
