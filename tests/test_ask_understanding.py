@@ -318,3 +318,24 @@ def test_follow_ups_work_for_the_new_kinds(store):
 def test_explain_lists_each_fact_with_its_sources(cli):
     r = cli("ask", "co-stars of Jeon Jong-seo", "--explain")
     assert "fact for Park Shin-hye: Park Shin-hye acted in The Call [s000]" in r.stdout
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # a named thing the reading would leave out: refuse rather than answer something else
+        "Who are Kim Ji-hoon's collaborators on Money Heist?",
+        # a question about the answer of another question
+        "what films has the director of Ballerina made",
+        # two questions in one
+        "Who directed Ballerina and when was it released?",
+    ],
+)
+def test_questions_that_would_be_answered_partly_are_refused(store, question):
+    with pytest.raises((NotUnderstood, UnknownEntity)):
+        ask(store, question)
+
+
+def test_a_franchise_narrows_a_character_to_its_works(store):
+    a = ask(store, "who played the professor in the korean money heist")
+    assert labels(a) == {"Yoo Ji-tae"}

@@ -59,6 +59,7 @@ PREDICATES = (
     "billing",
     "basedOn",
     "precedes",
+    "partOfFranchise",
     "screenedWork",
     "section",
     "atFestival",

@@ -55,6 +55,7 @@ AWARD_NAMES = {
     "academy award": "https://kgraph.dev/id/org/academy-awards",
     "baeksang": "https://kgraph.dev/id/org/baeksang-arts-awards",
     "baeksangs": "https://kgraph.dev/id/org/baeksang-arts-awards",
+    "kbs awards": "https://kgraph.dev/id/org/kbs-drama-awards",
 }
 
 _TOKEN = re.compile(r"<[^<>\s]+>|\S+")

@@ -644,6 +644,8 @@ def _by_mentions(
         return None
     if YES_NO.match(text) and not best.kind.startswith("check-"):
         return None  # a yes/no question is answered yes or no, or not at all
+    if re.search(r"\b(?:and|then) (?:when|where|who|what|which|how|did|is|was)\b", text):
+        return None  # two questions in one: answering the first alone would mislead
     name = _unexplained(words, mentions)
     if name is not None:
         from .linking import search
@@ -693,9 +695,20 @@ def _answer_reading(
     from .patterns import by_name
 
     intent = by_name(best.kind)
+    franchise = links.get("work") if "Franchise" in best.slots.get("work", _NO).classes else None
+    if franchise is not None:  # "in Money Heist": any work of the franchise
+        links = {k: v for k, v in links.items() if k != "work"}
     if any(s not in links and s not in intent.optional for s in intent.slots):
         return None
     ans = _answer(store, question, intent, links)
+    if franchise is not None:
+        fb = facts_of(store)
+        works = set(fb.subjects("partOfFranchise", franchise.iri))
+        ans = replace(
+            ans,
+            answers=tuple(a for a in ans.answers if _played_in(fb, a.iri, best, works)),
+            interpretation=f"{ans.interpretation} in {franchise.label}",
+        )
     if best.kind in ("awards-won", "awards", "nominations") and (best.year or best.category):
         fb = facts_of(store)
         ans = replace(
@@ -728,7 +741,11 @@ def _answer_reading(
         for c in m.candidates
     ]
     orgs = [c for c in qualifiers if "Organization" in c.classes]
-    if orgs and ans.answers and all(a.iri and facts_of(store).is_work(a.iri) for a in ans.answers):
+    if orgs and not (
+        ans.answers and all(a.iri and facts_of(store).is_work(a.iri) for a in ans.answers)
+    ):
+        return None  # an organisation named in the question that the answer cannot honour
+    if orgs:
         fb = facts_of(store)
         keep = {o.iri for o in orgs}
         ans = replace(
@@ -748,6 +765,7 @@ def _answer_reading(
 
 
 _TYPE_NOUN = {"Film": "films", "TVSeries": "series"}
+_NO = Candidate("", "", "", frozenset(), "", 0.0)
 
 
 def _outlets(fb: Any, work: str) -> set[str]:
@@ -785,6 +803,17 @@ def _award_fits(fb: Any, outcome: str, reading: Any) -> bool:
         return False
     years = {y for c in fb.objects(outcome, "ceremony") for y in fb.objects(c, "year")}
     return not reading.year or reading.year in years
+
+
+def _played_in(fb: Any, person: str | None, reading: Any, works: set[str]) -> bool:
+    """Whether ``person`` played the reading's character in one of ``works``."""
+    c = reading.slots["character"].iri
+    return any(
+        w in works
+        for perf in fb.subjects("character", c)
+        if person in fb.objects(perf, "performer")
+        for w in fb.objects(perf, "inWork")
+    )
 
 
 def _with_facts(item: AnswerItem, facts: tuple[Fact, ...]) -> AnswerItem:

@@ -70,6 +70,7 @@ def _k(
         "P": ("person", P),
         "O": ("other", P),
         "W": ("work", W),
+        "F": ("work", ("Work", "Franchise")),
         "C": ("character", C),
         "E": ("entity", PW),
         "A": ("entity", ()),
@@ -302,7 +303,7 @@ KINDS: tuple[Kind, ...] = (
     ),
     _k(
         "who-played",
-        "C W?",
+        "C F?",
         [
             (
                 r"\b(?:play\w*|portray\w*|voic\w*|actors?|actress|performers?|cast as|behind|took the role|role of|part of|as)\b",
@@ -586,6 +587,11 @@ KINDS: tuple[Kind, ...] = (
     ),
 )
 
+# "what films has the director of W made": a question about the answer to another question
+_NESTED = (
+    r"\b(?:films?|movies?|series|shows?|works?|projects?|roles?|awards?|partner|co-?stars?)\b.*"
+    r"\b(?:the )?(?:director|writer|composer|music director|star|lead|actor|actress) of (?:WORK|CHARACTER)\b"
+)
 _NO_COUNT = r"^(?!.*\b(?:how many|number of)\b)"
 _LATER = r"\b(?:latest|most recent|last|newest|earliest|first|recent)\b"
 
@@ -595,7 +601,6 @@ _EXTRA: dict[str, list[tuple[str, float]]] = {
     "who-played": [(COLLAB + "|" + COSTAR + r"|\bon screen\b|\bworked\b", -3)],
     "works-of": [(r"\bknown for\b", 3)],
     "about": [(r"^(?:tell me (?:something )?)?about WORK$", 1)],
-    "cast": [(r"\bactress\b|\b(?:is|was|are|were) in\b", 3.5)],
     "broadcaster": [(r"^when\b", -3)],
     "release-date": [(r"\bair(?:ed|s)?\b", 1.0), (r"^who\b", -3)],
     "distributor": [(r"^who released\b", 2)],
@@ -607,6 +612,10 @@ _EXTRA: dict[str, list[tuple[str, float]]] = {
     "award-winners": [(r"\bnominat\w*", -4)],
     "check-in": [(r"\bdebut\w*", -4)],
     "check-wrote": [(r"\b(?:music|score|soundtrack|songs?)\b", -5)],
+    "director": [(_NESTED, -6)],
+    "writer": [(_NESTED, -6)],
+    "music": [(_NESTED, -6)],
+    "cast": [(r"\bactress\b|\b(?:is|was|are|were) in\b", 3.5), (_NESTED, -6)],
     "roles-of": [(_LATER, -5)],
     "count-works": [(r"\b(?:before|after|prior to|since)\b", 1), (_NO_COUNT, -10)],
     "count-people": [(_NO_COUNT, -10)],
@@ -662,7 +671,15 @@ class Reading:
 
 
 # mentions a reading must use; organisations and franchises may qualify a question instead
-CENTRAL = {"Person", "Work", "Character", "AwardCeremony", "AwardsBody", "FestivalEdition"}
+CENTRAL = {
+    "Person",
+    "Work",
+    "Character",
+    "AwardCeremony",
+    "AwardsBody",
+    "FestivalEdition",
+    "Franchise",
+}
 
 PLACEHOLDER = {
     "Person": "PERSON",
