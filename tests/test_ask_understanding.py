@@ -197,6 +197,8 @@ KINDS = [
         {"Kim Ji-hoon", "Park Shin-hye", "Park Yu-rim", "Yoo Ji-tae"},
     ),
     ("who directed <https://kgraph.dev/id/work/ballerina>", "director", {"Lee Chung-hyun"}),
+    ("Which films has Lee Chung-hyun written?", "written-by", {"Ballerina"}),
+    ("What did Anton Chekhov write?", "written-by", {"Uncle Vanya"}),
 ]
 
 
@@ -329,6 +331,8 @@ def test_explain_lists_each_fact_with_its_sources(cli):
         "what films has the director of Ballerina made",
         # two questions in one
         "Who directed Ballerina and when was it released?",
+        # a relation between characters the graph does not hold
+        "Who played Ok-ju's friend?",
     ],
 )
 def test_questions_that_would_be_answered_partly_are_refused(store, question):

@@ -706,6 +706,16 @@ def _genre(fb: FactBase, r: Reading, text: str) -> Result:
     return _values("genre", "genre")(fb, r, text)
 
 
+def _written_by(fb: FactBase, r: Reading, text: str) -> Result:
+    p = r.slots["person"].iri
+    items = []
+    for prop in ("screenwriter", "author"):
+        for w in _typed(fb, fb.subjects(prop, p), r.work_type):
+            fact = fb.fact(f"{fb.label(p)} wrote {fb.label(w)}", w, prop, p)
+            items.append(_entity(fb, w, [fact], fb.year(w) or ""))
+    return Result(f"{_noun(r.work_type)} written by {fb.label(p)}", items)
+
+
 def _most_awards(fb: FactBase, r: Reading, text: str) -> Result:
     w = r.slots.get("work")
     people = fb.people_of(w.iri) if w else [e for e in fb.classes if fb.is_a(e, "Person")]
@@ -862,6 +872,7 @@ HANDLERS = {
     "earliest": lambda fb, r, t: _extreme(fb, r, latest=False),
     "latest": lambda fb, r, t: _extreme(fb, r, latest=True),
     "most-awards": _most_awards,
+    "written-by": _written_by,
     "relationship-since": _relationship_since,
     "premiere-section": _premiere_section,
     "event-dates": _event_dates,

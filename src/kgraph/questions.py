@@ -646,6 +646,11 @@ def _by_mentions(
         return None  # a yes/no question is answered yes or no, or not at all
     if re.search(r"\b(?:and|then) (?:when|where|who|what|which|how|did|is|was)\b", text):
         return None  # two questions in one: answering the first alone would mislead
+    for m in mentions:  # "Ok-ju's friend": a relation the graph does not hold
+        nxt = words[m.end].casefold() if m.end < len(words) else ""
+        possessive = re.search(r"(?:'s|’s|s')$", words[m.end - 1]) is not None
+        if m.kind == "entity" and possessive and nxt and nxt not in vocabulary():
+            return None
     name = _unexplained(words, mentions)
     if name is not None:
         from .linking import search

@@ -592,6 +592,7 @@ _NESTED = (
     r"\b(?:films?|movies?|series|shows?|works?|projects?|roles?|awards?|partner|co-?stars?)\b.*"
     r"\b(?:the )?(?:director|writer|composer|music director|star|lead|actor|actress) of (?:WORK|CHARACTER)\b"
 )
+_CREDIT_VERB = r"\b(?:wr[io]te|written|writ\w*|direct\w*|compos\w*|scored|helm\w*)\b"
 _NO_COUNT = r"^(?!.*\b(?:how many|number of)\b)"
 _LATER = r"\b(?:latest|most recent|last|newest|earliest|first|recent)\b"
 
@@ -613,6 +614,9 @@ _EXTRA: dict[str, list[tuple[str, float]]] = {
     "check-in": [(r"\bdebut\w*", -4)],
     "check-wrote": [(r"\b(?:music|score|soundtrack|songs?)\b", -5)],
     "director": [(_NESTED, -6)],
+    "films-of": [(_CREDIT_VERB, -4)],
+    "series-of": [(_CREDIT_VERB, -4)],
+    "works-of": [(_CREDIT_VERB, -4)],
     "writer": [(_NESTED, -6)],
     "music": [(_NESTED, -6)],
     "cast": [(r"\bactress\b|\b(?:is|was|are|were) in\b", 3.5), (_NESTED, -6)],
@@ -639,6 +643,15 @@ def _adjust(k: Kind) -> Kind:
     return k
 
 
+KINDS += (
+    _k(
+        "written-by",
+        "P",
+        [(r"\b(?:wr[io]te|written|writ\w*|script\w*|screenplays?|penned|authored)\b", 4)],
+        uses=("type",),
+        yes_no=False,
+    ),
+)
 KINDS = tuple(_adjust(k) for k in KINDS)
 BY_NAME = {k.name: k for k in KINDS}
 
