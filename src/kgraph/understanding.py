@@ -600,7 +600,7 @@ _LATER = r"\b(?:latest|most recent|last|newest|earliest|first|recent)\b"
 # and slots or extras some kinds take besides their main ones.
 _EXTRA: dict[str, list[tuple[str, float]]] = {
     "who-played": [(COLLAB + "|" + COSTAR + r"|\bon screen\b|\bworked\b", -3)],
-    "works-of": [(r"\bknown for\b", 3)],
+    "works-of": [(r"\bknown for\b", 3), (_CREDIT_VERB, -4)],
     "about": [(r"^(?:tell me (?:something )?)?about WORK$", 1)],
     "broadcaster": [(r"^when\b", -3)],
     "release-date": [(r"\bair(?:ed|s)?\b", 1.0), (r"^who\b", -3)],
@@ -616,7 +616,6 @@ _EXTRA: dict[str, list[tuple[str, float]]] = {
     "director": [(_NESTED, -6)],
     "films-of": [(_CREDIT_VERB, -4)],
     "series-of": [(_CREDIT_VERB, -4)],
-    "works-of": [(_CREDIT_VERB, -4)],
     "writer": [(_NESTED, -6)],
     "music": [(_NESTED, -6)],
     "cast": [(r"\bactress\b|\b(?:is|was|are|were) in\b", 3.5), (_NESTED, -6)],
