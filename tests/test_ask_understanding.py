@@ -343,3 +343,15 @@ def test_questions_that_would_be_answered_partly_are_refused(store, question):
 def test_a_franchise_narrows_a_character_to_its_works(store):
     a = ask(store, "who played the professor in the korean money heist")
     assert labels(a) == {"Yoo Ji-tae"}
+
+
+def test_the_kinds_table_is_consistent():
+    from kgraph.kinds import HANDLERS
+    from kgraph.patterns import by_name
+    from kgraph.understanding import _EXTRA, _SLOTS, _USES, KINDS
+
+    names = [k.name for k in KINDS]
+    assert len(names) == len(set(names))
+    assert set(_EXTRA) | set(_SLOTS) | set(_USES) <= set(names)
+    for name in names:  # every kind is answered: by a handler or by the phrasing table's intent
+        assert name in HANDLERS or by_name(name)
