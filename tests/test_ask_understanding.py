@@ -355,3 +355,12 @@ def test_the_kinds_table_is_consistent():
     assert set(_EXTRA) | set(_SLOTS) | set(_USES) <= set(names)
     for name in names:  # every kind is answered: by a handler or by the phrasing table's intent
         assert name in HANDLERS or by_name(name)
+
+
+def test_other_than_narrows_a_list(store):
+    a = ask(store, "Other than Kim Ji-hoon, who was in Ballerina?")
+    assert labels(a) == {"Jeon Jong-seo", "Park Yu-rim"}
+    b = ask(store, "co-stars of Jeon Jong-seo except Kim Ji-hoon")
+    assert labels(b) == {"Park Shin-hye", "Park Yu-rim", "Yoo Ji-tae"}
+    with pytest.raises((NotUnderstood, UnknownEntity)):
+        ask(store, "Who was in The Call but not Ballerina?")  # a difference of two casts

@@ -635,7 +635,9 @@ def _by_mentions(
 ) -> Answer | None:
     """The answer by the best-scoring reading of the mentions, or None (refuse)."""
     text = _spelled(text)
-    rs = readings(mentions, text, resolved)
+    # "other than X" narrows a list; a yes/no question handles "apart from W" itself
+    excluded = frozenset() if YES_NO.match(text) else _excluded(words, mentions)
+    rs = readings(mentions, text, resolved, excluded)
     if not rs or rs[0].score < threshold:
         return None
     best = rs[0]
@@ -657,7 +659,35 @@ def _by_mentions(
 
         sugg = [m.suggestion() for m in search(store, name, limit=5) if m.score >= 0.6]
         raise UnknownEntity(name, sugg, "entity")
-    return _answer_reading(store, question, best, mentions)
+    ans = _answer_reading(store, question, best, mentions)
+    drop = {c.iri for m in mentions if m.start in excluded for c in m.candidates}
+    if ans is not None and drop:
+        fb = facts_of(store)
+        kinds_answered = {fb.type_of(a.iri) for a in ans.answers if a.iri}
+        if not {fb.type_of(i) for i in drop} <= kinds_answered:
+            return None  # "in The Call but not Ballerina": not a list this answer can narrow
+        names = ", ".join(m.text for m in mentions if m.start in excluded)
+        ans = replace(
+            ans,
+            answers=tuple(a for a in ans.answers if a.iri not in drop),
+            interpretation=f"{ans.interpretation}, other than {names}",
+        )
+    return ans
+
+
+_EXCLUDING = re.compile(
+    r"^(?:other than|apart from|aside from|except for|besides|except|excluding|but not|not)$"
+)
+
+
+def _excluded(words: tuple[str, ...], mentions: list[Mention]) -> frozenset[int]:
+    """Mentions the question sets aside: "other than Kim Ji-hoon", "besides Jeon Jong-seo"."""
+    out = set()
+    for m in mentions:
+        before = [w.casefold() for w in words[max(0, m.start - 2) : m.start]]
+        if any(_EXCLUDING.match(" ".join(before[i:])) for i in range(len(before))):
+            out.add(m.start)
+    return frozenset(out)
 
 
 def _answer_reading(

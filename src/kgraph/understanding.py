@@ -23,6 +23,7 @@ YES_NO = re.compile(
     r"(?:did|does|do|has|have|had|is|was|are|were|can|could|will|would)\b"
 )
 THRESHOLD = 2.0  # the least score a reading needs
+UNUSED = 5.0  # what a reading loses for each named person, work or character it leaves out
 MARGIN = 0.75  # how far ahead of the next reading (of another kind) the best must be
 
 WORKS = r"(?:works?|projects?|titles?|productions?|credits?|films?|movies?|series|shows?|dramas?|k-?dramas?|pictures?|roles?)"
@@ -749,13 +750,23 @@ def _fits(c: Candidate, classes: tuple[str, ...]) -> bool:
     return not classes or any(x in c.classes for x in classes)
 
 
-def readings(mentions: list[Mention], text: str, resolved: dict[int, Candidate]) -> list[Reading]:
+def readings(
+    mentions: list[Mention],
+    text: str,
+    resolved: dict[int, Candidate],
+    excluded: frozenset[int] = frozenset(),
+) -> list[Reading]:
     """Every kind whose slots the mentions fill, scored, best first.
 
-    ``resolved`` gives the entity a pronoun mention (by start position) was resolved to.
+    ``resolved`` gives the entity a pronoun mention (by start position) was resolved to;
+    ``excluded`` the mentions the question leaves out ("other than Kim Ji-hoon"), which fill no
+    slot and cost nothing.
     """
     ents = [
-        m for m in mentions if m.kind == "entity" or (m.kind == "pronoun" and m.start in resolved)
+        m
+        for m in mentions
+        if (m.kind == "entity" and m.start not in excluded)
+        or (m.kind == "pronoun" and m.start in resolved)
     ]
     years = [m.value for m in mentions if m.kind == "year"]
     cats = [m.value for m in mentions if m.kind == "category"]
@@ -833,7 +844,7 @@ def readings(mentions: list[Mention], text: str, resolved: dict[int, Candidate])
             for idx, m in enumerate(ents)
             if idx not in used and (m.kind == "pronoun" or m.types() & CENTRAL)
         ]
-        score -= 3.0 * len(unused)
+        score -= UNUSED * len(unused)
         if years and "year" not in kind.uses:
             score -= 2.0
         if cats and "category" not in kind.uses:
