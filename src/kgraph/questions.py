@@ -651,7 +651,8 @@ def _by_mentions(
     for m in mentions:  # "Ok-ju's friend": a relation the graph does not hold
         nxt = words[m.end].casefold() if m.end < len(words) else ""
         possessive = re.search(r"(?:'s|’s|s')$", words[m.end - 1]) is not None
-        if m.kind == "entity" and possessive and nxt and nxt not in vocabulary():
+        parts = re.findall(r"[a-z]+", nxt)
+        if m.kind == "entity" and possessive and parts and not set(parts) <= vocabulary():
             return None
     name = _unexplained(words, mentions)
     if name is not None:
