@@ -59,6 +59,7 @@ LAYERS: dict[str, int] = {
     # 5 — front ends: rendering, the command line, the endpoint
     "render": 5,
     "server": 5,
+    "web": 5,  # the explorer's pages: the server calls it, it never imports the server
     "cli": 5,
     "__main__": 5,
 }
