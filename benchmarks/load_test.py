@@ -12,6 +12,7 @@ A connection reset or dropped by the server (``ConnectionResetError``, ``RemoteD
 listen backlog that overflows or a server that drops connections shows in the figures.
 
     python benchmarks/load_test.py --clients 16 --seconds 20
+    python benchmarks/load_test.py --clients 16 --seconds 20 --pages   # with the explorer's pages
 """
 
 from __future__ import annotations
@@ -52,6 +53,18 @@ MIX = [
     ),
     ("ASK { work:ballerina kg:director person:lee-chung-hyun }", "application/sparql-results+json"),
     ("CONSTRUCT { work:ballerina ?p ?o } WHERE { work:ballerina ?p ?o }", "application/n-triples"),
+]
+# --pages: the explorer's pages and JSON as a browser asks for them, mixed with the queries above
+# (an item starting with "/" is a path on the server, not a query)
+PAGES = [
+    ("/", "text/html"),
+    ("/entity/person:jeon-jong-seo", "text/html"),
+    ("/graph", "text/html"),
+    ("/graph?from=Park+Yu-rim&to=Park+Shin-hye", "text/html"),
+    ("/query?query=SELECT+%3Fp+WHERE+%7B+%3Fp+a+kg%3APerson+%7D", "text/html"),
+    ("/api/search?q=jeon", "application/json"),
+    ("/api/neighbours?id=work:ballerina", "application/json"),
+    ("/static/graph.js", "*/*"),
 ]
 ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
@@ -97,7 +110,10 @@ class Client:
         self.conn: http.client.HTTPConnection | None = None
 
     def get(self, query: str, accept: str) -> tuple[int, bytes]:
-        path = self.parts.path + "?" + urllib.parse.urlencode({"query": query})
+        if query.startswith("/"):  # an explorer page
+            path = self.parts.path.rsplit("/", 1)[0] + query
+        else:
+            path = self.parts.path + "?" + urllib.parse.urlencode({"query": query})
         if self.conn is None:
             self.conn = http.client.HTTPConnection(
                 self.parts.hostname, self.parts.port, timeout=self.timeout
@@ -122,6 +138,9 @@ def main() -> int:
     ap.add_argument("--store", help="store spec for the server (default: the bundled graph)")
     ap.add_argument("--url", help="a running loopback endpoint instead of starting one")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
+    ap.add_argument(
+        "--pages", action="store_true", help="mix the explorer's pages in with the queries"
+    )
     args = ap.parse_args()
     args.clients = max(1, min(args.clients, 256))
     args.seconds = max(1.0, min(args.seconds, 300.0))
@@ -143,9 +162,10 @@ def main() -> int:
 
 
 def run(url: str, args: argparse.Namespace) -> int:
+    mix = MIX + PAGES if args.pages else MIX
     warm = Client(url, 60)
     expected = {}
-    for q, accept in MIX:
+    for q, accept in mix:
         status, body = warm.get(q, accept)
         if status != 200:
             raise SystemExit(f"warm-up query failed with {status}: {body[:200]!r}")
@@ -168,7 +188,7 @@ def run(url: str, args: argparse.Namespace) -> int:
                 if issued >= args.max_requests:
                     return
                 issued += 1
-            q, accept = MIX[k % len(MIX)]
+            q, accept = mix[k % len(mix)]
             k += 1
             t0 = time.perf_counter()
             try:
@@ -238,6 +258,8 @@ def run(url: str, args: argparse.Namespace) -> int:
             "others_served_meanwhile": slow.get("served_meanwhile"),
         },
         "cpus": os.cpu_count(),
+        "mix": len(mix),
+        "pages": bool(args.pages),
     }
     if args.json:
         print(json.dumps(figures, indent=2))

@@ -53,6 +53,8 @@ LAYERS: dict[str, int] = {
     "understanding": 3,
     "kinds": 3,
     "ingest": 3,
+    "imdb": 3,
+    "linesort": 3,
     # 4 — the façade
     "kg": 4,
     "__init__": 4,

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -272,6 +270,9 @@ def build(force: bool = False, *, check: bool = False) -> BuildInfo:
             if final.is_dir() and not force:  # another process built it while we waited
                 return BuildInfo(final, digest, False, time.perf_counter() - t0, -1)
             _clean_stale(root)
+            import shutil
+            import tempfile
+
             tmp = Path(tempfile.mkdtemp(prefix=f".building-{digest}-", dir=root))
             try:
                 store = OxigraphStore(tmp)
@@ -319,6 +320,8 @@ def _discard(path: Path) -> None:
     except OSError:
         return
     if gone.is_dir():
+        import shutil
+
         shutil.rmtree(gone, ignore_errors=True)
     else:
         gone.unlink(missing_ok=True)
@@ -326,6 +329,8 @@ def _discard(path: Path) -> None:
 
 def _clean_stale(root: Path) -> None:
     """Remove what builds or removals that were killed left behind (we hold the lock)."""
+    import shutil
+
     for pattern in (".building-*", ".old-*"):
         for p in root.glob(pattern):
             if p.is_dir():

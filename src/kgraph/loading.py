@@ -235,38 +235,48 @@ _AXIOMS = {
 
 
 def _scan(path: Path, fmt: ox.RdfFormat, progress: Progress | None) -> _Scan:
-    """Parse the whole file without keeping it: syntax errors surface before anything is written."""
+    """Parse the whole file without keeping it: syntax errors surface before anything is written.
+
+    The loop is the cost of a big load beyond the engine's own (every quad crosses into
+    Python once), so it does the least per quad: terms are kept as pyoxigraph objects (hashed
+    in Rust) and turned into strings once at the end; blank nodes are looked for only until
+    the first is found."""
     scan = _Scan()
-    terms = scan.terms
+    preds: set[ox.NamedNode] = set()
+    classes: set[Any] = set()
+    graphs: set[Any] = set()
+    rdf_type = ox.NamedNode(RDF_TYPE)
+    blank, default, triple = ox.BlankNode, ox.DefaultGraph, ox.Triple
+    n = 0
+    has_blank = False
     stream, done = _open(path, "checking", progress)
     try:
-        for q in _parse(path, fmt, stream):
-            scan.quads += 1
-            g = q.graph_name
-            if isinstance(g, ox.DefaultGraph):
-                scan.default_graph = True
-            else:
-                scan.graphs.add(g.value)
-            p = q.predicate.value
-            if p not in terms:
-                terms.add(p)
-            if p == RDF_TYPE and isinstance(q.object, ox.NamedNode):
-                terms.add(q.object.value)
-            if p in _AXIOMS:
-                scan.axioms = True
-            if p in _RECORD_PREDICATES:
-                scan.record_claims = True
-            if isinstance(q.subject, ox.Triple) or isinstance(q.object, ox.Triple):
+        for s, p, o, g in _parse(path, fmt, stream):
+            n += 1
+            preds.add(p)
+            graphs.add(g)
+            if p == rdf_type:
+                classes.add(o)
+            if not has_blank and (type(s) is blank or type(o) is blank):
+                has_blank = True
+            if type(o) is triple or type(s) is triple:
                 raise InputError(
                     f"{path}: RDF 1.2 triple terms (<<( … )>> or << … >>) are not supported; "
                     "kgraph's exports, validation and inference work on RDF 1.1 data"
                 )
-            if not scan.blank_nodes and (
-                isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
-            ):
-                scan.blank_nodes = True
     finally:
         done()
+    scan.quads = n
+    scan.blank_nodes = has_blank
+    for g in graphs:
+        if type(g) is default:
+            scan.default_graph = True
+        else:
+            scan.graphs.add(g.value)
+    predicates = {p.value for p in preds}
+    scan.terms = predicates | {c.value for c in classes if isinstance(c, ox.NamedNode)}
+    scan.axioms = not predicates.isdisjoint(_AXIOMS)
+    scan.record_claims = not predicates.isdisjoint(_RECORD_PREDICATES)
     return scan
 
 
@@ -451,12 +461,14 @@ def _load_one(
                 # Already checked to parse to the end: the bulk loader (many times faster than
                 # transactions, memory-light) writes it. It keeps blank node labels, so files
                 # with blank nodes take the transactional path, which renames them.
-                cast("OxigraphStore", store).raw.bulk_load(
-                    stream,
-                    format=rformat,
-                    base_iri=path.resolve().as_uri(),
-                    to_graph=graph,
-                )
+                # An uncompressed file is read by the engine itself (by path), not through
+                # a Python file object; progress then jumps from start to end.
+                raw = cast("OxigraphStore", store).raw
+                base = path.resolve().as_uri()
+                if path.suffix.lower() == ".gz":
+                    raw.bulk_load(stream, format=rformat, base_iri=base, to_graph=graph)
+                else:
+                    raw.bulk_load(path=str(path), format=rformat, base_iri=base, to_graph=graph)
                 n = scan.quads
             else:
                 n = insert_quads(store, _retarget(_parse(path, rformat, stream), graph, renamed))

@@ -2,7 +2,8 @@
 
 ``kgraph serve`` answers at ``/sparql`` (GET ``?query=``, POST form or ``application/sparql-query``)
 with the result format the client asks for, describes itself (SPARQL 1.1 Service Description),
-offers a small query page to browsers at ``/`` and the ``kgraph ask`` JSON at ``/ask?q=…``.
+offers the explorer (:mod:`kgraph.web`: pages at ``/``, ``/entity/…``, ``/graph``, ``/query``) to
+browsers and the ``kgraph ask`` JSON at ``/ask?q=…``.
 
 Why worker processes: pyoxigraph cannot cancel a running query from Python (no timeout or
 cancellation token in its Python API, oxigraph issue #1926), and a thread stuck in a query cannot
@@ -384,6 +385,24 @@ def run_ask(store: Any, question: str) -> Reply:
     return Reply(200, "application/json", json.dumps(answer.to_json(), ensure_ascii=False).encode())
 
 
+def _web_page(store: Any, req: dict[str, Any], max_results: int) -> Reply:
+    """An explorer page (kgraph.web), its queries run by :func:`run_query` with every guard."""
+    from .web import PageError, handle
+
+    def run(query: str) -> tuple[str, bytes, bool]:
+        accept = "application/n-triples, application/sparql-results+json"
+        try:
+            r = run_query(store, {"query": query, "accept": accept}, max_results)
+        except HttpError as e:
+            raise PageError(e.status, e.message) from None
+        return r.content_type, r.body, "X-KGraph-Truncated" in r.headers
+
+    try:
+        return Reply(*handle(store, req, run, max_results))
+    except PageError as e:
+        raise HttpError(e.status, e.message) from None
+
+
 def _describe_store(store: Any) -> dict[str, Any]:
     return {"kind": store.kind, "location": store.location, "graphs": store.named_graphs()}
 
@@ -471,6 +490,8 @@ def _worker_main(
                 reply = run_query(store, req, max_results)
             elif req["op"] == "ask":
                 reply = run_ask(store, req["q"])
+            elif req["op"] == "web":  # the explorer's pages (kgraph.web)
+                reply = _web_page(store, req, max_results)
             else:
                 reply = _error(400, f"unknown operation {req['op']!r}")
         except HttpError as e:
@@ -1034,7 +1055,10 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", reply.content_type)
         self.send_header("Content-Length", str(len(reply.body)))
         self.send_header("X-Content-Type-Options", "nosniff")
-        if reply.content_type.startswith("text/html"):
+        if (
+            reply.content_type.startswith("text/html")
+            and "Content-Security-Policy" not in reply.headers
+        ):
             self.send_header(
                 "Content-Security-Policy",
                 "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
@@ -1115,11 +1139,17 @@ class _Handler(BaseHTTPRequestHandler):
                 if "query" in params or "update" in params:
                     reply = self._sparql(method, params, body)
                 elif method == "GET" and _prefers_html(self.headers.get("Accept")):
-                    reply = Reply(200, "text/html; charset=utf-8", QUERY_PAGE.encode())
+                    reply = self._web("/", params, b"")
                 else:
                     reply = self._description()
+            elif path.startswith("/static/"):
+                reply = _static(parts.path)
+            elif path != "/" and _is_web_path(path):
+                reply = self._web(path, params, body)
             else:
-                raise HttpError(404, f"no such page: {parts.path}; try /sparql, /ask?q=… or /")
+                raise HttpError(
+                    404, f"no such page: {parts.path}; try /, /sparql, /ask?q=…, /graph or /query"
+                )
         except HttpError as e:
             reply = _error(e.status, e.message)
         except Exception as e:  # noqa: BLE001 - one line to the client, never a traceback
@@ -1193,7 +1223,7 @@ class _Handler(BaseHTTPRequestHandler):
             raise HttpError(403, "this endpoint is read-only: SPARQL Update is refused")
         if "query" not in params:
             if method == "GET" and _prefers_html(self.headers.get("Accept")):
-                return Reply(200, "text/html; charset=utf-8", QUERY_PAGE.encode())
+                return self._web("/query", {}, b"")
             return self._description()
         if len(params["query"]) != 1:
             raise HttpError(400, "give exactly one query parameter")
@@ -1219,6 +1249,13 @@ class _Handler(BaseHTTPRequestHandler):
         if not q.strip():
             raise HttpError(400, "give a question: /ask?q=who+directed+Ballerina")
         return self._run({"op": "ask", "q": q})
+
+    def _web(self, path: str, params: dict[str, list[str]], body: bytes) -> Reply:
+        """An explorer page or its JSON (kgraph.web), rendered by a worker under the time limit."""
+        ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        if body and ctype == "application/x-www-form-urlencoded":
+            params = {**params, **_parse_params(_text(body))}
+        return self._run({"op": "web", "path": path, "params": params})
 
     def _run(self, req: dict[str, Any]) -> Reply:
         srv = self.server_ref
@@ -1272,76 +1309,18 @@ def wait_until_up(url: str, timeout: float = 30.0) -> None:
             time.sleep(0.1)
 
 
-QUERY_PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>kgraph SPARQL</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>
-body{font:15px/1.4 system-ui,sans-serif;margin:1.5em auto;max-width:70em;padding:0 1em;color:#222}
-textarea{width:100%;height:12em;font:13px/1.4 ui-monospace,monospace;box-sizing:border-box}
-input[type=text]{width:60%;font-size:15px}
-button{font-size:15px;padding:.3em 1.2em;margin:.4em .4em .4em 0}
-table{border-collapse:collapse;margin-top:1em;font-size:14px}
-th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left;vertical-align:top}
-th{background:#f3f3f3}#status{color:#555}.err{color:#b00;white-space:pre-wrap}
-</style></head><body>
-<h1>kgraph SPARQL endpoint</h1>
-<p>Read-only. The default graph is the union of every source's named graph; the prefixes
-<code>kg:</code>, <code>person:</code>, <code>work:</code>, <code>rdfs:</code>, <code>skos:</code> &hellip; are predeclared.
-Other tools can use <code>/sparql</code> (SPARQL 1.1 Protocol) and <code>/ask?q=&hellip;</code>.</p>
-<form id="f"><textarea id="q" spellcheck="false">SELECT ?work ?title WHERE {
-  person:jeon-jong-seo kg:actedIn ?work .
-  ?work skos:prefLabel ?title .
-} ORDER BY ?title</textarea><br>
-<button type="submit">Run</button><span id="status"></span></form>
-<form id="a"><input type="text" id="question" placeholder="Ask: who directed Ballerina?">
-<button type="submit">Ask</button></form>
-<div id="out"></div>
-<script>
-"use strict";
-const out = document.getElementById("out"), status = document.getElementById("status");
-function cell(t) {
-  if (!t) return "";
-  if (t.type === "literal") return t.value + (t["xml:lang"] ? "@" + t["xml:lang"] : "");
-  if (t.type === "triple") return "<< " + cell(t.value.subject) + " " + cell(t.value.predicate) + " " + cell(t.value.object) + " >>";
-  return t.type === "bnode" ? "_:" + t.value : t.value;
-}
-function table(cols, rows) {
-  const tb = document.createElement("table"), hr = tb.insertRow();
-  for (const c of cols) { const th = document.createElement("th"); th.textContent = c; hr.appendChild(th); }
-  for (const r of rows) { const tr = tb.insertRow(); for (const v of r) tr.insertCell().textContent = v; }
-  out.replaceChildren(tb);
-}
-function fail(text) { const p = document.createElement("p"); p.className = "err"; p.textContent = text; out.replaceChildren(p); }
-async function call(url, opts, show) {
-  status.textContent = " running\\u2026"; const t0 = performance.now();
-  try {
-    const r = await fetch(url, opts), text = await r.text();
-    status.textContent = " " + r.status + " in " + Math.round(performance.now() - t0) + " ms" +
-      (r.headers.get("X-KGraph-Truncated") ? " (truncated: " + r.headers.get("X-KGraph-Truncated") + ")" : "");
-    if (!r.ok && !(r.headers.get("Content-Type") || "").includes("json")) return fail(text);
-    show(r, text);
-  } catch (e) { status.textContent = ""; fail(String(e)); }
-}
-document.getElementById("f").addEventListener("submit", ev => {
-  ev.preventDefault();
-  call("sparql", {method: "POST", body: new URLSearchParams({query: document.getElementById("q").value}),
-                  headers: {"Accept": "application/sparql-results+json, text/turtle;q=0.9"}}, (r, text) => {
-    if ((r.headers.get("Content-Type") || "").startsWith("text/turtle")) {
-      const pre = document.createElement("pre"); pre.textContent = text; return out.replaceChildren(pre);
-    }
-    const j = JSON.parse(text);
-    if ("boolean" in j) return table(["boolean"], [[String(j.boolean)]]);
-    table(j.head.vars, j.results.bindings.map(b => j.head.vars.map(v => cell(b[v]))));
-  });
-});
-document.getElementById("a").addEventListener("submit", ev => {
-  ev.preventDefault();
-  call("ask?q=" + encodeURIComponent(document.getElementById("question").value), {}, (r, text) => {
-    const j = JSON.parse(text);
-    if (j.error) return fail(j.error);
-    table(["answer", "sources"], j.answers.map(a => [a.label, a.sources.join(", ")]));
-    const p = document.createElement("p"); p.textContent = j.interpretation; out.prepend(p);
-  });
-});
-</script></body></html>
-"""
+def _static(path: str) -> Reply:
+    """A script, style or vendored library of the explorer (kgraph/web/static)."""
+    from .web import PageError, static_file
+
+    try:
+        ctype, data = static_file(path)
+    except PageError as e:
+        raise HttpError(e.status, e.message) from None
+    return Reply(200, ctype, data, {"Cache-Control": "public, max-age=3600"})
+
+
+def _is_web_path(path: str) -> bool:
+    from .web import is_web_path
+
+    return is_web_path(path)

@@ -132,6 +132,17 @@ TERM_NAMES: frozenset[str] = frozenset(
         "unmarriedPartner",
         "workedOn",
         "year",
+        # IMDb import (kgraph.imdb)
+        "Episode",
+        "birthYear",
+        "deathYear",
+        "episodeNumber",
+        "episodeOf",
+        "imdbId",
+        "imdbRating",
+        "imdbVotes",
+        "producer",
+        "seasonNumber",
     )
 )
 

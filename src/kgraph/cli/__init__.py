@@ -182,7 +182,7 @@ def command(*args: Any, **kwargs: Any) -> Callable[[F], F]:
     return deco
 
 
-_GROUPS = ("core", "query", "ask", "paths", "export", "stores", "serve", "ingest")
+_GROUPS = ("core", "query", "ask", "paths", "export", "stores", "serve", "ingest", "imdb")
 _here = os.path.dirname(__file__)
 for _name in _GROUPS:
     if os.path.exists(os.path.join(_here, f"{_name}.py")):

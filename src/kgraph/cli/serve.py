@@ -55,7 +55,7 @@ def serve_cmd(
         typer.Option("--max-connections", help="Connections served at once; more get 503.", min=1),
     ] = 256,
 ) -> None:
-    """Serve the graph as a read-only SPARQL endpoint at /sparql, a query page at /, ask JSON at /ask."""
+    """Serve the graph: a read-only SPARQL endpoint at /sparql, the explorer at /, ask JSON at /ask."""
     import signal
 
     from ..server import ServerConfig, SparqlServer, is_loopback
@@ -83,7 +83,7 @@ def serve_cmd(
             "(read-only); put it behind a proxy with authentication if that is not what you want"
         )
     render.note(
-        f"kgraph: SPARQL endpoint at {server.url} (query page at {server.base}/, "
+        f"kgraph: SPARQL endpoint at {server.url} (explorer at {server.base}/, "
         f"timeout {timeout:g} s, at most {max_results} results; Ctrl-C stops)"
     )
     try:
