@@ -197,6 +197,8 @@ KINDS = [
         {"Kim Ji-hoon", "Park Shin-hye", "Park Yu-rim", "Yoo Ji-tae"},
     ),
     ("who directed <https://kgraph.dev/id/work/ballerina>", "director", {"Lee Chung-hyun"}),
+    ("Which films has Lee Chung-hyun written?", "written-by", {"Ballerina"}),
+    ("What did Anton Chekhov write?", "written-by", {"Uncle Vanya"}),
 ]
 
 
@@ -302,3 +304,63 @@ def test_unclear_intent_is_refused_with_what_was_understood(store):
 def test_unknown_names_are_refused_not_swapped(store, question):
     with pytest.raises((UnknownEntity, NotUnderstood)):
         ask(store, question)
+
+
+def test_follow_ups_work_for_the_new_kinds(store):
+    a = ask(store, "how many films has Jeon Jong-seo made?")
+    b = ask(store, "and Kim Ji-hoon?", context=a)
+    assert b.intent == "count-works" and labels(b) == {"3"}
+    c = ask(store, "what genre is Ballerina?")
+    d = ask(store, "what about The Call?", context=c)
+    assert d.intent == "genre" and labels(d) == {"horror", "thriller"}
+    e = ask(store, "was Kim Ji-hoon in Natalie?")
+    assert labels(ask(store, "and Jeon Jong-seo?", context=e)) == {"no"}
+
+
+def test_explain_lists_each_fact_with_its_sources(cli):
+    r = cli("ask", "co-stars of Jeon Jong-seo", "--explain")
+    assert "fact for Park Shin-hye: Park Shin-hye acted in The Call [s000]" in r.stdout
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # a named thing the reading would leave out: refuse rather than answer something else
+        "Who are Kim Ji-hoon's collaborators on Money Heist?",
+        # a question about the answer of another question
+        "what films has the director of Ballerina made",
+        # two questions in one
+        "Who directed Ballerina and when was it released?",
+        # a relation between characters the graph does not hold
+        "Who played Ok-ju's friend?",
+    ],
+)
+def test_questions_that_would_be_answered_partly_are_refused(store, question):
+    with pytest.raises((NotUnderstood, UnknownEntity)):
+        ask(store, question)
+
+
+def test_a_franchise_narrows_a_character_to_its_works(store):
+    a = ask(store, "who played the professor in the korean money heist")
+    assert labels(a) == {"Yoo Ji-tae"}
+
+
+def test_the_kinds_table_is_consistent():
+    from kgraph.kinds import HANDLERS
+    from kgraph.patterns import by_name
+    from kgraph.understanding import _EXTRA, _SLOTS, _USES, KINDS
+
+    names = [k.name for k in KINDS]
+    assert len(names) == len(set(names))
+    assert set(_EXTRA) | set(_SLOTS) | set(_USES) <= set(names)
+    for name in names:  # every kind is answered: by a handler or by the phrasing table's intent
+        assert name in HANDLERS or by_name(name)
+
+
+def test_other_than_narrows_a_list(store):
+    a = ask(store, "Other than Kim Ji-hoon, who was in Ballerina?")
+    assert labels(a) == {"Jeon Jong-seo", "Park Yu-rim"}
+    b = ask(store, "co-stars of Jeon Jong-seo except Kim Ji-hoon")
+    assert labels(b) == {"Park Shin-hye", "Park Yu-rim", "Yoo Ji-tae"}
+    with pytest.raises((NotUnderstood, UnknownEntity)):
+        ask(store, "Who was in The Call but not Ballerina?")  # a difference of two casts

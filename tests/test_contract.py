@@ -22,15 +22,27 @@ def test_ask_json(kgraph_proc):
     assert d["sparql"] is None or isinstance(d["sparql"], str)
     assert d["answers"]
     for a in d["answers"]:
-        assert {"label", "iri", "value", "sources"} <= a.keys()
+        assert {"label", "iri", "value", "sources", "detail", "facts"} <= a.keys()
         assert isinstance(a["label"], str)
         assert all(isinstance(s, str) for s in a["sources"]) and a["sources"]
+        assert a["detail"] is None or isinstance(a["detail"], str)
+        for f in a["facts"]:
+            assert isinstance(f["statement"], str) and f["sources"]
+            assert set(f["sources"]) <= set(a["sources"])
     assert {a["label"] for a in d["answers"]} == {
         "Kim Ji-hoon",
         "Park Shin-hye",
         "Park Yu-rim",
         "Yoo Ji-tae",
     }
+
+
+def test_ask_json_yes_no_and_count(kgraph_proc):
+    yn = run_json(kgraph_proc, "ask", "did Lee Chung-hyun direct The Call?")
+    assert [a["label"] for a in yn["answers"]] == ["yes"]
+    n = run_json(kgraph_proc, "ask", "how many films has Kim Ji-hoon been in?")
+    (count,) = n["answers"]
+    assert count["label"] == count["value"] == "3" and len(count["facts"]) == 3
 
 
 def test_ask_json_error(kgraph_proc):

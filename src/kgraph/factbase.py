@@ -15,7 +15,7 @@ import threading
 import weakref
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from .store import Store
 from .terms import KG_NS
@@ -59,6 +59,7 @@ PREDICATES = (
     "billing",
     "basedOn",
     "precedes",
+    "partOfFranchise",
     "screenedWork",
     "section",
     "atFestival",
@@ -93,8 +94,7 @@ _SOURCES = """SELECT ?s ?label ?outlet ?author ?date WHERE {
 WORK_CLASSES = {KG + "Film", KG + "TVSeries", KG + "Play", KG + "Work"}
 
 
-@dataclass(frozen=True)
-class Fact:
+class Fact(NamedTuple):
     """One fact an answer rests on, cited by exactly the sources whose graph states it."""
 
     statement: str

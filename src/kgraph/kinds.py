@@ -324,7 +324,9 @@ def _count_awards(fb: FactBase, r: Reading, text: str) -> Result:
     e = r.slots["entity"].iri
     nominated = "nominat" in text
     cls = "Nomination" if nominated else "Award"
-    outs = sorted(o for o in fb.subjects("recipient", e) if fb.is_a(o, cls))
+    outs = sorted(
+        {o for p in ("recipient", "forWork") for o in fb.subjects(p, e) if fb.is_a(o, cls)}
+    )
     if r.category:
         outs = [
             o
@@ -572,7 +574,8 @@ def _before_after(after: bool):  # type: ignore[no-untyped-def]
                 continue
             if p:
                 facts = _works_with(fb, p.iri, w)[:1] + facts
-            items.append(_entity(fb, w, facts, wy or ""))
+            stated_only = "as the sources state" if not wy else ""
+            items.append(_entity(fb, w, facts, wy or stated_only))
         who = f"{fb.label(p.iri)}'s " if p else ""
         notes = []
         if ref is not None and not ref_year:
@@ -701,6 +704,16 @@ def _extreme(fb: FactBase, r: Reading, *, latest: bool) -> Result:
 
 def _genre(fb: FactBase, r: Reading, text: str) -> Result:
     return _values("genre", "genre")(fb, r, text)
+
+
+def _written_by(fb: FactBase, r: Reading, text: str) -> Result:
+    p = r.slots["person"].iri
+    items = []
+    for prop in ("screenwriter", "author"):
+        for w in _typed(fb, fb.subjects(prop, p), r.work_type):
+            fact = fb.fact(f"{fb.label(p)} wrote {fb.label(w)}", w, prop, p)
+            items.append(_entity(fb, w, [fact], fb.year(w) or ""))
+    return Result(f"{_noun(r.work_type)} written by {fb.label(p)}", items)
 
 
 def _most_awards(fb: FactBase, r: Reading, text: str) -> Result:
@@ -859,6 +872,7 @@ HANDLERS = {
     "earliest": lambda fb, r, t: _extreme(fb, r, latest=False),
     "latest": lambda fb, r, t: _extreme(fb, r, latest=True),
     "most-awards": _most_awards,
+    "written-by": _written_by,
     "relationship-since": _relationship_since,
     "premiere-section": _premiere_section,
     "event-dates": _event_dates,

@@ -19,8 +19,7 @@ are mentions too. Nothing is guessed: a word that is not a name stays a word.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from .store import Store
 
@@ -59,6 +58,7 @@ AWARD_NAMES = {
     "academy award": "https://kgraph.dev/id/org/academy-awards",
     "baeksang": "https://kgraph.dev/id/org/baeksang-arts-awards",
     "baeksangs": "https://kgraph.dev/id/org/baeksang-arts-awards",
+    "kbs awards": "https://kgraph.dev/id/org/kbs-drama-awards",
 }
 
 _TOKEN = re.compile(r"<[^<>\s]+>|\S+")
@@ -68,8 +68,7 @@ _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _CURIE = re.compile(r"^(?:<)?(?:https?://\S+|[a-z][a-z0-9]*:[A-Za-z0-9][\w.\-]*)(?:>)?$")
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     iri: str
     label: str
     type: str  # most specific class, local name
@@ -78,8 +77,7 @@ class Candidate:
     score: float
 
 
-@dataclass(frozen=True)
-class Mention:
+class Mention(NamedTuple):
     """A span of the question (token positions ``start``..``end``) and what it may name."""
 
     start: int
@@ -96,8 +94,7 @@ class Mention:
         return out
 
 
-@dataclass(frozen=True)
-class Tokens:
+class Tokens(NamedTuple):
     words: tuple[str, ...]  # as typed, edge punctuation removed
     raw: tuple[str, ...]
 

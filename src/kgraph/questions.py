@@ -23,6 +23,7 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
+from .citing import _works_with as works_with
 from .citing import facts_for
 from .errors import AmbiguousName, KGraphError, NotUnderstood, UnknownEntity
 from .factbase import Fact, facts_of, legend_line
@@ -399,6 +400,8 @@ def ask(store: Store, question: str, *, context: Any = None) -> Answer:
     follow = _FOLLOW_UP.match(text)
     if follow and ctx is not None and ctx.intent:
         got = _follow_up(store, question, follow.group("x"), ctx, linker)
+        if got is None and ctx.reading is not None:
+            got = _follow_up_reading(store, question, follow.group("x"), ctx)
         if got is not None:
             return got
     stripped = _FOLLOW_UP.sub(lambda m: m.group("x"), text)
@@ -466,7 +469,7 @@ def ask(store: Store, question: str, *, context: Any = None) -> Answer:
 # (which would ignore them) is not taken, and the question is scored instead.
 _BLOCK = re.compile(
     r"\b(?:how many|before|after|since|prior to|debut\w*|latest|earliest|most|genres?|distribut\w*|"
-    r"broadcast\w*|country|nationality|married|ever worked|worked together|acted together|"
+    r"broadcast\w*|country|nationality|ever worked|worked together|acted together|"
     r"in common|about|plot|story|synopsis)\b|^(?:did|does|do|is|was|are|were|has|have)\b.*\b(?:PERSON|WORK)\b.*\b(?:PERSON|WORK|CHARACTER|AWARDS|CEREMONY)\b"
 )
 
@@ -632,7 +635,9 @@ def _by_mentions(
 ) -> Answer | None:
     """The answer by the best-scoring reading of the mentions, or None (refuse)."""
     text = _spelled(text)
-    rs = readings(mentions, text, resolved)
+    # "other than X" narrows a list; a yes/no question handles "apart from W" itself
+    excluded = frozenset() if YES_NO.match(text) else _excluded(words, mentions)
+    rs = readings(mentions, text, resolved, excluded)
     if not rs or rs[0].score < threshold:
         return None
     best = rs[0]
@@ -641,12 +646,56 @@ def _by_mentions(
         return None
     if YES_NO.match(text) and not best.kind.startswith("check-"):
         return None  # a yes/no question is answered yes or no, or not at all
+    if re.search(r"\b(?:and|then) (?:when|where|who|what|which|how|did|is|was)\b", text):
+        return None  # two questions in one: answering the first alone would mislead
+    for m in mentions:  # "Ok-ju's friend": a relation the graph does not hold
+        nxt = words[m.end].casefold() if m.end < len(words) else ""
+        possessive = re.search(r"(?:'s|’s|s')$", words[m.end - 1]) is not None
+        parts = re.findall(r"[a-z]+", nxt)
+        if m.kind == "entity" and possessive and parts and not set(parts) <= vocabulary():
+            return None
     name = _unexplained(words, mentions)
     if name is not None:
         from .linking import search
 
         sugg = [m.suggestion() for m in search(store, name, limit=5) if m.score >= 0.6]
         raise UnknownEntity(name, sugg, "entity")
+    ans = _answer_reading(store, question, best, mentions)
+    drop = {c.iri for m in mentions if m.start in excluded for c in m.candidates}
+    if ans is not None and drop:
+        fb = facts_of(store)
+        kinds_answered = {fb.type_of(a.iri) for a in ans.answers if a.iri}
+        if not {fb.type_of(i) for i in drop} <= kinds_answered:
+            return None  # "in The Call but not Ballerina": not a list this answer can narrow
+        names = ", ".join(m.text for m in mentions if m.start in excluded)
+        ans = replace(
+            ans,
+            answers=tuple(a for a in ans.answers if a.iri not in drop),
+            interpretation=f"{ans.interpretation}, other than {names}",
+        )
+    return ans
+
+
+_EXCLUDING = re.compile(
+    r"^(?:other than|apart from|aside from|except for|besides|except|excluding|but not|not)$"
+)
+
+
+def _excluded(words: tuple[str, ...], mentions: list[Mention]) -> frozenset[int]:
+    """Mentions the question sets aside: "other than Kim Ji-hoon", "besides Jeon Jong-seo"."""
+    out = set()
+    for m in mentions:
+        before = [w.casefold() for w in words[max(0, m.start - 2) : m.start]]
+        if any(_EXCLUDING.match(" ".join(before[i:])) for i in range(len(before))):
+            out.add(m.start)
+    return frozenset(out)
+
+
+def _answer_reading(
+    store: Store, question: str, best: Any, mentions: list[Mention]
+) -> Answer | None:
+    """The answer to one reading of a question (a scored kind with its slots filled)."""
+    text = best.text
     links = {
         slot: Link(
             slot,
@@ -682,9 +731,20 @@ def _by_mentions(
     from .patterns import by_name
 
     intent = by_name(best.kind)
+    franchise = links.get("work") if "Franchise" in best.slots.get("work", _NO).classes else None
+    if franchise is not None:  # "in Money Heist": any work of the franchise
+        links = {k: v for k, v in links.items() if k != "work"}
     if any(s not in links and s not in intent.optional for s in intent.slots):
         return None
     ans = _answer(store, question, intent, links)
+    if franchise is not None:
+        fb = facts_of(store)
+        works = set(fb.subjects("partOfFranchise", franchise.iri))
+        ans = replace(
+            ans,
+            answers=tuple(a for a in ans.answers if _played_in(fb, a.iri, best, works)),
+            interpretation=f"{ans.interpretation} in {franchise.label}",
+        )
     if best.kind in ("awards-won", "awards", "nominations") and (best.year or best.category):
         fb = facts_of(store)
         ans = replace(
@@ -696,10 +756,19 @@ def _by_mentions(
     if best.kind in ("co-stars", "collaborators") and "work" in best.slots:
         fb = facts_of(store)
         w = best.slots["work"].iri
+        p = best.slots["person"].iri
+        kept: list[AnswerItem] = []
+        for a in ans.answers:
+            if a.iri and w in fb.works_of(a.iri):
+                facts = tuple(works_with(fb, p, w)[:1] + works_with(fb, a.iri, w)[:1])
+                kept.append(_with_facts(replace(a, detail=fb.label(w), sources=()), facts))
+        where = f" in {best.slots['work'].label}"
+        interp = ans.interpretation
         ans = replace(
             ans,
-            answers=tuple(a for a in ans.answers if a.iri and w in fb.works_of(a.iri)),
-            interpretation=f"{ans.interpretation} in {best.slots['work'].label}",
+            answers=tuple(kept),
+            interpretation=interp if interp.endswith(where) else interp + where,
+            legend=_legend(fb, kept),
         )
     qualifiers = [
         c
@@ -708,7 +777,11 @@ def _by_mentions(
         for c in m.candidates
     ]
     orgs = [c for c in qualifiers if "Organization" in c.classes]
-    if orgs and ans.answers and all(a.iri and facts_of(store).is_work(a.iri) for a in ans.answers):
+    if orgs and not (
+        ans.answers and all(a.iri and facts_of(store).is_work(a.iri) for a in ans.answers)
+    ):
+        return None  # an organisation named in the question that the answer cannot honour
+    if orgs:
         fb = facts_of(store)
         keep = {o.iri for o in orgs}
         ans = replace(
@@ -718,16 +791,17 @@ def _by_mentions(
         )
     if best.kind == "shared-works" and best.work_type:
         fb = facts_of(store)
-        kept = tuple(a for a in ans.answers if a.iri and fb.is_a(a.iri, best.work_type))
+        typed = tuple(a for a in ans.answers if a.iri and fb.is_a(a.iri, best.work_type))
         ans = replace(
             ans,
-            answers=kept,
+            answers=typed,
             interpretation=ans.interpretation.replace("works", _TYPE_NOUN[best.work_type], 1),
         )
     return ans
 
 
 _TYPE_NOUN = {"Film": "films", "TVSeries": "series"}
+_NO = Candidate("", "", "", frozenset(), "", 0.0)
 
 
 def _outlets(fb: Any, work: str) -> set[str]:
@@ -767,6 +841,17 @@ def _award_fits(fb: Any, outcome: str, reading: Any) -> bool:
     return not reading.year or reading.year in years
 
 
+def _played_in(fb: Any, person: str | None, reading: Any, works: set[str]) -> bool:
+    """Whether ``person`` played the reading's character in one of ``works``."""
+    c = reading.slots["character"].iri
+    return any(
+        w in works
+        for perf in fb.subjects("character", c)
+        if person in fb.objects(perf, "performer")
+        for w in fb.objects(perf, "inWork")
+    )
+
+
 def _with_facts(item: AnswerItem, facts: tuple[Fact, ...]) -> AnswerItem:
     """The answer with its facts; its sources are then every source of those facts."""
     sources = tuple(sorted({s for f in facts for s in f.sources})) or item.sources
@@ -793,6 +878,22 @@ def _link_all(linker: _Linker, intent: Intent, slots: dict[str, str]) -> dict[st
     if len(people) != len(set(people)) and intent.name in ("shared-works", "connection"):
         raise NotUnderstood("ask about two different people")
     return links
+
+
+def _follow_up_reading(store: Store, question: str, x: str, ctx: Context) -> Answer | None:
+    """``and Kim Ji-hoon?`` after a scored question: the same reading about another entity."""
+    prev = ctx.reading
+    mentions = [m for m in find_mentions(store, x) if m.kind == "entity"]
+    if len(mentions) != 1 or len(mentions[0].candidates) != 1:
+        return None
+    new = mentions[0].candidates[0]
+    for slot, old in prev.slots.items():
+        if old.classes & new.classes & {"Person", "Work", "Character", "AwardCeremony"}:
+            slots = dict(prev.slots)
+            slots[slot] = new
+            reading = replace(prev, slots=slots, texts={**prev.texts, slot: mentions[0].text})
+            return _answer_reading(store, question, reading, [])
+    return None
 
 
 def _follow_up(store: Store, question: str, x: str, ctx: Context, linker: _Linker) -> Answer | None:

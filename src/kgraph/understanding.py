@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .mentions import Candidate, Mention
 
@@ -22,6 +23,7 @@ YES_NO = re.compile(
     r"(?:did|does|do|has|have|had|is|was|are|were|can|could|will|would)\b"
 )
 THRESHOLD = 2.0  # the least score a reading needs
+UNUSED = 5.0  # what a reading loses for each named person, work or character it leaves out
 MARGIN = 0.75  # how far ahead of the next reading (of another kind) the best must be
 
 WORKS = r"(?:works?|projects?|titles?|productions?|credits?|films?|movies?|series|shows?|dramas?|k-?dramas?|pictures?|roles?)"
@@ -31,19 +33,17 @@ SERIES_WORDS = (
 )
 PARTNER = r"\b(?:married|marry|marriage|dating|date|dated|partners?|couple|relationships?|boyfriend|girlfriend|spouses?|husband|wife|romantic(?:ally)?|lovers?|engaged|seeing each other|in love|significant other)\b"
 COLLAB = r"\b(?:worked with|work with|working with|collaborat\w*|teamed up|team up|colleagues?|co-?workers?)\b"
-COSTAR = r"\b(?:co-?stars?|co stars?|costarr?ed|cast-?mates?|cast mates?|fellow (?:actors?|actresses|cast members?)|(?:acted|starred|appeared|played|performed|act|star|appear|play|perform)(?:ed)? (?:with|alongside|opposite)|shared? the screen|scene partners?|same cast)\b"
+COSTAR = r"\b(?:co-?stars?|co stars?|costarr?ed|cast-?mates?|cast mates?|fellow (?:actors?|actresses|cast members?)|(?:acted|starred|appeared|played|performed|act|star|appear|play|perform)(?:ed|s)? (?:with|alongside|opposite)|shared? the screen|scene partners?|same cast)\b"
 AWARD_WORD = r"\b(?:awards?|prizes?|honou?rs?|trophies|trophy|accolades?|oscars?|wins?)\b"
 
 
-@dataclass(frozen=True)
-class Slot:
+class Slot(NamedTuple):
     name: str
     classes: tuple[str, ...]  # any of these local class names
     optional: bool = False
 
 
-@dataclass(frozen=True)
-class Kind:
+class Kind(NamedTuple):
     name: str
     slots: tuple[Slot, ...]
     cues: tuple[tuple[str, float], ...]
@@ -71,6 +71,7 @@ def _k(
         "P": ("person", P),
         "O": ("other", P),
         "W": ("work", W),
+        "F": ("work", ("Work", "Franchise")),
         "C": ("character", C),
         "E": ("entity", PW),
         "A": ("entity", ()),
@@ -303,7 +304,7 @@ KINDS: tuple[Kind, ...] = (
     ),
     _k(
         "who-played",
-        "C W?",
+        "C F?",
         [
             (
                 r"\b(?:play\w*|portray\w*|voic\w*|actors?|actress|performers?|cast as|behind|took the role|role of|part of|as)\b",
@@ -587,6 +588,12 @@ KINDS: tuple[Kind, ...] = (
     ),
 )
 
+# "what films has the director of W made": a question about the answer to another question
+_NESTED = (
+    r"\b(?:films?|movies?|series|shows?|works?|projects?|roles?|awards?|partner|co-?stars?)\b.*"
+    r"\b(?:the )?(?:director|writer|composer|music director|star|lead|actor|actress) of (?:WORK|CHARACTER)\b"
+)
+_CREDIT_VERB = r"\b(?:wr[io]te|written|writ\w*|direct\w*|compos\w*|scored|helm\w*)\b"
 _NO_COUNT = r"^(?!.*\b(?:how many|number of)\b)"
 _LATER = r"\b(?:latest|most recent|last|newest|earliest|first|recent)\b"
 
@@ -594,7 +601,8 @@ _LATER = r"\b(?:latest|most recent|last|newest|earliest|first|recent)\b"
 # and slots or extras some kinds take besides their main ones.
 _EXTRA: dict[str, list[tuple[str, float]]] = {
     "who-played": [(COLLAB + "|" + COSTAR + r"|\bon screen\b|\bworked\b", -3)],
-    "works-of": [(r"\bknown for\b", 3)],
+    "works-of": [(r"\bknown for\b", 3), (_CREDIT_VERB, -4)],
+    "about": [(r"^(?:tell me (?:something )?)?about WORK$", 1)],
     "broadcaster": [(r"^when\b", -3)],
     "release-date": [(r"\bair(?:ed|s)?\b", 1.0), (r"^who\b", -3)],
     "distributor": [(r"^who released\b", 2)],
@@ -605,6 +613,13 @@ _EXTRA: dict[str, list[tuple[str, float]]] = {
     "debut": [(r"\b(?:main|lead|leading|before|after)\b", -5)],
     "award-winners": [(r"\bnominat\w*", -4)],
     "check-in": [(r"\bdebut\w*", -4)],
+    "check-wrote": [(r"\b(?:music|score|soundtrack|songs?)\b", -5)],
+    "director": [(_NESTED, -6)],
+    "films-of": [(_CREDIT_VERB, -4)],
+    "series-of": [(_CREDIT_VERB, -4)],
+    "writer": [(_NESTED, -6)],
+    "music": [(_NESTED, -6)],
+    "cast": [(r"\bactress\b|\b(?:is|was|are|were) in\b", 3.5), (_NESTED, -6)],
     "roles-of": [(_LATER, -5)],
     "count-works": [(r"\b(?:before|after|prior to|since)\b", 1), (_NO_COUNT, -10)],
     "count-people": [(_NO_COUNT, -10)],
@@ -619,15 +634,24 @@ _USES = {
 
 
 def _adjust(k: Kind) -> Kind:
-    from dataclasses import replace
-
     if k.name in _SLOTS:
-        k = replace(k, slots=_k(k.name, _SLOTS[k.name], []).slots)
+        k = k._replace(slots=_k(k.name, _SLOTS[k.name], []).slots)
     if k.name in _USES:
-        k = replace(k, uses=tuple(dict.fromkeys(k.uses + _USES[k.name])))
-    return replace(k, cues=k.cues + tuple(_EXTRA.get(k.name, ())))
+        k = k._replace(uses=tuple(dict.fromkeys(k.uses + _USES[k.name])))
+    if k.name in _EXTRA:
+        k = k._replace(cues=k.cues + tuple(_EXTRA[k.name]))
+    return k
 
 
+KINDS += (
+    _k(
+        "written-by",
+        "P",
+        [(r"\b(?:wr[io]te|written|writ\w*|script\w*|screenplays?|penned|authored)\b", 4)],
+        uses=("type",),
+        yes_no=False,
+    ),
+)
 KINDS = tuple(_adjust(k) for k in KINDS)
 BY_NAME = {k.name: k for k in KINDS}
 
@@ -656,10 +680,19 @@ class Reading:
     category: str | None = None
     work_type: str | None = None  # Film | TVSeries
     pronouns: dict[str, str] = field(default_factory=dict)  # slot -> pronoun as typed
+    text: str = ""  # the masked question it was read from
 
 
 # mentions a reading must use; organisations and franchises may qualify a question instead
-CENTRAL = {"Person", "Work", "Character", "AwardCeremony", "AwardsBody", "FestivalEdition"}
+CENTRAL = {
+    "Person",
+    "Work",
+    "Character",
+    "AwardCeremony",
+    "AwardsBody",
+    "FestivalEdition",
+    "Franchise",
+}
 
 PLACEHOLDER = {
     "Person": "PERSON",
@@ -717,17 +750,28 @@ def _fits(c: Candidate, classes: tuple[str, ...]) -> bool:
     return not classes or any(x in c.classes for x in classes)
 
 
-def readings(mentions: list[Mention], text: str, resolved: dict[int, Candidate]) -> list[Reading]:
+def readings(
+    mentions: list[Mention],
+    text: str,
+    resolved: dict[int, Candidate],
+    excluded: frozenset[int] = frozenset(),
+) -> list[Reading]:
     """Every kind whose slots the mentions fill, scored, best first.
 
-    ``resolved`` gives the entity a pronoun mention (by start position) was resolved to.
+    ``resolved`` gives the entity a pronoun mention (by start position) was resolved to;
+    ``excluded`` the mentions the question leaves out ("other than Kim Ji-hoon"), which fill no
+    slot and cost nothing.
     """
     ents = [
-        m for m in mentions if m.kind == "entity" or (m.kind == "pronoun" and m.start in resolved)
+        m
+        for m in mentions
+        if (m.kind == "entity" and m.start not in excluded)
+        or (m.kind == "pronoun" and m.start in resolved)
     ]
     years = [m.value for m in mentions if m.kind == "year"]
     cats = [m.value for m in mentions if m.kind == "category"]
     yes_no = YES_NO.match(text) is not None
+    how_many = re.search(r"\b(?:how many|number of)\b", text) is not None
     wtype = work_type(text)
     out: list[Reading] = []
     for kind in KINDS:
@@ -800,13 +844,15 @@ def readings(mentions: list[Mention], text: str, resolved: dict[int, Candidate])
             for idx, m in enumerate(ents)
             if idx not in used and (m.kind == "pronoun" or m.types() & CENTRAL)
         ]
-        score -= 3.0 * len(unused)
+        score -= UNUSED * len(unused)
         if years and "year" not in kind.uses:
             score -= 2.0
         if cats and "category" not in kind.uses:
             score -= 2.0
         if wtype and "type" in kind.uses:
             score += 0.25
+        if how_many and not kind.name.startswith("count-"):
+            score -= 4.0  # "how many" asks for a number
         if yes_no and kind.yes_no:
             score += 1.0  # a question put as yes/no prefers the reading that answers yes or no
         if kind.slots and not unused:
@@ -821,6 +867,7 @@ def readings(mentions: list[Mention], text: str, resolved: dict[int, Candidate])
                 cats[0] if cats else None,
                 wtype,
                 pron,
+                text,
             )
         )
     out.sort(key=lambda r: -r.score)

@@ -55,6 +55,9 @@ def explanation(ans: Any) -> None:
             f"linked {lk.slot}: '{lk.text}' -> {lk.label} <{lk.iri}> ({lk.type}; "
             f"{lk.stage}, score {lk.score:.2f})"
         )
+    for a in ans.answers:
+        for f in getattr(a, "facts", ()):
+            lines.append(f"fact for {a.label}: {f.statement} [{sources_text(f.sources)}]")
     if ans.sparql:
         lines.append("SPARQL (values bound by the store, shown here as VALUES):")
         lines.append(ans.sparql.rstrip())
