@@ -15,7 +15,7 @@ again with the same decisions leaves the store unchanged.
 >>> _ = f.write_text("The thriller Night Ferry, directed by Han Mi-rae, stars Seo Ji-an as Captain Rho.")
 >>> report = ingest(OxigraphStore(), [f])
 >>> sorted(c.relation for c in report.files[0].facts)
-['director', 'plays']
+['director', 'genre', 'plays']
 """
 
 from __future__ import annotations
