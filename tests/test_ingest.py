@@ -370,6 +370,7 @@ def test_bundled_articles_recover_the_curated_graph():
 # -- the command line -------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_cli_dry_run_json_on_the_bundled_graph(kgraph_proc):
     r = kgraph_proc(
         "ingest", str(DATA / "04_salt_orchard_berlinale.txt"), "--dry-run", "--format", "json"
@@ -396,6 +397,7 @@ def test_cli_errors(kgraph_proc, tmp_path):
     assert r.code == 2 and "YYYY-MM-DD" in r.stderr
 
 
+@pytest.mark.slow
 def test_cli_writes_then_sources_and_unload_see_it(kgraph_proc, tmp_path):
     store = str(tmp_path / "store")
     f = str(DATA / "07_night_ferry_series.txt")

@@ -31,6 +31,8 @@ from typing import Any
 
 import pytest
 
+pytestmark = pytest.mark.slow  # reads thirteen articles (about ten seconds)
+
 DATA = Path(__file__).resolve().parent / "data" / "ingest"
 EXPECTED = json.loads((DATA / "expected.json").read_text(encoding="utf-8"))
 

@@ -9,13 +9,13 @@ Everything is read before anything is written, and a failure while writing puts 
 graph the run had touched: a failed ingest leaves the store as it was. Ingesting the same file
 again with the same decisions leaves the store unchanged.
 
->>> from kgraph.store import open_store
+>>> from kgraph.store import OxigraphStore
 >>> import tempfile, pathlib
 >>> f = pathlib.Path(tempfile.mkdtemp()) / "casting.txt"
 >>> _ = f.write_text("The thriller Night Ferry, directed by Han Mi-rae, stars Seo Ji-an as Captain Rho.")
->>> report = ingest(open_store("memory:", read_only=False), [f])
+>>> report = ingest(OxigraphStore(), [f])
 >>> sorted(c.relation for c in report.files[0].facts)
-['director', 'plays']
+['director', 'genre', 'plays']
 """
 
 from __future__ import annotations
@@ -130,7 +130,7 @@ def ingest(
             if dry_run:
                 continue
             quads = build_graph(store, art, result.accepted, label=source_name, outlet=outlet)
-            if previous and same_content(previous, quads):
+            if previous and same_content(store, previous, quads):
                 result.unchanged = True
                 continue
             backups.setdefault(source, previous)

@@ -192,7 +192,9 @@ def html_to_text(html: str) -> str:
         " | .//*[contains(concat(' ', normalize-space(@class), ' '), ' ticker ')]"
     ):
         bad.drop_tree()
-    return str(get_text(lxml_html.tostring(node, encoding="unicode"))).strip()
+    text = str(get_text(lxml_html.tostring(node, encoding="unicode")))
+    # inscriptis indents blocks that follow dropped ones; a line's leading spaces carry nothing
+    return "\n".join(line.strip() for line in text.strip().splitlines())
 
 
 # -- sentences and tokens -----------------------------------------------------------------------

@@ -439,15 +439,23 @@ def graph_quads(store: Store, graph: str) -> list[ox.Quad]:
     return [ox.Quad(r["s"], r["p"], r["o"], N(graph)) for r in rows]  # type: ignore[arg-type]
 
 
-def _comparable(quads: Iterable[ox.Quad]) -> set[ox.Quad]:
+def derived_predicates(store: Store) -> set[str]:
+    """What the build derives inside a source graph: the fixed rules' properties and every
+    role's shortcut property the ontology names."""
+    rows = store.select("SELECT DISTINCT ?p WHERE { GRAPH kgg:ontology { ?r kg:shortcut ?p } }")
+    return DERIVED | {_val(r["p"]) for r in rows}
+
+
+def _comparable(quads: Iterable[ox.Quad], derived: set[str]) -> set[ox.Quad]:
     return {
-        q for q in quads if q.predicate.value not in DERIVED and q.predicate.value != GENERATED_AT
+        q for q in quads if q.predicate.value not in derived and q.predicate.value != GENERATED_AT
     }
 
 
-def same_content(old: list[ox.Quad], new: list[ox.Quad]) -> bool:
+def same_content(store: Store, old: list[ox.Quad], new: list[ox.Quad]) -> bool:
     """Whether a re-ingest would write what the store already holds (the time aside)."""
-    return _comparable(old) == _comparable(new)
+    derived = derived_predicates(store)
+    return _comparable(old, derived) == _comparable(new, derived)
 
 
 __all__ = [
