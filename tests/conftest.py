@@ -21,9 +21,11 @@ def _isolated_cache(tmp_path_factory: pytest.TempPathFactory):
     cache = tmp_path_factory.mktemp("kgraph-cache")
     old = {
         k: os.environ.get(k)
-        for k in ("KGRAPH_CACHE_DIR", "KGRAPH_STORE", "KGRAPH_HOME", "NO_COLOR")
+        for k in ("KGRAPH_CACHE_DIR", "KGRAPH_DATA_DIR", "KGRAPH_STORE", "KGRAPH_HOME", "NO_COLOR")
     }
     os.environ["KGRAPH_CACHE_DIR"] = str(cache)
+    # the user's own loaded files: an empty directory of the session's, never the user's
+    os.environ["KGRAPH_DATA_DIR"] = str(tmp_path_factory.mktemp("kgraph-data"))
     os.environ.pop("KGRAPH_STORE", None)
     os.environ.pop("KGRAPH_HOME", None)
     yield cache

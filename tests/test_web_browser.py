@@ -91,6 +91,7 @@ def test_home_search_completes_and_ask_cites(site, browser, kg):
 
     # the ask box: answers with their sources and a legend of the sources cited
     browser.goto(site + "/?" + urllib.parse.urlencode({"ask": "who directed Ballerina"}))
+    browser.wait_for("document.querySelector('#answer') !== null", 20)
     answers = browser.js(
         "[...document.querySelectorAll('ol.answers > li')].map(li => li.textContent)"
     )

@@ -32,6 +32,7 @@ from collections import deque
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from functools import partial
 
 import pyoxigraph as ox
 
@@ -60,6 +61,10 @@ EXTRA_AXIOMS: tuple[tuple[str, str, str], ...] = (
     (SCHEMA + "character", OWL + "inverseOf", KG_NS + "appearsIn"),
     (SCHEMA + "description", RDFS + "subPropertyOf", KG_NS + "description"),
     (SCHEMA + "PerformanceRole", RDFS + "subClassOf", KG_NS + "Performance"),
+    # a work's country of origin and publication date (a person has no country of origin, and
+    # an event no publication date: the ontology keeps these out of its equivalences)
+    (SCHEMA + "countryOfOrigin", RDFS + "subPropertyOf", KG_NS + "country"),
+    ("http://www.wikidata.org/prop/direct/P577", RDFS + "subPropertyOf", KG_NS + "date"),
     (
         "http://www.wikidata.org/prop/direct/P31",
         RDFS + "subPropertyOf",
@@ -213,8 +218,10 @@ def rules(
             for p in present
             if p.startswith(WD_PROP + "statement/")
         }
+        # a type property (wdt:P31) names classes the scan never saw as rdf:type objects
+        typed = any((RDF_TYPE, False) in ks for p, ks in al.properties.items() if p in keep)
         al = Alignment(
-            {c: ks for c, ks in al.classes.items() if c in keep},
+            {c: ks for c, ks in al.classes.items() if typed or c in keep},
             {
                 p: ks
                 for p, ks in al.properties.items()
@@ -293,8 +300,8 @@ def rules(
             f"""
             DELETE {{ GRAPH ?g {{ ?w kg:castMember ?r . ?r kg:castMember ?p . ?p kg:actedIn ?r . ?r kg:actedIn ?w }} }}
             INSERT {{ GRAPH ?g {{ ?r a kg:Performance ; kg:inWork ?w ; kg:performer ?p }} }}
-            WHERE {{ {vg} GRAPH ?g {{ ?w kg:castMember ?r . ?r kg:castMember ?p . ?r a kg:Performance }}
-                     FILTER isIRI(?r) }}""",
+            WHERE {{ {vg} GRAPH ?g {{ ?w kg:castMember ?r . ?r kg:castMember ?p }}
+                     GRAPH ?t {{ ?r a kg:Performance }} FILTER isIRI(?r) }}""",
         ),
         # ... a blank role node (``schema:actor [ a schema:PerformanceRole ; … ]``) gets an IRI, as
         # every performance in kgraph has one.
@@ -312,10 +319,26 @@ def rules(
         (
             "statement performances",
             f"""
-            INSERT {{ GRAPH ?g {{ ?st a kg:Performance ; kg:inWork ?w ; kg:performer ?p ; kg:character ?c }} }}
-            WHERE {{ {vg} GRAPH ?g {{ ?w ?claim ?st . ?st ?ps ?p ; kg:characterRole ?c . ?w kg:castMember ?p }}
+            INSERT {{ GRAPH ?g {{ ?st a kg:Performance ; kg:inWork ?w ; kg:performer ?p }} }}
+            WHERE {{ {vg} GRAPH ?g {{ ?w ?claim ?st . ?st ?ps ?p . ?w kg:castMember ?p }}
                      FILTER (STRSTARTS(STR(?ps), "{WD_PROP}statement/")
                              && STRAFTER(STR(?ps), "statement/") = STRAFTER(STR(?claim), "prop/")) }}""",
+        ),
+        # ... and its character, from a qualifier stated in any of the graphs
+        (
+            "statement characters",
+            f"""
+            INSERT {{ GRAPH ?g {{ ?st kg:character ?c }} }}
+            WHERE {{ {vg} GRAPH ?g {{ ?st kg:characterRole ?c }} GRAPH ?h {{ ?st a kg:Performance }} }}""",
+        ),
+        # A character given by name beside the character entity itself (schema.org's
+        # characterName on a role that also links the character): the entity is enough.
+        (
+            "character names of known characters",
+            f"""
+            DELETE {{ GRAPH ?g {{ ?r kg:character ?name }} }}
+            WHERE {{ {vg} GRAPH ?g {{ ?r kg:character ?name }} FILTER isLiteral(?name)
+                     FILTER EXISTS {{ GRAPH ?h {{ ?r kg:character ?c }} FILTER isIRI(?c) }} }}""",
         ),
         # A character given only by name: a character entity of that work.
         (
@@ -359,6 +382,7 @@ def rules(
             INSERT {{ GRAPH ?g {{ ?w kg:year ?year . ?rel a kg:Release ; kg:releaseOf ?w ; kg:date ?d ; kg:year ?year }} }}
             WHERE {{ {vg} GRAPH ?g {{ ?w kg:date ?d }} GRAPH ?t {{ ?w a ?c }}
                      VALUES ?c {{ kg:Film kg:TVSeries kg:Play kg:Work }}
+                     FILTER NOT EXISTS {{ GRAPH ?h {{ ?known kg:releaseOf ?w ; kg:date ?d }} }}
                      BIND (STRDT(SUBSTR(STR(?d), 1, 4), xsd:gYear) AS ?year)
                      BIND (IRI(CONCAT(STR(event:), "h", MD5(CONCAT(STR(?w), "|release")))) AS ?rel) }}""",
         ),
@@ -370,27 +394,34 @@ def _labels(store: Store, al: Alignment, graphs: Sequence[str]) -> int:
     """Names -> one skos:prefLabel per entity (English or untagged first), the rest altLabels."""
     label_props = sorted(al.labels | {SKOS + "altLabel"})
     rows = store.select(
-        f"""SELECT ?g ?x ?l WHERE {{ {_graphs_clause(graphs)}
+        f"""SELECT ?g ?x ?l ?p WHERE {{ {_graphs_clause(graphs)}
               VALUES ?p {{ {" ".join(f"<{p}>" for p in label_props)} }}
               GRAPH ?g {{ ?x ?p ?l }} FILTER (isLiteral(?l) && !isLiteral(?x))
               FILTER NOT EXISTS {{ ?x skos:prefLabel ?any }} }}"""
     )
     names: dict[str, tuple[str, list[ox.Literal]]] = {}
+    alternative: set[tuple[str, str]] = set()  # (entity, literal) given only as alternatives
+    main: set[tuple[str, str]] = set()
+    alt_props = {SKOS + "altLabel"} | {
+        p for p, ks in al.properties.items() if (SKOS + "altLabel", False) in ks
+    }
     for r in rows:
         x, label = r["x"], r["l"]
         if not isinstance(x, ox.NamedNode) or not isinstance(label, ox.Literal):
             continue
         names.setdefault(x.value, (r["g"].value, []))[1].append(label)
+        (alternative if r["p"].value in alt_props else main).add((x.value, str(label)))
     if not names:
         return 0
 
-    def rank(lit: ox.Literal) -> tuple[int, str]:
+    def rank(x: str, lit: ox.Literal) -> tuple[int, int, str]:
         lang = (lit.language or "").lower()
-        return (0 if lang in ("", "en") or lang.startswith("en-") else 1, lit.value)
+        alt = (x, str(lit)) in alternative and (x, str(lit)) not in main
+        return (int(alt), 0 if lang in ("", "en") or lang.startswith("en-") else 1, lit.value)
 
     quads = []
     for iri, (g, lits) in names.items():
-        best = min(lits, key=rank)
+        best = min(lits, key=partial(rank, iri))
         graph = ox.NamedNode(g)
         quads.append(ox.Quad(ox.NamedNode(iri), ox.NamedNode(SKOS + "prefLabel"), best, graph))
         for lit in {lit for lit in lits if lit.value != best.value}:

@@ -22,24 +22,26 @@ import pyoxigraph as ox
 
 from . import resources
 from .errors import InputError, Position, RdfSyntaxError, StoreError
+from .formats import EXTENSIONS
 from .store import OxigraphStore, RemoteStore, Store
 from .terms import CURATION_GRAPH, ONTOLOGY_GRAPH
 
-BUILD_VERSION = "1"  # bump when the build rules below change
+BUILD_VERSION = "2"  # bump when the build rules below change
 
-FORMATS = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".turtle": ox.RdfFormat.TURTLE,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".trig": ox.RdfFormat.TRIG,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-    ".json": ox.RdfFormat.JSON_LD,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".owl": ox.RdfFormat.RDF_XML,
-    ".xml": ox.RdfFormat.RDF_XML,
-    ".n3": ox.RdfFormat.N3,
-}
+FORMATS = EXTENSIONS  # the RDF formats by extension (kgraph.formats has the rules)
+
+# A statement node (performance, credit, award outcome, relationship) that a recorded
+# disagreement is about is disputed: the curators say at least one source gets it wrong. The
+# rules derive nothing from it, so a disputed claim stays the claim of the source graph that
+# states it (with its disagreement) and never becomes a shortcut fact such as
+# ``person kg:awardReceived award``. ``{node}`` is the node's variable.
+_UNDISPUTED = """FILTER NOT EXISTS {{ GRAPH kgg:curation {{ ?disagreement a kg:Disagreement ;
+                                                          kg:about {node} }} }}"""
+
+
+def _undisputed(node: str) -> str:
+    return _UNDISPUTED.format(node=node)
+
 
 # Derivation rules, run inside every graph so that a derived triple keeps the provenance of the
 # facts it comes from. They materialise what the ontology says (shortcut properties of the n-ary
@@ -48,23 +50,35 @@ RULES: tuple[str, ...] = (
     # performances -> cast member / acted in / worked on / character appears in
     """INSERT { GRAPH ?g { ?w kg:castMember ?p . ?p kg:actedIn ?w . ?p kg:workedOn ?w .
                           ?perf kg:participant ?p } }
-       WHERE  { GRAPH ?g { ?perf kg:performer ?p ; kg:inWork ?w } }""",
+       WHERE  { GRAPH ?g { ?perf kg:performer ?p ; kg:inWork ?w } """
+    + _undisputed("?perf")
+    + "}",
     """INSERT { GRAPH ?g { ?c kg:appearsIn ?w } }
-       WHERE  { GRAPH ?g { ?perf kg:character ?c ; kg:inWork ?w } }""",
+       WHERE  { GRAPH ?g { ?perf kg:character ?c ; kg:inWork ?w } """
+    + _undisputed("?perf")
+    + "}",
     # credits -> the role's shortcut property (director, screenwriter, musicBy, author) + crew
     """INSERT { GRAPH ?g { ?w ?shortcut ?p . ?w kg:crewMember ?p . ?p kg:workedOn ?w .
                           ?cr kg:participant ?p } }
        WHERE  { GRAPH ?g { ?cr kg:creditedPerson ?p ; kg:inWork ?w ; kg:role ?r }
-                OPTIONAL { GRAPH kgg:ontology { ?r kg:shortcut ?shortcut } } }""",
+                OPTIONAL { GRAPH kgg:ontology { ?r kg:shortcut ?shortcut } } """
+    + _undisputed("?cr")
+    + "}",
     # award outcomes -> award received / nominated for, on the recipient
     """INSERT { GRAPH ?g { ?x kg:awardReceived ?a } }
-       WHERE  { GRAPH ?g { ?a kg:recipient ?x } GRAPH ?t { ?a a kg:Award } }""",
+       WHERE  { GRAPH ?g { ?a kg:recipient ?x } GRAPH ?t { ?a a kg:Award } """
+    + _undisputed("?a")
+    + "}",
     """INSERT { GRAPH ?g { ?x kg:nominatedFor ?a } }
-       WHERE  { GRAPH ?g { ?a kg:recipient ?x } GRAPH ?t { ?a a kg:Nomination } }""",
+       WHERE  { GRAPH ?g { ?a kg:recipient ?x } GRAPH ?t { ?a a kg:Nomination } """
+    + _undisputed("?a")
+    + "}",
     # relationships -> unmarried partner, both ways
     """INSERT { GRAPH ?g { ?a kg:unmarriedPartner ?b } }
        WHERE  { GRAPH ?g { ?r kg:partner ?a , ?b } GRAPH ?t { ?r kg:relationshipType "couple" }
-                FILTER (?a != ?b) }""",
+                FILTER (?a != ?b) """
+    + _undisputed("?r")
+    + "}",
     # collaborations across all sources (two people who worked on one work)
     """INSERT { GRAPH kgg:inferred { ?a kg:collaboratedWith ?b } }
        WHERE  { GRAPH ?g1 { ?a kg:workedOn ?w } GRAPH ?g2 { ?b kg:workedOn ?w } FILTER (?a != ?b) }""",
@@ -105,34 +119,11 @@ def cache_dir() -> Path:
 
 
 def rdf_format(path: Path, fmt: str | None = None) -> ox.RdfFormat:
-    """The RDF format of ``path`` by ``fmt`` (a name like ``turtle``) or by extension."""
-    if fmt:
-        by_name = {
-            "turtle": ox.RdfFormat.TURTLE,
-            "ttl": ox.RdfFormat.TURTLE,
-            "ntriples": ox.RdfFormat.N_TRIPLES,
-            "nt": ox.RdfFormat.N_TRIPLES,
-            "nquads": ox.RdfFormat.N_QUADS,
-            "nq": ox.RdfFormat.N_QUADS,
-            "trig": ox.RdfFormat.TRIG,
-            "jsonld": ox.RdfFormat.JSON_LD,
-            "xml": ox.RdfFormat.RDF_XML,
-            "rdfxml": ox.RdfFormat.RDF_XML,
-            "n3": ox.RdfFormat.N3,
-        }
-        if fmt.lower() not in by_name:
-            from .errors import UsageError
+    """The RDF format of ``path``: ``fmt`` (a name like ``turtle``), else the extension, else the
+    content (see :mod:`kgraph.formats`)."""
+    from .formats import detect
 
-            raise UsageError(f"unknown RDF format {fmt!r}; use one of {', '.join(sorted(by_name))}")
-        return by_name[fmt.lower()]
-    suffix = path.suffix.lower()
-    if suffix == ".gz":
-        suffix = Path(path.stem).suffix.lower()
-    if suffix not in FORMATS:
-        from .errors import UsageError
-
-        raise UsageError(f"{path}: cannot tell the RDF format from the extension; give --format")
-    return FORMATS[suffix]
+    return detect(path, fmt)
 
 
 def parse_file(path: Path, graph: str | None = None, fmt: str | None = None) -> list[ox.Quad]:
@@ -182,6 +173,7 @@ def new_store_contents(store: Store) -> None:
     """What every new store starts with: the ontology, in its own named graph."""
     quads = parse_file(resources.ontology_file(), ONTOLOGY_GRAPH)
     _add(store, quads)
+    store.refresh_merged()
 
 
 def _add(store: Store, quads: list[ox.Quad]) -> None:
@@ -204,6 +196,7 @@ def compile_into(store: Store, files: list[Path] | None = None) -> None:
     _add(store, ontology)
     _add(store, data)
     materialise(store)
+    store.refresh_merged()
 
 
 @dataclass

@@ -195,6 +195,18 @@ class Card:
 _PREFIXED = re.compile(r"^([A-Za-z][\w-]*):([^\s/]*)$")
 
 
+def _same_as(store: Store, iri: str) -> str:
+    """The graph's entity for an IRI of a loaded file that reconciliation linked to it
+    (``<entity> owl:sameAs <iri>``), when the graph says nothing else of ``iri``."""
+    node = ox.NamedNode(iri)
+    if store.ask("ASK { { ?x a ?c } UNION { ?x skos:prefLabel ?l } }", {"x": node}):
+        return iri
+    rows = store.select(
+        "SELECT ?y WHERE { ?y owl:sameAs ?x FILTER isIRI(?y) } LIMIT 1", {"x": node}
+    )
+    return rows[0]["y"].value if rows else iri
+
+
 def entity_iri(store: Store, entity: str) -> tuple[str, Any]:
     """The IRI ``entity`` names (a full IRI, a prefixed name, or a name to resolve), and the
     linking match when it was resolved by name."""
@@ -206,10 +218,10 @@ def entity_iri(store: Store, entity: str) -> tuple[str, Any]:
             ox.NamedNode(text)
         except ValueError:
             raise InputError(f"{entity!r} is not a valid IRI") from None
-        return text, None
+        return _same_as(store, text), None
     m = _PREFIXED.match(text)
     if m and m.group(1) in PREFIXES:
-        return PREFIXES[m.group(1)] + m.group(2), None
+        return _same_as(store, PREFIXES[m.group(1)] + m.group(2)), None
     from .linking import resolve
 
     match = resolve(store, text)

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .build import open_store
 from .store import Bindings, Result, Store
 from .terms import CURATION_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
 
@@ -73,6 +72,8 @@ class KnowledgeGraph:
         """The store, opened on first use."""
         if self._store is None:
             spec = self._spec if isinstance(self._spec, str) or self._spec is None else None
+            from .overlay import open_store  # the default store carries the user's own files
+
             self._store = open_store(
                 spec, update_url=self._update_url, read_only=not self._writable
             )
@@ -127,8 +128,21 @@ class KnowledgeGraph:
     def show(self, entity: str) -> Any:
         """The card of an entity: labels, classes and every fact with its sources."""
         from .cards import show
+        from .errors import UnknownEntity
+        from .sources import find_source, source_card
 
-        return show(self.store, entity)
+        # A source by its code, IRI, label or file name gets its source card ("show s000"); a
+        # name that is no entity but names one source's outlet or headline too ("show jTBC").
+        iri = find_source(self.store, entity, loose=False)
+        if iri is not None:
+            return source_card(self.store, iri)
+        try:
+            return show(self.store, entity)
+        except UnknownEntity:
+            iri = find_source(self.store, entity)
+            if iri is None:
+                raise
+            return source_card(self.store, iri)
 
     def ask(self, question: str, *, context: Any = None) -> Any:
         """Answer a plain-English question from the graph, with the sources of each answer."""
@@ -170,17 +184,50 @@ class KnowledgeGraph:
 
         return visualise(self.store, Path(target), **options)
 
+    @property
+    def is_default(self) -> bool:
+        """Whether this is the default store (the bundled graph and the user's own files)."""
+        return self._spec is None or self._spec == ""
+
     def load(self, files: Sequence[Path | str], **options: Any) -> Any:
-        """Add RDF files to the store, each as its own named graph (replacing a previous load)."""
+        """Add RDF files to the store, each as its own named graph (replacing a previous load).
+
+        On the default store the files join the bundled graph as the user's own data, kept in
+        ``KGRAPH_DATA_DIR`` and reconciled with the graph (:mod:`kgraph.overlay`).
+        """
+        paths = [Path(f) for f in files]
+        if self.is_default:
+            from .overlay import add
+
+            self.close()
+            return add(paths, **options)
         from .loading import load
 
-        return load(self.store, [Path(f) for f in files], **options)
+        return load(self.store, paths, **options)
 
     def unload(self, source: str) -> Any:
-        """Remove a loaded source's named graph."""
+        """Remove a loaded source's named graph (on the default store: one of the user's files)."""
+        if self.is_default:
+            from .overlay import remove
+
+            self.close()
+            return remove(source)
         from .loading import unload
 
         return unload(self.store, source)
+
+    def sources(self) -> list[dict[str, Any]]:
+        """Every source: the bundled ones and the loaded files, each with its ``origin``."""
+        from .overlay import sources
+
+        return sources(self.store, default=self.is_default)
+
+    def reconcile(self, accept: Sequence[str] = (), reject: Sequence[str] = ()) -> Any:
+        """The unsure matches of the user's files; ``accept``/``reject`` decide some of them."""
+        from .overlay import decide
+
+        self.close()
+        return decide(accept, reject)
 
     # -- the graph itself -----------------------------------------------------------------
 

@@ -169,9 +169,14 @@ def _open(
 
 
 def _parse(path: Path, fmt: ox.RdfFormat, stream: IO[bytes]) -> Iterator[ox.Quad]:
+    source: IO[bytes] | bytes = stream
+    if fmt == ox.RdfFormat.JSON_LD:  # remote contexts come from kgraph's shipped copies
+        from .formats import inline_contexts
+
+        source = inline_contexts(stream.read(), path)
     try:
         yield from ox.parse(
-            stream, format=fmt, base_iri=path.resolve().as_uri(), rename_blank_nodes=True
+            source, format=fmt, base_iri=path.resolve().as_uri(), rename_blank_nodes=True
         )
     except SyntaxError as e:
         raise _syntax_error(path, e) from None
@@ -310,6 +315,8 @@ def _bulk(store: Store, fmt: ox.RdfFormat, scan: _Scan) -> bool:
     :func:`insert_quads`: no blank nodes, and triples of a dataset format already in named graphs."""
     if not isinstance(store, OxigraphStore) or scan.blank_nodes or scan.quads < BATCH:
         return False
+    if fmt == ox.RdfFormat.JSON_LD:  # its contexts are inlined by _parse, not by bulk_load
+        return False
     return not (fmt.supports_datasets and scan.default_graph)
 
 
@@ -322,7 +329,20 @@ def _load_one(
     if not path.is_file():
         raise InputError(f"{path}: no such file" if not path.exists() else f"{path}: not a file")
     rformat = rdf_format(path, fmt)
-    scan = _scan(path, rformat, progress)
+    try:
+        scan = _scan(path, rformat, progress)
+    except RdfSyntaxError as first:
+        # A misleading extension (Turtle in a .json file): the content may tell the truth.
+        from .formats import read_head, sniff
+
+        other = None if fmt else sniff(read_head(path))
+        if other is None or other == rformat:
+            raise
+        try:
+            scan = _scan(path, other, progress)
+        except RdfSyntaxError:
+            raise first from None
+        rformat = other
     source = source_iri(path)
     graph = ox.NamedNode(source)
     previous = _record_parts(store, source)
@@ -416,6 +436,7 @@ def load(
             alignment.align(store, [g for f in loaded for g in f.graphs], present)
         materialise(store)
         derived = len(store) - before - sum(f.quads for f in loaded)
+    store.refresh_merged()
     return LoadReport(store.location, loaded, max(derived, 0), time.perf_counter() - t0)
 
 
@@ -471,6 +492,7 @@ def unload(store: Store, source: str) -> int:
     from .build import materialise
 
     materialise(store)
+    store.refresh_merged()
     return before - len(store)
 
 

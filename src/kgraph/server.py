@@ -289,7 +289,7 @@ def _run_oxigraph(store: Any, req: dict[str, Any], cap: int) -> tuple[Any, ...]:
         if req.get("default_graphs"):
             kwargs["default_graph"] = [ox.NamedNode(g) for g in req["default_graphs"]]
         else:
-            kwargs["use_default_graph_as_union"] = True
+            kwargs.update(store.dataset())  # the merged default graph
         if req.get("named_graphs"):
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in req["named_graphs"]]
     except ValueError as e:
@@ -371,7 +371,7 @@ def _worker_main(conn: Any, spec: str | None, update_url: str | None, max_result
     # pyoxigraph releases the GIL while it evaluates, so this thread runs during any query
     threading.Thread(target=orphan_watch, daemon=True).start()
     try:
-        from .build import open_store
+        from .overlay import open_store
 
         store = open_store(spec, update_url=update_url, read_only=True)
         conn.send(("ready", _describe_store(store)))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -40,21 +40,27 @@ def export_cmd(
             help="Write atomically to FILE (csv: FILE.nodes.csv and FILE.edges.csv).",
         ),
     ] = None,
+    vocabulary: Annotated[
+        str,
+        typer.Option(
+            "--vocabulary",
+            "-V",
+            help="kg (kgraph's own), schema (schema.org: Movie, actor, PerformanceRole …) or "
+            "wikidata (wdt:P31, p:/ps:/pq: statements, P8345, P577 …).",
+        ),
+    ] = "kg",
 ) -> None:
     """Export the graph (or one source, or the ontology) deterministically in a standard format."""
     from ..export import export, export_to, format_for
 
     store = state.kg().store
+    options: dict[str, Any] = {"graph": source, "inferred": inferred, "ontology": ontology}
+    if vocabulary != "kg":
+        options["vocabulary"] = vocabulary
     if output is None:
-        view.data(
-            export(
-                store, format_for(None, format), graph=source, inferred=inferred, ontology=ontology
-            )
-        )
+        view.data(export(store, format_for(None, format), **options))
         return
-    view.written(
-        export_to(store, format, output, graph=source, inferred=inferred, ontology=ontology)
-    )
+    view.written(export_to(store, format, output, **options))
 
 
 @command("import")

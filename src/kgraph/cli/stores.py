@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -15,12 +15,21 @@ ReportOpt = Annotated[str, typer.Option("--output", "-o", help="table or json")]
 
 
 def _writable_graph():  # -> KnowledgeGraph
-    if not state.store:
-        raise UsageError(
-            "the default store is rebuilt from the bundled data; choose a store to change with "
-            "--store DIR|memory:|URL (or KGRAPH_STORE)"
-        )
-    return state.kg(writable=True)
+    # The default store takes the user's files beside the bundled graph (kgraph.overlay).
+    return state.kg(writable=bool(state.store))
+
+
+def _stdin_files(files: list[Path]) -> tuple[list[Path], Any]:
+    """``-`` reads standard input: kept in a temporary file named ``stdin`` (format sniffed)."""
+    if not any(str(f) == "-" for f in files):
+        return files, None
+    import sys
+    import tempfile
+
+    tmp = tempfile.TemporaryDirectory(prefix="kgraph-stdin-")
+    path = Path(tmp.name) / "stdin"
+    path.write_bytes(sys.stdin.buffer.read())
+    return [path if str(f) == "-" else f for f in files], tmp
 
 
 @command("load")
@@ -28,7 +37,8 @@ def load_cmd(
     files: Annotated[
         list[Path],
         typer.Argument(
-            help="RDF files (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML; .gz too)."
+            help="RDF files (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML, RDF-star; .gz "
+            "too; - for standard input). The format comes from the extension, else the content."
         ),
     ],
     format: Annotated[
@@ -54,10 +64,19 @@ def load_cmd(
     ] = True,
     output: ReportOpt = "table",
 ) -> None:
-    """Add RDF files to the store, each as its own named graph and source (a reload replaces it)."""
+    """Add RDF files to the store, each as its own named graph and source (a reload replaces it).
+
+    On the default store the files join the bundled graph as your own data (kept in
+    KGRAPH_DATA_DIR), and their entities are reconciled with the graph's.
+    """
     kg = _writable_graph()
-    with view.progress(output != "json") as progress:
-        report = kg.load(files, fmt=format, map=map or None, progress=progress, derive=derive)
+    files, tmp = _stdin_files(files)
+    try:
+        with view.progress(output != "json") as progress:
+            report = kg.load(files, fmt=format, map=map or None, progress=progress, derive=derive)
+    finally:
+        if tmp is not None:
+            tmp.cleanup()
     view.load_report(report, output)
 
 
@@ -74,7 +93,40 @@ def unload_cmd(
 
 @command("sources")
 def sources_cmd(output: ReportOpt = "table") -> None:
-    """The files loaded into the store, with their graphs and sizes."""
-    from ..loading import loaded_sources
+    """The sources: the articles (code, outlet, headline opening, date, language, number of
+    facts), then the files loaded into the store with their origin, graphs and sizes."""
+    from ..sources import articles
 
-    view.sources(loaded_sources(state.kg().store), output)
+    kg = state.kg()
+    view.sources(kg.sources(), output, articles(kg.store))
+
+
+@command("reconcile")
+def reconcile_cmd(
+    accept: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--accept",
+            metavar="N|IRI[=CANDIDATE]",
+            help="Merge an unsure match (by its number or the file's IRI/CURIE), with its first "
+            "candidate or the one given.",
+        ),
+    ] = None,
+    reject: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--reject",
+            metavar="N|IRI[=CANDIDATE]",
+            help="Keep an unsure match apart (from every candidate, or the one given).",
+        ),
+    ] = None,
+    output: ReportOpt = "table",
+) -> None:
+    """Unsure matches between your files and the bundled graph: list them, accept or reject them."""
+    if state.store:
+        raise UsageError(
+            "reconcile works on your files in the default store (no --store); loads into other "
+            "stores keep their entities as they are"
+        )
+    pending = state.kg().reconcile(accept or (), reject or ())
+    view.pending(pending, output, decided=len(accept or ()) + len(reject or ()))

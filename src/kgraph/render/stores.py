@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from . import note, table, write_json
+from . import note, table, write, write_json
 
 BIG = 4 << 20  # files under 4 MiB load too fast for a bar to help
 
@@ -76,6 +76,11 @@ def load_report(report: Any, fmt: str = "table") -> None:
         f"loaded {report.quads} quads from {len(report.files)} file(s) into {report.store}; "
         f"derived {report.derived} more, in {report.seconds:.2f} s"
     )
+    for m in getattr(report, "merged", []):
+        note(f"{m['label']}: {m['local']} is {m['target']} ({m['reason']})")
+    unsure = getattr(report, "pending", [])
+    if unsure:
+        note(f"{len(unsure)} unsure match(es) kept apart: see `kgraph reconcile`")
 
 
 def unloaded(source: str, removed: int, fmt: str = "table") -> None:
@@ -85,11 +90,72 @@ def unloaded(source: str, removed: int, fmt: str = "table") -> None:
     note(f"unloaded {source}: removed {removed} quads")
 
 
-def sources(rows: list[dict[str, Any]], fmt: str = "table") -> None:
+def _opening(text: str | None, width: int = 40) -> str:
+    if not text:
+        return ""
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def sources(rows: list[dict[str, Any]], fmt: str = "table", articles: Any = ()) -> None:
+    """The articles (every source with its metadata) and the loaded files. JSON: ``sources``
+    is the loaded files (as before), ``articles`` every source."""
     if fmt == "json":
-        write_json({"sources": rows})
+        write_json({"sources": rows, "articles": [a.to_json() for a in articles]})
+        return
+    bundled = [a for a in articles if not a.loaded]
+    if bundled:
+        table(
+            ["code", "outlet", "title", "date", "language", "facts"],
+            [
+                (
+                    a.code,
+                    a.outlet or "",
+                    _opening(a.title or a.label),
+                    a.date or "",
+                    a.language or "",
+                    str(a.facts),
+                )
+                for a in bundled
+            ],
+        )
+    files = [r for r in rows if r.get("origin") != "bundled"]
+    if files or not bundled:
+        if bundled:
+            write("")
+        table(
+            ["source", "file", "origin", "quads", "graphs"],
+            [
+                (r["source"], r["file"], r.get("origin", ""), r["quads"], " ".join(r["graphs"][1:]))
+                for r in files
+            ],
+        )
+
+
+def pending(rows: list[dict[str, Any]], fmt: str = "table", *, decided: int = 0) -> None:
+    """The unsure matches of ``kgraph reconcile``, numbered as ``--accept N`` takes them."""
+    if fmt == "json":
+        write_json({"unsure": rows})
+        return
+    if not rows:
+        note("no unsure matches" + (" left" if decided else ""))
         return
     table(
-        ["source", "file", "quads", "graphs"],
-        [(r["source"], r["file"], r["quads"], " ".join(r["graphs"][1:])) for r in rows],
+        ["#", "entity", "type", "file", "candidates", "why unsure"],
+        [
+            (
+                i,
+                f"{r['label']} ({r['local']})",
+                r["type"],
+                r["file"],
+                "; ".join(
+                    f"{c['label']} ({c['iri']}"
+                    + (f", {', '.join(c['evidence'])}" if c["evidence"] else "")
+                    + ")"
+                    for c in r["candidates"]
+                ),
+                r["reason"],
+            )
+            for i, r in enumerate(rows, 1)
+        ],
     )
+    note("kgraph reconcile --accept N merges one; --reject N keeps it apart")
