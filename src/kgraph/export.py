@@ -354,8 +354,27 @@ def export(
 
 def write_atomic(path: Path | str, data: bytes) -> Path:
     """Write ``data`` to ``path`` so that readers see the old file or the whole new one, never a
-    part: a temporary file in the same directory, flushed to disk, then renamed over the target."""
+    part: a temporary file in the same directory, flushed to disk, then renamed over the target.
+
+    Only a regular file (or nothing) is replaced that way. A symbolic link is followed (the file
+    it points to is replaced, the link kept); a character device or a FIFO (``/dev/null``,
+    ``/dev/stdout``, a named pipe) is written in place; anything else is refused."""
     path = Path(path)
+    import stat
+
+    try:
+        st = path.stat()  # follows links: what would be written is the link's target
+    except FileNotFoundError:
+        st = None
+    except OSError as e:
+        raise InputError(f"{path}: cannot write: {e.strerror or e}") from None
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        if stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode):
+            return _write_in_place(path, data)
+        kind = "a directory" if stat.S_ISDIR(st.st_mode) else "not a regular file"
+        raise InputError(f"{path}: {kind}; give a file name to write to")
+    if path.is_symlink():
+        path = path.resolve()  # replace the file the link points to; the link stays
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
         raise InputError(f"{path}: the directory {directory} does not exist")
@@ -388,6 +407,17 @@ def write_atomic(path: Path | str, data: bytes) -> Path:
             os.close(dfd)
     except OSError:
         pass
+    return path
+
+
+def _write_in_place(path: Path, data: bytes) -> Path:
+    """Write to a device or a FIFO as it is: replacing it by a regular file would be wrong (run
+    as root, ``export -o /dev/null`` replaced ``/dev/null``)."""
+    try:
+        with open(path, "wb") as f:
+            f.write(data)
+    except OSError as e:
+        raise InputError(f"{path}: cannot write: {e.strerror or e}") from None
     return path
 
 
@@ -711,7 +741,35 @@ def _xml_escape(s: str, attr: bool = False) -> str:
     return s
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def check_rdfxml(triples: Iterable[Any]) -> None:
+    """Raise :class:`UsageError` when the triples cannot be written as well-formed RDF/XML: a
+    predicate with no XML name at its end (``<urn:123>``), or a character XML 1.0 cannot hold at
+    all, not even as a character reference (U+0001 … U+001F but tab, newline and return)."""
+    seen: set[str] = set()
+    for t in triples:
+        p = t.predicate.value
+        if p not in seen:
+            seen.add(p)
+            m = _NCNAME_TAIL.search(p)
+            if not m or m.start() == 0:
+                raise UsageError(
+                    f"the predicate <{p}> cannot be written in RDF/XML (no XML name ends it); "
+                    "use Turtle, N-Triples or JSON-LD"
+                )
+        for term in (t.subject, t.object):
+            bad = _NOT_XML.search(term.value) if hasattr(term, "value") else None
+            if bad:
+                raise UsageError(
+                    f"RDF/XML (XML 1.0) cannot hold the character U+{ord(bad.group()):04X} "
+                    "found in the data; use Turtle, N-Triples or JSON-LD"
+                )
+
+
 def write_rdfxml(quads: Sequence[ox.Quad]) -> str:
+    check_rdfxml(quads)
     by_ns = {ns: p for p, ns in PREFIXES.items()}
     used: dict[str, str] = {"rdf": _RDF}
 

@@ -89,6 +89,7 @@ TERM_NAMES: frozenset[str] = frozenset(
         "editionOf",
         "endDate",
         "fileName",
+        "filePath",
         "filmCount",
         "forWork",
         "genre",

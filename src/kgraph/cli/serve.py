@@ -42,6 +42,18 @@ def serve_cmd(
     workers: Annotated[
         int, typer.Option("--workers", help="Query worker processes.", min=1, max=64)
     ] = 2,
+    worker_memory: Annotated[
+        int,
+        typer.Option(
+            "--worker-memory",
+            help="MiB of memory a query may take in its worker (0: no limit); beyond it, 503.",
+            min=0,
+        ),
+    ] = 1024,
+    max_connections: Annotated[
+        int,
+        typer.Option("--max-connections", help="Connections served at once; more get 503.", min=1),
+    ] = 256,
 ) -> None:
     """Serve the graph: a read-only SPARQL endpoint at /sparql, the explorer at /, ask JSON at /ask."""
     import signal
@@ -56,6 +68,8 @@ def serve_cmd(
         cors=cors,
         allow_remote=allow_remote,
         workers=workers,
+        worker_memory=worker_memory,
+        max_connections=max_connections,
     )
     server = SparqlServer(config, state.store, state.update_url)
 
