@@ -11,8 +11,6 @@ from browser import ARTIFACTS, Browser
 from kgraph.export import entity_graph
 from kgraph.viz import visualise
 
-pytestmark = pytest.mark.slow  # a real headless Chromium
-
 JEON = "https://kgraph.dev/id/person/jeon-jong-seo"
 pytestmark = pytest.mark.slow
 

@@ -91,6 +91,7 @@ def test_home_search_completes_and_ask_cites(site, browser, kg):
 
     # the ask box: answers with their sources and a legend of the sources cited
     browser.goto(site + "/?" + urllib.parse.urlencode({"ask": "who directed Ballerina"}))
+    browser.wait_for("document.querySelector('#answer') !== null", 20)
     answers = browser.js(
         "[...document.querySelectorAll('ol.answers > li')].map(li => li.textContent)"
     )
@@ -147,7 +148,9 @@ def test_entity_page_lists_facts_with_sources_and_expands(site, browser):
     browser.pump(0.5)
     browser.screenshot(ARTIFACTS / "web-entity-expanded.png")
     _local_only(browser, site)
-    # double-click opens the node's page
+    # double-click opens the node's page (the layout frozen, so the node stays where it is)
+    browser.js("kgraph.setFrozen(true)")
+    browser.pump(0.5)
     x, y = _node_point(browser, BALLERINA)
     browser.double_click(x, y)
     browser.wait_for("location.pathname === '/entity/work:ballerina'", 10)

@@ -94,10 +94,11 @@ _STYLE: dict[str, tuple[str, str, str]] = {  # class -> (colour, vis shape, grap
     "Screening": ("#88CCEE", "triangle", "triangle"),
     "Release": ("#661100", "triangle", "triangle"),
     "Franchise": ("#000000", "triangleDown", "invtriangle"),
+    "Work": ("#BBBBBB", "square", "box"),  # a work of no more specific class (loaded data)
     "Class": ("#0072B2", "box", "box"),
 }
 # Classes outside the table (another ontology's data): a colour and a shape from these, by name.
-_FALLBACK_COLOURS = ["#6699CC", "#EE7733", "#BBBBBB", "#EE3377", "#33BBEE", "#CC3311"]
+_FALLBACK_COLOURS = ["#6699CC", "#EE7733", "#994455", "#EE3377", "#33BBEE", "#CC3311"]
 _FALLBACK_SHAPES = [("dot", "ellipse"), ("square", "box"), ("diamond", "diamond")]
 
 

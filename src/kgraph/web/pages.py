@@ -196,10 +196,36 @@ def _data_script(obj: Any, ident: str = "kg-data") -> str:
 # -- routing ----------------------------------------------------------------------------------
 
 
+_PAGES: dict[tuple[int, str, str], tuple[float, float, Page]] = {}
+MAX_CACHED_PAGES = 256
+
+
 def route(
     store: Any, path: str, params: dict[str, list[str]], run: Runner, max_results: int
 ) -> Page:
-    """The page or JSON at ``path``; ``run`` runs a query with the endpoint's guards and cap."""
+    """The page or JSON at ``path``; ``run`` runs a query with the endpoint's guards and cap.
+
+    Pages are kept per worker like the caches above (30 s, or ten times what one took to render),
+    at most MAX_CACHED_PAGES of them; query results (``/query``, ``/api/sparql``) are not kept.
+    """
+    if path in ("/query", "/api/sparql"):
+        return _route(store, path, params, run, max_results)
+    key = (id(store), path, json.dumps(sorted(params.items())))
+    hit = _PAGES.get(key)
+    now = time.monotonic()
+    if hit is not None and now - hit[0] < max(_TTL, 10 * hit[1]):
+        return hit[2]
+    page = _route(store, path, params, run, max_results)
+    done = time.monotonic()
+    if len(_PAGES) >= MAX_CACHED_PAGES:
+        del _PAGES[min(_PAGES, key=lambda k: _PAGES[k][0])]
+    _PAGES[key] = (done, done - now, page)
+    return page
+
+
+def _route(
+    store: Any, path: str, params: dict[str, list[str]], run: Runner, max_results: int
+) -> Page:
 
     def p(name: str) -> str:
         return (params.get(name) or [""])[0]
@@ -581,7 +607,10 @@ def _graph_sources(store: Any) -> dict[str, str]:
     """Source graphs by prefixed name -> label, as the graph script's source filter lists them."""
     from ..terms import compact
 
-    return {compact(s["iri"]): s["label"] for s in sources_info(store)}
+    return _cached(  # type: ignore[no-any-return]
+        f"graphsources:{id(store)}",
+        lambda: {compact(s["iri"]): s["label"] for s in sources_info(store)},
+    )
 
 
 def _graph_data(
