@@ -16,8 +16,13 @@ def test_headline_command(cli):
     lines = r.stdout.splitlines()
     assert lines[0] == "Co-stars of Jeon Jong-seo"
     assert lines[1] == "answer\tdetail\tsources"
-    assert [ln.split("\t")[0] for ln in lines[2:]] == COSTARS
+    assert [ln.split("\t")[0] for ln in lines[2:6]] == COSTARS
     assert lines[3] == "Park Shin-hye\tThe Call\ts000, s002, s003, s004"
+    # a legend of the sources cited: code, what it is, date
+    assert lines[6] == "sources:"
+    assert lines[7].startswith("  s000  What's On Netflix")
+    assert lines[9] == "  s002  Ballerina cast and characters guide — 2023-10-05"
+    assert len(lines) == 12
     assert r.stderr == ""
 
 
@@ -34,6 +39,13 @@ def test_json_contract(cli):
             "iri": "https://kgraph.dev/id/person/lee-chung-hyun",
             "value": None,
             "sources": [f"https://kgraph.dev/id/source/s00{i}" for i in range(5)],
+            "detail": None,
+            "facts": [
+                {
+                    "statement": "Lee Chung-hyun directed Ballerina",
+                    "sources": [f"https://kgraph.dev/id/source/s00{i}" for i in range(5)],
+                }
+            ],
         }
     ]
     assert "VALUES ?work { <https://kgraph.dev/id/work/ballerina> }" in obj["sparql"]

@@ -55,6 +55,7 @@ def assert_complete(store_dir: Path, quads: int) -> None:
     assert len(ox.Store.read_only(str(store_dir))) == quads
 
 
+@pytest.mark.slow
 def test_eight_processes_on_a_cold_cache_build_once(tmp_path: Path, reference):
     cache = tmp_path / "cache"  # does not exist yet
     env = {**os.environ, "KGRAPH_CACHE_DIR": str(cache)}
@@ -77,6 +78,7 @@ def test_eight_processes_on_a_cold_cache_build_once(tmp_path: Path, reference):
     assert not list(cache.glob(".building-*"))
 
 
+@pytest.mark.slow
 def test_sigkill_at_random_moments_never_leaves_a_corrupt_store(tmp_path: Path, reference):
     """Kill `kgraph build` (cold, and --force over a good store) at random moments; the next
     command always answers exactly like a clean build, and every store-* directory is complete."""

@@ -40,9 +40,9 @@ ENTITIES = [
     ("work/miracle-brothers", "TVSeries"),
     ("work/extraordinary-attorney-woo", "TVSeries"),
     ("work/dxyz", "TVSeries"),
-    ("work/my-first-real-love", "TVSeries"),
-    ("work/behind-every-star", "TVSeries"),
-    ("work/flower-boy-next-door", "TVSeries"),
+    ("work/my-first-real-love", "Work"),  # no article says film or series
+    ("work/behind-every-star", "Work"),  # no article says film or series
+    ("work/flower-boy-next-door", "Work"),  # no article says film or series
     ("work/la-casa-de-papel", "TVSeries"),
     ("work/uncle-vanya", "Play"),
     # characters
@@ -107,7 +107,26 @@ SOURCE_FACTS = [
     ("s003", "?r kg:partner person:jeon-jong-seo ; kg:ongoing true"),
     ("s004", "event:busan-international-film-festival-2023 kg:startDate ?d ; kg:endDate ?e"),
     ("s004", 'person:park-yu-rim skos:altLabel ?l . FILTER (STR(?l) = "Park Yoo Rim")'),
+    # gender as each article's pronouns give it; the order of works as the articles state it
+    ("s000", 'person:lee-chung-hyun kg:gender "male"'),
+    ("s001", 'person:gray kg:gender "male"'),
+    ("s002", 'person:kim-ji-hoon kg:gender "male"'),
+    ("s003", 'person:jeon-jong-seo kg:gender "female"'),
+    ("s002", "work:miracle-brothers kg:precedes work:ballerina"),
+    ("s003", "work:dxyz kg:precedes work:ballerina"),
 ]
+
+
+def test_gender_is_never_stated_for_someone_no_pronoun_names(store):
+    rows = store.select("SELECT DISTINCT ?p WHERE { GRAPH ?g { ?p kg:gender ?x } }")
+    assert {r["p"].value.rsplit("/", 1)[-1] for r in rows} == {
+        "jeon-jong-seo",
+        "park-yu-rim",
+        "kim-ji-hoon",
+        "lee-chung-hyun",
+        "gray",
+    }
+    assert not store.ask("ASK { GRAPH source:s004 { ?p kg:gender ?x } }")
 
 
 @pytest.mark.parametrize(("source", "pattern"), SOURCE_FACTS)

@@ -185,8 +185,7 @@ def test_inferred_adds_ontology_entailments(store):
     added = {
         (q.subject.value, q.predicate.value, q.object.value)
         for q in quads
-        if q.graph_name.value == INFERRED_GRAPH
-        and (q.subject.value, q.predicate.value, str(q.object)) not in plain
+        if (q.subject.value, q.predicate.value, str(q.object)) not in plain
     }
     rdf_type = PREFIXES["rdf"] + "type"
     # equivalent classes (schema.org, Wikidata), superclasses, equivalent properties
@@ -200,6 +199,33 @@ def test_inferred_adds_ontology_entailments(store):
     assert not any(s == o for s, _, o in added)
     data = export(store, "trig", inferred=True)
     assert b"schema:Person" in data
+
+
+def test_inferred_triples_keep_the_graph_they_come_from(store):
+    """An entailed triple sits in the graph of its premises: Jeon Jong-seo's schema:actor link
+    to Ballerina in exactly the source graphs that cast her, her schema:Person class (from her
+    kg:Person identity) in the curation graph."""
+    quads = select_quads(store, inferred=True)
+    cast = {
+        q.graph_name.value
+        for q in quads
+        if (q.subject.value, q.predicate.value, q.object.value)
+        == (ID + "work/ballerina", KG + "castMember", JEON)
+    }
+    actor = {
+        q.graph_name.value
+        for q in quads
+        if (q.subject.value, q.predicate.value, q.object.value)
+        == (ID + "work/ballerina", "https://schema.org/actor", JEON)
+    }
+    assert len(cast) >= 3 and actor == cast
+    person = {
+        q.graph_name.value
+        for q in quads
+        if (q.subject.value, q.predicate.value, q.object.value)
+        == (JEON, PREFIXES["rdf"] + "type", "https://schema.org/Person")
+    }
+    assert person == {CURATION_GRAPH}
 
 
 # --- graph tools ---------------------------------------------------------------------------
@@ -419,6 +445,7 @@ def test_cli_import_needs_a_store(cli, tmp_path):
     assert r.code == 2 and "--store" in r.stderr
 
 
+@pytest.mark.slow
 def test_entity_graph_nodes_are_the_labelled_entities_sources_mention(store):
     """The node set, specified independently as a query: every entity with a preferred label that
     a source graph mentions, except relation nodes and bookkeeping."""

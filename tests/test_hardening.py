@@ -137,6 +137,7 @@ def _iri_shaped(s: str) -> bool:
     return s.startswith("<") and s.endswith(">")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("command", [c for c, _ in TEXT_COMMANDS])
 def test_injection_through_every_text_command(cli, graph_dir, before, command):
     make = dict(TEXT_COMMANDS)[command]
@@ -210,6 +211,7 @@ def test_injection_in_library_calls_runs_no_update(before):
     )
 
 
+@pytest.mark.slow
 def test_injection_sample_as_real_processes(kgraph_proc, graph_dir, before):
     for s in ARGV_INJECTIONS[:3] + ARGV_INJECTIONS[-5:-2]:
         for args in (

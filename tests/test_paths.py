@@ -135,7 +135,19 @@ def test_path_text_lists_roles_and_sources(cli):
     assert r.stdout.splitlines() == [
         "Park Yu-rim → Park Shin-hye: 2 hops",
         "  1. Park Yu-rim (Min-hee) and Jeon Jong-seo (Ok-ju) in Ballerina  [sources: s000, s001, s002, s003, s004]",
+        "       Park Yu-rim plays Min-hee in Ballerina  [s001, s002, s003, s004]",
+        "       Jeon Jong-seo plays Ok-ju in Ballerina  [s000, s001, s002, s003, s004]",
         "  2. Jeon Jong-seo (Young-sook) and Park Shin-hye (Seo-yeon) in The Call  [sources: s000, s002, s003, s004]",
+        "       Jeon Jong-seo is in the cast of The Call  [s003, s004]",
+        "       Jeon Jong-seo plays Young-sook in The Call  [s000, s002]",
+        "       Park Shin-hye plays Seo-yeon in The Call  [s000]",
+        "",
+        "sources:",
+        "  s000  What's On Netflix–credited feature",
+        "  s001  jTBC News–credited cast announcement",
+        "  s002  Ballerina cast and characters guide",
+        "  s003  Ballerina release article, translated from Spanish",
+        "  s004  Ballerina teaser-poster article by Lily Alice",
     ]
 
 

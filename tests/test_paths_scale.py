@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # a 100,000-work graph
+
 ROOT = Path(__file__).resolve().parent.parent
 WORKS = 100_000
 

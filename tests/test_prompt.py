@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # a real pseudo-terminal per test
+
 pexpect = pytest.importorskip("pexpect")
 
 EXE = shutil.which("kgraph") or str(Path(sys.executable).with_name("kgraph"))
@@ -77,6 +79,24 @@ def test_type_complete_answer_follow_up_quit(tmp_path):
     assert "co-stars of Jeon Jong-seo" in lines and "and her partner?" in lines
 
 
+def test_tab_never_erases_what_was_typed_and_a_second_tab_lists_the_names(tmp_path):
+    c = spawn(tmp_path / "history")
+    c.send("co-stars of park")  # lower case: Park Hyeon-soo, Park Shin-hye, Park Yu-rim fit
+    c.send("\t")
+    c.send("\t")
+    c.expect("Park Hyeon-soo")
+    c.expect("Park Shin-hye")
+    c.expect("Park Yu-rim")
+    c.expect("kgraph> co-stars of park")  # the line is redrawn as typed
+    c.send(" yu-rim\r")
+    c.expect("Jeon Jong-seo")
+    c.expect("kgraph> ")
+    c.sendline(":quit")
+    c.expect(pexpect.EOF)
+    c.close()
+    assert c.exitstatus == 0
+
+
 def test_history_is_kept_across_runs(tmp_path):
     history = tmp_path / "history"
     history.write_text("who played Tokyo?\n", encoding="utf-8")
@@ -107,3 +127,8 @@ def test_completer_candidates(kg):
         "co-stars of Park Yu-rim",
     }
     assert comp.candidates("zzz") == []
+    # what readline gets: a common start shorter than the typed text never replaces it
+    assert comp.matches("co-stars of park") == ["co-stars of park", "co-stars of park "]
+    assert comp._listing == ["Park Hyeon-soo", "Park Shin-hye", "Park Yu-rim"]
+    assert set(comp.matches("co-stars of Park")) == set(comp.candidates("co-stars of Park"))
+    assert comp.matches("co-stars of Jeon Jong") == ["co-stars of Jeon Jong-seo"]

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # one real kgraph process per README example
+
 README = Path(__file__).resolve().parent.parent / "README.md"
 
 

@@ -27,6 +27,8 @@ import pytest
 
 from kgraph.server import ServerConfig, SparqlServer, mentions_service, negotiate
 
+pytestmark = pytest.mark.slow  # real kgraph serve processes
+
 KG = "https://kgraph.dev/ontology#"
 ID = "https://kgraph.dev/id/"
 TIMEOUT = 4  # seconds a query may run on the test server

@@ -20,6 +20,8 @@ from kgraph.loading import load, loaded_sources, source_iri
 from kgraph.store import OxigraphStore, RemoteStore, Store
 from kgraph.terms import INFERRED_GRAPH, ONTOLOGY_GRAPH
 
+pytestmark = pytest.mark.slow  # real Oxigraph and Virtuoso servers
+
 ID = "https://kgraph.dev/id/"
 KINDS = ["embedded", "memory", "oxigraph", "virtuoso"]
 DATA_FILES = [p.name for p in resources.data_files()]
@@ -545,3 +547,43 @@ def test_viz(loaded: KnowledgeGraph, kg: KnowledgeGraph, tmp_path: Path, options
     kg.visualise(want, **options)
     assert pic.nodes > 1 if hasattr(pic, "nodes") else True
     assert got.read_text() == want.read_text()
+
+
+# -- set semantics: the default graph is the RDF merge of the graphs ------------------------
+
+
+def _distinct_triples(store: Store) -> set[tuple[str, str, str]]:
+    """The distinct triples of every named graph, counted here from the quads, not by SPARQL."""
+    return {(str(q.subject), str(q.predicate), str(_canonical(q.object))) for q in store.quads()}
+
+
+def test_plain_pattern_gives_each_triple_once(loaded: KnowledgeGraph):
+    """Ballerina is stated by every source; the plain pattern still returns it once."""
+    rows = loaded.sparql("SELECT ?work WHERE { person:jeon-jong-seo kg:actedIn ?work }").rows
+    works = [r["work"].value for r in rows]
+    assert len(works) == len(set(works))
+    assert ID + "work/ballerina" in works
+    by_graph = loaded.sparql(
+        "SELECT ?g WHERE { GRAPH ?g { person:jeon-jong-seo kg:actedIn work:ballerina } }"
+    ).rows
+    assert len(by_graph) >= 3  # ... while GRAPH ?g still reaches each source's statement
+
+
+def test_count_star_counts_distinct_triples(loaded: KnowledgeGraph):
+    n = loaded.sparql("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0]["n"]
+    assert int(n.value) == len(_distinct_triples(loaded.store))
+    quads = loaded.sparql("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }").rows[0]["n"]
+    assert int(quads.value) == len(loaded.store) > int(n.value)
+
+
+def test_merged_graph_is_not_a_named_graph(loaded: KnowledgeGraph):
+    from kgraph.terms import MERGED_GRAPH
+
+    assert MERGED_GRAPH not in loaded.store.named_graphs()
+    rows = loaded.sparql("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }").rows
+    assert MERGED_GRAPH not in {r["g"].value for r in rows}
+
+
+def test_default_store_counts_distinct_triples(kg: KnowledgeGraph):
+    n = kg.sparql("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0]["n"]
+    assert int(n.value) == len(_distinct_triples(kg.store))

@@ -18,6 +18,8 @@ import pytest
 from kgraph.export import entity_graph
 from kgraph.viz import visualise
 
+pytestmark = pytest.mark.slow  # a real headless Chromium
+
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 JEON = "https://kgraph.dev/id/person/jeon-jong-seo"
 

@@ -26,9 +26,22 @@ from .formats import EXTENSIONS
 from .store import OxigraphStore, RemoteStore, Store
 from .terms import CURATION_GRAPH, ONTOLOGY_GRAPH
 
-BUILD_VERSION = "1"  # bump when the build rules below change
+BUILD_VERSION = "2"  # bump when the build rules below change
 
 FORMATS = EXTENSIONS  # the RDF formats by extension (kgraph.formats has the rules)
+
+# A statement node (performance, credit, award outcome, relationship) that a recorded
+# disagreement is about is disputed: the curators say at least one source gets it wrong. The
+# rules derive nothing from it, so a disputed claim stays the claim of the source graph that
+# states it (with its disagreement) and never becomes a shortcut fact such as
+# ``person kg:awardReceived award``. ``{node}`` is the node's variable.
+_UNDISPUTED = """FILTER NOT EXISTS {{ GRAPH kgg:curation {{ ?disagreement a kg:Disagreement ;
+                                                          kg:about {node} }} }}"""
+
+
+def _undisputed(node: str) -> str:
+    return _UNDISPUTED.format(node=node)
+
 
 # Derivation rules, run inside every graph so that a derived triple keeps the provenance of the
 # facts it comes from. They materialise what the ontology says (shortcut properties of the n-ary
@@ -37,23 +50,35 @@ RULES: tuple[str, ...] = (
     # performances -> cast member / acted in / worked on / character appears in
     """INSERT { GRAPH ?g { ?w kg:castMember ?p . ?p kg:actedIn ?w . ?p kg:workedOn ?w .
                           ?perf kg:participant ?p } }
-       WHERE  { GRAPH ?g { ?perf kg:performer ?p ; kg:inWork ?w } }""",
+       WHERE  { GRAPH ?g { ?perf kg:performer ?p ; kg:inWork ?w } """
+    + _undisputed("?perf")
+    + "}",
     """INSERT { GRAPH ?g { ?c kg:appearsIn ?w } }
-       WHERE  { GRAPH ?g { ?perf kg:character ?c ; kg:inWork ?w } }""",
+       WHERE  { GRAPH ?g { ?perf kg:character ?c ; kg:inWork ?w } """
+    + _undisputed("?perf")
+    + "}",
     # credits -> the role's shortcut property (director, screenwriter, musicBy, author) + crew
     """INSERT { GRAPH ?g { ?w ?shortcut ?p . ?w kg:crewMember ?p . ?p kg:workedOn ?w .
                           ?cr kg:participant ?p } }
        WHERE  { GRAPH ?g { ?cr kg:creditedPerson ?p ; kg:inWork ?w ; kg:role ?r }
-                OPTIONAL { GRAPH kgg:ontology { ?r kg:shortcut ?shortcut } } }""",
+                OPTIONAL { GRAPH kgg:ontology { ?r kg:shortcut ?shortcut } } """
+    + _undisputed("?cr")
+    + "}",
     # award outcomes -> award received / nominated for, on the recipient
     """INSERT { GRAPH ?g { ?x kg:awardReceived ?a } }
-       WHERE  { GRAPH ?g { ?a kg:recipient ?x } GRAPH ?t { ?a a kg:Award } }""",
+       WHERE  { GRAPH ?g { ?a kg:recipient ?x } GRAPH ?t { ?a a kg:Award } """
+    + _undisputed("?a")
+    + "}",
     """INSERT { GRAPH ?g { ?x kg:nominatedFor ?a } }
-       WHERE  { GRAPH ?g { ?a kg:recipient ?x } GRAPH ?t { ?a a kg:Nomination } }""",
+       WHERE  { GRAPH ?g { ?a kg:recipient ?x } GRAPH ?t { ?a a kg:Nomination } """
+    + _undisputed("?a")
+    + "}",
     # relationships -> unmarried partner, both ways
     """INSERT { GRAPH ?g { ?a kg:unmarriedPartner ?b } }
        WHERE  { GRAPH ?g { ?r kg:partner ?a , ?b } GRAPH ?t { ?r kg:relationshipType "couple" }
-                FILTER (?a != ?b) }""",
+                FILTER (?a != ?b) """
+    + _undisputed("?r")
+    + "}",
     # collaborations across all sources (two people who worked on one work)
     """INSERT { GRAPH kgg:inferred { ?a kg:collaboratedWith ?b } }
        WHERE  { GRAPH ?g1 { ?a kg:workedOn ?w } GRAPH ?g2 { ?b kg:workedOn ?w } FILTER (?a != ?b) }""",
@@ -148,6 +173,7 @@ def new_store_contents(store: Store) -> None:
     """What every new store starts with: the ontology, in its own named graph."""
     quads = parse_file(resources.ontology_file(), ONTOLOGY_GRAPH)
     _add(store, quads)
+    store.refresh_merged()
 
 
 def _add(store: Store, quads: list[ox.Quad]) -> None:
@@ -170,6 +196,7 @@ def compile_into(store: Store, files: list[Path] | None = None) -> None:
     _add(store, ontology)
     _add(store, data)
     materialise(store)
+    store.refresh_merged()
 
 
 @dataclass

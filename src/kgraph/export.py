@@ -179,7 +179,8 @@ def select_quads(
     store: Store, *, graph: str | None = None, ontology: bool = False, inferred: bool = False
 ) -> list[ox.Quad]:
     """The quads an export holds: every data graph (not the ontology), one graph, or the
-    ontology alone; with ``inferred``, plus what the ontology's rules entail (graph kgg:inferred)."""
+    ontology alone; with ``inferred``, plus what the ontology's rules entail (each entailed
+    triple in the graph it was inferred from; see :func:`entailed`)."""
     if ontology and graph:
         raise UsageError(
             "--ontology exports the ontology alone; it cannot be combined with --graph"
@@ -201,40 +202,78 @@ def select_quads(
 
 
 def entailed(store: Store, quads: Sequence[ox.Quad]) -> list[ox.Quad]:
-    """What the ontology's OWL 2 RL rules add to ``quads`` (computed with owlrl), as quads of the
-    graph kgg:inferred. Only statements about the data's own subjects are kept: the closure's
-    bookkeeping (``x owl:sameAs x``, ``x a owl:Thing``, axioms about the vocabulary) is dropped."""
+    """What the ontology's OWL 2 RL rules add to ``quads`` (computed with owlrl), each entailed
+    triple in the graph of the statements it comes from.
+
+    The closure is taken graph by graph: the curation graph (identity: classes and labels) with
+    the ontology is the background; what that background alone entails goes to the curation
+    graph; what a source graph adds to it goes to that source's graph, so an inferred triple is
+    cited by the source it was inferred from. Statement nodes the curators dispute (see
+    :func:`kgraph.provenance.disputed_nodes`) are left out of every closure: a disputed claim
+    (s001's Oscar for Park Yu-rim) is never promoted to ``wdt:P166`` or ``schema:award``. Only
+    statements about the data's own subjects are kept: the closure's bookkeeping
+    (``x owl:sameAs x``, ``x a owl:Thing``, axioms about the vocabulary) is dropped."""
     import owlrl
     import rdflib
 
-    g = rdflib.Graph()
+    from .provenance import disputed_nodes
+
+    disputed = {rdflib.URIRef(n) for n in disputed_nodes(store)}
+    ontology = [
+        (to_rdflib_term(q.subject), to_rdflib_term(q.predicate), to_rdflib_term(q.object))
+        for q in store.quads()
+        if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value == ONTOLOGY_GRAPH
+    ]
+    by_graph: dict[str, list[Triple]] = defaultdict(list)
     subjects: set[Any] = set()
-    have: set[Triple] = set()
     for q in quads:
         t = (to_rdflib_term(q.subject), to_rdflib_term(q.predicate), to_rdflib_term(q.object))
-        g.add(t)
-        have.add(t)
+        if t[0] in disputed or t[2] in disputed or not isinstance(q.graph_name, ox.NamedNode):
+            continue
+        by_graph[q.graph_name.value].append(t)
         subjects.add(t[0])
-    for q in store.quads():
-        if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value == ONTOLOGY_GRAPH:
-            g.add(
-                (to_rdflib_term(q.subject), to_rdflib_term(q.predicate), to_rdflib_term(q.object))
-            )
-    owlrl.DeductiveClosure(
-        owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False
-    ).expand(g)
+    background = [*ontology, *by_graph.get(CURATION_GRAPH, [])]
+
+    def closure(extra: Sequence[Triple]) -> set[Triple]:
+        g = rdflib.Graph()
+        for t in background:
+            g.add(t)
+        for t in extra:
+            g.add(t)
+        owlrl.DeductiveClosure(
+            owlrl.OWLRL_Semantics, axiomatic_triples=False, datatype_axioms=False
+        ).expand(g)
+        return set(g)
+
     junk_types = {rdflib.OWL.Thing, rdflib.RDFS.Resource, rdflib.OWL.NamedIndividual}
-    target = ox.NamedNode(INFERRED_GRAPH)
-    out = []
-    for s, p, o in g:
-        if (s, p, o) in have or s not in subjects or not isinstance(s, rdflib.URIRef):
-            continue
+
+    def useful(t: Triple) -> bool:
+        s, p, o = t
+        if s not in subjects or not isinstance(s, rdflib.URIRef):
+            return False
         if s == o or p == rdflib.OWL.sameAs or (p == rdflib.RDF.type and o in junk_types):
-            continue
-        if isinstance(o, rdflib.Literal) and p == rdflib.RDF.type:
-            continue
-        out.append(ox.Quad(from_rdflib_term(s), from_rdflib_term(p), from_rdflib_term(o), target))
-    return out
+            return False
+        return not (isinstance(o, rdflib.Literal) and p == rdflib.RDF.type)
+
+    base = closure([])
+    out: set[ox.Quad] = set()
+
+    def emit(triples: Iterable[Triple], graph: str) -> None:
+        target = ox.NamedNode(graph)
+        for s, p, o in triples:
+            if useful((s, p, o)):
+                out.add(
+                    ox.Quad(from_rdflib_term(s), from_rdflib_term(p), from_rdflib_term(o), target)
+                )
+
+    if CURATION_GRAPH in by_graph:
+        emit(base - set(background), CURATION_GRAPH)
+    for graph, triples in sorted(by_graph.items()):
+        if graph != CURATION_GRAPH:
+            emit(closure(triples) - base - set(triples), graph)
+    return sorted(
+        out, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
+    )
 
 
 def _canonical(quads: Sequence[ox.Quad]) -> list[ox.Quad]:

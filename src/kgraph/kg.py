@@ -128,8 +128,21 @@ class KnowledgeGraph:
     def show(self, entity: str) -> Any:
         """The card of an entity: labels, classes and every fact with its sources."""
         from .cards import show
+        from .errors import UnknownEntity
+        from .sources import find_source, source_card
 
-        return show(self.store, entity)
+        # A source by its code, IRI, label or file name gets its source card ("show s000"); a
+        # name that is no entity but names one source's outlet or headline too ("show jTBC").
+        iri = find_source(self.store, entity, loose=False)
+        if iri is not None:
+            return source_card(self.store, iri)
+        try:
+            return show(self.store, entity)
+        except UnknownEntity:
+            iri = find_source(self.store, entity)
+            if iri is None:
+                raise
+            return source_card(self.store, iri)
 
     def ask(self, question: str, *, context: Any = None) -> Any:
         """Answer a plain-English question from the graph, with the sources of each answer."""

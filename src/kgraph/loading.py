@@ -436,6 +436,7 @@ def load(
             alignment.align(store, [g for f in loaded for g in f.graphs], present)
         materialise(store)
         derived = len(store) - before - sum(f.quads for f in loaded)
+    store.refresh_merged()
     return LoadReport(store.location, loaded, max(derived, 0), time.perf_counter() - t0)
 
 
@@ -491,6 +492,7 @@ def unload(store: Store, source: str) -> int:
     from .build import materialise
 
     materialise(store)
+    store.refresh_merged()
     return before - len(store)
 
 

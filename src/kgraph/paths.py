@@ -92,7 +92,47 @@ class SourceRef:
         return local_name(self.iri)
 
     def to_json(self) -> dict[str, str]:
-        return {"iri": self.iri, "label": self.label}
+        return {"iri": self.iri, "label": self.label, "code": self.short}
+
+
+@dataclass(frozen=True)
+class PathFact:
+    """One fact a step or a shared work rests on, with exactly the sources that state it:
+    ``Park Shin-hye plays Seo-yeon in The Call`` [s000]."""
+
+    statement: str
+    sources: tuple[SourceRef, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "statement": self.statement,
+            "sources": [s.iri for s in self.sources],
+            "codes": [s.short for s in self.sources],
+        }
+
+
+def _role_statement(person: Node, role: Role, work: Node) -> str:
+    if role.kind == "cast":
+        if role.iri:
+            return f"{person.label} plays {role.label} in {work.label}"
+        return f"{person.label} is in the cast of {work.label}"
+    return f"{person.label}, {role.label} of {work.label}"
+
+
+def _facts(work: Node, people: Iterable[Part]) -> tuple[PathFact, ...]:
+    return tuple(
+        PathFact(_role_statement(p.person, r, work), r.sources) for p in people for r in p.roles
+    )
+
+
+def legend(sources: Iterable[SourceRef]) -> tuple[SourceRef, ...]:
+    """Each source once, in code order: the legend of a result's text output."""
+    seen = {s.iri: s for s in sources}
+    return tuple(sorted(seen.values(), key=lambda s: s.short))
+
+
+def _legend_json(sources: Iterable[SourceRef]) -> list[dict[str, str]]:
+    return [s.to_json() for s in legend(sources)]
 
 
 @dataclass(frozen=True)
@@ -151,12 +191,18 @@ class Step:
         """``Park Yu-rim (Min-hee) and Jeon Jong-seo (Ok-ju) in Ballerina``."""
         return " and ".join(p.text for p in self.people) + f" in {self.work.label}"
 
+    @property
+    def facts(self) -> tuple[PathFact, ...]:
+        """Each person's part in the work, each with the sources that state that part."""
+        return _facts(self.work, self.people)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "work": self.work.to_json(),
             "people": [p.to_json() for p in self.people],
             "sources": [s.to_json() for s in self.sources],
             "text": self.text,
+            "facts": [f.to_json() for f in self.facts],
         }
 
 
@@ -185,6 +231,7 @@ class PathResult:
             "steps": [[s.to_json() for s in st] for st in self.steps],
             "truncated": self.truncated,
             "engine": self.engine,
+            "legend": _legend_json(s for st in self.steps for step in st for s in step.sources),
         }
 
 
@@ -201,12 +248,17 @@ class SharedWork:
     def sources(self) -> tuple[SourceRef, ...]:
         return Step(self.work, (self.a, self.b)).sources
 
+    @property
+    def facts(self) -> tuple[PathFact, ...]:
+        return _facts(self.work, (self.a, self.b))
+
     def to_json(self) -> dict[str, Any]:
         return self.work.to_json() | {
             "year": self.year,
             "a": self.a.to_json(),
             "b": self.b.to_json(),
             "sources": [s.to_json() for s in self.sources],
+            "facts": [f.to_json() for f in self.facts],
         }
 
 
@@ -226,6 +278,7 @@ class SharedResult:
             "b": self.b.to_json(),
             "via": self.via,
             "works": [w.to_json() for w in self.works],
+            "legend": _legend_json(s for w in self.works for s in w.sources),
         }
 
 

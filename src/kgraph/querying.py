@@ -169,7 +169,7 @@ def _run_embedded(
     # cleared in `finally`, so no traceback kept by another thread holds on to it.
     res: Any = None
     try:
-        res = store.raw.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
+        res = store.raw.query(query, prefixes=PREFIXES, **store.dataset())
         if isinstance(res, ox.QueryBoolean):
             return Result("ask", boolean=bool(res))
         if isinstance(res, ox.QuerySolutions):

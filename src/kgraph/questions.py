@@ -19,129 +19,39 @@ entities of the previous answer, passed as ``context``, when the reference is un
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
+from .citing import facts_for
 from .errors import AmbiguousName, KGraphError, NotUnderstood, UnknownEntity
+from .factbase import Fact, facts_of, legend_line
+from .linking import normalise
+from .mentions import Candidate, Mention, find_mentions, tokenize
 from .patterns import INTENTS, Intent
 from .store import Store
+from .terms import KG_NS
+from .understanding import (
+    CENTRAL,
+    MARGIN,
+    THRESHOLD,
+    YES_NO,
+    masked,
+    readings,
+    suggestions,
+    understood,
+)
 
 MAX_QUESTION = 300  # characters; longer text is refused rather than matched
 
 
-# -- result objects -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AnswerItem:
-    """One answer: its label, IRI (entities) or value (literals), and the sources stating it."""
-
-    label: str
-    iri: str | None
-    value: str | None
-    sources: tuple[str, ...]
-    detail: str = (
-        ""  # a short human note ("as Ok-ju", "in Ballerina"); not part of the JSON contract
-    )
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "label": self.label,
-            "iri": self.iri,
-            "value": self.value,
-            "sources": list(self.sources),
-        }
-
-
-@dataclass(frozen=True)
-class Link:
-    """A name in the question and the entity it was linked to."""
-
-    slot: str
-    text: str  # as typed
-    iri: str
-    label: str
-    type: str
-    score: float
-    stage: str  # exact | normalised | romanised | fuzzy | context
-
-    @property
-    def exact(self) -> bool:
-        return self.stage == "exact" and self.text.strip() == self.label
-
-    @property
-    def note(self) -> str | None:
-        """``taking 'jeon jongseo' as Jeon Jong-seo`` when the name was not typed exactly."""
-        if self.stage == "context":
-            return f"taking '{self.text}' as {self.label}"
-        if self.text.strip().casefold() == self.label.casefold():
-            return None
-        return f"taking '{self.text}' as {self.label}"
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "slot": self.slot,
-            "text": self.text,
-            "iri": self.iri,
-            "label": self.label,
-            "type": self.type,
-            "score": round(self.score, 4),
-            "stage": self.stage,
-        }
-
-
-@dataclass(frozen=True)
-class Context:
-    """What a follow-up question may refer back to: the last intent, its entities and answers."""
-
-    intent: str | None = None
-    links: tuple[Link, ...] = ()
-    answers: tuple[AnswerItem, ...] = ()
-
-
-@dataclass(frozen=True)
-class Answer:
-    """The answer to a question: interpretation, the SPARQL that ran, the answers with sources."""
-
-    question: str
-    interpretation: str
-    sparql: str | None
-    answers: tuple[AnswerItem, ...]
-    intent: str = ""
-    links: tuple[Link, ...] = ()
-    notes: tuple[str, ...] = ()
-    query: str | None = None  # the saved query that ran
-    bindings: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def context(self) -> Context:
-        return Context(self.intent, self.links, self.answers)
-
-    def to_json(self) -> dict[str, Any]:
-        """The ``kgraph ask --format json`` contract of DESIGN.md."""
-        return {
-            "question": self.question,
-            "interpretation": self.interpretation,
-            "sparql": self.sparql,
-            "answers": [a.to_json() for a in self.answers],
-        }
-
-    def explain_json(self) -> dict[str, Any]:
-        """What ``--explain`` shows: intent, linked entities with scores, saved query and bindings."""
-        return {
-            "intent": self.intent,
-            "query": self.query,
-            "links": [lk.to_json() for lk in self.links],
-            "bindings": dict(self.bindings),
-            "notes": list(self.notes),
-        }
-
-
-def error_json(question: str, error: str) -> dict[str, Any]:
-    """The JSON of a question that could not be answered."""
-    return {"question": question, "error": error, "answers": []}
-
+from .answers import (  # noqa: F401  (re-exported: kgraph.questions.Answer is public)
+    Answer,
+    AnswerItem,
+    Context,
+    Link,
+    error_json,
+)
 
 # -- cleaning the question ------------------------------------------------------------------
 
@@ -410,8 +320,15 @@ class _Linker:
                 )
             )
 
+        gender = {"she": "female", "her": "female", "he": "male", "him": "male", "his": "male"}.get(
+            text.strip().strip("\"'").lower()
+        )
+        fb = facts_of(self.store)
+
         def fits(lk: Link) -> bool:
             t = lk.type
+            if gender and fb.gender(lk.iri) not in (gender, None):
+                return False
             if types and not _type_fits(t, types):
                 return False
             for k in kinds:
@@ -489,6 +406,11 @@ def ask(store: Store, question: str, *, context: Any = None) -> Answer:
     texts = [stripped] + ([f"{pp.group('rest')} of {pp.group('p')}"] if pp else [])
 
     failures: list[tuple[int, KGraphError]] = []
+    mentions, resolved, words = _mentions(store, stripped, ctx)
+    masked_text = masked(words, mentions)
+    blocked = _BLOCK.search(masked_text) is not None or any(
+        m.kind in ("year", "category") for m in mentions
+    )
     for t in texts:
         folded = t.casefold()
         for comp in compiled():
@@ -501,20 +423,362 @@ def ask(store: Store, question: str, *, context: Any = None) -> Answer:
             except (UnknownEntity, AmbiguousName, NotUnderstood) as e:
                 failures.append((comp.literal if comp.intent.name != "who-is" else -1, e))
                 continue
+            if blocked or not _covers(links, mentions):
+                break  # the table's reading leaves out part of the question: score it instead
             return _answer(store, question, comp.intent, links)
+        else:
+            continue
+        break
+    wrong_type = [
+        e for _, e in failures if isinstance(e, UnknownEntity) and "this question needs" in str(e)
+    ]
+    # the table read the sentence whole and found a name of the wrong kind: that stands unless
+    # the mentions make a strong case for another reading
+    got = _by_mentions(
+        store, question, masked_text, mentions, resolved, words, 5.0 if wrong_type else THRESHOLD
+    )
+    if got is None and wrong_type:
+        raise wrong_type[0]
+    if got is not None:
+        return got
     if failures:
         failures.sort(key=lambda f: -f[0])
         best_literal, err = failures[0]
         if best_literal < 0 and isinstance(
             err, UnknownEntity
         ):  # only "who is X" / a bare name fitted
+            if any(m.kind == "entity" for m in mentions):
+                raise _not_understood(question, mentions, resolved)
             close = "; ".join(repr(s.label) for s in err.suggestions[:3])
             hint = f" (no entity named {err.name!r}; did you mean {close}?)" if close else ""
             raise NotUnderstood(
                 f"I did not understand {question.strip()!r}{hint}. Try: {_examples()}"
             )
         raise err
+    if any(m.kind == "entity" for m in mentions):
+        raise _not_understood(question, mentions, resolved)
     raise NotUnderstood(f"I did not understand {question.strip()!r}. Try: {_examples()}")
+
+
+# -- mention-first understanding ---------------------------------------------------------------
+
+# Cues of question kinds the phrasing table does not know: when present, the table's reading
+# (which would ignore them) is not taken, and the question is scored instead.
+_BLOCK = re.compile(
+    r"\b(?:how many|before|after|since|prior to|debut\w*|latest|earliest|most|genres?|distribut\w*|"
+    r"broadcast\w*|country|nationality|married|ever worked|worked together|acted together|"
+    r"in common|about|plot|story|synopsis)\b|^(?:did|does|do|is|was|are|were|has|have)\b.*\b(?:PERSON|WORK)\b.*\b(?:PERSON|WORK|CHARACTER|AWARDS|CEREMONY)\b"
+)
+
+
+def _mentions(
+    store: Store, text: str, ctx: Context | None
+) -> tuple[list[Mention], dict[int, Candidate], tuple[str, ...]]:
+    """The mentions of ``text`` and the entity each pronoun refers to (where it is clear)."""
+    fb = facts_of(store)
+    cats = {normalise(c): c for (_, p, c) in fb.triples if p == KG_NS + "category"}
+    aliases = {normalise(a): s for (s, p, a) in fb.triples if p == KG_NS + "alias"}
+    mentions = find_mentions(store, text, cats, aliases)
+    words = tokenize(text).words
+    resolved: dict[int, Candidate] = {}
+    for m in mentions:
+        if m.kind != "pronoun":
+            continue
+        pool = _context_pool(store, ctx)
+        fit = []
+        for lk in pool:
+            is_person = lk.type == "Person"
+            if m.value == "thing" and is_person:
+                continue
+            if m.value in ("male", "female") and (
+                not is_person or fb.gender(lk.iri) not in (m.value, None)
+            ):
+                continue
+            fit.append(lk)
+        uniq = {lk.iri: lk for lk in fit}
+        if len(uniq) == 1:
+            lk = next(iter(uniq.values()))
+            classes = frozenset(_classes(store, lk.iri))
+            resolved[m.start] = Candidate(lk.iri, lk.label, lk.type, classes, "context", 1.0)
+    return mentions, resolved, words
+
+
+def _classes(store: Store, iri: str) -> set[str]:
+    from .linking import _matcher
+
+    h = _matcher(store).h
+    fb = facts_of(store)
+    out: set[str] = set()
+    for c in fb.classes.get(iri, ()):
+        for a in h.ancestors(c):
+            out.add(re.split(r"[#/]", a)[-1])
+    return out
+
+
+def _context_pool(store: Store, ctx: Context | None) -> list[Link]:
+    if ctx is None:
+        return []
+    pool: list[Link] = list(ctx.links)
+    entity_answers = [a for a in ctx.answers if a.iri]
+    if len(entity_answers) == 1:
+        a = entity_answers[0]
+        pool.append(
+            Link(
+                "", a.label, a.iri or "", a.label, _answer_type(store, a.iri or ""), 1.0, "context"
+            )
+        )
+    return pool
+
+
+def _covers(links: dict[str, Link], mentions: list[Mention]) -> bool:
+    """Whether the table's reading uses every name the question mentions."""
+    linked = {lk.iri for lk in links.values()}
+    for m in mentions:
+        central = m.types() & {"Person", "Work", "Character", "AwardCeremony"}
+        if m.kind == "entity" and central and not linked & {c.iri for c in m.candidates}:
+            return False
+    return True
+
+
+def _unexplained(words: tuple[str, ...], mentions: list[Mention]) -> str | None:
+    """Words that look like a name the graph does not know ("Tom Cruise"), or None."""
+    taken = {i for m in mentions for i in range(m.start, m.end)}
+    run: list[str] = []
+    runs: list[list[str]] = []
+    for i, w in enumerate(words):
+        lw = w.casefold().strip("'’")
+        lw = re.sub(r"(?:'s|’s)$", "", lw)
+        unknown = (
+            i not in taken
+            and re.fullmatch(r"[^\W\d_][\w'’.-]*", w) is not None
+            and lw not in vocabulary()
+            and len(lw) > 1
+        )
+        if unknown:
+            run.append(w)
+        else:
+            if run:
+                runs.append(run)
+            run = []
+    if run:
+        runs.append(run)
+    for r in runs:
+        if len(r) >= 2 or any(x[:1].isupper() and x != words[0] for x in r):
+            return " ".join(r)
+    return None
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> frozenset[str]:
+    """Every word the question kinds know (cue words, function words, common question words)."""
+    from .mentions import STOP
+    from .understanding import KINDS
+
+    words: set[str] = set(STOP) | set(_COMMON.split())
+    for k in KINDS:
+        for rx, _ in k.cues:
+            words.update(re.findall(r"[a-z]{2,}", re.sub(r"\\[a-zA-Z]", " ", rx)))
+    for intent in INTENTS:
+        for p in intent.patterns:
+            words.update(re.findall(r"[a-z]{2,}", re.sub(r"\\[a-zA-Z]", " ", p)))
+    return frozenset(words)
+
+
+_COMMON = """
+i me you please tell show give list name find know want like would could should can will may
+might must shall ever actually really exactly just only also still yet again already even
+some any anyone anybody someone somebody something anything everything nothing everyone
+other others another else same different such very so too quite rather much many more most
+less least few several lot lots kind sort type one ones two three four five six seven eight nine
+ten twenty first second third last next new old young good great famous popular well known
+korean south korea spanish japanese american english netflix tv film movie cinema
+people person persons actor actors actress actresses director directors writer writers star
+stars cast role roles character characters part parts work works project projects title titles
+year years time times date day days month when where why how which what who whom whose
+make made making do does did done doing have has had having be is are was were been being
+get got gotten go went gone come came coming take took taken see saw seen watch watched
+play played plays playing act acted acting appear appeared appearing star starred starring
+work worked working win won winning receive received give given award awards prize prizes
+the a an of in on at to for by with from about into onto over under between among through
+and or but nor not no yes both either neither all each every there here this that these those
+it its they them their he him his she her hers we us our my your
+between together alongside opposite involved featured feature features featuring
+released release releases come out premiered premiere
+article articles source sources mention mentions mentioned named say says said according guide
+busan biff festival korean apart besides except excluding aside everyone everybody list
+main lead leading role known linked ever same day hit
+"""
+
+
+def _not_understood(
+    question: str, mentions: list[Mention], resolved: dict[int, Candidate]
+) -> NotUnderstood:
+    found = understood(mentions, resolved)
+    ideas = suggestions(mentions, resolved)
+    you_can = ("; you can ask: " + "; ".join(f"'{q}'" for q in ideas)) if ideas else ""
+    return NotUnderstood(
+        f"I found {found} but not what you want to know in {question.strip()!r}{you_can}"
+    )
+
+
+def _by_mentions(
+    store: Store,
+    question: str,
+    text: str,
+    mentions: list[Mention],
+    resolved: dict[int, Candidate],
+    words: tuple[str, ...],
+    threshold: float,
+) -> Answer | None:
+    """The answer by the best-scoring reading of the mentions, or None (refuse)."""
+    text = _spelled(text)
+    rs = readings(mentions, text, resolved)
+    if not rs or rs[0].score < threshold:
+        return None
+    best = rs[0]
+    rivals = [r for r in rs[1:] if r.kind != best.kind]
+    if rivals and best.score - rivals[0].score < MARGIN:
+        return None
+    if YES_NO.match(text) and not best.kind.startswith("check-"):
+        return None  # a yes/no question is answered yes or no, or not at all
+    name = _unexplained(words, mentions)
+    if name is not None:
+        from .linking import search
+
+        sugg = [m.suggestion() for m in search(store, name, limit=5) if m.score >= 0.6]
+        raise UnknownEntity(name, sugg, "entity")
+    links = {
+        slot: Link(
+            slot,
+            best.pronouns.get(slot) or best.texts.get(slot, c.label),
+            c.iri,
+            c.label,
+            c.type,
+            c.score,
+            "context" if slot in best.pronouns else c.stage if c.stage != "iri" else "exact",
+        )
+        for slot, c in best.slots.items()
+    }
+    from .kinds import HANDLERS
+    from .kinds import answer as kind_answer
+
+    if best.kind in HANDLERS:
+        fb = facts_of(store)
+        res = kind_answer(fb, best, text)
+        notes = tuple(n for n in (lk.note for lk in links.values()) if n) + tuple(res.notes)
+        return Answer(
+            question,
+            res.interpretation,
+            None,
+            tuple(res.items),
+            best.kind,
+            tuple(links.values()),
+            notes,
+            None,
+            {k: lk.iri for k, lk in links.items()},
+            _legend(fb, res.items),
+            best,
+        )
+    from .patterns import by_name
+
+    intent = by_name(best.kind)
+    if any(s not in links and s not in intent.optional for s in intent.slots):
+        return None
+    ans = _answer(store, question, intent, links)
+    if best.kind in ("awards-won", "awards", "nominations") and (best.year or best.category):
+        fb = facts_of(store)
+        ans = replace(
+            ans,
+            answers=tuple(a for a in ans.answers if a.iri and _award_fits(fb, a.iri, best)),
+            interpretation=ans.interpretation
+            + "".join(f", {x}" for x in (best.category, best.year) if x),
+        )
+    if best.kind in ("co-stars", "collaborators") and "work" in best.slots:
+        fb = facts_of(store)
+        w = best.slots["work"].iri
+        ans = replace(
+            ans,
+            answers=tuple(a for a in ans.answers if a.iri and w in fb.works_of(a.iri)),
+            interpretation=f"{ans.interpretation} in {best.slots['work'].label}",
+        )
+    qualifiers = [
+        c
+        for m in mentions
+        if m.kind == "entity" and not (m.types() & CENTRAL)
+        for c in m.candidates
+    ]
+    orgs = [c for c in qualifiers if "Organization" in c.classes]
+    if orgs and ans.answers and all(a.iri and facts_of(store).is_work(a.iri) for a in ans.answers):
+        fb = facts_of(store)
+        keep = {o.iri for o in orgs}
+        ans = replace(
+            ans,
+            answers=tuple(a for a in ans.answers if a.iri and keep & _outlets(fb, a.iri)),
+            interpretation=f"{ans.interpretation}, on {', '.join(o.label for o in orgs)}",
+        )
+    if best.kind == "shared-works" and best.work_type:
+        fb = facts_of(store)
+        kept = tuple(a for a in ans.answers if a.iri and fb.is_a(a.iri, best.work_type))
+        ans = replace(
+            ans,
+            answers=kept,
+            interpretation=ans.interpretation.replace("works", _TYPE_NOUN[best.work_type], 1),
+        )
+    return ans
+
+
+_TYPE_NOUN = {"Film": "films", "TVSeries": "series"}
+
+
+def _outlets(fb: Any, work: str) -> set[str]:
+    """The distributors, platforms and broadcasters the sources give a work."""
+    out = set(fb.objects(work, "distributor")) | set(fb.objects(work, "originalBroadcaster"))
+    for ev in fb.subjects("releaseOf", work):
+        out |= set(fb.objects(ev, "platform"))
+    return out
+
+
+def _spelled(text: str) -> str:
+    """The masked question with misspelt cue words put right ("dirceted" -> "directed")."""
+    import difflib
+
+    vocab = vocabulary()
+    words = text.split()
+    for i, w in enumerate(words):
+        if len(w) >= 6 and w.isalpha() and w.islower() and w not in vocab:
+            close = difflib.get_close_matches(w, _cue_words(), n=1, cutoff=0.8)
+            if close:
+                words[i] = close[0]
+    return " ".join(words)
+
+
+@lru_cache(maxsize=1)
+def _cue_words() -> list[str]:
+    return sorted(w for w in vocabulary() if len(w) >= 5)
+
+
+def _award_fits(fb: Any, outcome: str, reading: Any) -> bool:
+    """Whether an award or nomination is of the reading's year and category (where given)."""
+    if reading.category and reading.category.casefold() not in {
+        c.casefold() for c in fb.objects(outcome, "category")
+    }:
+        return False
+    years = {y for c in fb.objects(outcome, "ceremony") for y in fb.objects(c, "year")}
+    return not reading.year or reading.year in years
+
+
+def _with_facts(item: AnswerItem, facts: tuple[Fact, ...]) -> AnswerItem:
+    """The answer with its facts; its sources are then every source of those facts."""
+    sources = tuple(sorted({s for f in facts for s in f.sources})) or item.sources
+    return replace(item, facts=facts, sources=sources)
+
+
+def _legend(fb: Any, items: Any) -> tuple[str, ...]:
+    used = sorted(
+        {s for a in items for s in a.sources}
+        | {s for a in items for f in a.facts for s in f.sources}
+    )
+    return tuple(legend_line(fb, s) for s in used)
 
 
 def _link_all(linker: _Linker, intent: Intent, slots: dict[str, str]) -> dict[str, Link]:
@@ -611,6 +875,11 @@ def _saved_answer(
             pairs = []
     answers = _items(intent, pairs)
     notes = notes + _disputed(store, pairs)
+    fb = facts_of(store)
+    iris = {k: lk.iri for k, lk in links.items()}
+    answers = tuple(
+        _with_facts(a, facts_for(fb, intent.name, iris, a, interpretation)) for a in answers
+    )
     return Answer(
         question,
         interpretation,
@@ -621,6 +890,7 @@ def _saved_answer(
         notes,
         query.name,
         {k: v.value for k, v in bindings.items()},
+        _legend(fb, answers),
     )
 
 
@@ -734,12 +1004,21 @@ def _connection(
 
     a, b = links["person"], links["other"]
     try:
-        res = path(store, a.iri, b.iri)
+        res = path(store, a.iri, b.iri, all=True, limit=20)
     except NoPath as e:
         raise NoPath(str(e)) from None
     steps = res.steps[0] if res.steps else ()
+    if res.hops == 1:  # directly linked: every work they share is a link
+        steps = tuple({st[0].work.iri: st[0] for st in res.steps if st}.values())
     answers = tuple(
-        AnswerItem(s.text, s.work.iri, None, tuple(src.iri for src in s.sources), s.work.label)
+        AnswerItem(
+            s.text,
+            s.work.iri,
+            None,
+            tuple(src.iri for src in s.sources),
+            s.work.label,
+            (Fact(s.text, tuple(sorted(src.iri for src in s.sources))),),
+        )
         for s in steps
     )
     interp = (
@@ -757,6 +1036,7 @@ def _connection(
         notes,
         None,
         {"person": a.iri, "other": b.iri},
+        _legend(facts_of(store), answers),
     )
 
 

@@ -57,6 +57,9 @@ class SavedQuery:
     params: tuple[Param, ...]
     text: str
     path: Path
+    # ``# fact: ?s kg:p ?o`` header lines: the triple patterns an answer rests on (``fact?``:
+    # optional), instantiated per row to cite each fact with exactly the sources stating it
+    facts: tuple[tuple[str, bool], ...] = ()
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -87,6 +90,14 @@ class SavedResult:
     bindings: dict[str, Any]  # parameter name -> pyoxigraph term bound
     matches: dict[str, Any]  # entity parameter name -> linking.Match
     result: Result = field(repr=False)
+    # per row, the facts it rests on, each with exactly the sources that state it
+    # (provenance.CitedFact); empty when the query declares no ``# fact:`` lines
+    facts: list[list[Any]] = field(default_factory=list, repr=False)
+    legend: list[Any] = field(default_factory=list, repr=False)  # provenance.SourceLabel
+
+    def facts_json(self) -> list[list[dict[str, Any]]]:
+        """Per row, its facts as ``{"statement", "sources", "codes", …}`` objects."""
+        return [[f.to_json() for f in fs] for fs in self.facts]
 
     @property
     def variables(self) -> list[str]:
@@ -103,7 +114,8 @@ class SavedResult:
 
 # -- parsing the files ----------------------------------------------------------------------
 
-_HEADER_RE = re.compile(r"^#\s*(name|description|param)\s*:\s*(.*?)\s*$")
+_HEADER_RE = re.compile(r"^#\s*(name|description|param|fact\??)\s*:\s*(.*?)\s*$")
+_FACT_TERM = re.compile(r"^(\?[A-Za-z_]\w*|[A-Za-z][\w-]*:[\w.-]*|<[^<>\s]+>)$")
 _PARAM_RE = re.compile(
     r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<kind>\w+)"
     r"(?P<rest>(?:\s+(?!—|--)\S+)*?)"
@@ -120,6 +132,7 @@ def parse_query_file(path: Path) -> SavedQuery:
     name = path.stem
     description = ""
     params: list[Param] = []
+    facts: list[tuple[str, bool]] = []
     for lineno, line in enumerate(text.splitlines(), 1):
         if not line.startswith("#"):
             if line.strip():
@@ -133,9 +146,17 @@ def parse_query_file(path: Path) -> SavedQuery:
             name = value
         elif key == "description":
             description = value
+        elif key.startswith("fact"):
+            terms = value.split()
+            if len(terms) != 3 or not all(_FACT_TERM.match(t) for t in terms):
+                raise InputError(
+                    f"{path}:{lineno}: bad fact line {value!r} (expected one triple pattern: "
+                    "?subject prefix:predicate ?object)"
+                )
+            facts.append((" ".join(terms), key.endswith("?")))
         else:
             params.append(_parse_param(path, lineno, value))
-    return SavedQuery(name, description, tuple(params), text, path)
+    return SavedQuery(name, description, tuple(params), text, path, tuple(facts))
 
 
 def _parse_param(path: Path, lineno: int, value: str) -> Param:
@@ -217,7 +238,89 @@ def run_saved(store: Store, name: str, params: dict[str, str]) -> SavedResult:
         if match is not None:
             matches[p.name] = match
     result = store.query(query.text, bindings)
-    return SavedResult(query, dict(params), bindings, matches, result)
+    facts = row_facts(store, query, result)
+    import pyoxigraph as ox
+
+    from .provenance import source_labels
+
+    cited = {s for fs in facts for f in fs for s in f.sources}
+    cited |= {
+        s
+        for row in result.rows
+        if isinstance(row.get("sources"), ox.Literal)
+        for s in str(row["sources"].value).split()  # type: ignore[union-attr]
+    }
+    legend = source_labels(store, cited)
+    return SavedResult(query, dict(params), bindings, matches, result, facts, legend)
+
+
+FACT_ROWS = 500  # rows beyond this are not broken down into facts (one query per row)
+
+
+def row_facts(store: Store, query: SavedQuery, result: Result) -> list[list[Any]]:
+    """Per row, the facts it rests on (the query's ``# fact:`` patterns with the row's values),
+    each cited by exactly the sources that state it. A pattern whose variable is a column the
+    row leaves unbound (an OPTIONAL that did not match) is left out for that row."""
+    import pyoxigraph as ox
+
+    from .provenance import cite
+
+    if not query.facts or result.kind != "select" or len(result.rows) > FACT_ROWS:
+        return []
+    columns = set(result.variables)
+    per_row: list[list[tuple[str, str, Any]]] = []
+    for row in result.rows:
+        lines, patterns = [], []
+        for i, (pattern, optional) in enumerate(query.facts):
+            names = set(re.findall(r"\?(\w+)", pattern))
+            if any(n in columns and n not in row for n in names):
+                continue
+            # an optional pattern marks its own match, so a fact is only taken where it holds
+            lines.append(
+                f"OPTIONAL {{ {pattern} BIND (true AS ?_fact{i}) }}" if optional else f"{pattern} ."
+            )
+            patterns.append((pattern, f"_fact{i}" if optional else None))
+        if not lines:
+            per_row.append([])
+            continue
+        used = {n for pat, _ in query.facts for n in re.findall(r"\?(\w+)", pat)}
+        bound = {
+            n: row[n] for n in used if n in row and isinstance(row[n], (ox.NamedNode, ox.Literal))
+        }
+        sols = store.select("SELECT * WHERE { " + " ".join(lines) + " }", bound or None)
+        triples: list[tuple[str, str, Any]] = []
+        for sol in sols:
+            env = {**bound, **sol}
+            for pattern, marker in patterns:
+                if marker is not None and marker not in sol:
+                    continue
+                t = [_instantiate(x, env) for x in pattern.split()]
+                if (
+                    all(x is not None for x in t)
+                    and isinstance(t[0], str)
+                    and isinstance(t[1], str)
+                ):
+                    triples.append((t[0], t[1], t[2]))
+        per_row.append(list(dict.fromkeys(triples)))
+    cited = cite(store, [t for ts in per_row for t in ts])
+    return [[cited[t] for t in ts] for ts in per_row]
+
+
+def _instantiate(token: str, env: dict[str, Any]) -> Any:
+    """A pattern term as a fact part: an IRI string, a literal, or None when unbound."""
+    import pyoxigraph as ox
+
+    from .terms import PREFIXES
+
+    if token.startswith("?"):
+        v = env.get(token[1:])
+        if isinstance(v, ox.NamedNode):
+            return v.value
+        return v if isinstance(v, ox.Literal) else None
+    if token.startswith("<"):
+        return token[1:-1]
+    pfx, _, local = token.partition(":")
+    return PREFIXES[pfx] + local
 
 
 def bind_value(store: Store, param: Param, raw: str) -> tuple[Any, Any]:

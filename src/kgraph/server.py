@@ -288,7 +288,7 @@ def _run_oxigraph(store: Any, req: dict[str, Any], cap: int) -> tuple[Any, ...]:
         if req.get("default_graphs"):
             kwargs["default_graph"] = [ox.NamedNode(g) for g in req["default_graphs"]]
         else:
-            kwargs["use_default_graph_as_union"] = True
+            kwargs.update(store.dataset())  # the merged default graph
         if req.get("named_graphs"):
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in req["named_graphs"]]
     except ValueError as e:

@@ -1,11 +1,19 @@
 """One store interface over three backends: embedded (RocksDB), in-memory, and remote SPARQL 1.1.
 
 Everything above this module talks to a :class:`Store`: it runs SPARQL with the project's
-prefixes predeclared and the union of all named graphs as the default graph, binds values
+prefixes predeclared and the RDF merge of all named graphs as the default graph, binds values
 without pasting them into query text, and returns :class:`Result` objects whose terms are
 pyoxigraph terms, whatever the backend.
 
->>> s = open_store("memory:")
+Set semantics: a triple stated by five sources is one triple of the default graph, while
+``GRAPH ?g`` still reaches each source's own statements. Neither pyoxigraph's union default
+graph nor a list of default graphs merges duplicates (each yields a triple once per graph that
+holds it), so every writer ends with :meth:`Store.refresh_merged`, which keeps the merge as a
+graph of its own: the real default graph of an embedded or in-memory store, the named graph
+``kgg:merged`` of a remote one (given to the server as the query's ``default-graph-uri`` and
+never listed among the named graphs). ``benchmarks/bench_merged.py`` measures what it costs.
+
+>>> s = OxigraphStore()  # in memory; kgraph.build.open_store opens any store by name
 >>> s.update('INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:p> "x" } }')
 >>> [row["o"].value for row in s.select("SELECT ?o WHERE { <urn:a> <urn:p> ?o }")]
 ['x']
@@ -26,7 +34,7 @@ from typing import Literal as TLiteral
 import pyoxigraph as ox
 
 from .errors import Position, QuerySyntaxError, RemoteError, StoreError, UpdateRefused
-from .terms import INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES
+from .terms import INFERRED_GRAPH, MERGED_GRAPH, ONTOLOGY_GRAPH, PREFIXES
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 BATCH = 50_000  # quads per transaction on an embedded store
@@ -174,6 +182,10 @@ class Store:
         rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
         return int(rows[0]["n"].value) if rows else 0
 
+    def refresh_merged(self) -> None:
+        """Rewrite the merged default graph from the named graphs (after any change to them)."""
+        raise NotImplementedError
+
     def close(self) -> None:
         pass
 
@@ -210,8 +222,9 @@ class OxigraphStore(Store):
                 "this is a SPARQL Update; queries cannot change data (use `kgraph load` / `kgraph unload`)"
             )
         text = bind_values(sparql, bindings) if bindings else sparql
+        dataset = self.dataset() if union else {"default_graph": ox.NamedNode(_EMPTY_GRAPH)}
         try:
-            res = self._store.query(text, prefixes=PREFIXES, use_default_graph_as_union=union)
+            res = self._store.query(text, prefixes=PREFIXES, **dataset)
         except SyntaxError as e:
             raise _syntax_error(e, sparql) from None
         except OSError as e:
@@ -241,11 +254,45 @@ class OxigraphStore(Store):
         except SyntaxError as e:
             raise _syntax_error(e, sparql) from None
 
+    def dataset(self) -> dict[str, Any]:
+        """The keyword arguments of :meth:`pyoxigraph.Store.query` that give a query kgraph's
+        default graph: the maintained merge, or (a store written by an older kgraph, or by hand
+        through :attr:`raw` without :meth:`refresh_merged`) the union of the named graphs."""
+        return {} if self.has_merged() else {"use_default_graph_as_union": True}
+
+    def has_merged(self) -> bool:
+        """Whether the store keeps the merged default graph (one index seek)."""
+        return any(True for _ in self._default_quads())
+
+    def _default_quads(self) -> Iterator[ox.Quad]:
+        return iter(self._store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+
+    def refresh_merged(self) -> None:
+        """Rewrite the default graph as the RDF merge of the named graphs, graph by graph."""
+        if not self.writable:
+            raise StoreError(f"the store at {self.location} is open read-only")
+        import tempfile
+
+        self._store.clear_graph(ox.DefaultGraph())
+        # Each graph goes out as N-Triples and back in by the bulk loader, all inside
+        # pyoxigraph: many times faster than building quads in Python, and memory-light (a
+        # temporary file, one graph at a time). Blank node labels are kept, so a blank node
+        # stays one node across its graph and the merge.
+        with tempfile.TemporaryDirectory(prefix="kgraph-merge-") as tmp:
+            dump = os.path.join(tmp, "graph.nt")
+            for g in list(self._store.named_graphs()):
+                self._store.dump(dump, format=ox.RdfFormat.N_TRIPLES, from_graph=g)
+                self._store.bulk_load(
+                    path=dump, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph()
+                )
+
     def quads(self) -> Iterator[ox.Quad]:
-        return iter(self._store)
+        """Every quad of the named graphs (the merged default graph is derived from them)."""
+        return (q for q in self._store if not isinstance(q.graph_name, ox.DefaultGraph))
 
     def __len__(self) -> int:
-        return len(self._store)
+        """The number of quads in the named graphs."""
+        return len(self._store) - sum(1 for _ in self._default_quads())
 
     def named_graphs(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
@@ -350,6 +397,7 @@ class RemoteStore(Store):
         self.writable = True
         self.timeout = timeout
         self._graphs: list[str] | None = None  # the managed graphs, [] when not a kgraph store
+        self._merged = False  # whether the store holds kgg:merged (known with _graphs)
         self._update_param = "update"
 
     def _headers(self) -> dict[str, str]:
@@ -416,6 +464,8 @@ class RemoteStore(Store):
                    }"""
             )
             graphs = sorted({g.value for r in rows if isinstance(g := r.get("g"), ox.NamedNode)})
+            self._merged = MERGED_GRAPH in graphs
+            graphs = [g for g in graphs if g != MERGED_GRAPH]
             if ONTOLOGY_GRAPH in graphs:
                 graphs.append(INFERRED_GRAPH)
                 self._graphs = sorted(set(graphs))
@@ -440,7 +490,8 @@ class RemoteStore(Store):
         form = [("query", text)]
         graphs = self.managed_graphs()
         if graphs and not _DATASET_RE.search(_COMMENT_RE.sub("", text)):
-            form += [("default-graph-uri", g) for g in (graphs if union else [_EMPTY_GRAPH])]
+            default = ([MERGED_GRAPH] if self._merged else graphs) if union else [_EMPTY_GRAPH]
+            form += [("default-graph-uri", g) for g in default]
             form += [("named-graph-uri", g) for g in graphs]
         accept = (
             "application/n-triples, text/turtle;q=0.9"
@@ -489,6 +540,19 @@ class RemoteStore(Store):
                 raise
             self._post(self.update_url, [("query", text)], "*/*")
             self._update_param = "query"
+
+    def refresh_merged(self) -> None:
+        """Rewrite ``kgg:merged`` as the RDF merge of the managed graphs, on the server."""
+        self._graphs = None
+        graphs = self.managed_graphs()
+        self.update(f"DROP SILENT GRAPH <{MERGED_GRAPH}>")
+        if graphs:
+            values = " ".join(f"<{g}>" for g in graphs)
+            self.update(
+                f"INSERT {{ GRAPH <{MERGED_GRAPH}> {{ ?s ?p ?o }} }} "
+                f"WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+            )
+        self._graphs = None
 
     def quads(self) -> Iterator[ox.Quad]:
         """Every quad of the managed graphs (kgraph never writes a remote default graph)."""

@@ -15,6 +15,9 @@ GRAPH_NS = "https://kgraph.dev/graph/"
 ONTOLOGY_GRAPH = GRAPH_NS + "ontology"
 CURATION_GRAPH = GRAPH_NS + "curation"
 INFERRED_GRAPH = GRAPH_NS + "inferred"
+# The RDF merge of every other graph, kept by a remote store (an embedded one keeps it in its
+# real default graph): what a query sees as its default graph. See store.py.
+MERGED_GRAPH = GRAPH_NS + "merged"
 
 TERM_NAMES: frozenset[str] = frozenset(
     (
@@ -76,6 +79,8 @@ TERM_NAMES: frozenset[str] = frozenset(
         "crewMember",
         "date",
         "debutOf",
+        "gender",
+        "precedes",
         "depictsPerformanceOf",
         "description",
         "director",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 import typer
@@ -191,6 +192,7 @@ def _setup_readline(kg: Any) -> str | None:
     completer = NameCompleter(kg)
     readline.set_completer(completer.complete)
     readline.set_completer_delims("")
+    readline.set_completion_display_matches_hook(completer.display)
     if "libedit" in (readline.__doc__ or ""):
         readline.parse_and_bind("bind ^I rl_complete")
     else:
@@ -219,6 +221,7 @@ class NameCompleter:
         self.kg = kg
         self._names: list[tuple[str, str]] | None = None  # (alias folded, preferred label)
         self._matches: list[str] = []
+        self._listing: list[str] = []
 
     def names(self) -> list[tuple[str, str]]:
         if self._names is None:
@@ -244,8 +247,38 @@ class NameCompleter:
                 {label for alias, label in self.names() if alias.startswith(part)}, key=str.casefold
             )
             if labels:
+                self._listing = labels
                 return [line[:start] + label for label in labels]
+        self._listing = []
         return []
+
+    def matches(self, line: str) -> list[str]:
+        """What readline gets for ``line``: never a set whose common prefix drops typed text.
+
+        Readline replaces the typed text with the longest common prefix of the matches. When
+        several names fit and that prefix is not an extension of what was typed (other case,
+        another spelling: "park" for Park Shin-hye and Park Yu-rim), the matches are the typed
+        line itself twice over, so nothing is erased; the second Tab then lists the names
+        (:meth:`display`).
+        """
+        cands = self.candidates(line)
+        if len(cands) <= 1:
+            return cands
+        if os.path.commonprefix(cands).startswith(line):
+            return cands
+        return [line, line + " "]
+
+    def display(self, substitution: str, matches: Sequence[str], longest: int) -> None:
+        """List the names (not whole lines) that fit, then show the prompt and line again."""
+        try:
+            import readline
+
+            names = self._listing or matches
+            sys.stdout.write("\n" + "    ".join(names) + "\n")
+            sys.stdout.write("kgraph> " + readline.get_line_buffer())
+            sys.stdout.flush()
+        except Exception:  # noqa: BLE001 - completion must never break the prompt
+            return
 
     def complete(self, text: str, state: int) -> str | None:
         if state == 0:
@@ -255,5 +288,5 @@ class NameCompleter:
                 line = readline.get_line_buffer()[: readline.get_endidx()]
             except Exception:  # noqa: BLE001 - completion must never break the prompt
                 line = text
-            self._matches = self.candidates(line)
+            self._matches = self.matches(line)
         return self._matches[state] if state < len(self._matches) else None

@@ -93,8 +93,12 @@ def unload_cmd(
 
 @command("sources")
 def sources_cmd(output: ReportOpt = "table") -> None:
-    """The sources of the store: bundled articles and loaded files, with their graphs and sizes."""
-    view.sources(state.kg().sources(), output)
+    """The sources: the articles (code, outlet, headline opening, date, language, number of
+    facts), then the files loaded into the store with their origin, graphs and sizes."""
+    from ..sources import articles
+
+    kg = state.kg()
+    view.sources(kg.sources(), output, articles(kg.store))
 
 
 @command("reconcile")

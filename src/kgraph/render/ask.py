@@ -38,6 +38,9 @@ def answer(ans: Any, fmt: str = "table", *, explain: bool = False, sparql: bool 
         cols = ["answer", "detail", "sources"] if has_detail else ["answer", "sources"]
         body = rows if has_detail else [(r[0], r[2]) for r in rows]
         table(cols, body, title=_capital(ans.interpretation))
+        legend = getattr(ans, "legend", ())
+        if legend:
+            write("sources:\n" + "\n".join(f"  {line}" for line in legend))
     if sparql and not explain and ans.sparql:
         write("SPARQL:\n" + ans.sparql)
 
@@ -91,7 +94,16 @@ def saved_result(res: Any, fmt: str = "table") -> None:
     if fmt != "table":
         from ..results import serialize
 
-        write(serialize(res.result, fmt))
+        text = serialize(res.result, fmt)
+        if fmt == "json" and res.facts:
+            import json
+
+            # the W3C results object, plus per row the facts it rests on with their sources
+            data = json.loads(text)
+            data["facts"] = res.facts_json()
+            data["legend"] = [s.to_json() for s in res.legend]
+            text = json.dumps(data, ensure_ascii=False, indent=2)
+        write(text)
         return
     cols = res.variables
     rows = []
@@ -111,3 +123,22 @@ def saved_result(res: Any, fmt: str = "table") -> None:
     table(cols, rows)
     if not rows:
         note("no rows")
+    _facts_and_legend(res)
+
+
+def _facts_and_legend(res: Any) -> None:
+    """Which source states which fact of each row, then the legend of the codes used."""
+    lines: list[str] = []
+    seen: set[str] = set()
+    for fs in res.facts:
+        for f in fs:
+            line = f"  {f.statement}  [{', '.join(f.codes) or 'no source'}]"
+            if line not in seen:
+                seen.add(line)
+                lines.append(line)
+    if lines:
+        write("\n".join(["", "who states what:", *lines]))
+    if res.legend:
+        width = max(len(s.code) for s in res.legend)
+        legend = [f"  {s.code.ljust(width)}  {s.label}" for s in res.legend]
+        write("\n".join(["", "sources:", *legend]))

@@ -49,7 +49,26 @@ def path_result(r: Any, fmt: str) -> None:
             lines.append(f"Path {i}: " + " – ".join(n.label for n in nodes))
         for j, st in enumerate(steps, 1):
             lines.append(f"  {j}. {st.text}  [sources: {_sources(st.sources)}]")
+            lines += [f"       {f.statement}  [{_sources(f.sources)}]" for f in st.facts]
+    lines += _legend(s for st in r.steps for step in st for s in step.sources)
     write("\n".join(lines))
+
+
+def _legend(sources: Any) -> list[str]:
+    """The closing legend: each source code used, with its label."""
+    import re
+
+    from ..paths import legend
+
+    used = legend(sources)
+    if not used:
+        return []
+    width = max(len(s.short) for s in used)
+    out = ["", "sources:"]
+    for s in used:
+        label = re.sub(rf"\s*\({re.escape(s.short)}\)\s*$", "", s.label) or s.label
+        out.append(f"  {s.short.ljust(width)}  {label}")
+    return out
 
 
 def shared_result(r: Any, fmt: str) -> None:
@@ -70,6 +89,11 @@ def shared_result(r: Any, fmt: str) -> None:
         rows,
         title=f"{r.a.label} and {r.b.label} share {n} work{'s' if n != 1 else ''}{via}",
     )
+    lines = ["", "who states what:"]
+    for w in r.works:
+        lines += [f"  {f.statement}  [{_sources(f.sources)}]" for f in w.facts]
+    lines += _legend(s for w in r.works for s in w.sources)
+    write("\n".join(lines))
 
 
 def _roles(part: Any) -> str:

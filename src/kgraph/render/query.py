@@ -98,6 +98,9 @@ def card(c: Any, fmt: str) -> None:
     if fmt == "json":
         write_json(c.to_json())
         return
+    if hasattr(c, "article"):
+        source_card(c)
+        return
     lines = [f"{c.label}  ({', '.join(c.types) or 'no class'})  {compact(c.iri)}"]
     if c.matched is not None and c.matched.stage != "exact":
         lines.append(f"(matched {c.matched.alias!r}, {c.matched.stage})")
@@ -127,3 +130,36 @@ def card(c: Any, fmt: str) -> None:
         write("sources:")
         for iri, label in sorted(c.sources.items(), key=lambda kv: _src(kv[0])):
             write(f"  {_src(iri)}  {label}")
+
+
+def source_card(c: Any) -> None:
+    """A source's card: what the article is, whom and what it names, where it disagrees."""
+    a = c.article
+    lines = [f"{a.code}  {a.label}  (Source)  {a.iri}"]
+    for key, value in (
+        ("outlet", a.outlet),
+        ("title", a.title),
+        ("date", a.date),
+        ("language", a.language),
+        ("author", a.author),
+        ("file", a.file),
+    ):
+        if value:
+            lines.append(f"{key}: {value}")
+    lines.append(f"states {a.facts} facts")
+    write("\n".join(lines))
+    if c.mentions:
+        write("\n")
+        table(
+            ["names", "type", "facts"],
+            [(m.label, m.type, str(m.facts)) for m in c.mentions],
+        )
+    for d in c.disputes:
+        write("\n")
+        write(f"disagrees with others ({d.kind}): {d.topic}")
+        write(f"  • {a.code}: {d.claim}")
+        for statement, srcs in d.others:
+            write(f"  • {', '.join(_src(s) for s in srcs)}: {statement}")
+    if not c.disputes:
+        write("\n")
+        write("no recorded disagreement with other sources")

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from . import note, table, write_json
+from . import note, table, write, write_json
 
 BIG = 4 << 20  # files under 4 MiB load too fast for a bar to help
 
@@ -90,17 +90,45 @@ def unloaded(source: str, removed: int, fmt: str = "table") -> None:
     note(f"unloaded {source}: removed {removed} quads")
 
 
-def sources(rows: list[dict[str, Any]], fmt: str = "table") -> None:
+def _opening(text: str | None, width: int = 40) -> str:
+    if not text:
+        return ""
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def sources(rows: list[dict[str, Any]], fmt: str = "table", articles: Any = ()) -> None:
+    """The articles (every source with its metadata) and the loaded files. JSON: ``sources``
+    is the loaded files (as before), ``articles`` every source."""
     if fmt == "json":
-        write_json({"sources": rows})
+        write_json({"sources": rows, "articles": [a.to_json() for a in articles]})
         return
-    table(
-        ["source", "file", "origin", "quads", "graphs"],
-        [
-            (r["source"], r["file"], r.get("origin", ""), r["quads"], " ".join(r["graphs"][1:]))
-            for r in rows
-        ],
-    )
+    bundled = [a for a in articles if not a.loaded]
+    if bundled:
+        table(
+            ["code", "outlet", "title", "date", "language", "facts"],
+            [
+                (
+                    a.code,
+                    a.outlet or "",
+                    _opening(a.title or a.label),
+                    a.date or "",
+                    a.language or "",
+                    str(a.facts),
+                )
+                for a in bundled
+            ],
+        )
+    files = [r for r in rows if r.get("origin") != "bundled"]
+    if files or not bundled:
+        if bundled:
+            write("")
+        table(
+            ["source", "file", "origin", "quads", "graphs"],
+            [
+                (r["source"], r["file"], r.get("origin", ""), r["quads"], " ".join(r["graphs"][1:]))
+                for r in files
+            ],
+        )
 
 
 def pending(rows: list[dict[str, Any]], fmt: str = "table", *, decided: int = 0) -> None:

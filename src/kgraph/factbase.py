@@ -1,0 +1,265 @@
+"""The facts `kgraph ask` reasons over, each with exactly the sources that state it.
+
+:func:`facts_of` reads, once per store, every triple of a fixed set of predicates that a
+source's named graph states (``GRAPH ?g { ?s ?p ?o } ?g a kg:Source``), with the graphs that
+state it: so each fact is cited by the sources whose graph holds that very triple, whatever the
+default graph does with duplicates. It also keeps labels, classes, recorded disagreements and the
+sources' metadata (for the legend under an answer). The bundled graph gives about a thousand
+rows; a store with more than :data:`LIMIT` such rows is not read whole (the question kinds that
+need it then refuse politely instead of answering from part of the data).
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from .store import Store
+from .terms import KG_NS
+
+LIMIT = 200_000
+
+KG = KG_NS
+PREDICATES = (
+    "actedIn",
+    "workedOn",
+    "castMember",
+    "director",
+    "screenwriter",
+    "musicBy",
+    "author",
+    "crewMember",
+    "performer",
+    "character",
+    "inWork",
+    "creditedPerson",
+    "role",
+    "year",
+    "date",
+    "genre",
+    "distributor",
+    "originalBroadcaster",
+    "platform",
+    "country",
+    "debutOf",
+    "partner",
+    "relationshipType",
+    "startDate",
+    "recipient",
+    "forWork",
+    "ceremony",
+    "category",
+    "editionOf",
+    "gender",
+    "releaseOf",
+    "region",
+    "billing",
+    "basedOn",
+    "precedes",
+    "screenedWork",
+    "section",
+    "atFestival",
+    "isPremiere",
+    "endDate",
+    "location",
+    "alias",
+    "edition",
+    "filmCount",
+    "seriesCount",
+    "priorProjectCount",
+)
+
+_FACTS = """SELECT ?s ?p ?o ?g WHERE {
+  GRAPH ?g { ?s ?p ?o }
+  ?g a kg:Source .
+  FILTER (?p IN (%s))
+} LIMIT %d"""
+
+_LABELS = """SELECT ?e ?l ?c ?d WHERE {
+  ?e skos:prefLabel ?l OPTIONAL { ?e a ?c } OPTIONAL { ?e kg:description ?d } }"""
+
+_DISPUTES = """SELECT ?d ?x ?topic WHERE { ?d a kg:Disagreement ; kg:about ?x ; kg:topic ?topic }"""
+
+_SOURCES = """SELECT ?s ?label ?outlet ?author ?date WHERE {
+  ?s a kg:Source ; skos:prefLabel ?label .
+  OPTIONAL { ?s kg:creditsOutlet ?o . ?o skos:prefLabel ?outlet }
+  OPTIONAL { ?s kg:authorName ?author }
+  OPTIONAL { ?s kg:date ?date }
+}"""
+
+WORK_CLASSES = {KG + "Film", KG + "TVSeries", KG + "Play", KG + "Work"}
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One fact an answer rests on, cited by exactly the sources whose graph states it."""
+
+    statement: str
+    sources: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"statement": self.statement, "sources": list(self.sources)}
+
+
+@dataclass
+class FactBase:
+    """Triples of the source graphs, indexed both ways, with labels, classes and disputes."""
+
+    triples: dict[tuple[str, str, str], set[str]] = field(default_factory=dict)
+    sp: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
+    po: dict[tuple[str, str], list[str]] = field(default_factory=lambda: defaultdict(list))
+    labels: dict[str, str] = field(default_factory=dict)
+    classes: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    disputes: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    source_info: dict[str, dict[str, str]] = field(default_factory=dict)
+    descriptions: dict[str, str] = field(default_factory=dict)  # the curators' own words
+    complete: bool = True
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def objects(self, s: str, p: str) -> list[str]:
+        return self.sp.get((s, KG + p), [])
+
+    def subjects(self, p: str, o: str) -> list[str]:
+        return self.po.get((KG + p, o), [])
+
+    def sources(self, s: str, p: str, o: str) -> tuple[str, ...]:
+        return tuple(sorted(self.triples.get((s, KG + p, o), ())))
+
+    def label(self, iri: str) -> str:
+        return self.labels.get(iri, iri.rsplit("/", 1)[-1])
+
+    def is_a(self, iri: str, *local: str) -> bool:
+        cs = self.classes.get(iri, set())
+        return any(KG + n in cs for n in local)
+
+    def is_work(self, iri: str) -> bool:
+        return bool(self.classes.get(iri, set()) & WORK_CLASSES)
+
+    def type_of(self, iri: str) -> str:
+        for t in ("Person", "Film", "TVSeries", "Play", "Character", "AwardCeremony", "Award"):
+            if self.is_a(iri, t):
+                return t
+        cs = sorted(c for c in self.classes.get(iri, ()) if c.startswith(KG))
+        return cs[0].rsplit("#", 1)[-1] if cs else ""
+
+    def year(self, work: str) -> str | None:
+        ys = sorted(self.objects(work, "year"))
+        return ys[0] if ys else None
+
+    def gender(self, person: str) -> str | None:
+        gs = set(self.objects(person, "gender"))
+        return next(iter(gs)) if len(gs) == 1 else None
+
+    # -- facts with their sources ----------------------------------------------------------
+
+    def fact(self, statement: str, s: str, p: str, o: str) -> Fact:
+        return Fact(statement, self.sources(s, p, o))
+
+    def performances(self, person: str, work: str) -> list[str]:
+        """Performance nodes of ``person`` in ``work`` (in any source)."""
+        mine = set(self.subjects("performer", person))
+        return sorted(x for x in self.subjects("inWork", work) if x in mine)
+
+    def acting_facts(self, person: str, work: str) -> list[Fact]:
+        """``X acted in W`` and, where a source names it, ``X played C in W``."""
+        out = [
+            self.fact(f"{self.label(person)} acted in {self.label(work)}", person, "actedIn", work)
+        ]
+        for perf in self.performances(person, work):
+            for c in self.objects(perf, "character"):
+                out.append(
+                    Fact(
+                        f"{self.label(person)} played {self.label(c)} in {self.label(work)}",
+                        self.sources(perf, "character", c),
+                    )
+                )
+        return [f for f in out if f.sources]
+
+    def worked_on_fact(self, person: str, work: str) -> Fact:
+        verb = "acted in" if self.sources(person, "actedIn", work) else "worked on"
+        pred = "actedIn" if verb == "acted in" else "workedOn"
+        return self.fact(f"{self.label(person)} {verb} {self.label(work)}", person, pred, work)
+
+    def year_fact(self, work: str) -> Fact | None:
+        y = self.year(work)
+        if y is None:
+            return None
+        return self.fact(f"{self.label(work)} came out in {y}", work, "year", y)
+
+    def works_of(self, person: str) -> list[str]:
+        return sorted(set(self.objects(person, "workedOn")), key=lambda w: self.label(w).casefold())
+
+    def people_of(self, work: str) -> list[str]:
+        return sorted(set(self.subjects("workedOn", work)), key=lambda p: self.label(p).casefold())
+
+
+def _v(term: Any) -> str:
+    return str(term.value)
+
+
+def _load(store: Store) -> FactBase:
+    fb = FactBase()
+    preds = ", ".join(f"kg:{p}" for p in PREDICATES)
+    rows = store.select(_FACTS % (preds, LIMIT + 1))
+    if len(rows) > LIMIT:
+        fb.complete = False
+        rows = rows[:LIMIT]
+    for r in rows:
+        s, p, o, g = _v(r["s"]), _v(r["p"]), _v(r["o"]), _v(r["g"])
+        key = (s, p, o)
+        if key not in fb.triples:
+            fb.triples[key] = set()
+            fb.sp[(s, p)].append(o)
+            fb.po[(p, o)].append(s)
+        fb.triples[key].add(g)
+    for r in store.select(_LABELS):
+        e = _v(r["e"])
+        fb.labels.setdefault(e, _v(r["l"]))
+        if "c" in r:
+            fb.classes[e].add(_v(r["c"]))
+        if "d" in r:
+            fb.descriptions.setdefault(e, _v(r["d"]))
+    for r in store.select(_DISPUTES):
+        fb.disputes[_v(r["x"])].append(_v(r["topic"]))
+    for r in store.select(_SOURCES):
+        fb.source_info[_v(r["s"])] = {
+            k: _v(r[k]) for k in ("label", "outlet", "author", "date") if k in r
+        }
+    return fb
+
+
+_cache: weakref.WeakKeyDictionary[Store, FactBase] = weakref.WeakKeyDictionary()
+_lock = threading.Lock()
+
+
+def facts_of(store: Store) -> FactBase:
+    """The fact base of ``store`` (read once per store object)."""
+    with _lock:
+        fb = _cache.get(store)
+        if fb is None:
+            fb = _load(store)
+            _cache[store] = fb
+        return fb
+
+
+def forget(store: Store) -> None:
+    with _lock:
+        _cache.pop(store, None)
+
+
+def legend_line(fb: FactBase, source: str) -> str:
+    """``s002  Ballerina cast and characters guide — 2023-10-05`` for the legend of an answer."""
+    import re
+
+    info = fb.source_info.get(source, {})
+    code = source.rsplit("/", 1)[-1]
+    label = re.sub(r"\s*\(" + re.escape(code) + r"\)$", "", info.get("label", code))
+    bits = []
+    if info.get("outlet") and info["outlet"].casefold() not in label.casefold():
+        bits.append(f"credits {info['outlet']}")
+    bits.append(info.get("date", "undated"))
+    return f"{code}  {label} — " + ", ".join(bits)

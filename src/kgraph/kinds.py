@@ -1,0 +1,874 @@
+"""Answers to the kinds of question that need more than one saved query: counts, yes/no checks,
+genres, distributors, debuts, works before or after, years, award winners, superlatives; and
+the facts (each with exactly its sources) behind the answers of every kind.
+
+Every answer here is computed from :mod:`kgraph.factbase`: triples as the sources' named graphs
+state them, so an answer's ``facts`` cite, triple by triple, the sources that state it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from .answers import AnswerItem
+from .citing import _outcome_facts, _works_with
+from .factbase import KG, Fact, FactBase
+from .understanding import Reading
+
+COUNTRIES = {
+    "KR": "South Korea",
+    "ES": "Spain",
+    "RU": "Russia",
+    "JP": "Japan",
+    "US": "United States",
+}
+
+
+@dataclass
+class Result:
+    interpretation: str
+    items: list[AnswerItem]
+    notes: list[str] = field(default_factory=list)
+
+
+def _union(facts: Iterable[Fact]) -> tuple[str, ...]:
+    return tuple(sorted({s for f in facts for s in f.sources}))
+
+
+def _item(label: str, facts: list[Fact], *, iri: str | None = None, detail: str = "") -> AnswerItem:
+    facts = [f for f in facts if f.sources or f.statement]
+    uniq = list(dict.fromkeys(facts))
+    return AnswerItem(label, iri, None if iri else label, _union(uniq), detail, tuple(uniq))
+
+
+def _entity(fb: FactBase, iri: str, facts: list[Fact], detail: str = "") -> AnswerItem:
+    return _item(fb.label(iri), facts, iri=iri, detail=detail)
+
+
+def _verdict(label: str, facts: list[Fact], detail: str) -> AnswerItem:
+    uniq = list(dict.fromkeys(facts))
+    return AnswerItem(label, None, label, _union(uniq), detail, tuple(uniq))
+
+
+def _typed(fb: FactBase, works: Iterable[str], wtype: str | None) -> list[str]:
+    ws = [w for w in works if fb.is_work(w)]
+    if wtype:
+        ws = [w for w in ws if fb.is_a(w, wtype)]
+    return sorted(set(ws), key=lambda w: fb.label(w).casefold())
+
+
+def _noun(wtype: str | None, n: int = 2) -> str:
+    base = {"Film": "film", "TVSeries": "series"}.get(wtype or "", "work")
+    return base if n == 1 or base == "series" else base + "s"
+
+
+def _year_detail(fb: FactBase, w: str) -> str:
+    y = fb.year(w)
+    return y or ""
+
+
+# -- handlers ---------------------------------------------------------------------------------
+
+
+def answer(fb: FactBase, r: Reading, text: str) -> Result:
+    handler = HANDLERS[r.kind]
+    return handler(fb, r, text)
+
+
+def _check_together(fb: FactBase, r: Reading, text: str) -> Result:
+    a, b = r.slots["person"].iri, r.slots["other"].iri
+    shared = sorted(set(fb.works_of(a)) & set(fb.works_of(b)), key=lambda w: fb.label(w).casefold())
+    interp = f"whether {fb.label(a)} and {fb.label(b)} worked together"
+    if "work" in r.slots:
+        w = r.slots["work"].iri
+        if re.search(
+            r"\b(?:apart from|besides|other than|except|excluding|aside from|beyond)\b", text
+        ):
+            shared = [x for x in shared if x != w]
+            interp += f", apart from {fb.label(w)}"
+        else:
+            shared = [x for x in shared if x == w]
+            interp += f" on {fb.label(w)}"
+    if r.work_type:
+        shared = [x for x in shared if fb.is_a(x, r.work_type)]
+    if shared:
+        facts = [f for w in shared for f in _works_with(fb, a, w) + _works_with(fb, b, w)]
+        return Result(
+            interp, [_verdict("yes", facts, "in " + ", ".join(fb.label(w) for w in shared))]
+        )
+    if fb.works_of(a) and fb.works_of(b):
+        return Result(interp, [_verdict("no", [], "the sources name no work they share")])
+    return Result(interp, [_verdict("not stated", [], "the sources name no work they share")])
+
+
+def _check_partner(fb: FactBase, r: Reading, text: str) -> Result:
+    a, b = r.slots["person"].iri, r.slots["other"].iri
+    interp = f"whether {fb.label(a)} and {fb.label(b)} are partners"
+    married = any(
+        w in text for w in ("married", "marry", "marriage", "spouse", "husband", "wife", "engaged")
+    )
+
+    def rel_facts(rel: str, x: str, y: str) -> list[Fact]:
+        graphs = set(fb.sources(rel, "partner", x)) & set(fb.sources(rel, "partner", y))
+        kind = ", ".join(sorted(fb.objects(rel, "relationshipType"))) or "partners"
+        out = [Fact(f"{fb.label(x)} and {fb.label(y)} are a {kind}", tuple(sorted(graphs)))]
+        for since in fb.objects(rel, "startDate"):
+            out.append(
+                Fact(f"their relationship began in {since}", fb.sources(rel, "startDate", since))
+            )
+        return out
+
+    rels_a = set(fb.subjects("partner", a))
+    together = [rel for rel in rels_a if rel in set(fb.subjects("partner", b))]
+    if together:
+        facts = [f for rel in together for f in rel_facts(rel, a, b)]
+        types = {t for rel in together for t in fb.objects(rel, "relationshipType")}
+        if married and not types & {"married", "spouses", "marriage"}:
+            return Result(
+                interp,
+                [
+                    _verdict(
+                        "not stated",
+                        facts,
+                        "the sources say they are a couple; none says they are married",
+                    )
+                ],
+            )
+        return Result(interp, [_verdict("yes", facts, ", ".join(sorted(types)) or "partners")])
+    others = [(rel, o) for rel in rels_a for o in fb.objects(rel, "partner") if o != a]
+    if others:
+        facts = [f for rel, o in others for f in rel_facts(rel, a, o)]
+        return Result(
+            interp,
+            [
+                _verdict(
+                    "no",
+                    facts,
+                    f"the sources name {', '.join(fb.label(o) for _, o in others)} as {fb.label(a)}'s partner",
+                )
+            ],
+        )
+    return Result(
+        interp, [_verdict("not stated", [], "the sources say nothing of their private lives")]
+    )
+
+
+def _check_credit(prop: str, what: str):  # type: ignore[no-untyped-def]
+    def handler(fb: FactBase, r: Reading, text: str) -> Result:
+        p, w = r.slots["person"].iri, r.slots["work"].iri
+        interp = f"whether {fb.label(p)} {what} {fb.label(w)}"
+        if fb.sources(w, prop, p):
+            return Result(
+                interp,
+                [_verdict("yes", [fb.fact(f"{fb.label(p)} {what} {fb.label(w)}", w, prop, p)], "")],
+            )
+        others = fb.objects(w, prop)
+        if others:
+            facts = [fb.fact(f"{fb.label(o)} {what} {fb.label(w)}", w, prop, o) for o in others]
+            return Result(
+                interp,
+                [
+                    _verdict(
+                        "no", facts, f"the sources name {', '.join(fb.label(o) for o in others)}"
+                    )
+                ],
+            )
+        return Result(
+            interp, [_verdict("not stated", [], f"the sources do not say who {what} {fb.label(w)}")]
+        )
+
+    return handler
+
+
+def _check_in(fb: FactBase, r: Reading, text: str) -> Result:
+    p, w = r.slots["person"].iri, r.slots["work"].iri
+    interp = f"whether {fb.label(p)} was in {fb.label(w)}"
+    if fb.sources(p, "workedOn", w):
+        facts = _works_with(fb, p, w)
+        chars = [
+            f.statement.split(" played ", 1)[1].rsplit(" in ", 1)[0]
+            for f in facts
+            if " played " in f.statement
+        ]
+        return Result(
+            interp,
+            [_verdict("yes", facts, ("as " + ", ".join(dict.fromkeys(chars))) if chars else "")],
+        )
+    people = fb.people_of(w)
+    if people:
+        return Result(
+            interp,
+            [
+                _verdict(
+                    "no",
+                    [],
+                    f"the sources name {len(people)} people who worked on {fb.label(w)}, not {fb.label(p)}",
+                )
+            ],
+        )
+    return Result(
+        interp, [_verdict("not stated", [], f"the sources name nobody who worked on {fb.label(w)}")]
+    )
+
+
+def _check_played(fb: FactBase, r: Reading, text: str) -> Result:
+    p, c = r.slots["person"].iri, r.slots["character"].iri
+    interp = f"whether {fb.label(p)} played {fb.label(c)}"
+    facts: list[Fact] = []
+    other: list[Fact] = []
+    for perf in fb.subjects("character", c):
+        for who in fb.objects(perf, "performer"):
+            for w in fb.objects(perf, "inWork"):
+                f = Fact(
+                    f"{fb.label(who)} played {fb.label(c)} in {fb.label(w)}",
+                    fb.sources(perf, "character", c),
+                )
+                (facts if who == p else other).append(f)
+    if facts:
+        return Result(interp, [_verdict("yes", facts, "")])
+    if other:
+        return Result(interp, [_verdict("no", other, "")])
+    return Result(interp, [_verdict("not stated", [], "")])
+
+
+def _outcomes(fb: FactBase, r: Reading, text: str, *, nominated: bool) -> list[str]:
+    """Award outcomes matching the reading's body/ceremony, category and year."""
+    cls = "Nomination" if nominated else "Award"
+    outs = [o for o in fb.classes if fb.is_a(o, cls)]
+    body = r.slots.get("body")
+    if body is not None:
+        keep = []
+        for o in outs:
+            for cer in fb.objects(o, "ceremony"):
+                if cer == body.iri or body.iri in fb.objects(cer, "editionOf"):
+                    keep.append(o)
+        outs = keep
+    if r.category:
+        outs = [
+            o
+            for o in outs
+            if any(c.casefold() == r.category.casefold() for c in fb.objects(o, "category"))
+        ]
+    if r.year:
+        outs = [
+            o
+            for o in outs
+            if any(r.year in fb.objects(cer, "year") for cer in fb.objects(o, "ceremony"))
+        ]
+    return sorted(outs)
+
+
+def _check_award(fb: FactBase, r: Reading, text: str) -> Result:
+    e = r.slots["entity"].iri
+    nominated = "nominat" in text
+    asked = f"the {r.category} award" if r.category else "an award"
+    if "body" in r.slots:
+        asked += f" at the {fb.label(r.slots['body'].iri)}"
+    if r.year:
+        asked += f" in {r.year}"
+    interp = f"whether {fb.label(e)} {'was nominated for' if nominated else 'won'} {asked}"
+    outs = [
+        o
+        for o in _outcomes(fb, r, text, nominated=nominated)
+        if e in fb.objects(o, "recipient") or e in fb.objects(o, "forWork")
+    ]
+    if not outs and nominated:
+        outs = [
+            o
+            for o in _outcomes(fb, r, text, nominated=False)
+            if e in fb.objects(o, "recipient") or e in fb.objects(o, "forWork")
+        ]
+    noms = [
+        o
+        for o in ([] if nominated else _outcomes(fb, r, text, nominated=True))
+        if e in fb.objects(o, "recipient")
+    ]
+    if not outs and noms:
+        facts = [f for o in noms for f in _outcome_facts(fb, o, e)]
+        return Result(
+            interp,
+            [_verdict("not stated", facts, "the sources say nominated; none says won or lost")],
+        )
+    if not outs:
+        return Result(
+            interp,
+            [
+                _verdict(
+                    "not stated",
+                    [],
+                    f"no source says {fb.label(e)} {'was nominated for' if nominated else 'won'} {asked}",
+                )
+            ],
+        )
+    facts = [f for o in outs for f in _outcome_facts(fb, o, e)]
+    disputed = [t for o in outs if e in fb.objects(o, "recipient") for t in fb.disputes.get(o, [])]
+    if disputed:
+        return Result(
+            interp,
+            [
+                _verdict(
+                    "disputed", facts, "the sources disagree: " + "; ".join(dict.fromkeys(disputed))
+                )
+            ],
+            [
+                f"note: the sources disagree here — {t} (see `kgraph conflicts`)"
+                for t in dict.fromkeys(disputed)
+            ],
+        )
+    return Result(interp, [_verdict("yes", facts, "; ".join(fb.label(o) for o in outs))])
+
+
+def _count_awards(fb: FactBase, r: Reading, text: str) -> Result:
+    e = r.slots["entity"].iri
+    nominated = "nominat" in text
+    cls = "Nomination" if nominated else "Award"
+    outs = sorted(o for o in fb.subjects("recipient", e) if fb.is_a(o, cls))
+    if r.category:
+        outs = [
+            o
+            for o in outs
+            if r.category.casefold() in {c.casefold() for c in fb.objects(o, "category")}
+        ]
+    if r.year:
+        outs = [
+            o
+            for o in outs
+            if any(r.year in fb.objects(c, "year") for c in fb.objects(o, "ceremony"))
+        ]
+    facts = [f for o in outs for f in _outcome_facts(fb, o, e)]
+    n = len(outs)
+    what = "nominations" if nominated else "awards"
+    return Result(
+        f"how many {what} {fb.label(e)} received",
+        [_count(n, facts, ", ".join(fb.label(o) for o in outs))],
+    )
+
+
+def _count(n: int, facts: list[Fact], detail: str) -> AnswerItem:
+    uniq = list(dict.fromkeys(facts))
+    return AnswerItem(str(n), None, str(n), _union(uniq), detail, tuple(uniq))
+
+
+def _count_works(fb: FactBase, r: Reading, text: str) -> Result:
+    p = r.slots["person"].iri
+    noun = _noun(r.work_type)
+    prop = {"Film": "filmCount", "TVSeries": "seriesCount"}.get(r.work_type or "")
+    if ("work" in r.slots or r.year) and re.search(r"\b(?:before|after|prior to|since)\b", text):
+        after = re.search(r"\b(?:after|since)\b", text) is not None
+        res = _before_after(after)(fb, r, text)
+        facts = [f for it in res.items for f in it.facts]
+        n = len(res.items)
+        return Result(
+            f"how many of {res.interpretation}",
+            [_count(n, facts, ", ".join(i.label for i in res.items))],
+            res.notes,
+        )
+    if prop and re.search(r"\baccording to\b", text):
+        stated = sorted(fb.objects(p, prop))
+        if stated:
+            facts = [fb.fact(f"{fb.label(p)} has made {v} {noun}", p, prop, v) for v in stated]
+            return Result(
+                f"how many {noun} {fb.label(p)} has made, as the sources state it",
+                [_count(int(stated[0]), facts, "as stated")] if len(stated) == 1 else [],
+            )
+    works = _typed(fb, fb.works_of(p), r.work_type)
+    facts = [f for w in works for f in _works_with(fb, p, w)[:1]]
+    notes = []
+    if prop:
+        for v in fb.objects(p, prop):
+            if v != str(len(works)):
+                srcs = ", ".join(s.rsplit("/", 1)[-1] for s in fb.sources(p, prop, v))
+                notes.append(
+                    f"note: {srcs} gives {fb.label(p)} {v} {noun}; the graph names {len(works)}"
+                )
+    return Result(
+        f"how many {noun} {fb.label(p)} has worked on",
+        [_count(len(works), facts, ", ".join(fb.label(w) for w in works))],
+        notes,
+    )
+
+
+def _count_people(fb: FactBase, r: Reading, text: str) -> Result:
+    w = r.slots["work"].iri
+    if any(x in text for x in ("actor", "actress", "cast", "star", "acted", "performer")):
+        people = sorted(set(fb.subjects("actedIn", w)), key=lambda p: fb.label(p).casefold())
+        what = "actors"
+    elif "crew" in text:
+        people = sorted(set(fb.objects(w, "crewMember")), key=lambda p: fb.label(p).casefold())
+        what = "crew members"
+    elif "character" in text:
+        chars = sorted(
+            {c for perf in fb.subjects("inWork", w) for c in fb.objects(perf, "character")}
+        )
+        facts = [
+            Fact(
+                f"{fb.label(c)} appears in {fb.label(w)}",
+                _union(
+                    Fact("", fb.sources(perf, "character", c))
+                    for perf in fb.subjects("character", c)
+                    if w in fb.objects(perf, "inWork")
+                ),
+            )
+            for c in chars
+        ]
+        return Result(
+            f"how many characters {fb.label(w)} has",
+            [_count(len(chars), facts, ", ".join(fb.label(c) for c in chars))],
+        )
+    else:
+        people = fb.people_of(w)
+        what = "people"
+    facts = [_works_with(fb, p, w)[0] for p in people]
+    return Result(
+        f"how many {what} worked on {fb.label(w)}",
+        [_count(len(people), facts, ", ".join(fb.label(p) for p in people))],
+    )
+
+
+def _most_credits(fb: FactBase, r: Reading, text: str) -> Result:
+    people = [e for e in fb.classes if fb.is_a(e, "Person")]
+    counts = {p: _typed(fb, fb.works_of(p), r.work_type) for p in people}
+    best = max((len(v) for v in counts.values()), default=0)
+    top = sorted(
+        (p for p, v in counts.items() if len(v) == best and best),
+        key=lambda p: fb.label(p).casefold(),
+    )
+    items = [
+        _entity(
+            fb,
+            p,
+            [f for w in counts[p] for f in _works_with(fb, p, w)[:1]],
+            f"{best} {_noun(r.work_type, best)}",
+        )
+        for p in top
+    ]
+    return Result(f"who has the most {_noun(r.work_type)} in the graph", items)
+
+
+def _most_frequent(fb: FactBase, r: Reading, text: str) -> Result:
+    p = r.slots["person"].iri
+    mine = set(fb.works_of(p))
+    shared: dict[str, list[str]] = {}
+    for w in mine:
+        for o in fb.people_of(w):
+            if o != p:
+                shared.setdefault(o, []).append(w)
+    best = max((len(v) for v in shared.values()), default=0)
+    top = sorted(
+        (o for o, v in shared.items() if len(v) == best), key=lambda o: fb.label(o).casefold()
+    )
+    items = []
+    for o in top:
+        ws = sorted(shared[o], key=lambda w: fb.label(w).casefold())
+        facts = [f for w in ws for f in _works_with(fb, p, w)[:1] + _works_with(fb, o, w)[:1]]
+        items.append(
+            _entity(
+                fb,
+                o,
+                facts,
+                f"{best} shared work{'s' if best != 1 else ''}: "
+                + ", ".join(fb.label(w) for w in ws),
+            )
+        )
+    return Result(f"{fb.label(p)}'s most frequent collaborator", items)
+
+
+def _award_people(fb: FactBase, r: Reading, text: str, *, nominated: bool) -> Result:
+    outs = _outcomes(fb, r, text, nominated=nominated)
+    what = " ".join(
+        x
+        for x in (
+            r.category or "",
+            "at" if r.category and ("body" in r.slots or r.year) else "",
+            fb.label(r.slots["body"].iri) if "body" in r.slots else "",
+            r.year or "",
+        )
+        if x
+    )
+    interp = f"{'nominees' if nominated else 'winners'} of {what}"
+    items: dict[str, list[Fact]] = {}
+    details: dict[str, list[str]] = {}
+    notes: list[str] = []
+    for o in outs:
+        recipients = fb.objects(o, "recipient")
+        if fb.disputes.get(o) and fb.objects(o, "forWork"):
+            # the recipient is disputed; the work the award was for is not
+            recipients = fb.objects(o, "forWork")
+        for who in recipients:
+            if fb.is_work(who):
+                items.setdefault(who, []).append(
+                    fb.fact(f"{fb.label(o)} was for {fb.label(who)}", o, "forWork", who)
+                )
+            else:
+                items.setdefault(who, []).extend(_outcome_facts(fb, o, who))
+            d = (
+                ", ".join(fb.objects(o, "category"))
+                + " — "
+                + ", ".join(fb.label(c) for c in fb.objects(o, "ceremony"))
+            )
+            if fb.disputes.get(o):
+                d += " (disputed)"
+                notes += [
+                    f"note: the sources disagree here — {t} (see `kgraph conflicts`)"
+                    for t in fb.disputes[o]
+                ]
+            details.setdefault(who, []).append(d.strip(" —"))
+    out = [
+        _entity(fb, who, facts, "; ".join(details[who]))
+        for who, facts in sorted(items.items(), key=lambda kv: fb.label(kv[0]).casefold())
+    ]
+    return Result(interp, out, list(dict.fromkeys(notes)))
+
+
+def _works_in_year(fb: FactBase, r: Reading, text: str) -> Result:
+    y = r.year or ""
+    p = r.slots.get("person")
+    pool = fb.works_of(p.iri) if p else [e for e in fb.classes if fb.is_work(e)]
+    works = [w for w in _typed(fb, pool, r.work_type) if y in fb.objects(w, "year")]
+    items = []
+    for w in works:
+        facts = [fb.fact(f"{fb.label(w)} came out in {y}", w, "year", y)]
+        if p:
+            facts = _works_with(fb, p.iri, w) + facts
+        items.append(_entity(fb, w, facts, y))
+    who = f"{fb.label(p.iri)}'s " if p else ""
+    return Result(f"{who}{_noun(r.work_type)} from {y}", items)
+
+
+def _before_after(after: bool):  # type: ignore[no-untyped-def]
+    def handler(fb: FactBase, r: Reading, text: str) -> Result:
+        p = r.slots.get("person")
+        ref = r.slots.get("work")
+        ref_year = r.year if ref is None else fb.year(ref.iri)
+        pool = fb.works_of(p.iri) if p else [e for e in fb.classes if fb.is_work(e)]
+        works = _typed(fb, pool, r.work_type)
+        items = []
+        ref_label = fb.label(ref.iri) if ref else (r.year or "")
+        for w in works:
+            if ref and w == ref.iri:
+                continue
+            facts: list[Fact] = []
+            if ref is not None:
+                pair = (ref.iri, w) if after else (w, ref.iri)
+                stated = fb.sources(pair[0], "precedes", pair[1])
+                if stated:
+                    facts.append(
+                        Fact(f"{fb.label(pair[0])} came before {fb.label(pair[1])}", stated)
+                    )
+            wy = fb.year(w)
+            if wy and ref_year and ((wy > ref_year) if after else (wy < ref_year)):
+                yf = fb.year_fact(w)
+                if yf:
+                    facts.append(yf)
+                if ref is not None:
+                    rf = fb.year_fact(ref.iri)
+                    if rf:
+                        facts.append(rf)
+                else:
+                    facts[-1:] = facts[-1:]
+            if not facts:
+                continue
+            if p:
+                facts = _works_with(fb, p.iri, w)[:1] + facts
+            items.append(_entity(fb, w, facts, wy or ""))
+        who = f"{fb.label(p.iri)}'s " if p else ""
+        notes = []
+        if ref is not None and not ref_year:
+            notes.append(
+                f"note: the sources give no year for {ref_label}; only works they say came {'after' if after else 'before'} it are listed"
+            )
+        return Result(
+            f"{who}{_noun(r.work_type)} {'after' if after else 'before'} {ref_label}", items, notes
+        )
+
+    return handler
+
+
+def _values(prop: str, what: str):  # type: ignore[no-untyped-def]
+    def handler(fb: FactBase, r: Reading, text: str) -> Result:
+        e = (r.slots.get("work") or r.slots.get("entity") or r.slots["person"]).iri
+        items = []
+        for v in sorted(set(fb.objects(e, prop))):
+            is_iri = v.startswith("http")
+            label = fb.label(v) if is_iri else (COUNTRIES.get(v, v) if prop == "country" else v)
+            fact = fb.fact(f"the {what} of {fb.label(e)} is {label}", e, prop, v)
+            items.append(
+                AnswerItem(
+                    label, v if is_iri else None, None if is_iri else v, fact.sources, "", (fact,)
+                )
+            )
+        return Result(f"the {what} of {fb.label(e)}", items)
+
+    return handler
+
+
+def _distributor(fb: FactBase, r: Reading, text: str) -> Result:
+    w = r.slots["work"].iri
+    res = _values("distributor", "distributor")(fb, r, text)
+    by_iri = {i.iri: i for i in res.items}
+    for ev in fb.subjects("releaseOf", w):
+        for pl in fb.objects(ev, "platform"):
+            f = fb.fact(f"{fb.label(w)} is released on {fb.label(pl)}", ev, "platform", pl)
+            old = by_iri.get(pl)
+            facts = (list(old.facts) if old else []) + [f]
+            by_iri[pl] = AnswerItem(fb.label(pl), pl, None, _union(facts), "", tuple(facts))
+    if not by_iri:
+        for b in fb.objects(w, "originalBroadcaster"):
+            f = fb.fact(
+                f"{fb.label(w)} was broadcast by {fb.label(b)}", w, "originalBroadcaster", b
+            )
+            by_iri[b] = AnswerItem(fb.label(b), b, None, f.sources, "broadcaster", (f,))
+    return Result(f"who distributes {fb.label(w)}", list(by_iri.values()))
+
+
+def _about(fb: FactBase, r: Reading, text: str) -> Result:
+    w = r.slots["work"].iri
+    facts: list[Fact] = []
+    for g in sorted(set(fb.objects(w, "genre"))):
+        facts.append(fb.fact(f"{fb.label(w)} is a {g}", w, "genre", g))
+    for perf in fb.subjects("inWork", w):
+        for c in fb.objects(perf, "character"):
+            for who in fb.objects(perf, "performer"):
+                facts.append(
+                    Fact(f"{fb.label(who)} plays {fb.label(c)}", fb.sources(perf, "character", c))
+                )
+    facts = [f for f in facts if f.sources]
+    desc = fb.descriptions.get(w)
+    label = desc or f"{fb.label(w)}: " + "; ".join(f.statement for f in facts[:3])
+    return Result(
+        f"what {fb.label(w)} is about",
+        [
+            AnswerItem(
+                label,
+                None,
+                label,
+                _union(facts),
+                "summary in the curators' words; the facts are the sources'",
+                tuple(dict.fromkeys(facts)),
+            )
+        ],
+        [] if desc else ["note: the graph keeps no plot summary; these are the facts it holds"],
+    )
+
+
+def _debut(fb: FactBase, r: Reading, text: str) -> Result:
+    p = r.slots["person"].iri
+    works = sorted(set(fb.subjects("debutOf", p)))
+    if works:
+        items = [
+            _entity(
+                fb,
+                w,
+                [fb.fact(f"{fb.label(w)} was {fb.label(p)}'s debut", w, "debutOf", p)],
+                _year_detail(fb, w),
+            )
+            for w in works
+        ]
+        notes = []
+        if r.work_type and any(not fb.is_a(w, r.work_type) for w in works):
+            notes.append(
+                f"note: the sources name the debut, which is not a {_noun(r.work_type, 1)}"
+            )
+        return Result(f"{fb.label(p)}'s debut", items, notes)
+    if "debut" in text:
+        return Result(f"{fb.label(p)}'s debut", [], ["note: no source names the debut"])
+    res = _extreme(fb, r, latest=False)
+    res.interpretation = f"{fb.label(p)}'s debut"
+    res.notes.append(
+        "note: no source names the debut; this is the earliest work with a year in the graph"
+    )
+    return res
+
+
+def _extreme(fb: FactBase, r: Reading, *, latest: bool) -> Result:
+    p = r.slots["person"].iri
+    works = [w for w in _typed(fb, fb.works_of(p), r.work_type) if fb.year(w)]
+    noun = _noun(r.work_type, 1)
+    interp = f"{fb.label(p)}'s {'latest' if latest else 'earliest'} {noun}"
+    if not works:
+        return Result(interp, [])
+    pick = max if latest else min
+    y = pick(fb.year(w) or "" for w in works)
+    top = [w for w in works if fb.year(w) == y]
+    items = [
+        _entity(fb, w, _works_with(fb, p, w)[:1] + [f for f in [fb.year_fact(w)] if f], y)
+        for w in top
+    ]
+    return Result(interp, items, ["note: only works whose year the sources give are compared"])
+
+
+def _genre(fb: FactBase, r: Reading, text: str) -> Result:
+    return _values("genre", "genre")(fb, r, text)
+
+
+def _most_awards(fb: FactBase, r: Reading, text: str) -> Result:
+    w = r.slots.get("work")
+    people = fb.people_of(w.iri) if w else [e for e in fb.classes if fb.is_a(e, "Person")]
+    won = {p: sorted(o for o in fb.subjects("recipient", p) if fb.is_a(o, "Award")) for p in people}
+    best = max((len(v) for v in won.values()), default=0)
+    top = sorted(
+        (p for p, v in won.items() if len(v) == best and best), key=lambda p: fb.label(p).casefold()
+    )
+    items = [
+        _entity(
+            fb,
+            p,
+            [f for o in won[p] for f in _outcome_facts(fb, o, p)],
+            f"{best} award{'s' if best != 1 else ''}",
+        )
+        for p in top
+    ]
+    where = f" among the people of {fb.label(w.iri)}" if w else ""
+    return Result(f"who has won the most awards{where}", items)
+
+
+def _relationship_since(fb: FactBase, r: Reading, text: str) -> Result:
+    a, b = r.slots["person"].iri, r.slots["other"].iri
+    items = []
+    for rel in set(fb.subjects("partner", a)) & set(fb.subjects("partner", b)):
+        for since in fb.objects(rel, "startDate"):
+            f = Fact(
+                f"{fb.label(a)} and {fb.label(b)} have been a couple since {since}",
+                fb.sources(rel, "startDate", since),
+            )
+            items.append(AnswerItem(since, None, since, f.sources, "", (f,)))
+    return Result(f"since when {fb.label(a)} and {fb.label(b)} have been a couple", items)
+
+
+def _premiere_section(fb: FactBase, r: Reading, text: str) -> Result:
+    w = r.slots["work"].iri
+    items = []
+    for ev in fb.subjects("screenedWork", w):
+        for sec in fb.objects(ev, "section"):
+            f = fb.fact(f"{fb.label(w)} was shown in the section {sec}", ev, "section", sec)
+            items.append(AnswerItem(sec, None, sec, f.sources, fb.label(ev), (f,)))
+    return Result(f"the festival section of {fb.label(w)}", items)
+
+
+def _event_dates(fb: FactBase, r: Reading, text: str) -> Result:
+    ev = r.slots["event"].iri
+    items = []
+    for prop, what in (
+        ("startDate", "starts"),
+        ("endDate", "ends"),
+        ("date", "is held"),
+        ("year", "is held in"),
+    ):
+        for v in sorted(set(fb.objects(ev, prop))):
+            f = fb.fact(f"{fb.label(ev)} {what} {v}", ev, prop, v)
+            items.append(AnswerItem(v, None, v, f.sources, what, (f,)))
+    return Result(f"when {fb.label(ev)} takes place", items)
+
+
+def _check_distributor(fb: FactBase, r: Reading, text: str) -> Result:
+    w, org = r.slots["work"].iri, r.slots["body"].iri
+    interp = f"whether {fb.label(w)} is on {fb.label(org)}"
+    facts = []
+    if fb.sources(w, "distributor", org):
+        facts.append(fb.fact(f"{fb.label(org)} distributes {fb.label(w)}", w, "distributor", org))
+    for ev in fb.subjects("releaseOf", w):
+        if org in fb.objects(ev, "platform"):
+            facts.append(
+                fb.fact(f"{fb.label(w)} is released on {fb.label(org)}", ev, "platform", org)
+            )
+    if fb.sources(w, "originalBroadcaster", org):
+        facts.append(
+            fb.fact(f"{fb.label(org)} broadcast {fb.label(w)}", w, "originalBroadcaster", org)
+        )
+    if facts:
+        return Result(interp, [_verdict("yes", facts, "")])
+    return Result(interp, [_verdict("not stated", [], "")])
+
+
+def _check_premiere(fb: FactBase, r: Reading, text: str) -> Result:
+    w = r.slots["work"].iri
+    interp = f"whether {fb.label(w)} premiered at a festival"
+    facts = []
+    for ev in fb.subjects("screenedWork", w):
+        if "true" not in fb.objects(ev, "isPremiere"):
+            continue
+        for fest in fb.objects(ev, "atFestival"):
+            place = " ".join([fb.label(fest), *fb.objects(fest, "location")]).casefold()
+            asked = [x for x in re.findall(r"[a-z]{4,}", text) if x in place]
+            if not asked:
+                continue
+            facts.append(
+                Fact(
+                    f"{fb.label(w)} premiered at {fb.label(fest)}",
+                    fb.sources(ev, "isPremiere", "true"),
+                )
+            )
+    if facts:
+        return Result(interp, [_verdict("yes", facts, "")])
+    return Result(interp, [_verdict("not stated", [], "")])
+
+
+def _check_debut(fb: FactBase, r: Reading, text: str) -> Result:
+    p, w = r.slots["person"].iri, r.slots["work"].iri
+    interp = f"whether {fb.label(w)} was {fb.label(p)}'s debut"
+    if fb.sources(w, "debutOf", p):
+        return Result(
+            interp,
+            [
+                _verdict(
+                    "yes",
+                    [fb.fact(f"{fb.label(w)} was {fb.label(p)}'s debut", w, "debutOf", p)],
+                    "",
+                )
+            ],
+        )
+    others = fb.subjects("debutOf", p)
+    if others:
+        facts = [
+            fb.fact(f"{fb.label(o)} was {fb.label(p)}'s debut", o, "debutOf", p) for o in others
+        ]
+        return Result(
+            interp,
+            [_verdict("no", facts, "the debut was " + ", ".join(fb.label(o) for o in others))],
+        )
+    return Result(interp, [_verdict("not stated", [], "")])
+
+
+HANDLERS = {
+    "check-together": _check_together,
+    "check-partner": _check_partner,
+    "check-directed": _check_credit("director", "directed"),
+    "check-wrote": _check_credit("screenwriter", "wrote"),
+    "check-music": _check_credit("musicBy", "did the music for"),
+    "check-in": _check_in,
+    "check-played": _check_played,
+    "check-award": _check_award,
+    "count-awards": _count_awards,
+    "count-people": _count_people,
+    "count-works": _count_works,
+    "most-credits": _most_credits,
+    "most-frequent-collaborator": _most_frequent,
+    "award-winners": lambda fb, r, t: _award_people(fb, r, t, nominated=False),
+    "award-nominees": lambda fb, r, t: _award_people(fb, r, t, nominated=True),
+    "works-in-year": _works_in_year,
+    "works-before": _before_after(False),
+    "works-after": _before_after(True),
+    "genre": _genre,
+    "about": _about,
+    "distributor": _distributor,
+    "broadcaster": _values("originalBroadcaster", "broadcaster"),
+    "country": _values("country", "country"),
+    "debut": _debut,
+    "earliest": lambda fb, r, t: _extreme(fb, r, latest=False),
+    "latest": lambda fb, r, t: _extreme(fb, r, latest=True),
+    "most-awards": _most_awards,
+    "relationship-since": _relationship_since,
+    "premiere-section": _premiere_section,
+    "event-dates": _event_dates,
+    "check-distributor": _check_distributor,
+    "check-premiere": _check_premiere,
+    "check-debut": _check_debut,
+}
+
+
+# -- facts behind the answers of the saved-query kinds ---------------------------------------------
+
+
+__all__ = ["HANDLERS", "KG", "Result", "answer"]
