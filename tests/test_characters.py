@@ -16,7 +16,9 @@ C = "https://kgraph.dev/id/character/"
 
 
 def _tool():
-    spec = importlib.util.spec_from_file_location("scope_characters", ROOT / "tools" / "scope_characters.py")
+    spec = importlib.util.spec_from_file_location(
+        "scope_characters", ROOT / "tools" / "scope_characters.py"
+    )
     mod = importlib.util.module_from_spec(spec)  # type: ignore[arg-type]
     spec.loader.exec_module(mod)  # type: ignore[union-attr]
     return mod
@@ -69,7 +71,8 @@ def test_a_same_named_character_of_another_work_stays_another_character(
     kg = KnowledgeGraph()
     try:
         kg.load([f])
-        korean = {a.label for a in kg.ask("who played Tokyo in Money Heist: Korea?").answers}
+        tokyo = "character:money-heist-korea-joint-economic-area--tokyo"
+        korean = {a.label for a in kg.ask(f"who played {tokyo}?").answers}
         assert korean == {"Jeon Jong-seo"}
         with pytest.raises(AmbiguousName):  # two Tokyos now: the name alone cannot say which
             kg.resolve("Tokyo", types=["Character"])
@@ -77,7 +80,10 @@ def test_a_same_named_character_of_another_work_stays_another_character(
             """SELECT ?c WHERE { ?c a kg:Character ; skos:prefLabel "Tokyo" ; kg:appearsIn ?w .
                                  ?w skos:prefLabel "La casa de papel" }"""
         )
-        assert len(by_work) == 1 and by_work[0]["c"].value != C + "money-heist-korea-joint-economic-area--tokyo"
+        assert (
+            len(by_work) == 1
+            and by_work[0]["c"].value != C + "money-heist-korea-joint-economic-area--tokyo"
+        )
     finally:
         kg.unload("la-casa.ttl")
         kg.close()

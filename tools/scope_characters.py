@@ -67,11 +67,12 @@ def renames(works: dict[str, set[str]]) -> tuple[dict[str, str], list[str]]:
 
 
 def rewrite(text: str, mapping: dict[str, str]) -> str:
-    """Replace ``character:old`` and ``…/id/character/old`` (whole local names only)."""
+    """Replace ``character:old``, ``…/id/character/old`` and ``character/old`` (whole local
+    names only)."""
     if not mapping:
         return text
     names = "|".join(re.escape(k) for k in sorted(mapping, key=len, reverse=True))
-    pattern = re.compile(rf"(character:|{re.escape(NS)}character/)({names})(?![\w-])")
+    pattern = re.compile(rf"({re.escape(NS)}character/|character:|character/)({names})(?![\w-])")
     return pattern.sub(lambda m: m.group(1) + mapping[m.group(2)], text)
 
 
@@ -95,7 +96,9 @@ def main() -> int:
                 f.write_text(new, encoding="utf-8")
     for old, new in sorted(mapping.items()):
         print(f"character:{old} -> character:{new}")
-    print(f"{len(mapping)} characters, {len(changed)} files {'to change' if args.check else 'changed'}")
+    print(
+        f"{len(mapping)} characters, {len(changed)} files {'to change' if args.check else 'changed'}"
+    )
     return 0
 
 
