@@ -31,8 +31,10 @@ Load it with ``pyoxigraph.Store(path).bulk_load(path=FILE, format=RdfFormat.N_QU
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import itertools
+import json
 import random
 import sys
 from collections.abc import Iterator
@@ -406,15 +408,183 @@ def load_into(
     return store
 
 
+IMDB_HEADERS = {
+    "title.basics": "tconst\ttitleType\tprimaryTitle\toriginalTitle\tisAdult\tstartYear\tendYear\truntimeMinutes\tgenres",
+    "name.basics": "nconst\tprimaryName\tbirthYear\tdeathYear\tprimaryProfession\tknownForTitles",
+    "title.principals": "tconst\tordering\tnconst\tcategory\tjob\tcharacters",
+    "title.crew": "tconst\tdirectors\twriters",
+    "title.episode": "tconst\tparentTconst\tseasonNumber\tepisodeNumber",
+    "title.akas": "titleId\tordering\ttitle\tregion\tlanguage\ttypes\tattributes\tisOriginalTitle",
+    "title.ratings": "tconst\taverageRating\tnumVotes",
+}
+IMDB_GENRES = ("Drama", "Comedy", "Thriller", "Romance", "Action", "Horror", "Crime", "Fantasy")
+
+
+def imdb(directory: str | Path, titles: int, *, seed: int = 0, gz: bool = True) -> dict[str, int]:
+    """Write IMDb-format dataset files (the seven ``*.tsv.gz``, or ``.tsv`` without ``gz``) with
+    ``titles`` rows in ``title.basics`` (films, series and their episodes), streamed: memory stays
+    bounded whatever the size. Returns the rows written per file.
+
+    The shape follows the real files: ``\\N`` for unknown values, a ``characters`` JSON array
+    for actors and \\N for crew, people with power-law careers (see :class:`_Careers`), each
+    person in ``name.basics`` once, in order of their first credit.
+    """
+    import gzip
+
+    rng = random.Random(seed)
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    suffix = ".tsv.gz" if gz else ".tsv"
+    stack = contextlib.ExitStack()
+    files: dict[str, IO[str]] = {}
+    for name, header in IMDB_HEADERS.items():
+        path = out / (name + suffix)
+        opened = (
+            gzip.open(path, "wt", encoding="utf-8", compresslevel=1, newline="\n")  # noqa: SIM115
+            if gz
+            else open(path, "w", encoding="utf-8", newline="\n")  # noqa: SIM115 - closed by the stack
+        )
+        f: IO[str] = stack.enter_context(opened)  # type: ignore[arg-type]
+        f.write(header + "\n")
+        files[name] = f
+    rows = dict.fromkeys(IMDB_HEADERS, 0)
+    bufs: dict[str, list[str]] = {name: [] for name in IMDB_HEADERS}
+
+    def row(name: str, *fields: object) -> None:
+        bufs[name].append("\t".join("\\N" if v is None else str(v) for v in fields) + "\n")
+        rows[name] += 1
+
+    professions: dict[str, str] = {}
+
+    def emit_person(iri: str, label: str) -> None:
+        nconst = iri
+        born = rng.randrange(1930, 2005) if rng.random() < 0.6 else None
+        died = born + rng.randrange(40, 90) if born and born < 1960 and rng.random() < 0.3 else None
+        job = professions.get("next", "actor")
+        row("name.basics", nconst, label, born, died if died and died < 2025 else None, job, None)
+
+    count = {"n": 0}
+
+    class _ImdbCareers(_Careers):
+        def _newcomer(self) -> list:  # type: ignore[override]
+            self.count += 1
+            length = min(400, int(self.rng.paretovariate(1.6)))
+            rng = self.rng
+            given = rng.choice(SYLLABLES).capitalize() + "-" + rng.choice(SYLLABLES)
+            label = f"{rng.choice(SURNAMES)} {given}"
+            count["n"] += 1
+            nconst = f"nm{count['n']:07d}"
+            professions["next"] = self.prefix
+            self.emit_person(nconst, label)
+            return [nconst, length]
+
+    pool = max(100, min(30_000, titles // 4))
+    actors = _ImdbCareers(rng, pool, "actor,actress", emit_person)
+    crew = _ImdbCareers(rng, max(50, pool // 3), "director,writer,composer,producer", emit_person)
+    t = 0
+
+    def title(kind: str, label: str, year: int | None, parent: str | None = None) -> str:
+        nonlocal t
+        t += 1
+        tconst = f"tt{t:07d}"
+        original = label if rng.random() < 0.9 else label.upper()
+        genres = (
+            ",".join(sorted(rng.sample(IMDB_GENRES, rng.randint(1, 3))))
+            if rng.random() < 0.95
+            else None
+        )
+        runtime = rng.randrange(20, 180) if rng.random() < 0.8 else None
+        row("title.basics", tconst, kind, label, original, 0, year, None, runtime, genres)
+        if rng.random() < 0.3:
+            row("title.akas", tconst, 1, label, "KR", "ko", "imdbDisplay", None, 0)
+            row("title.akas", tconst, 2, original, None, None, "original", None, 1)
+        if rng.random() < 0.7:
+            row("title.ratings", tconst, f"{rng.uniform(1, 10):.1f}", rng.randrange(5, 500_000))
+        taken: set[str] = set()
+        cast = actors.draw(2 + min(40, int(rng.expovariate(1 / 3.5))), taken)
+        directors = crew.draw(1, taken)
+        writers = directors[:1] if rng.random() < 0.3 else crew.draw(1, taken)
+        music = crew.draw(1, taken) if rng.random() < 0.6 else []
+        producers = crew.draw(1, taken) if rng.random() < 0.4 else []
+        order = 0
+        for j, nconst in enumerate(cast):
+            order += 1
+            who = "actor" if rng.random() < 0.55 else "actress"
+            name = rng.choice(SYLLABLES).capitalize() + "-" + rng.choice(SYLLABLES)
+            chars = json.dumps(
+                [name] if rng.random() < 0.9 else [name, "Young " + name], ensure_ascii=False
+            )
+            row(
+                "title.principals",
+                tconst,
+                order,
+                nconst,
+                who,
+                None,
+                chars if rng.random() < 0.95 else None,
+            )
+        for category, people in (
+            ("director", directors),
+            ("writer", writers),
+            ("composer", music),
+            ("producer", producers),
+        ):
+            for nconst in people:
+                if category == "writer" and nconst in directors:
+                    continue
+                order += 1
+                row("title.principals", tconst, order, nconst, category, None, None)
+        row("title.crew", tconst, ",".join(directors) or None, ",".join(writers) or None)
+        if parent is not None:
+            row("title.episode", tconst, parent, rng.randrange(1, 4), rng.randrange(1, 13))
+        for name, buf in bufs.items():
+            if len(buf) >= 5_000:
+                files[name].write("".join(buf))
+                buf.clear()
+        return tconst
+
+    while t < titles:
+        year = 1960 + (65 * t) // max(1, titles) + rng.randrange(-2, 3)
+        label = f"{rng.choice(ADJECTIVES)} {rng.choice(NOUNS)}"
+        if rng.random() < 0.5:
+            label = "The " + label
+        if rng.random() < 0.3 and titles - t > 1:
+            series = title("tvSeries", label, year if rng.random() < 0.97 else None)
+            for e in range(min(titles - t, rng.randint(1, 6))):
+                title("tvEpisode", f"Episode #{e + 1}", None, parent=series)
+        else:
+            title(
+                "movie" if rng.random() < 0.85 else "tvMovie",
+                label,
+                year if rng.random() < 0.97 else None,
+            )
+    with stack:
+        for name, f in files.items():
+            f.write("".join(bufs[name]))
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--works", type=int, required=True, help="number of works (films and series)")
-    ap.add_argument("--out", required=True, help="output N-Quads file ('-' for stdout)")
+    ap.add_argument("--out", help="output N-Quads file ('-' for stdout)")
+    ap.add_argument(
+        "--imdb",
+        metavar="DIR",
+        help="write IMDb-format dataset files (*.tsv.gz) with --works titles into DIR instead",
+    )
+    ap.add_argument("--plain", action="store_true", help="with --imdb: .tsv files, not gzip'd")
     ap.add_argument("--seed", type=int, default=0, help="random seed (same seed, same file)")
     ap.add_argument("--sources", type=int, default=5, help="number of source graphs")
     args = ap.parse_args(argv)
     if args.works < 1 or args.sources < 1:
         ap.error("--works and --sources must be at least 1")
+    if args.imdb:
+        rows = imdb(args.imdb, args.works, seed=args.seed, gz=not args.plain)
+        print(", ".join(f"{k} {v}" for k, v in rows.items()), file=sys.stderr)
+        return 0
+    if not args.out:
+        ap.error("give --out FILE (N-Quads) or --imdb DIR")
     if args.out == "-":
         n = write(sys.stdout, args.works, seed=args.seed, sources=args.sources)
     else:

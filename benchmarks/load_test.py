@@ -7,7 +7,12 @@ answer against the one the first request got. Halfway through, one more client s
 never finishes on its own: it must come back as 503 after the server's --timeout, while the other
 clients keep being served. Prints throughput and latency percentiles; exits 1 on any failure.
 
+A connection reset or dropped by the server (``ConnectionResetError``, ``RemoteDisconnected``,
+``BrokenPipeError``) is counted as a *reset* and the request as lost: nothing is retried, so a
+listen backlog that overflows or a server that drops connections shows in the figures.
+
     python benchmarks/load_test.py --clients 16 --seconds 20
+    python benchmarks/load_test.py --clients 16 --seconds 20 --pages   # with the explorer's pages
 """
 
 from __future__ import annotations
@@ -49,6 +54,18 @@ MIX = [
     ("ASK { work:ballerina kg:director person:lee-chung-hyun }", "application/sparql-results+json"),
     ("CONSTRUCT { work:ballerina ?p ?o } WHERE { work:ballerina ?p ?o }", "application/n-triples"),
 ]
+# --pages: the explorer's pages and JSON as a browser asks for them, mixed with the queries above
+# (an item starting with "/" is a path on the server, not a query)
+PAGES = [
+    ("/", "text/html"),
+    ("/entity/person:jeon-jong-seo", "text/html"),
+    ("/graph", "text/html"),
+    ("/graph?from=Park+Yu-rim&to=Park+Shin-hye", "text/html"),
+    ("/query?query=SELECT+%3Fp+WHERE+%7B+%3Fp+a+kg%3APerson+%7D", "text/html"),
+    ("/api/search?q=jeon", "application/json"),
+    ("/api/neighbours?id=work:ballerina", "application/json"),
+    ("/static/graph.js", "*/*"),
+]
 ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
 
@@ -80,6 +97,10 @@ def start_server(
     raise SystemExit("kgraph serve did not start")
 
 
+class Reset(Exception):
+    """The server reset or dropped the connection under a request."""
+
+
 class Client:
     """One keep-alive HTTP connection."""
 
@@ -89,22 +110,22 @@ class Client:
         self.conn: http.client.HTTPConnection | None = None
 
     def get(self, query: str, accept: str) -> tuple[int, bytes]:
-        path = self.parts.path + "?" + urllib.parse.urlencode({"query": query})
-        for attempt in (0, 1):  # one retry only if the server closed an idle keep-alive connection
-            if self.conn is None:
-                self.conn = http.client.HTTPConnection(
-                    self.parts.hostname, self.parts.port, timeout=self.timeout
-                )
-            try:
-                self.conn.request("GET", path, headers={"Accept": accept})
-                r = self.conn.getresponse()
-                return r.status, r.read()
-            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
-                self.conn.close()
-                self.conn = None
-                if attempt:
-                    raise
-        raise AssertionError("unreachable")
+        if query.startswith("/"):  # an explorer page
+            path = self.parts.path.rsplit("/", 1)[0] + query
+        else:
+            path = self.parts.path + "?" + urllib.parse.urlencode({"query": query})
+        if self.conn is None:
+            self.conn = http.client.HTTPConnection(
+                self.parts.hostname, self.parts.port, timeout=self.timeout
+            )
+        try:
+            self.conn.request("GET", path, headers={"Accept": accept})
+            r = self.conn.getresponse()
+            return r.status, r.read()
+        except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError) as e:
+            self.conn.close()
+            self.conn = None  # the next request opens a new connection; this one is lost
+            raise Reset(f"{type(e).__name__}: {e}") from None
 
 
 def main() -> int:
@@ -117,6 +138,9 @@ def main() -> int:
     ap.add_argument("--store", help="store spec for the server (default: the bundled graph)")
     ap.add_argument("--url", help="a running loopback endpoint instead of starting one")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
+    ap.add_argument(
+        "--pages", action="store_true", help="mix the explorer's pages in with the queries"
+    )
     args = ap.parse_args()
     args.clients = max(1, min(args.clients, 256))
     args.seconds = max(1.0, min(args.seconds, 300.0))
@@ -138,9 +162,10 @@ def main() -> int:
 
 
 def run(url: str, args: argparse.Namespace) -> int:
+    mix = MIX + PAGES if args.pages else MIX
     warm = Client(url, 60)
     expected = {}
-    for q, accept in MIX:
+    for q, accept in mix:
         status, body = warm.get(q, accept)
         if status != 200:
             raise SystemExit(f"warm-up query failed with {status}: {body[:200]!r}")
@@ -149,6 +174,7 @@ def run(url: str, args: argparse.Namespace) -> int:
     lock = threading.Lock()
     latencies: list[float] = []
     failures: list[str] = []
+    resets: list[str] = []
     issued = 0
     stop_at = time.monotonic() + args.seconds
     slow: dict[str, object] = {}
@@ -162,11 +188,15 @@ def run(url: str, args: argparse.Namespace) -> int:
                 if issued >= args.max_requests:
                     return
                 issued += 1
-            q, accept = MIX[k % len(MIX)]
+            q, accept = mix[k % len(mix)]
             k += 1
             t0 = time.perf_counter()
             try:
                 status, body = c.get(q, accept)
+            except Reset as e:
+                with lock:
+                    resets.append(str(e))
+                continue
             except OSError as e:
                 with lock:
                     failures.append(f"{type(e).__name__}: {e}")
@@ -212,6 +242,7 @@ def run(url: str, args: argparse.Namespace) -> int:
         "seconds": round(elapsed, 1),
         "requests": len(lat),
         "failed": len(failures),
+        "reset": len(resets),
         "throughput_rps": round(len(lat) / elapsed, 1),
         "p50_ms": round(pct(50), 1),
         "p90_ms": round(pct(90), 1),
@@ -227,13 +258,16 @@ def run(url: str, args: argparse.Namespace) -> int:
             "others_served_meanwhile": slow.get("served_meanwhile"),
         },
         "cpus": os.cpu_count(),
+        "mix": len(mix),
+        "pages": bool(args.pages),
     }
     if args.json:
         print(json.dumps(figures, indent=2))
     else:
         print(
             f"{figures['requests']} requests from {args.clients} clients in {figures['seconds']} s: "
-            f"{figures['throughput_rps']} req/s, {figures['failed']} failed"
+            f"{figures['throughput_rps']} req/s, {figures['failed']} failed, "
+            f"{figures['reset']} reset"
         )
         print(
             f"latency ms: p50 {figures['p50_ms']}  p90 {figures['p90_ms']}  p99 {figures['p99_ms']}  "
@@ -246,7 +280,14 @@ def run(url: str, args: argparse.Namespace) -> int:
         )
     for f in failures[:10]:
         print("FAILED:", f, file=sys.stderr)
-    ok = not failures and slow.get("status") == 503 and int(slow.get("served_meanwhile", 0)) > 0  # type: ignore[call-overload]
+    for f in resets[:10]:
+        print("RESET:", f, file=sys.stderr)
+    ok = (
+        not failures
+        and not resets
+        and slow.get("status") == 503
+        and int(slow.get("served_meanwhile", 0)) > 0
+    )  # type: ignore[call-overload]
     return 0 if ok else 1
 
 

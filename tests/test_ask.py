@@ -1072,7 +1072,9 @@ def test_weak_match_is_never_taken_silently(store):
     """An unknown person near a known name gets suggestions, not the near name's answers."""
     with pytest.raises(UnknownEntity) as e:
         ask(store, "co-stars of Jeon Jong-hyun")
-    assert "did you mean" in str(e.value) or e.value.suggestions == []
+    # refused, with the near names offered as suggestions rather than taken
+    assert "Jeon Jong-seo" in [s.label for s in e.value.suggestions]
+    assert "did you mean 'Jeon Jong-seo'" in str(e.value)
 
 
 # -- follow-ups -----------------------------------------------------------------------------

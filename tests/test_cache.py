@@ -21,10 +21,23 @@ KGRAPH = str(Path(sys.executable).with_name("kgraph"))
 CRASH_POINTS = int(os.environ.get("KGRAPH_CRASH_POINTS", "12"))
 
 
+def _bounded() -> None:
+    """At most 4 GiB of address space: a damaged store must never take the machine down."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))
+
+
 def run(cache: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "KGRAPH_CACHE_DIR": str(cache)}
     return subprocess.run(
-        [KGRAPH, *args], capture_output=True, text=True, env=env, timeout=300, check=False
+        [KGRAPH, *args],
+        check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        preexec_fn=_bounded,
     )
 
 
@@ -205,3 +218,86 @@ def test_damaged_store_is_rebuilt(tmp_path: Path, reference, damage: str):
     assert_complete(store, reference[1])
     again = run(cache, "stats", "--format", "json")
     assert (again.returncode, stats(again), again.stderr) == (0, reference[0], "")
+
+
+def test_a_low_descriptor_limit_does_not_cost_the_cache(tmp_path: Path, reference):
+    """Issue 15, item 4: with ``ulimit -n 90`` the cached store was declared damaged and deleted.
+    A resource limit is reported as such; the cache is kept, and the answer is still right."""
+    import resource
+
+    cache = tmp_path / "cache"
+    assert run(cache, "build").returncode == 0
+    (store,) = stores(cache)
+    inode = store.stat().st_ino
+
+    def low() -> None:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (90, 90))
+
+    env = {**os.environ, "KGRAPH_CACHE_DIR": str(cache)}
+    r = subprocess.run(
+        [KGRAPH, "stats", "--format", "json"],
+        check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        preexec_fn=low,
+    )
+    assert r.returncode == 0 and stats(r) == reference[0], r.stderr
+    assert "resource limit" in r.stderr and "the cache is kept" in r.stderr
+    assert "damaged" not in r.stderr and len(r.stderr.splitlines()) == 1
+    assert stores(cache) == [store] and store.stat().st_ino == inode
+    assert not any("damaged" in line for line in builds_logged(cache))
+
+
+def _flip_a_data_block(store: Path) -> Path:
+    """Flip one byte inside the first data block of every table file of some size (a command
+    reads a few of the store's indexes only); the first such file."""
+    big = [p for p in sorted(store.glob("*.sst")) if p.stat().st_size > 8192]
+    for sst in big:
+        with open(sst, "r+b") as fh:
+            fh.seek(2000)
+            b = fh.read(1)
+            fh.seek(2000)
+            fh.write(bytes([b[0] ^ 0xFF]))
+    return big[0]
+
+
+def test_a_flipped_block_found_at_read_time_is_rebuilt(tmp_path: Path, reference):
+    """Issue 15, item 4: a flipped block in an ``.sst`` file broke every command with exit 3
+    while ``kgraph build`` said "up to date". The read that finds it says so in one line,
+    rebuilds the cache and answers."""
+    cache = tmp_path / "cache"
+    assert run(cache, "build").returncode == 0
+    (store,) = stores(cache)
+    _flip_a_data_block(store)
+    r = run(cache, "stats", "--format", "json")
+    assert r.returncode == 0 and stats(r) == reference[0], r.stderr
+    assert len(r.stderr.splitlines()) == 1 and "damaged" in r.stderr and "rebuil" in r.stderr
+    (store,) = stores(cache)
+    assert_complete(store, reference[1])
+    again = run(cache, "stats", "--format", "json")
+    assert (again.returncode, stats(again), again.stderr) == (0, reference[0], "")
+    # the fast `ask` path too
+    (store,) = stores(cache)
+    _flip_a_data_block(store)
+    r = run(cache, "ask", "who directed Ballerina", "--format", "json")
+    assert r.returncode == 0 and json.loads(r.stdout)["answers"], r.stderr
+    assert "rebuil" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_build_checks_the_store_it_calls_up_to_date(tmp_path: Path, reference):
+    """Issue 15, item 4: ``kgraph build`` verifies the table files against the checksums recorded
+    at build time before it says "up to date"."""
+    cache = tmp_path / "cache"
+    assert run(cache, "build").returncode == 0
+    (store,) = stores(cache)
+    sst = _flip_a_data_block(store)
+    r = run(cache, "build")
+    assert r.returncode == 0
+    assert f"damaged ({sst.name} does not match its checksum); rebuilt it" in r.stderr
+    assert "up to date" not in r.stdout + r.stderr
+    (store,) = stores(cache)
+    assert_complete(store, reference[1])
+    r = run(cache, "build")
+    assert r.returncode == 0 and "up to date" in r.stdout + r.stderr and "damaged" not in r.stderr

@@ -77,3 +77,55 @@ def test_sparql_json_is_w3c(kgraph_proc, query):
     else:
         assert d["head"]["vars"] == ["p"]
         assert all(b["p"]["type"] == "uri" for b in d["results"]["bindings"])
+
+
+ENTITY = {"label", "iri", "type", "new"}
+RELATIONS = {
+    "cast", "plays", "director", "writer", "music", "producer", "cinematographer", "editor",
+    "release", "premiere", "award", "nomination", "partner", "genre", "earlier_work",
+}  # fmt: skip
+
+
+def test_ingest_dry_run_json(kgraph_proc):
+    from pathlib import Path
+
+    data = Path(__file__).resolve().parent / "data" / "ingest"
+    files = [data / "02_ballerina_autumn_slate.txt", data / "13_tide_clocks_streaming.html"]
+    r = kgraph_proc("ingest", *map(str, files), "--dry-run", "--format", "json")
+    assert r.code == 0, r.stderr
+    objects = [json.loads(line) for line in r.stdout.splitlines()]  # one object per file
+    assert [Path(o["file"]).name for o in objects] == [f.name for f in files]
+    for o, f in zip(objects, files, strict=True):
+        assert {"file", "sentences", "facts"} <= o.keys()
+        assert isinstance(o["sentences"], int) and o["sentences"] > 0
+        assert o["facts"]
+        text = None
+        for fact in o["facts"]:
+            assert {
+                "relation", "predicate", "subject", "object", "value", "work", "confidence",
+                "accepted", "evidence", "conflicts_with",
+            } <= fact.keys()  # fmt: skip
+            assert fact["relation"] in RELATIONS
+            assert fact["predicate"].startswith("https://kgraph.dev/ontology#")
+            assert ENTITY <= fact["subject"].keys()
+            for key in ("object", "work"):
+                assert fact[key] is None or ENTITY <= fact[key].keys()
+            assert fact["value"] is None or isinstance(fact["value"], str)
+            assert 0 <= fact["confidence"] <= 1
+            assert fact["accepted"] == (fact["confidence"] >= 0.5)
+            assert fact["evidence"] and all({"start", "end"} <= e.keys() for e in fact["evidence"])
+            assert all(isinstance(s, str) for s in fact["conflicts_with"])
+            if f.suffix == ".txt":
+                text = text or f.read_text(encoding="utf-8")
+                for e in fact["evidence"]:
+                    assert 0 <= e["start"] < e["end"] <= len(text)
+    # the contradiction with the bundled sources names them
+    release = next(x for x in objects[0]["facts"] if x["relation"] == "release")
+    assert release["value"] == "2023-10-13"
+    assert "https://kgraph.dev/id/source/s002" in release["conflicts_with"]
+    assert release["subject"] == {
+        "label": "Ballerina",
+        "iri": "https://kgraph.dev/id/work/ballerina",
+        "type": "Film",
+        "new": False,
+    }

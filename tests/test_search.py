@@ -195,6 +195,7 @@ def store_with_twin():
             ox.NamedNode("https://kgraph.dev/id/source/s000"),
         )
     )
+    s.refresh_merged()  # written through raw: the merged default graph is brought up to date
     return s
 
 

@@ -406,15 +406,49 @@ def test_service_description(endpoint, store):
 
 
 def test_query_page(endpoint):
+    """Browsers get the explorer: the home page at /, the SPARQL editor at /sparql; every script
+    and style comes from this server, under a CSP that allows nothing else."""
     base = endpoint.rsplit("/", 1)[0]
-    for url in (base + "/", endpoint):
+    for url, marker in ((base + "/", 'name="ask"'), (endpoint, "<textarea")):
         status, headers, body = http(
             url, headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
         )
         assert status == 200 and headers["content-type"].startswith("text/html")
+        assert headers["content-security-policy"].startswith(
+            "default-src 'none'; script-src 'self'"
+        )
         page = body.decode()
-        assert "<textarea" in page and "<table" not in page.split("<script>")[0]
+        assert marker in page
         assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)  # nothing from a CDN
+        for asset in re.findall(r'(?:src|href)="(/static/[^"]+)"', page):
+            status, _h, _b = http(base + asset)
+            assert status == 200, asset
+
+
+def test_explorer_paths_stay_inside_static(endpoint):
+    base = endpoint.rsplit("/", 1)[0]
+    for path in ("/static/../server.py", "/static/%2e%2e/server.py", "/static/", "/static/nope.js"):
+        status, _h, body = http(base + path)
+        assert status == 404 and b"Traceback" not in body
+
+
+def test_explorer_pages_are_read_only_and_time_limited(endpoint):
+    """The pages run in the query workers: an update is refused, SERVICE too, and a query that
+    never ends is stopped at the time limit like any other."""
+    base = endpoint.rsplit("/", 1)[0]
+    q = urllib.parse.quote
+    status, _h, body = http(
+        base + "/api/sparql?query=" + q("INSERT DATA { <urn:a> <urn:b> <urn:c> }")
+    )
+    assert status == 403 and b"read-only" in body
+    status, _h, body = http(
+        base + "/api/sparql?query=" + q("SELECT * { SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }")
+    )
+    assert status == 403
+    status, _h, body = http(base + "/api/sparql?query=" + q(ENDLESS))
+    assert status == 503 and b"time limit" in body
+    status, _h, body = http(base + "/entity/person:nobody-at-all")
+    assert status == 404 and body.count(b"\n") == 1
 
 
 def test_timeout_cuts_off_a_query_and_others_keep_being_served(endpoint, store):

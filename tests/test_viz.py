@@ -176,7 +176,7 @@ def test_html_escapes_data_that_looks_like_markup():
 
 
 def test_vendored_library_is_recorded():
-    readme = (ASSETS / "README.md").read_text()
+    readme = (ASSETS.parent / "README.md").read_text()
     assert f"vis-network {VIS_NETWORK_VERSION}" in readme
     assert (ASSETS / "LICENSE-MIT").exists() and (ASSETS / "LICENSE-APACHE-2.0").exists()
     assert (
@@ -188,8 +188,8 @@ def test_cli_viz_writes_dot(cli, tmp_path):
     out = tmp_path / "jeon.dot"
     r = cli("viz", "Jeon Jong-seo", "--depth", "1", "-o", str(out))
     assert r.code == 0, r.stderr
-    assert r.stderr.strip() == f"wrote {out} (15 nodes, 26 edges)"
-    assert out.read_text().count(" -> ") == 26
+    assert r.stderr.strip() == f"wrote {out} (15 nodes, 28 edges)"
+    assert out.read_text().count(" -> ") == 28
 
 
 def test_cli_viz_ontology_svg(cli, tmp_path):
@@ -213,7 +213,8 @@ def test_saved_query_picture(store):
         "The Call",
         "Money Heist: Korea – Joint Economic Area",
     }
-    assert {e.relation for e in eg.edges} == {"acted in"}
+    # the performances, and which of those works the sources say came before another
+    assert {e.relation for e in eg.edges} == {"acted in", "came before"}
 
 
 def test_path_picture_highlights_every_shortest_path(store):
@@ -248,3 +249,27 @@ def test_cli_viz_errors(cli, tmp_path, args, code, message):
     assert r.code == code, r.stderr
     assert message in r.stderr and "Traceback" not in r.stderr
     assert not (tmp_path / "x.svg").exists()
+
+
+def test_every_class_has_its_own_colour_and_shape(store):
+    """No two classes of the ontology look alike in a picture: (colour, shape) pairs are distinct,
+    and so are the colours of the classes the bundled graph draws (Film and TV series were two
+    near-identical oranges, the five organisation classes one blue)."""
+    from kgraph.viz import _STYLE, palette, style
+
+    pairs = [(c, s) for c, s, _g in _STYLE.values()]
+    assert len(set(pairs)) == len(pairs)
+    eg = entity_graph(store)
+    drawn = palette(eg.classes)
+    assert len({(c["colour"], c["shape"]) for c in drawn}) == len(drawn) == len(eg.classes)
+    assert len({c["colour"] for c in drawn}) == len(drawn)
+    assert style("Film")[0] != style("TVSeries")[0]
+    orgs = [
+        "StreamingService",
+        "Broadcaster",
+        "NewsOutlet",
+        "Organization",
+        "Festival",
+        "AwardsBody",
+    ]
+    assert len({style(o)[0] for o in orgs}) == len(orgs)

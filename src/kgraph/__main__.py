@@ -15,12 +15,28 @@ import sys
 
 
 def main() -> None:
-    code = fast_ask(sys.argv[1:])
-    if code is not None:
-        sys.exit(code)
-    from .cli import main as typer_main
+    for i, a in enumerate(sys.argv[1:], 1):
+        if any("\udc80" <= c <= "\udcff" for c in a):  # bytes the locale could not decode
+            print(f"kgraph: argument {i} is not valid UTF-8", file=sys.stderr)
+            sys.exit(2)
+    try:
+        code = fast_ask(sys.argv[1:])
+        if code is None:
+            from .cli import main as typer_main
 
-    typer_main()
+            try:
+                typer_main()
+                code = 0
+            except SystemExit as e:
+                code = e.code if isinstance(e.code, int) else (0 if e.code is None else 2)
+        sys.stdout.flush()
+    except OSError as e:  # the output could not be written (`kgraph --help > /dev/full`)
+        from .cli import output_failed
+
+        if not output_failed(e):
+            raise
+        code = 1
+    sys.exit(code)
 
 
 def fast_ask(argv: list[str]) -> int | None:
@@ -58,11 +74,22 @@ def fast_ask(argv: list[str]) -> int | None:
 def run_ask(kg: object, question: str, fmt: str, explain: bool) -> int:
     """Answer one question and render it; the exit code of DESIGN.md (errors as one line)."""
     from . import render
-    from .errors import KGraphError
+    from .errors import KGraphError, StoreCorrupted
     from .render import ask as view
 
     try:
-        ans = kg.ask(question)  # type: ignore[attr-defined]
+        try:
+            ans = kg.ask(question)  # type: ignore[attr-defined]
+        except StoreCorrupted as e:  # the cached store is damaged: rebuild it, ask again
+            from .build import repair
+            from .kg import KnowledgeGraph
+
+            kg.close()  # type: ignore[attr-defined]
+            if repair(e.path) is None:
+                raise
+            render.warn(f"{e}; the cache has been rebuilt")
+            kg = KnowledgeGraph()
+            ans = kg.ask(question)  # type: ignore[attr-defined]
         view.answer(ans, fmt, explain=explain)
     except KGraphError as e:
         if fmt == "json":
@@ -81,6 +108,15 @@ def run_ask(kg: object, question: str, fmt: str, explain: bool) -> int:
     except KeyboardInterrupt:
         render.error("interrupted")
         return 130
+    except OSError as e:
+        from .cli import output_failed
+
+        if output_failed(e):
+            return 1
+        if os.environ.get("KGRAPH_DEBUG"):
+            raise
+        render.error(f"internal error: {type(e).__name__}: {e} (set KGRAPH_DEBUG=1 for details)")
+        return 3
     except Exception as e:  # a bug: one line, the trace only on request (as kgraph.cli does)
         if os.environ.get("KGRAPH_DEBUG"):
             raise

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -206,17 +204,60 @@ class BuildInfo:
     built: bool
     seconds: float
     quads: int
+    damaged: str | None = None  # why an existing store was found damaged and rebuilt
+
+
+CHECKSUMS = "kgraph-sst.sha256"  # the table files of a built store, with their SHA-256
+
+
+def _checksums(store_dir: Path) -> dict[str, str]:
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(store_dir.glob("*.sst"))
+    }
+
+
+def verify(store_dir: Path) -> str | None:
+    """Why the built store in ``store_dir`` is damaged (a table file changed or went missing
+    since the build), or None when it is intact or was built before checksums were kept."""
+    try:
+        recorded = (store_dir / CHECKSUMS).read_text().split("\n")
+    except FileNotFoundError:
+        return None
+    except OSError as e:
+        return f"cannot read {CHECKSUMS}: {e.strerror or e}"
+    want = dict(line.split("  ", 1)[::-1] for line in recorded if "  " in line)
+    try:
+        have = _checksums(store_dir)
+    except OSError as e:
+        return f"cannot read the store's files: {e.strerror or e}"
+    for name, digest in want.items():
+        if name not in have:
+            return f"{name} is missing"
+        if have[name] != digest:
+            return f"{name} does not match its checksum"
+    return None
 
 
 def _final_path(digest: str) -> Path:
     return cache_dir() / f"store-{digest}"
 
 
-def build(force: bool = False) -> BuildInfo:
-    """Build the default store into the cache unless an up-to-date one is already there."""
+def build(force: bool = False, *, check: bool = False) -> BuildInfo:
+    """Build the default store into the cache unless an up-to-date one is already there.
+
+    ``check`` verifies the existing store's table files against the checksums recorded when it
+    was built, and rebuilds a damaged one (``kgraph build`` does; other commands find damage
+    when they read it, see :func:`repair`)."""
     t0 = time.perf_counter()
     digest = content_hash()
     final = _final_path(digest)
+    damaged = verify(final) if check and final.is_dir() and not force else None
+    if damaged:
+        _log(cache_dir(), f"damaged {final.name}: {damaged}")
+        _discard(final)
+        info = build()
+        info.damaged = damaged
+        return info
     if final.is_dir() and not force:
         return BuildInfo(final, digest, False, time.perf_counter() - t0, -1)
     from filelock import FileLock, Timeout  # only when building: off the path of every other call
@@ -229,6 +270,9 @@ def build(force: bool = False) -> BuildInfo:
             if final.is_dir() and not force:  # another process built it while we waited
                 return BuildInfo(final, digest, False, time.perf_counter() - t0, -1)
             _clean_stale(root)
+            import shutil
+            import tempfile
+
             tmp = Path(tempfile.mkdtemp(prefix=f".building-{digest}-", dir=root))
             try:
                 store = OxigraphStore(tmp)
@@ -236,6 +280,13 @@ def build(force: bool = False) -> BuildInfo:
                 n = len(store)
                 store.close()
                 del store
+                # Opening it once more moves what the write-ahead log holds into the table files
+                # (otherwise every read-only open replays the log, and a damaged table block
+                # goes unseen), then the table files' checksums are recorded for `verify`.
+                OxigraphStore(tmp).close()
+                (tmp / CHECKSUMS).write_text(
+                    "".join(f"{d}  {name}\n" for name, d in _checksums(tmp).items())
+                )
                 if final.exists():
                     _discard(final)
                 tmp.rename(final)  # atomic: a store-* directory is always complete
@@ -269,6 +320,8 @@ def _discard(path: Path) -> None:
     except OSError:
         return
     if gone.is_dir():
+        import shutil
+
         shutil.rmtree(gone, ignore_errors=True)
     else:
         gone.unlink(missing_ok=True)
@@ -276,6 +329,8 @@ def _discard(path: Path) -> None:
 
 def _clean_stale(root: Path) -> None:
     """Remove what builds or removals that were killed left behind (we hold the lock)."""
+    import shutil
+
     for pattern in (".building-*", ".old-*"):
         for p in root.glob(pattern):
             if p.is_dir():
@@ -322,8 +377,27 @@ def default_store() -> Store:
     seen = -1
     try:
         seen = info.path.stat().st_ino
+        problem = None if info.built else verify(info.path)
+        if problem:
+            # Checked before RocksDB reads anything: a flipped bit in a table file can make it
+            # fail at read time, or worse, decode garbage (one such store made a process
+            # allocate 22 GB before the kernel killed it).
+            from .errors import StoreCorrupted
+
+            raise StoreCorrupted(problem, str(info.path))
         return OxigraphStore(info.path, read_only=True)
     except (StoreError, OSError, RuntimeError) as e:  # RocksDB reports corruption as RuntimeError
+        if _resource_limit(e):
+            # Not damage: the store is fine, the process may not open it (too few file
+            # descriptors, no memory). Keep the cache; answer from memory this time.
+            print(
+                f"kgraph: warning: cannot open the cached store {info.path.name} because of a "
+                f"resource limit ({e}); the cache is kept, the graph is built in memory",
+                file=sys.stderr,
+            )
+            store = OxigraphStore()
+            compile_into(store)
+            return store
         # A damaged store directory (not one of ours, or a disk fault): set it aside, rebuild once.
         print(
             f"kgraph: warning: the cached store {info.path.name} is damaged ({e}); rebuilding it",
@@ -336,6 +410,51 @@ def default_store() -> Store:
             return OxigraphStore(info.path, read_only=True)
         except (PermissionError, StoreError, OSError) as e2:
             return _in_memory(e2)
+
+
+_RESOURCE_WORDS = (
+    "file descriptors",
+    "too many open files",
+    "cannot allocate memory",
+    "out of memory",
+    "no space left",
+    "resource temporarily unavailable",
+    "disk quota",
+)
+
+
+def _resource_limit(e: BaseException) -> bool:
+    """Whether opening failed for want of a resource (descriptors, memory, disk), not damage."""
+    import errno
+
+    if isinstance(e, OSError) and e.errno in (
+        errno.EMFILE,
+        errno.ENFILE,
+        errno.ENOMEM,
+        errno.ENOSPC,
+        errno.EAGAIN,
+        errno.EDQUOT,
+    ):
+        return True
+    text = str(e).lower()
+    return any(w in text for w in _RESOURCE_WORDS)
+
+
+def repair(store_path: str | None) -> str | None:
+    """After a read found the cached store at ``store_path`` damaged: set it aside and build it
+    again. Returns the rebuilt store's path, or None when ``store_path`` is not a cached store
+    (a user's ``--store`` directory is never removed by kgraph)."""
+    if store_path is None:
+        return None
+    path = Path(store_path)
+    try:
+        if path.parent.resolve() != cache_dir().resolve() or not path.name.startswith("store-"):
+            return None
+    except OSError:
+        return None
+    _log(cache_dir(), f"damaged {path.name}: found while reading; rebuilding")
+    _discard(path)
+    return str(build().path)
 
 
 def _in_memory(e: Exception) -> Store:
@@ -367,10 +486,16 @@ def open_store(spec: str | None, *, update_url: str | None = None, read_only: bo
     path = Path(spec).expanduser()
     if path.exists() and not path.is_dir():
         raise StoreError(f"--store {spec}: not a directory")
+    if path.is_dir():
+        from .atomic import recover
+
+        recover(path)  # a load or unload killed half-way is undone
     fresh = not path.exists() or not any(path.iterdir())
     if fresh or not read_only:
         store = OxigraphStore(path)
         if fresh:
             new_store_contents(store)
-        return store
+        if not read_only:
+            return store
+        store.close()  # created for a reader: hand it over read-only, not held open writable
     return OxigraphStore(path, read_only=True)

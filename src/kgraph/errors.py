@@ -85,8 +85,22 @@ class StoreError(KGraphError):
     """The store could not be opened, read or written."""
 
 
+class StoreCorrupted(StoreError):
+    """The store's files failed their checksums while being read (a disk fault, a flipped block)."""
+
+    def __init__(self, message: str, path: str | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+
+
 class RemoteError(StoreError):
     """A remote SPARQL endpoint could not be reached or answered with an error."""
+
+
+class RemoteUnavailable(RemoteError):
+    """The remote store is there but gave no answer (HTTP 502/503/504, or too slow): exit 1."""
+
+    exit_code = NOT_FOUND
 
 
 @dataclass

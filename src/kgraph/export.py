@@ -28,7 +28,7 @@ import os
 import re
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -175,22 +175,26 @@ def _data_graphs(graphs: Iterable[str]) -> list[str]:
     return sorted(g for g in graphs if g != ONTOLOGY_GRAPH)
 
 
+def export_graphs(store: Store, *, graph: str | None = None, ontology: bool = False) -> list[str]:
+    """The named graphs an export holds: every data graph, one source's, or the ontology."""
+    if ontology and graph:
+        raise UsageError(
+            "--ontology exports the ontology alone; it cannot be combined with --graph"
+        )
+    if ontology:
+        return [ONTOLOGY_GRAPH]
+    if graph:
+        return [resolve_graph(store, graph)]
+    return _data_graphs(store.named_graphs())
+
+
 def select_quads(
     store: Store, *, graph: str | None = None, ontology: bool = False, inferred: bool = False
 ) -> list[ox.Quad]:
     """The quads an export holds: every data graph (not the ontology), one graph, or the
     ontology alone; with ``inferred``, plus what the ontology's rules entail (each entailed
     triple in the graph it was inferred from; see :func:`entailed`)."""
-    if ontology and graph:
-        raise UsageError(
-            "--ontology exports the ontology alone; it cannot be combined with --graph"
-        )
-    if ontology:
-        wanted = {ONTOLOGY_GRAPH}
-    elif graph:
-        wanted = {resolve_graph(store, graph)}
-    else:
-        wanted = set(_data_graphs(store.named_graphs()))
+    wanted = set(export_graphs(store, graph=graph, ontology=ontology))
     quads = [
         q
         for q in store.quads()
@@ -328,6 +332,8 @@ def export(
         if fmt == "csv":
             return to_csv(eg)
         return to_graphml(eg) if fmt == "graphml" else to_gexf(eg)
+    if fmt in LINE_FORMATS and not inferred and vocabulary == "kg":
+        return b"".join(export_lines(store, fmt, graph=graph, ontology=ontology))
     quads = select_quads(store, graph=graph, ontology=ontology, inferred=inferred)
     if vocabulary != "kg":
         from .vocabularies import translate
@@ -347,15 +353,48 @@ def export(
     return writer(quads).encode("utf-8")
 
 
+LINE_FORMATS = ("ntriples", "nquads")
+
+
+def export_lines(
+    store: Store, fmt: str, *, graph: str | None = None, ontology: bool = False
+) -> Iterator[bytes]:
+    """An N-Triples or N-Quads export as a stream of lines: the bytes of :func:`export`, in
+    bounded memory whatever the store's size (an external merge sort, :mod:`kgraph.linesort`)."""
+    from .linesort import sorted_lines
+
+    graphs = export_graphs(store, graph=graph, ontology=ontology)
+    return sorted_lines(store, graphs, triples=fmt == "ntriples")
+
+
 # ---------------------------------------------------------------------------------------------
 # Atomic files
 # ---------------------------------------------------------------------------------------------
 
 
-def write_atomic(path: Path | str, data: bytes) -> Path:
+def write_atomic(path: Path | str, data: bytes | Iterable[bytes]) -> Path:
     """Write ``data`` to ``path`` so that readers see the old file or the whole new one, never a
-    part: a temporary file in the same directory, flushed to disk, then renamed over the target."""
+    part: a temporary file in the same directory, flushed to disk, then renamed over the target.
+
+    Only a regular file (or nothing) is replaced that way. A symbolic link is followed (the file
+    it points to is replaced, the link kept); a character device or a FIFO (``/dev/null``,
+    ``/dev/stdout``, a named pipe) is written in place; anything else is refused."""
     path = Path(path)
+    import stat
+
+    try:
+        st = path.stat()  # follows links: what would be written is the link's target
+    except FileNotFoundError:
+        st = None
+    except OSError as e:
+        raise InputError(f"{path}: cannot write: {e.strerror or e}") from None
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        if stat.S_ISCHR(st.st_mode) or stat.S_ISFIFO(st.st_mode):
+            return _write_in_place(path, data)
+        kind = "a directory" if stat.S_ISDIR(st.st_mode) else "not a regular file"
+        raise InputError(f"{path}: {kind}; give a file name to write to")
+    if path.is_symlink():
+        path = path.resolve()  # replace the file the link points to; the link stays
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
         raise InputError(f"{path}: the directory {directory} does not exist")
@@ -368,7 +407,10 @@ def write_atomic(path: Path | str, data: bytes) -> Path:
             umask = os.umask(0)
             os.umask(umask)
             os.fchmod(f.fileno(), 0o666 & ~umask)
-            f.write(data)
+            if isinstance(data, bytes):
+                f.write(data)
+            else:  # a stream of chunks (export_lines): never all in memory
+                f.writelines(data)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
@@ -391,6 +433,20 @@ def write_atomic(path: Path | str, data: bytes) -> Path:
     return path
 
 
+def _write_in_place(path: Path, data: bytes | Iterable[bytes]) -> Path:
+    """Write to a device or a FIFO as it is: replacing it by a regular file would be wrong (run
+    as root, ``export -o /dev/null`` replaced ``/dev/null``)."""
+    try:
+        with open(path, "wb") as f:
+            if isinstance(data, bytes):
+                f.write(data)
+            else:
+                f.writelines(data)
+    except OSError as e:
+        raise InputError(f"{path}: cannot write: {e.strerror or e}") from None
+    return path
+
+
 def csv_paths(target: Path | str) -> dict[str, Path]:
     """Where ``-o TARGET`` puts the two CSV files: ``TARGET.nodes.csv`` and ``TARGET.edges.csv``
     (a trailing ``.csv`` of TARGET is dropped first).
@@ -406,6 +462,15 @@ def csv_paths(target: Path | str) -> dict[str, Path]:
 def export_to(store: Store, fmt: str | None, target: Path | str, **options: Any) -> list[Path]:
     """Export into ``target`` atomically (format from ``fmt`` or the extension); the paths written."""
     f = format_for(target, fmt)
+    if (
+        f in LINE_FORMATS
+        and not options.get("inferred")
+        and options.get("vocabulary", "kg") == "kg"
+    ):
+        lines = export_lines(
+            store, f, graph=options.get("graph"), ontology=options.get("ontology", False)
+        )
+        return [write_atomic(target, lines)]
     data = export(store, f, **options)
     if isinstance(data, dict):
         paths = csv_paths(target)
@@ -711,7 +776,35 @@ def _xml_escape(s: str, attr: bool = False) -> str:
     return s
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def check_rdfxml(triples: Iterable[Any]) -> None:
+    """Raise :class:`UsageError` when the triples cannot be written as well-formed RDF/XML: a
+    predicate with no XML name at its end (``<urn:123>``), or a character XML 1.0 cannot hold at
+    all, not even as a character reference (U+0001 … U+001F but tab, newline and return)."""
+    seen: set[str] = set()
+    for t in triples:
+        p = t.predicate.value
+        if p not in seen:
+            seen.add(p)
+            m = _NCNAME_TAIL.search(p)
+            if not m or m.start() == 0:
+                raise UsageError(
+                    f"the predicate <{p}> cannot be written in RDF/XML (no XML name ends it); "
+                    "use Turtle, N-Triples or JSON-LD"
+                )
+        for term in (t.subject, t.object):
+            bad = _NOT_XML.search(term.value) if hasattr(term, "value") else None
+            if bad:
+                raise UsageError(
+                    f"RDF/XML (XML 1.0) cannot hold the character U+{ord(bad.group()):04X} "
+                    "found in the data; use Turtle, N-Triples or JSON-LD"
+                )
+
+
 def write_rdfxml(quads: Sequence[ox.Quad]) -> str:
+    check_rdfxml(quads)
     by_ns = {ns: p for p, ns in PREFIXES.items()}
     used: dict[str, str] = {"rdf": _RDF}
 

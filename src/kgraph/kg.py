@@ -205,6 +205,13 @@ class KnowledgeGraph:
 
         return load(self.store, paths, **options)
 
+    def ingest(self, files: Sequence[Path | str], **options: Any) -> Any:
+        """Read articles (text or HTML) into candidate facts; add the accepted ones, each
+        article as its own source graph (``dry_run=True`` only reads)."""
+        from .ingest import ingest
+
+        return ingest(self.store, files, **options)
+
     def unload(self, source: str) -> Any:
         """Remove a loaded source's named graph (on the default store: one of the user's files)."""
         if self.is_default:

@@ -37,12 +37,16 @@ import pyoxigraph as ox
 
 from .errors import InputError, KGraphError, Position, RdfSyntaxError, StoreError, UsageError
 from .store import BATCH, OxigraphStore, Store, insert_quads
-from .terms import INFERRED_GRAPH, KG_NS, ONTOLOGY_GRAPH
+from .terms import INFERRED_GRAPH, KG_NS, MERGED_GRAPH, ONTOLOGY_GRAPH
 
 FILE_SOURCE_NS = "https://kgraph.dev/id/source/file/"
 HAS_PART = "http://purl.org/dc/terms/hasPart"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 SKOS_PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
+FILE_NAME = KG_NS + "fileName"
+FILE_PATH = KG_NS + "filePath"
+# what a source's record says about it: written by kgraph only, never taken from the file
+_RECORD_PREDICATES = {FILE_NAME, FILE_PATH, HAS_PART}
 
 
 # (phase, file, bytes done, bytes total); phase is "checking" or "loading"
@@ -66,6 +70,8 @@ class LoadedFile:
     graphs: list[str]
     replaced: bool
     seconds: float
+    # graphs the file names that belong to the store or to another source -> where they went
+    renamed: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -76,6 +82,7 @@ class LoadedFile:
             "graphs": self.graphs,
             "replaced": self.replaced,
             "seconds": round(self.seconds, 3),
+            "renamed": dict(self.renamed),
         }
 
 
@@ -215,6 +222,7 @@ class _Scan:
     blank_nodes: bool = False
     axioms: bool = False
     terms: set[str] = field(default_factory=set)  # predicates, and classes given by rdf:type
+    record_claims: bool = False  # the file states kgraph's record predicates itself
 
 
 _AXIOMS = {
@@ -227,31 +235,48 @@ _AXIOMS = {
 
 
 def _scan(path: Path, fmt: ox.RdfFormat, progress: Progress | None) -> _Scan:
-    """Parse the whole file without keeping it: syntax errors surface before anything is written."""
+    """Parse the whole file without keeping it: syntax errors surface before anything is written.
+
+    The loop is the cost of a big load beyond the engine's own (every quad crosses into
+    Python once), so it does the least per quad: terms are kept as pyoxigraph objects (hashed
+    in Rust) and turned into strings once at the end; blank nodes are looked for only until
+    the first is found."""
     scan = _Scan()
-    terms = scan.terms
+    preds: set[ox.NamedNode] = set()
+    classes: set[Any] = set()
+    graphs: set[Any] = set()
+    rdf_type = ox.NamedNode(RDF_TYPE)
+    blank, default, triple = ox.BlankNode, ox.DefaultGraph, ox.Triple
+    n = 0
+    has_blank = False
     stream, done = _open(path, "checking", progress)
     try:
-        for q in _parse(path, fmt, stream):
-            scan.quads += 1
-            g = q.graph_name
-            if isinstance(g, ox.DefaultGraph):
-                scan.default_graph = True
-            else:
-                scan.graphs.add(g.value)
-            p = q.predicate.value
-            if p not in terms:
-                terms.add(p)
-            if p == RDF_TYPE and isinstance(q.object, ox.NamedNode):
-                terms.add(q.object.value)
-            if p in _AXIOMS:
-                scan.axioms = True
-            if not scan.blank_nodes and (
-                isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
-            ):
-                scan.blank_nodes = True
+        for s, p, o, g in _parse(path, fmt, stream):
+            n += 1
+            preds.add(p)
+            graphs.add(g)
+            if p == rdf_type:
+                classes.add(o)
+            if not has_blank and (type(s) is blank or type(o) is blank):
+                has_blank = True
+            if type(o) is triple or type(s) is triple:
+                raise InputError(
+                    f"{path}: RDF 1.2 triple terms (<<( … )>> or << … >>) are not supported; "
+                    "kgraph's exports, validation and inference work on RDF 1.1 data"
+                )
     finally:
         done()
+    scan.quads = n
+    scan.blank_nodes = has_blank
+    for g in graphs:
+        if type(g) is default:
+            scan.default_graph = True
+        else:
+            scan.graphs.add(g.value)
+    predicates = {p.value for p in preds}
+    scan.terms = predicates | {c.value for c in classes if isinstance(c, ox.NamedNode)}
+    scan.axioms = not predicates.isdisjoint(_AXIOMS)
+    scan.record_claims = not predicates.isdisjoint(_RECORD_PREDICATES)
     return scan
 
 
@@ -261,12 +286,22 @@ def _scan(path: Path, fmt: ox.RdfFormat, progress: Progress | None) -> _Scan:
 # -- writing ------------------------------------------------------------------------------
 
 
-def _retarget(quads: Iterable[ox.Quad], graph: ox.NamedNode) -> Iterator[ox.Quad]:
+def _retarget(
+    quads: Iterable[ox.Quad], graph: ox.NamedNode, renamed: dict[str, str] | None = None
+) -> Iterator[ox.Quad]:
+    """Default-graph triples into the file's graph, renamed graphs to their new names, and the
+    file's own statements of kgraph's record predicates about its source dropped (only kgraph
+    writes a source's record: a file claiming ``hasPart <another graph>`` would take it over)."""
+    moved = {k: ox.NamedNode(v) for k, v in (renamed or {}).items()}
     for q in quads:
-        if isinstance(q.graph_name, ox.DefaultGraph):
-            yield ox.Quad(q.subject, q.predicate, q.object, graph)
-        else:
-            yield q
+        g = q.graph_name
+        if isinstance(g, ox.DefaultGraph):
+            g = graph
+        elif g.value in moved:
+            g = moved[g.value]
+        if g == graph and q.subject == graph and q.predicate.value in _RECORD_PREDICATES:
+            continue
+        yield q if g is q.graph_name else ox.Quad(q.subject, q.predicate, q.object, g)
 
 
 def _drop(store: Store, graphs: Iterable[str]) -> None:
@@ -317,11 +352,63 @@ def _bulk(store: Store, fmt: ox.RdfFormat, scan: _Scan) -> bool:
         return False
     if fmt == ox.RdfFormat.JSON_LD:  # its contexts are inlined by _parse, not by bulk_load
         return False
-    return not (fmt.supports_datasets and scan.default_graph)
+    return not (fmt.supports_datasets and scan.default_graph) and not scan.record_claims
+
+
+def _record_path(store: Store, source: str) -> tuple[bool, str | None]:
+    """Whether ``source`` has a record in the store, and the file path it records (if any)."""
+    rows = store.select(
+        f"SELECT ?path WHERE {{ GRAPH <{source}> {{ ?src kg:fileName ?n "
+        f"OPTIONAL {{ ?src <{FILE_PATH}> ?path }} }} }}",
+        {"src": ox.NamedNode(source)},
+    )
+    if not rows:
+        return False, None
+    paths = [str(r["path"].value) for r in rows if "path" in r]  # type: ignore[union-attr]
+    return True, paths[0] if paths else None
+
+
+def source_for(store: Store, path: Path, taken: set[str]) -> str:
+    """The source IRI a file loads as: its base name, unless another file of that name (another
+    path that still exists, or one earlier in the same ``load``) holds it; then the base name
+    followed by ``~`` and a hash of the resolved path, so both files stay loaded."""
+    import hashlib
+
+    base = source_iri(path)
+    resolved = str(path.resolve())
+    exists, recorded = _record_path(store, base)
+    same = not exists or recorded is None or recorded == resolved or not Path(recorded).exists()
+    if same and base not in taken:
+        return base
+    return base + "~" + hashlib.sha256(resolved.encode()).hexdigest()[:8]
+
+
+def _reserved(graph: str) -> bool:
+    """Graphs a file may never write as they are, present or not: every file source's graph
+    (a file writing ``<…/file/other.ttl>`` could plant a record there that a later load of
+    other.ttl would trust) and the merged default graph kgraph maintains."""
+    return graph.startswith(FILE_SOURCE_NS) or graph == MERGED_GRAPH
+
+
+def _claims(store: Store, source: str, graphs: set[str], previous: list[str]) -> dict[str, str]:
+    """The named graphs of a file that it may not write as they are -> the name they get instead.
+
+    A file owns the graphs it brought the last time it was loaded. Any other graph already in the
+    store (the ontology, the inferred graph, another source's graphs), and any file source's
+    graph, is renamed into the file's namespace, so that unloading the file can never remove
+    anything it did not add."""
+    owned = set(previous)
+    renamed = {}
+    for g in sorted(graphs - {source}):
+        if g in owned:
+            continue
+        if _reserved(g) or _has_graph(store, g):
+            renamed[g] = f"{source}/graph/{urllib.parse.quote(g, safe='')}"
+    return renamed
 
 
 def _load_one(
-    store: Store, path: Path, fmt: str | None, progress: Progress | None
+    store: Store, path: Path, fmt: str | None, progress: Progress | None, taken: set[str]
 ) -> tuple[LoadedFile, _Scan]:
     from .build import rdf_format
 
@@ -329,6 +416,10 @@ def _load_one(
     if not path.is_file():
         raise InputError(f"{path}: no such file" if not path.exists() else f"{path}: not a file")
     rformat = rdf_format(path, fmt)
+    if rformat == ox.RdfFormat.RDF_XML:
+        from .xmlguard import check_entities
+
+        check_entities(path)
     try:
         scan = _scan(path, rformat, progress)
     except RdfSyntaxError as first:
@@ -338,39 +429,49 @@ def _load_one(
         other = None if fmt else sniff(read_head(path))
         if other is None or other == rformat:
             raise
+        if other == ox.RdfFormat.RDF_XML:
+            from .xmlguard import check_entities
+
+            check_entities(path)
         try:
             scan = _scan(path, other, progress)
         except RdfSyntaxError:
             raise first from None
         rformat = other
-    source = source_iri(path)
+    source = source_for(store, path, taken)
+    taken.add(source)
     graph = ox.NamedNode(source)
     previous = _record_parts(store, source)
+    renamed = _claims(store, source, scan.graphs, previous)
     _drop(store, previous)
-    parts = sorted(scan.graphs - {source})
+    parts = sorted({renamed.get(g, g) for g in scan.graphs} - {source})
+    name = urllib.parse.unquote(source[len(FILE_SOURCE_NS) :])
     record = [
         ox.Quad(graph, ox.NamedNode(RDF_TYPE), ox.NamedNode(KG_NS + "Source"), graph),
-        ox.Quad(graph, ox.NamedNode(KG_NS + "fileName"), ox.Literal(path.name), graph),
-        ox.Quad(graph, ox.NamedNode(SKOS_PREF), ox.Literal(path.name), graph),
+        ox.Quad(graph, ox.NamedNode(FILE_NAME), ox.Literal(path.name), graph),
+        ox.Quad(graph, ox.NamedNode(FILE_PATH), ox.Literal(str(path.resolve())), graph),
+        ox.Quad(graph, ox.NamedNode(SKOS_PREF), ox.Literal(name), graph),
         *(ox.Quad(graph, ox.NamedNode(HAS_PART), ox.NamedNode(p), graph) for p in parts),
     ]
     written: list[str] = [source, *parts]
     try:
         stream, done = _open(path, "loading", progress)
         try:
-            if _bulk(store, rformat, scan):
+            if _bulk(store, rformat, scan) and not renamed:
                 # Already checked to parse to the end: the bulk loader (many times faster than
                 # transactions, memory-light) writes it. It keeps blank node labels, so files
                 # with blank nodes take the transactional path, which renames them.
-                cast("OxigraphStore", store).raw.bulk_load(
-                    stream,
-                    format=rformat,
-                    base_iri=path.resolve().as_uri(),  # type: ignore[attr-defined]
-                    to_graph=graph,
-                )
+                # An uncompressed file is read by the engine itself (by path), not through
+                # a Python file object; progress then jumps from start to end.
+                raw = cast("OxigraphStore", store).raw
+                base = path.resolve().as_uri()
+                if path.suffix.lower() == ".gz":
+                    raw.bulk_load(stream, format=rformat, base_iri=base, to_graph=graph)
+                else:
+                    raw.bulk_load(path=str(path), format=rformat, base_iri=base, to_graph=graph)
                 n = scan.quads
             else:
-                n = insert_quads(store, _retarget(_parse(path, rformat, stream), graph))
+                n = insert_quads(store, _retarget(_parse(path, rformat, stream), graph, renamed))
         finally:
             done()
         insert_quads(store, record)
@@ -383,7 +484,14 @@ def _load_one(
         raise
     fmt_name = rformat.name
     info = LoadedFile(
-        str(path), source, fmt_name, n, [source, *parts], bool(previous), time.perf_counter() - t0
+        str(path),
+        source,
+        fmt_name,
+        n,
+        [source, *parts],
+        bool(previous),
+        time.perf_counter() - t0,
+        renamed,
     )
     return info, scan
 
@@ -415,28 +523,34 @@ def load(
     for p in todo:  # fail on an unknown format before loading anything
         if p.is_file():
             rdf_format(p, fmt if p not in maps else None)
-    ensure_ontology(store)
-    before = len(store) if derive else 0
-    loaded: list[LoadedFile] = []
-    new_axioms = False
-    present: set[str] = set()
-    for p in todo:
-        info, scan = _load_one(store, p, fmt if p not in maps else None, progress)
-        loaded.append(info)
-        new_axioms = new_axioms or scan.axioms
-        present |= scan.terms
-    derived = 0
-    if derive:
-        from . import alignment
-        from .build import materialise
+    from .atomic import all_or_nothing
 
-        if new_axioms:  # a new mapping may concern anything loaded before
-            alignment.align(store, [g for s in loaded_sources(store) for g in s["graphs"]])
-        else:
-            alignment.align(store, [g for f in loaded for g in f.graphs], present)
-        materialise(store)
-        derived = len(store) - before - sum(f.quads for f in loaded)
-    store.refresh_merged()
+    with all_or_nothing(store):
+        ensure_ontology(store)
+        before = len(store) if derive else 0
+        loaded: list[LoadedFile] = []
+        new_axioms = False
+        present: set[str] = set()
+        taken: set[str] = set()
+        for p in todo:
+            info, scan = _load_one(store, p, fmt if p not in maps else None, progress, taken)
+            loaded.append(info)
+            new_axioms = new_axioms or scan.axioms
+            present |= scan.terms
+        derived = 0
+        if derive:
+            from . import alignment
+            from .build import materialise
+
+            # alignment reads the mappings through the default graph: it must see this load's
+            store.refresh_merged()
+            if new_axioms:  # a new mapping may concern anything loaded before
+                alignment.align(store, [g for s in loaded_sources(store) for g in s["graphs"]])
+            else:
+                alignment.align(store, [g for f in loaded for g in f.graphs], present)
+            materialise(store)
+            derived = len(store) - before - sum(f.quads for f in loaded)
+        store.refresh_merged()
     return LoadReport(store.location, loaded, max(derived, 0), time.perf_counter() - t0)
 
 
@@ -445,9 +559,15 @@ def loaded_sources(store: Store) -> list[dict[str, Any]]:
     # A record is the file graph's own statement about itself; the comparison is made here
     # rather than in SPARQL, where Virtuoso gets it wrong (see above).
     found: dict[str, tuple[str, list[str]]] = {}
+    paths: dict[str, str] = {}
     for r in store.select("SELECT ?src ?s ?name WHERE { GRAPH ?src { ?s kg:fileName ?name } }"):
         if r["s"] == r["src"]:
             found[r["src"].value] = (r["name"].value, [])
+    for r in store.select(
+        f"SELECT ?src ?s ?path WHERE {{ GRAPH ?src {{ ?s <{FILE_PATH}> ?path }} }}"
+    ):
+        if r["s"] == r["src"]:
+            paths[r["src"].value] = r["path"].value
     for r in store.select("SELECT ?src ?s ?part WHERE { GRAPH ?src { ?s dcterms:hasPart ?part } }"):
         if r["s"] == r["src"] and r["src"].value in found:
             found[r["src"].value][1].append(r["part"].value)
@@ -458,22 +578,37 @@ def loaded_sources(store: Store) -> list[dict[str, Any]]:
             "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
             {"g": [ox.NamedNode(g) for g in graphs]},
         )
-        out.append(
-            {
-                "source": src,
-                "file": name,
-                "graphs": graphs,
-                "quads": int(n[0]["n"].value) if n else 0,
-            }
-        )
+        entry: dict[str, Any] = {
+            "source": src,
+            "file": name,
+            "graphs": graphs,
+            "quads": int(n[0]["n"].value) if n else 0,
+        }
+        if src in paths:
+            entry["path"] = paths[src]
+        out.append(entry)
     return out
 
 
 def _find_source(store: Store, source: str) -> str:
     sources = loaded_sources(store)
     for s in sources:
-        if source == s["source"] or ("://" not in source and Path(source).name == s["file"]):
+        if source == s["source"]:
             return str(s["source"])
+    if "://" not in source:
+        named = [s for s in sources if Path(source).name == s["file"]]
+        if len(named) > 1:
+            here = str(Path(source).resolve())
+            exact = [s for s in named if s.get("path") == here]
+            if len(exact) == 1:
+                return str(exact[0]["source"])
+            listed = ", ".join(str(s["source"]) for s in named)
+            raise UsageError(
+                f"{len(named)} loaded sources are called {Path(source).name!r}: "
+                f"give the file's path or the source IRI ({listed})"
+            )
+        if named:
+            return str(named[0]["source"])
     known = ", ".join(s["file"] for s in sources) or "none"
     raise UnknownSource(f"no loaded source {source!r} in the store (loaded: {known})")
 
@@ -488,11 +623,13 @@ def unload(store: Store, source: str) -> int:
     iri = _find_source(store, source)
     graphs = _record_parts(store, iri)
     before = len(store)
-    _drop(store, [*graphs, INFERRED_GRAPH])
+    from .atomic import all_or_nothing
     from .build import materialise
 
-    materialise(store)
-    store.refresh_merged()
+    with all_or_nothing(store):
+        _drop(store, [*graphs, INFERRED_GRAPH])
+        materialise(store)
+        store.refresh_merged()
     return before - len(store)
 
 

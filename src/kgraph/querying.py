@@ -36,7 +36,6 @@ from .errors import (
     Position,
     QuerySyntaxError,
     QueryTimeout,
-    StoreError,
     UpdateRefused,
     UsageError,
 )
@@ -105,6 +104,9 @@ def check_query(text: str, origin: str | None = None) -> None:
         raise InputError(f"{where}the query is empty")
     if is_update(text):
         raise UpdateRefused(where + UPDATE_MESSAGE)
+    from .sparqlguard import check_shape
+
+    check_shape(text)  # nesting deep enough to overflow the engine's stack: refused first
 
 
 def run_sparql(
@@ -124,8 +126,8 @@ def run_sparql(
     check_query(query, origin)
     if limit is not None and limit < 0:
         raise UsageError("--limit must be zero or more")
-    if timeout is not None and timeout <= 0:
-        raise UsageError("--timeout must be a positive number of seconds")
+    if timeout is not None and not (0 < timeout <= 86_400):  # False for nan too
+        raise UsageError("--timeout must be a positive number of seconds, at most 86400")
     cancel = threading.Event()
     if isinstance(store, OxigraphStore):
 
@@ -192,8 +194,8 @@ def _run_embedded(
         return Result("graph", triples=triples)
     except SyntaxError as e:
         raise _from_oxigraph(e, query) from None
-    except OSError as e:
-        raise StoreError(f"store read failed: {e}") from None
+    except (OSError, RuntimeError) as e:
+        raise store._read_error(e, query) from None
     finally:
         res = None
 

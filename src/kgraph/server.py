@@ -2,7 +2,8 @@
 
 ``kgraph serve`` answers at ``/sparql`` (GET ``?query=``, POST form or ``application/sparql-query``)
 with the result format the client asks for, describes itself (SPARQL 1.1 Service Description),
-offers a small query page to browsers at ``/`` and the ``kgraph ask`` JSON at ``/ask?q=…``.
+offers the explorer (:mod:`kgraph.web`: pages at ``/``, ``/entity/…``, ``/graph``, ``/query``) to
+browsers and the ``kgraph ask`` JSON at ``/ask?q=…``.
 
 Why worker processes: pyoxigraph cannot cancel a running query from Python (no timeout or
 cancellation token in its Python API, oxigraph issue #1926), and a thread stuck in a query cannot
@@ -28,11 +29,12 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
 
 MAX_BODY = 1 << 20  # bytes of a POSTed query or form
+MAX_RESPONSE_BYTES = 16 << 20  # bytes of terms in one answer; more rows are cut off
 
 # --- result formats --------------------------------------------------------------------------
 
@@ -173,15 +175,10 @@ def negotiate(kind: str, accept: str | None, fmt_param: str | None = None) -> st
 
 # --- the work done inside a worker process -------------------------------------------------
 
-_SERVICE_STRIP = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*',
-)
-_SERVICE_RE = re.compile(r"(?<![?$:\w])SERVICE(?![:\w])", re.IGNORECASE)
-
 
 def mentions_service(query: str) -> bool:
-    """True when the query uses ``SERVICE`` (federation), outside strings, IRIs and comments.
+    """True when the query uses ``SERVICE`` (federation), by the SPARQL parser's own reading of
+    it (:func:`kgraph.sparqlguard.uses_service`), with the project's prefixes predeclared.
 
     The engine would fetch any URL named there, which an endpoint open to others must not do.
 
@@ -189,8 +186,13 @@ def mentions_service(query: str) -> bool:
     True
     >>> mentions_service('SELECT ?service { ?service ?p "SERVICE" } # SERVICE')
     False
+    >>> mentions_service('SELECT * { ?s ?p person:a\\#b . SERVICE <http://x/> { ?s ?p ?o } }')
+    True
     """
-    return bool(_SERVICE_RE.search(_SERVICE_STRIP.sub(" ", query)))
+    from .sparqlguard import uses_service
+    from .terms import PREFIXES
+
+    return uses_service(query, PREFIXES)
 
 
 def _body(
@@ -208,7 +210,14 @@ def _body(
     if fmt == "rdfxml":
         import pyoxigraph as ox
 
+        from .errors import UsageError
+        from .export import check_rdfxml
         from .terms import PREFIXES
+
+        try:
+            check_rdfxml(triples)
+        except UsageError as e:
+            raise HttpError(406, str(e)) from None
 
         return (
             ox.serialize(
@@ -244,6 +253,12 @@ def run_query(store: Any, req: dict[str, Any], max_results: int) -> Reply:
     query: str = req["query"]
     if is_update(query):
         raise HttpError(403, "this endpoint is read-only: SPARQL Update is refused")
+    from .sparqlguard import check_shape
+
+    try:
+        check_shape(query)
+    except QuerySyntaxError as e:
+        raise HttpError(400, str(e)) from None
     if mentions_service(query):
         raise HttpError(403, "SERVICE (federated query) is not allowed on this endpoint")
     try:
@@ -254,8 +269,10 @@ def run_query(store: Any, req: dict[str, Any], max_results: int) -> Reply:
                 raise HttpError(400, "default-graph-uri and named-graph-uri need an embedded store")
             res = store.query(query)
             kind, variables, boolean = res.kind, res.variables, res.boolean
-            rows, triples = res.rows[:max_results], res.triples[:max_results]
-            more = len(res.rows) > max_results or len(res.triples) > max_results
+            cap = req.get("max_bytes") or MAX_RESPONSE_BYTES
+            rows, more_rows = _capped(res.rows, max_results, cap, _row_size)
+            triples, more_triples = _capped(res.triples, max_results, cap, _triple_size)
+            more = more_rows or more_triples
     except QuerySyntaxError as e:
         pos = e.position
         where = f"line {pos.line}, column {pos.column}: " if pos.line is not None else ""
@@ -270,16 +287,48 @@ def run_query(store: Any, req: dict[str, Any], max_results: int) -> Reply:
     fmt = negotiate("graph" if kind == "graph" else "select", req.get("accept"), req.get("format"))
     headers = {}
     if more:
-        headers["X-KGraph-Truncated"] = f"max-results={max_results}"
+        cap = req.get("max_bytes") or MAX_RESPONSE_BYTES
+        size = sum(map(_row_size, rows)) + sum(map(_triple_size, triples))
+        n = len(rows) + len(triples)
+        headers["X-KGraph-Truncated"] = (
+            f"max-results={max_results}" if n >= max_results and size <= cap else f"max-bytes={cap}"
+        )
     media = GRAPH_MEDIA[fmt] if kind == "graph" else SOLUTION_MEDIA[fmt]
     return Reply(200, media, _body(kind, variables, rows, boolean, triples, fmt), headers)
+
+
+def _term_size(t: Any) -> int:
+    if t is None:
+        return 0
+    if hasattr(t, "subject"):
+        return _term_size(t.subject) + _term_size(t.predicate) + _term_size(t.object)
+    return len(t.value) + 16
+
+
+def _row_size(row: dict[str, Any]) -> int:
+    return sum(_term_size(v) for v in row.values()) + 8
+
+
+def _triple_size(t: Any) -> int:
+    return _term_size(t.subject) + _term_size(t.predicate) + _term_size(t.object) + 8
+
+
+def _capped(items: list[Any], cap: int, max_bytes: int, size: Any) -> tuple[list[Any], bool]:
+    """The first items within ``cap`` items and ``max_bytes`` bytes, and whether any were cut."""
+    out: list[Any] = []
+    total = 0
+    for x in items:
+        total += size(x)
+        if len(out) == cap or total > max_bytes:
+            return out, True
+        out.append(x)
+    return out, False
 
 
 def _run_oxigraph(store: Any, req: dict[str, Any], cap: int) -> tuple[Any, ...]:
     """Run on pyoxigraph directly, so results stream and stop at the cap instead of filling memory."""
     import pyoxigraph as ox
 
-    from .errors import StoreError
     from .store import _syntax_error
     from .terms import PREFIXES
 
@@ -294,6 +343,8 @@ def _run_oxigraph(store: Any, req: dict[str, Any], cap: int) -> tuple[Any, ...]:
     except ValueError as e:
         raise HttpError(400, f"bad graph IRI: {e}") from None
     try:
+        max_bytes = req.get("max_bytes") or MAX_RESPONSE_BYTES
+        size = 0
         res = store.raw.query(req["query"], **kwargs)
         if isinstance(res, ox.QueryBoolean):
             return "ask", [], [], bool(res), [], False
@@ -301,20 +352,23 @@ def _run_oxigraph(store: Any, req: dict[str, Any], cap: int) -> tuple[Any, ...]:
             names = [v.value for v in res.variables]
             rows: list[dict[str, Any]] = []
             for sol in res:
-                if len(rows) == cap:
+                row = {n: sol[n] for n in names if sol[n] is not None}
+                size += _row_size(row)
+                if len(rows) == cap or size > max_bytes:
                     return "select", names, rows, None, [], True
-                rows.append({n: sol[n] for n in names if sol[n] is not None})
+                rows.append(row)
             return "select", names, rows, None, [], False
         triples: list[Any] = []
         for t in res:
-            if len(triples) == cap:
+            size += _triple_size(t)
+            if len(triples) == cap or size > max_bytes:
                 return "graph", [], [], None, triples, True
             triples.append(t)
         return "graph", [], [], None, triples, False
     except SyntaxError as e:
         raise _syntax_error(e, req["query"]) from None
-    except OSError as e:
-        raise StoreError(f"query failed: {e}") from None
+    except (OSError, RuntimeError) as e:
+        raise store._read_error(e, req["query"]) from None
 
 
 def run_ask(store: Any, question: str) -> Reply:
@@ -331,12 +385,72 @@ def run_ask(store: Any, question: str) -> Reply:
     return Reply(200, "application/json", json.dumps(answer.to_json(), ensure_ascii=False).encode())
 
 
+def _web_page(store: Any, req: dict[str, Any], max_results: int) -> Reply:
+    """An explorer page (kgraph.web), its queries run by :func:`run_query` with every guard."""
+    from .web import PageError, handle
+
+    def run(query: str) -> tuple[str, bytes, bool]:
+        accept = "application/n-triples, application/sparql-results+json"
+        try:
+            r = run_query(store, {"query": query, "accept": accept}, max_results)
+        except HttpError as e:
+            raise PageError(e.status, e.message) from None
+        return r.content_type, r.body, "X-KGraph-Truncated" in r.headers
+
+    try:
+        return Reply(*handle(store, req, run, max_results))
+    except PageError as e:
+        raise HttpError(e.status, e.message) from None
+
+
 def _describe_store(store: Any) -> dict[str, Any]:
     return {"kind": store.kind, "location": store.location, "graphs": store.named_graphs()}
 
 
-def _worker_main(conn: Any, spec: str | None, update_url: str | None, max_results: int) -> None:
-    """A worker process: open the store once, then answer requests from the pipe until it closes."""
+def _store_signature(spec: str | None) -> tuple[int, int] | None:
+    """What changes when a store directory is written (new table or log files, a committed
+    ``kgraph load``/``unload``): the directory's and the generation file's modification times."""
+    import os
+
+    if not spec or spec == "memory:" or spec.startswith(("http://", "https://")):
+        return None
+    try:
+        d = os.stat(spec).st_mtime_ns
+    except OSError:
+        return None
+    try:
+        g = os.stat(os.path.join(spec, "kgraph-generation")).st_mtime_ns
+    except OSError:
+        g = 0
+    return d, g
+
+
+def _limit_memory(extra_mb: int) -> None:
+    """Cap this process's address space at what it uses now plus ``extra_mb`` MiB (RLIMIT_AS): a
+    query that needs more fails to allocate and the worker dies, to be replaced."""
+    if extra_mb <= 0:
+        return
+    try:
+        import resource
+
+        with open("/proc/self/statm") as f:
+            pages = int(f.read().split()[0])
+        now = pages * resource.getpagesize()
+        limit = now + extra_mb * (1 << 20)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ImportError, OSError, ValueError):  # not Linux: no limit
+        pass
+
+
+def _worker_main(
+    conn: Any,
+    spec: str | None,
+    update_url: str | None,
+    max_results: int,
+    memory_mb: int = 0,
+) -> None:
+    """A worker process: open the store once, then answer requests from the pipe until it closes
+    (reopening it when a directory store was changed by a load or unload since)."""
     import os
     import signal
 
@@ -354,25 +468,36 @@ def _worker_main(conn: Any, spec: str | None, update_url: str | None, max_result
     try:
         from .overlay import open_store
 
+        signature = _store_signature(spec)
         store = open_store(spec, update_url=update_url, read_only=True)
         conn.send(("ready", _describe_store(store)))
     except Exception as e:  # noqa: BLE001 - reported to the parent as one line
         conn.send(("failed", f"{type(e).__name__}: {e}" if not str(e) else str(e)))
         return
+    _limit_memory(memory_mb)
     while True:
         try:
             req = conn.recv()
         except (EOFError, OSError, KeyboardInterrupt):
             return
         try:
+            now = _store_signature(spec)
+            if now != signature:  # a load or unload since: see it
+                store.close()
+                signature = now
+                store = open_store(spec, update_url=update_url, read_only=True)
             if req["op"] == "sparql":
                 reply = run_query(store, req, max_results)
             elif req["op"] == "ask":
                 reply = run_ask(store, req["q"])
+            elif req["op"] == "web":  # the explorer's pages (kgraph.web)
+                reply = _web_page(store, req, max_results)
             else:
                 reply = _error(400, f"unknown operation {req['op']!r}")
         except HttpError as e:
             reply = _error(e.status, e.message)
+        except MemoryError:
+            reply = _error(503, f"the query needed more than the memory limit ({memory_mb} MiB)")
         except Exception as e:  # noqa: BLE001 - a bug must not take the worker down
             reply = _error(500, f"internal error: {type(e).__name__}: {e}")
         try:
@@ -386,12 +511,17 @@ def _worker_main(conn: Any, spec: str | None, update_url: str | None, max_result
 
 class _Worker:
     def __init__(
-        self, ctx: Any, spec: str | None, update_url: str | None, max_results: int
+        self,
+        ctx: Any,
+        spec: str | None,
+        update_url: str | None,
+        max_results: int,
+        memory_mb: int = 0,
     ) -> None:
         self.conn, child = ctx.Pipe()
         self.proc = ctx.Process(
             target=_worker_main,
-            args=(child, spec, update_url, max_results),
+            args=(child, spec, update_url, max_results, memory_mb),
             daemon=True,
             name="kgraph-serve-worker",
         )
@@ -434,11 +564,13 @@ class WorkerPool:
         max_results: int,
         *,
         start_timeout: float = 120.0,
+        memory_mb: int = 0,
     ) -> None:
         import multiprocessing
 
         self._ctx = multiprocessing.get_context("spawn")  # no fork of a threaded server
-        self._args = (spec, update_url, max_results)
+        self._args = (spec, update_url, max_results, memory_mb)
+        self.memory_mb = memory_mb
         self._start_timeout = start_timeout
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._closed = False
@@ -505,7 +637,19 @@ class WorkerPool:
         except HttpError:
             raise
         except (EOFError, OSError, ValueError):
+            if self._closed:  # the server is stopping and killed its workers
+                raise HttpError(503, "the server is shutting down") from None
+            w.proc.join(1)
+            code = w.proc.exitcode
             self._replace(w)
+            if self.memory_mb and code in (-6, -7, -11):  # SIGABRT, SIGBUS, SIGSEGV
+                # an allocation refused by RLIMIT_AS aborts the engine (SIGABRT) or, in a
+                # thread's stack, SIGSEGV: the query asked for more memory than allowed
+                raise HttpError(
+                    503,
+                    f"the query was stopped: it needed more than the memory limit of "
+                    f"{self.memory_mb} MiB per worker (the worker has been replaced)",
+                ) from None
             raise HttpError(500, "the query worker crashed; it has been restarted") from None
         self._idle.put(w)
         return reply
@@ -533,6 +677,11 @@ class ServerConfig:
     cors: bool = False
     allow_remote: bool = False
     workers: int = 2
+    worker_memory: int = 1024  # MiB of address space a worker may add to what it holds at start
+    max_bytes: int = MAX_RESPONSE_BYTES  # bytes of terms per answer
+    max_connections: int = 256  # connections served at once; more are answered 503 and closed
+    header_timeout: float = 20.0  # seconds to send a request's line and headers (idle included)
+    io_timeout: float = 30.0  # seconds a body read or a response write may stall
 
 
 def is_loopback(host: str) -> bool:
@@ -624,6 +773,124 @@ def _prefers_html(accept: str | None) -> bool:
     return False
 
 
+def _connection_cap(wanted: int) -> int:
+    """``wanted``, lowered to what the descriptor limit leaves after the server's own files: with
+    ``ulimit -n 128`` idle connections must not use up the descriptors that accepting and
+    answering (and restarting a worker) need."""
+    try:
+        import resource
+
+        soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    except (ImportError, OSError, ValueError):
+        return wanted
+    if soft == resource.RLIM_INFINITY:
+        return wanted
+    return max(4, min(wanted, soft - 64))
+
+
+def _check_store_spec(spec: str | None) -> None:
+    """A directory given to ``serve`` must hold a store: a read-only endpoint creates nothing."""
+    from pathlib import Path
+
+    from .errors import UsageError
+
+    if not spec or spec == "memory:" or spec.startswith(("http://", "https://")):
+        return
+    path = Path(spec).expanduser()
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"--store {spec}: not a directory")
+    if not path.is_dir():
+        raise UsageError(
+            f"--store {spec}: no store there (create one with `kgraph --store {spec} load FILE`)"
+        )
+
+
+class _Deadlines:
+    """Connections that must have sent their request line and headers by a deadline; one
+    thread shuts down those that have not."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._due: dict[Any, float] = {}
+        threading.Thread(target=self._watch, daemon=True, name="kgraph-header-deadlines").start()
+
+    def arm(self, sock: Any, seconds: float) -> None:
+        with self._lock:
+            self._due[sock] = time.monotonic() + seconds
+
+    def disarm(self, sock: Any) -> None:
+        with self._lock:
+            self._due.pop(sock, None)
+
+    def _watch(self) -> None:
+        import socket
+
+        while True:
+            time.sleep(0.25)
+            now = time.monotonic()
+            with self._lock:
+                late = [s for s, t in self._due.items() if t <= now]
+                for s in late:
+                    del self._due[s]
+            for s in late:
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+
+class _HTTPServer(ThreadingHTTPServer):
+    """``ThreadingHTTPServer`` with a listen backlog sized for many clients (the default of 5
+    made the kernel reset connections under 50 clients), a cap on connections served at once,
+    and silence about clients that hang up."""
+
+    request_queue_size = 1024
+    max_connections = 256
+    _active = 0
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._count_lock = threading.Lock()
+        self._deadlines = _Deadlines()
+        super().__init__(*args, **kwargs)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._count_lock:
+            full = self._active >= self.max_connections
+            if not full:
+                self._active += 1
+        if full:
+            body = b"too many connections; try again shortly\n"
+            try:
+                request.sendall(
+                    b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8"
+                    b"\r\nConnection: close\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
+                )
+            except OSError:
+                pass
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            with self._count_lock:
+                self._active -= 1
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            with self._count_lock:
+                self._active -= 1
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hangs up or stalls is not news; anything else is one line, no trace."""
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (ConnectionError, TimeoutError, OSError)):
+            return
+        print(f"kgraph: warning: request from {client_address[0]} failed: {exc!r}", file=sys.stderr)
+
+
 class SparqlServer:
     """The endpoint: an HTTP server (one thread per connection) in front of a :class:`WorkerPool`.
 
@@ -633,8 +900,6 @@ class SparqlServer:
     def __init__(
         self, config: ServerConfig, store: str | None = None, update_url: str | None = None
     ) -> None:
-        from http.server import ThreadingHTTPServer
-
         from .errors import UsageError
 
         if not config.allow_remote and not is_loopback(config.host):
@@ -642,19 +907,41 @@ class SparqlServer:
                 f"refusing to listen on {config.host}: only loopback addresses are allowed "
                 "unless you pass --allow-remote"
             )
-        if config.timeout <= 0 or config.max_results < 0 or config.workers < 1:
-            raise UsageError("--timeout must be > 0, --max-results >= 0 and --workers >= 1")
+        import math
+
+        if (
+            not math.isfinite(config.timeout)
+            or not 0 < config.timeout <= 86_400
+            or config.max_results < 0
+            or config.workers < 1
+        ):
+            raise UsageError(
+                "--timeout must be a number of seconds > 0 and at most 86400, "
+                "--max-results >= 0 and --workers >= 1"
+            )
+        _check_store_spec(store)
         self.config = config
-        self.pool = WorkerPool(config.workers, store, update_url, config.max_results)
+        self.pool = WorkerPool(
+            config.workers,
+            store,
+            update_url,
+            config.max_results,
+            memory_mb=config.worker_memory,
+        )
         try:
-            handler = type("Handler", (_Handler,), {"server_ref": self})
-            cls: type[ThreadingHTTPServer] = ThreadingHTTPServer
+            handler = type(
+                "Handler",
+                (_Handler,),
+                {"server_ref": self, "timeout": config.io_timeout},
+            )
+            cls: type[_HTTPServer] = _HTTPServer
             if ":" in config.host.strip("[]"):
                 import socket
 
-                cls = type("V6Server", (ThreadingHTTPServer,), {"address_family": socket.AF_INET6})
+                cls = type("V6Server", (_HTTPServer,), {"address_family": socket.AF_INET6})
             self.httpd = cls((config.host.strip("[]"), config.port), handler)
             self.httpd.daemon_threads = True
+            self.httpd.max_connections = _connection_cap(config.max_connections)
         except OSError as e:
             self.pool.close()
             raise UsageError(
@@ -714,6 +1001,53 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         pass  # quiet by default; timeouts and crashes are reported as warnings
 
+    # -- connection limits ------------------------------------------------------------------
+
+    def handle_one_request(self) -> None:
+        """One request, with a total deadline on its request line and headers (the wait for it
+        on a kept-alive connection included): a client that sends them slowly, or nothing, is
+        disconnected after ``header_timeout`` seconds instead of holding a thread forever. The
+        server's watchdog thread enforces the deadlines (no timer thread per request)."""
+        watch = self.server._deadlines  # type: ignore[attr-defined]
+        watch.arm(self.connection, self.server_ref.config.header_timeout)
+        try:
+            super().handle_one_request()
+        except (ConnectionError, TimeoutError):
+            self.close_connection = True
+        finally:
+            watch.disarm(self.connection)
+
+    def parse_request(self) -> bool:
+        self.server._deadlines.disarm(self.connection)  # type: ignore[attr-defined]
+        return super().parse_request()
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Errors found by ``http.server`` itself (garbage, unknown methods such as TRACE, a
+        request line too long): one line of text, like every other error, not an HTML page."""
+        from http import HTTPStatus
+
+        try:
+            phrase = HTTPStatus(code).phrase
+        except ValueError:
+            phrase = "error"
+        self.close_connection = True
+        line = message or phrase
+        if code == 501:
+            code, line = 405, f"method {self.command!r} is not allowed on this endpoint"
+        body = _error(code, line).body
+        if getattr(self, "request_version", "HTTP/0.9") == "HTTP/0.9":
+            self.request_version = "HTTP/1.1"  # garbage is not HTTP/0.9: answer with a status line
+        self.send_response(code, phrase)
+        self.send_header("Content-Type", "text/plain; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        if code == 405:
+            self.send_header("Allow", "GET, POST, HEAD, OPTIONS")
+        self.end_headers()
+        if self.command != "HEAD" and code >= 200 and code not in (204, 304):
+            self.wfile.write(body)
+
     # -- plumbing ---------------------------------------------------------------------------
 
     def _send(self, reply: Reply) -> None:
@@ -721,7 +1055,10 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", reply.content_type)
         self.send_header("Content-Length", str(len(reply.body)))
         self.send_header("X-Content-Type-Options", "nosniff")
-        if reply.content_type.startswith("text/html"):
+        if (
+            reply.content_type.startswith("text/html")
+            and "Content-Security-Policy" not in reply.headers
+        ):
             self.send_header(
                 "Content-Security-Policy",
                 "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
@@ -770,10 +1107,26 @@ class _Handler(BaseHTTPRequestHandler):
             raise HttpError(413, f"request body too large (limit {MAX_BODY} bytes)")
         return self.rfile.read(n) if n else b""
 
+    def _origin_ok(self) -> bool:
+        """Without ``--cors``, a request a browser sends on behalf of another site's page (its
+        ``Origin`` is not this endpoint's own) is refused: a cross-origin form POST would
+        otherwise run, even though the page cannot read the answer."""
+        origin = self.headers.get("Origin")
+        if origin is None or self.server_ref.config.cors:
+            return True
+        host = (self.headers.get("Host") or "").strip().lower()
+        return bool(host) and origin.strip().lower() in (f"http://{host}", f"https://{host}")
+
     def _dispatch(self, method: str) -> None:
         try:
             if not self._host_ok():
                 raise HttpError(403, "this server only answers requests addressed to localhost")
+            if not self._origin_ok():
+                raise HttpError(
+                    403,
+                    "cross-origin requests are refused (start the server with --cors to allow "
+                    "web pages from other origins)",
+                )
             parts = urlsplit(self.path)
             params = _parse_params(parts.query)
             body = self._body() if method == "POST" else b""
@@ -786,11 +1139,17 @@ class _Handler(BaseHTTPRequestHandler):
                 if "query" in params or "update" in params:
                     reply = self._sparql(method, params, body)
                 elif method == "GET" and _prefers_html(self.headers.get("Accept")):
-                    reply = Reply(200, "text/html; charset=utf-8", QUERY_PAGE.encode())
+                    reply = self._web("/", params, b"")
                 else:
                     reply = self._description()
+            elif path.startswith("/static/"):
+                reply = _static(parts.path)
+            elif path != "/" and _is_web_path(path):
+                reply = self._web(path, params, body)
             else:
-                raise HttpError(404, f"no such page: {parts.path}; try /sparql, /ask?q=… or /")
+                raise HttpError(
+                    404, f"no such page: {parts.path}; try /, /sparql, /ask?q=…, /graph or /query"
+                )
         except HttpError as e:
             reply = _error(e.status, e.message)
         except Exception as e:  # noqa: BLE001 - one line to the client, never a traceback
@@ -821,6 +1180,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(405)
         self.send_header("Allow", "GET, POST, HEAD, OPTIONS")
         body = f"method {method} is not allowed: this endpoint is read-only\n".encode()
+        self.close_connection = True
         self.send_header("Content-Type", "text/plain; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -834,6 +1194,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_PATCH(self) -> None:
         self._refuse("PATCH")
+
+    def do_TRACE(self) -> None:
+        self._refuse("TRACE")
 
     # -- endpoints ----------------------------------------------------------------------------
 
@@ -860,7 +1223,7 @@ class _Handler(BaseHTTPRequestHandler):
             raise HttpError(403, "this endpoint is read-only: SPARQL Update is refused")
         if "query" not in params:
             if method == "GET" and _prefers_html(self.headers.get("Accept")):
-                return Reply(200, "text/html; charset=utf-8", QUERY_PAGE.encode())
+                return self._web("/query", {}, b"")
             return self._description()
         if len(params["query"]) != 1:
             raise HttpError(400, "give exactly one query parameter")
@@ -875,6 +1238,7 @@ class _Handler(BaseHTTPRequestHandler):
             "format": fmt,
             "default_graphs": params.get("default-graph-uri", []),
             "named_graphs": params.get("named-graph-uri", []),
+            "max_bytes": self.server_ref.config.max_bytes,
         }
         return self._run(req)
 
@@ -886,12 +1250,19 @@ class _Handler(BaseHTTPRequestHandler):
             raise HttpError(400, "give a question: /ask?q=who+directed+Ballerina")
         return self._run({"op": "ask", "q": q})
 
+    def _web(self, path: str, params: dict[str, list[str]], body: bytes) -> Reply:
+        """An explorer page or its JSON (kgraph.web), rendered by a worker under the time limit."""
+        ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        if body and ctype == "application/x-www-form-urlencoded":
+            params = {**params, **_parse_params(_text(body))}
+        return self._run({"op": "web", "path": path, "params": params})
+
     def _run(self, req: dict[str, Any]) -> Reply:
         srv = self.server_ref
         try:
             return srv.pool.run(req, srv.config.timeout)
         except HttpError as e:
-            if e.status >= 500:
+            if e.status >= 500 and not srv.pool._closed:
                 print(f"kgraph: warning: {e.message}", file=sys.stderr)
             raise
 
@@ -938,76 +1309,18 @@ def wait_until_up(url: str, timeout: float = 30.0) -> None:
             time.sleep(0.1)
 
 
-QUERY_PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>kgraph SPARQL</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>
-body{font:15px/1.4 system-ui,sans-serif;margin:1.5em auto;max-width:70em;padding:0 1em;color:#222}
-textarea{width:100%;height:12em;font:13px/1.4 ui-monospace,monospace;box-sizing:border-box}
-input[type=text]{width:60%;font-size:15px}
-button{font-size:15px;padding:.3em 1.2em;margin:.4em .4em .4em 0}
-table{border-collapse:collapse;margin-top:1em;font-size:14px}
-th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left;vertical-align:top}
-th{background:#f3f3f3}#status{color:#555}.err{color:#b00;white-space:pre-wrap}
-</style></head><body>
-<h1>kgraph SPARQL endpoint</h1>
-<p>Read-only. The default graph is the union of every source's named graph; the prefixes
-<code>kg:</code>, <code>person:</code>, <code>work:</code>, <code>rdfs:</code>, <code>skos:</code> &hellip; are predeclared.
-Other tools can use <code>/sparql</code> (SPARQL 1.1 Protocol) and <code>/ask?q=&hellip;</code>.</p>
-<form id="f"><textarea id="q" spellcheck="false">SELECT ?work ?title WHERE {
-  person:jeon-jong-seo kg:actedIn ?work .
-  ?work skos:prefLabel ?title .
-} ORDER BY ?title</textarea><br>
-<button type="submit">Run</button><span id="status"></span></form>
-<form id="a"><input type="text" id="question" placeholder="Ask: who directed Ballerina?">
-<button type="submit">Ask</button></form>
-<div id="out"></div>
-<script>
-"use strict";
-const out = document.getElementById("out"), status = document.getElementById("status");
-function cell(t) {
-  if (!t) return "";
-  if (t.type === "literal") return t.value + (t["xml:lang"] ? "@" + t["xml:lang"] : "");
-  if (t.type === "triple") return "<< " + cell(t.value.subject) + " " + cell(t.value.predicate) + " " + cell(t.value.object) + " >>";
-  return t.type === "bnode" ? "_:" + t.value : t.value;
-}
-function table(cols, rows) {
-  const tb = document.createElement("table"), hr = tb.insertRow();
-  for (const c of cols) { const th = document.createElement("th"); th.textContent = c; hr.appendChild(th); }
-  for (const r of rows) { const tr = tb.insertRow(); for (const v of r) tr.insertCell().textContent = v; }
-  out.replaceChildren(tb);
-}
-function fail(text) { const p = document.createElement("p"); p.className = "err"; p.textContent = text; out.replaceChildren(p); }
-async function call(url, opts, show) {
-  status.textContent = " running\\u2026"; const t0 = performance.now();
-  try {
-    const r = await fetch(url, opts), text = await r.text();
-    status.textContent = " " + r.status + " in " + Math.round(performance.now() - t0) + " ms" +
-      (r.headers.get("X-KGraph-Truncated") ? " (truncated: " + r.headers.get("X-KGraph-Truncated") + ")" : "");
-    if (!r.ok && !(r.headers.get("Content-Type") || "").includes("json")) return fail(text);
-    show(r, text);
-  } catch (e) { status.textContent = ""; fail(String(e)); }
-}
-document.getElementById("f").addEventListener("submit", ev => {
-  ev.preventDefault();
-  call("sparql", {method: "POST", body: new URLSearchParams({query: document.getElementById("q").value}),
-                  headers: {"Accept": "application/sparql-results+json, text/turtle;q=0.9"}}, (r, text) => {
-    if ((r.headers.get("Content-Type") || "").startsWith("text/turtle")) {
-      const pre = document.createElement("pre"); pre.textContent = text; return out.replaceChildren(pre);
-    }
-    const j = JSON.parse(text);
-    if ("boolean" in j) return table(["boolean"], [[String(j.boolean)]]);
-    table(j.head.vars, j.results.bindings.map(b => j.head.vars.map(v => cell(b[v]))));
-  });
-});
-document.getElementById("a").addEventListener("submit", ev => {
-  ev.preventDefault();
-  call("ask?q=" + encodeURIComponent(document.getElementById("question").value), {}, (r, text) => {
-    const j = JSON.parse(text);
-    if (j.error) return fail(j.error);
-    table(["answer", "sources"], j.answers.map(a => [a.label, a.sources.join(", ")]));
-    const p = document.createElement("p"); p.textContent = j.interpretation; out.prepend(p);
-  });
-});
-</script></body></html>
-"""
+def _static(path: str) -> Reply:
+    """A script, style or vendored library of the explorer (kgraph/web/static)."""
+    from .web import PageError, static_file
+
+    try:
+        ctype, data = static_file(path)
+    except PageError as e:
+        raise HttpError(e.status, e.message) from None
+    return Reply(200, ctype, data, {"Cache-Control": "public, max-age=3600"})
+
+
+def _is_web_path(path: str) -> bool:
+    from .web import is_web_path
+
+    return is_web_path(path)

@@ -33,7 +33,15 @@ from typing import Literal as TLiteral
 
 import pyoxigraph as ox
 
-from .errors import Position, QuerySyntaxError, RemoteError, StoreError, UpdateRefused
+from .errors import (
+    Position,
+    QuerySyntaxError,
+    RemoteError,
+    RemoteUnavailable,
+    StoreCorrupted,
+    StoreError,
+    UpdateRefused,
+)
 from .terms import INFERRED_GRAPH, MERGED_GRAPH, ONTOLOGY_GRAPH, PREFIXES
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
@@ -222,14 +230,33 @@ class OxigraphStore(Store):
                 "this is a SPARQL Update; queries cannot change data (use `kgraph load` / `kgraph unload`)"
             )
         text = bind_values(sparql, bindings) if bindings else sparql
+        from .sparqlguard import check_shape
+
+        check_shape(sparql)
         dataset = self.dataset() if union else {"default_graph": ox.NamedNode(_EMPTY_GRAPH)}
         try:
             res = self._store.query(text, prefixes=PREFIXES, **dataset)
+            return _wrap(res)
         except SyntaxError as e:
             raise _syntax_error(e, sparql) from None
-        except OSError as e:
-            raise StoreError(f"store read failed: {e}") from None
-        return _wrap(res)
+        except (OSError, RuntimeError) as e:
+            raise self._read_error(e, sparql) from None
+
+    def _read_error(self, e: Exception, sparql: str = "") -> Exception:
+        """A read failure as a kgraph error: corruption, an unknown function, or the OS's reason."""
+        msg = str(e)
+        if "Corruption" in msg or "checksum mismatch" in msg:
+            first = msg.split("  ")[0]
+            return StoreCorrupted(
+                f"the store at {self.location} is damaged: {first}",
+                str(self.path) if self.path is not None else None,
+            )
+        m = re.search(r"custom function (<[^>]*>) is not supported", msg)
+        if m:
+            return QuerySyntaxError(f"unknown SPARQL function {m.group(1)}", sparql)
+        if isinstance(e, OSError):
+            return StoreError(f"store read failed: {e}")
+        return StoreError(f"the query failed: {msg}")
 
     def insert(self, quads: Iterable[ox.Quad], batch: int | None = None) -> int:
         """Add quads by transactions of ``batch`` quads."""
@@ -253,6 +280,8 @@ class OxigraphStore(Store):
             self._store.update(sparql, prefixes=PREFIXES)
         except SyntaxError as e:
             raise _syntax_error(e, sparql) from None
+        except RuntimeError as e:
+            raise self._read_error(e, sparql) from None
 
     def dataset(self) -> dict[str, Any]:
         """The keyword arguments of :meth:`pyoxigraph.Store.query` that give a query kgraph's
@@ -411,36 +440,55 @@ class RemoteStore(Store):
         return h
 
     def _post(self, url: str, form: list[tuple[str, str]], accept: str) -> bytes:
-        # Imported here: urllib.request pulls in http.client, email and ssl (~20 ms), which a
-        # command on the embedded store never needs.
         import urllib.error
         import urllib.parse
-        import urllib.request
+
+        from .httpclient import DeadlineExceeded, post
 
         data = urllib.parse.urlencode(form).encode()
         headers = self._headers() | {
             "Accept": accept,
             "Content-Type": "application/x-www-form-urlencoded",
         }
-        req = urllib.request.Request(url, data=data, headers=headers, method="POST")
         try:
-            with urllib.request.urlopen(req, timeout=self.timeout) as resp:
-                return bytes(resp.read())
+            return post(url, data, headers, self.timeout)
+        except DeadlineExceeded:
+            raise RemoteUnavailable(
+                f"{url} did not answer completely within {self.timeout:g} s; stopped waiting"
+            ) from None
         except urllib.error.HTTPError as e:
-            body = e.read().decode("utf-8", "replace").strip().splitlines()
+            try:
+                body = e.read().decode("utf-8", "replace").strip().splitlines()
+            except (OSError, ValueError):
+                body = []
             detail = " ".join(line.strip() for line in body[:3])[:300] if body else e.reason
+            detail = "".join(c if c.isprintable() else " " for c in str(detail))
             if e.code == 400:
                 text = dict(form).get("query", "")
                 raise QuerySyntaxError(f"{url} rejected the request: {detail}", text) from None
-            if e.code in (401, 403):
+            updating = any(k == "update" for k, _ in form) or is_update(dict(form).get("query", ""))
+            credentials = "Authorization" in headers
+            if e.code == 401 or (e.code == 403 and not credentials and not updating):
                 raise RemoteError(
                     f"{url} answered HTTP {e.code} (not allowed): {detail}",
                     hint="set KGRAPH_USER and KGRAPH_PASSWORD (or KGRAPH_TOKEN) in the environment",
                 ) from None
+            if e.code == 403:
+                why = (
+                    "the endpoint refuses changes (it may be read-only, or these credentials "
+                    "may not allow writing)"
+                    if updating
+                    else "the credentials given do not allow this"
+                )
+                raise RemoteError(f"{url} answered HTTP 403: {why}: {detail}") from None
+            if e.code in (502, 503, 504):
+                raise RemoteUnavailable(f"{url} answered HTTP {e.code}: {detail}") from None
             raise RemoteError(f"{url} answered HTTP {e.code}: {detail}") from None
         except (urllib.error.URLError, OSError) as e:
             reason = getattr(e, "reason", e)
             raise RemoteError(f"cannot reach {url}: {reason}") from None
+        except (ValueError, http_client_errors()) as e:
+            raise RemoteError(f"cannot use {url}: {e or type(e).__name__}") from None
 
     def _raw_select(self, text: str) -> list[dict[str, Term]]:
         return _parse_remote(
@@ -481,12 +529,20 @@ class RemoteStore(Store):
         bound = bind_values(sparql, bindings) if bindings else sparql
         # Check the syntax locally first, so errors carry line and column like the embedded store
         # (on the user's text, before the PREFIX lines are prepended, so the lines match theirs).
+        from .sparqlguard import check_shape
+
+        check_shape(sparql)
         try:
             local = ox.Store().query(bound, prefixes=PREFIXES)
         except SyntaxError as e:
             raise _syntax_error(e, sparql) from None
+        except RuntimeError as e:
+            m = re.search(r"custom function (<[^>]*>) is not supported", str(e))
+            if not m:
+                raise
+            local = None  # the remote server may know the function: let it decide
         text = _with_prefixes(bound)
-        triples = not isinstance(local, (ox.QuerySolutions, ox.QueryBoolean))
+        triples = local is not None and not isinstance(local, (ox.QuerySolutions, ox.QueryBoolean))
         form = [("query", text)]
         graphs = self.managed_graphs()
         if graphs and not _DATASET_RE.search(_COMMENT_RE.sub("", text)):
@@ -609,7 +665,26 @@ def _with_prefixes(sparql: str) -> str:
     return head + sparql
 
 
+def http_client_errors() -> type[Exception]:
+    import http.client
+
+    return http.client.HTTPException
+
+
 def _parse_remote(body: bytes) -> Result:
+    """A SPARQL result (JSON) or an RDF graph; anything else is a :class:`RemoteError`."""
+    try:
+        return _parse_remote_body(body)
+    except (ValueError, KeyError, TypeError, AttributeError, SyntaxError) as e:
+        head = body[:80].decode("utf-8", "replace").strip()
+        head = "".join(c if c.isprintable() else " " for c in head)
+        raise RemoteError(
+            f"the remote store's answer is not a SPARQL result ({type(e).__name__}: "
+            f"{str(e)[:120]}); it began: {head!r}"
+        ) from None
+
+
+def _parse_remote_body(body: bytes) -> Result:
     text = body.lstrip()
     if text.startswith(b"{"):
         data = json.loads(body)

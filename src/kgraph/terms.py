@@ -89,6 +89,7 @@ TERM_NAMES: frozenset[str] = frozenset(
         "editionOf",
         "endDate",
         "fileName",
+        "filePath",
         "filmCount",
         "forWork",
         "genre",
@@ -131,6 +132,17 @@ TERM_NAMES: frozenset[str] = frozenset(
         "unmarriedPartner",
         "workedOn",
         "year",
+        # IMDb import (kgraph.imdb)
+        "Episode",
+        "birthYear",
+        "deathYear",
+        "episodeNumber",
+        "episodeOf",
+        "imdbId",
+        "imdbRating",
+        "imdbVotes",
+        "producer",
+        "seasonNumber",
     )
 )
 

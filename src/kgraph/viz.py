@@ -4,7 +4,7 @@ The picture shows the *entity graph* of :func:`kgraph.export.entity_graph` (peop
 characters … and the relations between them), or a part of it: the neighbourhood of an entity,
 what a saved query touches, a collaboration path (highlighted), or the ontology's classes.
 
-- ``.html``: one self-contained page. The vis-network library (vendored in ``viz_assets/``, see
+- ``.html``: one self-contained page. The vis-network library (vendored in ``web/static/vendor/``, see
   its README for version and licence), the styles, the data and the code are all inside the
   file: it works offline and requests nothing from the network.
 - ``.svg`` / ``.png``: a static drawing by Graphviz (the ``dot`` program; ``sfdp`` for big graphs).
@@ -20,6 +20,7 @@ import html
 import json
 import os
 import shutil
+import string
 import subprocess
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -33,7 +34,9 @@ from .store import Store
 from .terms import KG_NS, ONTOLOGY_GRAPH, PREFIXES, compact, local_name
 
 VIS_NETWORK_VERSION = "10.1.5"
-ASSETS = Path(__file__).resolve().parent / "viz_assets"
+# the explorer's static files: the graph script and styles, and the vendored vis-network
+WEB = Path(__file__).resolve().parent / "web" / "static"
+ASSETS = WEB / "vendor" / "vis-network"
 FORMATS = (".html", ".svg", ".png", ".dot")
 # Above this many nodes, static drawings use sfdp (force-directed, scales) without edge labels.
 BIG = 300
@@ -67,36 +70,52 @@ class Picture:
 # Style: one colour and shape per class, shared by the HTML page and the static drawings
 # ---------------------------------------------------------------------------------------------
 
-# Okabe–Ito colours (distinguishable with the common colour-vision deficiencies).
+# One colour AND one shape per class, so no two classes look alike and the legend can be read
+# without colour vision: the Okabe–Ito colours and Paul Tol's "muted" scheme, both chosen to stay
+# distinguishable with the common colour-vision deficiencies. Related classes share a shape
+# (organisations are hexagons, events triangles) and differ in colour. vis-network shapes whose label
+# sits outside the symbol only, so every label is drawn the same way.
 _STYLE: dict[str, tuple[str, str, str]] = {  # class -> (colour, vis shape, graphviz shape)
     "Person": ("#0072B2", "dot", "ellipse"),
     "Film": ("#E69F00", "square", "box"),
-    "TVSeries": ("#D55E00", "square", "box"),
-    "Play": ("#CC79A7", "square", "box"),
-    "Character": ("#009E73", "diamond", "note"),
+    "TVSeries": ("#CC79A7", "square", "box"),
+    "Play": ("#882255", "square", "box"),
+    "Character": ("#009E73", "diamond", "diamond"),
     "StreamingService": ("#56B4E9", "hexagon", "hexagon"),
-    "Broadcaster": ("#56B4E9", "hexagon", "hexagon"),
-    "NewsOutlet": ("#56B4E9", "hexagon", "hexagon"),
-    "Organization": ("#56B4E9", "hexagon", "hexagon"),
-    "Festival": ("#56B4E9", "hexagon", "hexagon"),
-    "AwardsBody": ("#56B4E9", "hexagon", "hexagon"),
-    "Award": ("#F0E442", "star", "cds"),
-    "Nomination": ("#F0E442", "star", "cds"),
-    "AwardCeremony": ("#999999", "triangle", "tab"),
-    "FestivalEdition": ("#999999", "triangle", "tab"),
-    "Screening": ("#999999", "triangle", "tab"),
-    "Release": ("#999999", "triangle", "tab"),
-    "Franchise": ("#8C564B", "triangleDown", "folder"),
+    "Broadcaster": ("#332288", "hexagon", "hexagon"),
+    "NewsOutlet": ("#AA4499", "hexagon", "hexagon"),
+    "Organization": ("#888888", "hexagon", "hexagon"),
+    "Festival": ("#44AA99", "hexagon", "hexagon"),
+    "AwardsBody": ("#999933", "hexagon", "hexagon"),
+    "Award": ("#F0E442", "star", "star"),
+    "Nomination": ("#DDCC77", "star", "star"),
+    "AwardCeremony": ("#D55E00", "triangle", "triangle"),
+    "FestivalEdition": ("#117733", "triangle", "triangle"),
+    "Screening": ("#88CCEE", "triangle", "triangle"),
+    "Release": ("#661100", "triangle", "triangle"),
+    "Franchise": ("#000000", "triangleDown", "invtriangle"),
     "Class": ("#0072B2", "box", "box"),
 }
-_FALLBACK = ["#7F7F7F", "#BCBD22", "#17BECF", "#9467BD", "#E377C2"]
+# Classes outside the table (another ontology's data): a colour and a shape from these, by name.
+_FALLBACK_COLOURS = ["#6699CC", "#EE7733", "#BBBBBB", "#EE3377", "#33BBEE", "#CC3311"]
+_FALLBACK_SHAPES = [("dot", "ellipse"), ("square", "box"), ("diamond", "diamond")]
 
 
 def style(cls: str) -> tuple[str, str, str]:
     """(colour, vis-network shape, Graphviz shape) of a class's nodes."""
     if cls in _STYLE:
         return _STYLE[cls]
-    return (_FALLBACK[sum(map(ord, cls)) % len(_FALLBACK)], "dot", "ellipse")
+    h = sum(map(ord, cls))
+    shape = _FALLBACK_SHAPES[(h // len(_FALLBACK_COLOURS)) % len(_FALLBACK_SHAPES)]
+    return (_FALLBACK_COLOURS[h % len(_FALLBACK_COLOURS)], *shape)
+
+
+def palette(classes: Mapping[str, str]) -> list[dict[str, str]]:
+    """The legend: each class (local name -> label) with its colour and shape."""
+    return [
+        {"id": c, "label": label, "colour": style(c)[0], "shape": style(c)[1]}
+        for c, label in sorted(classes.items(), key=lambda kv: kv[1].casefold())
+    ]
 
 
 def _light(hex_colour: str, amount: float = 0.7) -> str:
@@ -451,8 +470,21 @@ def render_graphviz(
 # --- HTML -------------------------------------------------------------------------------------
 
 
-def _page_data(eg: EntityGraph, title: str, highlight: set[str]) -> dict[str, Any]:
+def _page_data(
+    eg: EntityGraph,
+    title: str,
+    highlight: set[str],
+    degree: Mapping[str, int] | None = None,
+) -> dict[str, Any]:
+    """The data the graph script draws: classes with their style, sources, nodes (each with its
+    degree, which sets how long its label stays drawn when zoomed out) and edges."""
     used = sorted({n.cls for n in eg.nodes})
+    if degree is None:
+        counts: dict[str, int] = {}
+        for e in eg.edges:
+            counts[e.source] = counts.get(e.source, 0) + 1
+            counts[e.target] = counts.get(e.target, 0) + 1
+        degree = counts
     return {
         "title": title,
         "classes": [
@@ -473,6 +505,7 @@ def _page_data(eg: EntityGraph, title: str, highlight: set[str]) -> dict[str, An
                 "cls": n.cls,
                 "iri": compact(n.iri),
                 "hl": n.iri in highlight,
+                "deg": degree.get(n.iri, 0),
                 "facts": [
                     [f.predicate_label, f.value, f.iri or "", list(f.sources)] for f in n.facts
                 ],
@@ -506,292 +539,21 @@ def _script_json(obj: Any) -> str:
 
 
 def to_html(eg: EntityGraph, *, title: str = "kgraph", highlight: Iterable[str] = ()) -> str:
-    """One self-contained interactive page (library, styles, data and code inline)."""
-    lib = (ASSETS / "vis-network.min.js").read_text(encoding="utf-8")
+    """One self-contained interactive page: the explorer's graph view (the same template, styles
+    and script as ``kgraph serve``'s pages, from ``web/``) with the library and the data inline."""
     data = _script_json(_page_data(eg, title, set(highlight)))
-    return (
-        _PAGE.replace("@@TITLE@@", html.escape(title))
-        .replace("@@VIS_VERSION@@", VIS_NETWORK_VERSION)
-        .replace("@@CSS@@", _CSS)
-        .replace("@@DATA@@", data)
-        .replace("@@APP@@", _APP)
-        .replace("@@LIB@@", lib.replace("</script", "<\\/script"))
+
+    def inline(name: str) -> str:
+        return (WEB / name).read_text(encoding="utf-8").replace("</script", "<\\/script")
+
+    template = (WEB.parent / "templates" / "viz.html").read_text(encoding="utf-8")
+    return string.Template(template).substitute(
+        title=html.escape(title),
+        vis_version=VIS_NETWORK_VERSION,
+        css=inline("graph.css"),
+        data=data,
+        app=inline("graph.js"),
+        lib=(ASSETS / "vis-network.min.js")
+        .read_text(encoding="utf-8")
+        .replace("</script", "<\\/script"),
     )
-
-
-_PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; img-src data: blob:; font-src data:">
-<meta name="generator" content="kgraph viz (vis-network @@VIS_VERSION@@)">
-<title>@@TITLE@@</title>
-<style>@@CSS@@</style>
-</head>
-<body>
-<header>
-  <h1 id="title">@@TITLE@@</h1>
-  <form id="find" autocomplete="off" role="search">
-    <input id="search" type="search" list="labels" placeholder="Find a node…" aria-label="Find a node">
-    <datalist id="labels"></datalist>
-    <button type="submit">Find</button>
-  </form>
-  <button id="freeze" type="button" aria-pressed="false">Freeze layout</button>
-  <button id="fit" type="button">Fit</button>
-  <span id="status" role="status">laying out…</span>
-</header>
-<main>
-  <div id="graph" aria-label="graph"></div>
-  <aside id="panel">
-    <section id="legend"><h2>Classes</h2><ul id="legend-list"></ul></section>
-    <section id="details"><p class="hint">Hover over or click a node to see its facts and sources.
-      Drag to move, scroll to zoom.</p></section>
-    <section id="sources"><h2>Sources</h2><dl id="source-list"></dl></section>
-  </aside>
-</main>
-<script id="kg-data" type="application/json">@@DATA@@</script>
-<script>/* vis-network @@VIS_VERSION@@ — (c) Almende B.V. and visjs contributors — Apache-2.0 OR MIT */
-@@LIB@@</script>
-<script>@@APP@@</script>
-</body>
-</html>
-"""
-
-_CSS = """
-* { box-sizing: border-box; }
-html, body { margin: 0; height: 100%; font: 14px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; color: #1b1b1b; background: #fff; }
-header { display: flex; gap: .6em; align-items: center; padding: .5em .8em; border-bottom: 1px solid #ddd; background: #f7f7f7; flex-wrap: wrap; }
-h1 { font-size: 1.05em; margin: 0 1em 0 0; font-weight: 600; }
-h2 { font-size: .95em; margin: .2em 0 .4em; }
-#find { display: flex; gap: .3em; }
-input[type=search] { width: 16em; padding: .3em .5em; border: 1px solid #bbb; border-radius: 4px; font: inherit; }
-button { padding: .3em .8em; border: 1px solid #bbb; border-radius: 4px; background: #fff; font: inherit; cursor: pointer; }
-button[aria-pressed=true] { background: #0072B2; color: #fff; border-color: #0072B2; }
-#status { color: #666; font-size: .9em; }
-main { display: flex; height: calc(100% - 3em); }
-#graph { flex: 1; min-width: 0; height: 100%; }
-#panel { width: 24em; max-width: 45%; overflow: auto; border-left: 1px solid #ddd; padding: .6em .8em; background: #fcfcfc; }
-#legend-list { list-style: none; margin: 0; padding: 0; columns: 2; }
-#legend-list li { display: flex; align-items: center; gap: .4em; padding: .1em 0; cursor: pointer; break-inside: avoid; font-size: .9em; }
-#legend-list li.off { opacity: .35; }
-.swatch { width: .9em; height: .9em; border: 1px solid rgba(0,0,0,.3); flex: none; }
-.swatch.dot { border-radius: 50%; } .swatch.diamond { transform: rotate(45deg) scale(.8); }
-.swatch.star, .swatch.triangle, .swatch.triangleDown, .swatch.hexagon { border-radius: 2px; }
-#details { border-top: 1px solid #ddd; border-bottom: 1px solid #ddd; margin: .6em 0; padding: .4em 0; }
-#details h2 { font-size: 1.1em; margin: .2em 0; }
-.cls { display: inline-block; font-size: .8em; padding: 0 .4em; border-radius: 3px; color: #fff; }
-.iri { color: #666; font-size: .8em; word-break: break-all; }
-.hint { color: #666; }
-table.facts { border-collapse: collapse; width: 100%; font-size: .88em; margin-top: .4em; }
-table.facts td { border-top: 1px solid #eee; padding: .25em .3em; vertical-align: top; }
-table.facts td.p { color: #555; white-space: nowrap; }
-.src { display: inline-block; font-size: .75em; padding: 0 .3em; margin: 0 .15em .1em 0; border-radius: 3px; background: #e8eef5; color: #234; white-space: nowrap; }
-a.node { color: #0060a0; cursor: pointer; text-decoration: underline; }
-#source-list { font-size: .85em; margin: 0; }
-#source-list dt { font-weight: 600; } #source-list dd { margin: 0 0 .3em .8em; color: #444; }
-"""
-
-_APP = r"""
-(function () {
-  "use strict";
-  var data = JSON.parse(document.getElementById("kg-data").textContent);
-  var big = data.nodes.length > 1000;
-  var byId = {};
-  data.nodes.forEach(function (n) { byId[n.id] = n; });
-  var classes = {};
-  data.classes.forEach(function (c) { classes[c.id] = c; });
-
-  var groups = {};
-  data.classes.forEach(function (c) {
-    groups[c.id] = { color: { background: c.colour, border: "#333333",
-                              highlight: { background: c.colour, border: "#000000" },
-                              hover: { background: c.colour, border: "#000000" } },
-                     shape: c.shape };
-  });
-  var nodes = new vis.DataSet(data.nodes.map(function (n) {
-    var v = { id: n.id, label: n.label, group: n.cls };
-    if (n.hl) { v.borderWidth = 4; v.color = { border: "#C00000", background: classes[n.cls].colour }; v.size = 22; }
-    if (n.cls === "Class") { v.shape = "box"; v.color = { background: "#DCEAF5", border: "#0072B2" }; }
-    return v;
-  }));
-  var pairs = {};
-  var edges = new vis.DataSet(data.edges.map(function (e, i) {
-    var v = { id: "e" + i, from: e.from, to: e.to, label: e.label, arrows: "to" };
-    if (e.hl) { v.color = { color: "#C00000" }; v.width = 3; }
-    // several relations between the same two nodes: bend each one differently so none hides another
-    var key = e.from < e.to ? e.from + " " + e.to : e.to + " " + e.from;
-    var k = pairs[key] = (pairs[key] || 0) + 1;
-    if (k > 1 && !big) { v.smooth = { type: k % 2 ? "curvedCW" : "curvedCCW", roundness: 0.15 * Math.ceil((k - 1) / 2) + 0.1 }; }
-    return v;
-  }));
-  var options = {
-    groups: groups,
-    nodes: { size: 14, font: { size: 14, face: "system-ui, sans-serif", strokeWidth: 3, strokeColor: "#ffffff" },
-             borderWidth: 1, widthConstraint: { maximum: 150 } },
-    edges: { font: { size: 10, align: "middle", color: "#444444", strokeWidth: 0, background: "rgba(255,255,255,0.9)" },
-             color: { color: "#9a9a9a", highlight: "#333333", hover: "#333333" },
-             smooth: big ? false : { type: "continuous" }, arrows: { to: { scaleFactor: 0.5 } },
-             width: 1, selectionWidth: 2 },
-    physics: { solver: "forceAtlas2Based",
-               forceAtlas2Based: { gravitationalConstant: -140, centralGravity: 0.008, springLength: 150,
-                                   springConstant: 0.05, damping: 0.5, avoidOverlap: 0.8 },
-               stabilization: { enabled: true, iterations: big ? 300 : 600, updateInterval: 50, fit: true },
-               minVelocity: 1.0, maxVelocity: 60, timestep: 0.4 },
-    interaction: { hover: true, tooltipDelay: 150, hideEdgesOnDrag: big, hideEdgesOnZoom: big, navigationButtons: false, keyboard: false },
-    layout: { improvedLayout: !big, randomSeed: 7 }
-  };
-  if (big) {
-    // Thousands of nodes: a short untangling pass before the first drawing, then the layout
-    // keeps settling on screen (Barnes–Hut, O(n log n) a step) until it rests or is frozen.
-    options.edges.font.size = 0;
-    options.physics.solver = "barnesHut";
-    options.physics.barnesHut = { gravitationalConstant: -6000, centralGravity: 0.3, springLength: 120,
-                                  springConstant: 0.04, damping: 0.3, avoidOverlap: 0.1 };
-    options.physics.stabilization.iterations = 60;
-    options.physics.minVelocity = 2.0;
-  }
-  var container = document.getElementById("graph");
-  var network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
-  var status = document.getElementById("status");
-  var frozen = false;
-  var freezeButton = document.getElementById("freeze");
-
-  function setFrozen(value) {
-    frozen = value;
-    network.setOptions({ physics: { enabled: !frozen } });
-    freezeButton.setAttribute("aria-pressed", String(frozen));
-    freezeButton.textContent = frozen ? "Unfreeze layout" : "Freeze layout";
-    status.textContent = frozen ? "layout frozen" : "physics on";
-  }
-  freezeButton.addEventListener("click", function () { setFrozen(!frozen); });
-  document.getElementById("fit").addEventListener("click", function () { network.fit({ animation: true }); });
-
-  network.on("stabilizationProgress", function (p) {
-    status.textContent = "laying out… " + Math.round(100 * p.iterations / p.total) + "%";
-  });
-  network.once("stabilizationIterationsDone", function () {
-    status.textContent = data.nodes.length + " nodes, " + data.edges.length + " edges";
-    document.body.setAttribute("data-ready", "1");
-  });
-  network.on("stabilized", function () {
-    if (!frozen) { status.textContent = data.nodes.length + " nodes, " + data.edges.length + " edges — settled"; }
-  });
-
-  // --- side panel ----------------------------------------------------------------------
-  var details = document.getElementById("details");
-  var pinned = null;
-  function el(tag, attrs, text) {
-    var e = document.createElement(tag);
-    if (attrs) { Object.keys(attrs).forEach(function (k) { e.setAttribute(k, attrs[k]); }); }
-    if (text !== undefined) { e.textContent = text; }
-    return e;
-  }
-  function sourceChips(cell, srcs) {
-    srcs.forEach(function (s) {
-      var chip = el("span", { "class": "src", title: data.sources[s] || s }, s.replace(/^source:/, ""));
-      cell.appendChild(chip);
-    });
-  }
-  function showNode(id) {
-    var n = byId[id];
-    if (!n) { return; }
-    details.textContent = "";
-    details.setAttribute("data-node", id);
-    details.appendChild(el("h2", null, n.label));
-    var c = classes[n.cls];
-    var badge = el("span", { "class": "cls" }, c ? c.label : n.cls);
-    badge.style.background = c ? c.colour : "#777";
-    details.appendChild(badge);
-    details.appendChild(el("div", { "class": "iri" }, n.iri));
-    var table = el("table", { "class": "facts" });
-    n.facts.forEach(function (f) {
-      var tr = el("tr");
-      tr.appendChild(el("td", { "class": "p" }, f[0]));
-      var v = el("td");
-      if (f[2] && byId[f[2]]) {
-        var a = el("a", { "class": "node", tabindex: "0" }, f[1]);
-        a.addEventListener("click", function () { focusNode(f[2]); });
-        v.appendChild(a);
-      } else {
-        v.appendChild(document.createTextNode(f[1]));
-      }
-      v.appendChild(document.createTextNode(" "));
-      sourceChips(v, f[3]);
-      tr.appendChild(v);
-      table.appendChild(tr);
-    });
-    if (!n.facts.length) { details.appendChild(el("p", { "class": "hint" }, "No facts stated about it.")); }
-    details.appendChild(table);
-  }
-  function showEdge(id) {
-    var e = data.edges[parseInt(id.slice(1), 10)];
-    if (!e) { return; }
-    details.textContent = "";
-    details.removeAttribute("data-node");
-    details.appendChild(el("h2", null, byId[e.from].label + " — " + e.label + " → " + byId[e.to].label));
-    if (e.work) { details.appendChild(el("p", null, "Work: " + e.work)); }
-    var p = el("p", null, "Sources: ");
-    sourceChips(p, e.sources);
-    details.appendChild(p);
-  }
-  function focusNode(id) {
-    pinned = id;
-    network.selectNodes([id]);
-    network.focus(id, { scale: Math.max(network.getScale(), 1.1), animation: { duration: 400 } });
-    showNode(id);
-  }
-  network.on("click", function (params) {
-    if (params.nodes.length) { pinned = params.nodes[0]; showNode(pinned); }
-    else if (params.edges.length) { pinned = null; showEdge(params.edges[0]); }
-  });
-  network.on("hoverNode", function (params) { showNode(params.node); });
-  network.on("blurNode", function () { if (pinned) { showNode(pinned); } });
-
-  // --- search --------------------------------------------------------------------------
-  var list = document.getElementById("labels");
-  data.nodes.slice().sort(function (a, b) { return a.label.localeCompare(b.label); }).forEach(function (n) {
-    list.appendChild(el("option", { value: n.label }));
-  });
-  function find(text) {
-    var q = text.trim().toLowerCase();
-    if (!q) { return null; }
-    var exact = null, partial = null;
-    data.nodes.forEach(function (n) {
-      var l = n.label.toLowerCase();
-      if (l === q && !exact) { exact = n; }
-      else if (l.indexOf(q) >= 0 && !partial) { partial = n; }
-    });
-    return exact || partial;
-  }
-  document.getElementById("find").addEventListener("submit", function (ev) {
-    ev.preventDefault();
-    var n = find(document.getElementById("search").value);
-    if (n) { focusNode(n.id); status.textContent = "found " + n.label; }
-    else { status.textContent = "no node matches"; }
-  });
-
-  // --- legend: click a class to hide or show its nodes ---------------------------------------
-  var legend = document.getElementById("legend-list");
-  data.classes.forEach(function (c) {
-    var li = el("li", { title: "show or hide " + c.label });
-    var sw = el("span", { "class": "swatch " + c.shape });
-    sw.style.background = c.colour;
-    li.appendChild(sw);
-    li.appendChild(document.createTextNode(c.label + " (" + c.count + ")"));
-    li.addEventListener("click", function () {
-      var off = li.classList.toggle("off");
-      nodes.update(data.nodes.filter(function (n) { return n.cls === c.id; })
-                             .map(function (n) { return { id: n.id, hidden: off }; }));
-    });
-    legend.appendChild(li);
-  });
-  var sl = document.getElementById("source-list");
-  Object.keys(data.sources).forEach(function (s) {
-    sl.appendChild(el("dt", null, s.replace(/^source:/, "")));
-    sl.appendChild(el("dd", null, data.sources[s]));
-  });
-
-  window.kgraph = { network: network, nodes: nodes, edges: edges, data: data, focusNode: focusNode, setFrozen: setFrozen };
-})();
-"""

@@ -103,9 +103,23 @@ def handles_errors(fn: F) -> F:
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from .. import render
+        from ..errors import StoreCorrupted
 
         try:
-            return fn(*args, **kwargs)
+            try:
+                return fn(*args, **kwargs)
+            except StoreCorrupted as e:
+                # The cached store failed a checksum while being read: it is a cache, so it
+                # is rebuilt and the command run once more (a user's --store is never touched).
+                from ..build import repair
+
+                if state._kg is not None:
+                    state._kg.close()
+                    state._kg = None
+                if repair(e.path) is None:
+                    raise
+                render.warn(f"{e}; the cache has been rebuilt")
+                return fn(*args, **kwargs)
         except KGraphError as e:
             render.error(str(e))
             hint = getattr(e, "hint", None)
@@ -118,6 +132,15 @@ def handles_errors(fn: F) -> F:
             except OSError:
                 pass
             raise typer.Exit(0) from None
+        except OSError as e:
+            if not output_failed(e):
+                if os.environ.get("KGRAPH_DEBUG"):
+                    raise
+                render.error(
+                    f"internal error: {type(e).__name__}: {e} (set KGRAPH_DEBUG=1 for details)"
+                )
+                raise typer.Exit(3) from None
+            raise typer.Exit(1) from None
         except KeyboardInterrupt:
             render.error("interrupted")
             raise typer.Exit(130) from None
@@ -134,6 +157,21 @@ def handles_errors(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def output_failed(e: OSError) -> bool:
+    """When writing the output failed (a full disk, ``> /dev/full``, an I/O error): say so in one
+    line, silence the final flush of stdout, and return True; False for any other OSError."""
+    import errno
+
+    if e.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO):
+        return False
+    print(f"kgraph: cannot write the output: {e.strerror}", file=sys.stderr)
+    try:
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the final flush
+    except OSError:
+        pass
+    return True
+
+
 def command(*args: Any, **kwargs: Any) -> Callable[[F], F]:
     """``@app.command`` with the shared error handling."""
 
@@ -144,7 +182,7 @@ def command(*args: Any, **kwargs: Any) -> Callable[[F], F]:
     return deco
 
 
-_GROUPS = ("core", "query", "ask", "paths", "export", "stores", "serve")
+_GROUPS = ("core", "query", "ask", "paths", "export", "stores", "serve", "ingest", "imdb")
 _here = os.path.dirname(__file__)
 for _name in _GROUPS:
     if os.path.exists(os.path.join(_here, f"{_name}.py")):

@@ -28,8 +28,15 @@ def build_cmd(
 ) -> None:
     """Compile the ontology and data into the embedded store (automatic on first use)."""
     from ..build import build
+    from ..errors import StoreError
 
-    info = build(force=force)
+    try:
+        info = build(force=force, check=True)
+    except OSError as e:  # a read-only or full cache directory: the user's to fix, not a bug
+        where = f" ({e.filename})" if e.filename else ""
+        raise StoreError(f"cannot build in the cache directory: {e.strerror or e}{where}") from None
+    if info.damaged:
+        render.warn(f"the cached store was damaged ({info.damaged}); rebuilt it")
     view.build_info(info)
 
 

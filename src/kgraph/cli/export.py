@@ -51,9 +51,13 @@ def export_cmd(
     ] = "kg",
 ) -> None:
     """Export the graph (or one source, or the ontology) deterministically in a standard format."""
-    from ..export import export, export_to, format_for
+    from ..export import LINE_FORMATS, export, export_lines, export_to, format_for
 
     store = state.kg().store
+    fmt = format_for(None, format)
+    if output is None and fmt in LINE_FORMATS and not inferred and vocabulary == "kg":
+        view.data_lines(export_lines(store, fmt, graph=source, ontology=ontology))  # streamed
+        return
     options: dict[str, Any] = {"graph": source, "inferred": inferred, "ontology": ontology}
     if vocabulary != "kg":
         options["vocabulary"] = vocabulary

@@ -42,8 +42,20 @@ def serve_cmd(
     workers: Annotated[
         int, typer.Option("--workers", help="Query worker processes.", min=1, max=64)
     ] = 2,
+    worker_memory: Annotated[
+        int,
+        typer.Option(
+            "--worker-memory",
+            help="MiB of memory a query may take in its worker (0: no limit); beyond it, 503.",
+            min=0,
+        ),
+    ] = 1024,
+    max_connections: Annotated[
+        int,
+        typer.Option("--max-connections", help="Connections served at once; more get 503.", min=1),
+    ] = 256,
 ) -> None:
-    """Serve the graph as a read-only SPARQL endpoint at /sparql, a query page at /, ask JSON at /ask."""
+    """Serve the graph: a read-only SPARQL endpoint at /sparql, the explorer at /, ask JSON at /ask."""
     import signal
 
     from ..server import ServerConfig, SparqlServer, is_loopback
@@ -56,6 +68,8 @@ def serve_cmd(
         cors=cors,
         allow_remote=allow_remote,
         workers=workers,
+        worker_memory=worker_memory,
+        max_connections=max_connections,
     )
     server = SparqlServer(config, state.store, state.update_url)
 
@@ -69,7 +83,7 @@ def serve_cmd(
             "(read-only); put it behind a proxy with authentication if that is not what you want"
         )
     render.note(
-        f"kgraph: SPARQL endpoint at {server.url} (query page at {server.base}/, "
+        f"kgraph: SPARQL endpoint at {server.url} (explorer at {server.base}/, "
         f"timeout {timeout:g} s, at most {max_results} results; Ctrl-C stops)"
     )
     try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,13 @@ def data(payload: bytes | dict[str, bytes]) -> None:
         out.write(payload["edges"])
     else:
         out.write(payload)
+    out.flush()
+
+
+def data_lines(lines: Iterable[bytes]) -> None:
+    """A streamed export on stdout."""
+    out = sys.stdout.buffer
+    out.writelines(lines)
     out.flush()
 
 
