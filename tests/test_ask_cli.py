@@ -97,10 +97,13 @@ def test_explain(cli):
     assert "intent: who-played" in out
     assert "saved query: who-played (queries/who-played.rq)" in out
     assert (
-        "linked character: 'tokyo' -> Tokyo <https://kgraph.dev/id/character/tokyo> (Character; normalised, score 0.95)"
+        "linked character: 'tokyo' -> Tokyo <https://kgraph.dev/id/character/money-heist-korea-joint-economic-area--tokyo> (Character; normalised, score 0.95)"
         in out
     )
-    assert "VALUES ?character { <https://kgraph.dev/id/character/tokyo> }" in out
+    assert (
+        "VALUES ?character { <https://kgraph.dev/id/character/money-heist-korea-joint-economic-area--tokyo> }"
+        in out
+    )
     assert "Jeon Jong-seo\tin Money Heist: Korea – Joint Economic Area\ts002, s003" in out
     j = json.loads(cli("ask", "--explain", "-f", "json", "cast of Ballerina").stdout)
     assert j["explain"]["intent"] == "cast" and j["explain"]["links"][0]["label"] == "Ballerina"

@@ -46,18 +46,18 @@ ENTITIES = [
     ("work/la-casa-de-papel", "TVSeries"),
     ("work/uncle-vanya", "Play"),
     # characters
-    ("character/ok-ju", "Character"),
-    ("character/choi-pro", "Character"),
-    ("character/min-hee", "Character"),
-    ("character/young-sook", "Character"),
-    ("character/seo-yeon", "Character"),
-    ("character/tokyo", "Character"),
-    ("character/denver", "Character"),
-    ("character/the-professor", "Character"),
-    ("character/baek-hee-sung", "Character"),
-    ("character/shin-hae-mi", "Character"),
-    ("character/lee-yoon-a", "Character"),
-    ("character/yusuke-kafuku", "Character"),
+    ("character/ballerina--ok-ju", "Character"),
+    ("character/ballerina--choi-pro", "Character"),
+    ("character/ballerina--min-hee", "Character"),
+    ("character/the-call--young-sook", "Character"),
+    ("character/the-call--seo-yeon", "Character"),
+    ("character/money-heist-korea-joint-economic-area--tokyo", "Character"),
+    ("character/money-heist-korea-joint-economic-area--denver", "Character"),
+    ("character/money-heist-korea-joint-economic-area--the-professor", "Character"),
+    ("character/flower-of-evil--baek-hee-sung", "Character"),
+    ("character/burning--shin-hae-mi", "Character"),
+    ("character/drive-my-car--lee-yoon-a", "Character"),
+    ("character/drive-my-car--yusuke-kafuku", "Character"),
     # organisations and events
     ("org/netflix", "StreamingService"),
     ("org/tvn", "Broadcaster"),
@@ -79,7 +79,7 @@ SOURCE_FACTS = [
     ("s000", "work:ballerina kg:releaseStatus ?x"),
     (
         "s000",
-        "?p kg:performer person:park-shin-hye ; kg:character character:seo-yeon ; kg:inWork work:the-call",
+        "?p kg:performer person:park-shin-hye ; kg:character character:the-call--seo-yeon ; kg:inWork work:the-call",
     ),
     ("s000", "work:the-call kg:debutOf person:lee-chung-hyun"),
     (
@@ -97,7 +97,7 @@ SOURCE_FACTS = [
     ),
     (
         "s002",
-        "?p kg:performer person:kim-ji-hoon ; kg:character character:baek-hee-sung ; kg:inWork work:flower-of-evil",
+        "?p kg:performer person:kim-ji-hoon ; kg:character character:flower-of-evil--baek-hee-sung ; kg:inWork work:flower-of-evil",
     ),
     ("s002", "?r kg:partner person:jeon-jong-seo , person:lee-chung-hyun ; kg:startDate ?y"),
     ("s002", "?a kg:recipient person:jeon-jong-seo ; kg:category ?cat ; kg:forWork work:the-call"),
@@ -137,7 +137,7 @@ def test_source_specific_facts_are_attributed_to_that_source(store, source, patt
 def test_a_fact_stated_by_several_sources_lists_them_all(store):
     rows = store.select(
         """SELECT DISTINCT ?g WHERE { GRAPH ?g { ?p kg:performer person:jeon-jong-seo ;
-             kg:character character:ok-ju ; kg:inWork work:ballerina } }"""
+             kg:character character:ballerina--ok-ju ; kg:inWork work:ballerina } }"""
     )
     assert {r["g"].value for r in rows} == {SRC + f"s00{i}" for i in range(5)}
 
@@ -162,12 +162,12 @@ VARIANTS = {
     "person/park-yu-rim": ["Park Yu Rim", "Park Yu-rim", "Park Yoo Rim", "Yu Rim"],
     "person/park-shin-hye": ["Park Shin Hye"],
     "person/anton-chekhov": ["Anton Chekov"],
-    "character/ok-ju": ["Ok Ju", "Ok-ju", "Ok Joo"],
-    "character/choi-pro": ["Choi Pro", "Pro Choi"],
-    "character/min-hee": ["Min-hee", "Minhee", "Min Hee"],
-    "character/young-sook": ["Young Sook", "Young-Sook"],
-    "character/baek-hee-sung": ["Baek Hee Sung", "Baek Hi-Sung"],
-    "character/tokyo": ["Tokyo", "Tokio"],
+    "character/ballerina--ok-ju": ["Ok Ju", "Ok-ju", "Ok Joo"],
+    "character/ballerina--choi-pro": ["Choi Pro", "Pro Choi"],
+    "character/ballerina--min-hee": ["Min-hee", "Minhee", "Min Hee"],
+    "character/the-call--young-sook": ["Young Sook", "Young-Sook"],
+    "character/flower-of-evil--baek-hee-sung": ["Baek Hee Sung", "Baek Hi-Sung"],
+    "character/money-heist-korea-joint-economic-area--tokyo": ["Tokyo", "Tokio"],
     "work/ballerina": ["Ballerina", "Bailarina"],
     "work/the-call": ["The Call", "The Telephone"],
     "work/money-heist-korea-joint-economic-area": [

@@ -275,7 +275,9 @@ def test_graph_tool_formats_load_in_networkx(store, fmt, tmp_path):
     else:
         node = g.nodes[JEON]
     assert node["label"] == "Jeon Jong-seo" and node["class"] == "Person"
-    edges = [d for u, v, d in g.edges(data=True) if u == JEON and v == ID + "character/ok-ju"]
+    edges = [
+        d for u, v, d in g.edges(data=True) if u == JEON and v == ID + "character/ballerina--ok-ju"
+    ]
     assert len(edges) == 1
     assert edges[0]["relation"] == "plays" and edges[0]["work"] == "Ballerina"
     assert edges[0]["sources"] == "source:s000; source:s001; source:s002; source:s003; source:s004"

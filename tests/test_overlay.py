@@ -231,7 +231,7 @@ def test_cli_overlay(cli, user_dir: Path, files):
     origins = {s["file"]: s["origin"] for s in json.loads(r.stdout)["sources"]}
     assert origins["jjs.jsonld"] == "user"
     r = cli("sources")
-    assert "bundled" in r.stdout and "user" in r.stdout
+    assert "s000" in r.stdout and "jjs.jsonld\tuser" in r.stdout  # the articles, then your files
     r = cli("reconcile")
     assert r.code == 0 and "Kim Ji-hoon" in r.stdout and "no fact agrees" in r.stdout
     r = cli("reconcile", "--accept", "7")

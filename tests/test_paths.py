@@ -191,7 +191,7 @@ def test_path_json_contract(cli):
         "s004",
     ]
     role = step["people"][0]["roles"][0]
-    assert role["kind"] == "cast" and role["iri"].endswith("/character/min-hee")
+    assert role["kind"] == "cast" and role["iri"].endswith("/character/ballerina--min-hee")
     assert role["sources"] and all(s["label"] for s in role["sources"])
 
 

@@ -65,7 +65,9 @@ def test_type_complete_answer_follow_up_quit(tmp_path):
     c.sendline("who played Denver")
     c.expect("Kim Ji-hoon")
     c.expect("SPARQL:")
-    c.expect("VALUES \\?character \\{ <https://kgraph.dev/id/character/denver> \\}")
+    c.expect(
+        "VALUES \\?character \\{ <https://kgraph.dev/id/character/money-heist-korea-joint-economic-area--denver> \\}"
+    )
     c.expect("kgraph> ")
     # a refusal does not end the session
     c.sendline("who directed Titanic")

@@ -428,7 +428,7 @@ def test_literal_parameters_are_bound_not_pasted(store, tmp_path, value, monkeyp
     before = len(store)
     assert run_saved(store, "by-label", {"label": value}).rows == []
     got = run_saved(store, "by-label", {"label": "Ok-ju"}).values()
-    assert got == [{"e": "https://kgraph.dev/id/character/ok-ju", "label": "Ok-ju"}]
+    assert got == [{"e": "https://kgraph.dev/id/character/ballerina--ok-ju", "label": "Ok-ju"}]
     assert len(store) == before
 
 

@@ -97,10 +97,10 @@ def store_labels(store):
         ("Yu Jitae", "person/yoo-ji-tae"),
         ("Park Sin-hye", "person/park-shin-hye"),
         ("Jŏn Chong-sŏ", "person/jeon-jong-seo"),  # McCune-Reischauer, breves and all
-        ("Ok-joo", "character/ok-ju"),
-        ("Baek Heesung", "character/baek-hee-sung"),
-        ("Young Suk", "character/young-sook"),
-        ("seoyeon", "character/seo-yeon"),
+        ("Ok-joo", "character/ballerina--ok-ju"),
+        ("Baek Heesung", "character/flower-of-evil--baek-hee-sung"),
+        ("Young Suk", "character/the-call--young-sook"),
+        ("seoyeon", "character/the-call--seo-yeon"),
         ("the call", "work/the-call"),
         ("BALLERINA", "work/ballerina"),
     ],
@@ -166,7 +166,9 @@ def test_ambiguous_name_lists_both(store_with_twin):
     }
     assert e.value.exit_code == 1 and "ambiguous" in str(e.value)
     # the type separates them when they are of different classes
-    assert resolve(store_with_twin, "Tokyo", types=["Character"]).iri.endswith("character/tokyo")
+    assert resolve(store_with_twin, "Tokyo", types=["Character"]).iri.endswith(
+        "character/money-heist-korea-joint-economic-area--tokyo"
+    )
     with pytest.raises(AmbiguousName):
         resolve(store_with_twin, "Tokyo")
 

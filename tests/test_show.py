@@ -148,7 +148,7 @@ def test_cli_show_table(cli):
     r = cli("show", "Ok-ju")
     assert r.code == 0
     out = r.stdout.splitlines()
-    assert out[0] == "Ok-ju  (Character)  character:ok-ju"
+    assert out[0] == "Ok-ju  (Character)  character:ballerina--ok-ju"
     assert "played by Jeon Jong-seo in Ballerina\ts000, s001, s002, s003, s004" in out
     assert any(line.startswith("  s004  ") for line in out)
 

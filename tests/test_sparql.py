@@ -43,7 +43,7 @@ EXPECTED_CAST = [
 AWKWARD = """
 SELECT ?s ?n ?b ?text WHERE {
   BIND("say \\"hi\\", then\\tgo\\nhome" AS ?s) BIND(42 AS ?n) BIND(BNODE() AS ?b)
-  character:mona-lisa-lee skos:prefLabel ?text
+  character:mona-lisa-and-the-blood-moon--mona-lisa-lee skos:prefLabel ?text
 }"""
 
 
@@ -222,7 +222,7 @@ def test_construct_formats(store, fmt, rdf):
 
 
 def test_describe(store):
-    res = run_sparql(store, "DESCRIBE character:ok-ju")
+    res = run_sparql(store, "DESCRIBE character:ballerina--ok-ju")
     assert res.kind == "graph"
     assert any(t.object == ox.Literal("Ok-ju", language="en") for t in res.triples)
 
@@ -236,7 +236,7 @@ def test_graph_reaches_sources(store):
     res = run_sparql(
         store,
         """SELECT DISTINCT ?g WHERE { GRAPH ?g {
-        performance:ballerina--jeon-jong-seo--ok-ju kg:character character:ok-ju } ?g a kg:Source }""",
+        performance:ballerina--jeon-jong-seo--ok-ju kg:character character:ballerina--ok-ju } ?g a kg:Source }""",
     )
     assert {r["g"].value.rsplit("/", 1)[1] for r in res.rows} == {
         "s000",

@@ -162,7 +162,7 @@ def test_html_is_self_contained(store, tmp_path):
     assert [
         "plays",
         "Ok-ju in Ballerina",
-        ID + "character/ok-ju",
+        ID + "character/ballerina--ok-ju",
         ["source:s000", "source:s001", "source:s002", "source:s003", "source:s004"],
     ] in jeon["facts"]
 

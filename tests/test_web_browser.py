@@ -119,7 +119,7 @@ def test_entity_page_lists_facts_with_sources_and_expands(site, browser):
     links = browser.js(
         "[...document.querySelectorAll('#neighbours a')].map(a => a.getAttribute('href'))"
     )
-    assert "/entity/work:ballerina" in links and "/entity/character:ok-ju" in links
+    assert "/entity/work:ballerina" in links and "/entity/character:ballerina--ok-ju" in links
     exports = browser.js(
         "[...document.querySelectorAll('.actions a')].map(a => a.getAttribute('href'))"
     )
@@ -293,7 +293,7 @@ def test_editor_gallery_permalink_and_construct(site, browser):
         "/",
         "/search?q=park",
         "/entity/source:s004",
-        "/entity/character:ok-ju",
+        "/entity/character:ballerina--ok-ju",
         "/entity/work:ballerina",
         "/graph?focus=org:netflix",
         "/query",

@@ -179,12 +179,15 @@ def compile_axioms(axioms: Iterable[tuple[str, str, str]]) -> Alignment:
 
 
 def read_axioms(store: Store) -> list[tuple[str, str, str]]:
-    """Every alignment axiom in the store (ontology and loaded mapping files) plus kgraph's own."""
+    """Every alignment axiom in the store (ontology and loaded mapping files) plus kgraph's own.
+
+    Read from the named graphs: during a load the merged default graph is refreshed only at the
+    end, so a mapping file loaded a moment ago is not in it yet."""
     rows = store.select(
         """SELECT DISTINCT ?a ?rel ?b WHERE {
              VALUES ?rel { owl:equivalentClass owl:equivalentProperty rdfs:subClassOf
                            rdfs:subPropertyOf owl:inverseOf }
-             ?a ?rel ?b FILTER (isIRI(?a) && isIRI(?b)) }"""
+             GRAPH ?g { ?a ?rel ?b } FILTER (isIRI(?a) && isIRI(?b)) }"""
     )
     return [(r["a"].value, r["rel"].value, r["b"].value) for r in rows] + list(EXTRA_AXIOMS)
 
@@ -397,7 +400,7 @@ def _labels(store: Store, al: Alignment, graphs: Sequence[str]) -> int:
         f"""SELECT ?g ?x ?l ?p WHERE {{ {_graphs_clause(graphs)}
               VALUES ?p {{ {" ".join(f"<{p}>" for p in label_props)} }}
               GRAPH ?g {{ ?x ?p ?l }} FILTER (isLiteral(?l) && !isLiteral(?x))
-              FILTER NOT EXISTS {{ ?x skos:prefLabel ?any }} }}"""
+              FILTER NOT EXISTS {{ GRAPH ?h {{ ?x skos:prefLabel ?any }} }} }}"""
     )
     names: dict[str, tuple[str, list[ox.Literal]]] = {}
     alternative: set[tuple[str, str]] = set()  # (entity, literal) given only as alternatives

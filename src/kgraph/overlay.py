@@ -352,7 +352,7 @@ def add(
     import time
 
     from .build import build, cache_dir
-    from .loading import load, source_iri
+    from .loading import load
 
     maps = [Path(p) for p in map or []]
     paths = [Path(p) for p in files]
@@ -402,7 +402,6 @@ def add(
             new.write()
         finally:
             shutil.rmtree(root, ignore_errors=True)
-    assert all(source_iri(p) for p in paths)
     return OverlayReport(report, outcome.merged, outcome.pending, str(data_dir()))
 
 

@@ -286,12 +286,15 @@ def reconcile(
     rejected = {
         (d["file"], d["local"], d["target"]) for d in decisions if d.get("decision") == "reject"
     }
-    changed = False
+    changed = stale = False
     for name in names:
         graphs = file_graphs(store, name)
         if not graphs:
             continue
         for iri, kind, label in _local_entities(store, graphs):
+            if stale:  # the merged default graph follows the rewrites before the next search
+                store.refresh_merged()
+                stale = False
             forget(store)
             target = accepted.get((name, iri))
             reason = "accepted by you"
@@ -340,7 +343,7 @@ def reconcile(
             if not changed:
                 store.clear_merged()  # queries during the merges read the named graphs
             merge(store, iri, target, graphs)
-            changed = True
+            changed = stale = True
             out.merged.append(
                 {"file": name, "local": iri, "label": label, "target": target, "reason": reason}
             )

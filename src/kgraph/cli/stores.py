@@ -37,7 +37,7 @@ def load_cmd(
     files: Annotated[
         list[Path],
         typer.Argument(
-            help="RDF files (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML, RDF-star; .gz "
+            help="RDF files (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML; .gz "
             "too; - for standard input). The format comes from the extension, else the content."
         ),
     ],
