@@ -198,7 +198,7 @@ EXACT = [
             ("Dxyz", "2017", F("s003")),
             ("Extraordinary Attorney Woo", None, F("s002", "s003")),
             ("Miracle Brothers", None, F("s002")),
-            ("My First Real Love", None, F("s003")),
+            # My First Real Love is a work no article calls a series (curation.trig: kg:Work)
         },
     ),
     (
