@@ -319,7 +319,9 @@ def _drop(store: Store, graphs: Iterable[str]) -> None:
 def _has_graph(store: Store, graph: str) -> bool:
     if isinstance(store, OxigraphStore):
         return store.raw.contains_named_graph(ox.NamedNode(graph))
-    return store.ask("ASK { GRAPH ?g { ?s ?p ?o } }", {"g": ox.NamedNode(graph)})
+    # the graph is named in the text (an N-Triples-escaped IRI): Virtuoso ignores a VALUES
+    # binding of the graph variable here and answers whether any graph has a triple
+    return store.ask(f"ASK {{ GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }} }}")
 
 
 def _record_parts(store: Store, source: str) -> list[str]:
@@ -530,29 +532,47 @@ def load(
         # Written again at the end; meanwhile queries (alignment reads the mappings through the
         # default graph) fall back to the union of the named graphs, this load's included.
         store.clear_merged()
-        before = len(store) if derive else 0
-        loaded: list[LoadedFile] = []
-        new_axioms = False
-        present: set[str] = set()
-        taken: set[str] = set()
-        for p in todo:
-            info, scan = _load_one(store, p, fmt if p not in maps else None, progress, taken)
-            loaded.append(info)
-            new_axioms = new_axioms or scan.axioms
-            present |= scan.terms
-        derived = 0
-        if derive:
-            from . import alignment
-            from .build import materialise
+        try:
+            before = len(store) if derive else 0
+            loaded: list[LoadedFile] = []
+            new_axioms = False
+            present: set[str] = set()
+            taken: set[str] = set()
+            for p in todo:
+                info, scan = _load_one(store, p, fmt if p not in maps else None, progress, taken)
+                loaded.append(info)
+                new_axioms = new_axioms or scan.axioms
+                present |= scan.terms
+            derived = 0
+            if derive:
+                from . import alignment
+                from .build import materialise
 
-            if new_axioms:  # a new mapping may concern anything loaded before
-                alignment.align(store, [g for s in loaded_sources(store) for g in s["graphs"]])
-            else:
-                alignment.align(store, [g for f in loaded for g in f.graphs], present)
-            materialise(store)
-            derived = len(store) - before - sum(f.quads for f in loaded)
-        store.refresh_merged()
+                if new_axioms:  # a new mapping may concern anything loaded before
+                    alignment.align(store, [g for s in loaded_sources(store) for g in s["graphs"]])
+                else:
+                    alignment.align(store, [g for f in loaded for g in f.graphs], present)
+                materialise(store)
+                derived = len(store) - before - sum(f.quads for f in loaded)
+        finally:
+            # rewritten whether the load worked or not: a failed load must not leave the
+            # default graph without its merge (an embedded store is then restored as a whole)
+            _refresh_merged(store)
     return LoadReport(store.location, loaded, max(derived, 0), time.perf_counter() - t0)
+
+
+def _refresh_merged(store: Store) -> None:
+    """Rewrite the merged default graph; on the way out of a failed change, a failure to do so
+    must not hide the error that is being reported."""
+    import sys
+
+    if sys.exc_info()[0] is None:
+        store.refresh_merged()
+        return
+    try:
+        store.refresh_merged()
+    except Exception:  # noqa: BLE001, S110 -- the original error is the one the user needs
+        pass
 
 
 def loaded_sources(store: Store) -> list[dict[str, Any]]:
@@ -629,9 +649,11 @@ def unload(store: Store, source: str) -> int:
 
     with all_or_nothing(store):
         store.clear_merged()
-        _drop(store, [*graphs, INFERRED_GRAPH])
-        materialise(store)
-        store.refresh_merged()
+        try:
+            _drop(store, [*graphs, INFERRED_GRAPH])
+            materialise(store)
+        finally:
+            _refresh_merged(store)
     return before - len(store)
 
 

@@ -1075,7 +1075,8 @@ def _detail(fmt: str, row: dict[str, str]) -> str:
     names = _SLOT_RE.findall(fmt)
     if names and all(not row.get(n) for n in names):
         return ""
-    text = _SLOT_RE.sub(lambda m: row.get(m.group(1), ""), fmt)
+    # a GROUP_CONCAT list comes in the engine's order: sorted here, so every store agrees
+    text = _SLOT_RE.sub(lambda m: " | ".join(sorted(row.get(m.group(1), "").split(" | "))), fmt)
     text = re.sub(r"\b(?:as|in|by|played by)\s*$", "", text.strip()).strip()
     return re.sub(r"\s+", " ", text)
 
