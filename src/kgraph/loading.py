@@ -321,15 +321,17 @@ def _has_graph(store: Store, graph: str) -> bool:
         return store.raw.contains_named_graph(ox.NamedNode(graph))
     # the graph is named in the text (an N-Triples-escaped IRI): Virtuoso ignores a VALUES
     # binding of the graph variable here and answers whether any graph has a triple
-    return store.ask(f"ASK {{ GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }} }}")
+    # FROM NAMED makes the question's dataset that graph alone: a remote store otherwise sends
+    # the managed graphs as named-graph-uri, and Virtuoso then answers for a graph outside them
+    g = ox.NamedNode(graph)
+    return store.ask(f"ASK FROM NAMED {g} {{ GRAPH {g} {{ ?s ?p ?o }} }}")
 
 
 def _record_parts(store: Store, source: str) -> list[str]:
     """The graphs a previous load of this source wrote (its own graph included)."""
     rows = store.select(
-        "SELECT ?part WHERE { GRAPH ?src { ?src kg:fileName ?n OPTIONAL { ?src dcterms:hasPart ?part } } }".replace(
-            "GRAPH ?src", f"GRAPH <{source}>"
-        ),
+        "SELECT ?part FROM NAMED ?src WHERE { GRAPH ?src { ?src kg:fileName ?n "
+        "OPTIONAL { ?src dcterms:hasPart ?part } } }".replace("?src", f"<{source}>", 2),
         {"src": ox.NamedNode(source)},
     )
     if not rows:
@@ -360,7 +362,7 @@ def _bulk(store: Store, fmt: ox.RdfFormat, scan: _Scan) -> bool:
 def _record_path(store: Store, source: str) -> tuple[bool, str | None]:
     """Whether ``source`` has a record in the store, and the file path it records (if any)."""
     rows = store.select(
-        f"SELECT ?path WHERE {{ GRAPH <{source}> {{ ?src kg:fileName ?n "
+        f"SELECT ?path FROM NAMED <{source}> WHERE {{ GRAPH <{source}> {{ ?src kg:fileName ?n "
         f"OPTIONAL {{ ?src <{FILE_PATH}> ?path }} }} }}",
         {"src": ox.NamedNode(source)},
     )

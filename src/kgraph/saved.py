@@ -312,6 +312,8 @@ def row_facts(store: Store, query: SavedQuery, result: Result) -> list[list[Any]
             n: row[n] for n in used if n in row and isinstance(row[n], (ox.NamedNode, ox.Literal))
         }
         sols = store.select("SELECT * WHERE { " + " ".join(lines) + " }", bound or None)
+        # in an order of their own, not the engine's, so every store lists the facts alike
+        sols.sort(key=lambda sol: sorted((k, str(v)) for k, v in sol.items()))
         triples: list[tuple[str, str, Any]] = []
         for sol in sols:
             env = {**bound, **sol}
