@@ -23,6 +23,10 @@ def answer(ans: Any, fmt: str = "table", *, explain: bool = False, sparql: bool 
     for n in ans.notes:
         note(n)
     if fmt == "json":
+        if not ans.answers:  # exit 1: the reason goes to stderr, as for every refusal
+            from . import error
+
+            error(f"no answer: the sources in the graph do not say ({ans.interpretation})")
         obj = ans.to_json()
         if explain:
             obj["explain"] = ans.explain_json()
