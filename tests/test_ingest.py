@@ -91,13 +91,13 @@ def test_sentences_end_at_line_breaks_and_keep_offsets(tmp_path):
     from kgraph.ingest.reading import read_article
 
     f = tmp_path / "a.txt"
-    text = "Jeon Jong-seo as Ok-ju\nImage via Netflix\n\nShe leads the film. Dr. Kim agrees."
+    text = "Jeon Jong-seo as Ok-ju\nPhoto: the studio\n\nShe leads the film. Dr. Kim agrees."
     f.write_text(text, encoding="utf-8")
     art = read_article(f)
     got = [text[s:e].strip() for s, e in art.sentences]
     assert got == [
         "Jeon Jong-seo as Ok-ju",
-        "Image via Netflix",
+        "Photo: the studio",
         "She leads the film.",
         "Dr. Kim agrees.",
     ]
@@ -180,8 +180,8 @@ def test_a_film_award_given_to_a_person_is_not_accepted(tmp_path):
 
     f = tmp_path / "a.txt"
     f.write_text(
-        "Park Yu-rim received an award for the International Feature Film Award "
-        "at the 94th Academy Awards.",
+        "Park Yu-rim received an award for Best International Feature Film at the 94th "
+        "Academy Awards.",
         encoding="utf-8",
     )
     facts = ingest(bundled_store(), [f], dry_run=True).files[0].facts
