@@ -111,17 +111,17 @@ def assert_unchanged(graph_dir: Path, before: tuple[bytes, dict[str, str]]) -> N
 def cli(cli):
     """The in-process CLI, releasing each run's store afterwards.
 
-    linking's per-store cache holds its store strongly (the cached matcher keeps a reference to
+    the per-store caches (name index, fact index) hold their store strongly (the cached matcher keeps a reference to
     its WeakKeyDictionary key), so every in-process run against a directory store would keep
     ~9 RocksDB file descriptors open; hundreds of runs push later tests past select()'s limit.
     """
-    from kgraph import linking
+    from kgraph.store import forget_all_derived
 
     def run(*args: str, **kw):
         try:
             return cli(*args, **kw)
         finally:
-            linking._cache.clear()
+            forget_all_derived()
 
     return run
 

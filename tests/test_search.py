@@ -379,3 +379,15 @@ def test_cli_search_nothing_and_bad_type(cli):
     assert r.code == 1 and json.loads(r.stdout)["results"] == []
     r = cli("search", "x", "--type", "Spaceship")
     assert r.code == 2 and "unknown type" in r.stderr
+
+
+def test_forgetting_a_store_drops_every_index_derived_from_it():
+    """After a change (ingest, reconcile) both the name index and ask's fact index are rebuilt."""
+    from kgraph.factbase import facts_of
+
+    s = OxigraphStore()
+    compile_into(s)
+    fb, m = facts_of(s), linking._matcher(s)
+    assert facts_of(s) is fb and linking._matcher(s) is m  # built once per store
+    linking.forget(s)
+    assert facts_of(s) is not fb and linking._matcher(s) is not m

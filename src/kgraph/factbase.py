@@ -11,13 +11,11 @@ need it then refuse politely instead of answering from part of the data).
 
 from __future__ import annotations
 
-import threading
-import weakref
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from .store import Store
+from .store import PerStore, Store, forget_derived
 from .terms import KG_NS
 
 LIMIT = 200_000
@@ -232,23 +230,13 @@ def _load(store: Store) -> FactBase:
     return fb
 
 
-_cache: weakref.WeakKeyDictionary[Store, FactBase] = weakref.WeakKeyDictionary()
-_lock = threading.Lock()
-
-
-def facts_of(store: Store) -> FactBase:
-    """The fact base of ``store`` (read once per store object)."""
-    with _lock:
-        fb = _cache.get(store)
-        if fb is None:
-            fb = _load(store)
-            _cache[store] = fb
-        return fb
+# The fact base of a store, read once per store object; dropped with the store's other derived
+# values (the name index) by kgraph.store.forget_derived when its data changes.
+facts_of: PerStore[FactBase] = PerStore(_load)
 
 
 def forget(store: Store) -> None:
-    with _lock:
-        _cache.pop(store, None)
+    forget_derived(store)
 
 
 def legend_line(fb: FactBase, source: str) -> str:

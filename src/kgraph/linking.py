@@ -49,7 +49,6 @@ True
 from __future__ import annotations
 
 import re
-import threading
 import unicodedata
 import weakref
 from collections.abc import Iterable, Sequence
@@ -58,7 +57,7 @@ from itertools import permutations
 from typing import Any
 
 from .errors import AmbiguousName, Suggestion, UnknownEntity, UsageError
-from .store import Store
+from .store import PerStore, Store, forget_derived
 from .terms import KG_NS
 
 STAGES = ("exact", "normalised", "romanised", "fuzzy")
@@ -469,23 +468,13 @@ def tolerant_patterns(text: str) -> list[str]:
     return parts
 
 
-_cache: weakref.WeakKeyDictionary[Store, _Matcher] = weakref.WeakKeyDictionary()
-_lock = threading.Lock()
-
-
-def _matcher(store: Store) -> _Matcher:
-    with _lock:
-        m = _cache.get(store)
-        if m is None:
-            m = _Matcher(store)
-            _cache[store] = m
-        return m
+_matcher: PerStore[_Matcher] = PerStore(_Matcher)
 
 
 def forget(store: Store) -> None:
-    """Drop the cached index of ``store`` (after its data changed)."""
-    with _lock:
-        _cache.pop(store, None)
+    """Drop the cached index of ``store``, and every other value derived from it (the fact
+    index of ``ask``), after its data changed."""
+    forget_derived(store)
 
 
 # -- scoring ----------------------------------------------------------------------------------

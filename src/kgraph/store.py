@@ -25,10 +25,12 @@ import base64
 import json
 import os
 import re
-from collections.abc import Iterable, Iterator, Mapping
+import threading
+import weakref
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, ClassVar, Generic, TypeVar, cast
 from typing import Literal as TLiteral
 
 import pyoxigraph as ox
@@ -739,3 +741,45 @@ def _json_term(v: dict[str, Any]) -> Term:
             value = "true" if value == "1" else "false"
         return ox.Literal(value, datatype=ox.NamedNode(v["datatype"]))
     return ox.Literal(v["value"])
+
+
+T = TypeVar("T")
+
+
+class PerStore(Generic[T]):
+    """A value derived from a store (a name index, a fact index), built once per store object,
+    held only as long as the store, and dropped for every kind at once by :func:`forget_derived`
+    when the store's data changes."""
+
+    _all: ClassVar[list[PerStore[Any]]] = []
+
+    def __init__(self, build: Callable[[Store], T]) -> None:
+        self._build = build
+        self._cache: weakref.WeakKeyDictionary[Store, T] = weakref.WeakKeyDictionary()
+        self._lock = threading.Lock()
+        PerStore._all.append(self)
+
+    def __call__(self, store: Store) -> T:
+        with self._lock:
+            value = self._cache.get(store)
+            if value is None:
+                value = self._build(store)
+                self._cache[store] = value
+            return value
+
+    def forget(self, store: Store) -> None:
+        with self._lock:
+            self._cache.pop(store, None)
+
+
+def forget_derived(store: Store) -> None:
+    """Drop every value derived from ``store`` (after its data changed)."""
+    for cache in PerStore._all:
+        cache.forget(store)
+
+
+def forget_all_derived() -> None:
+    """Drop every value derived from any store (releases the stores they keep alive)."""
+    for cache in PerStore._all:
+        with cache._lock:
+            cache._cache.clear()
