@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -29,18 +28,8 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-
-
-def _peak_mib() -> float:
-    """This process's peak resident memory (VmHWM: unlike ru_maxrss, not inherited from the
-    parent across exec), in MiB."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+sys.path.insert(0, str(HERE))
+from peakmem import peak_mib
 
 
 def _child(kind: str, store_dir: str, out: str) -> dict[str, float]:
@@ -59,7 +48,7 @@ def _child(kind: str, store_dir: str, out: str) -> dict[str, float]:
     return {
         "wall": time.perf_counter() - w0,
         "cpu": time.process_time() - c0,
-        "peak_mib": _peak_mib(),
+        "peak_mib": peak_mib(),
         "bytes": os.path.getsize(out),
     }
 
