@@ -412,8 +412,16 @@ def _claims(store: Store, source: str, graphs: set[str], previous: list[str]) ->
 
 
 def _load_one(
-    store: Store, path: Path, fmt: str | None, progress: Progress | None, taken: set[str]
-) -> tuple[LoadedFile, _Scan]:
+    store: Store,
+    path: Path,
+    fmt: str | None,
+    progress: Progress | None,
+    taken: set[str],
+    merge: bool = False,
+) -> tuple[LoadedFile, _Scan, bool]:
+    """Load one file; with ``merge`` (a load that only adds, on a store whose merged default graph
+    is kept: :meth:`Store.defer_merged`) a file the bulk loader writes also goes into the merged
+    graph at once. Returns the file, its scan, and whether it was written to the merge."""
     from .build import rdf_format
 
     t0 = time.perf_counter()
@@ -474,8 +482,13 @@ def _load_one(
                 else:
                     raw.bulk_load(path=str(path), format=rformat, base_iri=base, to_graph=graph)
                 n = scan.quads
+                merged = merge and not previous
+                if merged:
+                    _bulk_merge(raw, path, rformat, base)
+                    raw.extend(ox.Quad(q.subject, q.predicate, q.object) for q in record)
             else:
                 n = insert_quads(store, _retarget(_parse(path, rformat, stream), graph, renamed))
+                merged = False
         finally:
             done()
         insert_quads(store, record)
@@ -497,7 +510,30 @@ def _load_one(
         time.perf_counter() - t0,
         renamed,
     )
-    return info, scan
+    return info, scan, merged
+
+
+def _bulk_merge(raw: ox.Store, path: Path, fmt: ox.RdfFormat, base: str) -> None:
+    """Write the triples of a file just bulk-loaded into the default graph too (the merge of the
+    named graphs, which already holds the other sources'): a second bulk load of the file itself
+    (its triples, for a dataset format, through a temporary N-Triples file), which costs about
+    half the first, where dumping the new graph again would cost more than the first."""
+    import tempfile
+
+    default = ox.DefaultGraph()
+    if not fmt.supports_datasets:
+        if path.suffix.lower() == ".gz":
+            with gzip.open(path) as gz:
+                raw.bulk_load(cast("IO[bytes]", gz), format=fmt, base_iri=base, to_graph=default)
+        else:
+            raw.bulk_load(path=str(path), format=fmt, base_iri=base, to_graph=default)
+        return
+    with tempfile.TemporaryDirectory(prefix="kgraph-merge-") as tmp:
+        nt = Path(tmp) / "triples.nt"
+        with gzip.open(path) if path.suffix.lower() == ".gz" else path.open("rb") as stream:
+            quads = ox.parse(cast("IO[bytes]", stream), format=fmt, base_iri=base)
+            ox.serialize((q.triple for q in quads), output=str(nt), format=ox.RdfFormat.N_TRIPLES)
+        raw.bulk_load(path=str(nt), format=ox.RdfFormat.N_TRIPLES, to_graph=default)
 
 
 def load(
@@ -531,9 +567,12 @@ def load(
 
     with all_or_nothing(store):
         ensure_ontology(store)
-        # Written again at the end; meanwhile queries (alignment reads the mappings through the
-        # default graph) fall back to the union of the named graphs, this load's included.
-        store.clear_merged()
+        # Brought up to date at the end; meanwhile queries (alignment reads the mappings through
+        # the default graph) read the union of the named graphs, this load's included. The
+        # merge itself is kept: a load that only adds new sources extends it with their triples
+        # (and the triples derived from them) rather than rewriting it whole.
+        store.defer_merged()
+        changed: list[str] | None = []  # graphs whose triples the merge lacks; None: rewrite it
         try:
             before = len(store) if derive else 0
             loaded: list[LoadedFile] = []
@@ -541,35 +580,66 @@ def load(
             present: set[str] = set()
             taken: set[str] = set()
             for p in todo:
-                info, scan = _load_one(store, p, fmt if p not in maps else None, progress, taken)
+                info, scan, merged = _load_one(
+                    store,
+                    p,
+                    fmt if p not in maps else None,
+                    progress,
+                    taken,
+                    merge=not derive and store.merge_deferred,
+                )
                 loaded.append(info)
                 new_axioms = new_axioms or scan.axioms
                 present |= scan.terms
+                if info.replaced:
+                    changed = None  # triples were removed: the merge is rewritten
+                elif changed is not None and not merged:
+                    changed += info.graphs
             derived = 0
             if derive:
                 from . import alignment
                 from .build import materialise
 
+                counts = _graph_sizes(store) if changed is not None else {}
                 if new_axioms:  # a new mapping may concern anything loaded before
                     alignment.align(store, [g for s in loaded_sources(store) for g in s["graphs"]])
+                    changed = None  # alignment may have rewritten any graph
                 else:
                     alignment.align(store, [g for f in loaded for g in f.graphs], present)
                 materialise(store)
                 derived = len(store) - before - sum(f.quads for f in loaded)
+                if changed is not None:
+                    # alignment changed only this load's graphs (already listed); the rules only
+                    # add, in any graph: the graphs that grew are the ones to add again
+                    grown = _graph_sizes(store)
+                    changed += [g for g, n in grown.items() if counts.get(g) != n]
         finally:
-            # rewritten whether the load worked or not: a failed load must not leave the
+            # brought up to date whether the load worked or not: a failed load must not leave the
             # default graph without its merge (an embedded store is then restored as a whole)
-            _refresh_merged(store)
+            _refresh_merged(store, changed)
     return LoadReport(store.location, loaded, max(derived, 0), time.perf_counter() - t0)
 
 
-def _refresh_merged(store: Store) -> None:
-    """Rewrite the merged default graph; on the way out of a failed change, a failure to do so
-    must not hide the error that is being reported."""
+def _graph_sizes(store: Store) -> dict[str, int]:
+    """The number of triples of every named graph."""
+    rows = store.select(
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+    )
+    return {r["g"].value: int(r["n"].value) for r in rows}
+
+
+def _refresh_merged(store: Store, added: list[str] | None = None) -> None:
+    """Bring the merged default graph up to date: extend it with the triples of ``added`` (a
+    change that only added triples, to those graphs), else rewrite it. On the way out of a
+    failed change it is rewritten, and a failure to do so must not hide the error that is being
+    reported."""
     import sys
 
     if sys.exc_info()[0] is None:
-        store.refresh_merged()
+        if added is not None:
+            store.extend_merged(added)
+        else:
+            store.refresh_merged()
         return
     try:
         store.refresh_merged()
