@@ -144,15 +144,18 @@ def test_incremental_merge_equals_full_refresh(
         store.close()
 
 
+@pytest.mark.parametrize("scan_writes", [False, True])
 @pytest.mark.parametrize("name", ["c.nq", "c.nq.gz", "d.ttl", "d.ttl.gz"])
 def test_bulk_loaded_file_goes_into_the_merge_directly(
-    name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    name: str, scan_writes: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    """A file the bulk loader writes (here any size: the threshold is lowered) reaches the merge
-    by a second bulk load of its triples, Turtle or N-Quads, plain or gzip'd."""
+    """A file the bulk loader writes (here any size: the thresholds are lowered) reaches the
+    merge by a second bulk load of its triples, Turtle or N-Quads, plain or gzip'd; a dataset
+    file's triples written out by the check pass, or read again afterwards."""
     import kgraph.loading
 
     monkeypatch.setattr(kgraph.loading, "BATCH", 1)
+    monkeypatch.setattr(kgraph.loading, "_SCAN_TRIPLES_BYTES", 0 if scan_writes else 1 << 40)
     text = _nquads(3)
     if ".ttl" in name:  # the same triples, in the file's own graph
         text = text.replace(f" <{ID}graph/q3-one> .", " .").replace(f" <{ID}graph/q3-two> .", " .")

@@ -49,6 +49,8 @@ FILE_PATH = KG_NS + "filePath"
 _RECORD_PREDICATES = {FILE_NAME, FILE_PATH, HAS_PART}
 
 
+# a dataset file at least this big has its triples written out by the check pass (_bulk_merge)
+_SCAN_TRIPLES_BYTES = 1 << 20
 # (phase, file, bytes done, bytes total); phase is "checking" or "loading"
 Progress = Callable[[str, Path, int, int], None]
 
@@ -234,13 +236,16 @@ _AXIOMS = {
 }
 
 
-def _scan(path: Path, fmt: ox.RdfFormat, progress: Progress | None) -> _Scan:
+def _scan(
+    path: Path, fmt: ox.RdfFormat, progress: Progress | None, triples: Path | None = None
+) -> _Scan:
     """Parse the whole file without keeping it: syntax errors surface before anything is written.
 
     The loop is the cost of a big load beyond the engine's own (every quad crosses into
     Python once), so it does the least per quad: terms are kept as pyoxigraph objects (hashed
     in Rust) and turned into strings once at the end; blank nodes are looked for only until
-    the first is found."""
+    the first is found. ``triples``: also write the file's triples there, as N-Triples (what
+    the merged default graph gains from a dataset file, without a second parse)."""
     scan = _Scan()
     preds: set[ox.NamedNode] = set()
     classes: set[Any] = set()
@@ -249,8 +254,11 @@ def _scan(path: Path, fmt: ox.RdfFormat, progress: Progress | None) -> _Scan:
     blank, default, triple = ox.BlankNode, ox.DefaultGraph, ox.Triple
     n = 0
     has_blank = False
+    keep = triples is not None
     stream, done = _open(path, "checking", progress)
-    try:
+
+    def walk() -> Iterator[ox.Triple]:
+        nonlocal n, has_blank
         for s, p, o, g in _parse(path, fmt, stream):
             n += 1
             preds.add(p)
@@ -264,6 +272,15 @@ def _scan(path: Path, fmt: ox.RdfFormat, progress: Progress | None) -> _Scan:
                     f"{path}: RDF 1.2 triple terms (<<( … )>> or << … >>) are not supported; "
                     "kgraph's exports, validation and inference work on RDF 1.1 data"
                 )
+            if keep:
+                yield triple(s, p, o)
+
+    try:
+        if triples is None:
+            for _ in walk():
+                pass
+        else:
+            ox.serialize(walk(), output=str(triples), format=ox.RdfFormat.N_TRIPLES)
     finally:
         done()
     scan.quads = n
@@ -432,8 +449,29 @@ def _load_one(
         from .xmlguard import check_entities
 
         check_entities(path)
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="kgraph-load-") as tmp:
+        # a big dataset file whose triples the merged graph may take at once (see _bulk_merge):
+        # the check pass writes them out as N-Triples on its way
+        big = merge and rformat.supports_datasets and path.stat().st_size >= _SCAN_TRIPLES_BYTES
+        triples = Path(tmp) / "triples.nt" if big else None
+        return _load_checked(store, path, fmt, rformat, progress, taken, merge, triples, t0)
+
+
+def _load_checked(
+    store: Store,
+    path: Path,
+    fmt: str | None,
+    rformat: ox.RdfFormat,
+    progress: Progress | None,
+    taken: set[str],
+    merge: bool,
+    triples: Path | None,
+    t0: float,
+) -> tuple[LoadedFile, _Scan, bool]:
     try:
-        scan = _scan(path, rformat, progress)
+        scan = _scan(path, rformat, progress, triples)
     except RdfSyntaxError as first:
         # A misleading extension (Turtle in a .json file): the content may tell the truth.
         from .formats import read_head, sniff
@@ -445,8 +483,11 @@ def _load_one(
             from .xmlguard import check_entities
 
             check_entities(path)
+        if triples is not None:  # the first pass's partial output is no use
+            triples.unlink(missing_ok=True)
+            triples = triples if other.supports_datasets else None
         try:
-            scan = _scan(path, other, progress)
+            scan = _scan(path, other, progress, triples)
         except RdfSyntaxError:
             raise first from None
         rformat = other
@@ -484,7 +525,7 @@ def _load_one(
                 n = scan.quads
                 merged = merge and not previous
                 if merged:
-                    _bulk_merge(raw, path, rformat, base)
+                    _bulk_merge(raw, path, rformat, base, triples)
                     raw.extend(ox.Quad(q.subject, q.predicate, q.object) for q in record)
             else:
                 n = insert_quads(store, _retarget(_parse(path, rformat, stream), graph, renamed))
@@ -513,14 +554,20 @@ def _load_one(
     return info, scan, merged
 
 
-def _bulk_merge(raw: ox.Store, path: Path, fmt: ox.RdfFormat, base: str) -> None:
+def _bulk_merge(
+    raw: ox.Store, path: Path, fmt: ox.RdfFormat, base: str, triples: Path | None = None
+) -> None:
     """Write the triples of a file just bulk-loaded into the default graph too (the merge of the
     named graphs, which already holds the other sources'): a second bulk load of the file itself
-    (its triples, for a dataset format, through a temporary N-Triples file), which costs about
-    half the first, where dumping the new graph again would cost more than the first."""
+    (its triples, for a dataset format, through an N-Triples file: ``triples`` when the check
+    pass wrote it, else a temporary one), which costs about half the first, where dumping the
+    new graph again would cost more than the first."""
     import tempfile
 
     default = ox.DefaultGraph()
+    if triples is not None and triples.is_file():
+        raw.bulk_load(path=str(triples), format=ox.RdfFormat.N_TRIPLES, to_graph=default)
+        return
     if not fmt.supports_datasets:
         if path.suffix.lower() == ".gz":
             with gzip.open(path) as gz:
