@@ -77,19 +77,21 @@ def step_pick(store_dir: str) -> dict[str, Any]:
         rows = store.select("SELECT ?l WHERE { ?x skos:prefLabel ?l }", {"x": iri})
         return rows[0]["l"].value if rows else ""
 
-    def unique(name: str) -> bool:
+    def unique(iri: Any) -> bool:
+        """Whether no one else has this person's name (a name typed by a user must be theirs)."""
         rows = store.select(
-            "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x skos:prefLabel ?l FILTER (STR(?l) = ?t) }",
-            {"t": ox.Literal(name)},
+            "SELECT (COUNT(DISTINCT ?y) AS ?n) WHERE { ?x skos:prefLabel ?l . ?y skos:prefLabel ?l }",
+            {"x": iri},
         )
         return int(rows[0]["n"].value) == 1
 
-    a = next(r["p"] for r in busy if unique(label(r["p"])))  # type: ignore[arg-type]
+    # the busiest actor with a name of their own (else the busiest: ask may then list several)
+    a = next((r["p"] for r in busy if unique(r["p"])), busy[0]["p"])
     co = store.select(
         "SELECT DISTINCT ?b WHERE { ?a kg:actedIn ?w . ?b kg:actedIn ?w FILTER (?b != ?a) }",
         {"a": a},
     )
-    b = next(r["b"] for r in co if unique(label(r["b"])))  # type: ignore[arg-type]
+    b = next((r["b"] for r in co if unique(r["b"])), co[0]["b"])
 
     def neighbours(nodes: list[ox.NamedNode]) -> set[str]:
         rows = store.select(
@@ -107,10 +109,11 @@ def step_pick(store_dir: str) -> dict[str, Any]:
             break
         seen |= set(nxt)
         frontier = rng.sample(nxt, min(200, len(nxt)))
-        far = next((x for x in frontier if unique(label(ox.NamedNode(x)))), frontier[0])
+        far = next((x for x in frontier if unique(ox.NamedNode(x))), frontier[0])
     out = {
         "a": a.value,
         "a_label": label(a),  # type: ignore[arg-type]
+        "a_unique": unique(a),
         "b": b.value,
         "b_label": label(b),  # type: ignore[arg-type]
         "far": far,
@@ -229,26 +232,32 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--works", type=int, default=100_000, help="titles to generate")
     ap.add_argument("--imdb", type=Path, help="IMDb-format files to import (else generated)")
     ap.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()))
+    ap.add_argument(
+        "--store", type=Path, help="keep the imported store here (an existing one is reused)"
+    )
     ap.add_argument("--json", type=Path, help="also write the results here")
     args = ap.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="bench-scale-", dir=args.workdir))
     results: dict[str, Any] = {"works": args.works, "load_average": [os.getloadavg()]}
     try:
-        imdb = args.imdb
-        if imdb is None:
-            imdb = work / "imdb"
-            subprocess.run(
-                [sys.executable, str(HERE / "generate.py"), "--works", str(args.works)]
-                + ["--imdb", str(imdb)],
-                check=True,
+        store = str(args.store or work / "store")
+        if args.store is not None and args.store.is_dir():
+            print(f"reusing the store at {store}", flush=True)
+        else:
+            imdb = args.imdb
+            if imdb is None:
+                imdb = work / "imdb"
+                subprocess.run(
+                    [sys.executable, str(HERE / "generate.py"), "--works", str(args.works)]
+                    + ["--imdb", str(imdb)],
+                    check=True,
+                )
+            results["import"] = imp = _child("import", str(imdb), store)
+            print(
+                f"import-imdb: {imp['seconds']:.0f} s, {imp['triples']:,} triples, "
+                f"{imp['rows_per_s']:,.0f} rows/s, peak {imp['peak_mib']:.0f} MiB",
+                flush=True,
             )
-        store = str(work / "store")
-        results["import"] = imp = _child("import", str(imdb), store)
-        print(
-            f"import-imdb: {imp['seconds']:.0f} s, {imp['triples']:,} triples, "
-            f"peak {imp['peak_mib']:.0f} MiB",
-            flush=True,
-        )
         results["who"] = who = _child("pick", store)
         print(f"picked: {who}", flush=True)
         results["embedded"] = _child("queries", store, json.dumps(who))
