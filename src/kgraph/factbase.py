@@ -32,6 +32,7 @@ PREDICATES = (
     "crewMember",
     "performer",
     "character",
+    "appearsIn",
     "inWork",
     "creditedPerson",
     "role",
@@ -92,14 +93,23 @@ _SOURCES = """SELECT ?s ?label ?outlet ?author ?date WHERE {
 WORK_CLASSES = {KG + "Film", KG + "TVSeries", KG + "Play", KG + "Work"}
 
 
+Triple = tuple[str, str, str]  # subject IRI, predicate IRI, object IRI or literal value
+
+
 class Fact(NamedTuple):
-    """One fact an answer rests on, cited by exactly the sources whose graph states it."""
+    """One fact an answer rests on: a readable statement, the triples it rests on (as the
+    sources' graphs state them), and exactly the sources that state one of those triples."""
 
     statement: str
     sources: tuple[str, ...]
+    triples: tuple[Triple, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        return {"statement": self.statement, "sources": list(self.sources)}
+        return {
+            "statement": self.statement,
+            "sources": list(self.sources),
+            "triples": [list(t) for t in self.triples],
+        }
 
 
 @dataclass
@@ -155,7 +165,15 @@ class FactBase:
     # -- facts with their sources ----------------------------------------------------------
 
     def fact(self, statement: str, s: str, p: str, o: str) -> Fact:
-        return Fact(statement, self.sources(s, p, o))
+        """``statement`` resting on the one triple ``s kg:p o``."""
+        return self.cite(statement, (s, p, o))
+
+    def cite(self, statement: str, *triples: tuple[str, str, str]) -> Fact:
+        """``statement`` resting on ``triples`` (``(s, p, o)``, ``p`` a kg: local name or an
+        IRI), cited by every source whose graph states one of them."""
+        full = tuple(dict.fromkeys((s, p if ":" in p else KG + p, o) for s, p, o in triples))
+        graphs = {g for t in full for g in self.triples.get(t, ())}
+        return Fact(statement, tuple(sorted(graphs)), full)
 
     def performances(self, person: str, work: str) -> list[str]:
         """Performance nodes of ``person`` in ``work`` (in any source)."""
@@ -170,9 +188,11 @@ class FactBase:
         for perf in self.performances(person, work):
             for c in self.objects(perf, "character"):
                 out.append(
-                    Fact(
+                    self.fact(
                         f"{self.label(person)} played {self.label(c)} in {self.label(work)}",
-                        self.sources(perf, "character", c),
+                        perf,
+                        "character",
+                        c,
                     )
                 )
         return [f for f in out if f.sources]

@@ -1112,14 +1112,12 @@ def _connection(
     steps = res.steps[0] if res.steps else ()
     if res.hops == 1:  # directly linked: every work they share is a link
         steps = tuple({st[0].work.iri: st[0] for st in res.steps if st}.values())
+    fb = facts_of(store)
+    # each step rests on both people's part in its work, each part cited by its own sources
     answers = tuple(
-        AnswerItem(
-            s.text,
-            s.work.iri,
-            None,
-            tuple(src.iri for src in s.sources),
-            s.work.label,
-            (Fact(s.text, tuple(sorted(src.iri for src in s.sources))),),
+        _with_facts(
+            AnswerItem(s.text, s.work.iri, None, tuple(src.iri for src in s.sources), s.work.label),
+            tuple(f for part in s.people for f in works_with(fb, part.person.iri, s.work.iri)),
         )
         for s in steps
     )
@@ -1138,7 +1136,7 @@ def _connection(
         notes,
         None,
         {"person": a.iri, "other": b.iri},
-        _legend(facts_of(store), answers),
+        _legend(fb, answers),
     )
 
 
