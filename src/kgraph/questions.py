@@ -758,8 +758,8 @@ def _answer_reading(
         w = best.slots["work"].iri
         p = best.slots["person"].iri
         kept: list[AnswerItem] = []
-        for a in ans.answers:
-            if a.iri and w in fb.works_of(a.iri):
+        for a in ans.answers:  # both the person asked about and the answer worked on the work
+            if a.iri and w in fb.works_of(a.iri) and w in fb.works_of(p):
                 facts = tuple(works_with(fb, p, w)[:1] + works_with(fb, a.iri, w)[:1])
                 kept.append(_with_facts(replace(a, detail=fb.label(w), sources=()), facts))
         where = f" in {best.slots['work'].label}"
