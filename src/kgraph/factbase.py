@@ -1,8 +1,9 @@
 """The facts `kgraph ask` reasons over, each with exactly the sources that state it.
 
 :func:`facts_of` reads, once per store, every triple of a fixed set of predicates that a
-source's named graph states (``GRAPH ?g { ?s ?p ?o } ?g a kg:Source``), with the graphs that
-state it: so each fact is cited by the sources whose graph holds that very triple, whatever the
+source's named graph states, with the graphs that state it (read by
+:func:`kgraph.provenance.stated`, the one reading of "which sources state this" that every
+citation rests on): so each fact is cited by the sources whose graph holds that very triple, whatever the
 default graph does with duplicates. It also keeps labels, classes, recorded disagreements and the
 sources' metadata (for the legend under an answer). The bundled graph gives about a thousand
 rows; a store with more than :data:`LIMIT` such rows is not read whole (the question kinds that
@@ -72,11 +73,6 @@ PREDICATES = (
     "priorProjectCount",
 )
 
-_FACTS = """SELECT ?s ?p ?o ?g WHERE {
-  GRAPH ?g { ?s ?p ?o }
-  ?g a kg:Source .
-  FILTER (?p IN (%s))
-} LIMIT %d"""
 
 _LABELS = """SELECT ?e ?l ?c ?d WHERE {
   ?e skos:prefLabel ?l OPTIONAL { ?e a ?c } OPTIONAL { ?e kg:description ?d } }"""
@@ -220,20 +216,19 @@ def _v(term: Any) -> str:
 
 
 def _load(store: Store) -> FactBase:
+    from .provenance import stated
+
     fb = FactBase()
     preds = ", ".join(f"kg:{p}" for p in PREDICATES)
-    rows = store.select(_FACTS % (preds, LIMIT + 1))
-    if len(rows) > LIMIT:
-        fb.complete = False
-        rows = rows[:LIMIT]
-    for r in rows:
-        s, p, o, g = _v(r["s"]), _v(r["p"]), _v(r["o"]), _v(r["g"])
+    found, fb.complete = stated(store, f" FILTER (?p IN ({preds})) ", limit=LIMIT)
+    for (s, p, term), graphs in found.items():
+        o = term if isinstance(term, str) else term.value  # a literal by its value
         key = (s, p, o)
         if key not in fb.triples:
             fb.triples[key] = set()
             fb.sp[(s, p)].append(o)
             fb.po[(p, o)].append(s)
-        fb.triples[key].add(g)
+        fb.triples[key] |= graphs
     for r in store.select(_LABELS):
         e = _v(r["e"])
         fb.labels.setdefault(e, _v(r["l"]))

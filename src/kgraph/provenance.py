@@ -23,7 +23,15 @@ from typing import Any
 import pyoxigraph as ox
 
 from .store import Store
-from .terms import CURATION_GRAPH, GRAPH_NS, ID_NS, INFERRED_GRAPH, ONTOLOGY_GRAPH, compact
+from .terms import (
+    CURATION_GRAPH,
+    GRAPH_NS,
+    ID_NS,
+    INFERRED_GRAPH,
+    MERGED_GRAPH,
+    ONTOLOGY_GRAPH,
+    compact,
+)
 
 SOURCE_NS = ID_NS + "source/"
 
@@ -39,10 +47,44 @@ def is_source_graph(graph: str) -> bool:
     return graph not in NOT_SOURCES and not graph.startswith(GRAPH_NS)
 
 
+# kgraph's own graphs, left out in SPARQL (a test of the graph name there costs the read a
+# third more); :func:`is_source_graph` then decides on each row
+_NOT_SOURCES = "FILTER (?g NOT IN ({}))".format(
+    ", ".join(f"<{g}>" for g in sorted(NOT_SOURCES | {MERGED_GRAPH}))
+)
+
+
 def _term(x: str | ox.Literal | ox.NamedNode) -> ox.NamedNode | ox.Literal:
     if isinstance(x, (ox.NamedNode, ox.Literal)):
         return x
     return ox.NamedNode(x)
+
+
+def stated(
+    store: Store, where: str, *, limit: int | None = None
+) -> tuple[dict[Fact, set[str]], bool]:
+    """Which source graphs state which triple: every ``?s ?p ?o`` that ``where`` (SPARQL over
+    those variables) allows and a source's graph holds, with the IRIs of the graphs holding it,
+    in the store's order. An IRI object is its IRI, a literal the :class:`pyoxigraph.Literal`.
+    The one reading of "which sources state this" that citations rest on (:func:`sources_of`,
+    and :mod:`kgraph.factbase` for ``ask``). With ``limit``, at most that many (triple, graph)
+    rows are read; the flag says whether that was all of them."""
+    query = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } " + where + _NOT_SOURCES + " }"
+    rows = store.select(query if limit is None else f"{query} LIMIT {limit + 1}")
+    complete = limit is None or len(rows) <= limit
+    out: dict[Fact, set[str]] = {}
+    for r in rows if complete else rows[:limit]:
+        g = r["g"].value
+        if not is_source_graph(g):
+            continue
+        o = r["o"]
+        key_o: str | ox.Literal = o.value if isinstance(o, ox.NamedNode) else o  # type: ignore[assignment]
+        key = (r["s"].value, r["p"].value, key_o)
+        graphs = out.get(key)
+        if graphs is None:
+            out[key] = graphs = set()
+        graphs.add(g)
+    return out, complete
 
 
 def sources_of(store: Store, facts: Iterable[Fact], *, chunk: int = 400) -> dict[Fact, list[str]]:
@@ -53,18 +95,10 @@ def sources_of(store: Store, facts: Iterable[Fact], *, chunk: int = 400) -> dict
     for i in range(0, len(wanted), chunk):
         part = wanted[i : i + chunk]
         rows = " ".join(f"({_term(s)} {_term(p)} {_term(o)})" for s, p, o in part)
-        res = store.select(
-            "SELECT ?s ?p ?o ?g WHERE { VALUES (?s ?p ?o) { " + rows + " } GRAPH ?g { ?s ?p ?o } }"
-        )
-        for r in res:
-            g = r["g"].value
-            if not is_source_graph(g):
-                continue
-            o = r["o"]
-            key_o: str | ox.Literal = o.value if isinstance(o, ox.NamedNode) else o  # type: ignore[assignment]
-            key = (r["s"].value, r["p"].value, key_o)
+        found, _ = stated(store, "VALUES (?s ?p ?o) { " + rows + " }")
+        for key, graphs in found.items():
             if key in out:
-                out[key].add(g)
+                out[key] |= graphs
     return {f: sorted(gs) for f, gs in out.items()}
 
 
