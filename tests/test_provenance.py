@@ -451,3 +451,27 @@ def test_every_ask_answer_cites_exactly(store, index, by_value, entities):
     # every kind that answers from the sources' facts answered at least once, with facts
     kinds = {i.name for i in INTENTS} | set(HANDLERS)
     assert not sorted(kinds - CURATED - set(answered)), dict(answered)
+
+
+def test_ask_and_saved_queries_read_the_same_source_graphs(tmp_path):
+    """One reading of "which sources state this": the fact base `ask` answers from and the
+    citations of saved queries, `show` and `path` agree, also for a named graph that a loaded
+    TriG file brings (which is not itself typed kg:Source)."""
+    from kgraph.build import open_store
+    from kgraph.factbase import facts_of
+    from kgraph.loading import load
+    from kgraph.provenance import sources_of
+
+    x, w = "https://kgraph.dev/id/person/x", "https://kgraph.dev/id/work/ballerina"
+    f = tmp_path / "parts.trig"
+    f.write_text(
+        f"<https://example.org/part> {{ <{x}> <{KG_NS}actedIn> <{w}> . }}\n"
+        f"<{x}> <{KG_NS}actedIn> <https://kgraph.dev/id/work/the-call> .\n"
+    )
+    store = open_store("memory:")
+    load(store, [f])
+    fb = facts_of(store)
+    for work in (w, "https://kgraph.dev/id/work/the-call"):
+        cited = sources_of(store, [(x, KG_NS + "actedIn", work)])[(x, KG_NS + "actedIn", work)]
+        assert cited and list(fb.sources(x, "actedIn", work)) == cited
+    assert fb.sources(x, "actedIn", w) == ("https://example.org/part",)
