@@ -32,15 +32,20 @@ def _key(t) -> str:
     return t.value if isinstance(t, ox.NamedNode) else str(t)
 
 
-@pytest.fixture(scope="module")
-def index(store) -> dict[tuple[str, str, str], set[str]]:
-    """(subject, predicate, object) -> the source graphs stating it (N-Triples form of a literal)."""
+def _stated(store, key) -> dict[tuple[str, str, str], set[str]]:
+    """(subject, predicate, object), each term as ``key`` gives it -> the source graphs stating it."""
     idx: dict[tuple[str, str, str], set[str]] = defaultdict(set)
     for q in store.quads():
         g = q.graph_name.value
         if g.startswith(SOURCE_NS):
-            idx[(_key(q.subject), _key(q.predicate), _key(q.object))].add(g)
+            idx[(key(q.subject), key(q.predicate), key(q.object))].add(g)
     return idx
+
+
+@pytest.fixture(scope="module")
+def index(store) -> dict[tuple[str, str, str], set[str]]:
+    """(subject, predicate, object) -> the source graphs stating it (N-Triples form of a literal)."""
+    return _stated(store, _key)
 
 
 @pytest.fixture(scope="module")
@@ -392,12 +397,7 @@ def _ask_questions(store, entities) -> list[str]:
 def by_value(store) -> dict[tuple[str, str, str], set[str]]:
     """(subject, predicate, object) -> the source graphs stating it, a literal by its value (the
     form an `ask` fact's triples take)."""
-    idx: dict[tuple[str, str, str], set[str]] = defaultdict(set)
-    for q in store.quads():
-        g = q.graph_name.value
-        if g.startswith(SOURCE_NS):
-            idx[(q.subject.value, q.predicate.value, q.object.value)].add(g)
-    return idx
+    return _stated(store, lambda t: t.value)
 
 
 @pytest.mark.slow
