@@ -1,10 +1,11 @@
 """The facts `kgraph ask` reasons over, each with exactly the sources that state it.
 
 :func:`facts_of` reads, once per store, every triple of a fixed set of predicates that a
-source's named graph states, with the graphs that state it (read by
-:func:`kgraph.provenance.stated`, the one reading of "which sources state this" that every
-citation rests on): so each fact is cited by the sources whose graph holds that very triple, whatever the
-default graph does with duplicates. It also keeps labels, classes, recorded disagreements and the
+source's named graph states, with the graphs that state it. It reads them with :func:`stated`,
+the one reading of "which sources state this" that every citation rests on (saved queries,
+``show`` and ``path`` use it through :func:`kgraph.provenance.sources_of`): so each fact is cited
+by the sources whose graph holds that very triple, whatever the default graph does with
+duplicates. It also keeps labels, classes, recorded disagreements and the
 sources' metadata (for the legend under an answer). The bundled graph gives about a thousand
 rows; a store with more than :data:`LIMIT` such rows is not read whole (the question kinds that
 need it then refuse politely instead of answering from part of the data).
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from .store import PerStore, Store, forget_derived
-from .terms import KG_NS
+from .terms import CURATION_GRAPH, GRAPH_NS, INFERRED_GRAPH, KG_NS, MERGED_GRAPH, ONTOLOGY_GRAPH
 
 LIMIT = 200_000
 
@@ -85,6 +86,52 @@ _SOURCES = """SELECT ?s ?label ?outlet ?author ?date WHERE {
   OPTIONAL { ?s kg:authorName ?author }
   OPTIONAL { ?s kg:date ?date }
 }"""
+
+# Graphs that hold no source's statements: the vocabulary, the curators' identity and
+# disagreement records, and the cross-source derivations. A fact found only there has no source.
+NOT_SOURCES = frozenset({ONTOLOGY_GRAPH, CURATION_GRAPH, INFERRED_GRAPH})
+
+
+def is_source_graph(graph: str) -> bool:
+    """A graph whose statements are a source's (a bundled article or a loaded file)."""
+    return graph not in NOT_SOURCES and not graph.startswith(GRAPH_NS)
+
+
+# kgraph's own graphs, left out in SPARQL (a test of the graph name there costs the read a
+# third more); :func:`is_source_graph` then decides on each row
+_NOT_SOURCES = "FILTER (?g NOT IN ({}))".format(
+    ", ".join(f"<{g}>" for g in sorted(NOT_SOURCES | {MERGED_GRAPH}))
+)
+
+Stated = dict[tuple[str, str, Any], set[str]]  # (s, p, o) -> source graph IRIs
+
+
+def stated(store: Store, where: str, *, limit: int | None = None) -> tuple[Stated, bool]:
+    """Which source graphs state which triple: every ``?s ?p ?o`` that ``where`` (SPARQL over
+    those variables) allows and a source's graph holds, with the IRIs of the graphs holding it,
+    in the store's order. An IRI object is its IRI, a literal the :class:`pyoxigraph.Literal`.
+    The one reading of "which sources state this" that every citation rests on
+    (:func:`kgraph.provenance.sources_of` for saved queries, ``show``, ``path``; :func:`facts_of`
+    for ``ask``). With ``limit``, at most that many (triple, graph) rows are read; the flag says
+    whether that was all of them."""
+    import pyoxigraph as ox
+
+    query = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } " + where + _NOT_SOURCES + " }"
+    rows = store.select(query if limit is None else f"{query} LIMIT {limit + 1}")
+    complete = limit is None or len(rows) <= limit
+    out: Stated = {}
+    for r in rows if complete else rows[:limit]:
+        g = r["g"].value
+        if not is_source_graph(g):
+            continue
+        o = r["o"]
+        key = (r["s"].value, r["p"].value, o.value if isinstance(o, ox.NamedNode) else o)
+        graphs = out.get(key)
+        if graphs is None:
+            out[key] = graphs = set()
+        graphs.add(g)
+    return out, complete
+
 
 WORK_CLASSES = {KG + "Film", KG + "TVSeries", KG + "Play", KG + "Work"}
 
@@ -216,8 +263,6 @@ def _v(term: Any) -> str:
 
 
 def _load(store: Store) -> FactBase:
-    from .provenance import stated
-
     fb = FactBase()
     preds = ", ".join(f"kg:{p}" for p in PREDICATES)
     found, fb.complete = stated(store, f" FILTER (?p IN ({preds})) ", limit=LIMIT)

@@ -22,69 +22,21 @@ from typing import Any
 
 import pyoxigraph as ox
 
+# the one reading of which source graphs state a triple lives with ask's fact base, which every
+# `ask` loads anyway (so a cold `ask` imports nothing more for it)
+from .factbase import NOT_SOURCES, is_source_graph, stated  # noqa: F401  (re-exported)
 from .store import Store
-from .terms import (
-    CURATION_GRAPH,
-    GRAPH_NS,
-    ID_NS,
-    INFERRED_GRAPH,
-    MERGED_GRAPH,
-    ONTOLOGY_GRAPH,
-    compact,
-)
+from .terms import ID_NS, compact
 
 SOURCE_NS = ID_NS + "source/"
 
-# Graphs that hold no source's statements: the vocabulary, the curators' identity and
-# disagreement records, and the cross-source derivations. A fact found only there has no source.
-NOT_SOURCES = frozenset({ONTOLOGY_GRAPH, CURATION_GRAPH, INFERRED_GRAPH})
-
 Fact = tuple[str, str, str | ox.Literal]  # subject IRI, predicate IRI, object IRI or literal
-
-
-def is_source_graph(graph: str) -> bool:
-    """A graph whose statements are a source's (a bundled article or a loaded file)."""
-    return graph not in NOT_SOURCES and not graph.startswith(GRAPH_NS)
-
-
-# kgraph's own graphs, left out in SPARQL (a test of the graph name there costs the read a
-# third more); :func:`is_source_graph` then decides on each row
-_NOT_SOURCES = "FILTER (?g NOT IN ({}))".format(
-    ", ".join(f"<{g}>" for g in sorted(NOT_SOURCES | {MERGED_GRAPH}))
-)
 
 
 def _term(x: str | ox.Literal | ox.NamedNode) -> ox.NamedNode | ox.Literal:
     if isinstance(x, (ox.NamedNode, ox.Literal)):
         return x
     return ox.NamedNode(x)
-
-
-def stated(
-    store: Store, where: str, *, limit: int | None = None
-) -> tuple[dict[Fact, set[str]], bool]:
-    """Which source graphs state which triple: every ``?s ?p ?o`` that ``where`` (SPARQL over
-    those variables) allows and a source's graph holds, with the IRIs of the graphs holding it,
-    in the store's order. An IRI object is its IRI, a literal the :class:`pyoxigraph.Literal`.
-    The one reading of "which sources state this" that citations rest on (:func:`sources_of`,
-    and :mod:`kgraph.factbase` for ``ask``). With ``limit``, at most that many (triple, graph)
-    rows are read; the flag says whether that was all of them."""
-    query = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } " + where + _NOT_SOURCES + " }"
-    rows = store.select(query if limit is None else f"{query} LIMIT {limit + 1}")
-    complete = limit is None or len(rows) <= limit
-    out: dict[Fact, set[str]] = {}
-    for r in rows if complete else rows[:limit]:
-        g = r["g"].value
-        if not is_source_graph(g):
-            continue
-        o = r["o"]
-        key_o: str | ox.Literal = o.value if isinstance(o, ox.NamedNode) else o  # type: ignore[assignment]
-        key = (r["s"].value, r["p"].value, key_o)
-        graphs = out.get(key)
-        if graphs is None:
-            out[key] = graphs = set()
-        graphs.add(g)
-    return out, complete
 
 
 def sources_of(store: Store, facts: Iterable[Fact], *, chunk: int = 400) -> dict[Fact, list[str]]:
