@@ -55,7 +55,7 @@ def entities(store) -> dict[str, list[str]]:
     for q in store.quads():
         if q.graph_name.value == CURATION_GRAPH and q.predicate.value == RDF_TYPE:
             out[q.object.value.rsplit("#", 1)[-1]].append(q.subject.value)
-    out["Work"] = sorted({*out["Film"], *out["TVSeries"], *out["Play"]})
+    out["Work"] = sorted({*out["Film"], *out["TVSeries"], *out["Play"], *out["Work"]})
     return {k: sorted(set(v)) for k, v in out.items()}
 
 
