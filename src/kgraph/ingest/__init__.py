@@ -46,6 +46,7 @@ class FileResult:
     written: int = 0  # quads written
     replaced: bool = False  # an earlier ingest of this file was replaced
     unchanged: bool = False  # the store already held exactly this
+    quads: list[Any] = field(default_factory=list, repr=False)  # the source graph as written
 
     @property
     def accepted(self) -> list[Candidate]:
@@ -69,6 +70,7 @@ class IngestReport:
     files: list[FileResult] = field(default_factory=list)
     dry_run: bool = False
     seconds: float = 0.0
+    added: Any = None  # on the default store: the overlay's report of the files added
 
 
 def ingest(
@@ -130,6 +132,7 @@ def ingest(
             if dry_run:
                 continue
             quads = build_graph(store, art, result.accepted, label=source_name, outlet=outlet)
+            result.quads = quads
             if previous and same_content(store, previous, quads):
                 result.unchanged = True
                 continue

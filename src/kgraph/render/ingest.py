@@ -53,6 +53,12 @@ def report(rep: Any, fmt: str) -> None:
             write(f"  {verb} {f.source}: {n} facts accepted, {f.written} quads")
     if rep.dry_run:
         note("dry run: nothing was written (✓ = accepted at the default threshold)")
+    elif rep.added is not None:
+        names = ", ".join(f.article.name for f in rep.files if f.written)
+        note(
+            f"{names}: now in your own data ({rep.added.data_dir}), beside the bundled graph; "
+            f"`kgraph unload {rep.files[-1].article.name}` takes it out again"
+        )
 
 
 def review(result: Any) -> None:
