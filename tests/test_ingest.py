@@ -333,6 +333,48 @@ def test_contradictions_are_kept_and_listed_by_conflicts(tmp_path):
         assert {src} in sides and any(s and src not in s for s in sides)
 
 
+def test_an_edited_fact_is_checked_for_conflicts_again():
+    """Review's edit: the edited date or character is checked against the sources again, and
+    what is written (the disagreements) follows the edited facts."""
+    from kgraph import KnowledgeGraph
+    from kgraph.ingest import ingest
+
+    s = "https://kgraph.dev/id/source/"
+    store = bundled_store()
+
+    def decide(result):
+        by = {c.statement(): c for c in result.facts}
+        release = by["Ballerina released on 2023-10-13"]
+        assert s + "s002" in release.conflicts_with
+        with pytest.raises(UsageError, match="not a date"):
+            result.edit(release, "value", "unknown")
+        assert release.value == "2023-10-13"
+        result.edit(release, "value", "6 October 2023")
+        assert (release.value, release.conflicts_with) == ("2023-10-06", [])
+        min_ji = by["Park Yu-rim plays Min-ji in Ballerina"]
+        assert s + "s001" in min_ji.conflicts_with
+        result.edit(min_ji, "object", "Min-hee")
+        assert min_ji.object.iri == "https://kgraph.dev/id/character/ballerina--min-hee"
+        assert min_ji.conflicts_with == [] and min_ji.confidence == 1.0
+        ok_ju = by["Jeon Jong-seo plays Ok-ju in Ballerina"]
+        assert ok_ju.conflicts_with == []
+        result.edit(ok_ju, "object", "Min-hee")
+        assert {s + "s000", s + "s002"} <= set(ok_ju.conflicts_with)
+        with pytest.raises(UsageError, match="this fact has subject, object, work"):
+            result.edit(ok_ju, "value", "2023")
+        for c in result.facts:
+            c.decision = "accept"
+
+    ingest(store, [DATA / "02_ballerina_autumn_slate.txt"], decide=decide)
+    src = ARTICLE + "02_ballerina_autumn_slate.txt"
+    mine = {
+        c.topic
+        for c in KnowledgeGraph(store).conflicts()
+        if any(x == src for side in c.claims for x, _ in side.sources)
+    }
+    assert mine == {"the character Jeon Jong-seo plays in Ballerina"}
+
+
 def test_usage_errors():
     from kgraph.ingest import ingest
 

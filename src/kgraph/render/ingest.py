@@ -37,7 +37,8 @@ def report(rep: Any, fmt: str) -> None:
             f"{f.article.path}{date}: {len(f.article.sentences)} sentences, {len(f.facts)} candidate facts"
         )
         for c in f.facts:
-            mark = "✓" if (c.decision == "accept" if c.decision else c.accepted) else "·"
+            # ✓: accepted (a dry run: would be, at the default threshold)
+            mark = "✓" if (c.accepted if rep.dry_run else c.decision == "accept") else "·"
             s, e = c.evidence[0]
             _, hit, _ = _snippet(text, s, e, 0)
             conflict = f"  [contradicts {', '.join(c.conflicts_with)}]" if c.conflicts_with else ""
@@ -99,7 +100,7 @@ def review(result: Any) -> None:
         elif answer in ("s", "skip", ""):
             c.decision = None
         elif answer in ("e", "edit"):
-            _edit(con, c, result.relabel)
+            _edit(con, c, result)
             continue  # show it again, edited
         elif answer in ("A", "all"):
             value = _ask(con, "accept all remaining at or above confidence> ")
@@ -129,8 +130,13 @@ def _ask(con: Any, prompt: str) -> str:
     return line.strip()
 
 
-def _edit(con: Any, c: Any, relabel: Any) -> None:
-    """Change a label (subject, object, work) or the value of a candidate."""
+def _edit(con: Any, c: Any, result: Any) -> None:
+    """Ask which field of a candidate to change and its new text; the library does the rest
+    (a renamed entity is looked up again, the conflict check runs again on the edited fact)."""
+    from rich.markup import escape
+
+    from ..errors import KGraphError
+
     fields = [n for n in ("subject", "object", "work") if getattr(c, n) is not None]
     if c.value is not None:
         fields.append("value")
@@ -143,14 +149,10 @@ def _edit(con: Any, c: Any, relabel: Any) -> None:
     if not new:
         con.print("nothing changed")
         return
-    if which == "value":
-        c.value = new
-        if c.relation in ("award", "nomination"):
-            c.detail["category"] = new
-        c.confidence = 1.0
-        return
-    setattr(c, which, relabel(getattr(c, which), new))
-    c.confidence = 1.0  # a person said so
+    try:
+        result.edit(c, which, new)
+    except KGraphError as e:
+        con.print(f"nothing changed: {escape(str(e))}")
 
 
 __all__ = ["plain", "report", "review"]
