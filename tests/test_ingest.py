@@ -20,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data" / "ingest"
 SOURCES = ROOT.parent / "shared" / "sources"
 ARTICLE = "https://kgraph.dev/id/source/article/"
+S = "https://kgraph.dev/id/source/"
 
 
 def bundled_store():
@@ -248,6 +249,43 @@ def test_ingesting_twice_changes_nothing(article):
     assert quads(store) == once
     # the second reading links to what the first one created, and reports it as its own
     assert all(c.subject.iri.startswith("https://kgraph.dev/id/") for c in again.files[0].facts)
+
+
+def test_ingesting_articles_that_contradict_each_other_twice_changes_nothing():
+    """A later article records its disagreement with an earlier one; reading the earlier one
+    again must not record it a second time, nor drop a label the later one left to it."""
+    from kgraph import KnowledgeGraph
+    from kgraph.ingest import ingest
+
+    store = bundled_store()
+    # 01 and 02 and 10 date Ballerina's release differently; 05 and 09 name the same couple
+    files = [DATA / n for n in ("01_ballerina_busan_review.txt", "02_ballerina_autumn_slate.txt",
+                                "05_tide_clocks_venice.txt", "09_aiyana_brooks_profile.txt",
+                                "10_gray_music_producer.txt")]  # fmt: skip
+    first = ingest(store, files)
+    once = quads(store)
+    for order in (files, files[::-1]):
+        again = ingest(store, order)
+        assert [f.article.name for f in again.files if not f.unchanged] == []
+        assert quads(store) == once
+    # 02 and 10 disagree about the release date: 10 (read later) records it, with both sides;
+    # read again, 02 names 10 among the sources it contradicts, but writes nothing new
+    slate, gray = ARTICLE + files[1].name, ARTICLE + files[4].name
+    release = next(c for c in first.files[1].facts if c.relation == "release")
+    assert gray not in release.conflicts_with
+    release = next(c for c in again.files[3].facts if c.relation == "release")
+    assert gray in release.conflicts_with
+    sides = [
+        [{s for s, _ in side.sources} for side in c.claims]
+        for c in KnowledgeGraph(store).conflicts()
+        if {slate, gray} <= {s for side in c.claims for s, _ in side.sources}
+    ]
+    assert sides == [
+        [{gray}, {ARTICLE + files[0].name, S + "s002", S + "s003", S + "s004"}, {slate}]
+    ]
+    assert store.ask(
+        'ASK { rel:aiyana-brooks--rafael-duarte skos:prefLabel "Aiyana Brooks and Rafael Duarte (couple)"@en }'
+    )
 
 
 def test_a_changed_article_replaces_its_graph(article):
