@@ -60,6 +60,10 @@ def report(rep: Any, fmt: str) -> None:
             f"{names}: now in your own data ({rep.added.data_dir}), beside the bundled graph; "
             f"`kgraph unload {rep.files[-1].article.name}` takes it out again"
         )
+        for m in rep.added.merged:
+            note(f"{m['label']}: {m['local']} is {m['target']} ({m['reason']})")
+        if rep.added.pending:
+            note(f"{len(rep.added.pending)} unsure match(es) kept apart: see `kgraph reconcile`")
 
 
 def review(result: Any) -> None:
