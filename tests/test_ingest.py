@@ -251,6 +251,7 @@ def test_ingesting_twice_changes_nothing(article):
     assert all(c.subject.iri.startswith("https://kgraph.dev/id/") for c in again.files[0].facts)
 
 
+@pytest.mark.slow  # five articles read three times
 def test_ingesting_articles_that_contradict_each_other_twice_changes_nothing():
     """A later article records its disagreement with an earlier one; reading the earlier one
     again must not record it a second time, nor drop a label the later one left to it."""
