@@ -182,7 +182,7 @@ def test_cli_ingest_sources_unload(cli, user_dir: Path, slate: Path):
     assert S + "s002" in release["conflicts_with"]  # read against the user's graph
     r = cli("conflicts")
     assert SLATE in r.stdout
-    r = cli("unload", SLATE)
+    r = cli("unload", str(slate))  # the article's path names it too
     assert r.code == 0, r.stderr
     r = cli("sources")
     assert "user" not in r.stdout

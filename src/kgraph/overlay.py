@@ -499,7 +499,7 @@ def _match(manifest: Manifest, source: str) -> UserFile | None:
 
     for f in manifest.files:
         if source in (f.name, source_iri(f.name), *f.aliases) or (
-            "://" not in source and Path(source).name == f.name
+            "://" not in source and Path(source).name in (f.name, *f.aliases)
         ):
             return f
     return None
