@@ -16,7 +16,7 @@ import pyoxigraph as ox
 import pytest
 
 from kgraph import KnowledgeGraph
-from kgraph.errors import InputError
+from kgraph.errors import InputError, StoreError
 
 DATA = Path(__file__).resolve().parent / "data" / "ingest"
 ARTICLE = "https://kgraph.dev/id/source/article/"
@@ -152,16 +152,23 @@ def test_a_failed_ingest_changes_neither_store_nor_data(
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(kgraph.reconcile, "reconcile", broken)
-    with pytest.raises(OSError, match="disk full"):
-        kg.ingest([slate])
-    monkeypatch.undo()
+    with monkeypatch.context() as m:  # (undo() would also undo user_dir's KGRAPH_DATA_DIR)
+        m.setattr(kgraph.reconcile, "reconcile", broken)
+        with pytest.raises(OSError, match="disk full"):
+            kg.ingest([slate])
     assert not (user_dir / "manifest.json").exists()
     assert not list(user_dir.rglob("*.trig"))
     assert _quads(kg) == before
     from kgraph.build import cache_dir
 
     assert not list(cache_dir().glob(".scratch-*")) and not list(cache_dir().glob(".ingest-*"))
+
+    # a data directory that cannot be written: one line, and the default store as it was
+    user_dir.mkdir()
+    (user_dir / "files").write_text("a file where the copies' directory goes")
+    with pytest.raises(StoreError, match="cannot keep your files in .*user-data/files"):
+        kg.ingest([slate])
+    assert _quads(kg) == before and not (user_dir / "manifest.json").exists()
 
 
 @pytest.mark.slow

@@ -119,10 +119,10 @@ def test_a_failure_half_way_puts_the_remote_store_back(
             raise OSError("connection reset")
         return real(self, qs, batch)
 
-    monkeypatch.setattr(RemoteStore, "insert", failing)
-    with pytest.raises(OSError, match="connection reset"):
-        ingest(_store(server), [SLATE, first])
-    monkeypatch.undo()
+    with monkeypatch.context() as m:
+        m.setattr(RemoteStore, "insert", failing)
+        with pytest.raises(OSError, match="connection reset"):
+            ingest(_store(server), [SLATE, first])
     assert calls["n"] >= 2
     assert _quads(server) == before
     from kgraph.loading import unload

@@ -429,9 +429,12 @@ def add(
                 for p in paths
             ]
             copies = files_dir()
-            copies.mkdir(parents=True, exist_ok=True)
-            for p in [*maps, *paths]:
-                _write_atomic(copies / p.name, p.read_bytes())
+            try:
+                copies.mkdir(parents=True, exist_ok=True)
+                for p in [*maps, *paths]:
+                    _write_atomic(copies / p.name, p.read_bytes())
+            except OSError as e:  # an unwritable KGRAPH_DATA_DIR: nothing was recorded
+                raise StoreError(f"cannot keep your files in {copies}: {e.strerror}") from None
             new = Manifest(
                 [*kept, *added],
                 manifest.decisions,
