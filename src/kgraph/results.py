@@ -91,11 +91,13 @@ def term_json(term: Term) -> dict[str, Any]:
     raise TypeError(f"not an RDF term: {term!r}")
 
 
-def to_json(result: Result) -> str:
-    """SPARQL 1.1 Query Results JSON Format."""
+def to_json(result: Result, *, indent: int | None = 2) -> str:
+    """SPARQL 1.1 Query Results JSON Format (``indent=None``: compact, by the C encoder)."""
     if result.kind == "ask":
         return (
-            json.dumps({"head": {}, "boolean": bool(result.boolean)}, ensure_ascii=False, indent=2)
+            json.dumps(
+                {"head": {}, "boolean": bool(result.boolean)}, ensure_ascii=False, indent=indent
+            )
             + "\n"
         )
     _require_tabular(result, "json")
@@ -107,7 +109,7 @@ def to_json(result: Result) -> str:
             ]
         },
     }
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(doc, ensure_ascii=False, indent=indent) + "\n"
 
 
 # -- XML -------------------------------------------------------------------------------------

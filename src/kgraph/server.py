@@ -226,6 +226,10 @@ def _body(
             or b""
         )
     result = Result(kind, variables=variables, rows=rows, boolean=boolean, triples=triples)  # type: ignore[arg-type]
+    if fmt == "json":  # compact: the C encoder, several times faster than an indented dump
+        from .results import to_json
+
+        return to_json(result, indent=None).encode("utf-8")
     return serialize(result, fmt).encode("utf-8")
 
 
