@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -11,14 +10,14 @@ import typer
 from ..errors import UsageError
 from ..render import ingest as view
 from . import command, state
+from .options import ReportFormat, report_format
 
 
-class IngestFormat(str, Enum):
-    text = "text"
-    json = "json"
-
-
-@command("ingest")
+@command(
+    "ingest",
+    example="""kgraph ingest article.txt --dry-run
+    kgraph --store ./mystore ingest article.html --date 2024-05-01 --review""",
+)
 def ingest_cmd(
     files: Annotated[
         list[Path], typer.Argument(help="Articles: UTF-8 plain text (.txt) or HTML (.html).")
@@ -43,19 +42,18 @@ def ingest_cmd(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Print the candidates; change nothing.")
     ] = False,
-    format: Annotated[
-        IngestFormat, typer.Option("--format", "-f", help="text or json")
-    ] = IngestFormat.text,
+    format: ReportFormat = "table",
 ) -> None:
     """Read articles and add the facts they state, each article as its own source graph.
 
     Without --review, --accept-above or --dry-run, facts at or above the default confidence
     (0.5) are accepted.
     """
+    fmt = report_format(format)
     if sum([review, accept_above is not None, dry_run]) > 1:
         raise UsageError("choose one of --review, --accept-above and --dry-run")
-    if review and format is IngestFormat.json:
-        raise UsageError("--review talks to a person: use it with --format text")
+    if review and fmt == "json":
+        raise UsageError("--review talks to a person: use it with --format table")
     if not dry_run and not state.store:
         raise UsageError(
             "ingest writes into a store you choose: --store DIR|memory:|URL (or KGRAPH_STORE); "
@@ -71,4 +69,4 @@ def ingest_cmd(
         dry_run=dry_run,
         decide=view.review if review else None,
     )
-    view.report(report, format.value)
+    view.report(report, fmt)

@@ -10,7 +10,11 @@ from .. import render
 from . import command, state
 
 
-@command("serve")
+@command(
+    "serve",
+    example="""kgraph serve
+    kgraph serve --port 8080 --cors --timeout 30""",
+)
 def serve_cmd(
     host: Annotated[
         str, typer.Option("--host", help="Address to listen on (loopback unless --allow-remote).")

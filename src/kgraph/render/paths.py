@@ -4,20 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import UsageError
 from . import note, table, write, write_json
-
-FORMATS = ("text", "json")
-
-
-def check_format(fmt: str) -> str:
-    """``text`` (``table`` accepted as a synonym) or ``json``."""
-    f = fmt.lower()
-    if f == "table":
-        f = "text"
-    if f not in FORMATS:
-        raise UsageError(f"--format must be text or json, not {fmt!r}")
-    return f
 
 
 def _sources(items: Any) -> str:
