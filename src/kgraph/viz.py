@@ -308,33 +308,16 @@ def _iris_in(result: Any) -> set[str]:
 # ---------------------------------------------------------------------------------------------
 
 
-def visualise(
-    store: Store,
-    target: Path,
-    *,
-    entity: str | None = None,
-    depth: int = 1,
-    query: str | None = None,
-    params: Mapping[str, str] | None = None,
-    path: Sequence[str] | None = None,
-    ontology: bool = False,
-    graph: str | None = None,
-) -> Picture:
-    """Draw the graph, or a part of it, into ``target``; the format comes from its extension."""
+def visualise(store: Store, target: Path, **what: Any) -> Picture:
+    """Draw the graph, or a part of it, into ``target``; the format comes from its extension.
+
+    ``what`` says which part, with the keywords of :func:`select` (``entity``, ``depth``,
+    ``query``, ``params``, ``path``, ``ontology``, ``graph``); none: the whole graph."""
     target = Path(target)
     fmt = target.suffix.lower()
     if fmt not in FORMATS:
         raise UsageError(f"{target}: say which picture by the extension: {', '.join(FORMATS)}")
-    eg, highlight, title = select(
-        store,
-        entity=entity,
-        depth=depth,
-        query=query,
-        params=params,
-        path=path,
-        ontology=ontology,
-        graph=graph,
-    )
+    eg, highlight, title = select(store, **what)
     if fmt == ".html":
         data = to_html(eg, title=title, highlight=highlight).encode("utf-8")
     elif fmt == ".dot":
