@@ -91,21 +91,14 @@ class KnowledgeGraph:
 
     # -- querying -------------------------------------------------------------------------
 
-    def sparql(
-        self,
-        query: str,
-        bindings: Bindings | None = None,
-        *,
-        limit: int | None = None,
-        timeout: float | None = None,
-        origin: str | None = None,
-    ) -> Result:
+    def sparql(self, query: str, bindings: Bindings | None = None, **options: Any) -> Result:
         """Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE); updates are refused.
 
-        ``origin`` names where the text came from (a file name) in syntax errors."""
+        ``options``: ``limit`` (rows), ``timeout`` (seconds), ``origin`` (the file the text came
+        from, named in syntax errors), as :func:`kgraph.querying.run_sparql` takes them."""
         from .querying import run_sparql
 
-        return run_sparql(self.store, query, bindings, limit=limit, timeout=timeout, origin=origin)
+        return run_sparql(self.store, query, bindings, **options)
 
     def queries(self) -> list[Any]:
         """The saved queries of ``queries/``, with their parameters."""
