@@ -137,24 +137,26 @@ def _plain_metavars(params: list[Any]) -> None:
             p.metavar = p.opts[0].lstrip("-").replace("-", "_").upper()
 
 
-class Command(TyperCommand):
+class _PlainHelp:
+    """Help with plain metavars (see :func:`_plain_metavars`), for commands and the app."""
+
+    params: list[Any]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _plain_metavars(self.params)
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        _help_records(self, ctx, formatter)
+
+
+class Command(_PlainHelp, TyperCommand):
     """A kgraph command: help with plain metavars and an Examples section."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _plain_metavars(self.params)
+
+class Group(_PlainHelp, TyperGroup):
+    """The kgraph app: global options with plain metavars, then the commands."""
 
     def format_options(self, ctx: Any, formatter: Any) -> None:
-        _help_records(self, ctx, formatter)
-
-
-class Group(TyperGroup):
-    """The kgraph app: global options with plain metavars."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _plain_metavars(self.params)
-
-    def format_options(self, ctx: Any, formatter: Any) -> None:
-        _help_records(self, ctx, formatter)
+        super().format_options(ctx, formatter)
         self.format_commands(ctx, formatter)
