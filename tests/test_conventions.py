@@ -264,3 +264,14 @@ def test_fast_path_and_typer_reject_a_format_alike(cli, capsys):
         == typer_run.stderr
         == ("kgraph: unknown format 'yaml' for --format; use one of table, json\n")
     )
+
+
+def test_the_format_names_in_help_are_the_ones_the_library_writes():
+    """The CLI lists its data formats for --help; the library's registries are the truth."""
+    from kgraph.cli.export import EXPORT_FORMATS
+    from kgraph.cli.query import SPARQL_FORMATS
+    from kgraph.export import FORMATS
+    from kgraph.results import SERIALIZERS
+
+    assert set(SPARQL_FORMATS) == {"table", *SERIALIZERS}
+    assert EXPORT_FORMATS == FORMATS
