@@ -91,18 +91,22 @@ def run_ask(graph: Callable[[], Any], question: str, fmt: str, explain: bool) ->
     from . import conventions
     from .render import ask as view
 
-    kg: list[Any] = []
+    kg: Any = None
 
     def answer() -> int:
-        if not kg:
-            kg.append(graph())
-        ans = kg[0].ask(question)
+        nonlocal kg, fmt
+        fmt = conventions.check_format(fmt, conventions.REPORT_FORMATS)
+        if kg is None:
+            kg = graph()
+        ans = kg.ask(question)
         view.answer(ans, fmt, explain=explain)
         return 0 if ans.answers else 1
 
     def reopen() -> None:
-        if kg:
-            kg.pop().close()
+        nonlocal kg
+        if kg is not None:
+            kg.close()
+            kg = None
 
     def report(e: Any) -> None:
         if fmt == "json":
@@ -110,12 +114,7 @@ def run_ask(graph: Callable[[], Any], question: str, fmt: str, explain: bool) ->
         else:
             conventions.report_error(e)
 
-    def checked() -> int:
-        nonlocal fmt
-        fmt = conventions.check_format(fmt, conventions.REPORT_FORMATS)
-        return answer()
-
-    return conventions.run(checked, reopen=reopen, report=report)
+    return conventions.run(answer, reopen=reopen, report=report)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 """The kgraph command line: thin adapters from arguments to library calls to renderers.
 
-Each command group lives in its own module with a ``register(app)`` function. Global options
-(``--store``, ``--update-url``) sit on the callback and reach commands through :func:`graph`.
+Each command group lives in its own module; its commands are functions decorated with
+:func:`command` (error handling, help layout, an example). Global options (``--store``,
+``--update-url``) sit on the callback and reach commands through :func:`graph`. The shared
+options are in :mod:`kgraph.cli.options`, the conventions behind them in :mod:`kgraph.conventions`.
 """
 
 from __future__ import annotations
