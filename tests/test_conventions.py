@@ -275,3 +275,10 @@ def test_the_format_names_in_help_are_the_ones_the_library_writes():
 
     assert set(SPARQL_FORMATS) == {"table", *SERIALIZERS}
     assert EXPORT_FORMATS == FORMATS
+
+
+def test_writable_is_public_on_the_facade():
+    from kgraph import KnowledgeGraph
+
+    assert KnowledgeGraph("memory:").writable is False
+    assert KnowledgeGraph("memory:", writable=True).writable is True
