@@ -127,14 +127,16 @@ def _help_records(cmd: Any, ctx: Any, formatter: Any) -> None:
 
 
 def _plain_metavars(params: list[Any]) -> None:
-    """Give every valued option without a metavar one from its name (``--limit LIMIT``), so
-    typer shows no Python type (``--limit <int>``); choices keep their ``<a|b>`` list."""
+    """Give every valued option without a metavar one, so typer shows no Python type
+    (``--limit <int>``): ``N`` for a whole number, else its name (``--host HOST``); choices keep
+    their ``<a|b>`` list, arguments show their name in capitals."""
     for p in params:
         if p.param_type_name == "argument":
             if p.metavar is None:
                 p.metavar = p.name.upper()
         elif p.metavar is None and not p.is_flag and not p.type_descriptor.is_choice:
-            p.metavar = p.opts[0].lstrip("-").replace("-", "_").upper()
+            whole = p.type_descriptor.annotation is int
+            p.metavar = "N" if whole else p.opts[0].lstrip("-").replace("-", "_").upper()
 
 
 class _PlainHelp:

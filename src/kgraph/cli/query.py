@@ -34,7 +34,9 @@ def sparql_cmd(
     ] = None,
     timeout: Annotated[
         float | None,
-        typer.Option("--timeout", help="Stop the query after this many seconds (exit 1)."),
+        typer.Option(
+            "--timeout", metavar="SECONDS", help="Stop the query after this many seconds (exit 1)."
+        ),
     ] = None,
 ) -> None:
     """Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) over every source.

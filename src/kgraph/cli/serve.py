@@ -23,7 +23,10 @@ def serve_cmd(
         int, typer.Option("--port", help="Port (0: any free port).", min=0, max=65535)
     ] = 7878,
     timeout: Annotated[
-        float, typer.Option("--timeout", help="Seconds a query may run before it is stopped.")
+        float,
+        typer.Option(
+            "--timeout", metavar="SECONDS", help="Seconds a query may run before it is stopped."
+        ),
     ] = 10.0,
     max_results: Annotated[
         int,
