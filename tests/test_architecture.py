@@ -22,6 +22,7 @@ LAYERS: dict[str, int] = {
     "sparqlguard": 0,
     "xmlguard": 0,
     "httpclient": 0,
+    "replycache": 0,
     # 1 — the store interface and its backends
     "store": 1,
     # 2 — putting data into a store: building the bundled graph, loading files, aligning

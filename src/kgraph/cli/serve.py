@@ -61,6 +61,14 @@ def serve_cmd(
         int,
         typer.Option("--max-connections", help="Connections served at once; more get 503.", min=1),
     ] = 256,
+    cache_mb: Annotated[
+        int,
+        typer.Option(
+            "--cache-mb",
+            help="MiB of finished answers kept for repeated requests, per store generation (0: none).",
+            min=0,
+        ),
+    ] = 64,
 ) -> None:
     """Serve the graph: a read-only SPARQL endpoint at /sparql, the explorer at /, ask JSON at /ask."""
     import signal
@@ -77,6 +85,7 @@ def serve_cmd(
         workers=workers,
         worker_memory=worker_memory,
         max_connections=max_connections,
+        cache_mb=cache_mb,
     )
     server = SparqlServer(config, state.store, state.update_url)
 
