@@ -65,6 +65,7 @@ LAYERS: dict[str, int] = {
     "web": 5,  # the explorer's pages: the server calls it, it never imports the server
     "cli": 5,
     "__main__": 5,
+    "conventions": 5,  # the command line's format names and exit codes, for cli and __main__
 }
 
 

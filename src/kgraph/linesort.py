@@ -102,10 +102,7 @@ def _dump_lines(store: Store, graphs: Iterable[str], triples: bool) -> Iterator[
                 store.raw.dump(tmp, format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(g))
                 tmp.seek(0)
                 rest = b""
-                while True:
-                    block = tmp.read(8 << 20)
-                    if not block:
-                        break
+                for block in iter(lambda: tmp.read(8 << 20), b""):
                     block = rest + block
                     cut = block.rfind(b"\n") + 1
                     rest = block[cut:]

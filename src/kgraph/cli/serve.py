@@ -10,7 +10,11 @@ from .. import render
 from . import command, state
 
 
-@command("serve")
+@command(
+    "serve",
+    example="""kgraph serve
+    kgraph serve --port 8080 --cors --timeout 30""",
+)
 def serve_cmd(
     host: Annotated[
         str, typer.Option("--host", help="Address to listen on (loopback unless --allow-remote).")
@@ -19,7 +23,10 @@ def serve_cmd(
         int, typer.Option("--port", help="Port (0: any free port).", min=0, max=65535)
     ] = 7878,
     timeout: Annotated[
-        float, typer.Option("--timeout", help="Seconds a query may run before it is stopped.")
+        float,
+        typer.Option(
+            "--timeout", metavar="SECONDS", help="Seconds a query may run before it is stopped."
+        ),
     ] = 10.0,
     max_results: Annotated[
         int,
