@@ -31,12 +31,12 @@ import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import IO, Any
 
 import pyoxigraph as ox
 
 from .errors import InputError, KGraphError, Position, RdfSyntaxError, StoreError, UsageError
-from .store import BATCH, OxigraphStore, Store, insert_quads
+from .store import BATCH, Store, insert_quads
 from .terms import INFERRED_GRAPH, KG_NS, MERGED_GRAPH, ONTOLOGY_GRAPH
 
 FILE_SOURCE_NS = "https://kgraph.dev/id/source/file/"
@@ -305,26 +305,11 @@ def _retarget(
 
 
 def _drop(store: Store, graphs: Iterable[str]) -> None:
-    graphs = sorted(set(graphs))
-    if not graphs:
-        return
-    if isinstance(store, OxigraphStore):
-        for g in graphs:
-            if store.raw.contains_named_graph(ox.NamedNode(g)):
-                store.raw.remove_graph(ox.NamedNode(g))
-        return
-    store.update(";\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs))
+    store.drop_graphs(graphs)
 
 
 def _has_graph(store: Store, graph: str) -> bool:
-    if isinstance(store, OxigraphStore):
-        return store.raw.contains_named_graph(ox.NamedNode(graph))
-    # the graph is named in the text (an N-Triples-escaped IRI): Virtuoso ignores a VALUES
-    # binding of the graph variable here and answers whether any graph has a triple
-    # FROM NAMED makes the question's dataset that graph alone: a remote store otherwise sends
-    # the managed graphs as named-graph-uri, and Virtuoso then answers for a graph outside them
-    g = ox.NamedNode(graph)
-    return store.ask(f"ASK FROM NAMED {g} {{ GRAPH {g} {{ ?s ?p ?o }} }}")
+    return store.has_graph(graph)
 
 
 def _record_parts(store: Store, source: str) -> list[str]:
@@ -352,7 +337,7 @@ def ensure_ontology(store: Store) -> bool:
 def _bulk(store: Store, fmt: ox.RdfFormat, scan: _Scan) -> bool:
     """Whether the embedded bulk loader can write this file with the same result as
     :func:`insert_quads`: no blank nodes, and triples of a dataset format already in named graphs."""
-    if not isinstance(store, OxigraphStore) or scan.blank_nodes or scan.quads < BATCH:
+    if not store.supports_bulk_load or scan.blank_nodes or scan.quads < BATCH:
         return False
     if fmt == ox.RdfFormat.JSON_LD:  # its contexts are inlined by _parse, not by bulk_load
         return False
@@ -467,12 +452,11 @@ def _load_one(
                 # with blank nodes take the transactional path, which renames them.
                 # An uncompressed file is read by the engine itself (by path), not through
                 # a Python file object; progress then jumps from start to end.
-                raw = cast("OxigraphStore", store).raw
                 base = path.resolve().as_uri()
                 if path.suffix.lower() == ".gz":
-                    raw.bulk_load(stream, format=rformat, base_iri=base, to_graph=graph)
+                    store.bulk_load(graph, rformat, stream=stream, base_iri=base)
                 else:
-                    raw.bulk_load(path=str(path), format=rformat, base_iri=base, to_graph=graph)
+                    store.bulk_load(graph, rformat, path=path, base_iri=base)
                 n = scan.quads
             else:
                 n = insert_quads(store, _retarget(_parse(path, rformat, stream), graph, renamed))

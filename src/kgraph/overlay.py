@@ -179,8 +179,8 @@ def open_default() -> Store:
     if info is not None and info.path.is_dir():
         return open_overlay(info.path, info.hash)  # no second open of the bundled store
     base = default_store()
-    path = getattr(base, "path", None)
-    if isinstance(base, OxigraphStore) and path is not None and path.name.startswith("store-"):
+    path = base.directory
+    if path is not None and path.name.startswith("store-"):
         base.close()
         return open_overlay(path, path.name[len("store-") :])
     if base.writable:  # the cache is unusable and the bundled graph is in memory: join it there
@@ -222,7 +222,7 @@ def _checkpoint(source: Path, root: Path) -> OxigraphStore:
     target = root / "store"
     ro = OxigraphStore(source, read_only=True)
     try:
-        ro.raw.backup(str(target))
+        ro.backup(target)
     finally:
         ro.close()
     return OxigraphStore(target)

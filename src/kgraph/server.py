@@ -248,7 +248,7 @@ def _error(status: int, message: str) -> Reply:
 def run_query(store: Any, req: dict[str, Any], max_results: int) -> Reply:
     """Answer one SPARQL Protocol request against ``store`` (runs inside a worker)."""
     from .errors import KGraphError, QuerySyntaxError, RemoteError, UpdateRefused
-    from .store import OxigraphStore, is_update
+    from .store import is_update, row_size, triple_size
 
     query: str = req["query"]
     if is_update(query):
@@ -261,18 +261,19 @@ def run_query(store: Any, req: dict[str, Any], max_results: int) -> Reply:
         raise HttpError(400, str(e)) from None
     if mentions_service(query):
         raise HttpError(403, "SERVICE (federated query) is not allowed on this endpoint")
+    default, named = req.get("default_graphs") or (), req.get("named_graphs") or ()
+    if (default or named) and not store.supports_dataset:
+        raise HttpError(400, "default-graph-uri and named-graph-uri need an embedded store")
     try:
-        if isinstance(store, OxigraphStore):
-            kind, variables, rows, boolean, triples, more = _run_oxigraph(store, req, max_results)
-        else:
-            if req.get("default_graphs") or req.get("named_graphs"):
-                raise HttpError(400, "default-graph-uri and named-graph-uri need an embedded store")
-            res = store.query(query)
-            kind, variables, boolean = res.kind, res.variables, res.boolean
-            cap = req.get("max_bytes") or MAX_RESPONSE_BYTES
-            rows, more_rows = _capped(res.rows, max_results, cap, _row_size)
-            triples, more_triples = _capped(res.triples, max_results, cap, _triple_size)
-            more = more_rows or more_triples
+        res, more = store.run(
+            query,
+            limit=max_results,
+            max_bytes=req.get("max_bytes") or MAX_RESPONSE_BYTES,
+            default_graphs=default,
+            named_graphs=named,
+        )
+    except ValueError as e:
+        raise HttpError(400, f"bad graph IRI: {e}") from None
     except QuerySyntaxError as e:
         pos = e.position
         where = f"line {pos.line}, column {pos.column}: " if pos.line is not None else ""
@@ -284,91 +285,18 @@ def run_query(store: Any, req: dict[str, Any], max_results: int) -> Reply:
         raise HttpError(502, str(e)) from None
     except KGraphError as e:
         raise HttpError(500, str(e)) from None
+    kind, rows, triples = res.kind, res.rows, res.triples
     fmt = negotiate("graph" if kind == "graph" else "select", req.get("accept"), req.get("format"))
     headers = {}
     if more:
         cap = req.get("max_bytes") or MAX_RESPONSE_BYTES
-        size = sum(map(_row_size, rows)) + sum(map(_triple_size, triples))
+        size = sum(map(row_size, rows)) + sum(map(triple_size, triples))
         n = len(rows) + len(triples)
         headers["X-KGraph-Truncated"] = (
             f"max-results={max_results}" if n >= max_results and size <= cap else f"max-bytes={cap}"
         )
     media = GRAPH_MEDIA[fmt] if kind == "graph" else SOLUTION_MEDIA[fmt]
-    return Reply(200, media, _body(kind, variables, rows, boolean, triples, fmt), headers)
-
-
-def _term_size(t: Any) -> int:
-    if t is None:
-        return 0
-    if hasattr(t, "subject"):
-        return _term_size(t.subject) + _term_size(t.predicate) + _term_size(t.object)
-    return len(t.value) + 16
-
-
-def _row_size(row: dict[str, Any]) -> int:
-    return sum(_term_size(v) for v in row.values()) + 8
-
-
-def _triple_size(t: Any) -> int:
-    return _term_size(t.subject) + _term_size(t.predicate) + _term_size(t.object) + 8
-
-
-def _capped(items: list[Any], cap: int, max_bytes: int, size: Any) -> tuple[list[Any], bool]:
-    """The first items within ``cap`` items and ``max_bytes`` bytes, and whether any were cut."""
-    out: list[Any] = []
-    total = 0
-    for x in items:
-        total += size(x)
-        if len(out) == cap or total > max_bytes:
-            return out, True
-        out.append(x)
-    return out, False
-
-
-def _run_oxigraph(store: Any, req: dict[str, Any], cap: int) -> tuple[Any, ...]:
-    """Run on pyoxigraph directly, so results stream and stop at the cap instead of filling memory."""
-    import pyoxigraph as ox
-
-    from .store import _syntax_error
-    from .terms import PREFIXES
-
-    kwargs: dict[str, Any] = {"prefixes": PREFIXES}
-    try:
-        if req.get("default_graphs"):
-            kwargs["default_graph"] = [ox.NamedNode(g) for g in req["default_graphs"]]
-        else:
-            kwargs.update(store.dataset())  # the merged default graph
-        if req.get("named_graphs"):
-            kwargs["named_graphs"] = [ox.NamedNode(g) for g in req["named_graphs"]]
-    except ValueError as e:
-        raise HttpError(400, f"bad graph IRI: {e}") from None
-    try:
-        max_bytes = req.get("max_bytes") or MAX_RESPONSE_BYTES
-        size = 0
-        res = store.raw.query(req["query"], **kwargs)
-        if isinstance(res, ox.QueryBoolean):
-            return "ask", [], [], bool(res), [], False
-        if isinstance(res, ox.QuerySolutions):
-            names = [v.value for v in res.variables]
-            rows: list[dict[str, Any]] = []
-            for sol in res:
-                row = {n: sol[n] for n in names if sol[n] is not None}
-                size += _row_size(row)
-                if len(rows) == cap or size > max_bytes:
-                    return "select", names, rows, None, [], True
-                rows.append(row)
-            return "select", names, rows, None, [], False
-        triples: list[Any] = []
-        for t in res:
-            size += _triple_size(t)
-            if len(triples) == cap or size > max_bytes:
-                return "graph", [], [], None, triples, True
-            triples.append(t)
-        return "graph", [], [], None, triples, False
-    except SyntaxError as e:
-        raise _syntax_error(e, req["query"]) from None
-    except (OSError, RuntimeError) as e:
-        raise store._read_error(e, req["query"]) from None
+    return Reply(200, media, _body(kind, res.variables, rows, res.boolean, triples, fmt), headers)
 
 
 def run_ask(store: Any, question: str) -> Reply:
