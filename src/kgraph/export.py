@@ -36,6 +36,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from .errors import InputError, UsageError
+from .formats import extensions, names, registered
 from .store import Store
 from .terms import (
     CURATION_GRAPH,
@@ -51,26 +52,13 @@ from .terms import (
     local_name,
 )
 
-RDF_FORMATS = ("turtle", "ntriples", "nquads", "trig", "jsonld", "xml")
-GRAPH_FORMATS = ("graphml", "gexf", "csv")
+_WRITTEN = registered("rdf", write=True) + registered("graph")
+RDF_FORMATS = tuple(f.name for f in _WRITTEN if f.family == "rdf")
+GRAPH_FORMATS = tuple(f.name for f in _WRITTEN if f.family == "graph")
 FORMATS = RDF_FORMATS + GRAPH_FORMATS
-QUAD_FORMATS = ("nquads", "trig", "jsonld")
-
-EXTENSIONS = {
-    ".ttl": "turtle",
-    ".turtle": "turtle",
-    ".nt": "ntriples",
-    ".nq": "nquads",
-    ".trig": "trig",
-    ".jsonld": "jsonld",
-    ".json": "jsonld",
-    ".rdf": "xml",
-    ".xml": "xml",
-    ".owl": "xml",
-    ".graphml": "graphml",
-    ".gexf": "gexf",
-    ".csv": "csv",
-}
+QUAD_FORMATS = tuple(f.name for f in _WRITTEN if f.rdf is not None and f.rdf.supports_datasets)
+EXTENSIONS = {e: f.name for e, f in extensions(_WRITTEN).items()}
+_NAMES = {n: f.name for n, f in names(_WRITTEN).items()}
 
 _RDF = PREFIXES["rdf"]
 _XSD = PREFIXES["xsd"]
@@ -128,15 +116,8 @@ def format_for(path: Path | str | None, fmt: str | None) -> str:
     ('nquads', 'trig', 'turtle')
     """
     if fmt:
-        f = fmt.lower().replace("-", "")
-        f = {
-            "ttl": "turtle",
-            "nt": "ntriples",
-            "nq": "nquads",
-            "rdfxml": "xml",
-            "json": "jsonld",
-        }.get(f, f)
-        if f not in FORMATS:
+        f = _NAMES.get(fmt.lower().replace("-", ""))
+        if f is None:
             raise UsageError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
         return f
     if path is not None:

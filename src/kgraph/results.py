@@ -38,6 +38,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from .errors import UsageError
+from .formats import REGISTRY, registered
 from .store import Result, Term
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -45,18 +46,9 @@ RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 RDF_DIRLANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#dirLangString"
 SPARQL_RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
 
-TABULAR_FORMATS = ("json", "csv", "tsv", "xml")
-GRAPH_FORMATS = ("turtle", "ntriples", "jsonld")
-
-MEDIA_TYPES = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv; charset=utf-8",
-    "tsv": "text/tab-separated-values; charset=utf-8",
-    "turtle": "text/turtle",
-    "ntriples": "application/n-triples",
-    "jsonld": "application/ld+json",
-}
+TABULAR_FORMATS = tuple(f.name for f in registered("results"))
+GRAPH_FORMATS = tuple(f.name for f in REGISTRY if f.result_graph)
+MEDIA_TYPES = {f.name: f.media_type for f in REGISTRY if f.family == "results" or f.result_graph}
 
 
 # -- JSON ------------------------------------------------------------------------------------

@@ -33,61 +33,46 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
 
+from .formats import REGISTRY, Format, names, registered
+
 MAX_BODY = 1 << 20  # bytes of a POSTed query or form
 MAX_RESPONSE_BYTES = 16 << 20  # bytes of terms in one answer; more rows are cut off
 
 # --- result formats --------------------------------------------------------------------------
 
-# media type -> format name, for SELECT/ASK results and for graphs (CONSTRUCT/DESCRIBE)
-SOLUTION_TYPES: dict[str, str] = {
-    "application/sparql-results+json": "json",
-    "application/json": "json",
-    "application/sparql-results+xml": "xml",
-    "application/xml": "xml",
-    "text/csv": "csv",
-    "text/tab-separated-values": "tsv",
-    "text/xml": "xml",
-}
-GRAPH_TYPES: dict[str, str] = {
-    "text/turtle": "turtle",
-    "application/x-turtle": "turtle",
-    "application/n-triples": "ntriples",
-    "text/plain": "ntriples",
-    "application/ld+json": "jsonld",
-    "application/json": "jsonld",
-    "application/rdf+xml": "rdfxml",
-    "application/xml": "rdfxml",
-    "text/n3": "turtle",
-}
-# the content type sent for each format name
-SOLUTION_MEDIA = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv; charset=utf-8",
-    "tsv": "text/tab-separated-values; charset=utf-8",
-}
-GRAPH_MEDIA = {
-    "turtle": "text/turtle; charset=utf-8",
-    "ntriples": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "rdfxml": "application/rdf+xml",
-}
-# ``format=`` / ``output=`` URL parameters (SPARQLWrapper sends them) -> format name per result kind
-_FORMAT_PARAM = {
-    "json": ("json", "jsonld"),
-    "xml": ("xml", "rdfxml"),
-    "csv": ("csv", None),
-    "tsv": ("tsv", None),
-    "turtle": (None, "turtle"),
-    "ttl": (None, "turtle"),
-    "n3": (None, "turtle"),
-    "ntriples": (None, "ntriples"),
-    "nt": (None, "ntriples"),
-    "jsonld": (None, "jsonld"),
-    "json-ld": (None, "jsonld"),
-    "rdfxml": (None, "rdfxml"),
-    "rdf+xml": (None, "rdfxml"),
-}
+
+def _served(formats: list[Format]) -> tuple[dict[str, str], dict[str, str]]:
+    """media type (no parameters) -> format name, and format name -> the content type sent
+    (text types say their charset)."""
+    types = {m.split(";")[0].strip(): f.name for f in formats for m in f.all_media_types}
+    media = {
+        f.name: f.media_type + ("; charset=utf-8" if f.media_type == "text/turtle" else "")
+        for f in formats
+    }
+    return types, media
+
+
+# The formats answered (kgraph.formats names them): SELECT/ASK results, and graphs
+# (CONSTRUCT/DESCRIBE) in what ``kgraph sparql`` writes and RDF/XML.
+_SOLUTIONS = registered("results")
+_GRAPHS = [f for f in REGISTRY if f.result_graph or (f.family == "rdf" and f.name == "xml")]
+SOLUTION_TYPES, SOLUTION_MEDIA = _served(_SOLUTIONS)
+GRAPH_TYPES, GRAPH_MEDIA = _served(_GRAPHS)
+GRAPH_TYPES["text/n3"] = "turtle"  # N3 reads Turtle
+
+
+def _format_params() -> dict[str, tuple[str | None, str | None]]:
+    """``format=`` / ``output=`` URL parameters (SPARQLWrapper sends them) -> the format name
+    for each kind of result (SELECT/ASK, graph); ``-`` is dropped from the parameter."""
+    sol, graph = names(_SOLUTIONS), names(_GRAPHS)
+    graph |= {"n3": graph["turtle"], "rdf+xml": graph["xml"]}  # N3 reads Turtle
+    return {
+        n: (sol[n].name if n in sol else None, graph[n].name if n in graph else None)
+        for n in sol | graph
+    }
+
+
+_FORMAT_PARAM = _format_params()
 
 
 class HttpError(Exception):
@@ -132,7 +117,7 @@ def negotiate(kind: str, accept: str | None, fmt_param: str | None = None) -> st
     >>> negotiate("graph", "*/*")
     'turtle'
     >>> negotiate("graph", None, "xml")
-    'rdfxml'
+    'xml'
     >>> negotiate("graph", "application/sparql-results+json")
     'turtle'
     """
@@ -146,8 +131,8 @@ def negotiate(kind: str, accept: str | None, fmt_param: str | None = None) -> st
                 return table[media]
             if media in GRAPH_TYPES or media in SOLUTION_TYPES:
                 return default
-        elif p in _FORMAT_PARAM:
-            return _FORMAT_PARAM[p][1 if kind == "graph" else 0] or default
+        elif p.replace("-", "") in _FORMAT_PARAM:
+            return _FORMAT_PARAM[p.replace("-", "")][1 if kind == "graph" else 0] or default
         raise HttpError(
             406,
             f"unknown format {fmt_param!r}; use one of: "
@@ -207,7 +192,7 @@ def _body(
     from .results import _used_prefixes, serialize
     from .store import Result
 
-    if fmt == "rdfxml":
+    if kind == "graph" and fmt == "xml":
         import pyoxigraph as ox
 
         from .errors import UsageError
@@ -683,12 +668,7 @@ def service_description(endpoint: str, graphs: list[str], fmt: str = "turtle") -
             ox.Triple(ng, ox.NamedNode(sd + "name"), ox.NamedNode(g)),
         ]
     triples = t
-    f = {
-        "turtle": ox.RdfFormat.TURTLE,
-        "ntriples": ox.RdfFormat.N_TRIPLES,
-        "jsonld": ox.RdfFormat.JSON_LD,
-        "rdfxml": ox.RdfFormat.RDF_XML,
-    }[fmt]
+    f = next(g.rdf for g in _GRAPHS if g.name == fmt)
     return ox.serialize(triples, format=f, prefixes={"sd": sd} if fmt == "turtle" else None) or b""
 
 
