@@ -33,6 +33,7 @@ LAYERS: dict[str, int] = {
     # 3 — what the library does with a store
     "results": 3,
     "linking": 3,
+    "resolve": 3,
     "cards": 3,
     "provenance": 3,
     "sources": 3,

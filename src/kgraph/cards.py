@@ -33,7 +33,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .errors import InputError, UnknownEntity
+from .errors import UnknownEntity
+from .resolve import entity_of, explicit_iri
 from .store import Store
 from .terms import (
     CURATION_GRAPH,
@@ -41,7 +42,6 @@ from .terms import (
     KG,
     KG_NS,
     ONTOLOGY_GRAPH,
-    PREFIXES,
     RDF_TYPE,
     SKOS_ALT,
     SKOS_PREF,
@@ -196,39 +196,16 @@ class Card:
 
 # -- finding the entity -----------------------------------------------------------------------
 
-_PREFIXED = re.compile(r"^([A-Za-z][\w-]*):([^\s/]*)$")
-
-
-def _same_as(store: Store, iri: str) -> str:
-    """The graph's entity for an IRI of a loaded file that reconciliation linked to it
-    (``<entity> owl:sameAs <iri>``), when the graph says nothing else of ``iri``."""
-    node = ox.NamedNode(iri)
-    if store.ask("ASK { { ?x a ?c } UNION { ?x skos:prefLabel ?l } }", {"x": node}):
-        return iri
-    rows = store.select(
-        "SELECT ?y WHERE { ?y owl:sameAs ?x FILTER isIRI(?y) } LIMIT 1", {"x": node}
-    )
-    return rows[0]["y"].value if rows else iri
-
 
 def entity_iri(store: Store, entity: str) -> tuple[str, Any]:
-    """The IRI ``entity`` names (a full IRI, a prefixed name, or a name to resolve), and the
-    linking match when it was resolved by name."""
-    text = entity.strip()
-    if text.startswith("<") and text.endswith(">"):
-        text = text[1:-1]
-    if re.match(r"^[a-z][a-z0-9+.-]*://", text, re.IGNORECASE) or text.startswith("urn:"):
-        try:
-            ox.NamedNode(text)
-        except ValueError:
-            raise InputError(f"{entity!r} is not a valid IRI") from None
-        return _same_as(store, text), None
-    m = _PREFIXED.match(text)
-    if m and m.group(1) in PREFIXES:
-        return _same_as(store, PREFIXES[m.group(1)] + m.group(2)), None
+    """The IRI ``entity`` names (an IRI, a prefixed name, or a name to resolve: the rules of
+    :mod:`kgraph.resolve`), and the linking match when it was resolved by name."""
+    iri = explicit_iri(entity)
+    if iri is not None:
+        return entity_of(store, iri) or iri, None
     from .linking import resolve
 
-    match = resolve(store, text)
+    match = resolve(store, entity.strip())
     return match.iri, match
 
 

@@ -130,12 +130,10 @@ def format_for(path: Path | str | None, fmt: str | None) -> str:
 def resolve_graph(store: Store, name: str) -> str:
     """The named graph ``name`` refers to: a full IRI, a compact one (``source:s000``), its last
     segment (``s000``, ``curation``) or a source's preferred label."""
+    from .resolve import explicit_iri
+
     graphs = store.named_graphs()
-    expanded = name
-    if ":" in name and not name.startswith(("http://", "https://", "urn:")):
-        pfx, _, local = name.partition(":")
-        if pfx in PREFIXES:
-            expanded = PREFIXES[pfx] + local
+    expanded = explicit_iri(name) or name
     if expanded in graphs:
         return expanded
     by_local = [g for g in graphs if local_name(g).lower() == name.lower()]

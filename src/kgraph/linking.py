@@ -57,6 +57,7 @@ from itertools import permutations
 from typing import Any
 
 from .errors import AmbiguousName, Suggestion, UnknownEntity, UsageError
+from .resolve import entity_of, explicit_iri
 from .store import PerStore, Store, forget_derived
 from .terms import KG_NS
 
@@ -595,46 +596,19 @@ def search(
     return [mt for mt, _ in ranked[:limit]]
 
 
-_CURIE_RE = re.compile(r"^([A-Za-z][\w-]*):([\w.\-/#%]*)$")
-
-
-def expand_iri(text: str) -> str | None:
-    """The IRI ``text`` writes: ``<…>``, a full ``http(s)://``/``urn:`` IRI, or a CURIE with one of
-    kgraph's prefixes; None for anything else (a name).
-
-    >>> expand_iri("person:jeon-jong-seo")
-    'https://kgraph.dev/id/person/jeon-jong-seo'
-    >>> expand_iri("<http://www.wikidata.org/entity/Q42>"), expand_iri("Money Heist: Korea")
-    ('http://www.wikidata.org/entity/Q42', None)
-    """
-    from .terms import PREFIXES
-
-    t = text.strip()
-    if t.startswith("<") and t.endswith(">") and " " not in t:
-        t = t[1:-1]
-        return t or None
-    if re.match(r"^(https?|urn|file):\S+$", t):
-        return t
-    m = _CURIE_RE.match(t)
-    if m and m.group(1) in PREFIXES:
-        return PREFIXES[m.group(1)] + m.group(2)
-    return None
-
-
 def _by_iri(store: Store, iri: str, wanted: set[str] | None) -> Match | None:
     """The entity an IRI names, when the graph says something about it (of a wanted type)."""
     import pyoxigraph as ox
 
     m = _matcher(store)
-    node = ox.NamedNode(iri)
+    entity = entity_of(store, iri)  # a file's IRI that reconciliation linked: the graph's entity
+    if entity is None:
+        return None
+    iri = entity
     rows = store.select(
-        """SELECT ?c ?l WHERE { { ?x a ?c } UNION { ?x skos:prefLabel ?l } }""", {"x": node}
+        """SELECT ?c ?l WHERE { { ?x a ?c } UNION { ?x skos:prefLabel ?l } }""",
+        {"x": ox.NamedNode(iri)},
     )
-    if not rows:
-        alias = store.select(  # a file's IRI that reconciliation linked to the graph's entity
-            "SELECT ?y WHERE { ?y owl:sameAs ?x } LIMIT 1", {"x": node}
-        )
-        return _by_iri(store, alias[0]["y"].value, wanted) if alias else None
     classes = {r["c"].value for r in rows if "c" in r}
     labels = sorted(r["l"].value for r in rows if "l" in r)
     if wanted is not None and not any(m.h.ancestors(c) & wanted for c in classes):
@@ -661,12 +635,9 @@ def resolve(store: Store, name: str, *, types: Sequence[str] | None = None) -> M
     kind = "entity"
     if types:
         kind = " or ".join(_local(c) for c in sorted(wanted or ())) or "entity"
-    iri = expand_iri(name)
+    iri = explicit_iri(name)
     if iri is not None:  # an IRI or CURIE names its entity directly, ties and all
-        try:
-            found = _by_iri(store, iri, wanted)
-        except ValueError:
-            found = None
+        found = _by_iri(store, iri, wanted)
         if found is None:
             raise UnknownEntity(name, [], kind)
         return found

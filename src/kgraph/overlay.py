@@ -518,12 +518,12 @@ def remove(source: str) -> int:
 def _pick(pending: list[dict[str, Any]], spec: str) -> tuple[dict[str, Any], str | None]:
     """The pending match ``spec`` names (its number in the list, or the file's entity IRI or
     CURIE), and the candidate after ``=`` if any."""
-    from .linking import expand_iri
+    from .resolve import explicit_iri
 
     head, _, target = spec.partition("=")
     for i, p in enumerate(pending, 1):
-        if head.strip() == str(i) or expand_iri(head.strip()) == p["local"]:
-            chosen = expand_iri(target.strip()) if target.strip() else None
+        if head.strip() == str(i) or explicit_iri(head.strip()) == p["local"]:
+            chosen = explicit_iri(target.strip()) if target.strip() else None
             if chosen is not None and chosen not in {c["iri"] for c in p["candidates"]}:
                 names = ", ".join(c["iri"] for c in p["candidates"])
                 raise UsageError(f"{target.strip()} is not a candidate for {p['local']} ({names})")

@@ -399,27 +399,14 @@ def resolve_entity(store: Store, name: str, *, people_only: bool = False) -> Nod
 
 def _resolve(store: Store, name: str, people_only: bool = False) -> tuple[Node, str | None]:
     """The node and, when the name was not an exact label, a note saying which entity was picked."""
-    from .terms import PREFIXES
+    from .resolve import entity_of, explicit_iri
 
-    iri = None
     note = None
-    if name.startswith(("http://", "https://")):
-        iri = name
-    elif ":" in name and " " not in name:
-        prefix, _, local = name.partition(":")
-        if prefix in PREFIXES and local:
-            iri = PREFIXES[prefix] + local
+    iri = explicit_iri(name)
     if iri is not None:
-        node = describe(store, [iri])[iri]
-        if not node.type:  # a loaded file's IRI that reconciliation linked to the graph's entity
-            alias = store.select(
-                "SELECT ?e WHERE { ?e owl:sameAs ?x FILTER isIRI(?e) } LIMIT 1",
-                {"x": ox.NamedNode(iri)},
-            )
-            if alias:
-                iri = alias[0]["e"].value
-                node = describe(store, [iri])[iri]
-        if not node.type:
+        entity = entity_of(store, iri)
+        node = describe(store, [entity])[entity] if entity is not None else None
+        if node is None or not node.type:
             raise UnknownEntity(name, kind="person" if people_only else "person or work")
     else:
         from .linking import resolve

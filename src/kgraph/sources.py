@@ -20,6 +20,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from .errors import InputError
 from .provenance import NOT_SOURCES, source_code
 from .store import Store
 from .terms import KG, compact
@@ -145,9 +146,13 @@ def find_source(store: Store, text: str, *, loose: bool = True) -> str | None:
     """The source ``text`` names: its code (``s000``), IRI or prefixed name, label or file name;
     with ``loose``, also the outlet it credits or the opening of its label or headline (``jTBC``,
     case and spacing ignored). None when it names no source, or more than one."""
+    from .resolve import explicit_iri
+
     t = text.strip()
-    if t.startswith("<") and t.endswith(">"):
-        t = t[1:-1]
+    try:
+        t = explicit_iri(t) or t
+    except InputError:  # not an IRI after all: a name
+        pass
     all_ = articles(store)
     key = _norm(t)
     for a in all_:
