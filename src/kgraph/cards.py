@@ -25,7 +25,6 @@ True
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -45,6 +44,7 @@ from .terms import (
     RDF_TYPE,
     SKOS_ALT,
     SKOS_PREF,
+    local_name,
 )
 
 CURATORS = CURATION_GRAPH
@@ -127,7 +127,7 @@ class Fact:
             "object": self.object,
             "object_label": self.object_label,
             "sources": list(self.sources),
-            "codes": [_code(x) for x in self.sources],
+            "codes": [graph_code(x) for x in self.sources],
             "text": self.text,
             "direction": self.direction,
             "kind": self.kind,
@@ -185,7 +185,7 @@ class Card:
             "description": self.description,
             "disagreements": [d.to_json() for d in self.disputes],
             "sources": [
-                {"iri": i, "label": lab, "code": _code(i)}
+                {"iri": i, "label": lab, "code": graph_code(i)}
                 for i, lab in sorted(self.sources.items())
             ],
         }
@@ -242,7 +242,7 @@ class _Builder:
         if not out_rows and not in_rows:
             raise UnknownEntity(self.iri, [], "entity")
         self.source_labels = {
-            r["src"].value: (r["l"].value if "l" in r else _local(r["src"].value))
+            r["src"].value: (r["l"].value if "l" in r else local_name(r["src"].value))
             for r in self.store.select(
                 "SELECT ?src ?l WHERE { ?src a kg:Source OPTIONAL { ?src skos:prefLabel ?l } }"
             )
@@ -320,13 +320,13 @@ class _Builder:
                         True,
                     )
                 )
-        label = self.labels.get(self.iri, _local(self.iri))
+        label = self.labels.get(self.iri, local_name(self.iri))
         own_types = {r["o"].value for r in out_rows if r["p"].value == RDF_TYPE}
         used = {s for f in facts for s in f.sources} | {
             s for d in disputes for c in d.claims for s in c.sources
         }
         sources = {
-            s: self.source_labels.get(s, CURATORS_LABEL if s == CURATORS else _local(s))
+            s: self.source_labels.get(s, CURATORS_LABEL if s == CURATORS else local_name(s))
             for s in used
         }
         return Card(
@@ -374,16 +374,19 @@ class _Builder:
         h = _matcher(self.store).h
         kg = [c for c in classes if c.startswith(KG_NS)] or list(classes)
         # most specific first: a class that is an ancestor of another comes later
-        return [_local(c) for c in sorted(kg, key=lambda c: (len(h.ancestors(c)) * -1, _local(c)))]
+        return [
+            local_name(c)
+            for c in sorted(kg, key=lambda c: (len(h.ancestors(c)) * -1, local_name(c)))
+        ]
 
     def label(self, iri: str) -> str:
-        return self.labels.get(iri, _local(iri))
+        return self.labels.get(iri, local_name(iri))
 
     def _fact(self, p: str, term: Any, sources: list[str], direction: str) -> Fact:
         is_iri = isinstance(term, ox.NamedNode)
         value = term.value
         obj_label = self.label(value) if is_iri else value
-        plabel = self.label(p) if p in self.labels else _local(p)
+        plabel = self.label(p) if p in self.labels else local_name(p)
         # an incoming fact reads backwards: "The Call —debut of→ Lee Chung-hyun" shows as
         # "← debut of: The Call" on Lee Chung-hyun's card
         text = f"{plabel}: {obj_label}" if direction == "out" else f"← {plabel}: {obj_label}"
@@ -438,7 +441,7 @@ class _Builder:
                 out.append(
                     Fact(
                         pred,
-                        self.label(pred) if pred in self.labels else _local(pred),
+                        self.label(pred) if pred in self.labels else local_name(pred),
                         obj,
                         obj_label,
                         sorted(graphs),
@@ -523,7 +526,7 @@ class _Builder:
         if KG.Credit in types or KG.creditedPerson in props:
             person = one(props, KG.creditedPerson) or one(merged, KG.creditedPerson)
             role = one(props, KG.role) or one(merged, KG.role)
-            rkey = _local(role.value) if role is not None else "contributor"
+            rkey = local_name(role.value) if role is not None else "contributor"
             if person is not None and person.value == me and work is not None:
                 verb = ROLE_PERSON.get(rkey, f"{lab(role)} of" if role is not None else "worked on")
                 return ("credit", KG.workedOn, work.value, lab(work), f"{verb} {lab(work)}")
@@ -671,12 +674,8 @@ def _chunks(items: list[str], n: int) -> Iterable[list[str]]:
         yield items[i : i + n]
 
 
-def _local(iri: str) -> str:
-    return re.split(r"[#/]", iri.rstrip("/#"))[-1]
-
-
-def _code(iri: str) -> str:
+def graph_code(iri: str) -> str:
     """``s000`` for a bundled source, ``curators`` for the curators' graph, else the IRI's end."""
     if iri == CURATORS:
         return "curators"
-    return iri.rstrip("/").rsplit("/", 1)[-1]
+    return local_name(iri)

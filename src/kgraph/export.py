@@ -49,7 +49,11 @@ from .terms import (
     SKOS_ALT,
     SKOS_PREF,
     compact,
+    escape_iri,
+    escape_string,
     local_name,
+    most_specific,
+    split_prefix,
 )
 
 _WRITTEN = registered("rdf", write=True) + registered("graph")
@@ -462,20 +466,6 @@ def export_to(store: Store, fmt: str | None, target: Path | str, **options: Any)
 # ---------------------------------------------------------------------------------------------
 
 _PN_LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?")
-_ESCAPES = {
-    "\\": "\\\\",
-    '"': '\\"',
-    "\n": "\\n",
-    "\r": "\\r",
-    "\t": "\\t",
-    "\b": "\\b",
-    "\f": "\\f",
-}
-_ESC_RE = re.compile(r'[\\"\n\r\t\b\f\x00-\x1f\x7f]')
-
-
-def _escape(s: str) -> str:
-    return _ESC_RE.sub(lambda m: _ESCAPES.get(m.group(), f"\\u{ord(m.group()):04X}"), s)
 
 
 class _Prefixes:
@@ -483,8 +473,6 @@ class _Prefixes:
 
     def __init__(self) -> None:
         self.used: set[str] = set()
-        # longest namespace first, so person: wins over kgr:
-        self._ns = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
         self._memo: dict[str, str | None] = {}
 
     def qname(self, iri: str) -> str | None:
@@ -497,27 +485,19 @@ class _Prefixes:
         return q
 
     def _qname(self, iri: str) -> str | None:
-        for p, ns in self._ns:
-            if iri.startswith(ns):
-                local = iri[len(ns) :]
-                if _PN_LOCAL.fullmatch(local):
-                    self.used.add(p)
-                    return f"{p}:{local}"
-        return None
+        split = split_prefix(iri)
+        if split is None or not _PN_LOCAL.fullmatch(split[1]):
+            return None
+        self.used.add(split[0])
+        return f"{split[0]}:{split[1]}"
 
     def iri(self, iri: str) -> str:
         q = self.qname(iri)
-        return q if q is not None else f"<{_escape_iri(iri)}>"
+        return q if q is not None else f"<{escape_iri(iri)}>"
 
     def header(self, style: str = "turtle") -> str:
         lines = [f"@prefix {p}: <{PREFIXES[p]}> ." for p in sorted(self.used)]
         return "\n".join(lines) + ("\n\n" if lines else "")
-
-
-def _escape_iri(iri: str) -> str:
-    return "".join(
-        c if c not in '<>"{}|^`\\ ' and ord(c) > 0x20 else f"\\u{ord(c):04X}" for c in iri
-    )
 
 
 def _term_key(t: Any) -> tuple[int, str, str, str]:
@@ -532,7 +512,7 @@ def _term_key(t: Any) -> tuple[int, str, str, str]:
 
 
 def _literal(t: ox.Literal, pm: _Prefixes) -> str:
-    text = f'"{_escape(t.value)}"'
+    text = f'"{escape_string(t.value)}"'
     if t.language:
         return f"{text}@{t.language}"
     dt = t.datatype.value
@@ -1051,11 +1031,6 @@ def entity_graph(store: Store, *, graph: str | None = None, inferred: bool = Fal
         if isinstance(q.subject, ox.NamedNode) and isinstance(q.graph_name, ox.NamedNode):
             facts[(q.subject.value, q.predicate.value, q.object)].add(q.graph_name.value)
 
-    def most_specific(iri: str) -> str | None:
-        ts = [t for t in types.get(iri, ()) if t in ancestors]
-        best = [t for t in ts if not any(o != t and t in ancestors[o] for o in ts)]
-        return min(best) if best else None
-
     in_scope = {s for (s, _, _) in facts} | {
         o.value for (_, _, o) in facts if isinstance(o, ox.NamedNode)
     }
@@ -1063,7 +1038,7 @@ def entity_graph(store: Store, *, graph: str | None = None, inferred: bool = Fal
     for iri in in_scope:
         if iri not in labels:
             continue
-        c = most_specific(iri)
+        c = most_specific((t for t in types.get(iri, ()) if t in ancestors), ancestors.__getitem__)
         if c is None or c in hidden or any(t in hidden for t in types.get(iri, ())):
             continue
         node_class[iri] = c

@@ -59,7 +59,7 @@ from typing import Any
 from .errors import AmbiguousName, Suggestion, UnknownEntity, UsageError
 from .resolve import entity_of, explicit_iri
 from .store import PerStore, Store, forget_derived
-from .terms import KG_NS
+from .terms import KG_NS, local_name, most_specific
 
 STAGES = ("exact", "normalised", "romanised", "fuzzy")
 FULL_INDEX_LIMIT = 50_000  # label rows held in memory; above this, search per call
@@ -271,9 +271,9 @@ class _Hierarchy:
         return any(KG_NS + "Entity" in self.ancestors(c) for c in classes)
 
     def most_specific(self, classes: set[str]) -> str:
-        kg = sorted(c for c in classes if c.startswith(KG_NS)) or sorted(classes)
-        leaves = [c for c in kg if not any(c != d and c in self.ancestors(d) for d in kg)]
-        return _local(leaves[0]) if leaves else ""
+        kg = {c for c in classes if c.startswith(KG_NS)} or classes
+        best = most_specific(kg, self.ancestors)
+        return local_name(best) if best else ""
 
     def resolve_types(self, types: Sequence[str] | None) -> set[str] | None:
         """Class IRIs named by ``types`` (local names or labels, any case); None = all."""
@@ -282,7 +282,7 @@ class _Hierarchy:
         known: dict[str, str] = {}
         for c in set(self.parents) | set(self.labels):
             if c.startswith(KG_NS):
-                known[_local(c).casefold()] = c
+                known[local_name(c).casefold()] = c
                 if c in self.labels:
                     known[self.labels[c].casefold()] = c
                     known[self.labels[c].casefold().replace(" ", "")] = c
@@ -293,7 +293,7 @@ class _Hierarchy:
                 if not key:
                     continue
                 if key not in known:
-                    names = sorted({_local(c) for c in known.values() if self.is_entity([c])})
+                    names = sorted({local_name(c) for c in known.values() if self.is_entity([c])})
                     raise UsageError(
                         f"unknown type {part.strip()!r}; use one of {', '.join(names)}"
                     )
@@ -302,10 +302,6 @@ class _Hierarchy:
 
     def has_type(self, entity: _Entity, wanted: set[str] | None) -> bool:
         return wanted is None or any(self.ancestors(c) & wanted for c in entity.classes)
-
-
-def _local(iri: str) -> str:
-    return re.split(r"[#/]", iri)[-1]
 
 
 _LABELS_QUERY = """
@@ -613,7 +609,7 @@ def _by_iri(store: Store, iri: str, wanted: set[str] | None) -> Match | None:
     labels = sorted(r["l"].value for r in rows if "l" in r)
     if wanted is not None and not any(m.h.ancestors(c) & wanted for c in classes):
         return None
-    label = labels[0] if labels else _local(iri)
+    label = labels[0] if labels else local_name(iri)
     return Match(iri, label, m.h.most_specific(classes), 1.0, iri, "exact")
 
 
@@ -634,7 +630,7 @@ def resolve(store: Store, name: str, *, types: Sequence[str] | None = None) -> M
     wanted = m.h.resolve_types(types)
     kind = "entity"
     if types:
-        kind = " or ".join(_local(c) for c in sorted(wanted or ())) or "entity"
+        kind = " or ".join(local_name(c) for c in sorted(wanted or ())) or "entity"
     iri = explicit_iri(name)
     if iri is not None:  # an IRI or CURIE names its entity directly, ties and all
         found = _by_iri(store, iri, wanted)

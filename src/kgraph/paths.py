@@ -41,7 +41,7 @@ import pyoxigraph as ox
 
 from .errors import NoPath, UnknownEntity, UsageError
 from .store import Store
-from .terms import KG, KG_NS, compact, local_name
+from .terms import KG, KG_NS, compact, local_name, most_specific
 
 VIA = ("any", "cast", "crew")
 VALUES_CHUNK = 5_000
@@ -379,7 +379,7 @@ def describe(store: Store, iris: Iterable[str]) -> dict[str, Node]:
     out = {}
     for i in iris:
         ts = types.get(i, set())
-        t = next((c for c in _TYPE_ORDER if c in ts), min(ts) if ts else "")
+        t = most_specific(ts, lambda c: (c,), prefer=_TYPE_ORDER) or ""  # classes kept flat
         out[i] = Node(i, labels.get(i, local_name(i)), t)
     return out
 

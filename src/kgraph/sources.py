@@ -23,7 +23,7 @@ import pyoxigraph as ox
 from .errors import InputError
 from .provenance import NOT_SOURCES, source_code
 from .store import Store
-from .terms import KG, compact
+from .terms import KG, compact, local_name
 
 # The build's derived shortcut triples: a source's facts are what it states, not what is derived.
 _DERIVED = (
@@ -252,7 +252,7 @@ def source_card(store: Store, iri: str) -> SourceCard:
     )
     mentions = []
     for r in rows:
-        t = str(r["type"].value).rsplit("#", 1)[-1] if "type" in r else ""
+        t = local_name(str(r["type"].value)) if "type" in r else ""
         if t not in _KIND_ORDER:
             continue  # performances, credits, awards … are facts, not things named
         mentions.append(Mention(str(r["e"].value), str(r["label"].value), t, int(r["n"].value)))

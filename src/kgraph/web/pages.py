@@ -1100,7 +1100,7 @@ def _classes_of(store: Any, iris: Iterable[str]) -> dict[str, str]:
     import pyoxigraph as ox
 
     from ..export import _class_info
-    from ..terms import local_name
+    from ..terms import local_name, most_specific
 
     ancestors, _labels_of = _cached(f"classinfo:{id(store)}", lambda: _class_info(store))
     types: dict[str, set[str]] = defaultdict(set)
@@ -1112,9 +1112,9 @@ def _classes_of(store: Any, iris: Iterable[str]) -> dict[str, str]:
                 types[r["x"].value].add(r["c"].value)
     out = {}
     for x, cs in types.items():
-        best = sorted(c for c in cs if not any(o != c and c in ancestors[o] for o in cs))
+        best = most_specific(cs, ancestors.__getitem__)
         if best:
-            out[x] = local_name(best[0])
+            out[x] = local_name(best)
     return out
 
 
