@@ -104,7 +104,7 @@ ROLE_WORK = {
 
 
 @dataclass(frozen=True)
-class Fact:
+class CardFact:
     """One statement about the entity, with the sources (named graphs) that make it."""
 
     predicate: str
@@ -142,7 +142,7 @@ class Claim:
 
 
 @dataclass(frozen=True)
-class Dispute:
+class Disagreement:
     """A disagreement between sources about the entity, each claim with its sources."""
 
     iri: str
@@ -170,8 +170,8 @@ class Card:
     types: list[str]  # class local names, most specific first
     alt_labels: list[tuple[str, list[str]]]  # (spelling, sources that use it)
     description: str | None
-    facts: list[Fact]
-    disputes: list[Dispute] = field(default_factory=list)
+    facts: list[CardFact]
+    disputes: list[Disagreement] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)  # source IRI -> its label
     matched: Any = None  # the linking.Match when the entity was given by name
 
@@ -284,7 +284,7 @@ class _Builder:
         )
         self._load_labels(second)
 
-        facts: list[Fact] = []
+        facts: list[CardFact] = []
         alt_labels: dict[str, set[str]] = defaultdict(set)
         description = None
         for r in out_rows:
@@ -302,12 +302,12 @@ class _Builder:
                 continue
             facts.append(self._fact(p, s, [g], "in"))
         facts = _merge(facts)
-        disputes: list[Dispute] = []
+        disputes: list[Disagreement] = []
         facts += self._flatten(node_rows, claim_rows, disputes)
         for d in disputes:  # each side of a disagreement is a fact too, with its own sources
             for c in d.claims:
                 facts.append(
-                    Fact(
+                    CardFact(
                         KG.claim,
                         self.label(KG.claim),
                         d.iri,
@@ -382,7 +382,7 @@ class _Builder:
     def label(self, iri: str) -> str:
         return self.labels.get(iri, local_name(iri))
 
-    def _fact(self, p: str, term: Any, sources: list[str], direction: str) -> Fact:
+    def _fact(self, p: str, term: Any, sources: list[str], direction: str) -> CardFact:
         is_iri = isinstance(term, ox.NamedNode)
         value = term.value
         obj_label = self.label(value) if is_iri else value
@@ -390,7 +390,7 @@ class _Builder:
         # an incoming fact reads backwards: "The Call —debut of→ Lee Chung-hyun" shows as
         # "← debut of: The Call" on Lee Chung-hyun's card
         text = f"{plabel}: {obj_label}" if direction == "out" else f"← {plabel}: {obj_label}"
-        return Fact(
+        return CardFact(
             p, plabel, value, obj_label, sorted(sources), text, direction, "fact", None, is_iri
         )
 
@@ -400,8 +400,8 @@ class _Builder:
         self,
         node_rows: list[dict[str, Any]],
         claim_rows: list[dict[str, Any]],
-        disputes: list[Dispute],
-    ) -> list[Fact]:
+        disputes: list[Disagreement],
+    ) -> list[CardFact]:
         # per node, per graph: the node's properties as that graph states them
         by_node: dict[str, dict[str, dict[str, list[Any]]]] = defaultdict(
             lambda: defaultdict(lambda: defaultdict(list))
@@ -415,7 +415,7 @@ class _Builder:
         claims: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
         for r in claim_rows:
             claims[r["s"].value][r["p"].value].append(r["o"])
-        out: list[Fact] = []
+        out: list[CardFact] = []
         for node in sorted(by_node):
             types = {t.value for t in merged[node].get(RDF_TYPE, [])} | self.types.get(node, set())
             if KG.Disagreement in types:
@@ -439,7 +439,7 @@ class _Builder:
                 lines.items(), key=lambda kv: kv[0][4]
             ):
                 out.append(
-                    Fact(
+                    CardFact(
                         pred,
                         self.label(pred) if pred in self.labels else local_name(pred),
                         obj,
@@ -616,7 +616,7 @@ class _Builder:
 
     def _dispute(
         self, node: str, props: dict[str, list[Any]], claims: dict[str, dict[str, list[Any]]]
-    ) -> Dispute:
+    ) -> Disagreement:
         topic = self._one(props, KG.topic)
         kind = self._one(props, KG.kind)
         note = self._one(props, KG.note)
@@ -625,7 +625,7 @@ class _Builder:
             st = self._one(claims[c], KG.statement)
             srcs = sorted(o.value for o in claims[c].get(KG.claimedBy, []))
             sides.append(Claim(st.value if st is not None else self.label(c), srcs or [CURATORS]))
-        return Dispute(
+        return Disagreement(
             node,
             topic.value if topic is not None else self.label(node),
             kind.value if kind is not None else "",
@@ -634,15 +634,15 @@ class _Builder:
         )
 
 
-def _merge(facts: list[Fact]) -> list[Fact]:
+def _merge(facts: list[CardFact]) -> list[CardFact]:
     """One fact per (direction, predicate, object), with the union of the sources."""
-    merged: dict[tuple[str, str, str], Fact] = {}
+    merged: dict[tuple[str, str, str], CardFact] = {}
     order: list[tuple[str, str, str]] = []
     for f in facts:
         key = (f.direction, f.predicate, f.object)
         if key in merged:
             old = merged[key]
-            merged[key] = Fact(
+            merged[key] = CardFact(
                 old.predicate,
                 old.predicate_label,
                 old.object,

@@ -854,7 +854,7 @@ _PLAYS = KG_NS + "Performance"
 
 
 @dataclass(frozen=True)
-class Fact:
+class NodeFact:
     """One statement about a node: predicate, value (a label for entities) and its sources."""
 
     predicate: str
@@ -874,12 +874,12 @@ class Fact:
 
 
 @dataclass(frozen=True)
-class Node:
+class EntityNode:
     iri: str
     label: str
     cls: str  # the most specific class's local name: Person, Film, TVSeries …
     class_label: str  # its label: "Person", "Film", "TV series" …
-    facts: tuple[Fact, ...] = ()
+    facts: tuple[NodeFact, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -897,12 +897,12 @@ class Edge:
 class EntityGraph:
     """Entities as nodes and their relations as edges, derived from the store (never stored)."""
 
-    nodes: tuple[Node, ...]
+    nodes: tuple[EntityNode, ...]
     edges: tuple[Edge, ...]
     source_labels: Mapping[str, str] = field(default_factory=dict)
     classes: Mapping[str, str] = field(default_factory=dict)  # local name -> label, for legends
 
-    def node(self, iri: str) -> Node | None:
+    def node(self, iri: str) -> EntityNode | None:
         for n in self.nodes:
             if n.iri == iri:
                 return n
@@ -1097,7 +1097,7 @@ def entity_graph(store: Store, *, graph: str | None = None, inferred: bool = Fal
         edges.append(Edge(s, o, p, rel, w, labels.get(w) if w else None, src(gs)))
 
     # facts shown for each node: its own statements (labels of entities, literal values)
-    node_facts: dict[str, list[Fact]] = defaultdict(list)
+    node_facts: dict[str, list[NodeFact]] = defaultdict(list)
     for (s, p, o), gs in sorted(
         facts.items(), key=lambda kv: (kv[0][0], kv[0][1], _term_key(kv[0][2]))
     ):
@@ -1110,14 +1110,14 @@ def entity_graph(store: Store, *, graph: str | None = None, inferred: bool = Fal
         else:
             continue
         label = "also spelled" if p == SKOS_ALT else plabel(p)
-        node_facts[s].append(Fact(p, label, value, target, src(gs)))
+        node_facts[s].append(NodeFact(p, label, value, target, src(gs)))
     for (s, o, p, w), gs in edge_map.items():  # plays: shown on the actor too
         if p == _PLAYS:
             text = labels.get(o, o) + (f" in {labels.get(w, w)}" if w else "")
-            node_facts[s].append(Fact(p, "plays", text, o, src(gs)))
+            node_facts[s].append(NodeFact(p, "plays", text, o, src(gs)))
 
     nodes = tuple(
-        Node(
+        EntityNode(
             iri,
             labels[iri],
             local_name(c),

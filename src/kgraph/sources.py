@@ -185,7 +185,7 @@ class Mention:
 
 
 @dataclass(frozen=True)
-class SourceDispute:
+class SourceDisagreement:
     """A disagreement the source is a party to: its own claim and the other side's."""
 
     iri: str
@@ -202,7 +202,7 @@ class SourceCard:
     article: Article
     card: Any  # cards.Card of the source IRI (its metadata, with the curators as source)
     mentions: list[Mention] = field(default_factory=list)
-    disputes: list[SourceDispute] = field(default_factory=list)
+    disputes: list[SourceDisagreement] = field(default_factory=list)
 
     # the attributes a Card has, so renderers and callers can treat both alike
     @property
@@ -279,7 +279,7 @@ def source_card(store: Store, iri: str) -> SourceCard:
         others = [
             (st, sorted(by) or ["curators"]) for st, by in d["claims"].values() if iri not in by
         ]
-        disputes.append(SourceDispute(d_iri, d["topic"], d["kind"], mine[0], others))
+        disputes.append(SourceDisagreement(d_iri, d["topic"], d["kind"], mine[0], others))
     return SourceCard(article, card, mentions, disputes)
 
 

@@ -838,7 +838,7 @@ def path_data(store: Any, a: str, b: str) -> tuple[dict[str, Any], str]:
     """The collaboration path(s) from ``a`` to ``b`` as graph data (edges labelled by the roles,
     with their sources) and as a server-rendered list."""
     from ..export import EntityGraph
-    from ..export import Node as GraphNode
+    from ..export import EntityNode as GraphNode
     from ..paths import path as find_path
 
     found = find_path(store, a, b, all=True)
