@@ -313,7 +313,10 @@ def _log(root: Path, line: str) -> None:
 
 def _discard(path: Path) -> None:
     """Remove a store directory: renamed out of the ``store-*`` namespace first (atomic), so a
-    removal killed half-way never leaves a partial directory that looks like a store."""
+    removal killed half-way never leaves a partial directory that looks like a store. Values
+    derived from it and kept beside it (``store.PerStore``) go with it."""
+    for side in (path.parent / "derived").glob(f"{path.name}.*.pickle"):
+        side.unlink(missing_ok=True)
     gone = path.with_name(f".old-{path.name}-{os.getpid()}-{time.monotonic_ns()}")
     try:
         path.rename(gone)
@@ -369,7 +372,7 @@ def default_store() -> Store:
         if previous is None:
             raise
         print(f"kgraph: warning: {e}; answering from the previous build", file=sys.stderr)
-        return OxigraphStore(previous, read_only=True)
+        return OxigraphStore(previous, read_only=True, frozen=True)
     except (PermissionError, StoreError, OSError) as e:
         if isinstance(e, StoreError) and "timed out" in str(e):
             raise
@@ -385,7 +388,7 @@ def default_store() -> Store:
             from .errors import StoreCorrupted
 
             raise StoreCorrupted(problem, str(info.path))
-        return OxigraphStore(info.path, read_only=True)
+        return OxigraphStore(info.path, read_only=True, frozen=True)
     except (StoreError, OSError, RuntimeError) as e:  # RocksDB reports corruption as RuntimeError
         if _resource_limit(e):
             # Not damage: the store is fine, the process may not open it (too few file
@@ -407,7 +410,7 @@ def default_store() -> Store:
             if info.path.stat().st_ino == seen:  # not already replaced by another process
                 _discard(info.path)
             info = build()
-            return OxigraphStore(info.path, read_only=True)
+            return OxigraphStore(info.path, read_only=True, frozen=True)
         except (PermissionError, StoreError, OSError) as e2:
             return _in_memory(e2)
 

@@ -232,7 +232,9 @@ def _load(store: Store) -> FactBase:
 
 # The fact base of a store, read once per store object; dropped with the store's other derived
 # values (the name index) by kgraph.store.forget_derived when its data changes.
-facts_of: PerStore[FactBase] = PerStore(_load)
+facts_of: PerStore[FactBase] = PerStore(
+    _load, persist="facts", settings=lambda: (LIMIT, PREDICATES)
+)
 
 
 def forget(store: Store) -> None:

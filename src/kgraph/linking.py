@@ -341,6 +341,10 @@ class _Matcher:
                 store.select(_LABELS_QUERY % (FULL_INDEX_LIMIT + 1)), store.select(_TYPES_QUERY)
             )
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled without the store (PerStore keeps a frozen store's index in a file)."""
+        return {**self.__dict__, "store": None, "_recent": {}}
+
     def _build(self, label_rows: list[dict[str, Any]], type_rows: list[dict[str, Any]]) -> _Index:
         entities: dict[str, _Entity] = {}
         for r in type_rows:
@@ -465,7 +469,13 @@ def tolerant_patterns(text: str) -> list[str]:
     return parts
 
 
-_matcher: PerStore[_Matcher] = PerStore(_Matcher)
+def _reattach(m: _Matcher, store: Store) -> None:
+    m.store = weakref.proxy(store)
+
+
+_matcher: PerStore[_Matcher] = PerStore(
+    _Matcher, persist="names", attach=_reattach, settings=lambda: FULL_INDEX_LIMIT
+)
 
 
 def forget(store: Store) -> None:

@@ -193,7 +193,7 @@ def open_overlay(base: Path, base_hash: str) -> Store:
     """The default store: ``base`` (the bundled store) with the user's files, built if needed."""
     manifest = Manifest.read()
     if not manifest.files:
-        return OxigraphStore(base, read_only=True)
+        return OxigraphStore(base, read_only=True, frozen=True)
     path = _overlay_path(base_hash, manifest)
     if not path.is_dir():
         with _lock():
@@ -204,7 +204,7 @@ def open_overlay(base: Path, base_hash: str) -> Store:
                 if pending != manifest.pending:
                     manifest.pending = pending
                     manifest.write()
-    return OxigraphStore(path, read_only=True)
+    return OxigraphStore(path, read_only=True, frozen=True)
 
 
 def _lock() -> Any:

@@ -25,6 +25,7 @@ import base64
 import json
 import os
 import re
+import sys
 import threading
 import weakref
 from abc import ABC, abstractmethod
@@ -242,6 +243,9 @@ class Store(ABC):
     supports_dataset: bool = False
     #: whether :meth:`bulk_load` exists (a loader writing a file straight into one graph)
     supports_bulk_load: bool = False
+    # Set when the store's data never changes (a content-addressed store of kgraph's cache): the
+    # path beside which values derived from it may be kept (PerStore's ``persist``).
+    frozen: Path | None = None
 
     @abstractmethod
     def query(self, sparql: str, bindings: Bindings | None = None, *, union: bool = True) -> Result:
@@ -407,11 +411,18 @@ class OxigraphStore(Store):
     supports_bulk_load = True
 
     def __init__(
-        self, path: str | os.PathLike[str] | None = None, *, read_only: bool = False
+        self,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        read_only: bool = False,
+        frozen: bool = False,
     ) -> None:
         self.path = Path(path) if path is not None else None
         self.directory = self.path
         self.writable = not read_only
+        # A content-addressed store of kgraph's cache (never written after it was installed):
+        # values derived from it may be kept in files beside it (see PerStore).
+        self.frozen = self.path if frozen and read_only else None
         try:
             if self.path is None:
                 self._store = ox.Store()
@@ -1024,12 +1035,33 @@ def _json_term(v: dict[str, Any]) -> Term:
 class PerStore(Generic[T]):
     """A value derived from a store (a name index, a fact index), built once per store object,
     held only as long as the store, and dropped for every kind at once by :func:`forget_derived`
-    when the store's data changes."""
+    when the store's data changes.
+
+    With ``persist``, the value of a *frozen* store (a content-addressed store of kgraph's cache,
+    never written after it was installed) is also kept in a pickle beside the store (in the
+    ``derived`` folder next to it), so the next
+    process reads it in a millisecond instead of deriving it again: that is most of a cold
+    ``kgraph ask``. The file's name carries the size and time of the module that derives the
+    value and of its settings (``settings()``, e.g. a size limit), and the identity of the store's
+    directory, so a changed derivation or a rebuilt store never reads an old file; files go with
+    their store.
+    """
 
     _all: ClassVar[list[PerStore[Any]]] = []
 
-    def __init__(self, build: Callable[[Store], T]) -> None:
+    def __init__(
+        self,
+        build: Callable[[Store], T],
+        *,
+        persist: str | None = None,
+        attach: Callable[[T, Store], None] | None = None,
+        settings: Callable[[], object] = lambda: None,
+    ) -> None:
         self._build = build
+        self._module = build.__module__  # whose source stamps the files
+        self._persist = persist
+        self._settings = settings
+        self._attach = attach  # gives an unpickled value its store back
         self._cache: weakref.WeakKeyDictionary[Store, T] = weakref.WeakKeyDictionary()
         self._lock = threading.Lock()
         PerStore._all.append(self)
@@ -1038,9 +1070,52 @@ class PerStore(Generic[T]):
         with self._lock:
             value = self._cache.get(store)
             if value is None:
-                value = self._build(store)
+                value = self._derive(store)
                 self._cache[store] = value
             return value
+
+    def _file(self, store: Store) -> Path | None:
+        frozen = store.frozen
+        if frozen is None or self._persist is None:
+            return None
+        try:
+            code = os.stat(sys.modules[self._module].__file__ or "")
+            data = frozen.stat()  # a store rebuilt under the same name is another store
+        except (OSError, KeyError):
+            return None
+        import binascii
+
+        key = (code.st_size, code.st_mtime_ns, data.st_ino, data.st_mtime_ns, self._settings())
+        stamp = binascii.crc32(repr(key).encode())
+        return frozen.parent / "derived" / f"{frozen.name}.{self._persist}-{stamp:08x}.pickle"
+
+    def _derive(self, store: Store) -> T:
+        path = self._file(store)
+        if path is not None:
+            import pickle
+
+            try:
+                value: T = pickle.loads(path.read_bytes())
+            except FileNotFoundError:
+                pass
+            except Exception:  # noqa: BLE001 - a damaged cache file is derived again
+                path.unlink(missing_ok=True)
+            else:
+                if self._attach is not None:
+                    self._attach(value, store)
+                return value
+        value = self._build(store)
+        if path is not None:
+            import pickle
+
+            tmp = path.with_name(f".{path.name}-{os.getpid()}")
+            try:
+                path.parent.mkdir(exist_ok=True)
+                tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+                os.replace(tmp, path)
+            except (OSError, pickle.PicklingError):  # a read-only cache: derive every time
+                tmp.unlink(missing_ok=True)
+        return value
 
     def forget(self, store: Store) -> None:
         with self._lock:
