@@ -146,7 +146,7 @@ def test_the_fallback_backends_leave_no_trace(tmp_path: Path):
     """The capabilities a SPARQL-only store lacks say so in one line, never half-do it."""
     store = SparqlOnly()
     with pytest.raises(StoreError, match="bulk loader"):
-        store.bulk_load(ox.NamedNode("urn:g"), ox.RdfFormat.N_TRIPLES, path=tmp_path / "x.nt")
+        store.bulk_load(ox.NamedNode("urn:g"), ox.RdfFormat.N_TRIPLES, tmp_path / "x.nt", None)
     with pytest.raises(StoreError):
         store.backup(tmp_path / "copy")
     assert len(store) == 0

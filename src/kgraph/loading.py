@@ -454,9 +454,9 @@ def _load_one(
                 # a Python file object; progress then jumps from start to end.
                 base = path.resolve().as_uri()
                 if path.suffix.lower() == ".gz":
-                    store.bulk_load(graph, rformat, stream=stream, base_iri=base)
+                    store.bulk_load(graph, rformat, stream, base)
                 else:
-                    store.bulk_load(graph, rformat, path=path, base_iri=base)
+                    store.bulk_load(graph, rformat, path, base)
                 n = scan.quads
             else:
                 n = insert_quads(store, _retarget(_parse(path, rformat, stream), graph, renamed))

@@ -367,16 +367,10 @@ class Store(ABC):
         yield from _blocks(pending)
 
     def bulk_load(
-        self,
-        graph: ox.NamedNode,
-        fmt: ox.RdfFormat,
-        *,
-        path: Path | None = None,
-        stream: IO[bytes] | None = None,
-        base_iri: str | None = None,
+        self, graph: ox.NamedNode, fmt: ox.RdfFormat, source: Path | IO[bytes], base: str | None
     ) -> None:
-        """Write a file (by ``path``, or read from ``stream``) into ``graph`` by a bulk loader
-        that keeps blank node labels (only where :attr:`supports_bulk_load`)."""
+        """Write a file (its path, or a stream of it) into ``graph`` with base IRI ``base`` by a
+        bulk loader that keeps blank node labels (only where :attr:`supports_bulk_load`)."""
         raise StoreError(f"a {self.kind} store has no bulk loader")
 
     def flush(self) -> None:
@@ -567,19 +561,13 @@ class OxigraphStore(Store):
                     yield g, block[:cut]
 
     def bulk_load(
-        self,
-        graph: ox.NamedNode,
-        fmt: ox.RdfFormat,
-        *,
-        path: Path | None = None,
-        stream: IO[bytes] | None = None,
-        base_iri: str | None = None,
+        self, graph: ox.NamedNode, fmt: ox.RdfFormat, source: Path | IO[bytes], base: str | None
     ) -> None:
-        """pyoxigraph's bulk loader; a file given by ``path`` is read by the engine itself."""
-        if path is not None:
-            self._store.bulk_load(path=str(path), format=fmt, base_iri=base_iri, to_graph=graph)
+        """pyoxigraph's bulk loader; a file given by its path is read by the engine itself."""
+        if isinstance(source, Path):
+            self._store.bulk_load(path=str(source), format=fmt, base_iri=base, to_graph=graph)
         else:
-            self._store.bulk_load(stream, format=fmt, base_iri=base_iri, to_graph=graph)
+            self._store.bulk_load(source, format=fmt, base_iri=base, to_graph=graph)
 
     def flush(self) -> None:
         self._store.flush()
