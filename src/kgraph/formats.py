@@ -21,9 +21,8 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from typing import Literal as TLiteral
 
 import pyoxigraph as ox
@@ -33,14 +32,14 @@ from .errors import InputError, UsageError
 # -- the format registry ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Format:
+class Format(NamedTuple):
     """One file format kgraph reads or writes, named once.
 
     RDF and SPARQL result formats take their extension and media type from pyoxigraph
     (:class:`pyoxigraph.RdfFormat`, :class:`pyoxigraph.QueryResultsFormat`); ``extensions`` and
     ``media_types`` add the other spellings kgraph accepts. A new format is one entry of
-    :data:`REGISTRY` and a writer (``kgraph.export``, ``kgraph.results``).
+    :data:`REGISTRY` and a writer (``kgraph.export``, ``kgraph.results``). (A named tuple, not
+    a dataclass: this module is imported by every cold ``kgraph ask``.)
     """
 
     name: str  # kgraph's name (``--format``)
