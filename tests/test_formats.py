@@ -281,3 +281,26 @@ def test_export_then_load_by_extension(tmp_path: Path, ext: str):
     dst = OxigraphStore()
     load(dst, [path])
     assert dst.ask(f'ASK {{ <{PERSON}> <{NAME}> "Sniffed" }}')
+
+
+@pytest.mark.parametrize("gz", [False, True])
+def test_rdf_syntax_errors_name_the_line_alike_when_building_and_loading(tmp_path: Path, gz: bool):
+    """One conversion of the parser's error (formats.rdf_syntax_error): the bad line's own text,
+    decompressed for a .gz file, whether the file is built (in memory) or loaded (streamed)."""
+    import gzip
+
+    from kgraph.build import parse_file
+    from kgraph.errors import RdfSyntaxError
+
+    body = b'<urn:a> <urn:p> "ok" .\n<urn:a> <urn:p> "broken .\n'
+    path = tmp_path / ("bad.nt.gz" if gz else "bad.nt")
+    path.write_bytes(gzip.compress(body) if gz else body)
+    readers = [lambda: load(OxigraphStore(), [path])]
+    if not gz:  # the build reads the bundled (uncompressed) files only
+        readers.append(lambda: parse_file(path))
+    errors = []
+    for read in readers:
+        with pytest.raises(RdfSyntaxError) as e:
+            read()
+        errors.append((e.value.position.line, e.value.position.source_line))
+    assert errors == [(2, '<urn:a> <urn:p> "broken .')] * len(readers)

@@ -22,12 +22,12 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import IO, Any, NamedTuple, cast
 from typing import Literal as TLiteral
 
 import pyoxigraph as ox
 
-from .errors import InputError, UsageError
+from .errors import InputError, Position, RdfSyntaxError, UsageError
 
 # -- the format registry ------------------------------------------------------------------------
 
@@ -217,15 +217,19 @@ def by_name(fmt: str) -> ox.RdfFormat:
     return NAMES[key]
 
 
+def _open_binary(path: Path) -> IO[bytes]:
+    """The file's bytes (decompressed for ``.gz``)."""
+    if path.suffix.lower() == ".gz":
+        import gzip
+
+        return cast("IO[bytes]", gzip.open(path, "rb"))
+    return path.open("rb")
+
+
 def read_head(path: Path, size: int = SNIFF_BYTES) -> bytes:
     """The first ``size`` bytes of a file (decompressed for ``.gz``)."""
     try:
-        if path.suffix.lower() == ".gz":
-            import gzip
-
-            with gzip.open(path, "rb") as f:
-                return f.read(size)
-        with path.open("rb") as f:
+        with _open_binary(path) as f:
             return f.read(size)
     except (OSError, EOFError) as e:
         raise InputError(f"{path}: cannot read: {getattr(e, 'strerror', None) or e}") from None
@@ -250,6 +254,29 @@ def detect(path: Path, fmt: str | None = None) -> ox.RdfFormat:
             f"{path}: cannot tell the RDF format from the extension or the content; give --format"
         )
     return found
+
+
+def rdf_syntax_error(path: Path, e: SyntaxError, data: bytes | None = None) -> RdfSyntaxError:
+    """pyoxigraph's :class:`SyntaxError` for the RDF file ``path`` as an :class:`RdfSyntaxError`
+    naming the line, column and the line's text (from ``data`` when the file is in memory): the
+    one conversion, for building and loading."""
+    msg = e.msg or str(e)
+    line, col = e.lineno, e.offset
+    m = re.search(r"line (\d+) between columns (\d+)", msg) or re.search(r"(\d+):(\d+)", msg)
+    if m and not line:
+        line, col = int(m.group(1)), int(m.group(2))
+    raw = None
+    if line and data is not None:
+        lines = data.split(b"\n", line)
+        raw = lines[line - 1] if len(lines) >= line else None
+    elif line:
+        try:
+            with _open_binary(path) as f:  # line by line: the file may be large
+                raw = next((r for i, r in enumerate(f, 1) if i == line), None)
+        except (OSError, EOFError):
+            pass
+    text = raw.decode("utf-8", "replace").rstrip("\r\n") if raw is not None else None
+    return RdfSyntaxError(str(path), msg, Position(line, col, text))
 
 
 # -- JSON-LD contexts ---------------------------------------------------------------------------

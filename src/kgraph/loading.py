@@ -35,7 +35,8 @@ from typing import IO, Any
 
 import pyoxigraph as ox
 
-from .errors import InputError, KGraphError, Position, RdfSyntaxError, StoreError, UsageError
+from .errors import InputError, KGraphError, RdfSyntaxError, StoreError, UsageError
+from .formats import rdf_syntax_error
 from .store import BATCH, Store, insert_quads
 from .terms import INFERRED_GRAPH, KG_NS, MERGED_GRAPH, ONTOLOGY_GRAPH
 
@@ -186,32 +187,11 @@ def _parse(path: Path, fmt: ox.RdfFormat, stream: IO[bytes]) -> Iterator[ox.Quad
             source, format=fmt, base_iri=path.resolve().as_uri(), rename_blank_nodes=True
         )
     except SyntaxError as e:
-        raise _syntax_error(path, e) from None
+        raise rdf_syntax_error(path, e) from None
     except UnicodeDecodeError as e:
         raise InputError(f"{path}: not valid UTF-8 ({e.reason})") from None
     except (OSError, EOFError) as e:
         raise InputError(f"{path}: cannot read: {e}") from None
-
-
-def _syntax_error(path: Path, e: SyntaxError) -> RdfSyntaxError:
-    import re
-
-    msg = e.msg or str(e)
-    line, col = e.lineno, e.offset
-    m = re.search(r"line (\d+) between columns (\d+)", msg) or re.search(r"(\d+):(\d+)", msg)
-    if m and not line:
-        line, col = int(m.group(1)), int(m.group(2))
-    text = None
-    if line:
-        try:
-            with path.open("rb") as f:
-                for i, raw in enumerate(f, 1):
-                    if i == line:
-                        text = raw.decode("utf-8", "replace").rstrip("\n")
-                        break
-        except OSError:
-            pass
-    return RdfSyntaxError(str(path), msg, Position(line, col, text))
 
 
 @dataclass

@@ -463,7 +463,7 @@ class Projection:
         return {n: set(g.adj[n]) for n in frontier if n in g}
 
 
-# the same edges as _EDGE, as (predicate, person is the subject) for a raw pyoxigraph scan
+# the same edges as _EDGE, as (predicate, person is the subject) for Store.pairs
 _EDGE_PREDICATE = {
     "any": (KG.workedOn, True),
     "cast": (KG.actedIn, True),
