@@ -103,3 +103,21 @@ def test_entity_of_and_local_ids(store):
     assert by_local_id(store, "s002", ["Source"]) == S002
     assert by_local_id(store, "s002", []) is None
     assert by_local_id(store, "jeon-jong-seo", ["Source"]) is None
+
+
+def test_one_most_specific_type_everywhere(store):
+    """The type an entity is shown as is one rule (terms.most_specific): the card's first type,
+    the name matcher's, the entity graph's and the explorer's agree."""
+    from kgraph.cards import show
+    from kgraph.export import entity_graph
+    from kgraph.terms import local_name
+    from kgraph.web.pages import _classes_of
+
+    nodes = {n.iri: n.cls for n in entity_graph(store).nodes}
+    iris = sorted(nodes)[::7]
+    assert len(iris) > 10
+    shown = _classes_of(store, iris)
+    for iri in iris:
+        card = show(store, iri)
+        assert card.types[0] == resolve(store, iri).type == nodes[iri] == shown[iri], iri
+        assert local_name(iri) == iri.rsplit("/", 1)[-1]

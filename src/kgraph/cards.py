@@ -45,6 +45,7 @@ from .terms import (
     SKOS_ALT,
     SKOS_PREF,
     local_name,
+    most_specific,
 )
 
 CURATORS = CURATION_GRAPH
@@ -373,11 +374,11 @@ class _Builder:
 
         h = _matcher(self.store).h
         kg = [c for c in classes if c.startswith(KG_NS)] or list(classes)
-        # most specific first: a class that is an ancestor of another comes later
-        return [
-            local_name(c)
-            for c in sorted(kg, key=lambda c: (len(h.ancestors(c)) * -1, local_name(c)))
-        ]
+        # the type it is shown as first (the one rule, terms.most_specific), then the rest from
+        # the most specific down: a class that is an ancestor of another comes later
+        head = most_specific(kg, h.ancestors)
+        rest = sorted(kg, key=lambda c: (c != head, -len(h.ancestors(c)), local_name(c)))
+        return [local_name(c) for c in rest]
 
     def label(self, iri: str) -> str:
         return self.labels.get(iri, local_name(iri))
