@@ -49,9 +49,11 @@ class SparqlOnly(Store):
 @pytest.fixture(scope="module")
 def pair() -> tuple[KnowledgeGraph, KnowledgeGraph]:
     """The bundled graph loaded into the embedded (in-memory) store and into SparqlOnly."""
-    kgs = (KnowledgeGraph(OxigraphStore(), writable=True), KnowledgeGraph(SparqlOnly()))
+    kgs = (
+        KnowledgeGraph(OxigraphStore(), writable=True),
+        KnowledgeGraph(SparqlOnly(), writable=True),
+    )
     for kg in kgs:
-        kg._writable = True  # the façade's flag for a store given as an object
         kg.load(resources.data_files())
     return kgs
 
