@@ -34,6 +34,8 @@ LAYERS: dict[str, int] = {
     "results": 3,
     "linking": 3,
     "resolve": 3,
+    "entailment": 3,
+    "entitygraph": 3,
     "cards": 3,
     "provenance": 3,
     "sources": 3,

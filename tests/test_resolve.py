@@ -1,6 +1,6 @@
 """One reading of what a user types as an entity (kgraph.resolve), whichever command reads it:
 ``show`` (cards.entity_iri), ``path`` (paths.resolve_entity), ``query --param``
-(saved.bind_value), ``export --graph`` (export.resolve_graph) and ``sources`` (find_source)."""
+(saved.bind_value), ``export --graph`` (resolve_graph) and ``sources`` (find_source)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,9 @@ import pytest
 
 from kgraph.cards import entity_iri
 from kgraph.errors import InputError, KGraphError, UnknownEntity
-from kgraph.export import resolve_graph
 from kgraph.linking import resolve
 from kgraph.paths import resolve_entity
-from kgraph.resolve import by_local_id, entity_of, explicit_iri
+from kgraph.resolve import by_local_id, entity_of, explicit_iri, resolve_graph
 from kgraph.saved import bind_value, get_query
 from kgraph.sources import find_source
 
@@ -109,7 +108,7 @@ def test_one_most_specific_type_everywhere(store):
     """The type an entity is shown as is one rule (terms.most_specific): the card's first type,
     the name matcher's, the entity graph's and the explorer's agree."""
     from kgraph.cards import show
-    from kgraph.export import entity_graph
+    from kgraph.entitygraph import entity_graph
     from kgraph.terms import local_name
     from kgraph.web.pages import _classes_of
 

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from kgraph.export import entity_graph
+from kgraph.entitygraph import entity_graph
 from kgraph.viz import ASSETS, VIS_NETWORK_VERSION, select, to_dot, to_html, visualise
 
 ID = "https://kgraph.dev/id/"
@@ -168,7 +168,7 @@ def test_html_is_self_contained(store, tmp_path):
 
 
 def test_html_escapes_data_that_looks_like_markup():
-    from kgraph.export import EntityGraph, EntityNode
+    from kgraph.entitygraph import EntityGraph, EntityNode
 
     eg = EntityGraph(
         (EntityNode("urn:x", "</script><script>alert(1)</script>", "Person", "Person"),), ()

@@ -8,7 +8,7 @@ import json
 import pytest
 from browser import ARTIFACTS, Browser
 
-from kgraph.export import entity_graph
+from kgraph.entitygraph import entity_graph
 from kgraph.viz import visualise
 
 JEON = "https://kgraph.dev/id/person/jeon-jong-seo"
@@ -119,7 +119,7 @@ def test_three_thousand_nodes_page(browser, tmp_path):
     interactive, every node is placed, search still finds and focuses a node."""
     import random
 
-    from kgraph.export import Edge, EntityGraph, EntityNode, NodeFact
+    from kgraph.entitygraph import Edge, EntityGraph, EntityNode, NodeFact
     from kgraph.viz import to_html
 
     rnd = random.Random(1)

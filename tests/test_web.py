@@ -10,7 +10,7 @@ import urllib.request
 
 import pytest
 
-from kgraph.export import entity_graph
+from kgraph.entitygraph import entity_graph
 from kgraph.server import ServerConfig, SparqlServer
 from kgraph.terms import compact
 

@@ -1,5 +1,6 @@
 """The one front door from what a user types to an IRI: ``show``, ``path``, ``query --param``,
-``export --graph``, ``sources`` and name resolution all read an entity the same way.
+``export --graph`` (:func:`resolve_graph`), ``sources`` and name resolution all read an entity
+the same way.
 
 - ``<…>`` is the IRI inside the brackets;
 - an absolute IRI (``https://…``, any ``scheme://…``, ``urn:…``, ``file:…``) is itself;
@@ -25,8 +26,8 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from .errors import InputError
-from .terms import KG_NS, PREFIXES
+from .errors import InputError, UsageError
+from .terms import KG_NS, PREFIXES, compact, local_name
 
 if TYPE_CHECKING:
     from .store import Store
@@ -90,4 +91,27 @@ def by_local_id(store: Store, text: str, types: Sequence[str]) -> str | None:
     return rows[0]["e"].value if len(rows) == 1 else None
 
 
-__all__ = ["by_local_id", "entity_of", "explicit_iri"]
+def resolve_graph(store: Store, name: str) -> str:
+    """The named graph ``name`` refers to: a full IRI, a compact one (``source:s000``), its last
+    segment (``s000``, ``curation``) or a source's preferred label."""
+    import pyoxigraph as ox
+
+    graphs = store.named_graphs()
+    expanded = explicit_iri(name) or name
+    if expanded in graphs:
+        return expanded
+    by_local = [g for g in graphs if local_name(g).lower() == name.lower()]
+    if len(by_local) == 1:
+        return by_local[0]
+    labelled = store.select(
+        "SELECT ?g WHERE { ?g skos:prefLabel ?l FILTER (LCASE(STR(?l)) = LCASE(STR(?name))) }",
+        {"name": ox.Literal(name)},
+    )
+    hits = sorted({r["g"].value for r in labelled} & set(graphs))
+    if len(hits) == 1:
+        return hits[0]
+    shown = ", ".join(compact(g) for g in graphs)
+    raise UsageError(f"no graph named {name!r} in the store; the graphs are: {shown}")
+
+
+__all__ = ["by_local_id", "entity_of", "explicit_iri", "resolve_graph"]

@@ -162,6 +162,17 @@ def term_size(t: Any) -> int:
     return len(t.value) + 16
 
 
+def term_key(t: Any) -> tuple[int, str, str, str]:
+    """A total order on terms: IRIs, then blank nodes, then literals."""
+    if isinstance(t, ox.NamedNode):
+        return (0, t.value, "", "")
+    if isinstance(t, ox.BlankNode):
+        return (1, t.value, "", "")
+    if isinstance(t, ox.Literal):
+        return (2, t.value, t.datatype.value, t.language or "")
+    return (3, str(t), "", "")
+
+
 def row_size(row: Mapping[str, Any]) -> int:
     return sum(term_size(v) for v in row.values()) + 8
 

@@ -1,6 +1,6 @@
 """Pictures of the graph: an interactive HTML page, SVG/PNG drawings, Graphviz source.
 
-The picture shows the *entity graph* of :func:`kgraph.export.entity_graph` (people, works,
+The picture shows the *entity graph* of :func:`kgraph.entitygraph.entity_graph` (people, works,
 characters … and the relations between them), or a part of it: the neighbourhood of an entity,
 what a saved query touches, a collaboration path (highlighted), or the ontology's classes.
 
@@ -28,8 +28,9 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+from .entitygraph import Edge, EntityGraph, EntityNode, NodeFact, entity_graph
 from .errors import KGraphError, UsageError
-from .export import Edge, EntityGraph, EntityNode, NodeFact, entity_graph, write_atomic
+from .export import write_atomic
 from .store import Store
 from .terms import KG_NS, ONTOLOGY_GRAPH, PREFIXES, compact, local_name
 

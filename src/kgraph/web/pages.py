@@ -80,7 +80,7 @@ def store_size(store: Any) -> int:
 
 
 def _entity_graph(store: Any) -> Any:
-    from ..export import entity_graph
+    from ..entitygraph import entity_graph
 
     return _cached(f"eg:{id(store)}", lambda: entity_graph(store))
 
@@ -89,7 +89,7 @@ def _labels(store: Any) -> list[tuple[str, str, str, str, str]]:
     """(IRI, label, casefolded label, class local name, class label) of every labelled entity
     except relation nodes and bookkeeping (performances, credits, claims …), for completion and
     for labelling query results; sources are kept."""
-    from ..export import _HIDDEN_CLASSES, _class_info
+    from ..entitygraph import _HIDDEN_CLASSES, _class_info
     from ..terms import local_name
 
     def make() -> list[tuple[str, str, str, str, str]]:
@@ -678,7 +678,7 @@ def local_graph(store: Any, iri: str) -> Any:
     is the neighbourhood's. The same nodes and edges as ``entity_graph(store).neighbourhood``."""
     import pyoxigraph as ox
 
-    from ..export import entity_graph
+    from ..entitygraph import entity_graph
     from ..store import OxigraphStore
 
     me = ox.NamedNode(iri)
@@ -837,8 +837,8 @@ def neighbours_json(store: Any, ident: str) -> dict[str, Any]:
 def path_data(store: Any, a: str, b: str) -> tuple[dict[str, Any], str]:
     """The collaboration path(s) from ``a`` to ``b`` as graph data (edges labelled by the roles,
     with their sources) and as a server-rendered list."""
-    from ..export import EntityGraph
-    from ..export import EntityNode as GraphNode
+    from ..entitygraph import EntityGraph
+    from ..entitygraph import EntityNode as GraphNode
     from ..paths import path as find_path
 
     found = find_path(store, a, b, all=True)
@@ -939,7 +939,7 @@ def graph_page(store: Any, focus: str, a: str, b: str) -> bytes:
     else:
         data = _whole_graph_or_none(store)
     if data is None:
-        from ..export import EntityGraph
+        from ..entitygraph import EntityGraph
 
         message += (
             f'<p class="hint" id="too-big">This store holds {store_size(store):,} quads, too many '
@@ -1099,7 +1099,7 @@ def _classes_of(store: Any, iris: Iterable[str]) -> dict[str, str]:
     """The most specific kg class (local name) of each IRI that has one."""
     import pyoxigraph as ox
 
-    from ..export import _class_info
+    from ..entitygraph import _class_info
     from ..terms import local_name, most_specific
 
     ancestors, _labels_of = _cached(f"classinfo:{id(store)}", lambda: _class_info(store))
