@@ -810,11 +810,13 @@ def entity_export(store: Any, ident: str, fmt: str) -> Page:
     quads = entity_quads(store, iri)
     if not quads:
         raise UnknownEntity(iri, [], "entity")
-    f = fmt.lower()
-    if f in ("turtle", "ttl"):
-        return 200, "text/turtle; charset=utf-8", write_turtle(quads).encode("utf-8")
-    if f in ("jsonld", "json-ld"):
-        return 200, "application/ld+json", write_jsonld(quads).encode("utf-8")
+    from ..formats import names, registered
+
+    f = names(registered("rdf", write=True)).get(fmt.lower().replace("-", ""))
+    if f is not None and f.name in ("turtle", "jsonld"):  # the registry's names and media types
+        write = write_turtle if f.name == "turtle" else write_jsonld
+        charset = "; charset=utf-8" if f.media_type.startswith("text/") else ""
+        return 200, f.media_type + charset, write(quads).encode("utf-8")
     raise HttpError(406, f"unknown format {fmt!r}; use turtle or jsonld")
 
 
