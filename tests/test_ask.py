@@ -952,6 +952,14 @@ def test_json_contract_exactly(store):
                 {
                     "statement": "when Ballerina was released: 2023-10-06",
                     "sources": [S + "s002", S + "s003", S + "s004"],
+                    # the triple the fact rests on (the contract grew by this key)
+                    "triples": [
+                        [
+                            "https://kgraph.dev/id/event/ballerina--netflix-release",
+                            "https://kgraph.dev/ontology#date",
+                            "2023-10-06",
+                        ]
+                    ],
                 }
             ],
         }
@@ -972,6 +980,13 @@ def test_entity_answers_have_iri_and_no_value(store):
                 {
                     "statement": "Jeon Jong-seo played Ok-ju in Ballerina",
                     "sources": [S + "s000", S + "s001", S + "s002", S + "s003", S + "s004"],
+                    "triples": [
+                        [
+                            "https://kgraph.dev/id/performance/ballerina--jeon-jong-seo--ok-ju",
+                            "https://kgraph.dev/ontology#character",
+                            "https://kgraph.dev/id/character/ballerina--ok-ju",
+                        ]
+                    ],
                 }
             ],
         }

@@ -44,6 +44,13 @@ def test_json_contract(cli):
                 {
                     "statement": "Lee Chung-hyun directed Ballerina",
                     "sources": [f"https://kgraph.dev/id/source/s00{i}" for i in range(5)],
+                    "triples": [
+                        [
+                            "https://kgraph.dev/id/work/ballerina",
+                            "https://kgraph.dev/ontology#director",
+                            "https://kgraph.dev/id/person/lee-chung-hyun",
+                        ]
+                    ],
                 }
             ],
         }

@@ -364,3 +364,13 @@ def test_other_than_narrows_a_list(store):
     assert labels(b) == {"Park Shin-hye", "Park Yu-rim", "Yoo Ji-tae"}
     with pytest.raises((NotUnderstood, UnknownEntity)):
         ask(store, "Who was in The Call but not Ballerina?")  # a difference of two casts
+
+
+def test_co_stars_in_a_work_the_person_was_not_in_is_no_answer(store):
+    """Kim Ji-hoon is in Age of Blood, Jeon Jong-seo is not: he is no co-star of hers there (the
+    answer used to cite her part in it, which no source states)."""
+    a = ask(store, "co-stars of Jeon Jong-seo in Age of Blood")
+    assert a.intent == "co-stars" and a.answers == ()
+    b = ask(store, "co-stars of Jeon Jong-seo in Ballerina")
+    assert labels(b) == {"Kim Ji-hoon", "Park Yu-rim"}
+    assert all(f.sources for x in b.answers for f in x.facts)

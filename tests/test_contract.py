@@ -29,6 +29,10 @@ def test_ask_json(kgraph_proc):
         for f in a["facts"]:
             assert isinstance(f["statement"], str) and f["sources"]
             assert set(f["sources"]) <= set(a["sources"])
+            # grown: the triples the fact rests on, [subject, predicate, object] each
+            assert f["triples"] and all(
+                len(t) == 3 and all(isinstance(x, str) for x in t) for t in f["triples"]
+            )
     assert {a["label"] for a in d["answers"]} == {
         "Kim Ji-hoon",
         "Park Shin-hye",

@@ -1,9 +1,11 @@
-"""Citations are exactly right: every answer of every saved query, every ``path``/``shared`` step
-and every card fact cites each source whose graph states a fact it rests on, and no other.
+"""Citations are exactly right: every answer of every saved query, every ``ask`` kind of question,
+every ``path``/``shared`` step and every card fact cites each source whose graph states a fact it
+rests on, and no other.
 
 The expected sources are computed here from the store's quads (one index: triple -> the source
 graphs holding it), not through kgraph's citation code. Saved queries run with every person,
-work, character and source of the bundled graph as their parameters.
+work, character and source of the bundled graph as their parameters; ``ask`` is asked every
+question of a grammar of its kinds with every entity of the fitting class.
 """
 
 from __future__ import annotations
@@ -30,15 +32,20 @@ def _key(t) -> str:
     return t.value if isinstance(t, ox.NamedNode) else str(t)
 
 
-@pytest.fixture(scope="module")
-def index(store) -> dict[tuple[str, str, str], set[str]]:
-    """(subject, predicate, object) -> the source graphs stating it (N-Triples form of a literal)."""
+def _stated(store, key) -> dict[tuple[str, str, str], set[str]]:
+    """(subject, predicate, object), each term as ``key`` gives it -> the source graphs stating it."""
     idx: dict[tuple[str, str, str], set[str]] = defaultdict(set)
     for q in store.quads():
         g = q.graph_name.value
         if g.startswith(SOURCE_NS):
-            idx[(_key(q.subject), _key(q.predicate), _key(q.object))].add(g)
+            idx[(key(q.subject), key(q.predicate), key(q.object))].add(g)
     return idx
+
+
+@pytest.fixture(scope="module")
+def index(store) -> dict[tuple[str, str, str], set[str]]:
+    """(subject, predicate, object) -> the source graphs stating it (N-Triples form of a literal)."""
+    return _stated(store, _key)
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +55,7 @@ def entities(store) -> dict[str, list[str]]:
     for q in store.quads():
         if q.graph_name.value == CURATION_GRAPH and q.predicate.value == RDF_TYPE:
             out[q.object.value.rsplit("#", 1)[-1]].append(q.subject.value)
-    out["Work"] = sorted({*out["Film"], *out["TVSeries"], *out["Play"]})
+    out["Work"] = sorted({*out["Film"], *out["TVSeries"], *out["Play"], *out["Work"]})
     return {k: sorted(set(v)) for k, v in out.items()}
 
 
@@ -245,3 +252,226 @@ def test_cli_path_and_shared_end_with_the_legend(cli):
         codes = [line.split()[0] for line in out[i + 1 :]]
         used = {c for line in out[:i] for c in re.findall(r"\bs00\d\b", line)}
         assert set(codes) == used and codes == sorted(codes)
+
+
+# -- ask: every answer of every kind of question --------------------------------------------
+
+# Questions for every kind `ask` answers, with a slot for each name: {person}, {other}, {work},
+# {character}, {body} (an awards body or ceremony), {outlet} (a streaming service or
+# broadcaster), {event} (a festival edition or ceremony), {category}, {year}. Each is asked with
+# every entity (and every pair of people) of the slot's class in the bundled graph.
+ASK_GRAMMAR = (
+    # one person
+    "co-stars of {person}",
+    "who has {person} worked with?",
+    "who has {person} worked with more than once?",
+    "who is {person}'s most frequent collaborator?",
+    "what has {person} directed?",
+    "which films has {person} been in?",
+    "what series has {person} been in?",
+    "what has {person} been in?",
+    "what roles has {person} had?",
+    "what has {person} written?",
+    "who is {person} dating?",
+    "what awards has {person} won?",
+    "what was {person} nominated for?",
+    "awards of {person}",
+    "how many awards has {person} won?",
+    "how many films has {person} made?",
+    "how many films has {person} made according to the sources?",
+    "how many series has {person} been in?",
+    "what was {person}'s debut?",
+    "what is {person}'s earliest film?",
+    "what is {person}'s latest work?",
+    "which country is {person} from?",
+    "who is {person}?",
+    "which works did {person} make in {year}?",
+    "which films did {person} make before {year}?",
+    "which works did {person} make after {year}?",
+    # one work
+    "who directed {work}?",
+    "who wrote {work}?",
+    "who did the music for {work}?",
+    "crew of {work}",
+    "cast of {work}",
+    "characters of {work}",
+    "where did {work} premiere?",
+    "when did {work} premiere?",
+    "premiere of {work}",
+    "what year did {work} come out?",
+    "when was {work} released?",
+    "what genre is {work}?",
+    "what is {work} about?",
+    "who distributes {work}?",
+    "what channel aired {work}?",
+    "which country is {work} from?",
+    "what awards has {work} won?",
+    "how many actors are in {work}?",
+    "how many people worked on {work}?",
+    "how many crew members worked on {work}?",
+    "how many characters does {work} have?",
+    "in which section was {work} shown?",
+    "did {work} premiere at Busan?",
+    "who has won the most awards among the people of {work}?",
+    "which works came out before {work}?",
+    "which works came out after {work}?",
+    "where do sources disagree about {work}?",
+    "is {work} on {outlet}?",
+    # a character
+    "who played {character}?",
+    # two people
+    "which works do {person} and {other} share?",
+    "how are {person} and {other} connected?",
+    "have {person} and {other} worked together?",
+    "are {person} and {other} partners?",
+    "since when have {person} and {other} been a couple?",
+    # a person and a work, a person and a character
+    "which character did {person} play in {work}?",
+    "what was {person}'s role in {work}?",
+    "co-stars of {person} in {work}",
+    "did {person} direct {work}?",
+    "did {person} write {work}?",
+    "did {person} do the music for {work}?",
+    "was {person} in {work}?",
+    "was {work} {person}'s debut?",
+    "which of {person}'s films came out before {work}?",
+    "how many films did {person} make after {work}?",
+    "did {person} play {character}?",
+    # awards, events, the whole graph
+    "did {person} win an award at the {body}?",
+    "who won an award at the {body}?",
+    "who won {category}?",
+    "who was nominated for {category}?",
+    "who won an award in {year}?",
+    "when does the {event} take place?",
+    "who has the most films?",
+    "who has won the most awards?",
+    "where do the sources disagree?",
+)
+
+# kinds answered from the curators' records, not from the sources' triples: who-is (the
+# entity's description, cited by every source naming it) and the disagreements (each claim,
+# cited by the sources making it)
+CURATED = {"who-is", "disagreements", "disagreements-about"}
+
+SLOT_CLASSES = {
+    "person": ("Person",),
+    "other": ("Person",),
+    "work": ("Film", "TVSeries", "Play", "Work"),
+    "character": ("Character",),
+    "body": ("AwardsBody", "AwardCeremony"),
+    "outlet": ("StreamingService", "Broadcaster"),
+    "event": ("FestivalEdition", "AwardCeremony"),
+}
+
+
+def _ask_questions(store, entities) -> list[str]:
+    """Every question of the grammar with every fitting entity's label (and the graph's award
+    categories and work years)."""
+    labels: dict[str, str] = {}
+    for r in store.select(
+        "SELECT ?e (SAMPLE(?l) AS ?label) WHERE { ?e skos:prefLabel ?l } GROUP BY ?e"
+    ):
+        labels[r["e"].value] = r["label"].value
+    values: dict[str, list[str]] = {
+        slot: sorted({labels[e] for c in classes for e in entities.get(c, []) if e in labels})
+        for slot, classes in SLOT_CLASSES.items()
+    }
+    values["category"] = sorted(
+        {r["c"].value for r in store.select("SELECT DISTINCT ?c WHERE { ?o kg:category ?c }")}
+    )
+    values["year"] = sorted(
+        {r["y"].value for r in store.select("SELECT DISTINCT ?y WHERE { ?w kg:year ?y }")}
+    )
+    out = []
+    for template in ASK_GRAMMAR:
+        slots = re.findall(r"\{(\w+)\}", template)
+        for combo in itertools.product(*(values[s] for s in slots)):
+            if "other" in slots and combo[slots.index("person")] == combo[slots.index("other")]:
+                continue
+            out.append(template.format(**dict(zip(slots, combo, strict=True))))
+    return out
+
+
+@pytest.fixture(scope="module")
+def by_value(store) -> dict[tuple[str, str, str], set[str]]:
+    """(subject, predicate, object) -> the source graphs stating it, a literal by its value (the
+    form an `ask` fact's triples take)."""
+    return _stated(store, lambda t: t.value)
+
+
+@pytest.mark.slow
+def test_every_ask_answer_cites_exactly(store, index, by_value, entities):
+    """For every answer of every kind of question: each fact's sources are exactly the source
+    graphs stating one of the triples it rests on, each of those triples is stated by a source,
+    and the answer's sources are its facts' sources; the legend lists exactly those."""
+    from kgraph.errors import KGraphError
+    from kgraph.kinds import HANDLERS
+    from kgraph.patterns import INTENTS
+    from kgraph.questions import ask
+
+    claimants: dict[str, set[str]] = defaultdict(set)
+    for q in store.quads():
+        if q.predicate.value == KG_NS + "claimedBy":
+            claimants[q.subject.value].add(q.object.value)
+    answered: dict[str, int] = defaultdict(int)
+    for question in _ask_questions(store, entities):
+        try:
+            a = ask(store, question)
+        except KGraphError:  # refused (no such fact, a name of the wrong kind): nothing cited
+            continue
+        used: set[str] = set()
+        for item in a.answers:
+            where = (question, a.intent, item.label)
+            if a.intent in CURATED:
+                assert all(not f.triples for f in item.facts), where
+                if a.intent == "who-is":
+                    e = a.bindings["entity"]
+                    mentions = {g for (s, _, o), gs in index.items() if e in (s, o) for g in gs}
+                    assert set(item.sources) == mentions, where
+                else:
+                    assert set(item.sources) == claimants[item.iri], where
+                used |= set(item.sources)
+                continue
+            stated: set[str] = set()
+            for f in item.facts:
+                assert f.triples, (*where, f.statement)
+                graphs: set[str] = set()
+                for t in f.triples:
+                    assert by_value.get(t), (*where, f.statement, t)  # no source states it
+                    graphs |= by_value[t]
+                assert set(f.sources) == graphs, (*where, f.statement)
+                stated |= graphs
+            assert set(item.sources) == stated, where
+            if item.facts:
+                answered[a.intent] += 1
+            used |= stated
+        codes = {line.split()[0] for line in a.legend}
+        assert codes == {s.rsplit("/", 1)[-1] for s in used}, question
+    # every kind that answers from the sources' facts answered at least once, with facts
+    kinds = {i.name for i in INTENTS} | set(HANDLERS)
+    assert not sorted(kinds - CURATED - set(answered)), dict(answered)
+
+
+def test_ask_and_saved_queries_read_the_same_source_graphs(tmp_path):
+    """One reading of "which sources state this": the fact base `ask` answers from and the
+    citations of saved queries, `show` and `path` agree, also for a named graph that a loaded
+    TriG file brings (which is not itself typed kg:Source)."""
+    from kgraph.build import open_store
+    from kgraph.factbase import facts_of
+    from kgraph.loading import load
+    from kgraph.provenance import sources_of
+
+    x, w = "https://kgraph.dev/id/person/x", "https://kgraph.dev/id/work/ballerina"
+    f = tmp_path / "parts.trig"
+    f.write_text(
+        f"<https://example.org/part> {{ <{x}> <{KG_NS}actedIn> <{w}> . }}\n"
+        f"<{x}> <{KG_NS}actedIn> <https://kgraph.dev/id/work/the-call> .\n"
+    )
+    store = open_store("memory:")
+    load(store, [f])
+    fb = facts_of(store)
+    for work in (w, "https://kgraph.dev/id/work/the-call"):
+        cited = sources_of(store, [(x, KG_NS + "actedIn", work)])[(x, KG_NS + "actedIn", work)]
+        assert cited and list(fb.sources(x, "actedIn", work)) == cited
+    assert fb.sources(x, "actedIn", w) == ("https://example.org/part",)

@@ -31,6 +31,24 @@ def _outcome_facts(fb: FactBase, o: str, who: str) -> list[Fact]:
     return [f for f in facts if f.sources]
 
 
+def relationship_facts(fb: FactBase, rel: str, x: str, y: str) -> list[Fact]:
+    """``X and Y are a couple`` (resting on the relationship's partner links and its type) and
+    when it began."""
+    types = sorted(set(fb.objects(rel, "relationshipType")))
+    kind = ", ".join(types) or "partners"
+    out = [
+        fb.cite(
+            f"{fb.label(x)} and {fb.label(y)} are a {kind}",
+            (rel, "partner", x),
+            (rel, "partner", y),
+            *((rel, "relationshipType", t) for t in types),
+        )
+    ]
+    for since in fb.objects(rel, "startDate"):
+        out.append(fb.fact(f"their relationship began in {since}", rel, "startDate", since))
+    return out
+
+
 def facts_for(
     fb: FactBase, intent: str, links: dict[str, str], item: AnswerItem, interpretation: str = ""
 ) -> tuple[Fact, ...]:
@@ -81,9 +99,11 @@ def facts_for(
             if a in fb.objects(perf, "performer"):
                 for w in fb.objects(perf, "inWork"):
                     facts.append(
-                        Fact(
+                        fb.fact(
                             f"{fb.label(a)} played {fb.label(c)} in {fb.label(w)}",
-                            fb.sources(perf, "character", c),
+                            perf,
+                            "character",
+                            c,
                         )
                     )
     elif intent in ("character-of", "characters-of"):
@@ -95,9 +115,11 @@ def facts_for(
                     if "work" in links and w != links["work"]:
                         continue
                     facts.append(
-                        Fact(
+                        fb.fact(
                             f"{fb.label(who)} played {fb.label(a)} in {fb.label(w)}",
-                            fb.sources(perf, "character", a),
+                            perf,
+                            "character",
+                            a,
                         )
                     )
     elif intent in ("awards", "awards-won", "nominations"):
@@ -108,20 +130,81 @@ def facts_for(
                 facts.append(fb.fact(f"{fb.label(a)} was for {fb.label(w)}", a, "forWork", w))
     elif intent == "relationships":
         for rel in set(fb.subjects("partner", p)) & set(fb.subjects("partner", a)):
-            graphs = set(fb.sources(rel, "partner", p)) & set(fb.sources(rel, "partner", a))
-            kind = ", ".join(sorted(fb.objects(rel, "relationshipType"))) or "partners"
-            facts.append(
-                Fact(f"{fb.label(p)} and {fb.label(a)} are a {kind}", tuple(sorted(graphs)))
-            )
-            for since in fb.objects(rel, "startDate"):
-                facts.append(
-                    Fact(
-                        f"their relationship began in {since}", fb.sources(rel, "startDate", since)
-                    )
-                )
+            facts += relationship_facts(fb, rel, p, a)
+    elif intent == "roles-of":
+        facts += _role_facts(fb, p, a, links.get("work"))
+    if intent == "characters-of":
+        w = links.get("work", "")
+        facts.append(fb.fact(f"{fb.label(a)} appears in {fb.label(w)}", a, "appearsIn", w))
+    head = f"{interpretation}: " if interpretation else ""
+    tail = f" ({item.detail})" if item.detail else ""
+    summary = f"{head}{item.label}{tail}"
+    if intent in _RELEASE:
+        facts.append(
+            fb.cite(summary, *_release_triples(fb, intent, links["work"], a or item.value))
+        )
     facts = [f for f in dict.fromkeys(facts) if f.sources]
     if not facts and item.sources:
-        head = f"{interpretation}: " if interpretation else ""
-        tail = f" ({item.detail})" if item.detail else ""
-        facts = [Fact(f"{head}{item.label}{tail}", item.sources)]
+        # an answer from the curators' records (who-is, disagreements), not from the sources'
+        # triples: cited as the saved query cites it
+        facts = [Fact(summary, item.sources)]
     return tuple(facts)
+
+
+def _role_facts(fb: FactBase, person: str, role: str, work: str | None) -> list[Fact]:
+    """The performances or credits behind one of ``person``'s roles (``role`` empty: acting
+    roles whose character no source names)."""
+    out = []
+    for perf in fb.subjects("performer", person):
+        chars = fb.objects(perf, "character")
+        if (role not in chars) if role else bool(chars):
+            continue
+        for w in fb.objects(perf, "inWork"):
+            if work and w != work:
+                continue
+            if role:
+                text = f"{fb.label(person)} played {fb.label(role)} in {fb.label(w)}"
+                out.append(fb.fact(text, perf, "character", role))
+            else:
+                text = f"{fb.label(person)} acted in {fb.label(w)}"
+                out.append(fb.cite(text, (perf, "performer", person), (perf, "inWork", w)))
+    for cr in fb.subjects("creditedPerson", person):
+        if role not in fb.objects(cr, "role"):
+            continue
+        for w in fb.objects(cr, "inWork"):
+            if not work or w == work:
+                text = f"{fb.label(person)}, {fb.label(role)} of {fb.label(w)}"
+                out.append(fb.cite(text, (cr, "creditedPerson", person), (cr, "role", role)))
+    return out
+
+
+# intent -> the event kind and properties its answers come from (queries/release.rq)
+_RELEASE: dict[str, tuple[str | None, tuple[str, ...]]] = {
+    "premiere-where": ("premiere", ("atFestival",)),
+    "premiere-when": ("premiere", ("date",)),
+    "premiere": ("premiere", ("atFestival", "date")),
+    "release-year": (None, ("year",)),
+    "release-date": ("release", ("date",)),
+}
+
+
+def _release_triples(
+    fb: FactBase, intent: str, work: str, value: str | None
+) -> list[tuple[str, str, str]]:
+    """The triples stating ``value`` as the release or premiere detail ``intent`` asks for: the
+    work's year, a release's date, year, platform or region, a screening's date, festival,
+    section or place (``release-date`` falls back on a year, as its query does)."""
+    rows = [("work", work, "year", y) for y in fb.objects(work, "year")]
+    for ev in fb.subjects("releaseOf", work):
+        for prop in ("date", "year", "platform", "region"):
+            rows += [("release", ev, prop, v) for v in fb.objects(ev, prop)]
+    for ev in fb.subjects("screenedWork", work):
+        kind = "premiere" if "true" in fb.objects(ev, "isPremiere") else "screening"
+        for prop in ("date", "atFestival", "section", "location"):
+            rows += [(kind, ev, prop, v) for v in fb.objects(ev, prop)]
+    want, props = _RELEASE[intent]
+    rows = [r for r in rows if r[3] == value]
+    picked = [r for r in rows if want in (None, r[0]) and r[2] in props]
+    if not picked and intent == "release-date":
+        picked = [r for r in rows if r[2] == "year"]
+    return [(s, p, o) for _, s, p, o in picked]

@@ -1,9 +1,11 @@
 """The facts `kgraph ask` reasons over, each with exactly the sources that state it.
 
 :func:`facts_of` reads, once per store, every triple of a fixed set of predicates that a
-source's named graph states (``GRAPH ?g { ?s ?p ?o } ?g a kg:Source``), with the graphs that
-state it: so each fact is cited by the sources whose graph holds that very triple, whatever the
-default graph does with duplicates. It also keeps labels, classes, recorded disagreements and the
+source's named graph states, with the graphs that state it. It reads them with :func:`stated`,
+the one reading of "which sources state this" that every citation rests on (saved queries,
+``show`` and ``path`` use it through :func:`kgraph.provenance.sources_of`): so each fact is cited
+by the sources whose graph holds that very triple, whatever the default graph does with
+duplicates. It also keeps labels, classes, recorded disagreements and the
 sources' metadata (for the legend under an answer). The bundled graph gives about a thousand
 rows; a store with more than :data:`LIMIT` such rows is not read whole (the question kinds that
 need it then refuse politely instead of answering from part of the data).
@@ -16,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from .store import PerStore, Store, forget_derived
-from .terms import KG_NS
+from .terms import CURATION_GRAPH, GRAPH_NS, INFERRED_GRAPH, KG_NS, MERGED_GRAPH, ONTOLOGY_GRAPH
 
 LIMIT = 200_000
 
@@ -32,6 +34,7 @@ PREDICATES = (
     "crewMember",
     "performer",
     "character",
+    "appearsIn",
     "inWork",
     "creditedPerson",
     "role",
@@ -71,11 +74,6 @@ PREDICATES = (
     "priorProjectCount",
 )
 
-_FACTS = """SELECT ?s ?p ?o ?g WHERE {
-  GRAPH ?g { ?s ?p ?o }
-  ?g a kg:Source .
-  FILTER (?p IN (%s))
-} LIMIT %d"""
 
 _LABELS = """SELECT ?e ?l ?c ?d WHERE {
   ?e skos:prefLabel ?l OPTIONAL { ?e a ?c } OPTIONAL { ?e kg:description ?d } }"""
@@ -89,17 +87,72 @@ _SOURCES = """SELECT ?s ?label ?outlet ?author ?date WHERE {
   OPTIONAL { ?s kg:date ?date }
 }"""
 
+# Graphs that hold no source's statements: the vocabulary, the curators' identity and
+# disagreement records, and the cross-source derivations. A fact found only there has no source.
+NOT_SOURCES = frozenset({ONTOLOGY_GRAPH, CURATION_GRAPH, INFERRED_GRAPH})
+
+
+def is_source_graph(graph: str) -> bool:
+    """A graph whose statements are a source's (a bundled article or a loaded file)."""
+    return graph not in NOT_SOURCES and not graph.startswith(GRAPH_NS)
+
+
+# kgraph's own graphs, left out in SPARQL (a test of the graph name there costs the read a
+# third more); :func:`is_source_graph` then decides on each row
+_NOT_SOURCES = "FILTER (?g NOT IN ({}))".format(
+    ", ".join(f"<{g}>" for g in sorted(NOT_SOURCES | {MERGED_GRAPH}))
+)
+
+Stated = dict[tuple[str, str, Any], set[str]]  # (s, p, o) -> source graph IRIs
+
+
+def stated(store: Store, where: str, *, limit: int | None = None) -> tuple[Stated, bool]:
+    """Which source graphs state which triple: every ``?s ?p ?o`` that ``where`` (SPARQL over
+    those variables) allows and a source's graph holds, with the IRIs of the graphs holding it,
+    in the store's order. An IRI object is its IRI, a literal the :class:`pyoxigraph.Literal`.
+    The one reading of "which sources state this" that every citation rests on
+    (:func:`kgraph.provenance.sources_of` for saved queries, ``show``, ``path``; :func:`facts_of`
+    for ``ask``). With ``limit``, at most that many (triple, graph) rows are read; the flag says
+    whether that was all of them."""
+    import pyoxigraph as ox
+
+    query = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } " + where + _NOT_SOURCES + " }"
+    rows = store.select(query if limit is None else f"{query} LIMIT {limit + 1}")
+    complete = limit is None or len(rows) <= limit
+    out: Stated = {}
+    for r in rows if complete else rows[:limit]:
+        g = r["g"].value
+        if not is_source_graph(g):
+            continue
+        o = r["o"]
+        key = (r["s"].value, r["p"].value, o.value if isinstance(o, ox.NamedNode) else o)
+        graphs = out.get(key)
+        if graphs is None:
+            out[key] = graphs = set()
+        graphs.add(g)
+    return out, complete
+
+
 WORK_CLASSES = {KG + "Film", KG + "TVSeries", KG + "Play", KG + "Work"}
 
 
+Triple = tuple[str, str, str]  # subject IRI, predicate IRI, object IRI or literal value
+
+
 class Fact(NamedTuple):
-    """One fact an answer rests on, cited by exactly the sources whose graph states it."""
+    """One fact an answer rests on: a readable statement, the triples it rests on (as the
+    sources' graphs state them), and exactly the sources that state one of those triples."""
 
     statement: str
     sources: tuple[str, ...]
+    triples: tuple[Triple, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        return {"statement": self.statement, "sources": list(self.sources)}
+        return {
+            "statement": self.statement,
+            "sources": list(self.sources),
+            "triples": [list(t) for t in self.triples],
+        }
 
 
 @dataclass
@@ -155,7 +208,15 @@ class FactBase:
     # -- facts with their sources ----------------------------------------------------------
 
     def fact(self, statement: str, s: str, p: str, o: str) -> Fact:
-        return Fact(statement, self.sources(s, p, o))
+        """``statement`` resting on the one triple ``s kg:p o``."""
+        return self.cite(statement, (s, p, o))
+
+    def cite(self, statement: str, *triples: tuple[str, str, str]) -> Fact:
+        """``statement`` resting on ``triples`` (``(s, p, o)``, ``p`` a kg: local name or an
+        IRI), cited by every source whose graph states one of them."""
+        full = tuple(dict.fromkeys((s, p if ":" in p else KG + p, o) for s, p, o in triples))
+        graphs = {g for t in full for g in self.triples.get(t, ())}
+        return Fact(statement, tuple(sorted(graphs)), full)
 
     def performances(self, person: str, work: str) -> list[str]:
         """Performance nodes of ``person`` in ``work`` (in any source)."""
@@ -170,9 +231,11 @@ class FactBase:
         for perf in self.performances(person, work):
             for c in self.objects(perf, "character"):
                 out.append(
-                    Fact(
+                    self.fact(
                         f"{self.label(person)} played {self.label(c)} in {self.label(work)}",
-                        self.sources(perf, "character", c),
+                        perf,
+                        "character",
+                        c,
                     )
                 )
         return [f for f in out if f.sources]
@@ -202,18 +265,15 @@ def _v(term: Any) -> str:
 def _load(store: Store) -> FactBase:
     fb = FactBase()
     preds = ", ".join(f"kg:{p}" for p in PREDICATES)
-    rows = store.select(_FACTS % (preds, LIMIT + 1))
-    if len(rows) > LIMIT:
-        fb.complete = False
-        rows = rows[:LIMIT]
-    for r in rows:
-        s, p, o, g = _v(r["s"]), _v(r["p"]), _v(r["o"]), _v(r["g"])
+    found, fb.complete = stated(store, f" FILTER (?p IN ({preds})) ", limit=LIMIT)
+    for (s, p, term), graphs in found.items():
+        o = term if isinstance(term, str) else term.value  # a literal by its value
         key = (s, p, o)
         if key not in fb.triples:
             fb.triples[key] = set()
             fb.sp[(s, p)].append(o)
             fb.po[(p, o)].append(s)
-        fb.triples[key].add(g)
+        fb.triples[key] |= graphs
     for r in store.select(_LABELS):
         e = _v(r["e"])
         fb.labels.setdefault(e, _v(r["l"]))

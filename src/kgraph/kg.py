@@ -210,7 +210,15 @@ class KnowledgeGraph:
 
     def ingest(self, files: Sequence[Path | str], **options: Any) -> Any:
         """Read articles (text or HTML) into candidate facts; add the accepted ones, each
-        article as its own source graph (``dry_run=True`` only reads)."""
+        article as its own source graph (``dry_run=True`` only reads).
+
+        On the default store the accepted facts join the user's own data, like a loaded file
+        (:mod:`kgraph.ingest.default`)."""
+        if self.is_default and not options.get("dry_run"):
+            from .ingest.default import ingest_default
+
+            self.close()
+            return ingest_default(files, **options)
         from .ingest import ingest
 
         return ingest(self.store, files, **options)

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .answers import AnswerItem
-from .citing import _outcome_facts, _works_with
+from .citing import _outcome_facts, _works_with, relationship_facts
 from .factbase import KG, Fact, FactBase
 from .understanding import Reading
 
@@ -110,20 +110,10 @@ def _check_partner(fb: FactBase, r: Reading, text: str) -> Result:
         w in text for w in ("married", "marry", "marriage", "spouse", "husband", "wife", "engaged")
     )
 
-    def rel_facts(rel: str, x: str, y: str) -> list[Fact]:
-        graphs = set(fb.sources(rel, "partner", x)) & set(fb.sources(rel, "partner", y))
-        kind = ", ".join(sorted(fb.objects(rel, "relationshipType"))) or "partners"
-        out = [Fact(f"{fb.label(x)} and {fb.label(y)} are a {kind}", tuple(sorted(graphs)))]
-        for since in fb.objects(rel, "startDate"):
-            out.append(
-                Fact(f"their relationship began in {since}", fb.sources(rel, "startDate", since))
-            )
-        return out
-
     rels_a = set(fb.subjects("partner", a))
     together = [rel for rel in rels_a if rel in set(fb.subjects("partner", b))]
     if together:
-        facts = [f for rel in together for f in rel_facts(rel, a, b)]
+        facts = [f for rel in together for f in relationship_facts(fb, rel, a, b)]
         types = {t for rel in together for t in fb.objects(rel, "relationshipType")}
         if married and not types & {"married", "spouses", "marriage"}:
             return Result(
@@ -139,7 +129,7 @@ def _check_partner(fb: FactBase, r: Reading, text: str) -> Result:
         return Result(interp, [_verdict("yes", facts, ", ".join(sorted(types)) or "partners")])
     others = [(rel, o) for rel in rels_a for o in fb.objects(rel, "partner") if o != a]
     if others:
-        facts = [f for rel, o in others for f in rel_facts(rel, a, o)]
+        facts = [f for rel, o in others for f in relationship_facts(fb, rel, a, o)]
         return Result(
             interp,
             [
@@ -221,9 +211,8 @@ def _check_played(fb: FactBase, r: Reading, text: str) -> Result:
     for perf in fb.subjects("character", c):
         for who in fb.objects(perf, "performer"):
             for w in fb.objects(perf, "inWork"):
-                f = Fact(
-                    f"{fb.label(who)} played {fb.label(c)} in {fb.label(w)}",
-                    fb.sources(perf, "character", c),
+                f = fb.fact(
+                    f"{fb.label(who)} played {fb.label(c)} in {fb.label(w)}", perf, "character", c
                 )
                 (facts if who == p else other).append(f)
     if facts:
@@ -405,10 +394,10 @@ def _count_people(fb: FactBase, r: Reading, text: str) -> Result:
             {c for perf in fb.subjects("inWork", w) for c in fb.objects(perf, "character")}
         )
         facts = [
-            Fact(
+            fb.cite(
                 f"{fb.label(c)} appears in {fb.label(w)}",
-                _union(
-                    Fact("", fb.sources(perf, "character", c))
+                *(
+                    (perf, "character", c)
                     for perf in fb.subjects("character", c)
                     if w in fb.objects(perf, "inWork")
                 ),
@@ -557,7 +546,12 @@ def _before_after(after: bool):  # type: ignore[no-untyped-def]
                 stated = fb.sources(pair[0], "precedes", pair[1])
                 if stated:
                     facts.append(
-                        Fact(f"{fb.label(pair[0])} came before {fb.label(pair[1])}", stated)
+                        fb.fact(
+                            f"{fb.label(pair[0])} came before {fb.label(pair[1])}",
+                            pair[0],
+                            "precedes",
+                            pair[1],
+                        )
                     )
             wy = fb.year(w)
             if wy and ref_year and ((wy > ref_year) if after else (wy < ref_year)):
@@ -634,9 +628,7 @@ def _about(fb: FactBase, r: Reading, text: str) -> Result:
     for perf in fb.subjects("inWork", w):
         for c in fb.objects(perf, "character"):
             for who in fb.objects(perf, "performer"):
-                facts.append(
-                    Fact(f"{fb.label(who)} plays {fb.label(c)}", fb.sources(perf, "character", c))
-                )
+                facts.append(fb.fact(f"{fb.label(who)} plays {fb.label(c)}", perf, "character", c))
     facts = [f for f in facts if f.sources]
     desc = fb.descriptions.get(w)
     label = desc or f"{fb.label(w)}: " + "; ".join(f.statement for f in facts[:3])
@@ -742,9 +734,11 @@ def _relationship_since(fb: FactBase, r: Reading, text: str) -> Result:
     items = []
     for rel in set(fb.subjects("partner", a)) & set(fb.subjects("partner", b)):
         for since in fb.objects(rel, "startDate"):
-            f = Fact(
+            f = fb.fact(
                 f"{fb.label(a)} and {fb.label(b)} have been a couple since {since}",
-                fb.sources(rel, "startDate", since),
+                rel,
+                "startDate",
+                since,
             )
             items.append(AnswerItem(since, None, since, f.sources, "", (f,)))
     return Result(f"since when {fb.label(a)} and {fb.label(b)} have been a couple", items)
@@ -808,9 +802,11 @@ def _check_premiere(fb: FactBase, r: Reading, text: str) -> Result:
             if not asked:
                 continue
             facts.append(
-                Fact(
+                fb.cite(
                     f"{fb.label(w)} premiered at {fb.label(fest)}",
-                    fb.sources(ev, "isPremiere", "true"),
+                    (ev, "screenedWork", w),
+                    (ev, "isPremiere", "true"),
+                    (ev, "atFestival", fest),
                 )
             )
     if facts:

@@ -26,7 +26,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -61,15 +62,20 @@ class UserFile:
     format: str | None = None  # the --format it was loaded with, if any
     map: bool = False  # an alignment file (--map)
     added: str = ""
+    # other names ``kgraph unload`` knows it by (an ingested article: its file name and IRI)
+    aliases: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "name": self.name,
             "sha256": self.sha256,
             "format": self.format,
             "map": self.map,
             "added": self.added,
         }
+        if self.aliases:
+            out["aliases"] = list(self.aliases)
+        return out
 
 
 @dataclass
@@ -90,7 +96,10 @@ class Manifest:
         except (OSError, ValueError) as e:
             raise StoreError(f"{path}: cannot read the manifest of your data: {e}") from None
         return Manifest(
-            [UserFile(**f) for f in raw.get("files", [])],
+            [
+                UserFile(**{**f, "aliases": tuple(f.get("aliases", ()))})
+                for f in raw.get("files", [])
+            ],
             list(raw.get("decisions", [])),
             list(raw.get("pending", [])),
         )
@@ -228,6 +237,32 @@ def _checkpoint(source: Path, root: Path) -> OxigraphStore:
     return OxigraphStore(target)
 
 
+@contextmanager
+def scratch() -> Iterator[Store]:
+    """A writable copy of the default store as it is now, removed afterwards: to try a change
+    (an ingest, with its review) against the user's graph before :func:`add` makes it."""
+    import shutil
+    import tempfile
+
+    from .build import cache_dir
+
+    current = open_default()
+    path = current.directory  # an embedded store on disk (not the in-memory fallback)
+    current.close()
+    if path is None:
+        raise StoreError("the default store's cache is unusable; see `kgraph build`")
+    cache_dir().mkdir(parents=True, exist_ok=True)
+    root = Path(tempfile.mkdtemp(prefix=".scratch-", dir=cache_dir()))
+    try:
+        store = _checkpoint(path, root)
+        try:
+            yield store
+        finally:
+            store.close()
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
 def _load_user_files(store: Store, files: Sequence[UserFile], manifest: Manifest) -> Any:
     """Load the copies of ``files`` one by one in load order, reconciling each as it comes (as
     the loads did), so a rebuild gives the store the loads gave."""
@@ -341,11 +376,13 @@ def add(
     map: Sequence[Path] | None = None,
     progress: Any = None,
     derive: bool = True,
+    aliases: Mapping[str, Sequence[str]] | None = None,
 ) -> OverlayReport:
     """Load the user's ``files`` into the default store, keeping copies in the data directory.
 
     The files are checked and loaded into a new overlay store first; the copies and the manifest
-    are written only once that succeeded, so a bad file changes nothing.
+    are written only once that succeeded, so a bad file changes nothing. ``aliases`` gives a
+    file (by name) other names that ``kgraph unload`` knows it by.
     """
     import shutil
     import tempfile
@@ -386,12 +423,18 @@ def add(
             store.close()
             stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
             added = [UserFile(p.name, _sha256(p), None, True, stamp) for p in maps] + [
-                UserFile(p.name, _sha256(p), fmt, False, stamp) for p in paths
+                UserFile(
+                    p.name, _sha256(p), fmt, False, stamp, tuple((aliases or {}).get(p.name, ()))
+                )
+                for p in paths
             ]
             copies = files_dir()
-            copies.mkdir(parents=True, exist_ok=True)
-            for p in [*maps, *paths]:
-                _write_atomic(copies / p.name, p.read_bytes())
+            try:
+                copies.mkdir(parents=True, exist_ok=True)
+                for p in [*maps, *paths]:
+                    _write_atomic(copies / p.name, p.read_bytes())
+            except OSError as e:  # an unwritable KGRAPH_DATA_DIR: nothing was recorded
+                raise StoreError(f"cannot keep your files in {copies}: {e.strerror}") from None
             new = Manifest(
                 [*kept, *added],
                 manifest.decisions,
@@ -446,6 +489,8 @@ def sources(store: Store, *, default: bool) -> list[dict[str, Any]]:
 
     loaded = loaded_sources(store)
     files = {g for s in loaded for g in s["graphs"]}  # a loaded file's graphs are its own
+    parts = {g for s in loaded for g in s["graphs"][1:]}
+    loaded = [s for s in loaded if s["source"] not in parts]  # listed with the file it came in
     bundled = [b for b in bundled_sources(store) if b["source"] not in files]
     for s in loaded:
         s["origin"] = "user" if default else "loaded"
@@ -456,8 +501,8 @@ def _match(manifest: Manifest, source: str) -> UserFile | None:
     from .loading import source_iri
 
     for f in manifest.files:
-        if source in (f.name, source_iri(f.name)) or (
-            "://" not in source and Path(source).name == f.name
+        if source in (f.name, source_iri(f.name), *f.aliases) or (
+            "://" not in source and Path(source).name in (f.name, *f.aliases)
         ):
             return f
     return None
@@ -592,5 +637,6 @@ __all__ = [
     "has_user_data",
     "open_overlay",
     "remove",
+    "scratch",
     "sources",
 ]

@@ -22,21 +22,15 @@ from typing import Any
 
 import pyoxigraph as ox
 
+# the one reading of which source graphs state a triple lives with ask's fact base, which every
+# `ask` loads anyway (so a cold `ask` imports nothing more for it)
+from .factbase import NOT_SOURCES, is_source_graph, stated  # noqa: F401  (re-exported)
 from .store import Store
-from .terms import CURATION_GRAPH, GRAPH_NS, ID_NS, INFERRED_GRAPH, ONTOLOGY_GRAPH, compact
+from .terms import ID_NS, compact
 
 SOURCE_NS = ID_NS + "source/"
 
-# Graphs that hold no source's statements: the vocabulary, the curators' identity and
-# disagreement records, and the cross-source derivations. A fact found only there has no source.
-NOT_SOURCES = frozenset({ONTOLOGY_GRAPH, CURATION_GRAPH, INFERRED_GRAPH})
-
 Fact = tuple[str, str, str | ox.Literal]  # subject IRI, predicate IRI, object IRI or literal
-
-
-def is_source_graph(graph: str) -> bool:
-    """A graph whose statements are a source's (a bundled article or a loaded file)."""
-    return graph not in NOT_SOURCES and not graph.startswith(GRAPH_NS)
 
 
 def _term(x: str | ox.Literal | ox.NamedNode) -> ox.NamedNode | ox.Literal:
@@ -53,18 +47,10 @@ def sources_of(store: Store, facts: Iterable[Fact], *, chunk: int = 400) -> dict
     for i in range(0, len(wanted), chunk):
         part = wanted[i : i + chunk]
         rows = " ".join(f"({_term(s)} {_term(p)} {_term(o)})" for s, p, o in part)
-        res = store.select(
-            "SELECT ?s ?p ?o ?g WHERE { VALUES (?s ?p ?o) { " + rows + " } GRAPH ?g { ?s ?p ?o } }"
-        )
-        for r in res:
-            g = r["g"].value
-            if not is_source_graph(g):
-                continue
-            o = r["o"]
-            key_o: str | ox.Literal = o.value if isinstance(o, ox.NamedNode) else o  # type: ignore[assignment]
-            key = (r["s"].value, r["p"].value, key_o)
+        found, _ = stated(store, "VALUES (?s ?p ?o) { " + rows + " }")
+        for key, graphs in found.items():
             if key in out:
-                out[key].add(g)
+                out[key] |= graphs
     return {f: sorted(gs) for f, gs in out.items()}
 
 

@@ -758,8 +758,8 @@ def _answer_reading(
         w = best.slots["work"].iri
         p = best.slots["person"].iri
         kept: list[AnswerItem] = []
-        for a in ans.answers:
-            if a.iri and w in fb.works_of(a.iri):
+        for a in ans.answers:  # both the person asked about and the answer worked on the work
+            if a.iri and w in fb.works_of(a.iri) and w in fb.works_of(p):
                 facts = tuple(works_with(fb, p, w)[:1] + works_with(fb, a.iri, w)[:1])
                 kept.append(_with_facts(replace(a, detail=fb.label(w), sources=()), facts))
         where = f" in {best.slots['work'].label}"
@@ -1112,14 +1112,12 @@ def _connection(
     steps = res.steps[0] if res.steps else ()
     if res.hops == 1:  # directly linked: every work they share is a link
         steps = tuple({st[0].work.iri: st[0] for st in res.steps if st}.values())
+    fb = facts_of(store)
+    # each step rests on both people's part in its work, each part cited by its own sources
     answers = tuple(
-        AnswerItem(
-            s.text,
-            s.work.iri,
-            None,
-            tuple(src.iri for src in s.sources),
-            s.work.label,
-            (Fact(s.text, tuple(sorted(src.iri for src in s.sources))),),
+        _with_facts(
+            AnswerItem(s.text, s.work.iri, None, tuple(src.iri for src in s.sources), s.work.label),
+            tuple(f for part in s.people for f in works_with(fb, part.person.iri, s.work.iri)),
         )
         for s in steps
     )
@@ -1138,7 +1136,7 @@ def _connection(
         notes,
         None,
         {"person": a.iri, "other": b.iri},
-        _legend(facts_of(store), answers),
+        _legend(fb, answers),
     )
 
 

@@ -50,17 +50,14 @@ def ingest_cmd(
     """Read articles and add the facts they state, each article as its own source graph.
 
     Without --review, --accept-above or --dry-run, facts at or above the default confidence
-    (0.5) are accepted.
+    (0.5) are accepted. Without --store the facts join your own data beside the bundled graph
+    (KGRAPH_DATA_DIR, like `kgraph load`): `kgraph sources` lists the article and
+    `kgraph unload ARTICLE` takes it out again.
     """
     if sum([review, accept_above is not None, dry_run]) > 1:
         raise UsageError("choose one of --review, --accept-above and --dry-run")
     if review and format is IngestFormat.json:
         raise UsageError("--review talks to a person: use it with --format text")
-    if not dry_run and not state.store:
-        raise UsageError(
-            "ingest writes into a store you choose: --store DIR|memory:|URL (or KGRAPH_STORE); "
-            "--dry-run reads an article against the default graph"
-        )
     kg = state.kg(writable=not dry_run)
     report = kg.ingest(
         files,

@@ -33,6 +33,33 @@ from .mentions import _val
 from .reading import Article
 
 Decide = Callable[["FileResult"], None]
+DATED = ("release", "premiere", "partner")  # relations whose value is a date (or a year)
+
+
+def _dated(text: str, reference: str | None) -> str:
+    """A date as the graph writes it (``YYYY-MM-DD`` or ``YYYY``) from a person's typing.
+
+    >>> _dated("13 October 2023", None), _dated("2024", None), _dated("Oct 2", "2023-08-21")
+    ('2023-10-13', '2024', '2023-10-02')
+    """
+    import re
+
+    from .reading import parse_date
+
+    if re.fullmatch(r"(?:19|20)\d\d", text):
+        return text
+    if re.fullmatch(r"\d{4}-\d\d-\d\d", text):
+        from datetime import date
+
+        try:
+            return date.fromisoformat(text).isoformat()
+        except ValueError:
+            pass
+    else:
+        found = parse_date(text, reference)
+        if found is not None:
+            return found[0]
+    raise UsageError(f"{text!r} is not a date: give YYYY-MM-DD, a year, or e.g. 13 October 2023")
 
 
 @dataclass
@@ -43,13 +70,43 @@ class FileResult:
     source: str
     facts: list[Candidate]
     relabel: Callable[[Any, str], Any] | None = None  # an entity renamed in review, relinked
+    recheck: Callable[[Candidate], None] | None = None  # the conflict check, for an edited fact
     written: int = 0  # quads written
     replaced: bool = False  # an earlier ingest of this file was replaced
     unchanged: bool = False  # the store already held exactly this
+    quads: list[Any] = field(default_factory=list, repr=False)  # the source graph as written
 
     @property
     def accepted(self) -> list[Candidate]:
         return [c for c in self.facts if c.decision == "accept"]
+
+    def edit(self, c: Candidate, which: str, new: str) -> None:
+        """A person's correction of candidate ``c`` (review's edit): ``which`` is ``subject``,
+        ``object`` or ``work`` (renamed, and looked up again in the store) or ``value``.
+
+        A date's value may be written ``YYYY-MM-DD``, ``YYYY`` or as the article would
+        ("13 October 2023", a day without a year taking the article's year); anything else is
+        a :class:`~kgraph.errors.UsageError` and changes nothing. The edited fact is checked
+        against the store's sources again, so ``conflicts_with`` and the disagreement written
+        with it are the edited fact's.
+        """
+        fields = [n for n in ("subject", "object", "work") if getattr(c, n) is not None]
+        if c.value is not None:
+            fields.append("value")
+        if which not in fields:
+            raise UsageError(f"{which!r}: this fact has {', '.join(fields)}")
+        new = new.strip()
+        if not new:
+            raise UsageError(f"give the new {which}")
+        if which == "value":
+            c.value = _dated(new, self.article.date) if c.relation in DATED else new
+            if c.relation in ("award", "nomination"):
+                c.detail["category"] = new
+        elif self.relabel is not None:
+            setattr(c, which, self.relabel(getattr(c, which), new))
+        c.confidence = 1.0  # a person said so
+        if self.recheck is not None:
+            self.recheck(c)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -69,6 +126,7 @@ class IngestReport:
     files: list[FileResult] = field(default_factory=list)
     dry_run: bool = False
     seconds: float = 0.0
+    added: Any = None  # on the default store: the overlay's report of the files added
 
 
 def ingest(
@@ -120,7 +178,9 @@ def ingest(
             reader = read_article_facts(art, store, owned=owned)
             for c in reader.candidates:
                 find_conflicts(store, c, source)
-            result = FileResult(art, source, reader.candidates, _relabeller(store))
+            result = FileResult(
+                art, source, reader.candidates, _relabeller(store), _rechecker(store, source)
+            )
             if decide is not None:
                 decide(result)
             elif not dry_run:
@@ -130,6 +190,7 @@ def ingest(
             if dry_run:
                 continue
             quads = build_graph(store, art, result.accepted, label=source_name, outlet=outlet)
+            result.quads = quads
             if previous and same_content(store, previous, quads):
                 result.unchanged = True
                 continue
@@ -160,6 +221,15 @@ def _relabeller(store: Store) -> Callable[[Any, str], Any]:
         return Entity(entity.key, entity.kind, label, iri_for(entity.kind, label), True, [label])
 
     return relabel
+
+
+def _rechecker(store: Store, source: str) -> Callable[[Candidate], None]:
+    from .writing import find_conflicts
+
+    def recheck(c: Candidate) -> None:
+        find_conflicts(store, c, source)
+
+    return recheck
 
 
 def _owned(store: Store, source: str) -> set[str]:

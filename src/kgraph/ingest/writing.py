@@ -145,7 +145,7 @@ class Builder:
         if outlet:
             org = f"{ID_NS}org/{slug(outlet)}"
             self.add(s, KG_NS + "outlet", N(org))
-            if not _exists(self.store, org, self.source):
+            if not _labelled(self.store, org, self.source):
                 self.add(org, RDF_TYPE, K("NewsOutlet"))
                 self.add(org, SKOS + "prefLabel", _lit(outlet, "en"))
         self.add(s, GENERATED_AT, _lit(now, dtype=XSD + "dateTime"))
@@ -242,7 +242,7 @@ class Builder:
             a, b = sorted([c.subject.iri, c.object.iri])
             rel = f"{ID_NS}rel/{_local(a)}--{_local(b)}"
             self.add(rel, RDF_TYPE, K("Relationship"))
-            if not _exists(self.store, rel, self.source):
+            if not _labelled(self.store, rel, self.source):
                 self.add(
                     rel,
                     SKOS + "prefLabel",
@@ -257,15 +257,10 @@ class Builder:
             assert c.value is not None
             self.add(c.subject.iri, KG_NS + "genre", _lit(c.value))
 
-    def disagreement(self, c: Candidate, index: int) -> None:
-        """The contradiction between this fact and the sources it conflicts with."""
+    def disagreement(self, c: Candidate, index: int, claims: list[tuple[str, list[str]]]) -> None:
+        """The contradiction between this fact and the other sources' ``claims``."""
         base = f"{ID_NS}disagreement/{slug(self.article.name)}--{index}"
-        topic = {
-            "plays": f"the character {c.subject.label} plays in {c.work.label if c.work else '?'}",
-            "director": f"who directed {c.work.label if c.work else '?'}",
-            "release": f"release date of {c.subject.label}",
-            "premiere": f"premiere date of {c.subject.label}",
-        }.get(c.relation, c.relation)
+        topic = _topic(c)
         self.add(base, RDF_TYPE, K("Disagreement"))
         self.add(base, SKOS + "prefLabel", _lit(topic[:1].upper() + topic[1:], "en"))
         self.add(base, KG_NS + "topic", _lit(topic))
@@ -281,7 +276,7 @@ class Builder:
         self.add(mine, RDF_TYPE, K("Claim"))
         self.add(mine, KG_NS + "statement", _lit(c.statement() + ".", "en"))
         self.add(mine, KG_NS + "claimedBy", N(self.source))
-        for i, (statement, sources) in enumerate(c.detail_claims):  # type: ignore[attr-defined]
+        for i, (statement, sources) in enumerate(claims):
             other = f"{base}--other-{i + 1}"
             self.add(base, KG_NS + "claim", N(other))
             self.add(other, RDF_TYPE, K("Claim"))
@@ -294,10 +289,42 @@ def _local(iri: str) -> str:
     return iri.rstrip("/").rsplit("/", 1)[-1]
 
 
-def _exists(store: Store, iri: str, own: str) -> bool:
-    """Whether another graph than ``own`` says anything about ``iri``."""
+def _topic(c: Candidate) -> str:
+    return {
+        "plays": f"the character {c.subject.label} plays in {c.work.label if c.work else '?'}",
+        "director": f"who directed {c.work.label if c.work else '?'}",
+        "release": f"release date of {c.subject.label}",
+        "premiere": f"premiere date of {c.subject.label}",
+    }.get(c.relation, c.relation)
+
+
+def _unrecorded(store: Store, c: Candidate, own: str) -> list[tuple[str, list[str]]]:
+    """The other sides of ``c``'s contradictions, without the sources that already record the
+    same disagreement with this source (an article ingested after this one found it): each
+    disagreement is written once, by the later source, so reading this article again writes
+    what the first reading wrote."""
+    out = []
+    topic = ox.Literal(_topic(c))
+    for statement, sources in c.detail_claims:  # type: ignore[attr-defined]
+        left = [
+            s
+            for s in sources
+            if not store.ask(
+                """ASK { GRAPH ?g { ?d a kg:Disagreement ; kg:topic ?t ; kg:claim ?x .
+                     ?x kg:claimedBy ?own } FILTER (?g = ?other) }""",
+                {"t": topic, "own": N(own), "other": N(s)},
+            )
+        ]
+        if left:
+            out.append((statement, left))
+    return out
+
+
+def _labelled(store: Store, iri: str, own: str) -> bool:
+    """Whether another graph than ``own`` gives ``iri`` a preferred label."""
     return store.ask(
-        "ASK { GRAPH ?g { ?e ?p ?o } FILTER (?g != ?own) }", {"e": N(iri), "own": N(own)}
+        "ASK { GRAPH ?g { ?e skos:prefLabel ?l } FILTER (?g != ?own) }",
+        {"e": N(iri), "own": N(own)},
     )
 
 
@@ -427,9 +454,10 @@ def build_graph(
     n = 0
     for c in accepted:
         b.fact(c)
-        if c.conflicts_with:
+        claims = _unrecorded(store, c, source) if c.conflicts_with else []
+        if claims:
             n += 1
-            b.disagreement(c, n)
+            b.disagreement(c, n, claims)
     return list(dict.fromkeys(b.quads))
 
 

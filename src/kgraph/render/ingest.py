@@ -37,7 +37,8 @@ def report(rep: Any, fmt: str) -> None:
             f"{f.article.path}{date}: {len(f.article.sentences)} sentences, {len(f.facts)} candidate facts"
         )
         for c in f.facts:
-            mark = "✓" if (c.decision == "accept" if c.decision else c.accepted) else "·"
+            # ✓: accepted (a dry run: would be, at the default threshold)
+            mark = "✓" if (c.accepted if rep.dry_run else c.decision == "accept") else "·"
             s, e = c.evidence[0]
             _, hit, _ = _snippet(text, s, e, 0)
             conflict = f"  [contradicts {', '.join(c.conflicts_with)}]" if c.conflicts_with else ""
@@ -53,6 +54,16 @@ def report(rep: Any, fmt: str) -> None:
             write(f"  {verb} {f.source}: {n} facts accepted, {f.written} quads")
     if rep.dry_run:
         note("dry run: nothing was written (✓ = accepted at the default threshold)")
+    elif rep.added is not None:
+        names = ", ".join(f.article.name for f in rep.files if f.written)
+        note(
+            f"{names}: now in your own data ({rep.added.data_dir}), beside the bundled graph; "
+            f"`kgraph unload {rep.files[-1].article.name}` takes it out again"
+        )
+        for m in rep.added.merged:
+            note(f"{m['label']}: {m['local']} is {m['target']} ({m['reason']})")
+        if rep.added.pending:
+            note(f"{len(rep.added.pending)} unsure match(es) kept apart: see `kgraph reconcile`")
 
 
 def review(result: Any) -> None:
@@ -93,7 +104,7 @@ def review(result: Any) -> None:
         elif answer in ("s", "skip", ""):
             c.decision = None
         elif answer in ("e", "edit"):
-            _edit(con, c, result.relabel)
+            _edit(con, c, result)
             continue  # show it again, edited
         elif answer in ("A", "all"):
             value = _ask(con, "accept all remaining at or above confidence> ")
@@ -123,8 +134,13 @@ def _ask(con: Any, prompt: str) -> str:
     return line.strip()
 
 
-def _edit(con: Any, c: Any, relabel: Any) -> None:
-    """Change a label (subject, object, work) or the value of a candidate."""
+def _edit(con: Any, c: Any, result: Any) -> None:
+    """Ask which field of a candidate to change and its new text; the library does the rest
+    (a renamed entity is looked up again, the conflict check runs again on the edited fact)."""
+    from rich.markup import escape
+
+    from ..errors import KGraphError
+
     fields = [n for n in ("subject", "object", "work") if getattr(c, n) is not None]
     if c.value is not None:
         fields.append("value")
@@ -137,14 +153,10 @@ def _edit(con: Any, c: Any, relabel: Any) -> None:
     if not new:
         con.print("nothing changed")
         return
-    if which == "value":
-        c.value = new
-        if c.relation in ("award", "nomination"):
-            c.detail["category"] = new
-        c.confidence = 1.0
-        return
-    setattr(c, which, relabel(getattr(c, which), new))
-    c.confidence = 1.0  # a person said so
+    try:
+        result.edit(c, which, new)
+    except KGraphError as e:
+        con.print(f"nothing changed: {escape(str(e))}")
 
 
 __all__ = ["plain", "report", "review"]
