@@ -22,6 +22,7 @@ LAYERS: dict[str, int] = {
     "sparqlguard": 0,
     "xmlguard": 0,
     "httpclient": 0,
+    "replycache": 0,
     # 1 — the store interface and its backends
     "store": 1,
     # 2 — putting data into a store: building the bundled graph, loading files, aligning
@@ -67,6 +68,7 @@ LAYERS: dict[str, int] = {
     "web": 5,  # the explorer's pages: the server calls it, it never imports the server
     "cli": 5,
     "__main__": 5,
+    "conventions": 5,  # the command line's format names and exit codes, for cli and __main__
 }
 
 

@@ -136,7 +136,7 @@ def test_a_wrong_extension_with_a_real_error_reports_the_extensions_format(tmp_p
 def test_stdin_loads_without_format(cli, tmp_path: Path):
     store = str(tmp_path / "store")
     for syntax in ("N-Quads", "JSON-LD", "RDF/XML", "Turtle"):
-        r = cli("--store", store, "load", "-", "--output", "json", input=SYNTAXES[syntax])
+        r = cli("--store", store, "load", "-", "--format", "json", input=SYNTAXES[syntax])
         assert r.code == 0, r.stderr
         rep = json.loads(r.stdout)
         assert rep["files"][0]["format"] == EXPECTED[syntax]

@@ -351,7 +351,7 @@ def test_load_bad_file(kgraph_proc, cli, tmp_path, bad_files, kind):
     if kind == "syntax":
         assert f"{bad_files[kind]}:3:" in r.stderr  # file:line:column
     # the store is left as it was: no source loaded
-    s = cli("--store", str(store), "sources", "--output", "json")
+    s = cli("--store", str(store), "sources", "--format", "json")
     assert s.code == 0 and json.loads(s.stdout)["sources"] == []
 
 

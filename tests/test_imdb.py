@@ -383,7 +383,7 @@ def test_cli_imports_reports_bad_lines_and_refuses_bad_input(tmp_path: Path, cli
         f"imported {sum(len(v) for v in ALL.values()) - sum(len(v) for v in BAD.values())} rows"
         in r.stderr
     )
-    r = cli("--store", store, "import-imdb", str(d), "--output", "json")
+    r = cli("--store", store, "import-imdb", str(d), "--format", "json")
     doc = json.loads(r.stdout)
     assert doc["skipped"] == sum(len(v) for v in BAD.values())
     assert {"line": 7, "problem": "8 fields, expected 9"} in doc["files"][0]["problems"]

@@ -483,7 +483,7 @@ def test_cli_writes_then_sources_and_unload_see_it(kgraph_proc, tmp_path):
     r = kgraph_proc("--store", store, "ingest", f, "--accept-above", "0.6")
     assert r.code == 0, r.stderr
     assert "added https://kgraph.dev/id/source/article/07_night_ferry_series.txt" in r.stdout
-    r = kgraph_proc("--store", store, "sources", "-o", "json")
+    r = kgraph_proc("--store", store, "sources", "--format", "json")
     assert "07_night_ferry_series.txt" in r.stdout
     r = kgraph_proc("--store", store, "ingest", f, "--accept-above", "0.6")
     assert "unchanged" in r.stdout

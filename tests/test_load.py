@@ -290,7 +290,7 @@ def test_cli_load_report_and_sources(cli, tmp_path: Path):
     f = tmp_path / "data.ttl"
     f.write_text(SAMPLES["data.ttl"])
     store = str(tmp_path / "store")
-    r = cli("--store", store, "load", str(f), "--output", "json")
+    r = cli("--store", store, "load", str(f), "--format", "json")
     assert r.code == 0, r.stderr
     rep = json.loads(r.stdout)
     assert (
@@ -298,7 +298,7 @@ def test_cli_load_report_and_sources(cli, tmp_path: Path):
         and rep["quads"] == 3
         and rep["files"][0]["replaced"] is False
     )
-    r = cli("--store", store, "sources", "--output", "json")
+    r = cli("--store", store, "sources", "--format", "json")
     assert json.loads(r.stdout)["sources"] == [
         {
             "source": source_iri(f),

@@ -222,12 +222,12 @@ def test_bundled_sources_cannot_be_unloaded(user_dir: Path):
 
 
 def test_cli_overlay(cli, user_dir: Path, files):
-    r = cli("load", str(files["schema"]), "--output", "json")
+    r = cli("load", str(files["schema"]), "--format", "json")
     assert r.code == 0, r.stderr
     rep = json.loads(r.stdout)
     assert rep["store"] == "default" and rep["data_dir"] == str(user_dir)
     assert {m["target"] for m in rep["reconciled"]} == {P + "jeon-jong-seo", W + "the-call"}
-    r = cli("sources", "--output", "json")
+    r = cli("sources", "--format", "json")
     origins = {s["file"]: s["origin"] for s in json.loads(r.stdout)["sources"]}
     assert origins["jjs.jsonld"] == "user"
     r = cli("sources")

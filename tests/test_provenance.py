@@ -220,7 +220,7 @@ def test_show_source_card(kg):
 
 
 def test_cli_sources_lists_the_articles(cli):
-    r = cli("sources", "--output", "json")
+    r = cli("sources", "--format", "json")
     assert r.code == 0, r.stderr
     arts = json.loads(r.stdout)["articles"]
     assert [a["code"] for a in arts if not a["loaded"]] == [f"s00{i}" for i in range(5)]

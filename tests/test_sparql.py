@@ -392,7 +392,7 @@ def test_cli_graph_result_defaults_to_turtle_and_refuses_tables(cli):
     r = cli("sparql", "SELECT * WHERE { ?s ?p ?o } LIMIT 1", "--format", "turtle")
     assert r.code == 2
     r = cli("sparql", "ASK {}", "--format", "yaml")
-    assert r.code == 2 and "unknown --format" in r.stderr
+    assert r.code == 2 and "unknown format 'yaml' for --format" in r.stderr
 
 
 def test_cli_timeout_exit_1(cli):

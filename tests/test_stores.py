@@ -397,10 +397,10 @@ def test_cli_stats_and_conflicts(store_args: list[str], cli):
 
 
 def test_cli_sources_and_reload(store_args: list[str], cli):
-    r = cli(*store_args, "sources", "--output", "json")
+    r = cli(*store_args, "sources", "--format", "json")
     assert r.code == 0, r.stderr
     assert [s["file"] for s in json.loads(r.stdout)["sources"]] == DATA_FILES
-    r = cli(*store_args, "load", str(resources.data_dir() / "s000.trig"), "--output", "json")
+    r = cli(*store_args, "load", str(resources.data_dir() / "s000.trig"), "--format", "json")
     assert r.code == 0, r.stderr
     rep = json.loads(r.stdout)
     assert rep["files"][0]["replaced"] is True and rep["files"][0]["source"] == source_iri(

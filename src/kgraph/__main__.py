@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
+from typing import Any
 
 
 def main() -> None:
@@ -31,7 +33,7 @@ def main() -> None:
                 code = e.code if isinstance(e.code, int) else (0 if e.code is None else 2)
         sys.stdout.flush()
     except OSError as e:  # the output could not be written (`kgraph --help > /dev/full`)
-        from .cli import output_failed
+        from .conventions import output_failed
 
         if not output_failed(e):
             raise
@@ -40,7 +42,12 @@ def main() -> None:
 
 
 def fast_ask(argv: list[str]) -> int | None:
-    """Run the hot ``ask`` command line and return its exit code, or None for any other shape."""
+    """Run the hot ``ask`` command line and return its exit code, or None for any other shape.
+
+    Only ``ask QUESTION [--format F|-f F|--format=F] [--explain]`` is read here; anything else
+    (``-h``, global options, ``-fjson``) is left to typer. Format names, their validation and
+    every error's exit code and message come from :mod:`kgraph.conventions`, as in typer's
+    ``ask`` (``tests/test_conventions.py`` runs both paths on each kind of error)."""
     if len(argv) < 2 or argv[0] != "ask":
         return None
     question: str | None = None
@@ -60,69 +67,54 @@ def fast_ask(argv: list[str]) -> int | None:
         else:
             question = a
         i += 1
-    if question is None or fmt.lower() not in ("table", "json"):
+    if question is None:
         return None
+    return run_ask(_default_graph, question, fmt, explain)
+
+
+def _default_graph() -> object:
+    """The KnowledgeGraph the global options would select (they come from the environment here)."""
     from .kg import KnowledgeGraph
 
-    kg = KnowledgeGraph(
+    return KnowledgeGraph(
         os.environ.get("KGRAPH_STORE") or None,
         update_url=os.environ.get("KGRAPH_UPDATE_URL") or None,
     )
-    return run_ask(kg, question, fmt.lower(), explain)
 
 
-def run_ask(kg: object, question: str, fmt: str, explain: bool) -> int:
-    """Answer one question and render it; the exit code of DESIGN.md (errors as one line)."""
-    from . import render
-    from .errors import KGraphError, StoreCorrupted
+def run_ask(graph: Callable[[], Any], question: str, fmt: str, explain: bool) -> int:
+    """Answer one question and render it; the exit code of DESIGN.md (errors as one line).
+
+    ``graph()`` gives the KnowledgeGraph; it is called again after a damaged cache is rebuilt.
+    Errors map to exit codes in :func:`kgraph.conventions.run`, as for every other command.
+    """
+    from . import conventions
     from .render import ask as view
 
-    try:
-        try:
-            ans = kg.ask(question)  # type: ignore[attr-defined]
-        except StoreCorrupted as e:  # the cached store is damaged: rebuild it, ask again
-            from .build import repair
-            from .kg import KnowledgeGraph
+    kg: Any = None
 
-            kg.close()  # type: ignore[attr-defined]
-            if repair(e.path) is None:
-                raise
-            render.warn(f"{e}; the cache has been rebuilt")
-            kg = KnowledgeGraph()
-            ans = kg.ask(question)  # type: ignore[attr-defined]
+    def answer() -> int:
+        nonlocal kg, fmt
+        fmt = conventions.check_format(fmt, conventions.REPORT_FORMATS)
+        if kg is None:
+            kg = graph()
+        ans = kg.ask(question)
         view.answer(ans, fmt, explain=explain)
-    except KGraphError as e:
+        return 0 if ans.answers else 1
+
+    def reopen() -> None:
+        nonlocal kg
+        if kg is not None:
+            kg.close()
+            kg = None
+
+    def report(e: Any) -> None:
         if fmt == "json":
             view.ask_error(question, str(e), fmt)
         else:
-            render.error(str(e))
-            if e.hint:
-                render.note(e.hint)
-        return e.exit_code
-    except BrokenPipeError:
-        try:
-            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the final flush
-        except OSError:
-            pass
-        return 0
-    except KeyboardInterrupt:
-        render.error("interrupted")
-        return 130
-    except OSError as e:
-        from .cli import output_failed
+            conventions.report_error(e)
 
-        if output_failed(e):
-            return 1
-        if os.environ.get("KGRAPH_DEBUG"):
-            raise
-        render.error(f"internal error: {type(e).__name__}: {e} (set KGRAPH_DEBUG=1 for details)")
-        return 3
-    except Exception as e:  # a bug: one line, the trace only on request (as kgraph.cli does)
-        if os.environ.get("KGRAPH_DEBUG"):
-            raise
-        render.error(f"internal error: {type(e).__name__}: {e} (set KGRAPH_DEBUG=1 for details)")
-        return 3
-    return 0 if ans.answers else 1
+    return conventions.run(answer, reopen=reopen, report=report)
 
 
 if __name__ == "__main__":

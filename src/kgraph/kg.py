@@ -10,7 +10,7 @@ line shows, as plain data objects.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -82,6 +82,11 @@ class KnowledgeGraph:
             )
         return self._store
 
+    @property
+    def writable(self) -> bool:
+        """Whether this graph was opened to be changed (``load``, ``unload``, ``ingest`` …)."""
+        return self._writable
+
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
@@ -89,18 +94,14 @@ class KnowledgeGraph:
 
     # -- querying -------------------------------------------------------------------------
 
-    def sparql(
-        self,
-        query: str,
-        bindings: Bindings | None = None,
-        *,
-        limit: int | None = None,
-        timeout: float | None = None,
-    ) -> Result:
-        """Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE); updates are refused."""
+    def sparql(self, query: str, bindings: Bindings | None = None, **options: Any) -> Result:
+        """Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE); updates are refused.
+
+        ``options``: ``limit`` (rows), ``timeout`` (seconds), ``origin`` (the file the text came
+        from, named in syntax errors), as :func:`kgraph.querying.run_sparql` takes them."""
         from .querying import run_sparql
 
-        return run_sparql(self.store, query, bindings, limit=limit, timeout=timeout)
+        return run_sparql(self.store, query, bindings, **options)
 
     def queries(self) -> list[Any]:
         """The saved queries of ``queries/``, with their parameters."""
@@ -181,6 +182,18 @@ class KnowledgeGraph:
 
         return export(self.store, fmt, **options)
 
+    def export_lines(self, fmt: str, **options: Any) -> Iterator[bytes]:
+        """An N-Triples or N-Quads export streamed line by line, in bounded memory."""
+        from .export import export_lines
+
+        return export_lines(self.store, fmt, **options)
+
+    def export_to(self, target: Path | str, fmt: str | None = None, **options: Any) -> list[Path]:
+        """Export into the file ``target`` atomically (format from ``fmt`` or the extension)."""
+        from .export import export_to
+
+        return export_to(self.store, fmt, target, **options)
+
     def visualise(self, target: Path | str, **options: Any) -> Any:
         """Draw the graph (or part of it) to an HTML, SVG, PNG or DOT file."""
         from .viz import visualise
@@ -223,6 +236,12 @@ class KnowledgeGraph:
 
         return ingest(self.store, files, **options)
 
+    def import_imdb(self, directory: Path | str, **options: Any) -> Any:
+        """Import IMDb's dataset files of ``directory`` as one source (replacing a previous one)."""
+        from .imdb import import_imdb
+
+        return import_imdb(self.store, directory, **options)
+
     def unload(self, source: str) -> Any:
         """Remove a loaded source's named graph (on the default store: one of the user's files)."""
         if self.is_default:
@@ -239,6 +258,25 @@ class KnowledgeGraph:
         from .overlay import sources
 
         return sources(self.store, default=self.is_default)
+
+    def articles(self) -> list[Any]:
+        """Every source with its article metadata (code, outlet, title, date, facts …)."""
+        from .sources import articles
+
+        return articles(self.store)
+
+    def names(self) -> list[tuple[str, str]]:
+        """Every name a user may type for an entity, casefolded, with its preferred label:
+        ``(alias, label)`` pairs, sorted (what the interactive prompt completes)."""
+        rows = self.store.select(
+            """SELECT DISTINCT ?alias ?label WHERE {
+                 ?e skos:prefLabel ?label . { ?e skos:prefLabel ?alias } UNION { ?e skos:altLabel ?alias }
+                 ?e a ?c .
+                 FILTER (?c NOT IN (kg:Performance, kg:Credit, kg:Claim, kg:Disagreement, kg:Source,
+                                    kg:Award, kg:Nomination, kg:Collaboration, kg:Release, kg:Screening,
+                                    kg:Relationship, kg:Role)) }"""
+        )
+        return sorted({(r["alias"].value.casefold(), r["label"].value) for r in rows})
 
     def reconcile(self, accept: Sequence[str] = (), reject: Sequence[str] = ()) -> Any:
         """The unsure matches of the user's files; ``accept``/``reject`` decide some of them."""

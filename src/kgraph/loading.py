@@ -31,7 +31,7 @@ import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import pyoxigraph as ox
 
@@ -50,6 +50,8 @@ FILE_PATH = KG_NS + "filePath"
 _RECORD_PREDICATES = {FILE_NAME, FILE_PATH, HAS_PART}
 
 
+# a dataset file at least this big has its triples written out by the check pass (_bulk_merge)
+_SCAN_TRIPLES_BYTES = 1 << 20
 # (phase, file, bytes done, bytes total); phase is "checking" or "loading"
 Progress = Callable[[str, Path, int, int], None]
 
@@ -214,13 +216,16 @@ _AXIOMS = {
 }
 
 
-def _scan(path: Path, fmt: ox.RdfFormat, progress: Progress | None) -> _Scan:
+def _scan(
+    path: Path, fmt: ox.RdfFormat, progress: Progress | None, triples: Path | None = None
+) -> _Scan:
     """Parse the whole file without keeping it: syntax errors surface before anything is written.
 
     The loop is the cost of a big load beyond the engine's own (every quad crosses into
     Python once), so it does the least per quad: terms are kept as pyoxigraph objects (hashed
     in Rust) and turned into strings once at the end; blank nodes are looked for only until
-    the first is found."""
+    the first is found. ``triples``: also write the file's triples there, as N-Triples (what
+    the merged default graph gains from a dataset file, without a second parse)."""
     scan = _Scan()
     preds: set[ox.NamedNode] = set()
     classes: set[Any] = set()
@@ -229,8 +234,11 @@ def _scan(path: Path, fmt: ox.RdfFormat, progress: Progress | None) -> _Scan:
     blank, default, triple = ox.BlankNode, ox.DefaultGraph, ox.Triple
     n = 0
     has_blank = False
+    keep = triples is not None
     stream, done = _open(path, "checking", progress)
-    try:
+
+    def walk() -> Iterator[ox.Triple]:
+        nonlocal n, has_blank
         for s, p, o, g in _parse(path, fmt, stream):
             n += 1
             preds.add(p)
@@ -244,6 +252,15 @@ def _scan(path: Path, fmt: ox.RdfFormat, progress: Progress | None) -> _Scan:
                     f"{path}: RDF 1.2 triple terms (<<( … )>> or << … >>) are not supported; "
                     "kgraph's exports, validation and inference work on RDF 1.1 data"
                 )
+            if keep:
+                yield triple(s, p, o)
+
+    try:
+        if triples is None:
+            for _ in walk():
+                pass
+        else:
+            ox.serialize(walk(), output=str(triples), format=ox.RdfFormat.N_TRIPLES)
     finally:
         done()
     scan.quads = n
@@ -377,8 +394,16 @@ def _claims(store: Store, source: str, graphs: set[str], previous: list[str]) ->
 
 
 def _load_one(
-    store: Store, path: Path, fmt: str | None, progress: Progress | None, taken: set[str]
-) -> tuple[LoadedFile, _Scan]:
+    store: Store,
+    path: Path,
+    fmt: str | None,
+    progress: Progress | None,
+    taken: set[str],
+    merge: bool = False,
+) -> tuple[LoadedFile, _Scan, bool]:
+    """Load one file; with ``merge`` (a load that only adds, on a store whose merged default graph
+    is kept: :meth:`Store.defer_merged`) a file the bulk loader writes also goes into the merged
+    graph at once. Returns the file, its scan, and whether it was written to the merge."""
     from .build import rdf_format
 
     t0 = time.perf_counter()
@@ -389,8 +414,29 @@ def _load_one(
         from .xmlguard import check_entities
 
         check_entities(path)
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="kgraph-load-") as tmp:
+        # a big dataset file whose triples the merged graph may take at once (see _bulk_merge):
+        # the check pass writes them out as N-Triples on its way
+        big = merge and rformat.supports_datasets and path.stat().st_size >= _SCAN_TRIPLES_BYTES
+        triples = Path(tmp) / "triples.nt" if big else None
+        return _load_checked(store, path, fmt, rformat, progress, taken, merge, triples, t0)
+
+
+def _load_checked(
+    store: Store,
+    path: Path,
+    fmt: str | None,
+    rformat: ox.RdfFormat,
+    progress: Progress | None,
+    taken: set[str],
+    merge: bool,
+    triples: Path | None,
+    t0: float,
+) -> tuple[LoadedFile, _Scan, bool]:
     try:
-        scan = _scan(path, rformat, progress)
+        scan = _scan(path, rformat, progress, triples)
     except RdfSyntaxError as first:
         # A misleading extension (Turtle in a .json file): the content may tell the truth.
         from .formats import read_head, sniff
@@ -402,8 +448,11 @@ def _load_one(
             from .xmlguard import check_entities
 
             check_entities(path)
+        if triples is not None:  # the first pass's partial output is no use
+            triples.unlink(missing_ok=True)
+            triples = triples if other.supports_datasets else None
         try:
-            scan = _scan(path, other, progress)
+            scan = _scan(path, other, progress, triples)
         except RdfSyntaxError:
             raise first from None
         rformat = other
@@ -438,8 +487,13 @@ def _load_one(
                 else:
                     store.bulk_load(graph, rformat, path, base)
                 n = scan.quads
+                merged = merge and not previous
+                if merged:
+                    _bulk_merge(store, path, rformat, base, triples)
+                    store.insert(ox.Quad(q.subject, q.predicate, q.object) for q in record)
             else:
                 n = insert_quads(store, _retarget(_parse(path, rformat, stream), graph, renamed))
+                merged = False
         finally:
             done()
         insert_quads(store, record)
@@ -461,7 +515,36 @@ def _load_one(
         time.perf_counter() - t0,
         renamed,
     )
-    return info, scan
+    return info, scan, merged
+
+
+def _bulk_merge(
+    store: Store, path: Path, fmt: ox.RdfFormat, base: str, triples: Path | None = None
+) -> None:
+    """Write the triples of a file just bulk-loaded into the default graph too (the merge of the
+    named graphs, which already holds the other sources'): a second bulk load of the file itself
+    (its triples, for a dataset format, through an N-Triples file: ``triples`` when the check
+    pass wrote it, else a temporary one), which costs about half the first, where dumping the
+    new graph again would cost more than the first."""
+    import tempfile
+
+    default = ox.DefaultGraph()
+    if triples is not None and triples.is_file():
+        store.bulk_load(default, ox.RdfFormat.N_TRIPLES, triples, None)
+        return
+    if not fmt.supports_datasets:
+        if path.suffix.lower() == ".gz":
+            with gzip.open(path) as gz:
+                store.bulk_load(default, fmt, cast("IO[bytes]", gz), base)
+        else:
+            store.bulk_load(default, fmt, path, base)
+        return
+    with tempfile.TemporaryDirectory(prefix="kgraph-merge-") as tmp:
+        nt = Path(tmp) / "triples.nt"
+        with gzip.open(path) if path.suffix.lower() == ".gz" else path.open("rb") as stream:
+            quads = ox.parse(cast("IO[bytes]", stream), format=fmt, base_iri=base)
+            ox.serialize((q.triple for q in quads), output=str(nt), format=ox.RdfFormat.N_TRIPLES)
+        store.bulk_load(default, ox.RdfFormat.N_TRIPLES, nt, None)
 
 
 def load(
@@ -495,9 +578,12 @@ def load(
 
     with all_or_nothing(store):
         ensure_ontology(store)
-        # Written again at the end; meanwhile queries (alignment reads the mappings through the
-        # default graph) fall back to the union of the named graphs, this load's included.
-        store.clear_merged()
+        # Brought up to date at the end; meanwhile queries (alignment reads the mappings through
+        # the default graph) read the union of the named graphs, this load's included. The
+        # merge itself is kept: a load that only adds new sources extends it with their triples
+        # (and the triples derived from them) rather than rewriting it whole.
+        store.defer_merged()
+        changed: list[str] | None = []  # graphs whose triples the merge lacks; None: rewrite it
         try:
             before = len(store) if derive else 0
             loaded: list[LoadedFile] = []
@@ -505,35 +591,66 @@ def load(
             present: set[str] = set()
             taken: set[str] = set()
             for p in todo:
-                info, scan = _load_one(store, p, fmt if p not in maps else None, progress, taken)
+                info, scan, merged = _load_one(
+                    store,
+                    p,
+                    fmt if p not in maps else None,
+                    progress,
+                    taken,
+                    merge=not derive and store.merge_deferred,
+                )
                 loaded.append(info)
                 new_axioms = new_axioms or scan.axioms
                 present |= scan.terms
+                if info.replaced:
+                    changed = None  # triples were removed: the merge is rewritten
+                elif changed is not None and not merged:
+                    changed += info.graphs
             derived = 0
             if derive:
                 from . import alignment
                 from .build import materialise
 
+                counts = _graph_sizes(store) if changed is not None else {}
                 if new_axioms:  # a new mapping may concern anything loaded before
                     alignment.align(store, [g for s in loaded_sources(store) for g in s["graphs"]])
+                    changed = None  # alignment may have rewritten any graph
                 else:
                     alignment.align(store, [g for f in loaded for g in f.graphs], present)
                 materialise(store)
                 derived = len(store) - before - sum(f.quads for f in loaded)
+                if changed is not None:
+                    # alignment changed only this load's graphs (already listed); the rules only
+                    # add, in any graph: the graphs that grew are the ones to add again
+                    grown = _graph_sizes(store)
+                    changed += [g for g, n in grown.items() if counts.get(g) != n]
         finally:
-            # rewritten whether the load worked or not: a failed load must not leave the
+            # brought up to date whether the load worked or not: a failed load must not leave the
             # default graph without its merge (an embedded store is then restored as a whole)
-            _refresh_merged(store)
+            _refresh_merged(store, changed)
     return LoadReport(store.location, loaded, max(derived, 0), time.perf_counter() - t0)
 
 
-def _refresh_merged(store: Store) -> None:
-    """Rewrite the merged default graph; on the way out of a failed change, a failure to do so
-    must not hide the error that is being reported."""
+def _graph_sizes(store: Store) -> dict[str, int]:
+    """The number of triples of every named graph."""
+    rows = store.select(
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+    )
+    return {r["g"].value: int(r["n"].value) for r in rows}
+
+
+def _refresh_merged(store: Store, added: list[str] | None = None) -> None:
+    """Bring the merged default graph up to date: extend it with the triples of ``added`` (a
+    change that only added triples, to those graphs), else rewrite it. On the way out of a
+    failed change it is rewritten, and a failure to do so must not hide the error that is being
+    reported."""
     import sys
 
     if sys.exc_info()[0] is None:
-        store.refresh_merged()
+        if added is not None:
+            store.extend_merged(added)
+        else:
+            store.refresh_merged()
         return
     try:
         store.refresh_merged()

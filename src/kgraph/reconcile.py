@@ -4,7 +4,8 @@ An entity of the user's file (a person, a work, an organisation) that names no I
 already uses is compared with the graph's entities of the same kind:
 
 - the **same external identifier** (a Wikidata item, an IMDb id, an ``owl:sameAs``/``schema:sameAs``
-  link) is the same thing; two *different* Wikidata items are never the same thing;
+  link; the ``kg:imdbId`` of an IMDb import) is the same thing; two *different* Wikidata
+  items, or IMDb ids, are never the same thing;
 - a **matching name** by the shared matcher (:mod:`kgraph.linking`: exact, normalised or
   romanised, never fuzzy alone) that also **agrees on a fact** (a shared work for a person,
   a shared cast or crew member or the same year for a work) and has no rival is the same thing;
@@ -44,6 +45,7 @@ _ID_PREDICATES = (
     "http://www.wikidata.org/prop/direct/P646",  # Freebase ID
     KG_NS + "wikidata",
     KG_NS + "imdb",
+    KG_NS + "imdbId",  # what `kgraph import-imdb` gives every title and person
 )
 _WD_RE = re.compile(r"^https?://(?:www\.)?wikidata\.org/(?:entity|wiki)/(Q\d+)$")
 _IMDB_RE = re.compile(r"(?:^|imdb\.com/(?:name|title)/)((?:nm|tt)\d{5,})/?$")
@@ -198,10 +200,13 @@ def candidates(
     out = []
     for c in found.values():
         theirs = _ids(store, c["iri"], None)
-        wd_mine = {i for i in mine_ids if i.startswith("wd:")}
-        wd_theirs = {i for i in theirs if i.startswith("wd:")}
-        if wd_mine and wd_theirs and not wd_mine & wd_theirs:
-            continue  # two different Wikidata items: two things
+        if any(
+            (mine := {i for i in mine_ids if i.startswith(k)})
+            and (other := {i for i in theirs if i.startswith(k)})
+            and not mine & other
+            for k in ("wd:", "imdb:nm", "imdb:tt")
+        ):
+            continue  # two different Wikidata items or IMDb ids: two things
         evidence = [f"same identifier {i}" for i in sorted(mine_ids & theirs)]
         theirs_rel = _related(store, c["iri"], kind, None)
         shared = sorted({theirs_rel[k] for k in mine_rel.keys() & theirs_rel.keys()})

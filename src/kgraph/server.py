@@ -595,6 +595,7 @@ class ServerConfig:
     max_connections: int = 256  # connections served at once; more are answered 503 and closed
     header_timeout: float = 20.0  # seconds to send a request's line and headers (idle included)
     io_timeout: float = 30.0  # seconds a body read or a response write may stall
+    cache_mb: int = 64  # MiB of finished answers kept per request and store generation; 0: none
 
 
 def is_loopback(host: str) -> bool:
@@ -829,6 +830,10 @@ class SparqlServer:
             )
         _check_store_spec(store)
         self.config = config
+        from .replycache import ReplyCache
+
+        self.spec = store
+        self.cache = ReplyCache(config.cache_mb << 20)
         self.pool = WorkerPool(
             config.workers,
             store,
@@ -873,6 +878,21 @@ class SparqlServer:
     def url(self) -> str:
         """The SPARQL endpoint URL."""
         return self.base + "/sparql"
+
+    def cache_key(self, req: dict[str, Any]) -> tuple[Any, ...] | None:
+        """The key of a SPARQL or ask request's answer in :attr:`cache`, with the store's
+        generation; None when it must not be cached (a remote store changes behind our back)."""
+        if not self.cache.max_bytes or req["op"] not in ("sparql", "ask"):
+            return None
+        spec = self.spec
+        if spec is None or spec == "memory:":
+            generation: Any = spec  # the workers never reopen these stores
+        else:
+            generation = _store_signature(spec)  # None for a remote store
+            if generation is None:
+                return None
+        items = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in sorted(req.items()))
+        return (generation, items)
 
     def serve_forever(self) -> None:
         self.httpd.serve_forever(poll_interval=0.2)
@@ -1167,12 +1187,18 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _run(self, req: dict[str, Any]) -> Reply:
         srv = self.server_ref
+        key = srv.cache_key(req)
+        if key is not None and (hit := srv.cache.get(key)) is not None:
+            return hit  # type: ignore[no-any-return]
         try:
-            return srv.pool.run(req, srv.config.timeout)
+            reply = srv.pool.run(req, srv.config.timeout)
         except HttpError as e:
             if e.status >= 500 and not srv.pool._closed:
                 print(f"kgraph: warning: {e.message}", file=sys.stderr)
             raise
+        if key is not None and reply.status == 200:
+            srv.cache.put(key, reply, len(reply.body))
+        return reply
 
     def _description(self) -> Reply:
         accept = self.headers.get("Accept")

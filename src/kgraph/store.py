@@ -59,6 +59,7 @@ T = TypeVar("T")
 Graphs = tuple[list[str], list[str]]  # a query's own dataset: default graphs, named graphs
 Caps = tuple[int | None, int | None, threading.Event | None]  # rows, bytes, a cancel flag
 NO_CAPS: Caps = (None, None, None)
+Graph = ox.NamedNode | ox.DefaultGraph  # where a bulk load writes
 
 _UPDATE_RE = re.compile(
     r"^\s*(?:(?:PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s+<[^>]*>)\s*)*"
@@ -378,10 +379,11 @@ class Store(ABC):
         yield from _blocks(pending)
 
     def bulk_load(
-        self, graph: ox.NamedNode, fmt: ox.RdfFormat, source: Path | IO[bytes], base: str | None
+        self, graph: Graph, fmt: ox.RdfFormat, source: Path | IO[bytes], base: str | None
     ) -> None:
-        """Write a file (its path, or a stream of it) into ``graph`` with base IRI ``base`` by a
-        bulk loader that keeps blank node labels (only where :attr:`supports_bulk_load`)."""
+        """Write a file (its path, or a stream of it) into ``graph`` (a named graph, or the merged
+        default graph while :attr:`merge_deferred`) with base IRI ``base`` by a bulk loader that
+        keeps blank node labels (only where :attr:`supports_bulk_load`)."""
         raise StoreError(f"a {self.kind} store has no bulk loader")
 
     def flush(self) -> None:
@@ -399,6 +401,25 @@ class Store(ABC):
     def __len__(self) -> int:
         rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
         return int(rows[0]["n"].value) if rows else 0
+
+    def defer_merged(self) -> None:
+        """Start a change that only adds triples (a load of new files): until
+        :meth:`extend_merged` or :meth:`refresh_merged` ends it, queries read the named graphs
+        themselves, as after :meth:`clear_merged`, but the merged graph is kept so that
+        :meth:`extend_merged` need only add the new triples to it."""
+        self.clear_merged()
+
+    @property
+    def merge_deferred(self) -> bool:
+        """Whether a change begun by :meth:`defer_merged` is under way on a kept merge that
+        triples may be written to directly (embedded and in-memory stores only)."""
+        return False
+
+    def extend_merged(self, graphs: Iterable[str]) -> None:
+        """End a change begun by :meth:`defer_merged` that added triples to ``graphs`` and
+        removed none anywhere: their triples join the merged graph (set semantics: triples it
+        already holds stay once), instead of the whole merge being rewritten."""
+        self.refresh_merged()
 
     def close(self) -> None:
         pass
@@ -425,6 +446,7 @@ class OxigraphStore(Store):
         self.path = Path(path) if path is not None else None
         self.directory = self.path
         self.writable = not read_only
+        self._deferred: bool | None = None  # during defer_merged: whether a merge was kept
         # A content-addressed store of kgraph's cache (never written after it was installed):
         # values derived from it may be kept in files beside it (see PerStore).
         self.frozen = self.path if frozen and read_only else None
@@ -572,7 +594,7 @@ class OxigraphStore(Store):
                     yield g, block[:cut]
 
     def bulk_load(
-        self, graph: ox.NamedNode, fmt: ox.RdfFormat, source: Path | IO[bytes], base: str | None
+        self, graph: Graph, fmt: ox.RdfFormat, source: Path | IO[bytes], base: str | None
     ) -> None:
         """pyoxigraph's bulk loader; a file given by its path is read by the engine itself."""
         if isinstance(source, Path):
@@ -602,6 +624,9 @@ class OxigraphStore(Store):
         """The keyword arguments of :meth:`pyoxigraph.Store.query` that give a query kgraph's
         default graph: the maintained merge, or (a store written by an older kgraph, or by hand
         through :attr:`raw` without :meth:`refresh_merged`) the union of the named graphs."""
+        if self._deferred is not None:  # the default graph holds a merge being extended
+            graphs = list(self._store.named_graphs())
+            return {"default_graph": graphs or ox.NamedNode(_EMPTY_GRAPH)}
         return {} if self.has_merged() else {"use_default_graph_as_union": True}
 
     def has_merged(self) -> bool:
@@ -612,27 +637,63 @@ class OxigraphStore(Store):
         return iter(self._store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
 
     def clear_merged(self) -> None:
+        if self._deferred is not None:  # kept for extend_merged; queries read the named graphs
+            return
         if self.writable and self.has_merged():
             self._store.clear_graph(ox.DefaultGraph())
+
+    def defer_merged(self) -> None:
+        if not self.writable:
+            raise StoreError(f"the store at {self.location} is open read-only")
+        if self._deferred is None:
+            self._deferred = self.has_merged()
+
+    @property
+    def merge_deferred(self) -> bool:
+        # the bulk load of a big file writes its triples to the default graph directly, rather
+        # than dumping its graph again at the end
+        return bool(self._deferred)
+
+    def extend_merged(self, graphs: Iterable[str]) -> None:
+        kept, self._deferred = self._deferred, None
+        if not kept:  # no merge to extend (a store written without one): write it whole
+            self.refresh_merged()
+            return
+        present = set(self._store.named_graphs())
+        self._merge_graphs([g for g in dict.fromkeys(map(ox.NamedNode, graphs)) if g in present])
 
     def refresh_merged(self) -> None:
         """Rewrite the default graph as the RDF merge of the named graphs, graph by graph."""
         if not self.writable:
             raise StoreError(f"the store at {self.location} is open read-only")
+        self._deferred = None
+        self._store.clear_graph(ox.DefaultGraph())
+        self._merge_graphs(list(self._store.named_graphs()))
+
+    def _merge_graphs(self, graphs: list[ox.NamedNode | ox.BlankNode]) -> None:
+        """Add the triples of ``graphs`` to the default graph."""
         import tempfile
 
-        self._store.clear_graph(ox.DefaultGraph())
         # Each graph goes out as N-Triples and back in by the bulk loader, all inside
         # pyoxigraph: many times faster than building quads in Python, and memory-light (a
-        # temporary file, one graph at a time). Blank node labels are kept, so a blank node
-        # stays one node across its graph and the merge.
+        # temporary file, one graph at a time). The bulk loader renames blank nodes, though,
+        # and a blank node must stay one node across its graph and the merge: a graph that
+        # has any is copied quad by quad (``bulk_extend`` keeps their labels).
+        if not graphs:
+            return
         with tempfile.TemporaryDirectory(prefix="kgraph-merge-") as tmp:
             dump = os.path.join(tmp, "graph.nt")
-            for g in list(self._store.named_graphs()):
+            for g in graphs:
                 self._store.dump(dump, format=ox.RdfFormat.N_TRIPLES, from_graph=g)
-                self._store.bulk_load(
-                    path=dump, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph()
-                )
+                if _mentions_blank_node(dump):
+                    self._store.bulk_extend(
+                        ox.Quad(q.subject, q.predicate, q.object)
+                        for q in self._store.quads_for_pattern(None, None, None, g)
+                    )
+                else:
+                    self._store.bulk_load(
+                        path=dump, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph()
+                    )
 
     def quads(self) -> Iterator[ox.Quad]:
         """Every quad of the named graphs (the merged default graph is derived from them)."""
@@ -649,6 +710,18 @@ class OxigraphStore(Store):
         if self.writable and self.path is not None:
             self._store.flush()
         del self._store
+
+
+def _mentions_blank_node(path: str) -> bool:
+    """Whether an N-Triples file may hold a blank node (``_:`` anywhere: at worst a literal or
+    an IRI that contains it, which only costs the slower copy)."""
+    import mmap
+
+    with open(path, "rb") as f:
+        if os.fstat(f.fileno()).st_size == 0:
+            return False
+        with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
+            return m.find(b"_:") >= 0
 
 
 _TOKEN_RE = re.compile(
@@ -729,6 +802,7 @@ class RemoteStore(Store):
         self.timeout = timeout
         self._graphs: list[str] | None = None  # the managed graphs, [] when not a kgraph store
         self._merged = False  # whether the store holds kgg:merged (known with _graphs)
+        self._deferred: bool | None = None  # during defer_merged: whether a merge was kept
         self._update_param = "update"
 
     def _headers(self) -> dict[str, str]:
@@ -848,7 +922,8 @@ class RemoteStore(Store):
         form = [("query", text)]
         graphs = self.managed_graphs()
         if graphs and not _DATASET_RE.search(_COMMENT_RE.sub("", text)):
-            default = ([MERGED_GRAPH] if self._merged else graphs) if union else [_EMPTY_GRAPH]
+            merged = self._merged and self._deferred is None
+            default = ([MERGED_GRAPH] if merged else graphs) if union else [_EMPTY_GRAPH]
             form += [("default-graph-uri", g) for g in default]
             form += [("named-graph-uri", g) for g in graphs]
         accept = (
@@ -900,14 +975,35 @@ class RemoteStore(Store):
             self._update_param = "query"
 
     def clear_merged(self) -> None:
+        if self._deferred is not None:  # kept for extend_merged; queries read the named graphs
+            return
         self.update(f"DROP SILENT GRAPH <{MERGED_GRAPH}>")
         self._graphs = None
 
+    def defer_merged(self) -> None:
+        if self._deferred is None:
+            self._graphs = None
+            self.managed_graphs()
+            self._deferred = self._merged
+
+    def extend_merged(self, graphs: Iterable[str]) -> None:
+        kept, self._deferred = self._deferred, None
+        self._graphs = None
+        managed = set(self.managed_graphs())
+        if not kept or not managed:
+            self.refresh_merged()
+            return
+        self._merge_into([g for g in dict.fromkeys(graphs) if g in managed])
+
     def refresh_merged(self) -> None:
         """Rewrite ``kgg:merged`` as the RDF merge of the managed graphs, on the server."""
+        self._deferred = None
         self._graphs = None
         graphs = self.managed_graphs()
         self.update(f"DROP SILENT GRAPH <{MERGED_GRAPH}>")
+        self._merge_into(graphs)
+
+    def _merge_into(self, graphs: list[str]) -> None:
         if graphs:
             values = " ".join(f"<{g}>" for g in graphs)
             self.update(

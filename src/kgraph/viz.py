@@ -309,33 +309,16 @@ def _iris_in(result: Any) -> set[str]:
 # ---------------------------------------------------------------------------------------------
 
 
-def visualise(
-    store: Store,
-    target: Path,
-    *,
-    entity: str | None = None,
-    depth: int = 1,
-    query: str | None = None,
-    params: Mapping[str, str] | None = None,
-    path: Sequence[str] | None = None,
-    ontology: bool = False,
-    graph: str | None = None,
-) -> Picture:
-    """Draw the graph, or a part of it, into ``target``; the format comes from its extension."""
+def visualise(store: Store, target: Path, **what: Any) -> Picture:
+    """Draw the graph, or a part of it, into ``target``; the format comes from its extension.
+
+    ``what`` says which part, with the keywords of :func:`select` (``entity``, ``depth``,
+    ``query``, ``params``, ``path``, ``ontology``, ``graph``); none: the whole graph."""
     target = Path(target)
     fmt = target.suffix.lower()
     if fmt not in FORMATS:
         raise UsageError(f"{target}: say which picture by the extension: {', '.join(FORMATS)}")
-    eg, highlight, title = select(
-        store,
-        entity=entity,
-        depth=depth,
-        query=query,
-        params=params,
-        path=path,
-        ontology=ontology,
-        graph=graph,
-    )
+    eg, highlight, title = select(store, **what)
     if fmt == ".html":
         data = to_html(eg, title=title, highlight=highlight).encode("utf-8")
     elif fmt == ".dot":
@@ -540,6 +523,22 @@ def _script_json(obj: Any) -> str:
     )
 
 
+def graph_tools(
+    *, title: str = "", links: str = "", status: str = "", hint: str = "", find: bool = True
+) -> str:
+    """The graph view's toolbar (``web/templates/graph_tools.html``), the same on every page that
+    draws a graph: the ``viz`` page, the explorer's graph view, entity and SPARQL pages. ``title``
+    (escaped HTML) heads it; ``find`` shows the find-a-node box; ``links`` and ``hint`` are HTML."""
+    template = (WEB.parent / "templates" / "graph_tools.html").read_text(encoding="utf-8")
+    return string.Template(template).substitute(
+        heading=f'<h1 id="title">{title}</h1>\n      ' if title else "",
+        find_hidden="" if find else " hidden",
+        links=f"{links}\n      " if links else "",
+        status=status,
+        hint=f'\n      <span class="hint">{hint}</span>' if hint else "",
+    )
+
+
 def to_html(eg: EntityGraph, *, title: str = "kgraph", highlight: Iterable[str] = ()) -> str:
     """One self-contained interactive page: the explorer's graph view (the same template, styles
     and script as ``kgraph serve``'s pages, from ``web/``) with the library and the data inline."""
@@ -551,6 +550,7 @@ def to_html(eg: EntityGraph, *, title: str = "kgraph", highlight: Iterable[str] 
     template = (WEB.parent / "templates" / "viz.html").read_text(encoding="utf-8")
     return string.Template(template).substitute(
         title=html.escape(title),
+        tools=graph_tools(title=html.escape(title), status="laying out…"),
         vis_version=VIS_NETWORK_VERSION,
         css=inline("graph.css"),
         data=data,

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import pyoxigraph as ox
 
@@ -152,19 +152,22 @@ def translate(store: Store, quads: Sequence[ox.Quad], vocabulary: str) -> list[o
         "SELECT ?x (SAMPLE(?l) AS ?label) WHERE { ?x a kg:Character ; skos:prefLabel ?l } GROUP BY ?x"
     ):
         prefs[r["x"].value] = r["label"].value
-    if vocabulary == "schema":
-        return _schema(data, classes, props, types, performances, prefs)
-    return _wikidata(data, classes, props, types, performances)
+    known = _Known(classes, props, types, performances, prefs)
+    return (_schema if vocabulary == "schema" else _wikidata)(data, known)
 
 
-def _schema(
-    data: list[ox.Quad],
-    classes: dict[str, str],
-    props: dict[str, str],
-    types: dict[str, set[str]],
-    performances: set[str],
-    prefs: dict[str, str],
-) -> list[ox.Quad]:
+class _Known(NamedTuple):
+    """What the whole store tells a translation of some of its quads."""
+
+    classes: dict[str, str]  # kgraph class -> the vocabulary's
+    props: dict[str, str]  # kgraph property -> the vocabulary's
+    types: dict[str, set[str]]  # node -> its kgraph classes (works, people, performances)
+    performances: set[str]
+    prefs: dict[str, str]  # character -> its preferred label
+
+
+def _schema(data: list[ox.Quad], known: _Known) -> list[ox.Quad]:
+    classes, props, types, performances, prefs = known
     out: list[ox.Quad] = []
     actor = _n(SCHEMA + "actor")
     roles = {  # (work, person) pairs a PerformanceRole already links: no bare actor triple
@@ -216,13 +219,8 @@ def _values(data: list[ox.Quad], s: str, p: str) -> list[str]:
     return [_val(q.object) for q in data if _val(q.subject) == s and q.predicate.value == p]
 
 
-def _wikidata(
-    data: list[ox.Quad],
-    classes: dict[str, str],
-    props: dict[str, str],
-    types: dict[str, set[str]],
-    performances: set[str],
-) -> list[ox.Quad]:
+def _wikidata(data: list[ox.Quad], known: _Known) -> list[ox.Quad]:
+    classes, props, types, performances, _ = known
     out: list[ox.Quad] = []
     p31 = _n(WDT + "P31")
     releases: dict[str, list[tuple[str, Any]]] = defaultdict(list)

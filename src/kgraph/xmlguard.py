@@ -86,10 +86,7 @@ def check_entities(path: Path) -> None:
         start = doctype.end()
         f.seek(start)
         carry = b""
-        while True:
-            chunk = f.read(1 << 20)
-            if not chunk:
-                break
+        for chunk in iter(lambda: f.read(1 << 20), b""):
             data = carry + chunk
             cut = data.rfind(b"&")
             if cut < len(data) - 256:

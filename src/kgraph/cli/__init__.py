@@ -1,7 +1,9 @@
 """The kgraph command line: thin adapters from arguments to library calls to renderers.
 
-Each command group lives in its own module with a ``register(app)`` function. Global options
-(``--store``, ``--update-url``) sit on the callback and reach commands through :func:`graph`.
+Each command group lives in its own module; its commands are functions decorated with
+:func:`command` (error handling, help layout, an example). Global options (``--store``,
+``--update-url``) sit on the callback and reach commands through :func:`graph`. The shared
+options are in :mod:`kgraph.cli.options`, the conventions behind them in :mod:`kgraph.conventions`.
 """
 
 from __future__ import annotations
@@ -9,17 +11,23 @@ from __future__ import annotations
 import functools
 import importlib
 import os
-import sys
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
 import typer
 
-from ..errors import KGraphError
+from ..conventions import output_failed
+from .options import Command, Group, example_epilog
 
 app = typer.Typer(
+    cls=Group,
     name="kgraph",
     help="A knowledge graph of films, series, people, characters and collaborations, from news articles.",
+    epilog=example_epilog(
+        """kgraph ask "co-stars of Jeon Jong-seo"
+        kgraph show "Jeon Jong-seo"
+        kgraph COMMAND --help"""
+    ),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -36,7 +44,7 @@ class State:
     def kg(self, *, writable: bool = False) -> Any:
         from ..kg import KnowledgeGraph
 
-        if self._kg is None or (writable and not self._kg._writable):
+        if self._kg is None or (writable and not self._kg.writable):
             self._kg = KnowledgeGraph(self.store, update_url=self.update_url, writable=writable)
         return self._kg
 
@@ -68,6 +76,7 @@ def _global(
         typer.Option(
             "--store",
             envvar="KGRAPH_STORE",
+            metavar="DIR|memory:|URL",
             help="Store: a directory (embedded), 'memory:', or an http(s):// SPARQL endpoint. Default: the bundled graph.",
         ),
     ] = None,
@@ -76,6 +85,7 @@ def _global(
         typer.Option(
             "--update-url",
             envvar="KGRAPH_UPDATE_URL",
+            metavar="URL",
             help="SPARQL Update URL of a remote store, where it differs from the query URL.",
         ),
     ] = None,
@@ -98,89 +108,45 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def handles_errors(fn: F) -> F:
-    """Turn library errors into one line on stderr and the exit codes of DESIGN.md."""
+    """Turn library errors into one line on stderr and the exit codes of DESIGN.md
+    (:func:`kgraph.conventions.run`, shared with the fast ``ask`` path)."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from .. import render
-        from ..errors import StoreCorrupted
+        from .. import conventions
 
-        try:
+        def call() -> int:
             try:
-                return fn(*args, **kwargs)
-            except StoreCorrupted as e:
-                # The cached store failed a checksum while being read: it is a cache, so it
-                # is rebuilt and the command run once more (a user's --store is never touched).
-                from ..build import repair
+                fn(*args, **kwargs)
+            except typer.Exit as e:
+                return e.exit_code
+            return 0
 
-                if state._kg is not None:
-                    state._kg.close()
-                    state._kg = None
-                if repair(e.path) is None:
-                    raise
-                render.warn(f"{e}; the cache has been rebuilt")
-                return fn(*args, **kwargs)
-        except KGraphError as e:
-            render.error(str(e))
-            hint = getattr(e, "hint", None)
-            if hint:
-                render.note(hint)
-            raise typer.Exit(e.exit_code) from None
-        except BrokenPipeError:
-            try:
-                sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the final flush
-            except OSError:
-                pass
-            raise typer.Exit(0) from None
-        except OSError as e:
-            if not output_failed(e):
-                if os.environ.get("KGRAPH_DEBUG"):
-                    raise
-                render.error(
-                    f"internal error: {type(e).__name__}: {e} (set KGRAPH_DEBUG=1 for details)"
-                )
-                raise typer.Exit(3) from None
-            raise typer.Exit(1) from None
-        except KeyboardInterrupt:
-            render.error("interrupted")
-            raise typer.Exit(130) from None
-        except typer.Exit:
-            raise
-        except Exception as e:  # a bug: say so in one line, full trace only on request
-            if os.environ.get("KGRAPH_DEBUG"):
-                raise
-            render.error(
-                f"internal error: {type(e).__name__}: {e} (set KGRAPH_DEBUG=1 for details)"
-            )
-            raise typer.Exit(3) from None
+        code = conventions.run(call, reopen=_forget_graph)
+        if code:
+            raise typer.Exit(code)
 
     return wrapper  # type: ignore[return-value]
 
 
-def output_failed(e: OSError) -> bool:
-    """When writing the output failed (a full disk, ``> /dev/full``, an I/O error): say so in one
-    line, silence the final flush of stdout, and return True; False for any other OSError."""
-    import errno
-
-    if e.errno not in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO):
-        return False
-    print(f"kgraph: cannot write the output: {e.strerror}", file=sys.stderr)
-    try:
-        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the final flush
-    except OSError:
-        pass
-    return True
+def _forget_graph() -> None:
+    """Close the store of the global options' graph, so the next use opens it afresh."""
+    if state._kg is not None:
+        state._kg.close()
+        state._kg = None
 
 
-def command(*args: Any, **kwargs: Any) -> Callable[[F], F]:
-    """``@app.command`` with the shared error handling."""
+def command(name: str, *, example: str, **kwargs: Any) -> Callable[[F], F]:
+    """``@app.command`` with the shared error handling, help layout and an Examples section."""
 
     def deco(fn: F) -> F:
-        app.command(*args, **kwargs)(handles_errors(fn))
+        app.command(name, cls=Command, epilog=example_epilog(example), **kwargs)(handles_errors(fn))
         return fn
 
     return deco
 
+
+__all__ = ["app", "command", "graph", "main", "output_failed", "state"]
 
 _GROUPS = ("core", "query", "ask", "paths", "export", "stores", "serve", "ingest", "imdb")
 _here = os.path.dirname(__file__)

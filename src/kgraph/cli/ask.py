@@ -9,7 +9,12 @@ from typing import Annotated, Any
 
 import typer
 
+from ..conventions import REPORT_FORMATS, check_format
 from . import command, state
+from .options import ParamOption, ReportFormat, format_option, parse_params
+
+RESULT_FORMATS = ("table", "json", "csv", "tsv", "xml")
+"""A saved query's output formats (the W3C SPARQL result formats, and table)."""
 
 
 def graph() -> Any:
@@ -17,19 +22,12 @@ def graph() -> Any:
     return state.kg()
 
 
-FORMATS = ("table", "json")
-
-
-def _check(fmt: str, allowed: tuple[str, ...]) -> str:
-    from ..errors import UsageError
-
-    f = fmt.lower()
-    if f not in allowed:
-        raise UsageError(f"unknown format {fmt!r}; use one of {', '.join(allowed)}")
-    return f
-
-
-@command("ask")
+@command(
+    "ask",
+    example="""kgraph ask "co-stars of Jeon Jong-seo"
+    kgraph ask "who directed Ballerina?" --explain
+    kgraph ask "cast of Ballerina" --format json""",
+)
 def ask_cmd(
     question: Annotated[
         list[str] | None,
@@ -40,7 +38,7 @@ def ask_cmd(
     explain: Annotated[
         bool, typer.Option("--explain", help="Show the interpretation, linked names and SPARQL.")
     ] = False,
-    format: Annotated[str, typer.Option("--format", "-f", help="table or json")] = "table",
+    format: ReportFormat = "table",
 ) -> None:
     """Answer a plain-English question from the graph, citing the sources of every answer.
 
@@ -49,16 +47,15 @@ def ask_cmd(
     """
     from ..__main__ import run_ask
 
-    fmt = _check(format, FORMATS)
     if not question:
-        _prompt(explain=explain, fmt=fmt)
+        _prompt(explain=explain, fmt=check_format(format, REPORT_FORMATS))
         return
-    code = run_ask(graph(), " ".join(question), fmt, explain)
+    code = run_ask(graph, " ".join(question), format, explain)
     if code:
         raise typer.Exit(code)
 
 
-@command("shell")
+@command("shell", example="kgraph shell --explain")
 def shell_cmd(
     explain: Annotated[bool, typer.Option("--explain", help="Start with :explain on.")] = False,
 ) -> None:
@@ -66,42 +63,30 @@ def shell_cmd(
     _prompt(explain=explain, fmt="table")
 
 
-@command("queries")
-def queries_cmd(
-    format: Annotated[str, typer.Option("--format", "-f", help="table or json")] = "table",
-) -> None:
+@command("queries", example="kgraph queries --format json")
+def queries_cmd(format: ReportFormat = "table") -> None:
     """List the saved queries with their descriptions and parameters."""
     from ..render import ask as view
 
-    fmt = _check(format, FORMATS)
+    fmt = check_format(format, REPORT_FORMATS)
     view.saved_list(graph().queries(), fmt)
 
 
-@command("query")
+@command(
+    "query",
+    example="""kgraph query cast --param work=Ballerina
+    kgraph query cast -p work=Ballerina --format csv""",
+)
 def query_cmd(
     name: Annotated[str, typer.Argument(help="The saved query's name (see `kgraph queries`).")],
-    param: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--param", "-p", help="NAME=VALUE; entity names are resolved like `kgraph search`."
-        ),
-    ] = None,
-    format: Annotated[
-        str, typer.Option("--format", "-f", help="table, json, csv, tsv or xml")
-    ] = "table",
+    param: ParamOption = None,
+    format: Annotated[str, format_option(RESULT_FORMATS)] = "table",
 ) -> None:
     """Run a saved query, binding each parameter as a value."""
-    from ..errors import UsageError
     from ..render import ask as view
 
-    fmt = _check(format, ("table", "json", "csv", "tsv", "xml"))
-    params: dict[str, str] = {}
-    for p in param or []:
-        key, sep, value = p.partition("=")
-        if not sep or not key.strip():
-            raise UsageError(f"--param {p!r}: expected NAME=VALUE")
-        params[key.strip()] = value
-    res = graph().query(name, params)
+    fmt = check_format(format, RESULT_FORMATS)
+    res = graph().query(name, parse_params(param))
     view.saved_result(res, fmt)
 
 
@@ -225,15 +210,7 @@ class NameCompleter:
 
     def names(self) -> list[tuple[str, str]]:
         if self._names is None:
-            rows = self.kg.store.select(
-                """SELECT DISTINCT ?alias ?label WHERE {
-                     ?e skos:prefLabel ?label . { ?e skos:prefLabel ?alias } UNION { ?e skos:altLabel ?alias }
-                     ?e a ?c .
-                     FILTER (?c NOT IN (kg:Performance, kg:Credit, kg:Claim, kg:Disagreement, kg:Source,
-                                        kg:Award, kg:Nomination, kg:Collaboration, kg:Release, kg:Screening,
-                                        kg:Relationship, kg:Role)) }"""
-            )
-            self._names = sorted({(r["alias"].value.casefold(), r["label"].value) for r in rows})
+            self._names = self.kg.names()
         return self._names
 
     def candidates(self, line: str) -> list[str]:

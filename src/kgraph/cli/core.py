@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import Annotated
 
 import typer
 
 from .. import render
+from ..conventions import REPORT_FORMATS, check_format
 from ..render import graph as view
 from . import command, graph
+from .options import ReportFormat
 
 
-class Format(str, Enum):
-    table = "table"
-    json = "json"
-
-
-FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="table or json")]
-
-
-@command("build")
+@command("build", example="kgraph build --force")
 def build_cmd(
     force: Annotated[
         bool, typer.Option("--force", help="Rebuild even when the cache is up to date.")
@@ -40,25 +33,28 @@ def build_cmd(
     view.build_info(info)
 
 
-@command("validate")
-def validate_cmd(format: FormatOpt = Format.table) -> None:
+@command("validate", example="kgraph validate --format json")
+def validate_cmd(format: ReportFormat = "table") -> None:
     """Check the graph against the SHACL shapes and the ontology; exit 1 on violations."""
+    fmt = check_format(format, REPORT_FORMATS)
     report = graph().validate()
-    view.validation(report, format.value)
+    view.validation(report, fmt)
     if not report.conforms:
         raise typer.Exit(1)
 
 
-@command("stats")
-def stats_cmd(format: FormatOpt = Format.table) -> None:
+@command("stats", example="kgraph stats\nkgraph stats --format json")
+def stats_cmd(format: ReportFormat = "table") -> None:
     """Entities per class, facts per source, totals."""
-    view.stats(graph().stats(), format.value)
+    fmt = check_format(format, REPORT_FORMATS)
+    view.stats(graph().stats(), fmt)
 
 
-@command("conflicts")
-def conflicts_cmd(format: FormatOpt = Format.table) -> None:
+@command("conflicts", example="kgraph conflicts --format json")
+def conflicts_cmd(format: ReportFormat = "table") -> None:
     """Where the sources disagree, with the sources on each side."""
-    view.conflicts(graph().conflicts(), format.value)
+    fmt = check_format(format, REPORT_FORMATS)
+    view.conflicts(graph().conflicts(), fmt)
 
 
 _ = render

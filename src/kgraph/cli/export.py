@@ -9,13 +9,30 @@ import typer
 
 from ..render import export as view
 from . import command, state
+from .options import (
+    InputFormat,
+    LegacyReportOutput,
+    ParamOption,
+    ReportFormat,
+    format_option,
+    parse_params,
+    report_and_input_format,
+)
 
-FORMAT_HELP = "turtle, ntriples, nquads, trig, jsonld, xml, graphml, gexf or csv (default: from -o's extension, else turtle)"
+EXPORT_FORMATS = ("turtle", "ntriples", "nquads", "trig", "jsonld", "xml", "graphml", "gexf", "csv")
 
 
-@command("export")
+@command(
+    "export",
+    example="""kgraph export -o graph.ttl
+    kgraph export --format nquads > graph.nq
+    kgraph export --graph s000 --vocabulary schema -o s000.jsonld""",
+)
 def export_cmd(
-    format: Annotated[str | None, typer.Option("--format", "-f", help=FORMAT_HELP)] = None,
+    format: Annotated[
+        str | None,
+        format_option(EXPORT_FORMATS, note=" Default: from -o's extension, else turtle."),
+    ] = None,
     source: Annotated[
         str | None,
         typer.Option(
@@ -51,32 +68,33 @@ def export_cmd(
     ] = "kg",
 ) -> None:
     """Export the graph (or one source, or the ontology) deterministically in a standard format."""
-    from ..export import LINE_FORMATS, export, export_lines, export_to, format_for
+    from ..export import LINE_FORMATS, format_for
 
-    store = state.kg().store
+    kg = state.kg()
     fmt = format_for(None, format)
     if output is None and fmt in LINE_FORMATS and not inferred and vocabulary == "kg":
-        view.data_lines(export_lines(store, fmt, graph=source, ontology=ontology))  # streamed
+        view.data_lines(kg.export_lines(fmt, graph=source, ontology=ontology))  # streamed
         return
     options: dict[str, Any] = {"graph": source, "inferred": inferred, "ontology": ontology}
     if vocabulary != "kg":
         options["vocabulary"] = vocabulary
     if output is None:
-        view.data(export(store, format_for(None, format), **options))
+        view.data(kg.export(fmt, **options))
         return
-    view.written(export_to(store, format, output, **options))
+    view.written(kg.export_to(output, format, **options))
 
 
-@command("import")
+@command(
+    "import",
+    example="""kgraph export --format trig -o backup.trig
+    kgraph --store ./mystore import backup.trig""",
+)
 def import_cmd(
     file: Annotated[
         Path,
         typer.Argument(help="An RDF file, typically one `kgraph export` wrote (any RDF format)."),
     ],
-    format: Annotated[
-        str | None,
-        typer.Option("--format", "-f", help="Input format when the extension does not tell."),
-    ] = None,
+    input_format: InputFormat = None,
     derive: Annotated[
         bool,
         typer.Option(
@@ -84,34 +102,29 @@ def import_cmd(
             help="Derive kgraph's shortcut triples after loading (exports already hold them).",
         ),
     ] = False,
-    output: Annotated[str, typer.Option("--output", "-o", help="table or json")] = "table",
+    format: ReportFormat = "table",
+    output: LegacyReportOutput = None,
 ) -> None:
     """Load an exported file back into the store selected by --store: the same graphs, as they were."""
     from ..errors import UsageError
     from ..render import stores as report_view
 
+    fmt, syntax = report_and_input_format(format, output, input_format)
     if not state.store:
         raise UsageError(
             "the default store is rebuilt from the bundled data; choose a store to import into "
             "with --store DIR|memory:|URL (or KGRAPH_STORE)"
         )
-    report = state.kg(writable=True).load([file], fmt=format, derive=derive)
-    report_view.load_report(report, output)
+    report = state.kg(writable=True).load([file], fmt=syntax, derive=derive)
+    report_view.load_report(report, fmt)
 
 
-def _params(values: list[str] | None) -> dict[str, str]:
-    from ..errors import UsageError
-
-    out: dict[str, str] = {}
-    for v in values or []:
-        k, sep, val = v.partition("=")
-        if not sep or not k.strip():
-            raise UsageError(f"--param {v!r}: write it as NAME=VALUE")
-        out[k.strip()] = val
-    return out
-
-
-@command("viz")
+@command(
+    "viz",
+    example="""kgraph viz "Jeon Jong-seo" --depth 2 -o jeon.html
+    kgraph viz --query cast --param work=Ballerina -o cast.svg
+    kgraph viz --path "Jeon Jong-seo" "Yoo Ji-tae" --open""",
+)
 def viz_cmd(
     entity: Annotated[
         str | None, typer.Argument(help="Draw the neighbourhood of this entity (a name or an IRI).")
@@ -132,12 +145,7 @@ def viz_cmd(
         str | None,
         typer.Option("--query", "-q", metavar="NAME", help="Draw what a saved query touches."),
     ] = None,
-    param: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--param", "-p", metavar="NAME=VALUE", help="A parameter of --query (repeatable)."
-        ),
-    ] = None,
+    param: ParamOption = None,
     path: Annotated[
         tuple[str, str] | None,
         typer.Option(
@@ -158,15 +166,12 @@ def viz_cmd(
     ] = False,
 ) -> None:
     """Draw the graph, or part of it, as an interactive HTML page or a static SVG/PNG picture."""
-    from ..viz import visualise
-
-    pic = visualise(
-        state.kg().store,
+    pic = state.kg().visualise(
         output,
         entity=entity,
         depth=depth,
         query=query,
-        params=_params(param),
+        params=parse_params(param),
         path=path,
         ontology=ontology,
         graph=source,

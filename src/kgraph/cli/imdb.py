@@ -9,10 +9,10 @@ import typer
 
 from ..errors import UsageError
 from . import command, state
-from .stores import ReportOpt
+from .options import LegacyReportOutput, ReportFormat, report_format
 
 
-@command("import-imdb")
+@command("import-imdb", example="kgraph --store ./imdb-store import-imdb ~/Downloads/imdb")
 def import_imdb_cmd(
     directory: Annotated[
         Path,
@@ -28,19 +28,20 @@ def import_imdb_cmd(
             help="Where the temporary N-Triples file goes (default: the system's temp directory).",
         ),
     ] = None,
-    output: ReportOpt = "table",
+    format: ReportFormat = "table",
+    output: LegacyReportOutput = None,
 ) -> None:
     """Import IMDb's non-commercial dataset files as one source (importing the same directory again replaces it)."""
-    from ..imdb import import_imdb
     from ..render import imdb as view
     from ..render.stores import progress as bars
 
+    fmt = report_format(format, output)
     if not state.store:
         raise UsageError(
             "import-imdb writes a store of its own size (millions of triples for a full dump): "
             "choose one with --store DIR|memory:|URL (or KGRAPH_STORE)"
         )
     kg = state.kg(writable=True)
-    with bars(output != "json") as progress:
-        report = import_imdb(kg.store, directory, progress=progress, workdir=workdir)
-    view.report(report, output)
+    with bars(fmt != "json") as progress:
+        report = kg.import_imdb(directory, progress=progress, workdir=workdir)
+    view.report(report, fmt)

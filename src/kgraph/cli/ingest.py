@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -11,14 +10,14 @@ import typer
 from ..errors import UsageError
 from ..render import ingest as view
 from . import command, state
+from .options import ReportFormat, report_format
 
 
-class IngestFormat(str, Enum):
-    text = "text"
-    json = "json"
-
-
-@command("ingest")
+@command(
+    "ingest",
+    example="""kgraph ingest article.txt --dry-run
+    kgraph ingest article.html --date 2024-05-01 --review""",
+)
 def ingest_cmd(
     files: Annotated[
         list[Path], typer.Argument(help="Articles: UTF-8 plain text (.txt) or HTML (.html).")
@@ -43,9 +42,7 @@ def ingest_cmd(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Print the candidates; change nothing.")
     ] = False,
-    format: Annotated[
-        IngestFormat, typer.Option("--format", "-f", help="text or json")
-    ] = IngestFormat.text,
+    format: ReportFormat = "table",
 ) -> None:
     """Read articles and add the facts they state, each article as its own source graph.
 
@@ -54,10 +51,11 @@ def ingest_cmd(
     (KGRAPH_DATA_DIR, like `kgraph load`): `kgraph sources` lists the article and
     `kgraph unload ARTICLE` takes it out again.
     """
+    fmt = report_format(format)
     if sum([review, accept_above is not None, dry_run]) > 1:
         raise UsageError("choose one of --review, --accept-above and --dry-run")
-    if review and format is IngestFormat.json:
-        raise UsageError("--review talks to a person: use it with --format text")
+    if review and fmt == "json":
+        raise UsageError("--review talks to a person: use it with --format table")
     kg = state.kg(writable=not dry_run)
     report = kg.ingest(
         files,
@@ -68,4 +66,4 @@ def ingest_cmd(
         dry_run=dry_run,
         decide=view.review if review else None,
     )
-    view.report(report, format.value)
+    view.report(report, fmt)

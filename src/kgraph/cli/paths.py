@@ -7,8 +7,10 @@ from typing import Annotated
 
 import typer
 
+from ..conventions import REPORT_FORMATS, check_format
 from ..render import paths as view
 from . import command, state
+from .options import ReportFormat
 
 
 def _kg():
@@ -26,10 +28,13 @@ ViaOpt = Annotated[
     Via,
     typer.Option("--via", help="Which credits link people: any (default), cast (acting) or crew."),
 ]
-FormatOpt = Annotated[str, typer.Option("--format", "-f", help="text or json")]
 
 
-@command("path")
+@command(
+    "path",
+    example="""kgraph path "Jeon Jong-seo" "Yoo Ji-tae"
+    kgraph path "Jeon Jong-seo" "Park Shin-hye" --all --via cast --format json""",
+)
 def path_cmd(
     a: Annotated[str, typer.Argument(metavar="A", help="A person (name, IRI or person:slug).")],
     b: Annotated[str, typer.Argument(metavar="B", help="Another person, or a work.")],
@@ -46,7 +51,7 @@ def path_cmd(
         ),
     ] = None,
     via: ViaOpt = Via.any,
-    format: FormatOpt = "text",
+    format: ReportFormat = "table",
 ) -> None:
     """The shortest chain of collaborations between two people (person - work - person ...).
 
@@ -54,24 +59,28 @@ def path_cmd(
     short paths are broken by the labels along the path, so the answer is always the same.
     Exit 1 when no path exists within --max-hops.
     """
-    fmt = view.check_format(format)
+    fmt = check_format(format, REPORT_FORMATS)
     result = _kg().path(a, b, via=via.value, all=all, max_hops=max_hops, avoid=tuple(avoid or ()))
     view.path_result(result, fmt)
 
 
-@command("shared")
+@command("shared", example='kgraph shared "Jeon Jong-seo" "Kim Ji-hoon"')
 def shared_cmd(
     a: Annotated[str, typer.Argument(metavar="A", help="A person.")],
     b: Annotated[str, typer.Argument(metavar="B", help="Another person.")],
     via: ViaOpt = Via.any,
-    format: FormatOpt = "text",
+    format: ReportFormat = "table",
 ) -> None:
     """The works two people share, with each one's roles and the sources."""
-    fmt = view.check_format(format)
+    fmt = check_format(format, REPORT_FORMATS)
     view.shared_result(_kg().shared(a, b, via=via.value), fmt)
 
 
-@command("network")
+@command(
+    "network",
+    example="""kgraph network --top 5
+    kgraph network --from "Jeon Jong-seo" --format json""",
+)
 def network_cmd(
     from_: Annotated[
         str | None,
@@ -83,11 +92,11 @@ def network_cmd(
     ] = None,
     via: ViaOpt = Via.any,
     top: Annotated[
-        int, typer.Option("--top", help="Rows per ranking in text output (0: all).")
+        int, typer.Option("--top", help="Rows per ranking in table output (0: all).")
     ] = 20,
-    format: FormatOpt = "text",
+    format: ReportFormat = "table",
 ) -> None:
     """The collaboration network: people ranked by collaborators and by betweenness, and the
     connected components; with --from, distances from one person."""
-    fmt = view.check_format(format)
+    fmt = check_format(format, REPORT_FORMATS)
     view.network_result(_kg().network(via=via.value, from_=from_), fmt, top=top)

@@ -6,33 +6,37 @@ from typing import Annotated
 
 import typer
 
+from ..conventions import REPORT_FORMATS, check_format
 from ..render import query as view
 from . import command, state
+from .options import ReportFormat, format_option
 
-_SPARQL_FORMATS = (
-    "table, json, csv, tsv, xml (SELECT/ASK); turtle, ntriples, jsonld (CONSTRUCT/DESCRIBE)"
+SPARQL_FORMATS = ("table", "json", "csv", "tsv", "xml", "turtle", "ntriples", "jsonld")
+"""table and the W3C result formats (SELECT/ASK), RDF syntaxes (CONSTRUCT/DESCRIBE)."""
+
+
+@command(
+    "sparql",
+    example="""kgraph sparql 'SELECT ?p WHERE { ?p a kg:Person } LIMIT 5'
+    kgraph sparql @queries/cast.rq --format csv
+    echo 'ASK { ?s ?p ?o }' | kgraph sparql -""",
 )
-
-
-@command("sparql")
 def sparql_cmd(
     query: Annotated[
         str, typer.Argument(help="The query text, @FILE.rq to read a file, or - for stdin.")
     ],
     format: Annotated[
         str | None,
-        typer.Option(
-            "--format",
-            "-f",
-            help=f"Output format: {_SPARQL_FORMATS}. Default: table (Turtle for graphs).",
-        ),
+        format_option(SPARQL_FORMATS, note=" Default: table (Turtle for CONSTRUCT and DESCRIBE)."),
     ] = None,
     limit: Annotated[
         int | None, typer.Option("--limit", help="Return at most N rows (or triples).")
     ] = None,
     timeout: Annotated[
         float | None,
-        typer.Option("--timeout", help="Stop the query after this many seconds (exit 1)."),
+        typer.Option(
+            "--timeout", metavar="SECONDS", help="Stop the query after this many seconds (exit 1)."
+        ),
     ] = None,
 ) -> None:
     """Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) over every source.
@@ -40,15 +44,19 @@ def sparql_cmd(
     The project's prefixes (kg:, person:, work:, skos:, schema: ...) are predeclared; the
     default graph is the union of the sources, and GRAPH ?g reaches each source's facts.
     """
-    from ..querying import read_query, run_sparql
+    from ..querying import read_query
 
-    fmt = view.check_sparql_format(format)
+    fmt = None if format is None else check_format(format, SPARQL_FORMATS)
     text, origin = read_query(query)
-    result = run_sparql(state.kg().store, text, limit=limit, timeout=timeout, origin=origin)
+    result = state.kg().sparql(text, limit=limit, timeout=timeout, origin=origin)
     view.sparql_result(result, fmt)
 
 
-@command("search")
+@command(
+    "search",
+    example="""kgraph search "jeon jong seo"
+    kgraph search park --type Person --limit 5 --format json""",
+)
 def search_cmd(
     text: Annotated[str, typer.Argument(help="A name or part of one, in any spelling.")],
     type: Annotated[
@@ -60,12 +68,12 @@ def search_cmd(
         ),
     ] = None,
     limit: Annotated[int, typer.Option("--limit", help="At most N results.")] = 10,
-    format: Annotated[str, typer.Option("--format", "-f", help="table or json")] = "table",
+    format: ReportFormat = "table",
 ) -> None:
     """Find entities by name: exact, normalised, romanisation-tolerant, then fuzzy matches."""
-    view.check_format(format, ("table", "json"))
+    fmt = check_format(format, REPORT_FORMATS)
     matches = state.kg().search(text, types=type, limit=limit)
-    view.search_results(text, matches, format)
+    view.search_results(text, matches, fmt)
     if not matches:
         from .. import render
 
@@ -73,14 +81,18 @@ def search_cmd(
         raise typer.Exit(1)
 
 
-@command("show")
+@command(
+    "show",
+    example="""kgraph show "Jeon Jong-seo"
+    kgraph show work:ballerina --format json
+    kgraph show s000""",
+)
 def show_cmd(
     entity: Annotated[
         str, typer.Argument(help="A name (resolved like search), an IRI or a prefixed name.")
     ],
-    format: Annotated[str, typer.Option("--format", "-f", help="table or json")] = "table",
+    format: ReportFormat = "table",
 ) -> None:
     """An entity's card: labels, classes and every fact about it, with the sources of each."""
-    view.check_format(format, ("table", "json"))
-    card = state.kg().show(entity)
-    view.card(card, format)
+    fmt = check_format(format, REPORT_FORMATS)
+    view.card(state.kg().show(entity), fmt)

@@ -10,7 +10,11 @@ from .. import render
 from . import command, state
 
 
-@command("serve")
+@command(
+    "serve",
+    example="""kgraph serve
+    kgraph serve --port 8080 --cors --timeout 30""",
+)
 def serve_cmd(
     host: Annotated[
         str, typer.Option("--host", help="Address to listen on (loopback unless --allow-remote).")
@@ -19,7 +23,10 @@ def serve_cmd(
         int, typer.Option("--port", help="Port (0: any free port).", min=0, max=65535)
     ] = 7878,
     timeout: Annotated[
-        float, typer.Option("--timeout", help="Seconds a query may run before it is stopped.")
+        float,
+        typer.Option(
+            "--timeout", metavar="SECONDS", help="Seconds a query may run before it is stopped."
+        ),
     ] = 10.0,
     max_results: Annotated[
         int,
@@ -54,6 +61,14 @@ def serve_cmd(
         int,
         typer.Option("--max-connections", help="Connections served at once; more get 503.", min=1),
     ] = 256,
+    cache_mb: Annotated[
+        int,
+        typer.Option(
+            "--cache-mb",
+            help="MiB of finished answers kept for repeated requests, per store generation (0: none).",
+            min=0,
+        ),
+    ] = 64,
 ) -> None:
     """Serve the graph: a read-only SPARQL endpoint at /sparql, the explorer at /, ask JSON at /ask."""
     import signal
@@ -70,6 +85,7 @@ def serve_cmd(
         workers=workers,
         worker_memory=worker_memory,
         max_connections=max_connections,
+        cache_mb=cache_mb,
     )
     server = SparqlServer(config, state.store, state.update_url)
 

@@ -10,8 +10,13 @@ import typer
 from ..errors import UsageError
 from ..render import stores as view
 from . import command, state
-
-ReportOpt = Annotated[str, typer.Option("--output", "-o", help="table or json")]
+from .options import (
+    InputFormat,
+    LegacyReportOutput,
+    ReportFormat,
+    report_and_input_format,
+    report_format,
+)
 
 
 def _writable_graph():  # -> KnowledgeGraph
@@ -32,7 +37,12 @@ def _stdin_files(files: list[Path]) -> tuple[list[Path], Any]:
     return [path if str(f) == "-" else f for f in files], tmp
 
 
-@command("load")
+@command(
+    "load",
+    example="""kgraph load mydata.ttl
+    kgraph --store ./mystore load films.nq.gz --format json
+    cat mydata.nt | kgraph load - --input-format ntriples""",
+)
 def load_cmd(
     files: Annotated[
         list[Path],
@@ -41,18 +51,13 @@ def load_cmd(
             "too; - for standard input). The format comes from the extension, else the content."
         ),
     ],
-    format: Annotated[
-        str | None,
-        typer.Option(
-            "--format",
-            "-f",
-            help="Input format when the extension does not tell: turtle, ntriples, nquads, trig, jsonld, xml.",
-        ),
-    ] = None,
+    input_format: InputFormat = None,
     map: Annotated[
         list[Path] | None,
         typer.Option(
-            "--map", help="An OWL alignment of another vocabulary to kgraph's (loaded first)."
+            "--map",
+            metavar="FILE",
+            help="An OWL alignment of another vocabulary to kgraph's (loaded first).",
         ),
     ] = None,
     derive: Annotated[
@@ -62,46 +67,53 @@ def load_cmd(
             help="Align vocabularies and derive kgraph's shortcut triples after loading.",
         ),
     ] = True,
-    output: ReportOpt = "table",
+    format: ReportFormat = "table",
+    output: LegacyReportOutput = None,
 ) -> None:
     """Add RDF files to the store, each as its own named graph and source (a reload replaces it).
 
     On the default store the files join the bundled graph as your own data (kept in
     KGRAPH_DATA_DIR), and their entities are reconciled with the graph's.
     """
+    fmt, syntax = report_and_input_format(format, output, input_format)
     kg = _writable_graph()
     files, tmp = _stdin_files(files)
     try:
-        with view.progress(output != "json") as progress:
-            report = kg.load(files, fmt=format, map=map or None, progress=progress, derive=derive)
+        with view.progress(fmt != "json") as progress:
+            report = kg.load(files, fmt=syntax, map=map or None, progress=progress, derive=derive)
     finally:
         if tmp is not None:
             tmp.cleanup()
-    view.load_report(report, output)
+    view.load_report(report, fmt)
 
 
-@command("unload")
+@command("unload", example="kgraph unload mydata.ttl")
 def unload_cmd(
     source: Annotated[str, typer.Argument(help="A loaded file's name, path or source IRI.")],
-    output: ReportOpt = "table",
+    format: ReportFormat = "table",
+    output: LegacyReportOutput = None,
 ) -> None:
     """Remove a loaded file's graphs from the store."""
+    fmt = report_format(format, output)
     kg = _writable_graph()
     removed = kg.unload(source)
-    view.unloaded(source, removed, output)
+    view.unloaded(source, removed, fmt)
 
 
-@command("sources")
-def sources_cmd(output: ReportOpt = "table") -> None:
+@command("sources", example="kgraph sources\nkgraph sources --format json")
+def sources_cmd(format: ReportFormat = "table", output: LegacyReportOutput = None) -> None:
     """The sources: the articles (code, outlet, headline opening, date, language, number of
     facts), then the files loaded into the store with their origin, graphs and sizes."""
-    from ..sources import articles
-
+    fmt = report_format(format, output)
     kg = state.kg()
-    view.sources(kg.sources(), output, articles(kg.store))
+    view.sources(kg.sources(), fmt, kg.articles())
 
 
-@command("reconcile")
+@command(
+    "reconcile",
+    example="""kgraph reconcile
+    kgraph reconcile --accept 1 --reject 2""",
+)
 def reconcile_cmd(
     accept: Annotated[
         list[str] | None,
@@ -120,13 +132,15 @@ def reconcile_cmd(
             help="Keep an unsure match apart (from every candidate, or the one given).",
         ),
     ] = None,
-    output: ReportOpt = "table",
+    format: ReportFormat = "table",
+    output: LegacyReportOutput = None,
 ) -> None:
     """Unsure matches between your files and the bundled graph: list them, accept or reject them."""
+    fmt = report_format(format, output)
     if state.store:
         raise UsageError(
             "reconcile works on your files in the default store (no --store); loads into other "
             "stores keep their entities as they are"
         )
     pending = state.kg().reconcile(accept or (), reject or ())
-    view.pending(pending, output, decided=len(accept or ()) + len(reject or ()))
+    view.pending(pending, fmt, decided=len(accept or ()) + len(reject or ()))

@@ -1587,16 +1587,7 @@ class Reader:
                     work = self.entities.get(self.mentions[int(m.group("w"))].cluster)
                     if work:
                         out.append(
-                            Candidate(
-                                "genre",
-                                work,
-                                None,
-                                m.group("g").lower(),
-                                None,
-                                conf,
-                                [self.evidence(t, m)],
-                                "genre",
-                            )
+                            _genre(work, m.group("g").lower(), conf, self.evidence(t, m), "genre")
                         )
             head = re.match(
                 rf"(?:The|This) (?:[a-z][\w-]* )?(?P<g>{_GENRE_PHRASE}) (?:follows|stars|is|was|centres|centers|opens|tells)\b",
@@ -1606,14 +1597,11 @@ class Reader:
                 work, f = self.context_work(t, 0, prefer_main=True)
                 if work:
                     out.append(
-                        Candidate(
-                            "genre",
+                        _genre(
                             work,
-                            None,
                             head.group("g").lower(),
-                            None,
                             0.65 * f,
-                            [self.evidence(t, head)],
+                            self.evidence(t, head),
                             "genre-subject",
                         )
                     )
@@ -1626,14 +1614,11 @@ class Reader:
                 work, f = self.context_work(t, m.start(), prefer_main=True)
                 if work:
                     out.append(
-                        Candidate(
-                            "genre",
+                        _genre(
                             work,
-                            None,
                             m.group("g").lower(),
-                            None,
                             0.65 * f,
-                            [self.evidence(t, m)],
+                            self.evidence(t, m),
                             "genre-context",
                         )
                     )
@@ -1646,16 +1631,7 @@ class Reader:
                 work = self.entities.get(self.mentions[int(m.group(1))].cluster)
                 if work:
                     out.append(
-                        Candidate(
-                            "genre",
-                            work,
-                            None,
-                            m.group("g").lower(),
-                            None,
-                            0.75,
-                            [self.evidence(t, m)],
-                            "is-a-genre",
-                        )
+                        _genre(work, m.group("g").lower(), 0.75, self.evidence(t, m), "is-a-genre")
                     )
             for m in re.finditer(
                 rf"\b(?P<g>(?:{GENRE_WORDS})(?:[- ](?:{GENRE_WORDS}))*) (?:film|movie|series|drama) ⟦W(\d+)⟧",
@@ -1665,12 +1641,13 @@ class Reader:
                 work = self.entities.get(self.mentions[int(m.group(2))].cluster)
                 g = m.group("g").lower()
                 if work and g not in ("drama",):
-                    out.append(
-                        Candidate(
-                            "genre", work, None, g, None, 0.7, [self.evidence(t, m)], "genre-film"
-                        )
-                    )
+                    out.append(_genre(work, g, 0.7, self.evidence(t, m), "genre-film"))
         return out
+
+
+def _genre(work: Entity, genre: str, conf: float, evidence: Any, rule: str) -> Candidate:
+    """A genre fact about ``work``."""
+    return Candidate("genre", work, None, genre, None, conf, [evidence], rule)
 
 
 def _slot_code(pattern: str, name: str) -> str | None:

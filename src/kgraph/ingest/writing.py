@@ -380,6 +380,15 @@ def _sources_only(store: Store, graphs: Iterable[str], own: str) -> list[str]:
     return out
 
 
+def _stated_by(store: Store, rows: Any, var: str, own: str) -> list[tuple[str, list[str]]]:
+    """``(label of ?var, the other sources stating it)`` from rows of ``?g ?var ?label``."""
+    by: dict[str, list[str]] = {}
+    for r in rows:
+        label = _val(r["label"]) if "label" in r else _local(_val(r[var]))
+        by.setdefault(label, []).append(_val(r["g"]))
+    return [(label, srcs) for label, gs in by.items() if (srcs := _sources_only(store, gs, own))]
+
+
 def find_conflicts(store: Store, c: Candidate, own: str) -> None:
     """Fill ``c.conflicts_with``: the sources that state something this fact contradicts."""
     claims: list[tuple[str, list[str]]] = []
@@ -389,14 +398,8 @@ def find_conflicts(store: Store, c: Candidate, own: str) -> None:
                  FILTER (?c != ?mine) OPTIONAL { ?c skos:prefLabel ?label } } ORDER BY ?c ?g""",
             {"p": N(c.subject.iri), "w": N(c.work.iri), "mine": N(c.object.iri)},
         )
-        by: dict[str, list[str]] = {}
-        for r in rows:
-            label = _val(r["label"]) if "label" in r else _local(_val(r["c"]))
-            by.setdefault(label, []).append(_val(r["g"]))
-        for label, gs in by.items():
-            srcs = _sources_only(store, gs, own)
-            if srcs:
-                claims.append((f"{c.subject.label} plays {label} in {c.work.label}", srcs))
+        for label, srcs in _stated_by(store, rows, "c", own):
+            claims.append((f"{c.subject.label} plays {label} in {c.work.label}", srcs))
     elif c.relation == "director" and c.work:
         same = store.ask("ASK { ?w kg:director ?p }", {"w": N(c.work.iri), "p": N(c.subject.iri)})
         if not same:
@@ -405,14 +408,8 @@ def find_conflicts(store: Store, c: Candidate, own: str) -> None:
                      OPTIONAL { ?d skos:prefLabel ?label } } ORDER BY ?d ?g""",
                 {"w": N(c.work.iri)},
             )
-            by = {}
-            for r in rows:
-                label = _val(r["label"]) if "label" in r else _local(_val(r["d"]))
-                by.setdefault(label, []).append(_val(r["g"]))
-            for label, gs in by.items():
-                srcs = _sources_only(store, gs, own)
-                if srcs:
-                    claims.append((f"{label} is the director of {c.work.label}", srcs))
+            for label, srcs in _stated_by(store, rows, "d", own):
+                claims.append((f"{label} is the director of {c.work.label}", srcs))
     elif c.relation in ("release", "premiere") and c.value and len(c.value) == 10:
         if c.relation == "release":
             q = """SELECT ?g ?d WHERE { GRAPH ?g { ?x kg:releaseOf ?w ; kg:date ?d } } ORDER BY ?d ?g"""
@@ -421,7 +418,7 @@ def find_conflicts(store: Store, c: Candidate, own: str) -> None:
             q = """SELECT ?g ?d WHERE { GRAPH ?g { ?x kg:screenedWork ?w ; kg:date ?d }
                    ?x kg:atFestival ?f } ORDER BY ?d ?g"""
             b = {"w": N(c.subject.iri), "f": N(c.object.iri) if c.object else N(ID_NS)}
-        by = {}
+        by: dict[str, list[str]] = {}
         for r in store.select(q, b):
             if _val(r["d"]) != c.value:
                 by.setdefault(_val(r["d"]), []).append(_val(r["g"]))

@@ -4,35 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import UsageError
 from . import note, table, write, write_json
-
-FORMATS = ("text", "json")
-
-
-def check_format(fmt: str) -> str:
-    """``text`` (``table`` accepted as a synonym) or ``json``."""
-    f = fmt.lower()
-    if f == "table":
-        f = "text"
-    if f not in FORMATS:
-        raise UsageError(f"--format must be text or json, not {fmt!r}")
-    return f
 
 
 def _sources(items: Any) -> str:
     return ", ".join(s.short for s in items) or "no source"
 
 
-def _notes(result: Any) -> None:
+def _notes_then_json(result: Any, fmt: str) -> bool:
+    """The result's notes on stderr; then, for ``json``, the result on stdout (returns True)."""
     for n in getattr(result, "notes", ()):
         note(n)
+    if fmt == "json":
+        write_json(result.to_json())
+    return fmt == "json"
 
 
 def path_result(r: Any, fmt: str) -> None:
-    _notes(r)
-    if fmt == "json":
-        write_json(r.to_json())
+    if _notes_then_json(r, fmt):
         return
     via = "" if r.via == "any" else f" via {r.via}"
     count = (
@@ -72,9 +61,7 @@ def _legend(sources: Any) -> list[str]:
 
 
 def shared_result(r: Any, fmt: str) -> None:
-    _notes(r)
-    if fmt == "json":
-        write_json(r.to_json())
+    if _notes_then_json(r, fmt):
         return
     via = "" if r.via == "any" else f" ({r.via} credits)"
     if not r.works:
@@ -103,9 +90,7 @@ def _roles(part: Any) -> str:
 
 
 def network_result(r: Any, fmt: str, *, top: int = 20) -> None:
-    _notes(r)
-    if fmt == "json":
-        write_json(r.to_json())
+    if _notes_then_json(r, fmt):
         return
 
     def cut(xs: Any) -> Any:

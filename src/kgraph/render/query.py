@@ -6,26 +6,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from ..errors import UsageError
 from . import out, plain, table, write, write_json
-
-TABLE_FORMATS = ("table",)
-
-
-def check_format(fmt: str, allowed: Sequence[str]) -> None:
-    if fmt not in allowed:
-        raise UsageError(f"unknown --format {fmt!r}; use one of {', '.join(allowed)}")
-
-
-def check_sparql_format(fmt: str | None) -> str | None:
-    from ..results import SERIALIZERS
-
-    if fmt is None:
-        return None
-    f = fmt.lower()
-    if f not in (*TABLE_FORMATS, *SERIALIZERS):
-        raise UsageError(f"unknown --format {fmt!r}; use one of table, {', '.join(SERIALIZERS)}")
-    return f
 
 
 def _raw(text: str) -> None:

@@ -753,7 +753,12 @@ def entity_page(store: Any, ident: str) -> bytes:
             _graph_data(store, sub, title=card.label, highlight=[card.iri], focus=card.iri)
         )
     base = entity_url(card.iri)
+    from ..viz import graph_tools
+
     content = _template("entity.html").substitute(
+        tools=graph_tools(
+            find=False, hint="click a node to expand it, double-click to open its page"
+        ),
         label=esc(card.label),
         card=card_html(store, card),
         neighbours=neighbours,
@@ -953,8 +958,12 @@ def graph_page(store: Any, focus: str, a: str, b: str) -> bytes:
         f"<li>{link(n['id'], n['label'])}</li>"
         for n in sorted(data["nodes"], key=lambda n: n["label"].casefold())
     )
+    from ..viz import graph_tools
+
     content = _template("graph.html").substitute(
-        title=esc(data["title"]),
+        tools=graph_tools(
+            title=esc(data["title"]), links='<a href="/graph">whole graph</a>', status="laying out…"
+        ),
         data=_data_script(data),
         message=message,
         path=listing,
@@ -1252,7 +1261,10 @@ def query_page(store: Any, query: str, run: Runner, max_results: int) -> bytes:
             + (f' <span class="params">(parameters: {esc(params)})</span>' if params else "")
             + "</li>"
         )
+    from ..viz import graph_tools
+
     content = _template("query.html").substitute(
+        tools=graph_tools(find=False),
         query=esc(query or DEFAULT_QUERY),
         result=result,
         data=data,
