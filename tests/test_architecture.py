@@ -34,6 +34,9 @@ LAYERS: dict[str, int] = {
     # 3 — what the library does with a store
     "results": 3,
     "linking": 3,
+    "resolve": 3,
+    "entailment": 3,
+    "entitygraph": 3,
     "cards": 3,
     "provenance": 3,
     "sources": 3,
@@ -175,3 +178,77 @@ def test_the_checker_sees_imports_inside_functions():
     edges = _imports()
     # kgraph.kg imports the question engine only when a question is asked
     assert "kgraph.questions" in edges["kgraph.kg"]
+
+
+# -- the store seam ------------------------------------------------------------------------
+
+
+def _store_classes() -> set[str]:
+    """The classes of kgraph.store that implement :class:`kgraph.store.Store`."""
+    tree = ast.parse((SRC / "store.py").read_text(encoding="utf-8"))
+    return {
+        node.name
+        for node in tree.body
+        if isinstance(node, ast.ClassDef)
+        and any(isinstance(b, ast.Name) and b.id == "Store" for b in node.bases)
+    }
+
+
+def _concrete_store_tests(tree: ast.AST, concrete: set[str]) -> list[tuple[int, str]]:
+    """Where code tests for (or casts to) a concrete store class, or reaches into one's
+    pyoxigraph handle (``.raw``): (line, what)."""
+
+    def named(node: ast.AST) -> list[str]:
+        if isinstance(node, ast.Tuple):
+            return [n for e in node.elts for n in named(e)]
+        if isinstance(node, ast.Name) and node.id in concrete:
+            return [node.id]
+        if isinstance(node, ast.Attribute) and node.attr in concrete:
+            return [node.attr]
+        if isinstance(node, ast.Constant) and node.value in concrete:  # cast("OxigraphStore", …)
+            return [str(node.value)]
+        return []
+
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            if node.func.id in ("isinstance", "issubclass", "cast") and len(node.args) == 2:
+                hit = named(node.args[1] if node.func.id != "cast" else node.args[0])
+                found += [(node.lineno, f"{node.func.id}(…, {h})") for h in hit]
+        elif isinstance(node, ast.Compare) and any(isinstance(o, ast.Is) for o in node.ops):
+            found += [(node.lineno, f"is {h}") for c in node.comparators for h in named(c)]
+        elif isinstance(node, ast.Attribute) and node.attr == "raw":
+            found.append((node.lineno, ".raw"))
+    return found
+
+
+def test_no_concrete_store_test_outside_the_store_module():
+    """A new backend is one class implementing Store: no other module may special-case
+    OxigraphStore or RemoteStore (they ask the store's capabilities instead)."""
+    concrete = _store_classes()
+    assert {"OxigraphStore", "RemoteStore"} <= concrete
+    leaks = [
+        f"{name}:{line}: {what}"
+        for name, f in sorted(_modules().items())
+        if name != "kgraph.store"
+        for line, what in _concrete_store_tests(ast.parse(f.read_text("utf-8")), concrete)
+    ]
+    assert leaks == []
+
+
+def test_the_store_checker_sees_each_kind_of_special_case():
+    concrete = {"OxigraphStore", "RemoteStore"}
+    code = (
+        "if isinstance(s, OxigraphStore): pass\n"
+        "if isinstance(s, (int, store.RemoteStore)): pass\n"
+        "raw = cast('OxigraphStore', s).raw\n"
+        "if type(s) is OxigraphStore: pass\n"
+        "if isinstance(s, Store): pass\n"
+    )
+    assert sorted(line for line, _ in _concrete_store_tests(ast.parse(code), concrete)) == [
+        1,
+        2,
+        3,
+        3,
+        4,
+    ]

@@ -18,18 +18,16 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
+from kgraph.entailment import to_rdflib_term
+from kgraph.entitygraph import EDGE_COLUMNS, NODE_COLUMNS, entity_graph
 from kgraph.errors import InputError, UsageError
 from kgraph.export import (
-    EDGE_COLUMNS,
-    NODE_COLUMNS,
     QUAD_FORMATS,
     RDF_FORMATS,
     csv_paths,
-    entity_graph,
     export,
     export_to,
     select_quads,
-    to_rdflib_term,
     write_atomic,
 )
 from kgraph.terms import CURATION_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, PREFIXES

@@ -211,3 +211,96 @@ def test_inline_contexts_leaves_other_text_alone():
     assert inline_contexts(b"not json @context", Path("x")) == b"not json @context"
     inline = b'{"@context": {"@vocab": "urn:v:"}, "a": 1}'
     assert inline_contexts(inline, Path("x")) == inline
+
+
+# -- the format registry ----------------------------------------------------------------------
+
+
+def test_registry_takes_extensions_and_media_types_from_pyoxigraph():
+    from kgraph.formats import REGISTRY
+
+    for f in REGISTRY:
+        lib = f.rdf or f.results
+        if lib is not None:
+            assert f.all_extensions[0] == "." + lib.file_extension
+            assert f.media_type == lib.media_type
+            # every other media type kgraph accepts names the same format to pyoxigraph too
+            for m in f.all_media_types:
+                kind = type(lib)
+                assert kind.from_media_type(m) in (lib, None), (f.name, m)
+        assert f.all_extensions and f.all_media_types, f.name
+
+
+def test_names_and_extensions_are_one_list_per_family():
+    from kgraph.export import EXTENSIONS as EXPORT_EXTENSIONS
+    from kgraph.export import FORMATS, format_for
+    from kgraph.formats import EXTENSIONS, NAMES, REGISTRY
+    from kgraph.results import GRAPH_FORMATS, TABULAR_FORMATS
+    from kgraph.server import GRAPH_MEDIA, SOLUTION_MEDIA
+
+    rdf = [f for f in REGISTRY if f.family == "rdf"]
+    assert {n for f in rdf if f.read for n in (f.name, *f.aliases)} == set(NAMES)
+    assert FORMATS == (
+        "turtle",
+        "ntriples",
+        "nquads",
+        "trig",
+        "jsonld",
+        "xml",
+        "graphml",
+        "gexf",
+        "csv",
+    )
+    assert TABULAR_FORMATS == ("json", "csv", "tsv", "xml")
+    assert GRAPH_FORMATS == ("turtle", "ntriples", "jsonld")
+    assert set(SOLUTION_MEDIA) == set(TABULAR_FORMATS)
+    assert set(GRAPH_MEDIA) == {*GRAPH_FORMATS, "xml"}
+    # what export writes to an extension is what load reads from it
+    for ext, name in EXPORT_EXTENSIONS.items():
+        assert format_for(f"out{ext}", None) == name
+        if name in FORMATS[:6]:
+            assert EXTENSIONS[ext] == next(f.rdf for f in rdf if f.name == name), ext
+
+
+@pytest.mark.parametrize(
+    "ext",
+    [".ttl", ".ttls", ".nt", ".ntriples", ".nq", ".nquads", ".trig", ".jsonld", ".rdf", ".owl"],
+)
+def test_export_then_load_by_extension(tmp_path: Path, ext: str):
+    """A file ``kgraph export -o`` writes loads back by its extension alone (``out.nquads`` was
+    written as Turtle before the registry)."""
+    from kgraph.export import export, format_for
+
+    src = OxigraphStore()
+    src.update(f'INSERT DATA {{ GRAPH <urn:g> {{ <{PERSON}> <{NAME}> "Sniffed" }} }}')
+    src.refresh_merged()
+    path = tmp_path / f"out{ext}"
+    data = export(src, format_for(path, None))
+    assert isinstance(data, bytes)
+    path.write_bytes(data)
+    dst = OxigraphStore()
+    load(dst, [path])
+    assert dst.ask(f'ASK {{ <{PERSON}> <{NAME}> "Sniffed" }}')
+
+
+@pytest.mark.parametrize("gz", [False, True])
+def test_rdf_syntax_errors_name_the_line_alike_when_building_and_loading(tmp_path: Path, gz: bool):
+    """One conversion of the parser's error (formats.rdf_syntax_error): the bad line's own text,
+    decompressed for a .gz file, whether the file is built (in memory) or loaded (streamed)."""
+    import gzip
+
+    from kgraph.build import parse_file
+    from kgraph.errors import RdfSyntaxError
+
+    body = b'<urn:a> <urn:p> "ok" .\n<urn:a> <urn:p> "broken .\n'
+    path = tmp_path / ("bad.nt.gz" if gz else "bad.nt")
+    path.write_bytes(gzip.compress(body) if gz else body)
+    readers = [lambda: load(OxigraphStore(), [path])]
+    if not gz:  # the build reads the bundled (uncompressed) files only
+        readers.append(lambda: parse_file(path))
+    errors = []
+    for read in readers:
+        with pytest.raises(RdfSyntaxError) as e:
+            read()
+        errors.append((e.value.position.line, e.value.position.source_line))
+    assert errors == [(2, '<urn:a> <urn:p> "broken .')] * len(readers)

@@ -18,7 +18,7 @@ from kgraph.build import open_store
 from kgraph.errors import QuerySyntaxError, RemoteError, StoreError, UpdateRefused
 from kgraph.loading import load, loaded_sources, source_iri
 from kgraph.store import OxigraphStore, RemoteStore, Store
-from kgraph.terms import INFERRED_GRAPH, ONTOLOGY_GRAPH
+from kgraph.terms import INFERRED_GRAPH, KG_NS, ONTOLOGY_GRAPH
 
 pytestmark = pytest.mark.slow  # real Oxigraph and Virtuoso servers
 
@@ -124,6 +124,38 @@ def test_same_quads_as_the_default_store(loaded: KnowledgeGraph, kg: KnowledgeGr
     records = {ox.NamedNode(source_iri(f)) for f in DATA_FILES}
     got = {q for q in _data_quads(loaded.store) if q.graph_name not in records}
     assert got == _data_quads(kg.store)
+
+
+def test_capabilities_agree_with_the_default_store(loaded: KnowledgeGraph, kg: KnowledgeGraph):
+    """The Store interface's capabilities (index scans and dumps on the embedded store, SPARQL
+    on a remote one) give the default store's answers on every kind of store."""
+    store, ref = loaded.store, kg.store
+    for pred in ("actedIn", "crewMember", "workedOn"):
+        assert sorted(store.pairs(KG_NS + pred)) == sorted(ref.pairs(KG_NS + pred)) != []
+    assert store.has_graph(ONTOLOGY_GRAPH) and not store.has_graph(ID + "graph/none")
+    s002 = ID + "source/s002"
+
+    def lines(s: Store) -> list[tuple[str, str, str]]:  # blank nodes, integer types may differ
+        return sorted(
+            (
+                str(t.subject) if not isinstance(t.subject, ox.BlankNode) else "_",
+                str(t.predicate),
+                str(_canonical(t.object)) if not isinstance(t.object, ox.BlankNode) else "_",
+            )
+            for _, block in s.ntriples([s002])
+            for t in ox.parse(block, format=ox.RdfFormat.N_TRIPLES)
+        )
+
+    assert lines(store) == lines(ref) != []
+    query = "SELECT ?p WHERE { ?p a kg:Person } ORDER BY ?p"
+    assert store.run(query, limit=3) == ref.run(query, limit=3)
+    assert store.run(query, limit=3)[1] is True
+    assert (
+        store.supports_dataset
+        == store.supports_bulk_load
+        == (loaded.kind in ("embedded", "memory"))
+    )
+    assert (store.directory is not None) == (loaded.kind == "embedded")
 
 
 def test_named_graphs_are_the_managed_ones(loaded: KnowledgeGraph):

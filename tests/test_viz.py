@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from kgraph.export import entity_graph
+from kgraph.entitygraph import entity_graph
 from kgraph.viz import ASSETS, VIS_NETWORK_VERSION, select, to_dot, to_html, visualise
 
 ID = "https://kgraph.dev/id/"
@@ -168,9 +168,11 @@ def test_html_is_self_contained(store, tmp_path):
 
 
 def test_html_escapes_data_that_looks_like_markup():
-    from kgraph.export import EntityGraph, Node
+    from kgraph.entitygraph import EntityGraph, EntityNode
 
-    eg = EntityGraph((Node("urn:x", "</script><script>alert(1)</script>", "Person", "Person"),), ())
+    eg = EntityGraph(
+        (EntityNode("urn:x", "</script><script>alert(1)</script>", "Person", "Person"),), ()
+    )
     page = to_html(eg, title="<b>t</b>")
     assert "<script>alert(1)" not in page and "<title>&lt;b&gt;t&lt;/b&gt;</title>" in page
 

@@ -8,7 +8,7 @@ import json
 import pytest
 from browser import ARTIFACTS, Browser
 
-from kgraph.export import entity_graph
+from kgraph.entitygraph import entity_graph
 from kgraph.viz import visualise
 
 JEON = "https://kgraph.dev/id/person/jeon-jong-seo"
@@ -119,19 +119,19 @@ def test_three_thousand_nodes_page(browser, tmp_path):
     interactive, every node is placed, search still finds and focuses a node."""
     import random
 
-    from kgraph.export import Edge, EntityGraph, Fact, Node
+    from kgraph.entitygraph import Edge, EntityGraph, EntityNode, NodeFact
     from kgraph.viz import to_html
 
     rnd = random.Random(1)
     classes = ["Person", "Film", "TVSeries", "Character"]
     n = 3000
     nodes = tuple(
-        Node(
+        EntityNode(
             f"urn:n{i}",
-            f"Node {i}",
+            f"EntityNode {i}",
             classes[i % 4],
             classes[i % 4],
-            (Fact("urn:p", "note", f"fact {i}", None, ("source:s000",)),),
+            (NodeFact("urn:p", "note", f"fact {i}", None, ("source:s000",)),),
         )
         for i in range(n)
     )
@@ -158,11 +158,11 @@ def test_three_thousand_nodes_page(browser, tmp_path):
     browser.wait_for("document.body && document.body.getAttribute('data-ready') === '1'", 180)
     assert browser.js("Object.keys(kgraph.network.getPositions()).length") == n
     browser.js(
-        "document.getElementById('search').value = 'Node 2718';"
+        "document.getElementById('search').value = 'EntityNode 2718';"
         "document.getElementById('find').requestSubmit()"
     )
     browser.pump(0.5)
-    assert browser.js("document.querySelector('#details h2').textContent") == "Node 2718"
+    assert browser.js("document.querySelector('#details h2').textContent") == "EntityNode 2718"
     assert browser.console_errors() == []
     assert browser.requests() == [page.as_uri()]
     browser.screenshot(ARTIFACTS / "viz-3000-nodes.png")

@@ -10,7 +10,7 @@ import urllib.request
 
 import pytest
 
-from kgraph.export import entity_graph
+from kgraph.entitygraph import entity_graph
 from kgraph.server import ServerConfig, SparqlServer
 from kgraph.terms import compact
 
@@ -141,3 +141,23 @@ def test_a_big_store_is_not_drawn_whole(store, monkeypatch):
     assert 'id="too-big"' not in page and "Ok-ju" in page
     hits = pages.search_json(store, "jeon")  # the name matcher alone
     assert hits and hits[0]["label"] == "Jeon Jong-seo"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "media"),
+    [
+        ("turtle", "text/turtle; charset=utf-8"),
+        ("ttl", "text/turtle; charset=utf-8"),
+        ("json-ld", "application/ld+json"),
+        ("JSONLD", "application/ld+json"),
+        ("json", "application/ld+json"),
+    ],
+)
+def test_entity_export_names_come_from_the_format_registry(base, fmt, media):
+    status, ctype, _body = get(base + f"/entity/person:jeon-jong-seo?format={fmt}")
+    assert (status, ctype) == (200, media)
+
+
+def test_entity_export_refuses_other_formats(base):
+    status, _c, body = get(base + "/entity/person:jeon-jong-seo?format=nquads")
+    assert status == 406 and "use turtle or jsonld" in body

@@ -4,7 +4,7 @@ The public API is :class:`KnowledgeGraph`; the errors it raises are in :mod:`kgr
 """
 
 from .errors import KGraphError
-from .kg import Conflict, KnowledgeGraph, Stats
+from .kg import Conflict, Disagreement, KnowledgeGraph, Stats
 
-__all__ = ["Conflict", "KGraphError", "KnowledgeGraph", "Stats"]
+__all__ = ["Conflict", "Disagreement", "KGraphError", "KnowledgeGraph", "Stats"]
 __version__ = "0.1.0"

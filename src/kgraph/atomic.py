@@ -23,7 +23,10 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .store import Store
 
 BACKUP = "kgraph-rollback"
 MARKER = "kgraph-rollback.ok"
@@ -122,31 +125,28 @@ def _bump(directory: Path) -> None:
 
 
 @contextlib.contextmanager
-def all_or_nothing(store: Any) -> Iterator[None]:
+def all_or_nothing(store: Store) -> Iterator[None]:
     """Run the body as one change of ``store``: on an embedded store directory, either all of it
     persists or none of it does (see the module docstring); elsewhere the body just runs."""
-    from .store import OxigraphStore
-
-    directory = getattr(store, "path", None)
-    if not isinstance(store, OxigraphStore) or directory is None or not store.writable:
+    if store.directory is None or not store.writable:
         yield
         return
-    directory = Path(directory)
+    directory = Path(store.directory)
     fd = _lock(directory, blocking=True)
     backup, marker = directory / BACKUP, directory / MARKER
     try:
         if marker.exists():  # a dead change, found by a process that opened before it died
-            _reopen_after(store, lambda: _restore(directory))
+            store.reopen_after(lambda: _restore(directory))
         shutil.rmtree(backup, ignore_errors=True)
-        store.raw.flush()
-        store.raw.backup(str(backup))
+        store.flush()
+        store.backup(backup)
         marker.write_bytes(b"")
         _fsync_dir(directory)
         try:
             yield
-            store.raw.flush()
+            store.flush()
         except BaseException:
-            _reopen_after(store, lambda: _restore(directory))
+            store.reopen_after(lambda: _restore(directory))
             raise
         marker.unlink()  # the commit
         _fsync_dir(directory)
@@ -154,18 +154,3 @@ def all_or_nothing(store: Any) -> Iterator[None]:
         _bump(directory)
     finally:
         _unlock(fd)
-
-
-def _reopen_after(store: Any, action: Any) -> None:
-    """Close the store's handle, run ``action`` on its files, open it again."""
-    import gc
-
-    import pyoxigraph as ox
-
-    path = str(store.path)
-    del store._store
-    gc.collect()  # the RocksDB handle closes when its last reference goes
-    try:
-        action()
-    finally:
-        store._store = ox.Store(path)

@@ -19,8 +19,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import resources
-from .errors import InputError, Position, RdfSyntaxError, StoreError
-from .formats import EXTENSIONS
+from .errors import InputError, RdfSyntaxError, StoreError
+from .formats import EXTENSIONS, rdf_syntax_error
 from .store import OxigraphStore, RemoteStore, Store
 from .terms import CURATION_GRAPH, ONTOLOGY_GRAPH
 
@@ -158,13 +158,7 @@ def parse_file(path: Path, graph: str | None = None, fmt: str | None = None) -> 
             for q in quads
         ]
     except SyntaxError as e:
-        msg = e.msg or str(e)
-        line, col = e.lineno, e.offset
-        text = None
-        if line:
-            lines = data.decode("utf-8").splitlines()
-            text = lines[line - 1] if 0 < line <= len(lines) else None
-        raise RdfSyntaxError(str(path), msg, Position(line, col, text)) from None
+        raise rdf_syntax_error(path, e, data) from None
 
 
 def new_store_contents(store: Store) -> None:

@@ -25,7 +25,6 @@ True
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -33,7 +32,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .errors import InputError, UnknownEntity
+from .errors import UnknownEntity
+from .resolve import entity_of, explicit_iri
 from .store import Store
 from .terms import (
     CURATION_GRAPH,
@@ -41,10 +41,11 @@ from .terms import (
     KG,
     KG_NS,
     ONTOLOGY_GRAPH,
-    PREFIXES,
     RDF_TYPE,
     SKOS_ALT,
     SKOS_PREF,
+    local_name,
+    most_specific,
 )
 
 CURATORS = CURATION_GRAPH
@@ -104,7 +105,7 @@ ROLE_WORK = {
 
 
 @dataclass(frozen=True)
-class Fact:
+class CardFact:
     """One statement about the entity, with the sources (named graphs) that make it."""
 
     predicate: str
@@ -127,7 +128,7 @@ class Fact:
             "object": self.object,
             "object_label": self.object_label,
             "sources": list(self.sources),
-            "codes": [_code(x) for x in self.sources],
+            "codes": [graph_code(x) for x in self.sources],
             "text": self.text,
             "direction": self.direction,
             "kind": self.kind,
@@ -142,7 +143,7 @@ class Claim:
 
 
 @dataclass(frozen=True)
-class Dispute:
+class Disagreement:
     """A disagreement between sources about the entity, each claim with its sources."""
 
     iri: str
@@ -170,8 +171,8 @@ class Card:
     types: list[str]  # class local names, most specific first
     alt_labels: list[tuple[str, list[str]]]  # (spelling, sources that use it)
     description: str | None
-    facts: list[Fact]
-    disputes: list[Dispute] = field(default_factory=list)
+    facts: list[CardFact]
+    disputes: list[Disagreement] = field(default_factory=list)
     sources: dict[str, str] = field(default_factory=dict)  # source IRI -> its label
     matched: Any = None  # the linking.Match when the entity was given by name
 
@@ -185,7 +186,7 @@ class Card:
             "description": self.description,
             "disagreements": [d.to_json() for d in self.disputes],
             "sources": [
-                {"iri": i, "label": lab, "code": _code(i)}
+                {"iri": i, "label": lab, "code": graph_code(i)}
                 for i, lab in sorted(self.sources.items())
             ],
         }
@@ -196,39 +197,16 @@ class Card:
 
 # -- finding the entity -----------------------------------------------------------------------
 
-_PREFIXED = re.compile(r"^([A-Za-z][\w-]*):([^\s/]*)$")
-
-
-def _same_as(store: Store, iri: str) -> str:
-    """The graph's entity for an IRI of a loaded file that reconciliation linked to it
-    (``<entity> owl:sameAs <iri>``), when the graph says nothing else of ``iri``."""
-    node = ox.NamedNode(iri)
-    if store.ask("ASK { { ?x a ?c } UNION { ?x skos:prefLabel ?l } }", {"x": node}):
-        return iri
-    rows = store.select(
-        "SELECT ?y WHERE { ?y owl:sameAs ?x FILTER isIRI(?y) } LIMIT 1", {"x": node}
-    )
-    return rows[0]["y"].value if rows else iri
-
 
 def entity_iri(store: Store, entity: str) -> tuple[str, Any]:
-    """The IRI ``entity`` names (a full IRI, a prefixed name, or a name to resolve), and the
-    linking match when it was resolved by name."""
-    text = entity.strip()
-    if text.startswith("<") and text.endswith(">"):
-        text = text[1:-1]
-    if re.match(r"^[a-z][a-z0-9+.-]*://", text, re.IGNORECASE) or text.startswith("urn:"):
-        try:
-            ox.NamedNode(text)
-        except ValueError:
-            raise InputError(f"{entity!r} is not a valid IRI") from None
-        return _same_as(store, text), None
-    m = _PREFIXED.match(text)
-    if m and m.group(1) in PREFIXES:
-        return _same_as(store, PREFIXES[m.group(1)] + m.group(2)), None
+    """The IRI ``entity`` names (an IRI, a prefixed name, or a name to resolve: the rules of
+    :mod:`kgraph.resolve`), and the linking match when it was resolved by name."""
+    iri = explicit_iri(entity)
+    if iri is not None:
+        return entity_of(store, iri) or iri, None
     from .linking import resolve
 
-    match = resolve(store, text)
+    match = resolve(store, entity.strip())
     return match.iri, match
 
 
@@ -265,7 +243,7 @@ class _Builder:
         if not out_rows and not in_rows:
             raise UnknownEntity(self.iri, [], "entity")
         self.source_labels = {
-            r["src"].value: (r["l"].value if "l" in r else _local(r["src"].value))
+            r["src"].value: (r["l"].value if "l" in r else local_name(r["src"].value))
             for r in self.store.select(
                 "SELECT ?src ?l WHERE { ?src a kg:Source OPTIONAL { ?src skos:prefLabel ?l } }"
             )
@@ -307,7 +285,7 @@ class _Builder:
         )
         self._load_labels(second)
 
-        facts: list[Fact] = []
+        facts: list[CardFact] = []
         alt_labels: dict[str, set[str]] = defaultdict(set)
         description = None
         for r in out_rows:
@@ -325,12 +303,12 @@ class _Builder:
                 continue
             facts.append(self._fact(p, s, [g], "in"))
         facts = _merge(facts)
-        disputes: list[Dispute] = []
+        disputes: list[Disagreement] = []
         facts += self._flatten(node_rows, claim_rows, disputes)
         for d in disputes:  # each side of a disagreement is a fact too, with its own sources
             for c in d.claims:
                 facts.append(
-                    Fact(
+                    CardFact(
                         KG.claim,
                         self.label(KG.claim),
                         d.iri,
@@ -343,13 +321,13 @@ class _Builder:
                         True,
                     )
                 )
-        label = self.labels.get(self.iri, _local(self.iri))
+        label = self.labels.get(self.iri, local_name(self.iri))
         own_types = {r["o"].value for r in out_rows if r["p"].value == RDF_TYPE}
         used = {s for f in facts for s in f.sources} | {
             s for d in disputes for c in d.claims for s in c.sources
         }
         sources = {
-            s: self.source_labels.get(s, CURATORS_LABEL if s == CURATORS else _local(s))
+            s: self.source_labels.get(s, CURATORS_LABEL if s == CURATORS else local_name(s))
             for s in used
         }
         return Card(
@@ -396,21 +374,24 @@ class _Builder:
 
         h = _matcher(self.store).h
         kg = [c for c in classes if c.startswith(KG_NS)] or list(classes)
-        # most specific first: a class that is an ancestor of another comes later
-        return [_local(c) for c in sorted(kg, key=lambda c: (len(h.ancestors(c)) * -1, _local(c)))]
+        # the type it is shown as first (the one rule, terms.most_specific), then the rest from
+        # the most specific down: a class that is an ancestor of another comes later
+        head = most_specific(kg, h.ancestors)
+        rest = sorted(kg, key=lambda c: (c != head, -len(h.ancestors(c)), local_name(c)))
+        return [local_name(c) for c in rest]
 
     def label(self, iri: str) -> str:
-        return self.labels.get(iri, _local(iri))
+        return self.labels.get(iri, local_name(iri))
 
-    def _fact(self, p: str, term: Any, sources: list[str], direction: str) -> Fact:
+    def _fact(self, p: str, term: Any, sources: list[str], direction: str) -> CardFact:
         is_iri = isinstance(term, ox.NamedNode)
         value = term.value
         obj_label = self.label(value) if is_iri else value
-        plabel = self.label(p) if p in self.labels else _local(p)
+        plabel = self.label(p) if p in self.labels else local_name(p)
         # an incoming fact reads backwards: "The Call —debut of→ Lee Chung-hyun" shows as
         # "← debut of: The Call" on Lee Chung-hyun's card
         text = f"{plabel}: {obj_label}" if direction == "out" else f"← {plabel}: {obj_label}"
-        return Fact(
+        return CardFact(
             p, plabel, value, obj_label, sorted(sources), text, direction, "fact", None, is_iri
         )
 
@@ -420,8 +401,8 @@ class _Builder:
         self,
         node_rows: list[dict[str, Any]],
         claim_rows: list[dict[str, Any]],
-        disputes: list[Dispute],
-    ) -> list[Fact]:
+        disputes: list[Disagreement],
+    ) -> list[CardFact]:
         # per node, per graph: the node's properties as that graph states them
         by_node: dict[str, dict[str, dict[str, list[Any]]]] = defaultdict(
             lambda: defaultdict(lambda: defaultdict(list))
@@ -435,7 +416,7 @@ class _Builder:
         claims: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
         for r in claim_rows:
             claims[r["s"].value][r["p"].value].append(r["o"])
-        out: list[Fact] = []
+        out: list[CardFact] = []
         for node in sorted(by_node):
             types = {t.value for t in merged[node].get(RDF_TYPE, [])} | self.types.get(node, set())
             if KG.Disagreement in types:
@@ -459,9 +440,9 @@ class _Builder:
                 lines.items(), key=lambda kv: kv[0][4]
             ):
                 out.append(
-                    Fact(
+                    CardFact(
                         pred,
-                        self.label(pred) if pred in self.labels else _local(pred),
+                        self.label(pred) if pred in self.labels else local_name(pred),
                         obj,
                         obj_label,
                         sorted(graphs),
@@ -546,7 +527,7 @@ class _Builder:
         if KG.Credit in types or KG.creditedPerson in props:
             person = one(props, KG.creditedPerson) or one(merged, KG.creditedPerson)
             role = one(props, KG.role) or one(merged, KG.role)
-            rkey = _local(role.value) if role is not None else "contributor"
+            rkey = local_name(role.value) if role is not None else "contributor"
             if person is not None and person.value == me and work is not None:
                 verb = ROLE_PERSON.get(rkey, f"{lab(role)} of" if role is not None else "worked on")
                 return ("credit", KG.workedOn, work.value, lab(work), f"{verb} {lab(work)}")
@@ -636,7 +617,7 @@ class _Builder:
 
     def _dispute(
         self, node: str, props: dict[str, list[Any]], claims: dict[str, dict[str, list[Any]]]
-    ) -> Dispute:
+    ) -> Disagreement:
         topic = self._one(props, KG.topic)
         kind = self._one(props, KG.kind)
         note = self._one(props, KG.note)
@@ -645,7 +626,7 @@ class _Builder:
             st = self._one(claims[c], KG.statement)
             srcs = sorted(o.value for o in claims[c].get(KG.claimedBy, []))
             sides.append(Claim(st.value if st is not None else self.label(c), srcs or [CURATORS]))
-        return Dispute(
+        return Disagreement(
             node,
             topic.value if topic is not None else self.label(node),
             kind.value if kind is not None else "",
@@ -654,15 +635,15 @@ class _Builder:
         )
 
 
-def _merge(facts: list[Fact]) -> list[Fact]:
+def _merge(facts: list[CardFact]) -> list[CardFact]:
     """One fact per (direction, predicate, object), with the union of the sources."""
-    merged: dict[tuple[str, str, str], Fact] = {}
+    merged: dict[tuple[str, str, str], CardFact] = {}
     order: list[tuple[str, str, str]] = []
     for f in facts:
         key = (f.direction, f.predicate, f.object)
         if key in merged:
             old = merged[key]
-            merged[key] = Fact(
+            merged[key] = CardFact(
                 old.predicate,
                 old.predicate_label,
                 old.object,
@@ -694,12 +675,8 @@ def _chunks(items: list[str], n: int) -> Iterable[list[str]]:
         yield items[i : i + n]
 
 
-def _local(iri: str) -> str:
-    return re.split(r"[#/]", iri.rstrip("/#"))[-1]
-
-
-def _code(iri: str) -> str:
+def graph_code(iri: str) -> str:
     """``s000`` for a bundled source, ``curators`` for the curators' graph, else the IRI's end."""
     if iri == CURATORS:
         return "curators"
-    return iri.rstrip("/").rsplit("/", 1)[-1]
+    return local_name(iri)

@@ -22,45 +22,105 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, NamedTuple, cast
+from typing import Literal as TLiteral
 
 import pyoxigraph as ox
 
-from .errors import InputError, UsageError
+from .errors import InputError, Position, RdfSyntaxError, UsageError
 
-EXTENSIONS: dict[str, ox.RdfFormat] = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".turtle": ox.RdfFormat.TURTLE,
-    ".ttls": ox.RdfFormat.TURTLE,  # Turtle-star (neosemantics, Stardog): Turtle 1.2 reads it
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".nts": ox.RdfFormat.N_TRIPLES,
-    ".ntriples": ox.RdfFormat.N_TRIPLES,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".nqs": ox.RdfFormat.N_QUADS,
-    ".nquads": ox.RdfFormat.N_QUADS,
-    ".trig": ox.RdfFormat.TRIG,
-    ".trigs": ox.RdfFormat.TRIG,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-    ".json": ox.RdfFormat.JSON_LD,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".owl": ox.RdfFormat.RDF_XML,
-    ".xml": ox.RdfFormat.RDF_XML,
-    ".n3": ox.RdfFormat.N3,
-}
+# -- the format registry ------------------------------------------------------------------------
 
-NAMES: dict[str, ox.RdfFormat] = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ttl": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "nq": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "xml": ox.RdfFormat.RDF_XML,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-    "n3": ox.RdfFormat.N3,
-}
+
+class Format(NamedTuple):
+    """One file format kgraph reads or writes, named once.
+
+    RDF and SPARQL result formats take their extension and media type from pyoxigraph
+    (:class:`pyoxigraph.RdfFormat`, :class:`pyoxigraph.QueryResultsFormat`); ``extensions`` and
+    ``media_types`` add the other spellings kgraph accepts. A new format is one entry of
+    :data:`REGISTRY` and a writer (``kgraph.export``, ``kgraph.results``). (A named tuple, not
+    a dataclass: this module is imported by every cold ``kgraph ask``.)
+    """
+
+    name: str  # kgraph's name (``--format``)
+    family: TLiteral["rdf", "results", "graph"]  # RDF data, SPARQL results, a property graph
+    rdf: ox.RdfFormat | None = None
+    results: ox.QueryResultsFormat | None = None
+    aliases: tuple[str, ...] = ()  # other ``--format`` names
+    extensions: tuple[str, ...] = ()  # besides pyoxigraph's own
+    media_types: tuple[str, ...] = ()  # besides pyoxigraph's own (the first is the one sent)
+    read: bool = False  # ``kgraph load`` reads it
+    write: bool = True  # ``kgraph export`` (RDF, graph) or ``kgraph sparql`` (results) writes it
+    result_graph: bool = False  # ``kgraph sparql`` writes CONSTRUCT/DESCRIBE results in it
+
+    @property
+    def all_extensions(self) -> tuple[str, ...]:
+        lib = self.rdf or self.results
+        own = (f".{lib.file_extension}",) if lib is not None else ()
+        return own + tuple(e for e in self.extensions if e not in own)
+
+    @property
+    def all_media_types(self) -> tuple[str, ...]:
+        lib = self.rdf or self.results
+        own = (lib.media_type,) if lib is not None else ()
+        return own + tuple(m for m in self.media_types if m not in own)
+
+    @property
+    def media_type(self) -> str:
+        """The media type an answer in this format is sent with."""
+        return self.all_media_types[0]
+
+
+_RDF, _RES = ox.RdfFormat, ox.QueryResultsFormat
+REGISTRY: tuple[Format, ...] = (
+    # Turtle-star as neosemantics and Stardog write it (.ttls): Turtle 1.2 reads it
+    Format("turtle", "rdf", _RDF.TURTLE, aliases=("ttl",), extensions=(".turtle", ".ttls"),
+           media_types=("application/x-turtle",), read=True, result_graph=True),
+    Format("ntriples", "rdf", _RDF.N_TRIPLES, aliases=("nt",), extensions=(".nts", ".ntriples"),
+           media_types=("text/plain",), read=True, result_graph=True),
+    Format("nquads", "rdf", _RDF.N_QUADS, aliases=("nq",), extensions=(".nqs", ".nquads"),
+           read=True),
+    Format("trig", "rdf", _RDF.TRIG, extensions=(".trigs",), read=True),
+    Format("jsonld", "rdf", _RDF.JSON_LD, aliases=("json",), extensions=(".json",),
+           media_types=("application/json",), read=True, result_graph=True),
+    Format("xml", "rdf", _RDF.RDF_XML, aliases=("rdfxml",), extensions=(".owl", ".xml"),
+           media_types=("application/xml",), read=True),
+    Format("n3", "rdf", _RDF.N3, read=True, write=False),
+    Format("json", "results", results=_RES.JSON, media_types=("application/json",)),
+    Format("csv", "results", results=_RES.CSV),
+    Format("tsv", "results", results=_RES.TSV),
+    Format("xml", "results", results=_RES.XML, media_types=("application/xml", "text/xml")),
+    Format("graphml", "graph", extensions=(".graphml",),
+           media_types=("application/graphml+xml",)),
+    Format("gexf", "graph", extensions=(".gexf",), media_types=("application/gexf+xml",)),
+    Format("csv", "graph", extensions=(".csv",), media_types=("text/csv; charset=utf-8",)),
+)  # fmt: skip
+
+
+def registered(family: str, *, read: bool | None = None, write: bool | None = None) -> list[Format]:
+    """The formats of a family, in the registry's order (optionally those read or written)."""
+    return [
+        f
+        for f in REGISTRY
+        if f.family == family
+        and (read is None or f.read == read)
+        and (write is None or f.write == write)
+    ]
+
+
+def names(formats: list[Format]) -> dict[str, Format]:
+    """Every ``--format`` name of ``formats`` (names and aliases) to its format."""
+    return {n: f for f in formats for n in (f.name, *f.aliases)}
+
+
+def extensions(formats: list[Format]) -> dict[str, Format]:
+    """Every file extension of ``formats`` (with its dot) to its format."""
+    return {e: f for f in formats for e in f.all_extensions}
+
+
+_READ = registered("rdf", read=True)
+EXTENSIONS: dict[str, ox.RdfFormat] = {e: f.rdf for e, f in extensions(_READ).items() if f.rdf}
+NAMES: dict[str, ox.RdfFormat] = {n: f.rdf for n, f in names(_READ).items() if f.rdf}
 
 SNIFF_BYTES = 1 << 16  # how much of a file content sniffing reads
 
@@ -157,15 +217,19 @@ def by_name(fmt: str) -> ox.RdfFormat:
     return NAMES[key]
 
 
+def _open_binary(path: Path) -> IO[bytes]:
+    """The file's bytes (decompressed for ``.gz``)."""
+    if path.suffix.lower() == ".gz":
+        import gzip
+
+        return cast("IO[bytes]", gzip.open(path, "rb"))
+    return path.open("rb")
+
+
 def read_head(path: Path, size: int = SNIFF_BYTES) -> bytes:
     """The first ``size`` bytes of a file (decompressed for ``.gz``)."""
     try:
-        if path.suffix.lower() == ".gz":
-            import gzip
-
-            with gzip.open(path, "rb") as f:
-                return f.read(size)
-        with path.open("rb") as f:
+        with _open_binary(path) as f:
             return f.read(size)
     except (OSError, EOFError) as e:
         raise InputError(f"{path}: cannot read: {getattr(e, 'strerror', None) or e}") from None
@@ -190,6 +254,29 @@ def detect(path: Path, fmt: str | None = None) -> ox.RdfFormat:
             f"{path}: cannot tell the RDF format from the extension or the content; give --format"
         )
     return found
+
+
+def rdf_syntax_error(path: Path, e: SyntaxError, data: bytes | None = None) -> RdfSyntaxError:
+    """pyoxigraph's :class:`SyntaxError` for the RDF file ``path`` as an :class:`RdfSyntaxError`
+    naming the line, column and the line's text (from ``data`` when the file is in memory): the
+    one conversion, for building and loading."""
+    msg = e.msg or str(e)
+    line, col = e.lineno, e.offset
+    m = re.search(r"line (\d+) between columns (\d+)", msg) or re.search(r"(\d+):(\d+)", msg)
+    if m and not line:
+        line, col = int(m.group(1)), int(m.group(2))
+    raw = None
+    if line and data is not None:
+        lines = data.split(b"\n", line)
+        raw = lines[line - 1] if len(lines) >= line else None
+    elif line:
+        try:
+            with _open_binary(path) as f:  # line by line: the file may be large
+                raw = next((r for i, r in enumerate(f, 1) if i == line), None)
+        except (OSError, EOFError):
+            pass
+    text = raw.decode("utf-8", "replace").rstrip("\r\n") if raw is not None else None
+    return RdfSyntaxError(str(path), msg, Position(line, col, text))
 
 
 # -- JSON-LD contexts ---------------------------------------------------------------------------
@@ -295,6 +382,8 @@ def _local_context(ref: str, where: Path) -> Path | None:
 
 __all__ = [
     "EXTENSIONS",
+    "REGISTRY",
+    "Format",
     "MissingContext",
     "by_extension",
     "by_name",

@@ -37,7 +37,7 @@ class ClaimSide:
 
 
 @dataclass(frozen=True)
-class Conflict:
+class Disagreement:
     """A disagreement between sources, with the sources on each side."""
 
     iri: str
@@ -46,6 +46,9 @@ class Conflict:
     about: list[tuple[str, str]]
     note: str | None
     claims: list[ClaimSide]
+
+
+Conflict = Disagreement  # the name it had before kgraph called every disagreement one
 
 
 class KnowledgeGraph:
@@ -318,7 +321,7 @@ class KnowledgeGraph:
         facts = sum(n for g, n in graphs.items() if g not in special)
         return Stats(classes, sources, facts, sum(graphs.values()), graphs)
 
-    def conflicts(self) -> list[Conflict]:
+    def conflicts(self) -> list[Disagreement]:
         """Every recorded disagreement between sources, with the sources on each side."""
         s = self.store
         rows = s.select(
@@ -350,7 +353,7 @@ class KnowledgeGraph:
                 ]
                 claims.append(ClaimSide(c["st"].value, srcs))
             out.append(
-                Conflict(
+                Disagreement(
                     d.value,
                     r["topic"].value,
                     r["kind"].value,

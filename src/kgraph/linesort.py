@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 
-from .store import OxigraphStore, Store
+from .store import Store
 
 RUN_BYTES = 64 << 20  # bytes of lines sorted in memory at once (Python holds about 2-3× that)
 
@@ -93,34 +93,8 @@ def _has_blank(line: bytes) -> bool:
 
 def _dump_lines(store: Store, graphs: Iterable[str], triples: bool) -> Iterator[bytes]:
     """Blocks of N-Triples (``triples``) or N-Quads lines of ``graphs``, in no particular order."""
-    fmt = ox.RdfFormat.N_TRIPLES if triples else ox.RdfFormat.N_QUADS
-    if isinstance(store, OxigraphStore):
-        for g in graphs:
-            # pyoxigraph dumps one graph as N-Triples, in Rust, into a pipe we read in blocks
-            suffix = b"\n" if triples else b" <" + g.encode("utf-8") + b"> .\n"
-            with tempfile.TemporaryFile() as tmp:
-                store.raw.dump(tmp, format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(g))
-                tmp.seek(0)
-                rest = b""
-                for block in iter(lambda: tmp.read(8 << 20), b""):
-                    block = rest + block
-                    cut = block.rfind(b"\n") + 1
-                    rest = block[cut:]
-                    body = block[:cut]
-                    if not triples:
-                        body = body.replace(b" .\n", suffix)
-                    yield body
-        return
-    wanted = set(graphs)
-    batch: list[ox.Quad] = []
-    for q in store.quads():
-        if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value in wanted:
-            batch.append(ox.Quad(q.subject, q.predicate, q.object) if triples else q)
-            if len(batch) >= 50_000:
-                yield ox.serialize(batch, format=fmt) or b""
-                batch = []
-    if batch:
-        yield ox.serialize(batch, format=fmt) or b""
+    for g, block in store.ntriples(graphs):
+        yield block if triples else block.replace(b" .\n", b" <" + g.encode("utf-8") + b"> .\n")
 
 
 def sorted_lines(

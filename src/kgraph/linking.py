@@ -57,8 +57,9 @@ from itertools import permutations
 from typing import Any
 
 from .errors import AmbiguousName, Suggestion, UnknownEntity, UsageError
+from .resolve import entity_of, explicit_iri
 from .store import PerStore, Store, forget_derived
-from .terms import KG_NS
+from .terms import KG_NS, local_name, most_specific
 
 STAGES = ("exact", "normalised", "romanised", "fuzzy")
 FULL_INDEX_LIMIT = 50_000  # label rows held in memory; above this, search per call
@@ -270,9 +271,9 @@ class _Hierarchy:
         return any(KG_NS + "Entity" in self.ancestors(c) for c in classes)
 
     def most_specific(self, classes: set[str]) -> str:
-        kg = sorted(c for c in classes if c.startswith(KG_NS)) or sorted(classes)
-        leaves = [c for c in kg if not any(c != d and c in self.ancestors(d) for d in kg)]
-        return _local(leaves[0]) if leaves else ""
+        kg = {c for c in classes if c.startswith(KG_NS)} or classes
+        best = most_specific(kg, self.ancestors)
+        return local_name(best) if best else ""
 
     def resolve_types(self, types: Sequence[str] | None) -> set[str] | None:
         """Class IRIs named by ``types`` (local names or labels, any case); None = all."""
@@ -281,7 +282,7 @@ class _Hierarchy:
         known: dict[str, str] = {}
         for c in set(self.parents) | set(self.labels):
             if c.startswith(KG_NS):
-                known[_local(c).casefold()] = c
+                known[local_name(c).casefold()] = c
                 if c in self.labels:
                     known[self.labels[c].casefold()] = c
                     known[self.labels[c].casefold().replace(" ", "")] = c
@@ -292,7 +293,7 @@ class _Hierarchy:
                 if not key:
                     continue
                 if key not in known:
-                    names = sorted({_local(c) for c in known.values() if self.is_entity([c])})
+                    names = sorted({local_name(c) for c in known.values() if self.is_entity([c])})
                     raise UsageError(
                         f"unknown type {part.strip()!r}; use one of {', '.join(names)}"
                     )
@@ -301,10 +302,6 @@ class _Hierarchy:
 
     def has_type(self, entity: _Entity, wanted: set[str] | None) -> bool:
         return wanted is None or any(self.ancestors(c) & wanted for c in entity.classes)
-
-
-def _local(iri: str) -> str:
-    return re.split(r"[#/]", iri)[-1]
 
 
 _LABELS_QUERY = """
@@ -605,51 +602,24 @@ def search(
     return [mt for mt, _ in ranked[:limit]]
 
 
-_CURIE_RE = re.compile(r"^([A-Za-z][\w-]*):([\w.\-/#%]*)$")
-
-
-def expand_iri(text: str) -> str | None:
-    """The IRI ``text`` writes: ``<…>``, a full ``http(s)://``/``urn:`` IRI, or a CURIE with one of
-    kgraph's prefixes; None for anything else (a name).
-
-    >>> expand_iri("person:jeon-jong-seo")
-    'https://kgraph.dev/id/person/jeon-jong-seo'
-    >>> expand_iri("<http://www.wikidata.org/entity/Q42>"), expand_iri("Money Heist: Korea")
-    ('http://www.wikidata.org/entity/Q42', None)
-    """
-    from .terms import PREFIXES
-
-    t = text.strip()
-    if t.startswith("<") and t.endswith(">") and " " not in t:
-        t = t[1:-1]
-        return t or None
-    if re.match(r"^(https?|urn|file):\S+$", t):
-        return t
-    m = _CURIE_RE.match(t)
-    if m and m.group(1) in PREFIXES:
-        return PREFIXES[m.group(1)] + m.group(2)
-    return None
-
-
 def _by_iri(store: Store, iri: str, wanted: set[str] | None) -> Match | None:
     """The entity an IRI names, when the graph says something about it (of a wanted type)."""
     import pyoxigraph as ox
 
     m = _matcher(store)
-    node = ox.NamedNode(iri)
+    entity = entity_of(store, iri)  # a file's IRI that reconciliation linked: the graph's entity
+    if entity is None:
+        return None
+    iri = entity
     rows = store.select(
-        """SELECT ?c ?l WHERE { { ?x a ?c } UNION { ?x skos:prefLabel ?l } }""", {"x": node}
+        """SELECT ?c ?l WHERE { { ?x a ?c } UNION { ?x skos:prefLabel ?l } }""",
+        {"x": ox.NamedNode(iri)},
     )
-    if not rows:
-        alias = store.select(  # a file's IRI that reconciliation linked to the graph's entity
-            "SELECT ?y WHERE { ?y owl:sameAs ?x } LIMIT 1", {"x": node}
-        )
-        return _by_iri(store, alias[0]["y"].value, wanted) if alias else None
     classes = {r["c"].value for r in rows if "c" in r}
     labels = sorted(r["l"].value for r in rows if "l" in r)
     if wanted is not None and not any(m.h.ancestors(c) & wanted for c in classes):
         return None
-    label = labels[0] if labels else _local(iri)
+    label = labels[0] if labels else local_name(iri)
     return Match(iri, label, m.h.most_specific(classes), 1.0, iri, "exact")
 
 
@@ -670,13 +640,10 @@ def resolve(store: Store, name: str, *, types: Sequence[str] | None = None) -> M
     wanted = m.h.resolve_types(types)
     kind = "entity"
     if types:
-        kind = " or ".join(_local(c) for c in sorted(wanted or ())) or "entity"
-    iri = expand_iri(name)
+        kind = " or ".join(local_name(c) for c in sorted(wanted or ())) or "entity"
+    iri = explicit_iri(name)
     if iri is not None:  # an IRI or CURIE names its entity directly, ties and all
-        try:
-            found = _by_iri(store, iri, wanted)
-        except ValueError:
-            found = None
+        found = _by_iri(store, iri, wanted)
         if found is None:
             raise UnknownEntity(name, [], kind)
         return found

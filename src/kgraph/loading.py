@@ -35,8 +35,9 @@ from typing import IO, Any, cast
 
 import pyoxigraph as ox
 
-from .errors import InputError, KGraphError, Position, RdfSyntaxError, StoreError, UsageError
-from .store import BATCH, OxigraphStore, Store, insert_quads
+from .errors import InputError, KGraphError, RdfSyntaxError, StoreError, UsageError
+from .formats import rdf_syntax_error
+from .store import BATCH, Store, insert_quads
 from .terms import INFERRED_GRAPH, KG_NS, MERGED_GRAPH, ONTOLOGY_GRAPH
 
 FILE_SOURCE_NS = "https://kgraph.dev/id/source/file/"
@@ -188,32 +189,11 @@ def _parse(path: Path, fmt: ox.RdfFormat, stream: IO[bytes]) -> Iterator[ox.Quad
             source, format=fmt, base_iri=path.resolve().as_uri(), rename_blank_nodes=True
         )
     except SyntaxError as e:
-        raise _syntax_error(path, e) from None
+        raise rdf_syntax_error(path, e) from None
     except UnicodeDecodeError as e:
         raise InputError(f"{path}: not valid UTF-8 ({e.reason})") from None
     except (OSError, EOFError) as e:
         raise InputError(f"{path}: cannot read: {e}") from None
-
-
-def _syntax_error(path: Path, e: SyntaxError) -> RdfSyntaxError:
-    import re
-
-    msg = e.msg or str(e)
-    line, col = e.lineno, e.offset
-    m = re.search(r"line (\d+) between columns (\d+)", msg) or re.search(r"(\d+):(\d+)", msg)
-    if m and not line:
-        line, col = int(m.group(1)), int(m.group(2))
-    text = None
-    if line:
-        try:
-            with path.open("rb") as f:
-                for i, raw in enumerate(f, 1):
-                    if i == line:
-                        text = raw.decode("utf-8", "replace").rstrip("\n")
-                        break
-        except OSError:
-            pass
-    return RdfSyntaxError(str(path), msg, Position(line, col, text))
 
 
 @dataclass
@@ -322,26 +302,11 @@ def _retarget(
 
 
 def _drop(store: Store, graphs: Iterable[str]) -> None:
-    graphs = sorted(set(graphs))
-    if not graphs:
-        return
-    if isinstance(store, OxigraphStore):
-        for g in graphs:
-            if store.raw.contains_named_graph(ox.NamedNode(g)):
-                store.raw.remove_graph(ox.NamedNode(g))
-        return
-    store.update(";\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs))
+    store.drop_graphs(graphs)
 
 
 def _has_graph(store: Store, graph: str) -> bool:
-    if isinstance(store, OxigraphStore):
-        return store.raw.contains_named_graph(ox.NamedNode(graph))
-    # the graph is named in the text (an N-Triples-escaped IRI): Virtuoso ignores a VALUES
-    # binding of the graph variable here and answers whether any graph has a triple
-    # FROM NAMED makes the question's dataset that graph alone: a remote store otherwise sends
-    # the managed graphs as named-graph-uri, and Virtuoso then answers for a graph outside them
-    g = ox.NamedNode(graph)
-    return store.ask(f"ASK FROM NAMED {g} {{ GRAPH {g} {{ ?s ?p ?o }} }}")
+    return store.has_graph(graph)
 
 
 def _record_parts(store: Store, source: str) -> list[str]:
@@ -369,7 +334,7 @@ def ensure_ontology(store: Store) -> bool:
 def _bulk(store: Store, fmt: ox.RdfFormat, scan: _Scan) -> bool:
     """Whether the embedded bulk loader can write this file with the same result as
     :func:`insert_quads`: no blank nodes, and triples of a dataset format already in named graphs."""
-    if not isinstance(store, OxigraphStore) or scan.blank_nodes or scan.quads < BATCH:
+    if not store.supports_bulk_load or scan.blank_nodes or scan.quads < BATCH:
         return False
     if fmt == ox.RdfFormat.JSON_LD:  # its contexts are inlined by _parse, not by bulk_load
         return False
@@ -516,17 +481,16 @@ def _load_checked(
                 # with blank nodes take the transactional path, which renames them.
                 # An uncompressed file is read by the engine itself (by path), not through
                 # a Python file object; progress then jumps from start to end.
-                raw = cast("OxigraphStore", store).raw
                 base = path.resolve().as_uri()
                 if path.suffix.lower() == ".gz":
-                    raw.bulk_load(stream, format=rformat, base_iri=base, to_graph=graph)
+                    store.bulk_load(graph, rformat, stream, base)
                 else:
-                    raw.bulk_load(path=str(path), format=rformat, base_iri=base, to_graph=graph)
+                    store.bulk_load(graph, rformat, path, base)
                 n = scan.quads
                 merged = merge and not previous
                 if merged:
-                    _bulk_merge(raw, path, rformat, base, triples)
-                    raw.extend(ox.Quad(q.subject, q.predicate, q.object) for q in record)
+                    _bulk_merge(store, path, rformat, base, triples)
+                    store.insert(ox.Quad(q.subject, q.predicate, q.object) for q in record)
             else:
                 n = insert_quads(store, _retarget(_parse(path, rformat, stream), graph, renamed))
                 merged = False
@@ -555,7 +519,7 @@ def _load_checked(
 
 
 def _bulk_merge(
-    raw: ox.Store, path: Path, fmt: ox.RdfFormat, base: str, triples: Path | None = None
+    store: Store, path: Path, fmt: ox.RdfFormat, base: str, triples: Path | None = None
 ) -> None:
     """Write the triples of a file just bulk-loaded into the default graph too (the merge of the
     named graphs, which already holds the other sources'): a second bulk load of the file itself
@@ -566,21 +530,21 @@ def _bulk_merge(
 
     default = ox.DefaultGraph()
     if triples is not None and triples.is_file():
-        raw.bulk_load(path=str(triples), format=ox.RdfFormat.N_TRIPLES, to_graph=default)
+        store.bulk_load(default, ox.RdfFormat.N_TRIPLES, triples, None)
         return
     if not fmt.supports_datasets:
         if path.suffix.lower() == ".gz":
             with gzip.open(path) as gz:
-                raw.bulk_load(cast("IO[bytes]", gz), format=fmt, base_iri=base, to_graph=default)
+                store.bulk_load(default, fmt, cast("IO[bytes]", gz), base)
         else:
-            raw.bulk_load(path=str(path), format=fmt, base_iri=base, to_graph=default)
+            store.bulk_load(default, fmt, path, base)
         return
     with tempfile.TemporaryDirectory(prefix="kgraph-merge-") as tmp:
         nt = Path(tmp) / "triples.nt"
         with gzip.open(path) if path.suffix.lower() == ".gz" else path.open("rb") as stream:
             quads = ox.parse(cast("IO[bytes]", stream), format=fmt, base_iri=base)
             ox.serialize((q.triple for q in quads), output=str(nt), format=ox.RdfFormat.N_TRIPLES)
-        raw.bulk_load(path=str(nt), format=ox.RdfFormat.N_TRIPLES, to_graph=default)
+        store.bulk_load(default, ox.RdfFormat.N_TRIPLES, nt, None)
 
 
 def load(

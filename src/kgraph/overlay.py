@@ -188,8 +188,8 @@ def open_default() -> Store:
     if info is not None and info.path.is_dir():
         return open_overlay(info.path, info.hash)  # no second open of the bundled store
     base = default_store()
-    path = getattr(base, "path", None)
-    if isinstance(base, OxigraphStore) and path is not None and path.name.startswith("store-"):
+    path = base.directory
+    if path is not None and path.name.startswith("store-"):
         base.close()
         return open_overlay(path, path.name[len("store-") :])
     if base.writable:  # the cache is unusable and the bundled graph is in memory: join it there
@@ -231,7 +231,7 @@ def _checkpoint(source: Path, root: Path) -> OxigraphStore:
     target = root / "store"
     ro = OxigraphStore(source, read_only=True)
     try:
-        ro.raw.backup(str(target))
+        ro.backup(target)
     finally:
         ro.close()
     return OxigraphStore(target)
@@ -247,9 +247,9 @@ def scratch() -> Iterator[Store]:
     from .build import cache_dir
 
     current = open_default()
-    path = getattr(current, "path", None)
+    path = current.directory  # an embedded store on disk (not the in-memory fallback)
     current.close()
-    if not isinstance(current, OxigraphStore) or path is None:
+    if path is None:
         raise StoreError("the default store's cache is unusable; see `kgraph build`")
     cache_dir().mkdir(parents=True, exist_ok=True)
     root = Path(tempfile.mkdtemp(prefix=".scratch-", dir=cache_dir()))
@@ -563,12 +563,12 @@ def remove(source: str) -> int:
 def _pick(pending: list[dict[str, Any]], spec: str) -> tuple[dict[str, Any], str | None]:
     """The pending match ``spec`` names (its number in the list, or the file's entity IRI or
     CURIE), and the candidate after ``=`` if any."""
-    from .linking import expand_iri
+    from .resolve import explicit_iri
 
     head, _, target = spec.partition("=")
     for i, p in enumerate(pending, 1):
-        if head.strip() == str(i) or expand_iri(head.strip()) == p["local"]:
-            chosen = expand_iri(target.strip()) if target.strip() else None
+        if head.strip() == str(i) or explicit_iri(head.strip()) == p["local"]:
+            chosen = explicit_iri(target.strip()) if target.strip() else None
             if chosen is not None and chosen not in {c["iri"] for c in p["candidates"]}:
                 names = ", ".join(c["iri"] for c in p["candidates"])
                 raise UsageError(f"{target.strip()} is not a candidate for {p['local']} ({names})")

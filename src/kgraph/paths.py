@@ -41,7 +41,7 @@ import pyoxigraph as ox
 
 from .errors import NoPath, UnknownEntity, UsageError
 from .store import Store
-from .terms import KG, KG_NS, compact, local_name
+from .terms import KG, KG_NS, compact, local_name, most_specific
 
 VIA = ("any", "cast", "crew")
 VALUES_CHUNK = 5_000
@@ -65,7 +65,7 @@ _EDGE = {
 
 
 @dataclass(frozen=True, order=True)
-class Node:
+class PathNode:
     """A person or a work on a path: IRI, preferred label and class local name."""
 
     iri: str
@@ -111,7 +111,7 @@ class PathFact:
         }
 
 
-def _role_statement(person: Node, role: Role, work: Node) -> str:
+def _role_statement(person: PathNode, role: Role, work: PathNode) -> str:
     if role.kind == "cast":
         if role.iri:
             return f"{person.label} plays {role.label} in {work.label}"
@@ -119,7 +119,7 @@ def _role_statement(person: Node, role: Role, work: Node) -> str:
     return f"{person.label}, {role.label} of {work.label}"
 
 
-def _facts(work: Node, people: Iterable[Part]) -> tuple[PathFact, ...]:
+def _facts(work: PathNode, people: Iterable[Part]) -> tuple[PathFact, ...]:
     return tuple(
         PathFact(_role_statement(p.person, r, work), r.sources) for p in people for r in p.roles
     )
@@ -157,7 +157,7 @@ class Role:
 class Part:
     """A person's roles in one work."""
 
-    person: Node
+    person: PathNode
     roles: tuple[Role, ...]
 
     @property
@@ -178,7 +178,7 @@ class Part:
 class Step:
     """One work on a path and the people on either side of it, with their roles and sources."""
 
-    work: Node
+    work: PathNode
     people: tuple[Part, ...]
 
     @property
@@ -210,10 +210,10 @@ class Step:
 class PathResult:
     """The shortest collaboration path(s) between two entities."""
 
-    source: Node
-    target: Node
+    source: PathNode
+    target: PathNode
     hops: int
-    paths: tuple[tuple[Node, ...], ...]
+    paths: tuple[tuple[PathNode, ...], ...]
     steps: tuple[tuple[Step, ...], ...]
     via: str = "any"
     engine: str = "store"
@@ -239,7 +239,7 @@ class PathResult:
 class SharedWork:
     """A work two people share, with each one's roles."""
 
-    work: Node
+    work: PathNode
     year: str | None
     a: Part
     b: Part
@@ -266,8 +266,8 @@ class SharedWork:
 class SharedResult:
     """The works two people share (oldest first)."""
 
-    a: Node
-    b: Node
+    a: PathNode
+    b: PathNode
     via: str
     works: tuple[SharedWork, ...]
     notes: tuple[str, ...] = ()
@@ -286,7 +286,7 @@ class SharedResult:
 class PersonStats:
     """One person in the collaboration network."""
 
-    person: Node
+    person: PathNode
     collaborators: int
     works: int
     betweenness: float | None  # None when not computed (network with from_)
@@ -307,9 +307,9 @@ class NetworkResult:
 
     via: str
     people: tuple[PersonStats, ...]  # by collaborators, then betweenness, then label
-    components: tuple[tuple[Node, ...], ...]  # largest first
-    origin: Node | None = None
-    distances: tuple[tuple[Node, int | None], ...] = ()  # nearest first; None = unreachable
+    components: tuple[tuple[PathNode, ...], ...]  # largest first
+    origin: PathNode | None = None
+    distances: tuple[tuple[PathNode, int | None], ...] = ()  # nearest first; None = unreachable
     betweenness_sample: int | None = None  # k when betweenness was estimated from k sources
     edges: int = 0
     notes: tuple[str, ...] = ()
@@ -341,7 +341,7 @@ class NetworkResult:
 # -- small helpers --------------------------------------------------------------------------
 
 
-def _key(node: Node) -> tuple[str, str, str]:
+def _key(node: PathNode) -> tuple[str, str, str]:
     """The tie-breaking key of a node: case-folded label, label, IRI."""
     return (node.label.casefold(), node.label, node.iri)
 
@@ -357,7 +357,7 @@ def _chunks(items: Sequence[str], n: int = VALUES_CHUNK) -> Iterable[Sequence[st
         yield items[i : i + n]
 
 
-def describe(store: Store, iris: Iterable[str]) -> dict[str, Node]:
+def describe(store: Store, iris: Iterable[str]) -> dict[str, PathNode]:
     """Label and class of each IRI (one query per :data:`VALUES_CHUNK` IRIs)."""
     iris = sorted(set(iris))
     labels: dict[str, str] = {}
@@ -379,16 +379,16 @@ def describe(store: Store, iris: Iterable[str]) -> dict[str, Node]:
     out = {}
     for i in iris:
         ts = types.get(i, set())
-        t = next((c for c in _TYPE_ORDER if c in ts), min(ts) if ts else "")
-        out[i] = Node(i, labels.get(i, local_name(i)), t)
+        t = most_specific(ts, lambda c: (c,), prefer=_TYPE_ORDER) or ""  # classes kept flat
+        out[i] = PathNode(i, labels.get(i, local_name(i)), t)
     return out
 
 
-def _is_work(node: Node) -> bool:
+def _is_work(node: PathNode) -> bool:
     return node.type in ("Film", "TVSeries", "Play", "Work")
 
 
-def resolve_entity(store: Store, name: str, *, people_only: bool = False) -> Node:
+def resolve_entity(store: Store, name: str, *, people_only: bool = False) -> PathNode:
     """The person (or work) a user's name or IRI refers to.
 
     IRIs (``https://…``) and compact IRIs (``person:jeon-jong-seo``) are taken as they are;
@@ -397,29 +397,16 @@ def resolve_entity(store: Store, name: str, *, people_only: bool = False) -> Nod
     return _resolve(store, name, people_only)[0]
 
 
-def _resolve(store: Store, name: str, people_only: bool = False) -> tuple[Node, str | None]:
+def _resolve(store: Store, name: str, people_only: bool = False) -> tuple[PathNode, str | None]:
     """The node and, when the name was not an exact label, a note saying which entity was picked."""
-    from .terms import PREFIXES
+    from .resolve import entity_of, explicit_iri
 
-    iri = None
     note = None
-    if name.startswith(("http://", "https://")):
-        iri = name
-    elif ":" in name and " " not in name:
-        prefix, _, local = name.partition(":")
-        if prefix in PREFIXES and local:
-            iri = PREFIXES[prefix] + local
+    iri = explicit_iri(name)
     if iri is not None:
-        node = describe(store, [iri])[iri]
-        if not node.type:  # a loaded file's IRI that reconciliation linked to the graph's entity
-            alias = store.select(
-                "SELECT ?e WHERE { ?e owl:sameAs ?x FILTER isIRI(?e) } LIMIT 1",
-                {"x": ox.NamedNode(iri)},
-            )
-            if alias:
-                iri = alias[0]["e"].value
-                node = describe(store, [iri])[iri]
-        if not node.type:
+        entity = entity_of(store, iri)
+        node = describe(store, [entity])[entity] if entity is not None else None
+        if node is None or not node.type:
             raise UnknownEntity(name, kind="person" if people_only else "person or work")
     else:
         from .linking import resolve
@@ -476,7 +463,7 @@ class Projection:
         return {n: set(g.adj[n]) for n in frontier if n in g}
 
 
-# the same edges as _EDGE, as (predicate, person is the subject) for a raw pyoxigraph scan
+# the same edges as _EDGE, as (predicate, person is the subject) for Store.pairs
 _EDGE_PREDICATE = {
     "any": (KG.workedOn, True),
     "cast": (KG.actedIn, True),
@@ -485,26 +472,10 @@ _EDGE_PREDICATE = {
 
 
 def _edge_rows(store: Store, via: str, limit: int | None = None) -> list[tuple[str, str]]:
-    """(person, work) pairs; on an embedded store, a direct index scan (about twice as fast
-    as the SPARQL below, which other stores use)."""
-    from .store import OxigraphStore
-
-    if isinstance(store, OxigraphStore):
-        pred, person_first = _EDGE_PREDICATE[via]
-        quads = store.raw.quads_for_pattern(None, ox.NamedNode(pred), None)
-        seen: dict[tuple[str, str], None] = {}
-        for quad in quads:
-            s, o = quad.subject, quad.object
-            if not isinstance(s, ox.NamedNode) or not isinstance(o, ox.NamedNode):
-                continue
-            seen[(s.value, o.value) if person_first else (o.value, s.value)] = None
-            if limit is not None and len(seen) >= limit:
-                break
-        return list(seen)
-    text = f"SELECT DISTINCT ?p ?w WHERE {{ {_EDGE[via]} }}"
-    if limit is not None:
-        text += f" LIMIT {int(limit)}"
-    return [(r["p"].value, r["w"].value) for r in store.select(text)]
+    """(person, work) pairs (an index scan where the store has one: :meth:`Store.pairs`)."""
+    pred, person_first = _EDGE_PREDICATE[via]
+    pairs = store.pairs(pred, limit)
+    return pairs if person_first else [(p, w) for w, p in pairs]
 
 
 def _graph_of(pairs: Iterable[tuple[str, str]]) -> Any:
@@ -639,7 +610,7 @@ def _dag(sa: _Side, sb: _Side, meet: list[str]) -> dict[str, list[str]]:
 
 
 def _enumerate(
-    children: dict[str, list[str]], a: str, b: str, nodes: dict[str, Node], limit: int | None
+    children: dict[str, list[str]], a: str, b: str, nodes: dict[str, PathNode], limit: int | None
 ) -> tuple[list[list[str]], bool]:
     """Paths from ``a`` to ``b`` in tie-break order (at most ``limit``; True when cut short)."""
     out: list[list[str]] = []
@@ -809,7 +780,7 @@ def roles(
 
 
 def explain(
-    store: Store, paths: Sequence[Sequence[Node]], via: str = "any"
+    store: Store, paths: Sequence[Sequence[PathNode]], via: str = "any"
 ) -> tuple[tuple[Step, ...], ...]:
     """The steps of each path: every work with the people either side and their roles."""
     wanted: set[tuple[str, str]] = set()
@@ -928,7 +899,7 @@ def network(
         for p in people
     ]
     stats.sort(key=lambda s: (-s.collaborators, -(s.betweenness or 0.0), _key(s.person)))
-    distances: list[tuple[Node, int | None]] = []
+    distances: list[tuple[PathNode, int | None]] = []
     if origin is not None:
         lengths = (
             nx.single_source_shortest_path_length(g, origin.iri)
@@ -951,8 +922,8 @@ def network(
 
 __all__ = [
     "NetworkResult",
-    "Node",
     "Part",
+    "PathNode",
     "PathResult",
     "PersonStats",
     "Projection",

@@ -29,8 +29,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
-import pyoxigraph as ox
-
 from .errors import (
     InputError,
     Position,
@@ -39,7 +37,7 @@ from .errors import (
     UpdateRefused,
     UsageError,
 )
-from .store import Bindings, OxigraphStore, Result, Store, is_update
+from .store import Bindings, Cancelled, Result, Store, is_update
 from .terms import PREFIXES
 
 UPDATE_MESSAGE = (
@@ -129,14 +127,9 @@ def run_sparql(
     if timeout is not None and not (0 < timeout <= 86_400):  # False for nan too
         raise UsageError("--timeout must be a positive number of seconds, at most 86400")
     cancel = threading.Event()
-    if isinstance(store, OxigraphStore):
 
-        def work() -> Result:
-            return _run_embedded(store, query, bindings, limit, cancel)
-    else:
-
-        def work() -> Result:
-            return _trim(store.query(query, bindings), limit)
+    def work() -> Result:
+        return store.run(query, bindings, limit=limit, cancel=cancel)[0]
 
     try:
         return work() if timeout is None else _with_timeout(work, timeout, cancel)
@@ -144,71 +137,6 @@ def run_sparql(
         raise syntax_error(e, origin) from None
     except UpdateRefused:
         raise UpdateRefused((f"{origin}: " if origin else "") + UPDATE_MESSAGE) from None
-
-
-def _trim(res: Result, limit: int | None) -> Result:
-    if limit is not None:
-        res.rows = res.rows[:limit]
-        res.triples = res.triples[:limit]
-    return res
-
-
-class _Cancelled(Exception):
-    pass
-
-
-def _run_embedded(
-    store: OxigraphStore,
-    query: str,
-    bindings: Bindings | None,
-    limit: int | None,
-    cancel: threading.Event,
-) -> Result:
-    """Evaluate lazily on pyoxigraph, stopping at ``limit`` or when ``cancel`` is set."""
-    if bindings:  # the store knows how to bind values safely; its result is already complete
-        return _trim(store.query(query, bindings), limit)
-    # pyoxigraph's result iterators must be dropped by the thread that made them: `res` is
-    # cleared in `finally`, so no traceback kept by another thread holds on to it.
-    res: Any = None
-    try:
-        res = store.raw.query(query, prefixes=PREFIXES, **store.dataset())
-        if isinstance(res, ox.QueryBoolean):
-            return Result("ask", boolean=bool(res))
-        if isinstance(res, ox.QuerySolutions):
-            names = [v.value for v in res.variables]
-            rows: list[dict[str, Any]] = []
-            for sol in res:
-                if cancel.is_set():
-                    raise _Cancelled
-                if limit is not None and len(rows) >= limit:
-                    break
-                rows.append({n: sol[n] for n in names if sol[n] is not None})
-            return Result("select", variables=names, rows=rows)
-        triples: list[ox.Triple] = []
-        for t in res:
-            if cancel.is_set():
-                raise _Cancelled
-            if limit is not None and len(triples) >= limit:
-                break
-            triples.append(t)
-        return Result("graph", triples=triples)
-    except SyntaxError as e:
-        raise _from_oxigraph(e, query) from None
-    except (OSError, RuntimeError) as e:
-        raise store._read_error(e, query) from None
-    finally:
-        res = None
-
-
-_OX_POS = re.compile(r"(\d+):(\d+)")
-
-
-def _from_oxigraph(e: SyntaxError, query: str) -> QuerySyntaxError:
-    msg = str(e.msg if getattr(e, "msg", None) else e)
-    m = _OX_POS.search(msg)
-    line = e.lineno or (int(m.group(1)) if m else None)
-    col = e.offset or (int(m.group(2)) if m else None)
-    return QuerySyntaxError(msg, query, Position(line, col))
 
 
 def _with_timeout(work: Callable[[], T], timeout: float, cancel: threading.Event) -> T:
@@ -231,7 +159,7 @@ def _with_timeout(work: Callable[[], T], timeout: float, cancel: threading.Event
         )
     if "error" in box:
         err = box["error"]
-        if isinstance(err, _Cancelled):  # pragma: no cover - only after a timeout
+        if isinstance(err, Cancelled):  # pragma: no cover - only after a timeout
             raise QueryTimeout(f"the query did not finish within {timeout:g} s and was stopped")
         raise err
     return box["value"]  # type: ignore[no-any-return]

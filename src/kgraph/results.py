@@ -38,25 +38,18 @@ from typing import Any
 import pyoxigraph as ox
 
 from .errors import UsageError
+from .formats import REGISTRY, registered
 from .store import Result, Term
+from .terms import escape_iri, escape_string, split_prefix
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 RDF_DIRLANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#dirLangString"
 SPARQL_RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
 
-TABULAR_FORMATS = ("json", "csv", "tsv", "xml")
-GRAPH_FORMATS = ("turtle", "ntriples", "jsonld")
-
-MEDIA_TYPES = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv; charset=utf-8",
-    "tsv": "text/tab-separated-values; charset=utf-8",
-    "turtle": "text/turtle",
-    "ntriples": "application/n-triples",
-    "jsonld": "application/ld+json",
-}
+TABULAR_FORMATS = tuple(f.name for f in registered("results"))
+GRAPH_FORMATS = tuple(f.name for f in REGISTRY if f.result_graph)
+MEDIA_TYPES = {f.name: f.media_type for f in REGISTRY if f.family == "results" or f.result_graph}
 
 
 # -- JSON ------------------------------------------------------------------------------------
@@ -221,37 +214,13 @@ def to_csv(result: Result) -> str:
 
 # -- TSV -------------------------------------------------------------------------------------
 
-_NT_ESCAPES = {
-    "\\": "\\\\",
-    '"': '\\"',
-    "\n": "\\n",
-    "\r": "\\r",
-    "\t": "\\t",
-    "\b": "\\b",
-    "\f": "\\f",
-}
-
 
 def _nt_string(text: str) -> str:
-    out = []
-    for ch in text:
-        if ch in _NT_ESCAPES:
-            out.append(_NT_ESCAPES[ch])
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\u{ord(ch):04X}")
-        else:
-            out.append(ch)
-    return '"' + "".join(out) + '"'
+    return f'"{escape_string(text)}"'
 
 
 def _nt_iri(iri: str) -> str:
-    out = []
-    for ch in iri:
-        if ord(ch) <= 0x20 or ch in '<>"{}|^`\\':
-            out.append(f"\\u{ord(ch):04X}")
-        else:
-            out.append(ch)
-    return "<" + "".join(out) + ">"
+    return f"<{escape_iri(iri)}>"
 
 
 def term_ntriples(term: Term) -> str:
@@ -306,18 +275,17 @@ def _graph(result: Result, fmt: ox.RdfFormat, *, prefixes: bool) -> str:
 
 
 def _used_prefixes(triples: list[ox.Triple], prefixes: dict[str, str]) -> dict[str, str]:
-    """The prefixes that give some IRI of ``triples`` its shortest (longest-namespace) name."""
-    by_length = sorted(prefixes.items(), key=lambda kv: -len(kv[1]))
+    """The prefixes that give some IRI of ``triples`` its shortest (longest-namespace) name
+    (:func:`kgraph.terms.split_prefix`), among ``prefixes``."""
     used: dict[str, str] = {}
     seen: set[str] = set()
     for t in triples:
         for term in (t.subject, t.predicate, t.object):
             if isinstance(term, ox.NamedNode) and term.value not in seen:
                 seen.add(term.value)
-                for p, ns in by_length:
-                    if term.value.startswith(ns):
-                        used[p] = ns
-                        break
+                split = split_prefix(term.value)
+                if split is not None and split[0] in prefixes:
+                    used[split[0]] = prefixes[split[0]]
     return used
 
 

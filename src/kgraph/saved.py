@@ -376,46 +376,16 @@ def bind_value(store: Store, param: Param, raw: str) -> tuple[Any, Any]:
 
 
 def _explicit_iri(store: Store, raw: str, types: tuple[str, ...]) -> str | None:
-    """An entity given as ``<iri>``, ``https://…``, a CURIE (``person:jeon-jong-seo``) or the
-    local id of an entity of the wanted types (``s002`` for a Source); None otherwise."""
-    import pyoxigraph as ox
+    """An entity given as an IRI or CURIE (:mod:`kgraph.resolve`'s rules) or as the local id of
+    an entity of the wanted types (``s002`` for a Source); None otherwise."""
+    from .resolve import by_local_id, entity_of, explicit_iri
 
-    from .terms import KG_NS, PREFIXES
+    iri = explicit_iri(raw)
+    if iri is None:
+        return by_local_id(store, raw, types)
+    entity = entity_of(store, iri)
+    if entity is None:
+        from .errors import UnknownEntity
 
-    text = raw.strip()
-    candidate = None
-    if text.startswith("<") and text.endswith(">"):
-        candidate = text[1:-1]
-    elif re.match(r"^https?://\S+$", text):
-        candidate = text
-    else:
-        m = re.fullmatch(r"([A-Za-z][\w-]*):([\w.-]+)", text)
-        if m and m.group(1) in PREFIXES:
-            candidate = PREFIXES[m.group(1)] + m.group(2)
-    if candidate is not None:
-        try:
-            node = ox.NamedNode(candidate)
-        except ValueError:
-            raise UsageError(f"{raw!r} is not a valid IRI") from None
-        if not store.select("SELECT ?e WHERE { ?e ?p ?o } LIMIT 1", {"e": node}):
-            # a loaded file's IRI that reconciliation linked to the graph's entity
-            alias = store.select(
-                "SELECT ?e WHERE { ?e owl:sameAs ?x FILTER isIRI(?e) } LIMIT 1", {"x": node}
-            )
-            if alias:
-                return alias[0]["e"].value
-            from .errors import UnknownEntity
-
-            raise UnknownEntity(raw)
-        return candidate
-    if types and re.fullmatch(r"[\w.-]+", text):
-        # The class IRIs come from the query header (checked to be plain names), never from the user.
-        classes = " ".join(f"<{KG_NS}{t}>" for t in types if re.fullmatch(r"\w+", t))
-        rows = store.select(
-            f"""SELECT ?e ?id WHERE {{ VALUES ?t {{ {classes} }} ?e a ?t .
-                 FILTER (STRENDS(STR(?e), CONCAT("/", STR(?id)))) }}""",
-            {"id": ox.Literal(text)},
-        )
-        if len(rows) == 1:
-            return str(rows[0]["e"].value)  # type: ignore[union-attr]  # an IRI, never a triple term
-    return None
+        raise UnknownEntity(raw)
+    return entity

@@ -33,61 +33,46 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
 
+from .formats import REGISTRY, Format, names, registered
+
 MAX_BODY = 1 << 20  # bytes of a POSTed query or form
 MAX_RESPONSE_BYTES = 16 << 20  # bytes of terms in one answer; more rows are cut off
 
 # --- result formats --------------------------------------------------------------------------
 
-# media type -> format name, for SELECT/ASK results and for graphs (CONSTRUCT/DESCRIBE)
-SOLUTION_TYPES: dict[str, str] = {
-    "application/sparql-results+json": "json",
-    "application/json": "json",
-    "application/sparql-results+xml": "xml",
-    "application/xml": "xml",
-    "text/csv": "csv",
-    "text/tab-separated-values": "tsv",
-    "text/xml": "xml",
-}
-GRAPH_TYPES: dict[str, str] = {
-    "text/turtle": "turtle",
-    "application/x-turtle": "turtle",
-    "application/n-triples": "ntriples",
-    "text/plain": "ntriples",
-    "application/ld+json": "jsonld",
-    "application/json": "jsonld",
-    "application/rdf+xml": "rdfxml",
-    "application/xml": "rdfxml",
-    "text/n3": "turtle",
-}
-# the content type sent for each format name
-SOLUTION_MEDIA = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv; charset=utf-8",
-    "tsv": "text/tab-separated-values; charset=utf-8",
-}
-GRAPH_MEDIA = {
-    "turtle": "text/turtle; charset=utf-8",
-    "ntriples": "application/n-triples",
-    "jsonld": "application/ld+json",
-    "rdfxml": "application/rdf+xml",
-}
-# ``format=`` / ``output=`` URL parameters (SPARQLWrapper sends them) -> format name per result kind
-_FORMAT_PARAM = {
-    "json": ("json", "jsonld"),
-    "xml": ("xml", "rdfxml"),
-    "csv": ("csv", None),
-    "tsv": ("tsv", None),
-    "turtle": (None, "turtle"),
-    "ttl": (None, "turtle"),
-    "n3": (None, "turtle"),
-    "ntriples": (None, "ntriples"),
-    "nt": (None, "ntriples"),
-    "jsonld": (None, "jsonld"),
-    "json-ld": (None, "jsonld"),
-    "rdfxml": (None, "rdfxml"),
-    "rdf+xml": (None, "rdfxml"),
-}
+
+def _served(formats: list[Format]) -> tuple[dict[str, str], dict[str, str]]:
+    """media type (no parameters) -> format name, and format name -> the content type sent
+    (text types say their charset)."""
+    types = {m.split(";")[0].strip(): f.name for f in formats for m in f.all_media_types}
+    media = {
+        f.name: f.media_type + ("; charset=utf-8" if f.media_type == "text/turtle" else "")
+        for f in formats
+    }
+    return types, media
+
+
+# The formats answered (kgraph.formats names them): SELECT/ASK results, and graphs
+# (CONSTRUCT/DESCRIBE) in what ``kgraph sparql`` writes and RDF/XML.
+_SOLUTIONS = registered("results")
+_GRAPHS = [f for f in REGISTRY if f.result_graph or (f.family == "rdf" and f.name == "xml")]
+SOLUTION_TYPES, SOLUTION_MEDIA = _served(_SOLUTIONS)
+GRAPH_TYPES, GRAPH_MEDIA = _served(_GRAPHS)
+GRAPH_TYPES["text/n3"] = "turtle"  # N3 reads Turtle
+
+
+def _format_params() -> dict[str, tuple[str | None, str | None]]:
+    """``format=`` / ``output=`` URL parameters (SPARQLWrapper sends them) -> the format name
+    for each kind of result (SELECT/ASK, graph); ``-`` is dropped from the parameter."""
+    sol, graph = names(_SOLUTIONS), names(_GRAPHS)
+    graph |= {"n3": graph["turtle"], "rdf+xml": graph["xml"]}  # N3 reads Turtle
+    return {
+        n: (sol[n].name if n in sol else None, graph[n].name if n in graph else None)
+        for n in sol | graph
+    }
+
+
+_FORMAT_PARAM = _format_params()
 
 
 class HttpError(Exception):
@@ -132,7 +117,7 @@ def negotiate(kind: str, accept: str | None, fmt_param: str | None = None) -> st
     >>> negotiate("graph", "*/*")
     'turtle'
     >>> negotiate("graph", None, "xml")
-    'rdfxml'
+    'xml'
     >>> negotiate("graph", "application/sparql-results+json")
     'turtle'
     """
@@ -146,8 +131,8 @@ def negotiate(kind: str, accept: str | None, fmt_param: str | None = None) -> st
                 return table[media]
             if media in GRAPH_TYPES or media in SOLUTION_TYPES:
                 return default
-        elif p in _FORMAT_PARAM:
-            return _FORMAT_PARAM[p][1 if kind == "graph" else 0] or default
+        elif p.replace("-", "") in _FORMAT_PARAM:
+            return _FORMAT_PARAM[p.replace("-", "")][1 if kind == "graph" else 0] or default
         raise HttpError(
             406,
             f"unknown format {fmt_param!r}; use one of: "
@@ -207,7 +192,7 @@ def _body(
     from .results import _used_prefixes, serialize
     from .store import Result
 
-    if fmt == "rdfxml":
+    if kind == "graph" and fmt == "xml":
         import pyoxigraph as ox
 
         from .errors import UsageError
@@ -252,7 +237,7 @@ def _error(status: int, message: str) -> Reply:
 def run_query(store: Any, req: dict[str, Any], max_results: int) -> Reply:
     """Answer one SPARQL Protocol request against ``store`` (runs inside a worker)."""
     from .errors import KGraphError, QuerySyntaxError, RemoteError, UpdateRefused
-    from .store import OxigraphStore, is_update
+    from .store import is_update, row_size, triple_size
 
     query: str = req["query"]
     if is_update(query):
@@ -265,18 +250,19 @@ def run_query(store: Any, req: dict[str, Any], max_results: int) -> Reply:
         raise HttpError(400, str(e)) from None
     if mentions_service(query):
         raise HttpError(403, "SERVICE (federated query) is not allowed on this endpoint")
+    default, named = req.get("default_graphs") or (), req.get("named_graphs") or ()
+    if (default or named) and not store.supports_dataset:
+        raise HttpError(400, "default-graph-uri and named-graph-uri need an embedded store")
     try:
-        if isinstance(store, OxigraphStore):
-            kind, variables, rows, boolean, triples, more = _run_oxigraph(store, req, max_results)
-        else:
-            if req.get("default_graphs") or req.get("named_graphs"):
-                raise HttpError(400, "default-graph-uri and named-graph-uri need an embedded store")
-            res = store.query(query)
-            kind, variables, boolean = res.kind, res.variables, res.boolean
-            cap = req.get("max_bytes") or MAX_RESPONSE_BYTES
-            rows, more_rows = _capped(res.rows, max_results, cap, _row_size)
-            triples, more_triples = _capped(res.triples, max_results, cap, _triple_size)
-            more = more_rows or more_triples
+        res, more = store.run(
+            query,
+            limit=max_results,
+            max_bytes=req.get("max_bytes") or MAX_RESPONSE_BYTES,
+            default_graphs=default,
+            named_graphs=named,
+        )
+    except ValueError as e:
+        raise HttpError(400, f"bad graph IRI: {e}") from None
     except QuerySyntaxError as e:
         pos = e.position
         where = f"line {pos.line}, column {pos.column}: " if pos.line is not None else ""
@@ -288,91 +274,18 @@ def run_query(store: Any, req: dict[str, Any], max_results: int) -> Reply:
         raise HttpError(502, str(e)) from None
     except KGraphError as e:
         raise HttpError(500, str(e)) from None
+    kind, rows, triples = res.kind, res.rows, res.triples
     fmt = negotiate("graph" if kind == "graph" else "select", req.get("accept"), req.get("format"))
     headers = {}
     if more:
         cap = req.get("max_bytes") or MAX_RESPONSE_BYTES
-        size = sum(map(_row_size, rows)) + sum(map(_triple_size, triples))
+        size = sum(map(row_size, rows)) + sum(map(triple_size, triples))
         n = len(rows) + len(triples)
         headers["X-KGraph-Truncated"] = (
             f"max-results={max_results}" if n >= max_results and size <= cap else f"max-bytes={cap}"
         )
     media = GRAPH_MEDIA[fmt] if kind == "graph" else SOLUTION_MEDIA[fmt]
-    return Reply(200, media, _body(kind, variables, rows, boolean, triples, fmt), headers)
-
-
-def _term_size(t: Any) -> int:
-    if t is None:
-        return 0
-    if hasattr(t, "subject"):
-        return _term_size(t.subject) + _term_size(t.predicate) + _term_size(t.object)
-    return len(t.value) + 16
-
-
-def _row_size(row: dict[str, Any]) -> int:
-    return sum(_term_size(v) for v in row.values()) + 8
-
-
-def _triple_size(t: Any) -> int:
-    return _term_size(t.subject) + _term_size(t.predicate) + _term_size(t.object) + 8
-
-
-def _capped(items: list[Any], cap: int, max_bytes: int, size: Any) -> tuple[list[Any], bool]:
-    """The first items within ``cap`` items and ``max_bytes`` bytes, and whether any were cut."""
-    out: list[Any] = []
-    total = 0
-    for x in items:
-        total += size(x)
-        if len(out) == cap or total > max_bytes:
-            return out, True
-        out.append(x)
-    return out, False
-
-
-def _run_oxigraph(store: Any, req: dict[str, Any], cap: int) -> tuple[Any, ...]:
-    """Run on pyoxigraph directly, so results stream and stop at the cap instead of filling memory."""
-    import pyoxigraph as ox
-
-    from .store import _syntax_error
-    from .terms import PREFIXES
-
-    kwargs: dict[str, Any] = {"prefixes": PREFIXES}
-    try:
-        if req.get("default_graphs"):
-            kwargs["default_graph"] = [ox.NamedNode(g) for g in req["default_graphs"]]
-        else:
-            kwargs.update(store.dataset())  # the merged default graph
-        if req.get("named_graphs"):
-            kwargs["named_graphs"] = [ox.NamedNode(g) for g in req["named_graphs"]]
-    except ValueError as e:
-        raise HttpError(400, f"bad graph IRI: {e}") from None
-    try:
-        max_bytes = req.get("max_bytes") or MAX_RESPONSE_BYTES
-        size = 0
-        res = store.raw.query(req["query"], **kwargs)
-        if isinstance(res, ox.QueryBoolean):
-            return "ask", [], [], bool(res), [], False
-        if isinstance(res, ox.QuerySolutions):
-            names = [v.value for v in res.variables]
-            rows: list[dict[str, Any]] = []
-            for sol in res:
-                row = {n: sol[n] for n in names if sol[n] is not None}
-                size += _row_size(row)
-                if len(rows) == cap or size > max_bytes:
-                    return "select", names, rows, None, [], True
-                rows.append(row)
-            return "select", names, rows, None, [], False
-        triples: list[Any] = []
-        for t in res:
-            size += _triple_size(t)
-            if len(triples) == cap or size > max_bytes:
-                return "graph", [], [], None, triples, True
-            triples.append(t)
-        return "graph", [], [], None, triples, False
-    except SyntaxError as e:
-        raise _syntax_error(e, req["query"]) from None
-    except (OSError, RuntimeError) as e:
-        raise store._read_error(e, req["query"]) from None
+    return Reply(200, media, _body(kind, res.variables, rows, res.boolean, triples, fmt), headers)
 
 
 def run_ask(store: Any, question: str) -> Reply:
@@ -760,12 +673,7 @@ def service_description(endpoint: str, graphs: list[str], fmt: str = "turtle") -
             ox.Triple(ng, ox.NamedNode(sd + "name"), ox.NamedNode(g)),
         ]
     triples = t
-    f = {
-        "turtle": ox.RdfFormat.TURTLE,
-        "ntriples": ox.RdfFormat.N_TRIPLES,
-        "jsonld": ox.RdfFormat.JSON_LD,
-        "rdfxml": ox.RdfFormat.RDF_XML,
-    }[fmt]
+    f = next(g.rdf for g in _GRAPHS if g.name == fmt)
     return ox.serialize(triples, format=f, prefixes={"sd": sd} if fmt == "turtle" else None) or b""
 
 

@@ -20,9 +20,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from .errors import InputError
 from .provenance import NOT_SOURCES, source_code
 from .store import Store
-from .terms import KG, compact
+from .terms import KG, compact, local_name
 
 # The build's derived shortcut triples: a source's facts are what it states, not what is derived.
 _DERIVED = (
@@ -145,9 +146,13 @@ def find_source(store: Store, text: str, *, loose: bool = True) -> str | None:
     """The source ``text`` names: its code (``s000``), IRI or prefixed name, label or file name;
     with ``loose``, also the outlet it credits or the opening of its label or headline (``jTBC``,
     case and spacing ignored). None when it names no source, or more than one."""
+    from .resolve import explicit_iri
+
     t = text.strip()
-    if t.startswith("<") and t.endswith(">"):
-        t = t[1:-1]
+    try:
+        t = explicit_iri(t) or t
+    except InputError:  # not an IRI after all: a name
+        pass
     all_ = articles(store)
     key = _norm(t)
     for a in all_:
@@ -180,7 +185,7 @@ class Mention:
 
 
 @dataclass(frozen=True)
-class SourceDispute:
+class SourceDisagreement:
     """A disagreement the source is a party to: its own claim and the other side's."""
 
     iri: str
@@ -197,7 +202,7 @@ class SourceCard:
     article: Article
     card: Any  # cards.Card of the source IRI (its metadata, with the curators as source)
     mentions: list[Mention] = field(default_factory=list)
-    disputes: list[SourceDispute] = field(default_factory=list)
+    disputes: list[SourceDisagreement] = field(default_factory=list)
 
     # the attributes a Card has, so renderers and callers can treat both alike
     @property
@@ -247,7 +252,7 @@ def source_card(store: Store, iri: str) -> SourceCard:
     )
     mentions = []
     for r in rows:
-        t = str(r["type"].value).rsplit("#", 1)[-1] if "type" in r else ""
+        t = local_name(str(r["type"].value)) if "type" in r else ""
         if t not in _KIND_ORDER:
             continue  # performances, credits, awards … are facts, not things named
         mentions.append(Mention(str(r["e"].value), str(r["label"].value), t, int(r["n"].value)))
@@ -274,7 +279,7 @@ def source_card(store: Store, iri: str) -> SourceCard:
         others = [
             (st, sorted(by) or ["curators"]) for st, by in d["claims"].values() if iri not in by
         ]
-        disputes.append(SourceDispute(d_iri, d["topic"], d["kind"], mine[0], others))
+        disputes.append(SourceDisagreement(d_iri, d["topic"], d["kind"], mine[0], others))
     return SourceCard(article, card, mentions, disputes)
 
 

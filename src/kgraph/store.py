@@ -28,10 +28,11 @@ import re
 import sys
 import threading
 import weakref
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar, Generic, TypeVar, cast
+from typing import IO, Any, ClassVar, Generic, TypeVar, cast
 from typing import Literal as TLiteral
 
 import pyoxigraph as ox
@@ -54,6 +55,11 @@ GENID = "https://kgraph.dev/.well-known/genid/"  # skolem IRIs for blank nodes s
 # What the library's own queries bind: never an RDF-star triple term (``Store.select`` checks).
 Plain = ox.NamedNode | ox.BlankNode | ox.Literal
 Bindings = Mapping[str, Term | Iterable[Term]]
+T = TypeVar("T")
+Graphs = tuple[list[str], list[str]]  # a query's own dataset: default graphs, named graphs
+Caps = tuple[int | None, int | None, threading.Event | None]  # rows, bytes, a cancel flag
+NO_CAPS: Caps = (None, None, None)
+Graph = ox.NamedNode | ox.DefaultGraph  # where a bulk load writes
 
 _UPDATE_RE = re.compile(
     r"^\s*(?:(?:PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s+<[^>]*>)\s*)*"
@@ -129,7 +135,9 @@ def _values_clause(bindings: Bindings) -> str:
     return "\n".join(parts)
 
 
-def _syntax_error(exc: SyntaxError, query: str) -> QuerySyntaxError:
+def syntax_error(exc: SyntaxError, query: str) -> QuerySyntaxError:
+    """pyoxigraph's :class:`SyntaxError` for ``query`` as a :class:`QuerySyntaxError` with its line,
+    column and source line (the one conversion, for every store and the endpoint)."""
     msg = str(exc.msg if getattr(exc, "msg", None) else exc)
     m = re.search(r"(\d+):(\d+)", msg)
     line = exc.lineno or (int(m.group(1)) if m else None)
@@ -142,25 +150,163 @@ def _syntax_error(exc: SyntaxError, query: str) -> QuerySyntaxError:
     return QuerySyntaxError(msg, query, Position(line, col, src))
 
 
-class Store:
-    """The interface every backend implements."""
+class Cancelled(Exception):
+    """Raised inside :meth:`Store.run` when its ``cancel`` event was set between two solutions."""
+
+
+def term_size(t: Any) -> int:
+    """About how many bytes a term takes in a serialised answer (for byte caps)."""
+    if t is None:
+        return 0
+    if isinstance(t, ox.Triple):
+        return term_size(t.subject) + term_size(t.predicate) + term_size(t.object)
+    return len(t.value) + 16
+
+
+def term_key(t: Any) -> tuple[int, str, str, str]:
+    """A total order on terms: IRIs, then blank nodes, then literals."""
+    if isinstance(t, ox.NamedNode):
+        return (0, t.value, "", "")
+    if isinstance(t, ox.BlankNode):
+        return (1, t.value, "", "")
+    if isinstance(t, ox.Literal):
+        return (2, t.value, t.datatype.value, t.language or "")
+    return (3, str(t), "", "")
+
+
+def row_size(row: Mapping[str, Any]) -> int:
+    return sum(term_size(v) for v in row.values()) + 8
+
+
+def triple_size(t: Any) -> int:
+    return term_size(t.subject) + term_size(t.predicate) + term_size(t.object) + 8
+
+
+def _take(
+    items: Iterable[T],
+    limit: int | None,
+    max_bytes: int | None,
+    size: Callable[[T], int],
+    cancel: threading.Event | None,
+) -> tuple[list[T], bool]:
+    """The first ``items`` within ``limit`` items and ``max_bytes`` bytes, and whether any were cut."""
+    out: list[T] = []
+    total = 0
+    try:
+        for x in items:
+            if cancel is not None and cancel.is_set():
+                raise Cancelled
+            if max_bytes is not None:
+                total += size(x)
+            if len(out) == limit or (max_bytes is not None and total > max_bytes):
+                return out, True
+            out.append(x)
+        return out, False
+    finally:
+        items = ()  # a pyoxigraph iterator is dropped by the thread that made it
+
+
+def collect(
+    res: Any,
+    *,
+    limit: int | None = None,
+    max_bytes: int | None = None,
+    cancel: threading.Event | None = None,
+) -> tuple[Result, bool]:
+    """A query's answer — a pyoxigraph result, read lazily, or a :class:`Result` — as a
+    :class:`Result` of at most ``limit`` rows (or triples) and about ``max_bytes`` bytes, and
+    whether any were left out. The one place solutions become rows (unbound variables absent)."""
+    solutions: Any = None
+    try:
+        if isinstance(res, Result):
+            if res.kind == "ask":
+                return res, False
+            rows, more = _take(res.rows, limit, max_bytes, row_size, cancel)
+            triples, cut = _take(res.triples, limit, max_bytes, triple_size, cancel)
+            return Result(res.kind, res.variables, rows, res.boolean, triples), more or cut
+        if isinstance(res, ox.QueryBoolean):
+            return Result("ask", boolean=bool(res)), False
+        if isinstance(res, ox.QuerySolutions):
+            names = [v.value for v in res.variables]
+            solutions = ({n: s[n] for n in names if s[n] is not None} for s in res)
+            rows, more = _take(solutions, limit, max_bytes, row_size, cancel)
+            return Result("select", variables=names, rows=rows), more
+        triples, more = _take(res, limit, max_bytes, triple_size, cancel)
+        return Result("graph", triples=triples), more
+    finally:
+        res = solutions = None
+
+
+class Store(ABC):
+    """The interface every backend implements.
+
+    A new backend is one subclass: the abstract methods, plus whichever capabilities below it
+    can do faster or at all (the defaults work through SPARQL). Nothing outside this module
+    tests for a concrete store class (``tests/test_architecture.py`` checks): code that has a
+    fast path asks the store, through these methods and the ``supports_*`` flags.
+    """
 
     kind: str = "abstract"
     location: str = ""
     writable: bool = False
+    #: the directory the store's files live in (an embedded store on disk), else None
+    directory: Path | None = None
+    #: whether :meth:`run` takes a query's own dataset (``default_graphs``/``named_graphs``)
+    supports_dataset: bool = False
+    #: whether :meth:`bulk_load` exists (a loader writing a file straight into one graph)
+    supports_bulk_load: bool = False
     # Set when the store's data never changes (a content-addressed store of kgraph's cache): the
     # path beside which values derived from it may be kept (PerStore's ``persist``).
     frozen: Path | None = None
 
+    @abstractmethod
     def query(self, sparql: str, bindings: Bindings | None = None, *, union: bool = True) -> Result:
-        raise NotImplementedError
+        """Run a SPARQL query; ``union=False`` gives it an empty default graph."""
 
+    @abstractmethod
     def update(self, sparql: str) -> None:
-        raise NotImplementedError
+        """Run a SPARQL Update."""
 
+    @abstractmethod
     def insert(self, quads: Iterable[ox.Quad], batch: int | None = None) -> int:
         """Add ``quads`` in batches of ``batch``; returns how many were added."""
-        raise NotImplementedError
+
+    @abstractmethod
+    def refresh_merged(self) -> None:
+        """Rewrite the merged default graph from the named graphs (after any change to them)."""
+
+    @abstractmethod
+    def clear_merged(self) -> None:
+        """Drop the merged default graph before changing the named graphs, so that queries made
+        while they change (alignment, reconciliation) read the named graphs themselves, not a
+        stale merge; :meth:`refresh_merged` writes it again at the end."""
+
+    def run(
+        self,
+        sparql: str,
+        bindings: Bindings | None = None,
+        *,
+        limit: int | None = None,
+        max_bytes: int | None = None,
+        cancel: threading.Event | None = None,
+        default_graphs: Iterable[str] = (),
+        named_graphs: Iterable[str] = (),
+    ) -> tuple[Result, bool]:
+        """Run a user's query keeping at most ``limit`` rows (or triples) and about ``max_bytes``
+        bytes of them; returns the result and whether any were left out. A store that reads
+        lazily stops reading there, and between two solutions when ``cancel`` is set
+        (:class:`Cancelled`). ``default_graphs``/``named_graphs`` name the query's dataset
+        (only where :attr:`supports_dataset`)."""
+        graphs = (list(default_graphs), list(named_graphs))
+        if (graphs[0] or graphs[1]) and not self.supports_dataset:
+            raise StoreError(f"a {self.kind} store cannot take a query's own dataset")
+        return self._run(sparql, bindings, graphs, (limit, max_bytes, cancel))
+
+    def _run(
+        self, sparql: str, bindings: Bindings | None, graphs: Graphs, caps: Caps
+    ) -> tuple[Result, bool]:
+        """:meth:`run` once its arguments are checked: this default reads the whole answer."""
+        return collect(self.query(sparql, bindings), limit=caps[0], max_bytes=caps[1])
 
     def select(self, sparql: str, bindings: Bindings | None = None) -> list[dict[str, Plain]]:
         """Rows of a SELECT query as dicts of variable name to term (unbound variables absent).
@@ -180,6 +326,31 @@ class Store:
         )
         return sorted(r["g"].value for r in rows)
 
+    def has_graph(self, graph: str) -> bool:
+        """Whether the named graph ``graph`` holds any triple."""
+        # the graph is named in the text (an N-Triples-escaped IRI): Virtuoso ignores a VALUES
+        # binding of the graph variable here and answers whether any graph has a triple
+        # FROM NAMED makes the question's dataset that graph alone: a remote store otherwise sends
+        # the managed graphs as named-graph-uri, and Virtuoso then answers for a graph outside them
+        g = ox.NamedNode(graph)
+        return self.ask(f"ASK FROM NAMED {g} {{ GRAPH {g} {{ ?s ?p ?o }} }}")
+
+    def drop_graphs(self, graphs: Iterable[str]) -> None:
+        """Remove the named graphs ``graphs`` (those absent are skipped)."""
+        graphs = sorted(set(graphs))
+        if graphs:
+            self.update(";\n".join(f"DROP SILENT GRAPH <{g}>" for g in graphs))
+
+    def pairs(self, predicate: str, limit: int | None = None) -> list[tuple[str, str]]:
+        """The distinct (subject, object) IRI pairs of ``predicate``, at most ``limit`` of them."""
+        text = (
+            f"SELECT DISTINCT ?s ?o WHERE {{ ?s {ox.NamedNode(predicate)} ?o "
+            "FILTER (isIRI(?s) && isIRI(?o)) }"
+        )
+        if limit is not None:
+            text += f" LIMIT {int(limit)}"
+        return [(r["s"].value, r["o"].value) for r in self.select(text)]
+
     def quads(self) -> Iterator[ox.Quad]:
         """Every quad of the store (default graph and named graphs)."""
         res = self.query(
@@ -192,19 +363,44 @@ class Store:
             assert not isinstance(g, ox.Literal | ox.Triple)
             yield ox.Quad(s, p, r["o"], g if g is not None else ox.DefaultGraph())
 
+    def ntriples(self, graphs: Iterable[str]) -> Iterator[tuple[str, bytes]]:
+        """The named graphs ``graphs`` as N-Triples: blocks of whole lines, each with its graph's
+        IRI, in no particular order."""
+        wanted = set(graphs)
+        pending: dict[str, list[ox.Triple]] = {}
+        n = 0
+        for q in self.quads():
+            if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value in wanted:
+                pending.setdefault(q.graph_name.value, []).append(q.triple)
+                n += 1
+                if n >= 50_000:
+                    yield from _blocks(pending)
+                    pending, n = {}, 0
+        yield from _blocks(pending)
+
+    def bulk_load(
+        self, graph: Graph, fmt: ox.RdfFormat, source: Path | IO[bytes], base: str | None
+    ) -> None:
+        """Write a file (its path, or a stream of it) into ``graph`` (a named graph, or the merged
+        default graph while :attr:`merge_deferred`) with base IRI ``base`` by a bulk loader that
+        keeps blank node labels (only where :attr:`supports_bulk_load`)."""
+        raise StoreError(f"a {self.kind} store has no bulk loader")
+
+    def flush(self) -> None:
+        """Make what was written durable (a no-op where every write already is)."""
+
+    def backup(self, target: Path) -> None:
+        """Copy the store to the directory ``target`` (only where :attr:`directory` is set)."""
+        raise StoreError(f"a {self.kind} store cannot be copied to a directory")
+
+    def reopen_after(self, action: Callable[[], object]) -> None:
+        """Close the store's files, run ``action`` on them, open them again (only where
+        :attr:`directory` is set)."""
+        raise StoreError(f"a {self.kind} store has no files to reopen")
+
     def __len__(self) -> int:
         rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
         return int(rows[0]["n"].value) if rows else 0
-
-    def refresh_merged(self) -> None:
-        """Rewrite the merged default graph from the named graphs (after any change to them)."""
-        raise NotImplementedError
-
-    def clear_merged(self) -> None:
-        """Drop the merged default graph before changing the named graphs, so that queries made
-        while they change (alignment, reconciliation) read the named graphs themselves, not a
-        stale merge; :meth:`refresh_merged` writes it again at the end."""
-        raise NotImplementedError
 
     def defer_merged(self) -> None:
         """Start a change that only adds triples (a load of new files): until
@@ -229,8 +425,16 @@ class Store:
         pass
 
 
+def _blocks(pending: dict[str, list[ox.Triple]]) -> Iterator[tuple[str, bytes]]:
+    for g, triples in pending.items():
+        yield g, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+
+
 class OxigraphStore(Store):
     """An embedded pyoxigraph store: on disk (RocksDB) when ``path`` is given, else in memory."""
+
+    supports_dataset = True
+    supports_bulk_load = True
 
     def __init__(
         self,
@@ -240,6 +444,7 @@ class OxigraphStore(Store):
         frozen: bool = False,
     ) -> None:
         self.path = Path(path) if path is not None else None
+        self.directory = self.path
         self.writable = not read_only
         self._deferred: bool | None = None  # during defer_merged: whether a merge was kept
         # A content-addressed store of kgraph's cache (never written after it was installed):
@@ -264,6 +469,23 @@ class OxigraphStore(Store):
         return self._store
 
     def query(self, sparql: str, bindings: Bindings | None = None, *, union: bool = True) -> Result:
+        dataset = self.dataset() if union else {"default_graph": ox.NamedNode(_EMPTY_GRAPH)}
+        return self._evaluate(sparql, bindings, dataset)[0]
+
+    def _run(
+        self, sparql: str, bindings: Bindings | None, graphs: Graphs, caps: Caps
+    ) -> tuple[Result, bool]:
+        """Solutions are read lazily: reading stops at the caps, or when ``cancel`` is set.
+        A graph IRI that is not one raises :class:`ValueError`."""
+        default = [ox.NamedNode(g) for g in graphs[0]]
+        dataset: dict[str, Any] = {"default_graph": default} if default else self.dataset()
+        if graphs[1]:
+            dataset["named_graphs"] = [ox.NamedNode(g) for g in graphs[1]]
+        return self._evaluate(sparql, bindings, dataset, caps)
+
+    def _evaluate(
+        self, sparql: str, bindings: Bindings | None, dataset: dict[str, Any], caps: Caps = NO_CAPS
+    ) -> tuple[Result, bool]:
         if is_update(sparql):
             raise UpdateRefused(
                 "this is a SPARQL Update; queries cannot change data (use `kgraph load` / `kgraph unload`)"
@@ -272,14 +494,23 @@ class OxigraphStore(Store):
         from .sparqlguard import check_shape
 
         check_shape(sparql)
-        dataset = self.dataset() if union else {"default_graph": ox.NamedNode(_EMPTY_GRAPH)}
+        # pyoxigraph's result iterators must be dropped by the thread that made them: `res` is
+        # cleared in `finally`, so no traceback handed to another thread holds on to it.
+        res: Any = None
+        stopped = False
         try:
             res = self._store.query(text, prefixes=PREFIXES, **dataset)
-            return _wrap(res)
+            return collect(res, limit=caps[0], max_bytes=caps[1], cancel=caps[2])
+        except Cancelled:
+            stopped = True
         except SyntaxError as e:
-            raise _syntax_error(e, sparql) from None
+            raise syntax_error(e, sparql) from None
         except (OSError, RuntimeError) as e:
             raise self._read_error(e, sparql) from None
+        finally:
+            res = None
+        assert stopped
+        raise Cancelled  # outside the handler: no context holding the reading frames
 
     def _read_error(self, e: Exception, sparql: str = "") -> Exception:
         """A read failure as a kgraph error: corruption, an unknown function, or the OS's reason."""
@@ -320,9 +551,74 @@ class OxigraphStore(Store):
         try:
             self._store.update(sparql, prefixes=PREFIXES)
         except SyntaxError as e:
-            raise _syntax_error(e, sparql) from None
+            raise syntax_error(e, sparql) from None
         except RuntimeError as e:
             raise self._read_error(e, sparql) from None
+
+    def has_graph(self, graph: str) -> bool:
+        return self._store.contains_named_graph(ox.NamedNode(graph))
+
+    def drop_graphs(self, graphs: Iterable[str]) -> None:
+        for g in sorted(set(graphs)):
+            if self._store.contains_named_graph(ox.NamedNode(g)):
+                self._store.remove_graph(ox.NamedNode(g))
+
+    def pairs(self, predicate: str, limit: int | None = None) -> list[tuple[str, str]]:
+        """A direct index scan (about twice as fast as the SPARQL of other stores)."""
+        seen: dict[tuple[str, str], None] = {}
+        for quad in self._store.quads_for_pattern(None, ox.NamedNode(predicate), None):
+            s, o = quad.subject, quad.object
+            if not isinstance(s, ox.NamedNode) or not isinstance(o, ox.NamedNode):
+                continue
+            seen[(s.value, o.value)] = None
+            if limit is not None and len(seen) >= limit:
+                break
+        return list(seen)
+
+    def ntriples(self, graphs: Iterable[str]) -> Iterator[tuple[str, bytes]]:
+        """Each graph dumped by pyoxigraph, in Rust, into a temporary file read in blocks."""
+        import tempfile
+
+        for g in graphs:
+            with tempfile.TemporaryFile() as tmp:
+                self._store.dump(tmp, format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(g))
+                tmp.seek(0)
+                rest = b""
+                while True:
+                    block = tmp.read(8 << 20)
+                    if not block:
+                        break
+                    block = rest + block
+                    cut = block.rfind(b"\n") + 1
+                    rest = block[cut:]
+                    yield g, block[:cut]
+
+    def bulk_load(
+        self, graph: Graph, fmt: ox.RdfFormat, source: Path | IO[bytes], base: str | None
+    ) -> None:
+        """pyoxigraph's bulk loader; a file given by its path is read by the engine itself."""
+        if isinstance(source, Path):
+            self._store.bulk_load(path=str(source), format=fmt, base_iri=base, to_graph=graph)
+        else:
+            self._store.bulk_load(source, format=fmt, base_iri=base, to_graph=graph)
+
+    def flush(self) -> None:
+        self._store.flush()
+
+    def backup(self, target: Path) -> None:
+        self._store.backup(str(target))
+
+    def reopen_after(self, action: Callable[[], object]) -> None:
+        import gc
+
+        if self.path is None:
+            raise StoreError("an in-memory store has no files to reopen")
+        del self._store
+        gc.collect()  # the RocksDB handle closes when its last reference goes
+        try:
+            action()
+        finally:
+            self._store = ox.Store(str(self.path))
 
     def dataset(self) -> dict[str, Any]:
         """The keyword arguments of :meth:`pyoxigraph.Store.query` that give a query kgraph's
@@ -478,23 +774,6 @@ def _is_where_less(head: str) -> bool:
     )
 
 
-def _wrap(res: Any) -> Result:
-    if isinstance(res, ox.QueryBoolean):
-        return Result("ask", boolean=bool(res))
-    if isinstance(res, ox.QuerySolutions):
-        names = [v.value for v in res.variables]
-        rows = []
-        for sol in res:
-            row = {}
-            for n in names:
-                t = sol[n]
-                if t is not None:
-                    row[n] = t
-            rows.append(row)
-        return Result("select", variables=names, rows=rows)
-    return Result("graph", triples=list(res))
-
-
 class RemoteStore(Store):
     """Any SPARQL 1.1 endpoint over HTTP (Protocol for queries, Update for changes).
 
@@ -632,7 +911,7 @@ class RemoteStore(Store):
         try:
             local = ox.Store().query(bound, prefixes=PREFIXES)
         except SyntaxError as e:
-            raise _syntax_error(e, sparql) from None
+            raise syntax_error(e, sparql) from None
         except RuntimeError as e:
             m = re.search(r"custom function (<[^>]*>) is not supported", str(e))
             if not m:
@@ -846,9 +1125,6 @@ def _json_term(v: dict[str, Any]) -> Term:
             value = "true" if value == "1" else "false"
         return ox.Literal(value, datatype=ox.NamedNode(v["datatype"]))
     return ox.Literal(v["value"])
-
-
-T = TypeVar("T")
 
 
 class PerStore(Generic[T]):

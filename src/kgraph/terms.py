@@ -8,6 +8,9 @@ is too slow to import on a cold CLI call.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Container, Iterable, Sequence
+
 KG_NS = "https://kgraph.dev/ontology#"
 ID_NS = "https://kgraph.dev/id/"
 GRAPH_NS = "https://kgraph.dev/graph/"
@@ -204,6 +207,8 @@ PREFIXES: dict[str, str] = {
     "pq": "http://www.wikidata.org/prop/qualifier/",
 }
 
+# longest namespace first, so person: wins over kgr: (ties keep the order above)
+_BY_LENGTH = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
 RDF_TYPE = PREFIXES["rdf"] + "type"
 SKOS_PREF = PREFIXES["skos"] + "prefLabel"
 SKOS_ALT = PREFIXES["skos"] + "altLabel"
@@ -215,22 +220,79 @@ def sparql_prefixes() -> str:
     return "".join(f"PREFIX {k}: <{v}>\n" for k, v in PREFIXES.items())
 
 
+def split_prefix(iri: str) -> tuple[str, str] | None:
+    """The prefix of kgraph's longest namespace that ``iri`` starts with, and the rest; or None.
+    The one prefix choice (for compact IRIs, Turtle and result headers).
+
+    >>> split_prefix("https://kgraph.dev/id/person/x"), split_prefix("urn:x")
+    (('person', 'x'), None)
+    """
+    for p, ns in _BY_LENGTH:
+        if iri.startswith(ns):
+            return p, iri[len(ns) :]
+    return None
+
+
 def compact(iri: str) -> str:
     """``https://kgraph.dev/id/person/x`` -> ``person:x`` where a prefix fits; else the IRI."""
-    best = ""
-    for p, ns in PREFIXES.items():
-        if iri.startswith(ns) and len(ns) > len(PREFIXES.get(best, "")):
-            best = p
-    if best:
-        local = iri[len(PREFIXES[best]) :]
+    split = split_prefix(iri)
+    if split is not None:
+        p, local = split
         if local and all(c.isalnum() or c in "-_." for c in local):
-            return f"{best}:{local}"
+            return f"{p}:{local}"
     return iri
 
 
 def local_name(iri: str) -> str:
-    """The part after the last ``#`` or ``/``."""
-    for sep in ("#", "/"):
-        if sep in iri:
-            iri = iri.rsplit(sep, 1)[1]
-    return iri
+    """The last segment of ``iri`` after ``#`` or ``/`` (a trailing one ignored).
+
+    >>> local_name("https://kgraph.dev/ontology#Person"), local_name("http://x/a/b/")
+    ('Person', 'b')
+    """
+    return re.split(r"[#/]", iri.rstrip("/#"))[-1]
+
+
+def most_specific(
+    classes: Iterable[str], ancestors: Callable[[str], Container[str]], prefer: Sequence[str] = ()
+) -> str | None:
+    """The most specific of ``classes``: one that is no other's ancestor (``ancestors(c)`` holds
+    ``c`` and the classes above it); among several, the first in ``prefer``, else the first by
+    name. The one rule for the type an entity is shown as.
+
+    >>> tree = {"Film": {"Film", "Work"}, "Work": {"Work"}, "Person": {"Person"}}
+    >>> most_specific({"Work", "Film"}, tree.__getitem__)
+    'Film'
+    >>> most_specific({"Person", "Film"}, tree.__getitem__, prefer=("Person",))
+    'Person'
+    """
+    cs = set(classes)
+    leaves = sorted(c for c in cs if not any(o != c and c in ancestors(o) for o in cs))
+    return next((c for c in prefer if c in leaves), leaves[0] if leaves else None)
+
+
+_ESCAPES = {
+    "\\": "\\\\",
+    '"': '\\"',
+    "\n": "\\n",
+    "\r": "\\r",
+    "\t": "\\t",
+    "\b": "\\b",
+    "\f": "\\f",
+}
+_STRING_RE = re.compile(r'[\\"\x00-\x1f\x7f]')
+_IRI_RE = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def escape_string(text: str) -> str:
+    r"""``text`` as the inside of an N-Triples/Turtle string (``"…"``): the one literal escaping.
+
+    >>> print(escape_string('a "b"\tc\x01'))
+    a \"b\"\tc\u0001
+    """
+    return _STRING_RE.sub(lambda m: _ESCAPES.get(m.group(), f"\\u{ord(m.group()):04X}"), text)
+
+
+def escape_iri(iri: str) -> str:
+    """``iri`` as the inside of an N-Triples/Turtle IRI (``<…>``): characters IRIs may not hold
+    written as ``\\uXXXX``."""
+    return _IRI_RE.sub(lambda m: f"\\u{ord(m.group()):04X}", iri)

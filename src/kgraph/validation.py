@@ -17,7 +17,7 @@ def _dataset_graph(store: Store) -> Any:
     import rdflib
 
     g = rdflib.Graph()
-    from .export import to_rdflib_term  # shared term conversion
+    from .entailment import to_rdflib_term  # shared term conversion
 
     for q in store.quads():
         gname = getattr(q.graph_name, "value", None)

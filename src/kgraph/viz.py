@@ -1,6 +1,6 @@
 """Pictures of the graph: an interactive HTML page, SVG/PNG drawings, Graphviz source.
 
-The picture shows the *entity graph* of :func:`kgraph.export.entity_graph` (people, works,
+The picture shows the *entity graph* of :func:`kgraph.entitygraph.entity_graph` (people, works,
 characters … and the relations between them), or a part of it: the neighbourhood of an entity,
 what a saved query touches, a collaboration path (highlighted), or the ontology's classes.
 
@@ -28,8 +28,9 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+from .entitygraph import Edge, EntityGraph, EntityNode, NodeFact, entity_graph
 from .errors import KGraphError, UsageError
-from .export import Edge, EntityGraph, Fact, Node, entity_graph, write_atomic
+from .export import write_atomic
 from .store import Store
 from .terms import KG_NS, ONTOLOGY_GRAPH, PREFIXES, compact, local_name
 
@@ -156,16 +157,16 @@ def ontology_graph(store: Store) -> EntityGraph:
         return ls[0].value if ls else local_name(iri)
 
     classes = sorted(i for i in props if is_a(i, owl + "Class") and i.startswith(KG_NS))
-    facts: dict[str, list[Fact]] = {c: [] for c in classes}
+    facts: dict[str, list[NodeFact]] = {c: [] for c in classes}
     edges: list[Edge] = []
     here = (compact(ONTOLOGY_GRAPH),)
     for c in classes:
         for d in props[c].get(skos + "definition", []):
-            facts[c].append(Fact(skos + "definition", "definition", d.value, None, here))
+            facts[c].append(NodeFact(skos + "definition", "definition", d.value, None, here))
         for e in props[c].get(owl + "equivalentClass", []):
             if hasattr(e, "value") and not e.value.startswith(KG_NS):
                 facts[c].append(
-                    Fact(owl + "equivalentClass", "same as", compact(e.value), e.value, here)
+                    NodeFact(owl + "equivalentClass", "same as", compact(e.value), e.value, here)
                 )
         for sup in props[c].get(rdfs + "subClassOf", []):
             if getattr(sup, "value", None) in facts:
@@ -186,7 +187,7 @@ def ontology_graph(store: Store) -> EntityGraph:
                         edges.append(Edge(d, r, p, label(p), None, None, here))
             elif is_a(p, owl + "DatatypeProperty"):
                 facts[d].append(
-                    Fact(
+                    NodeFact(
                         p,
                         "data property",
                         f"{label(p)} ({compact(rngs[0]) if rngs else 'literal'})",
@@ -195,7 +196,7 @@ def ontology_graph(store: Store) -> EntityGraph:
                     )
                 )
     nodes = tuple(
-        Node(
+        EntityNode(
             c,
             label(c),
             "Class",

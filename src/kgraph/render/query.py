@@ -66,11 +66,9 @@ def search_results(text: str, matches: Sequence[Any], fmt: str) -> None:
 
 
 def _src(iri: str) -> str:
-    from ..terms import CURATION_GRAPH
+    from ..cards import graph_code
 
-    if iri == CURATION_GRAPH:
-        return "curators"
-    return iri.rstrip("/").rsplit("/", 1)[-1]
+    return graph_code(iri)
 
 
 def card(c: Any, fmt: str) -> None:

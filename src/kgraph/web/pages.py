@@ -80,7 +80,7 @@ def store_size(store: Any) -> int:
 
 
 def _entity_graph(store: Any) -> Any:
-    from ..export import entity_graph
+    from ..entitygraph import entity_graph
 
     return _cached(f"eg:{id(store)}", lambda: entity_graph(store))
 
@@ -89,7 +89,7 @@ def _labels(store: Any) -> list[tuple[str, str, str, str, str]]:
     """(IRI, label, casefolded label, class local name, class label) of every labelled entity
     except relation nodes and bookkeeping (performances, credits, claims …), for completion and
     for labelling query results; sources are kept."""
-    from ..export import _HIDDEN_CLASSES, _class_info
+    from ..entitygraph import _HIDDEN_CLASSES, _class_info
     from ..terms import local_name
 
     def make() -> list[tuple[str, str, str, str, str]]:
@@ -678,7 +678,7 @@ def local_graph(store: Any, iri: str) -> Any:
     is the neighbourhood's. The same nodes and edges as ``entity_graph(store).neighbourhood``."""
     import pyoxigraph as ox
 
-    from ..export import entity_graph
+    from ..entitygraph import entity_graph
     from ..store import OxigraphStore
 
     me = ox.NamedNode(iri)
@@ -815,11 +815,13 @@ def entity_export(store: Any, ident: str, fmt: str) -> Page:
     quads = entity_quads(store, iri)
     if not quads:
         raise UnknownEntity(iri, [], "entity")
-    f = fmt.lower()
-    if f in ("turtle", "ttl"):
-        return 200, "text/turtle; charset=utf-8", write_turtle(quads).encode("utf-8")
-    if f in ("jsonld", "json-ld"):
-        return 200, "application/ld+json", write_jsonld(quads).encode("utf-8")
+    from ..formats import names, registered
+
+    f = names(registered("rdf", write=True)).get(fmt.lower().replace("-", ""))
+    if f is not None and f.name in ("turtle", "jsonld"):  # the registry's names and media types
+        write = write_turtle if f.name == "turtle" else write_jsonld
+        charset = "; charset=utf-8" if f.media_type.startswith("text/") else ""
+        return 200, f.media_type + charset, write(quads).encode("utf-8")
     raise HttpError(406, f"unknown format {fmt!r}; use turtle or jsonld")
 
 
@@ -842,8 +844,8 @@ def neighbours_json(store: Any, ident: str) -> dict[str, Any]:
 def path_data(store: Any, a: str, b: str) -> tuple[dict[str, Any], str]:
     """The collaboration path(s) from ``a`` to ``b`` as graph data (edges labelled by the roles,
     with their sources) and as a server-rendered list."""
-    from ..export import EntityGraph
-    from ..export import Node as GraphNode
+    from ..entitygraph import EntityGraph
+    from ..entitygraph import EntityNode as GraphNode
     from ..paths import path as find_path
 
     found = find_path(store, a, b, all=True)
@@ -944,7 +946,7 @@ def graph_page(store: Any, focus: str, a: str, b: str) -> bytes:
     else:
         data = _whole_graph_or_none(store)
     if data is None:
-        from ..export import EntityGraph
+        from ..entitygraph import EntityGraph
 
         message += (
             f'<p class="hint" id="too-big">This store holds {store_size(store):,} quads, too many '
@@ -1108,8 +1110,8 @@ def _classes_of(store: Any, iris: Iterable[str]) -> dict[str, str]:
     """The most specific kg class (local name) of each IRI that has one."""
     import pyoxigraph as ox
 
-    from ..export import _class_info
-    from ..terms import local_name
+    from ..entitygraph import _class_info
+    from ..terms import local_name, most_specific
 
     ancestors, _labels_of = _cached(f"classinfo:{id(store)}", lambda: _class_info(store))
     types: dict[str, set[str]] = defaultdict(set)
@@ -1121,9 +1123,9 @@ def _classes_of(store: Any, iris: Iterable[str]) -> dict[str, str]:
                 types[r["x"].value].add(r["c"].value)
     out = {}
     for x, cs in types.items():
-        best = sorted(c for c in cs if not any(o != c and c in ancestors[o] for o in cs))
+        best = most_specific(cs, ancestors.__getitem__)
         if best:
-            out[x] = local_name(best[0])
+            out[x] = local_name(best)
     return out
 
 
