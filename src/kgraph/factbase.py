@@ -168,6 +168,7 @@ class FactBase:
     source_info: dict[str, dict[str, str]] = field(default_factory=dict)
     descriptions: dict[str, str] = field(default_factory=dict)  # the curators' own words
     complete: bool = True
+    hierarchy: Any = None  # the ontology's class tree (kgraph.linking.class_tree)
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -191,11 +192,9 @@ class FactBase:
         return bool(self.classes.get(iri, set()) & WORK_CLASSES)
 
     def type_of(self, iri: str) -> str:
-        for t in ("Person", "Film", "TVSeries", "Play", "Character", "AwardCeremony", "Award"):
-            if self.is_a(iri, t):
-                return t
-        cs = sorted(c for c in self.classes.get(iri, ()) if c.startswith(KG))
-        return cs[0].rsplit("#", 1)[-1] if cs else ""
+        """The type ``iri`` is shown as: its most specific class (the one rule, terms.most_specific)."""
+        cs = self.classes.get(iri, set())
+        return self.hierarchy.most_specific(cs) if cs and self.hierarchy is not None else ""
 
     def year(self, work: str) -> str | None:
         ys = sorted(self.objects(work, "year"))
@@ -263,7 +262,9 @@ def _v(term: Any) -> str:
 
 
 def _load(store: Store) -> FactBase:
-    fb = FactBase()
+    from .linking import class_tree
+
+    fb = FactBase(hierarchy=class_tree(store))
     preds = ", ".join(f"kg:{p}" for p in PREDICATES)
     found, fb.complete = stated(store, f" FILTER (?p IN ({preds})) ", limit=LIMIT)
     for (s, p, term), graphs in found.items():

@@ -478,6 +478,11 @@ _matcher: PerStore[_Matcher] = PerStore(
 )
 
 
+def class_tree(store: Store) -> _Hierarchy:
+    """The ontology's class tree of ``store`` (ancestors, the most specific of some classes)."""
+    return _matcher(store).h
+
+
 def forget(store: Store) -> None:
     """Drop the cached index of ``store``, and every other value derived from it (the fact
     index of ``ask``), after its data changed."""

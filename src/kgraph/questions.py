@@ -365,12 +365,10 @@ def _type_fits(t: str, types: tuple[str, ...]) -> bool:
 def _answer_type(store: Store, iri: str) -> str:
     import pyoxigraph as ox
 
+    from .linking import class_tree
+
     rows = store.select("SELECT ?c WHERE { ?e a ?c }", {"e": ox.NamedNode(iri)})
-    names = [_text(r["c"]).rsplit("#", 1)[-1] for r in rows]
-    for t in ("Person", "Film", "TVSeries", "Play", "Character", "Work"):
-        if t in names:
-            return t
-    return names[0] if names else ""
+    return class_tree(store).most_specific({_text(r["c"]) for r in rows})
 
 
 # -- asking ---------------------------------------------------------------------------------
