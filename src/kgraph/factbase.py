@@ -18,7 +18,15 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from .store import PerStore, Store, forget_derived
-from .terms import CURATION_GRAPH, GRAPH_NS, INFERRED_GRAPH, KG_NS, MERGED_GRAPH, ONTOLOGY_GRAPH
+from .terms import (
+    CURATION_GRAPH,
+    GRAPH_NS,
+    INFERRED_GRAPH,
+    KG_NS,
+    MERGED_GRAPH,
+    ONTOLOGY_GRAPH,
+    local_name,
+)
 
 LIMIT = 200_000
 
@@ -182,7 +190,7 @@ class FactBase:
         return tuple(sorted(self.triples.get((s, KG + p, o), ())))
 
     def label(self, iri: str) -> str:
-        return self.labels.get(iri, iri.rsplit("/", 1)[-1])
+        return self.labels.get(iri, local_name(iri))
 
     def is_a(self, iri: str, *local: str) -> bool:
         cs = self.classes.get(iri, set())
@@ -307,7 +315,7 @@ def legend_line(fb: FactBase, source: str) -> str:
     import re
 
     info = fb.source_info.get(source, {})
-    code = source.rsplit("/", 1)[-1]
+    code = local_name(source)
     label = re.sub(r"\s*\(" + re.escape(code) + r"\)$", "", info.get("label", code))
     bits = []
     if info.get("outlet") and info["outlet"].casefold() not in label.casefold():

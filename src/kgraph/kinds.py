@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from .answers import AnswerItem
 from .citing import _outcome_facts, _works_with, relationship_facts
 from .factbase import KG, Fact, FactBase
+from .terms import local_name
 from .understanding import Reading
 
 COUNTRIES = {
@@ -370,7 +371,7 @@ def _count_works(fb: FactBase, r: Reading, text: str) -> Result:
     if prop:
         for v in fb.objects(p, prop):
             if v != str(len(works)):
-                srcs = ", ".join(s.rsplit("/", 1)[-1] for s in fb.sources(p, prop, v))
+                srcs = ", ".join(local_name(s) for s in fb.sources(p, prop, v))
                 notes.append(
                     f"note: {srcs} gives {fb.label(p)} {v} {noun}; the graph names {len(works)}"
                 )

@@ -34,6 +34,7 @@ from typing import Any
 
 from .errors import InputError, KGraphError, StoreError, UsageError
 from .store import OxigraphStore, Store
+from .terms import local_name
 
 MANIFEST = "manifest.json"
 OVERLAY_VERSION = "1"  # bump when what an overlay holds changes (its stores are then rebuilt)
@@ -528,7 +529,7 @@ def remove(source: str) -> int:
             finally:
                 base.close()
             for b in bundled:
-                local = b["source"].rsplit("/", 1)[-1]
+                local = local_name(b["source"])
                 if source in (b["source"], local, f"source:{local}", b["file"]):
                     named = b["file"] if local in b["file"] else f"{b['file']} ({local})"
                     raise BundledSource(

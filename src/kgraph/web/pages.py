@@ -19,7 +19,7 @@ from string import Template
 from typing import Any
 from urllib.parse import quote, unquote, urlencode
 
-from ..terms import KG_NS, RDF_TYPE, SKOS_ALT, SKOS_PREF
+from ..terms import KG_NS, RDF_TYPE, SKOS_ALT, SKOS_PREF, local_name
 from .base import TEMPLATES
 from .base import PageError as HttpError
 
@@ -1001,7 +1001,7 @@ def terms_json(store: Any) -> dict[str, Any]:
             c = curie(iri)
             if c == iri:
                 continue
-            kind = r["kind"].value.rsplit("#", 1)[-1]
+            kind = local_name(r["kind"].value)
             out.append(
                 {
                     "curie": c,
