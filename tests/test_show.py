@@ -162,3 +162,25 @@ def test_cli_show_unknown_exit_1(cli):
     )
     r = cli("show", "person:nobody-at-all")
     assert r.code == 1 and r.stderr.count("\n") == 1
+
+
+def test_a_card_counts_no_source_it_does_not_show(kg, monkeypatch):
+    """Counting a source's facts reads every quad it holds: a person's card needs none of it, a
+    source's card only its own (on 10^4 IMDb titles the count made a card take 0.94 s, not 0.02)."""
+    from kgraph import sources
+
+    counted: list[list[str]] = []
+    real = sources._fact_counts
+
+    def spy(store, iris):
+        counted.append(list(iris))
+        return real(store, iris)
+
+    monkeypatch.setattr(sources, "_fact_counts", spy)
+    kg.show("Park Shin-hye")
+    assert counted == []
+    card = kg.show("s002")
+    assert counted == [["https://kgraph.dev/id/source/s002"]]
+    assert card.to_json()["source"]["facts"] == next(
+        a.facts for a in kg.articles() if a.code == "s002"
+    )
