@@ -183,6 +183,9 @@ KINDS = [
     ("who was nominated for Best Supporting Actor?", "award-nominees", {"Kim Ji-hoon"}),
     ("who won at the 2007 KBS Drama Awards?", "award-winners", {"Kim Ji-hoon"}),
     ("which channel aired Flower of Evil?", "broadcaster", {"tvN"}),
+    # cue words the kinds take whole ("broadcaster", "aired") are never read as an unknown name
+    ("which broadcaster aired Flower of Evil?", "broadcaster", {"tvN"}),
+    ("which network premiered Flower of Evil?", "broadcaster", {"tvN"}),
     ("where can I stream The Glory?", "distributor", {"Netflix"}),
     ("what country is La casa de papel from?", "country", {"Spain"}),
     ("what is Jeon Jong-seo's first film?", "debut", {"Burning"}),

@@ -552,7 +552,7 @@ def _unexplained(words: tuple[str, ...], mentions: list[Mention]) -> str | None:
         unknown = (
             i not in taken
             and re.fullmatch(r"[^\W\d_][\w'’.-]*", w) is not None
-            and lw not in vocabulary()
+            and not _known_word(lw)
             and len(lw) > 1
         )
         if unknown:
@@ -567,6 +567,22 @@ def _unexplained(words: tuple[str, ...], mentions: list[Mention]) -> str | None:
         if len(r) >= 2 or any(x[:1].isupper() and x != words[0] for x in r):
             return " ".join(r)
     return None
+
+
+@lru_cache(maxsize=4096)
+def _known_word(word: str) -> bool:
+    """A word of the vocabulary, or one a question kind's cue takes whole ("aired" by
+    ``air(?:ed|s)?``, "broadcaster" by ``broadcast\\w*``): never part of an unknown name."""
+    if word in vocabulary():
+        return True
+    from .understanding import KINDS
+
+    for k in KINDS:
+        for rx, weight in k.cues:
+            m = re.search(rx, word) if weight > 0 else None
+            if m is not None and m.group(0) == word:
+                return True
+    return False
 
 
 @lru_cache(maxsize=1)
