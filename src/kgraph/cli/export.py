@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
+from ..formats import registered
 from ..render import export as view
 from . import command, state
 from .options import (
@@ -19,7 +20,9 @@ from .options import (
     report_and_input_format,
 )
 
-EXPORT_FORMATS = ("turtle", "ntriples", "nquads", "trig", "jsonld", "xml", "graphml", "gexf", "csv")
+EXPORT_FORMATS = tuple(  # from the one format registry: every format export writes
+    f.name for family in ("rdf", "graph") for f in registered(family, write=True)
+)
 
 
 @command(

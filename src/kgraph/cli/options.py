@@ -15,6 +15,7 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from ..conventions import ALIASES, REPORT_FORMATS, check_format
+from ..formats import registered
 
 
 def format_option(allowed: tuple[str, ...] = REPORT_FORMATS, *, note: str = "") -> Any:
@@ -27,14 +28,17 @@ ReportFormat = Annotated[str, format_option()]
 """``--format table|json`` of every command that prints a report."""
 
 
+_READS = [f.name for f in registered("rdf", read=True)]  # the one registry's names
+
 InputFormat = Annotated[
     str | None,
     typer.Option(
         "--input-format",
         "-i",
         metavar="SYNTAX",
-        help="The files' RDF syntax when the extension does not tell: turtle, ntriples, "
-        "nquads, trig, jsonld or xml.",
+        help="The files' RDF syntax when the extension does not tell: "
+        + ", ".join(_READS[:-1])
+        + f" or {_READS[-1]}.",
     ),
 ]
 """The RDF syntax of the files ``load`` and ``import`` read (formerly their ``--format``)."""

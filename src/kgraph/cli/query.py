@@ -7,11 +7,16 @@ from typing import Annotated
 import typer
 
 from ..conventions import REPORT_FORMATS, check_format
+from ..formats import registered
 from ..render import query as view
 from . import command, state
 from .options import ReportFormat, format_option
 
-SPARQL_FORMATS = ("table", "json", "csv", "tsv", "xml", "turtle", "ntriples", "jsonld")
+SPARQL_FORMATS = (  # the table, the registry's result formats, the RDF it writes for graphs
+    "table",
+    *(f.name for f in registered("results")),
+    *(f.name for f in registered("rdf") if f.result_graph),
+)
 """table and the W3C result formats (SELECT/ASK), RDF syntaxes (CONSTRUCT/DESCRIBE)."""
 
 
