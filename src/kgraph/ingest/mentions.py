@@ -25,8 +25,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..linking import class_tree
 from ..store import Store
-from ..terms import ID_NS, KG_NS
+from ..terms import ID_NS, KG_NS, most_specific
 
 
 def _val(term: Any) -> str:
@@ -510,21 +511,23 @@ def store_types(store: Store, iris: list[str]) -> dict[str, str]:
     rows = store.select(
         "SELECT ?e ?c WHERE { ?e a ?c }", {"e": [ox.NamedNode(i) for i in sorted(set(iris))]}
     )
-    rank = [
+    # the classes ingest knows, preferred in this order where the class tree leaves a choice
+    known = [
         "Film", "TVSeries", "Play", "Person", "Character", "StreamingService", "Broadcaster",
         "NewsOutlet", "FestivalEdition", "Festival", "AwardCeremony", "AwardsBody",
         "Organization", "Work",
     ]  # fmt: skip
+    classes: dict[str, set[str]] = {}
     for r in rows:
         c = _val(r["c"])
-        if not c.startswith(KG_NS):
-            continue
-        local = c[len(KG_NS) :]
-        if local not in rank:
-            continue
-        cur = out.get(_val(r["e"]))
-        if cur is None or rank.index(local) < rank.index(cur):
-            out[_val(r["e"])] = local
+        if c.startswith(KG_NS) and c[len(KG_NS) :] in known:
+            classes.setdefault(_val(r["e"]), set()).add(c)
+    tree = class_tree(store)
+    prefer = [KG_NS + k for k in known]
+    for e, cs in classes.items():
+        best = most_specific(cs, tree.ancestors, prefer)
+        if best is not None:
+            out[e] = best[len(KG_NS) :]
     return out
 
 
