@@ -20,13 +20,11 @@ import pyoxigraph as ox
 
 from . import resources
 from .errors import InputError, RdfSyntaxError, StoreError
-from .formats import EXTENSIONS, rdf_syntax_error
 from .store import OxigraphStore, RemoteStore, Store
 from .terms import CURATION_GRAPH, ONTOLOGY_GRAPH
 
 BUILD_VERSION = "2"  # bump when the build rules below change
 
-FORMATS = EXTENSIONS  # the RDF formats by extension (kgraph.formats has the rules)
 
 # A statement node (performance, credit, award outcome, relationship) that a recorded
 # disagreement is about is disputed: the curators say at least one source gets it wrong. The
@@ -158,6 +156,8 @@ def parse_file(path: Path, graph: str | None = None, fmt: str | None = None) -> 
             for q in quads
         ]
     except SyntaxError as e:
+        from .formats import rdf_syntax_error  # only on a failed parse: off every open's path
+
         raise rdf_syntax_error(path, e, data) from None
 
 
