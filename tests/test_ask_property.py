@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -108,3 +109,12 @@ def test_question_like_text(store, text):
 def test_follow_ups_after_an_answer(store, text):
     first = ask(store, "cast of Ballerina")
     check(store, text, context=first)
+
+
+@pytest.mark.parametrize("text", ["<0>", "co-stars of <a b>", "who directed <0>?"])
+def test_a_malformed_iri_in_a_question_names_nothing(store, text):
+    """Found by test_arbitrary_text: text written like an IRI that is none is a name the graph
+    does not hold (exit 1, as DESIGN.md says of a question), not bad input (exit 2)."""
+    with pytest.raises(KGraphError) as e:
+        ask(store, text)
+    assert e.value.exit_code == 1

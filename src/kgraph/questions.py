@@ -25,7 +25,7 @@ from typing import Any
 
 from .citing import _works_with as works_with
 from .citing import facts_for
-from .errors import AmbiguousName, KGraphError, NotUnderstood, UnknownEntity
+from .errors import AmbiguousName, InputError, KGraphError, NotUnderstood, UnknownEntity
 from .factbase import Fact, facts_of, legend_line
 from .linking import normalise
 from .mentions import Candidate, Mention, find_mentions, tokenize
@@ -270,6 +270,9 @@ class _Linker:
                 m = resolve(self.store, cand, types=list(types) or None)
             except (UnknownEntity, AmbiguousName) as e:
                 first = first or e
+                continue
+            except InputError:  # "<a b>" looks like an IRI but is none: in a question, no name
+                first = first or UnknownEntity(cand)
                 continue
             return Link(slot, cand, m.iri, m.label, m.type, m.score, m.stage)
         if isinstance(first, UnknownEntity) and types:
