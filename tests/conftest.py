@@ -36,6 +36,14 @@ def _isolated_cache(tmp_path_factory: pytest.TempPathFactory):
             os.environ[k] = v
 
 
+@pytest.fixture()
+def user_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh directory of the user's own data (``KGRAPH_DATA_DIR``) for one test."""
+    d = tmp_path / "user-data"
+    monkeypatch.setenv("KGRAPH_DATA_DIR", str(d))
+    return d
+
+
 @pytest.fixture(scope="session")
 def kg():
     """The bundled knowledge graph in the default embedded store."""

@@ -142,6 +142,7 @@ def test_fast_path_and_typer_agree(cli, kgraph_proc, args):
     assert (fast.code, fast.stdout, fast.stderr) == (slow.code, slow.stdout, slow.stderr)
 
 
+@pytest.mark.slow
 def test_real_process_fast_path_matches(cli, kgraph_proc):
     """The installed command (which skips typer's parsing for this shape) prints the same."""
     p = kgraph_proc("ask", QUESTION)

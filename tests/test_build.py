@@ -44,6 +44,7 @@ def _break(path: Path) -> int:
     return n + 1
 
 
+@pytest.mark.slow
 def test_syntax_error_names_file_line_and_column_and_keeps_previous_store(
     private_cache: Path, project_copy: Path, monkeypatch: pytest.MonkeyPatch, kgraph_proc
 ):

@@ -191,6 +191,7 @@ def test_uncreatable_cache_directory_falls_back_to_memory(tmp_path: Path, refere
     assert len(r.stderr.splitlines()) == 1
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("damage", ["garbage", "empty", "file", "truncated"])
 def test_damaged_store_is_rebuilt(tmp_path: Path, reference, damage: str):
     cache = tmp_path / "cache"

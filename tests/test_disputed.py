@@ -140,6 +140,7 @@ def test_graph_exports_never_promote_a_disputed_claim(store, fmt, inferred):
         assert f'target="{node}"' not in text, (fmt, node)
 
 
+@pytest.mark.slow
 def test_inferred_export_has_no_unsourced_award_for_the_claimed_recipient(store):
     """The report of the issue, as a user would look: no wdt:P166 / schema:award for Park Yu-rim."""
     data = export(store, "nquads", inferred=True)

@@ -177,6 +177,7 @@ def test_bad_selection_is_a_usage_error(store, bad):
         export(store, "turtle", **bad)
 
 
+@pytest.mark.slow
 def test_inferred_adds_ontology_entailments(store):
     plain = {(q.subject.value, q.predicate.value, str(q.object)) for q in select_quads(store)}
     quads = select_quads(store, inferred=True)
@@ -199,6 +200,7 @@ def test_inferred_adds_ontology_entailments(store):
     assert b"schema:Person" in data
 
 
+@pytest.mark.slow
 def test_inferred_triples_keep_the_graph_they_come_from(store):
     """An entailed triple sits in the graph of its premises: Jeon Jong-seo's schema:actor link
     to Ballerina in exactly the source graphs that cast her, her schema:Person class (from her

@@ -154,6 +154,7 @@ def test_injection_through_every_text_command(cli, graph_dir, before, command):
     assert_unchanged(graph_dir, before)
 
 
+@pytest.mark.slow
 def test_injection_through_sparql_values(cli, graph_dir, before):
     """Text inside a query is the user's own query: updates are refused whatever the wrapping."""
     for s in ARGV_INJECTIONS + [
@@ -224,6 +225,7 @@ def test_injection_sample_as_real_processes(kgraph_proc, graph_dir, before):
     assert_unchanged(graph_dir, before)
 
 
+@pytest.mark.slow
 def test_injection_through_the_endpoint(graph_dir, before):
     from kgraph.server import ServerConfig, SparqlServer
 
@@ -366,6 +368,7 @@ def test_import_bad_file(kgraph_proc, tmp_path, bad_files, kind):
 @pytest.mark.parametrize(
     "kind", ["q-binary", "q-empty", "q-latin-1", "q-directory", "q-missing", "q-huge"]
 )
+@pytest.mark.slow
 def test_sparql_bad_query_file(kgraph_proc, bad_files, kind):
     r = kgraph_proc("sparql", f"@{bad_files[kind]}")
     assert r.code == 2

@@ -91,6 +91,7 @@ def test_credentials_never_follow_a_redirect(remote, monkeypatch):
     assert other.seen == []  # nothing at all, credentials or not, reached the other host
 
 
+@pytest.mark.slow
 def test_a_trickling_remote_hits_a_total_deadline(remote):
     """Item 13: a server sending one byte every 0.3 s kept kgraph waiting past any timeout (the
     limit was per read)."""

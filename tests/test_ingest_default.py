@@ -27,13 +27,6 @@ SLATE = "02_ballerina_autumn_slate.txt"  # Min-ji for Min-hee, 13 October for 6 
 
 
 @pytest.fixture()
-def user_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    d = tmp_path / "user-data"
-    monkeypatch.setenv("KGRAPH_DATA_DIR", str(d))
-    return d
-
-
-@pytest.fixture()
 def slate(tmp_path: Path) -> Path:
     f = tmp_path / SLATE
     shutil.copy(DATA / SLATE, f)
@@ -137,6 +130,7 @@ def test_ingesting_twice_changes_nothing_and_survives_a_cache_wipe(user_dir: Pat
     kg.close()
 
 
+@pytest.mark.slow
 def test_a_failed_ingest_changes_neither_store_nor_data(
     user_dir: Path, slate: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):

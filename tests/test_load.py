@@ -243,6 +243,7 @@ def test_progress_reports_both_passes(mem, tmp_path: Path):
         assert len(dones) >= 3  # intermediate updates, one per MiB read
 
 
+@pytest.mark.slow
 def test_big_file_takes_the_bulk_path_with_the_same_result(tmp_path: Path):
     f = tmp_path / "big.nq"
     f.write_text(
@@ -313,6 +314,7 @@ def test_cli_load_report_and_sources(cli, tmp_path: Path):
     assert r.code == 0 and "removed 7 quads" in r.stderr
 
 
+@pytest.mark.slow
 def test_cli_errors(kgraph_proc, tmp_path: Path):
     bad = tmp_path / "bad.ttl"
     bad.write_text('@prefix ex: <https://example.org/> .\nex:a ex:b "unterminated .\n')

@@ -68,13 +68,6 @@ QUESTIONS = [
 
 
 @pytest.fixture()
-def user_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    d = tmp_path / "user-data"
-    monkeypatch.setenv("KGRAPH_DATA_DIR", str(d))
-    return d
-
-
-@pytest.fixture()
 def files(tmp_path: Path) -> dict[str, Path]:
     a = tmp_path / "jjs.jsonld"
     a.write_text(json.dumps(SCHEMA_FILE))
@@ -99,6 +92,7 @@ def _quads(kg: KnowledgeGraph) -> set[str]:
     return {str(q) for q in kg.store.quads()}
 
 
+@pytest.mark.slow
 def test_load_reconcile_cite_both_and_unload_restores(user_dir: Path, files):
     kg = KnowledgeGraph()
     before, quads_before = _answers(kg), _quads(kg)
@@ -154,6 +148,7 @@ def test_load_reconcile_cite_both_and_unload_restores(user_dir: Path, files):
     kg.close()
 
 
+@pytest.mark.slow
 def test_unsure_matches_are_listed_then_accepted_or_rejected(user_dir: Path, files):
     kg = KnowledgeGraph()
     kg.load([files["schema"]])
@@ -196,6 +191,7 @@ def test_unsure_matches_are_listed_then_accepted_or_rejected(user_dir: Path, fil
     kg.close()
 
 
+@pytest.mark.slow
 def test_user_data_survives_a_cache_wipe(user_dir: Path, files):
     kg = KnowledgeGraph()
     kg.load([files["schema"]])
@@ -221,6 +217,7 @@ def test_bundled_sources_cannot_be_unloaded(user_dir: Path):
     assert issubclass(BundledSource, UsageError)
 
 
+@pytest.mark.slow
 def test_cli_overlay(cli, user_dir: Path, files):
     r = cli("load", str(files["schema"]), "--format", "json")
     assert r.code == 0, r.stderr

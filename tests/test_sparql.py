@@ -362,6 +362,7 @@ def test_library_syntax_error(store):
     assert e.value.position.line == 1 and e.value.hint and "^" in e.value.hint
 
 
+@pytest.mark.slow
 def test_cli_formats_match_library(raw_proc, cast):
     for fmt in ("json", "csv", "tsv", "xml"):
         p = raw_proc("sparql", CAST, "--format", fmt)

@@ -3,9 +3,11 @@
 Every CLI command is one call on this object, so a notebook user gets exactly what the command
 line shows, as plain data objects.
 
->>> kg = KnowledgeGraph()                                       # doctest: +SKIP
->>> [a.label for a in kg.ask("co-stars of Jeon Jong-seo").answers]   # doctest: +SKIP
-['Kim Ji-hoon', 'Park Shin-hye', 'Park Yu-rim', 'Yoo Ji-tae']
+On the bundled graph::
+
+    kg = KnowledgeGraph()
+    [a.label for a in kg.ask("co-stars of Jeon Jong-seo").answers]
+    # ['Kim Ji-hoon', 'Park Shin-hye', 'Park Yu-rim', 'Yoo Ji-tae']
 """
 
 from __future__ import annotations

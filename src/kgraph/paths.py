@@ -25,10 +25,11 @@ same answer: paths are compared node by node from the start, each node by its pr
 (case-folded), then its label, then its IRI; :func:`path` returns the smallest, and with
 ``all=True`` every shortest path in that order.
 
->>> from kgraph import KnowledgeGraph                                  # doctest: +SKIP
->>> r = path(KnowledgeGraph().store, "Park Yu-rim", "Park Shin-hye")   # doctest: +SKIP
->>> r.hops, [n.label for n in r.paths[0]]                              # doctest: +SKIP
-(2, ['Park Yu-rim', 'Ballerina', 'Jeon Jong-seo', 'The Call', 'Park Shin-hye'])
+On the bundled graph::
+
+    r = path(KnowledgeGraph().store, "Park Yu-rim", "Park Shin-hye")
+    r.hops, [n.label for n in r.paths[0]]
+    # (2, ['Park Yu-rim', 'Ballerina', 'Jeon Jong-seo', 'The Call', 'Park Shin-hye'])
 """
 
 from __future__ import annotations

@@ -10,10 +10,12 @@ the nearest name); a question that fits no pattern is refused with examples of t
 shapes. Follow-ups ("and her partner?", "who directed it?", "what about Kim Ji-hoon?") reuse the
 entities of the previous answer, passed as ``context``, when the reference is unambiguous.
 
->>> from kgraph import KnowledgeGraph                                       # doctest: +SKIP
->>> a = ask(KnowledgeGraph().store, "co-stars of jeon jongseo")             # doctest: +SKIP
->>> a.notes, [x.label for x in a.answers]                                   # doctest: +SKIP
-(("taking 'jeon jongseo' as Jeon Jong-seo",), ['Kim Ji-hoon', 'Park Shin-hye', 'Park Yu-rim', 'Yoo Ji-tae'])
+On the bundled graph::
+
+    a = ask(KnowledgeGraph().store, "co-stars of jeon jongseo")
+    a.notes, [x.label for x in a.answers]
+    # (("taking 'jeon jongseo' as Jeon Jong-seo",),
+    #  ['Kim Ji-hoon', 'Park Shin-hye', 'Park Yu-rim', 'Yoo Ji-tae'])
 """
 
 from __future__ import annotations

@@ -10,8 +10,9 @@ what a saved query touches, a collaboration path (highlighted), or the ontology'
 - ``.svg`` / ``.png``: a static drawing by Graphviz (the ``dot`` program; ``sfdp`` for big graphs).
 - ``.dot``: the Graphviz source, for your own styling.
 
->>> from kgraph.build import open_store
->>> pic = visualise(open_store("memory:"), Path("/tmp/kgraph-doctest.dot"), ontology=True)  # doctest: +SKIP
+For example::
+
+    pic = visualise(open_store("memory:"), Path("ontology.dot"), ontology=True)
 """
 
 from __future__ import annotations
