@@ -1186,30 +1186,28 @@ class PerStore(Generic[T]):
 
     def _derive(self, store: Store) -> T:
         path = self._file(store)
-        if path is not None:
-            import pickle
+        if path is None:
+            return self._build(store)
+        import pickle
 
-            try:
-                value: T = pickle.loads(path.read_bytes())
-            except FileNotFoundError:
-                pass
-            except Exception:  # noqa: BLE001 - a damaged cache file is derived again
-                path.unlink(missing_ok=True)
-            else:
-                if self._attach is not None:
-                    self._attach(value, store)
-                return value
+        try:
+            value: T = pickle.loads(path.read_bytes())
+        except FileNotFoundError:
+            pass
+        except Exception:  # noqa: BLE001 - a damaged cache file is derived again
+            path.unlink(missing_ok=True)
+        else:
+            if self._attach is not None:
+                self._attach(value, store)
+            return value
         value = self._build(store)
-        if path is not None:
-            import pickle
-
-            tmp = path.with_name(f".{path.name}-{os.getpid()}")
-            try:
-                path.parent.mkdir(exist_ok=True)
-                tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-                os.replace(tmp, path)
-            except (OSError, pickle.PicklingError):  # a read-only cache: derive every time
-                tmp.unlink(missing_ok=True)
+        tmp = path.with_name(f".{path.name}-{os.getpid()}")  # written whole or not at all
+        try:
+            path.parent.mkdir(exist_ok=True)
+            tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(tmp, path)
+        except (OSError, pickle.PicklingError):  # a read-only cache: derive every time
+            tmp.unlink(missing_ok=True)
         return value
 
     def forget(self, store: Store) -> None:
