@@ -49,9 +49,9 @@ def data_dir() -> Path:
     env = os.environ.get("KGRAPH_DATA_DIR")
     if env:
         return Path(env).expanduser()
-    from platformdirs import user_data_dir
+    from .resources import user_dir
 
-    return Path(user_data_dir("kgraph"))
+    return user_dir("data")
 
 
 @dataclass(frozen=True)
