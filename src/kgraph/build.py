@@ -234,6 +234,11 @@ def snapshot(store_dir: Path) -> bytes | None:
     return data
 
 
+def open_built(store_dir: Path) -> OxigraphStore:
+    """The built store in ``store_dir``, read-only: from its snapshot when it has one."""
+    return OxigraphStore(store_dir, read_only=True, frozen=True, snapshot=snapshot(store_dir))
+
+
 def verify(store_dir: Path) -> str | None:
     """Why the built store in ``store_dir`` is damaged (a table file changed or went missing
     since the build), or None when it is intact or was built before checksums were kept."""
@@ -394,7 +399,7 @@ def default_store() -> Store:
         if previous is None:
             raise
         print(f"kgraph: warning: {e}; answering from the previous build", file=sys.stderr)
-        return OxigraphStore(previous, read_only=True, frozen=True)
+        return open_built(previous)
     except (PermissionError, StoreError, OSError) as e:
         if isinstance(e, StoreError) and "timed out" in str(e):
             raise
@@ -411,8 +416,7 @@ def default_store() -> Store:
             from .errors import StoreCorrupted
 
             raise StoreCorrupted(problem, str(info.path))
-        snap = snapshot(info.path)
-        return OxigraphStore(info.path, read_only=True, frozen=True, snapshot=snap)
+        return open_built(info.path)
     except (StoreError, OSError, RuntimeError) as e:  # RocksDB reports corruption as RuntimeError
         if _resource_limit(e):
             # Not damage: the store is fine, the process may not open it (too few file
@@ -434,7 +438,7 @@ def default_store() -> Store:
             if info.path.stat().st_ino == seen:  # not already replaced by another process
                 _discard(info.path)
             info = build()
-            return OxigraphStore(info.path, read_only=True, frozen=True)
+            return open_built(info.path)
         except (PermissionError, StoreError, OSError) as e2:
             return _in_memory(e2)
 

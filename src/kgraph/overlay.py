@@ -203,7 +203,9 @@ def open_overlay(base: Path, base_hash: str) -> Store:
     """The default store: ``base`` (the bundled store) with the user's files, built if needed."""
     manifest = Manifest.read()
     if not manifest.files:
-        return OxigraphStore(base, read_only=True, frozen=True)
+        from .build import open_built
+
+        return open_built(base)
     path = _overlay_path(base_hash, manifest)
     if not path.is_dir():
         with _lock():
