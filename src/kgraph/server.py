@@ -1001,8 +1001,18 @@ class _Handler(BaseHTTPRequestHandler):
         if self.server_ref.config.cors:
             self.send_header("Access-Control-Allow-Origin", "*")
             self.send_header("Access-Control-Expose-Headers", "X-KGraph-Truncated")
-        self.end_headers()
-        if self.command != "HEAD":
+        # end_headers() would send the head in a write of its own: a small answer goes out in
+        # one write with it (one syscall, one segment, one wake-up of the client, not two)
+        buffered: list[bytes] = self._headers_buffer  # type: ignore[has-type,attr-defined]
+        buffered.append(b"\r\n")
+        head = b"".join(buffered)
+        buffered.clear()
+        if self.command == "HEAD":
+            self.wfile.write(head)
+        elif len(reply.body) <= 1 << 16:
+            self.wfile.write(head + reply.body)
+        else:
+            self.wfile.write(head)
             self.wfile.write(reply.body)
 
     def _host_ok(self) -> bool:
@@ -1221,10 +1231,58 @@ def _text(body: bytes) -> str:
         raise HttpError(400, f"the request body is not valid UTF-8 (byte {e.start})") from None
 
 
+MAX_FIELDS = 100  # parameters in a query string or form
+
+
+def _unquote_plus(text: str) -> str:
+    r"""``urllib.parse.unquote_plus(text, errors="strict")`` for an ASCII ``text``, in C calls
+    only (``%XX`` read as ``\xXX`` by the ``unicode_escape`` codec, backslashes doubled first):
+    the standard one loops in Python over every ``%`` escape, and a percent-encoded query has
+    hundreds (a tenth of a millisecond per request). A text with a ``%`` that does not start an
+    escape goes to the standard one.
+
+    >>> _unquote_plus("a+b%3D%E2%9C%93%5Cx41\\x41")
+    'a b=✓\\x41\\x41'
+    >>> _unquote_plus("100%+sure%zz")
+    '100% sure%zz'
+    """
+    text = text.replace("+", " ")
+    if "%" not in text:
+        return text
+    try:
+        escaped = text.replace("\\", "\\\\").replace("%", "\\x").encode("ascii")
+        latin = escaped.decode("unicode_escape")
+    except UnicodeDecodeError:  # a % not followed by two hex digits
+        from urllib.parse import unquote
+
+        return unquote(text, errors="strict")
+    return latin.encode("latin-1").decode("utf-8")
+
+
+def _parse_ascii_params(qs: str) -> dict[str, list[str]]:
+    """``urllib.parse.parse_qs`` with blank values kept, strict UTF-8 and at most
+    :data:`MAX_FIELDS` fields, for an ASCII query string (the test suite compares the two)."""
+    if qs and qs.count("&") + 1 > MAX_FIELDS:
+        raise ValueError("Max number of fields exceeded")
+    out: dict[str, list[str]] = {}
+    for pair in qs.split("&") if qs else ():
+        if not pair:
+            continue
+        name, _, value = pair.partition("=")
+        out.setdefault(_unquote_plus(name), []).append(_unquote_plus(value))
+    return out
+
+
 def _parse_params(qs: str) -> dict[str, list[str]]:
     try:
+        if qs.isascii():
+            return _parse_ascii_params(qs)
         return parse_qs(
-            qs, keep_blank_values=True, strict_parsing=False, errors="strict", max_num_fields=100
+            qs,
+            keep_blank_values=True,
+            strict_parsing=False,
+            errors="strict",
+            max_num_fields=MAX_FIELDS,
         )
     except UnicodeDecodeError:
         raise HttpError(400, "the request parameters are not valid UTF-8") from None
