@@ -1,10 +1,12 @@
 """The endpoint's per-request fast paths (issue 18, uncached throughput) give the answers of the
 slow code they stand in for: the query-string parser against ``urllib.parse.parse_qs``, the
-query-shape check's character count against its tokeniser, and the one-write response."""
+query-shape check's character count against its tokeniser, the request-head reader against
+``http.client.parse_headers``, and the one-write response."""
 
 from __future__ import annotations
 
 import http.client
+import io
 import json
 import urllib.parse
 
@@ -14,7 +16,14 @@ from hypothesis import strategies as st
 
 from kgraph import sparqlguard
 from kgraph.errors import QuerySyntaxError
-from kgraph.server import MAX_FIELDS, HttpError, ServerConfig, SparqlServer, _parse_params
+from kgraph.server import (
+    MAX_FIELDS,
+    HttpError,
+    ServerConfig,
+    SparqlServer,
+    _parse_params,
+    _read_head,
+)
 
 
 def _reference(qs: str) -> dict[str, list[str]] | type[Exception]:
@@ -156,3 +165,33 @@ def test_small_large_and_head_answers_are_whole():
                 assert len(json.loads(body)["results"]["bindings"]) == rows
                 assert (len(body) > 1 << 16) == (rows == 2500)
         conn.close()
+
+
+# -- the request head -----------------------------------------------------------------------
+
+_HEADER_LINES = st.sampled_from(
+    [b"Host: 127.0.0.1:7878\r\n", b"accept:  text/csv ;q=1 \r\n", b"Accept: */*\n"]
+    + [b"host: second\r\n", b"Content-Length:12\r\n", b"X-A: a\rb\r\n", b"X-A: a\nb\r\n"]
+    + [b"  folded on\r\n", b"\tfolded\r\n", b"Bad Name: x\r\n", b"From someone\r\n"]
+    + [b":empty name\r\n", b"Origin: http://\xe9t\xe9\r\n", b"no colon\r\n", b"Expect: x\r\n"]
+)
+_NAMES = ["Host", "ACCEPT", "content-length", "x-a", "Bad Name", "From", "", "origin", "expect"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_HEADER_LINES, max_size=8), st.sampled_from([b"\r\n", b"\n", b""]))
+def test_the_head_reader_reads_what_the_email_parser_reads(lines, end):
+    block = b"".join(lines) + end + b"BODY"
+    ours_in, ref_in = io.BytesIO(block), io.BytesIO(block)
+    ours, ref = _read_head(ours_in), http.client.parse_headers(ref_in)
+    assert [ours.get(n) for n in _NAMES] == [ref.get(n) for n in _NAMES]
+    assert ours.get("nothing", "default") == ref.get("nothing", "default") == "default"
+    assert ours_in.read() == ref_in.read()  # the body is left where it was
+
+
+def test_the_head_reader_keeps_the_limits_of_http_client():
+    with pytest.raises(http.client.LineTooLong):
+        _read_head(io.BytesIO(b"X: " + b"a" * 70_000 + b"\r\n\r\n"))
+    with pytest.raises(http.client.HTTPException, match="more than 100 headers"):
+        _read_head(io.BytesIO(b"X: a\r\n" * 101 + b"\r\n"))
+    assert _read_head(io.BytesIO(b"X: a\r\n" * 99 + b"\r\n")).get("x") == "a"
