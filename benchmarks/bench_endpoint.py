@@ -16,6 +16,10 @@ target is ≥ 0.8×).
 (:mod:`kgraph.replycache`), so the same query text again is answered from memory. ``--vary``
 makes every request's text distinct (a trailing comment with a counter), on both servers, which
 measures the uncached path: parse, evaluation and serialisation each time.
+
+Each line also gives the CPU time the server used per answer (its process and its workers, from
+/proc, on Linux): on a machine shared with other work, requests/s follow the CPU share each
+server gets, while CPU per request is what each server costs.
 """
 
 from __future__ import annotations
@@ -119,7 +123,27 @@ def _client(
     out.put((lat, bad))
 
 
-def measure(url: str, query: str, clients: int, seconds: float, vary: bool) -> dict[str, float]:
+def _tree_cpu(pid: int) -> float:
+    """CPU seconds used so far by process ``pid`` and its descendants (Linux /proc; 0 elsewhere)."""
+    total, todo = 0.0, [pid]
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as f:
+                    todo += [int(c) for c in f.read().split()]
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
+
+
+def measure(
+    url: str, query: str, clients: int, seconds: float, vary: bool, pid: int | None = None
+) -> dict[str, float]:
     _, body = _request(url, query, None)
     want = _rows(body)
     if not want:
@@ -129,10 +153,12 @@ def measure(url: str, query: str, clients: int, seconds: float, vary: bool) -> d
         mp.Process(target=_client, args=(url, query, seconds, want, q, vary))
         for _ in range(clients)
     ]
+    cpu0 = _tree_cpu(pid) if pid else 0.0
     t0 = time.perf_counter()
     for p in procs:
         p.start()
     results = [q.get() for _ in procs]
+    cpu = _tree_cpu(pid) - cpu0 if pid else 0.0
     for p in procs:
         p.join()
     wall = time.perf_counter() - t0
@@ -147,6 +173,7 @@ def measure(url: str, query: str, clients: int, seconds: float, vary: bool) -> d
         "p99_ms": 1000 * lat[int(0.99 * (len(lat) - 1))],
         "wall": wall,
         "rows": len(want),
+        "cpu_ms": 1000 * cpu / max(1, len(lat)),  # the server's CPU per answer, workers included
     }
 
 
@@ -207,25 +234,27 @@ def main() -> int:
             )
             try:
                 _wait(url, query, proc)
-                r = measure(url, query, args.clients, args.seconds, args.vary)
+                r = measure(url, query, args.clients, args.seconds, args.vary, proc.pid)
             finally:
                 proc.terminate()
                 proc.wait(10)
             results[kind].append(r)
             print(
                 f"round {i + 1} {kind:8}  {r['rps']:8.0f} req/s  p50 {r['p50_ms']:6.1f} ms  "
-                f"p99 {r['p99_ms']:6.1f} ms  ({r['requests']} requests, {r['rows']} rows each)",
+                f"p99 {r['p99_ms']:6.1f} ms  server CPU {r['cpu_ms']:5.2f} ms/request  "
+                f"({r['requests']} requests, {r['rows']} rows each)",
                 flush=True,
             )
     med = {
-        k: {m: statistics.median(r[m] for r in v) for m in ("rps", "p50_ms")}
+        k: {m: statistics.median(r[m] for r in v) for m in ("rps", "p50_ms", "cpu_ms")}
         for k, v in results.items()
     }
     ratio = med["kgraph"]["rps"] / med["oxigraph"]["rps"]
     print(
         f"kgraph serve ÷ oxigraph serve-read-only: {ratio:.2f}× requests/s "
         f"({med['kgraph']['rps']:.0f} vs {med['oxigraph']['rps']:.0f}; p50 {med['kgraph']['p50_ms']:.1f} vs "
-        f"{med['oxigraph']['p50_ms']:.1f} ms); {args.clients} clients"
+        f"{med['oxigraph']['p50_ms']:.1f} ms; server CPU per request {med['kgraph']['cpu_ms']:.2f} vs "
+        f"{med['oxigraph']['cpu_ms']:.2f} ms); {args.clients} clients"
         f"{', distinct texts' if args.vary else ''}; load average "
         f"{load0[0]:.1f} → {os.getloadavg()[0]:.1f}"
     )

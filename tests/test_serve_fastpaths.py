@@ -11,7 +11,7 @@ import json
 import urllib.parse
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from kgraph import sparqlguard
@@ -195,3 +195,153 @@ def test_the_head_reader_keeps_the_limits_of_http_client():
     with pytest.raises(http.client.HTTPException, match="more than 100 headers"):
         _read_head(io.BytesIO(b"X: a\r\n" * 101 + b"\r\n"))
     assert _read_head(io.BytesIO(b"X: a\r\n" * 99 + b"\r\n")).get("x") == "a"
+
+
+# -- the worker ----------------------------------------------------------------------------
+
+
+def test_a_read_only_store_looks_for_its_merged_graph_once(tmp_path):
+    """The endpoint's workers ask for the query dataset on every query: a read-only handle
+    (which sees no writes) seeks the merged default graph once; a writable one every time,
+    since a load or unload changes the answer."""
+    import pyoxigraph as ox
+
+    from kgraph.store import OxigraphStore
+
+    quad = ox.Quad(
+        ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), ox.Literal("o"), ox.NamedNode("urn:g")
+    )
+    writable = OxigraphStore(tmp_path / "s")
+    writable.insert([quad])
+    writable.refresh_merged()
+    assert writable.has_merged()
+    writable.clear_merged()
+    assert not writable.has_merged()  # not remembered: the writable handle sees the change
+    writable.refresh_merged()
+    writable.close()
+    del writable
+
+    ro = OxigraphStore(tmp_path / "s", read_only=True)
+    seeks = []
+    real = ro._default_quads
+    ro._default_quads = lambda: seeks.append(1) or real()  # type: ignore[method-assign]
+    assert ro.has_merged() and ro.has_merged() and ro.dataset() == {}
+    assert len(seeks) == 1
+    assert [r["o"].value for r in ro.select("SELECT ?o { <urn:s> <urn:p> ?o }")] == ["o"]
+
+
+# -- SELECT answers written by the engine ---------------------------------------------------
+
+_VALUES = st.lists(
+    st.one_of(
+        st.text(alphabet='ab},{"\\é✓ \n', max_size=12).map(lambda t: ox_literal(t)),
+        st.sampled_from(
+            [
+                "<urn:x>",
+                '"x"^^<urn:dt>',
+                '"2"^^xsd:integer',
+                '"x"@en',
+                "UNDEF",
+                "<<( <urn:a> <urn:b> 1 )>>",
+            ]
+        ),
+    ),
+    max_size=25,
+)
+
+
+def ox_literal(text: str) -> str:
+    import pyoxigraph as ox
+
+    return str(ox.Literal(text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    _VALUES,
+    st.booleans(),
+    st.one_of(st.none(), st.integers(0, 30)),
+    st.one_of(st.none(), st.integers(0, 300), st.integers(0, 2500)),
+)
+@example(["UNDEF"] * 25, False, None, 150)  # rows of no term: 3 bytes of JSON, 8 by the measure
+def test_an_answer_written_by_the_engine_is_the_answer_run_gives(values, bind, limit, max_bytes):
+    """Whatever the rows (rows with no bound variable among them) and the caps, ``run_json``
+    gives what ``run`` gives: the same rows in the same order (compared as parsed JSON) and the
+    same "cut" flag; the engine's own bytes only when nothing was cut."""
+    from kgraph.results import to_json
+
+    store = _MEMORY
+    n = " BIND (1 AS ?n)" if bind else ""
+    query = "SELECT ?x ?n WHERE { VALUES ?x { " + " ".join(values) + " }" + n + " }"
+    ref, ref_more = store.run(query, limit=limit, max_bytes=max_bytes)
+    got, more = store.run_json(query, limit=limit, max_bytes=max_bytes)
+    assert more == ref_more
+    if isinstance(got, bytes):
+        assert not more and got.endswith(b"\n")
+        assert json.loads(got) == json.loads(to_json(ref, indent=None))
+    else:
+        assert json.loads(to_json(got, indent=None)) == json.loads(to_json(ref, indent=None))
+
+
+def test_rows_are_counted_across_the_serialisers_writes():
+    """A boundary between two rows cut by two writes is still counted (and never twice)."""
+    from kgraph.store import _JsonSink
+
+    data = _MEMORY.run_json("SELECT ?x { VALUES ?x { UNDEF UNDEF 1 UNDEF } }")[0]
+    assert isinstance(data, bytes)
+    data = data.rstrip(b"\n")
+    for cut in range(len(data) + 1):
+        sink = _JsonSink(None, None)
+        sink.write(data[:cut])
+        sink.write(data[cut:])
+        assert sink.rows == 4 and sink.value() == data + b"\n"
+
+
+def _memory_store():
+    from kgraph.store import OxigraphStore
+
+    return OxigraphStore()
+
+
+_MEMORY = _memory_store()
+
+
+def test_only_select_answers_come_as_bytes():
+    store = _MEMORY
+    ask, _ = store.run_json("ASK { }")
+    graph, _ = store.run_json("CONSTRUCT { <urn:a> <urn:b> 1 } WHERE { }")
+    rows, _ = store.run_json("SELECT ?x { VALUES ?x { 1 2 } }")
+    assert not isinstance(ask, bytes) and ask.boolean is True
+    assert not isinstance(graph, bytes) and len(graph.triples) == 1
+    assert isinstance(rows, bytes) and len(json.loads(rows)["results"]["bindings"]) == 2
+
+
+@pytest.mark.slow  # a worker process
+def test_the_endpoint_answers_a_select_in_json_through_the_engine_and_keeps_its_caps():
+    """Through HTTP: a small SELECT in JSON is whole; one past --max-results is cut there and
+    says so; the same query in CSV goes through kgraph's own writer."""
+    query = "SELECT ?x WHERE { VALUES ?x { 1 2 3 4 5 } }"
+    with SparqlServer(
+        ServerConfig(port=0, workers=1, cache_mb=0, max_results=3), store="memory:"
+    ) as srv:
+        conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=30)
+        for q, rows, cut in ((query.replace(" 4 5", ""), 3, None), (query, 3, "max-results=3")):
+            conn.request("GET", "/sparql?" + urllib.parse.urlencode({"query": q}))
+            r = conn.getresponse()
+            body = r.read()
+            assert (
+                r.status == 200 and r.headers["Content-Type"] == "application/sparql-results+json"
+            )
+            assert [b["x"]["value"] for b in json.loads(body)["results"]["bindings"]] == [
+                "1",
+                "2",
+                "3",
+            ]
+            assert r.headers.get("X-KGraph-Truncated") == cut
+        conn.request("GET", "/sparql?" + urllib.parse.urlencode({"query": query, "format": "csv"}))
+        r = conn.getresponse()
+        assert (
+            r.read() == b"x\r\n1\r\n2\r\n3\r\n"
+            and r.headers["X-KGraph-Truncated"] == "max-results=3"
+        )
+        conn.close()
