@@ -162,6 +162,10 @@ def test_small_large_and_head_answers_are_whole():
                     assert body == b""
                     continue
                 assert int(r.headers["Content-Length"]) == len(body)
+                assert r.headers["Server"].startswith("kgraph") and r.headers["Date"].endswith(
+                    "GMT"
+                )
+                assert r.headers["X-Content-Type-Options"] == "nosniff"
                 assert len(json.loads(body)["results"]["bindings"]) == rows
                 assert (len(body) > 1 << 16) == (rows == 2500)
         conn.close()
@@ -345,3 +349,19 @@ def test_the_endpoint_answers_a_select_in_json_through_the_engine_and_keeps_its_
             and r.headers["X-KGraph-Truncated"] == "max-results=3"
         )
         conn.close()
+
+
+@pytest.mark.slow  # a worker process
+def test_an_http_09_request_gets_the_body_alone():
+    """A request line of two words is HTTP/0.9: the answer is the body, no status line and no
+    headers, and the connection closes."""
+    import socket
+
+    with SparqlServer(ServerConfig(port=0, workers=1), store="memory:") as srv:
+        sock = socket.create_connection(("127.0.0.1", srv.port), timeout=30)
+        sock.sendall(b"GET /sparql?query=ASK%7B%7D\r\n\r\n")  # (http.server reads a head)
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+        sock.close()
+    assert json.loads(data) == {"head": {}, "boolean": True}
