@@ -365,3 +365,29 @@ def test_an_http_09_request_gets_the_body_alone():
             data += chunk
         sock.close()
     assert json.loads(data) == {"head": {}, "boolean": True}
+
+
+# -- the update and federation checks -------------------------------------------------------
+
+_QUERY_PIECES = st.sampled_from(
+    ["PREFIX a: <urn:a>\n", "BASE <urn:b>\n", "# insert\n", "SELECT * ", "{ ?s ?p ?o }", " "]
+    + ["insert", "DELETE", "Load", "clear", "drop", "create", "add", "move", "copy", "with"]
+    + [" data { <urn:a> <urn:b> 1 }", "ınsert", "İNSERT", "ſ", "é", '"with"', "<urn:drop>", "\n"]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_QUERY_PIECES, max_size=10).map("".join))
+def test_the_update_check_answers_as_its_pattern_does(text):
+    from kgraph.store import _COMMENT_RE, _UPDATE_RE, is_update
+
+    assert is_update(text) == bool(_UPDATE_RE.match(_COMMENT_RE.sub("", text)))
+
+
+def test_service_is_found_written_plainly_or_with_codepoint_escapes():
+    from kgraph.sparqlguard import uses_service
+
+    assert uses_service("SELECT * { SERVICE <http://x/> { ?s ?p ?o } }")
+    assert uses_service("SELECT * { \\u0053ERVICE <http://x/> { ?s ?p ?o } }")
+    assert uses_service("SELECT * { \\U00000073ervice <http://x/> { ?s ?p ?o } }")
+    assert not uses_service("SELECT * { ?s ?p ?o }")

@@ -109,7 +109,7 @@ def uses_service(query: str, prefixes: dict[str, str] | None = None) -> bool:
     The parser runs only when the word occurs in the text at all (after codepoint escapes), so an
     ordinary query costs a substring search. A query the parser cannot read but which contains
     the word is treated as federated: refusing it is safe, guessing is not."""
-    if "service" not in _unescape(query).lower():
+    if "service" not in (_unescape(query) if "\\" in query else query).lower():
         return False
     from rdflib.plugins.sparql.parser import parseQuery
 

@@ -65,6 +65,18 @@ _UPDATE_RE = re.compile(
     re.IGNORECASE,
 )
 _COMMENT_RE = re.compile(r"#[^\n<>\"']*$", re.MULTILINE)
+_UPDATE_WORDS = (
+    "INSERT",
+    "DELETE",
+    "LOAD",
+    "CLEAR",
+    "DROP",
+    "CREATE",
+    "ADD",
+    "MOVE",
+    "COPY",
+    "WITH",
+)
 
 
 def is_update(text: str) -> bool:
@@ -75,6 +87,10 @@ def is_update(text: str) -> bool:
     >>> is_update("SELECT * WHERE { ?s ?p ?o }")
     False
     """
+    if text.isascii():  # no update keyword anywhere: no update (one C pass, no regex)
+        upper = text.upper()
+        if not any(word in upper for word in _UPDATE_WORDS):
+            return False
     return bool(_UPDATE_RE.match(_COMMENT_RE.sub("", text)))
 
 
