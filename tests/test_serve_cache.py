@@ -93,3 +93,21 @@ def test_reply_cache_is_bounded():
     c.get(12)
     c.put("new", "y", 100)  # the least recently used (13, since 12 was just read) goes first
     assert c.get(12) == "v12" and c.get(13) is None
+
+
+def test_the_cache_counts_the_query_text_of_its_keys():
+    """Distinct long queries with small answers (what a crawler varying its text sends) stay
+    within --cache-mb: the key's text is counted, not only the answer's bytes."""
+    with SparqlServer(ServerConfig(port=0, workers=1, cache_mb=1), store="memory:") as srv:
+        pad = "#" + "x" * 100_000 + "\n"
+        for i in range(15):
+            query = f"{pad}SELECT ?n WHERE {{ BIND ({i} AS ?n) }}"
+            req = urllib.request.Request(
+                srv.url,
+                data=query.encode(),
+                headers={"Content-Type": "application/sparql-query"},
+            )
+            with urllib.request.urlopen(req) as r:
+                assert json.loads(r.read())["results"]["bindings"][0]["n"]["value"] == str(i)
+        assert 0 < len(srv.cache) <= 10
+        assert srv.cache._size <= 1 << 20

@@ -1368,7 +1368,10 @@ class _Handler(BaseHTTPRequestHandler):
                 print(f"kgraph: warning: {e.message}", file=sys.stderr)
             raise
         if key is not None and reply.status == 200:
-            srv.cache.put(key, reply, len(reply.body))
+            # the key's text counts too: distinct 2 KB queries with 1 KB answers would otherwise
+            # hold three times --cache-mb (plus about 200 bytes of objects per entry)
+            text = req.get("query") or req.get("q") or ""
+            srv.cache.put(key, reply, len(reply.body) + len(text) + 200)
         return reply
 
     def _description(self) -> Reply:
