@@ -1024,7 +1024,7 @@ class _Handler(BaseHTTPRequestHandler):
             watch.disarm(self.connection)
 
     def parse_request(self) -> bool:
-        """``BaseHTTPRequestHandler.parse_request`` (Python 3.11-3.13, the same there), with the
+        """``BaseHTTPRequestHandler.parse_request`` as Python 3.11 writes it, with the
         header block read by :func:`_read_head` instead of the ``email`` package's parser, which
         took a fifth of the server process's time per request."""
         from http import HTTPStatus
