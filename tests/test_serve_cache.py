@@ -50,18 +50,21 @@ def test_no_cache_when_turned_off():
         assert len(srv.cache) == 0 and srv.cache.hits == 0
 
 
-def test_the_cache_follows_loads_and_unloads(tmp_path: Path):
+@pytest.mark.parametrize("cache_mb", [64, 0])
+def test_the_cache_follows_loads_and_unloads(tmp_path: Path, cache_mb: int):
+    """The workers reopen the store after a load or unload: told the store's generation by the
+    server (which reads it for its cache key), or reading it themselves (no cache)."""
     d = tmp_path / "store"
     open_store(str(d), read_only=False).close()
     f = tmp_path / "people.nt"
     f.write_text('<https://example.org/a> <https://example.org/name> "A" .\n')
     count = "SELECT (COUNT(*) AS ?n) WHERE { ?s <https://example.org/name> ?o }"
-    with SparqlServer(ServerConfig(port=0, workers=1), store=str(d)) as srv:
+    with SparqlServer(ServerConfig(port=0, workers=1, cache_mb=cache_mb), store=str(d)) as srv:
 
         def n() -> int:
             return int(json.loads(get(srv.url, count)[2])["results"]["bindings"][0]["n"]["value"])
 
-        assert n() == 0 and n() == 0 and srv.cache.hits == 1
+        assert n() == 0 and n() == 0 and srv.cache.hits == (1 if cache_mb else 0)
         w = open_store(str(d), read_only=False)
         load(w, [f])
         w.close()

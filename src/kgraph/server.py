@@ -407,7 +407,8 @@ def _worker_main(
         except (EOFError, OSError, KeyboardInterrupt):
             return
         try:
-            now = _store_signature(spec)
+            # the server's own reading of it when it made one for its answer cache (two stats)
+            now = req["signature"] if "signature" in req else _store_signature(spec)
             if now != signature:  # a load or unload since: see it
                 store.close()
                 signature = now
@@ -1361,6 +1362,8 @@ class _Handler(BaseHTTPRequestHandler):
         key = srv.cache_key(req)
         if key is not None and (hit := srv.cache.get(key)) is not None:
             return hit  # type: ignore[no-any-return]
+        if key is not None and srv.spec not in (None, "memory:"):
+            req = {**req, "signature": key[0]}  # the store's generation, read for the key
         try:
             reply = srv.pool.run(req, srv.config.timeout)
         except HttpError as e:
