@@ -221,14 +221,18 @@ def test_damaged_store_is_rebuilt(tmp_path: Path, reference, damage: str):
     assert (again.returncode, stats(again), again.stderr) == (0, reference[0], "")
 
 
-def test_a_low_descriptor_limit_does_not_cost_the_cache(tmp_path: Path, reference):
+@pytest.mark.parametrize("snapshot", [False, True], ids=["table-files", "snapshot"])
+def test_a_low_descriptor_limit_does_not_cost_the_cache(tmp_path: Path, reference, snapshot: bool):
     """Issue 15, item 4: with ``ulimit -n 90`` the cached store was declared damaged and deleted.
-    A resource limit is reported as such; the cache is kept, and the answer is still right."""
+    A resource limit is reported as such; the cache is kept, and the answer is still right.
+    A store read from its snapshot opens no table files, so the limit is not met at all."""
     import resource
 
     cache = tmp_path / "cache"
     assert run(cache, "build").returncode == 0
     (store,) = stores(cache)
+    if not snapshot:
+        _drop_snapshot(store)
     inode = store.stat().st_ino
 
     def low() -> None:
@@ -245,8 +249,11 @@ def test_a_low_descriptor_limit_does_not_cost_the_cache(tmp_path: Path, referenc
         preexec_fn=low,
     )
     assert r.returncode == 0 and stats(r) == reference[0], r.stderr
-    assert "resource limit" in r.stderr and "the cache is kept" in r.stderr
-    assert "damaged" not in r.stderr and len(r.stderr.splitlines()) == 1
+    if snapshot:
+        assert r.stderr == ""
+    else:
+        assert "resource limit" in r.stderr and "the cache is kept" in r.stderr
+        assert "damaged" not in r.stderr and len(r.stderr.splitlines()) == 1
     assert stores(cache) == [store] and store.stat().st_ino == inode
     assert not any("damaged" in line for line in builds_logged(cache))
 
@@ -304,3 +311,62 @@ def test_build_checks_the_store_it_calls_up_to_date(tmp_path: Path, reference):
     assert_complete(store, reference[1])
     r = run(cache, "build")
     assert r.returncode == 0 and "up to date" in r.stdout + r.stderr and "damaged" not in r.stderr
+
+
+def test_the_cached_store_is_read_from_its_snapshot(tmp_path: Path, monkeypatch, reference):
+    """A read-only process loads the built store's N-Quads snapshot into memory rather than
+    opening RocksDB (issue 18, cold start): the same quads, blank node labels and graphs."""
+    from kgraph.build import CHECKSUMS, SNAPSHOT, default_store
+
+    cache = tmp_path / "cache"
+    assert run(cache, "build").returncode == 0
+    (store_dir,) = stores(cache)
+    assert SNAPSHOT in (store_dir / CHECKSUMS).read_text()
+    monkeypatch.setenv("KGRAPH_CACHE_DIR", str(cache))
+    served = default_store()
+    disk = ox.Store.read_only(str(store_dir))
+    assert served.location == str(store_dir) and not served.writable
+    assert len(served.raw) == reference[1]
+    assert set(map(str, served.raw)) == set(map(str, disk))  # labels of blank nodes kept
+    assert set(served.raw.named_graphs()) == set(disk.named_graphs())
+    with pytest.raises(RuntimeError, match="in-memory"):  # not the table files
+        served.raw.backup(str(tmp_path / "copy"))
+
+
+def test_a_damaged_snapshot_is_rebuilt(tmp_path: Path, reference):
+    from kgraph.build import SNAPSHOT
+
+    cache = tmp_path / "cache"
+    assert run(cache, "build").returncode == 0
+    (store,) = stores(cache)
+    snap = store / SNAPSHOT
+    data = bytearray(snap.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    snap.write_bytes(bytes(data))
+    r = run(cache, "stats", "--format", "json")
+    assert r.returncode == 0 and stats(r) == reference[0], r.stderr
+    assert f"{SNAPSHOT} does not match its checksum" in r.stderr and "rebuil" in r.stderr
+    assert len(r.stderr.splitlines()) == 1
+    again = run(cache, "stats", "--format", "json")
+    assert (again.returncode, stats(again), again.stderr) == (0, reference[0], "")
+
+
+def test_a_store_built_without_a_snapshot_is_opened_from_its_table_files(tmp_path: Path, reference):
+    """Stores too big for a snapshot (or built before snapshots) are read through RocksDB."""
+
+    cache = tmp_path / "cache"
+    assert run(cache, "build").returncode == 0
+    (store,) = stores(cache)
+    _drop_snapshot(store)
+    r = run(cache, "stats", "--format", "json")
+    assert (r.returncode, stats(r), r.stderr) == (0, reference[0], "")
+    assert stores(cache) == [store]
+
+
+def _drop_snapshot(store: Path) -> None:
+    """Make ``store`` one built without a snapshot (as a store too big for one is)."""
+    from kgraph.build import CHECKSUMS, SNAPSHOT
+
+    (store / SNAPSHOT).unlink()
+    sums = store / CHECKSUMS
+    sums.write_text("".join(ln for ln in sums.read_text().splitlines(True) if SNAPSHOT not in ln))

@@ -49,9 +49,9 @@ def data_dir() -> Path:
     env = os.environ.get("KGRAPH_DATA_DIR")
     if env:
         return Path(env).expanduser()
-    from platformdirs import user_data_dir
+    from .resources import user_dir
 
-    return Path(user_data_dir("kgraph"))
+    return user_dir("data")
 
 
 @dataclass(frozen=True)
@@ -203,7 +203,9 @@ def open_overlay(base: Path, base_hash: str) -> Store:
     """The default store: ``base`` (the bundled store) with the user's files, built if needed."""
     manifest = Manifest.read()
     if not manifest.files:
-        return OxigraphStore(base, read_only=True, frozen=True)
+        from .build import open_built
+
+        return open_built(base)
     path = _overlay_path(base_hash, manifest)
     if not path.is_dir():
         with _lock():

@@ -8,6 +8,7 @@ tests use to build from a modified copy.
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -48,3 +49,26 @@ def data_files() -> list[Path]:
     """Every RDF file of the bundled data, in a stable order."""
     d = data_dir()
     return sorted(p for p in d.iterdir() if p.suffix in {".trig", ".ttl", ".nq", ".nt"})
+
+
+def user_dir(kind: str) -> Path:
+    """kgraph's user ``cache`` or ``data`` directory, as :mod:`platformdirs` names it.
+
+    On Linux and the BSDs this is the XDG Base Directory rule (``$XDG_CACHE_HOME/kgraph``, else
+    ``~/.cache/kgraph``; ``$XDG_DATA_HOME/kgraph``, else ``~/.local/share/kgraph``), computed
+    here: importing platformdirs costs every command about 10 ms (it imports tempfile, shutil
+    and random), a tenth of a cold ``kgraph ask``. Elsewhere platformdirs answers.
+    ``tests/test_resources.py`` checks that both give the same directory.
+    """
+    if os.name == "posix" and not sys.platform.startswith(("darwin", "android")):
+        var, default = _XDG[kind]
+        base = os.environ.get(var, "")  # used only when absolute, as the specification says
+        return Path(base if os.path.isabs(base) else os.path.expanduser(default)) / "kgraph"
+    import platformdirs
+
+    if kind == "cache":
+        return Path(platformdirs.user_cache_dir("kgraph"))
+    return Path(platformdirs.user_data_dir("kgraph"))
+
+
+_XDG = {"cache": ("XDG_CACHE_HOME", "~/.cache"), "data": ("XDG_DATA_HOME", "~/.local/share")}

@@ -21,8 +21,6 @@ never listed among the named graphs). ``benchmarks/bench_merged.py`` measures wh
 
 from __future__ import annotations
 
-import base64
-import json
 import os
 import re
 import sys
@@ -450,7 +448,12 @@ class OxigraphStore(Store):
         *,
         read_only: bool = False,
         frozen: bool = False,
+        snapshot: bytes | None = None,
     ) -> None:
+        """``snapshot``: the N-Quads of a frozen read-only store, checked against the checksum
+        recorded at its build (``kgraph.build.snapshot``). Its quads are then served from memory
+        instead of opening RocksDB, which costs a small store more than answering a question
+        (about 40 ms against 7 ms); the store is the same in every other respect."""
         self.path = Path(path) if path is not None else None
         self.directory = self.path
         self.writable = not read_only
@@ -462,6 +465,15 @@ class OxigraphStore(Store):
             if self.path is None:
                 self._store = ox.Store()
                 self.kind, self.location = "memory", "memory:"
+            elif snapshot is not None and self.frozen:
+                self._store = ox.Store()
+                # parsed as written: blank node labels kept, as in the store on disk; lenient (no
+                # IRI validation), as Oxigraph wrote it and its checksum matched
+                quads = ox.parse(
+                    snapshot, format=ox.RdfFormat.N_QUADS, rename_blank_nodes=False, lenient=True
+                )
+                self._store.extend(quads)
+                self.kind, self.location = "embedded", str(self.path)
             elif read_only:
                 self._store = ox.Store.read_only(str(self.path))
                 self.kind, self.location = "embedded", str(self.path)
@@ -833,6 +845,8 @@ class RemoteStore(Store):
         if token:
             h["Authorization"] = f"Bearer {token}"
         elif user is not None:
+            import base64
+
             h["Authorization"] = "Basic " + base64.b64encode(f"{user}:{pw or ''}".encode()).decode()
         return h
 
@@ -1110,6 +1124,8 @@ def _parse_remote(body: bytes) -> Result:
 def _parse_remote_body(body: bytes) -> Result:
     text = body.lstrip()
     if text.startswith(b"{"):
+        import json
+
         data = json.loads(body)
         if "boolean" in data:
             return Result("ask", boolean=bool(data["boolean"]))

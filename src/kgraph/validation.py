@@ -52,14 +52,16 @@ def validate(store: Store) -> ValidationReport:
         if sev is not None and sev != SH.Violation:
             continue
         focus = results.value(r, SH.focusNode)
-        label = data.value(focus, SKOS_PREF)
+        # the first label in code-point order: an entity with two labels (the very thing some
+        # violations are about) is named alike whatever order the store gives them in
+        label = min((str(o) for o in data.objects(focus, SKOS_PREF)), default=None)
         path = results.value(r, SH.resultPath)
         comp = results.value(r, SH.sourceConstraintComponent)
         msg = results.value(r, SH.resultMessage)
         violations.append(
             {
                 "focus": str(focus),
-                "focus_label": str(label) if label is not None else _short(str(focus)),
+                "focus_label": label if label is not None else _short(str(focus)),
                 "path": _short(str(path)) if path is not None else "",
                 "constraint": _short(str(comp)) if comp is not None else "",
                 "message": str(msg) if msg is not None else "",
