@@ -484,7 +484,7 @@ def _load_checked(
                 # a Python file object; progress then jumps from start to end. The check pass
                 # has just parsed it whole, strictly: the engine's parser may skip validating
                 # IRIs and language tags again (lenient), as long as the file did not change
-                # in between, which its size and modification time tell (checked below).
+                # in between, which its size, modification time and inode tell (checked below).
                 base = path.resolve().as_uri()
                 n = scan.quads
                 merged = merge and not previous
