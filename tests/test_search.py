@@ -391,3 +391,46 @@ def test_forgetting_a_store_drops_every_index_derived_from_it():
     assert facts_of(s) is fb and linking._matcher(s) is m  # built once per store
     linking.forget(s)
     assert facts_of(s) is not fb and linking._matcher(s) is not m
+
+
+RESOLVE_TEXTS = [
+    ("Jeon Jong-seo", None),
+    ("jeon jong-seo", None),  # found by the capitalised spelling
+    ("JEON JONG-SEO", None),  # found as title case ("Jeon Jong-Seo" is an alias)
+    ("jeon jongseo", None),  # no such spelling: the prefilter scan
+    ("Jeon Jongseo", None),
+    ("Kim Ji-hoon", ["Person"]),
+    ("Ballerina", None),
+    ("Ballerina", ["Person"]),  # the exact label is a work's: not settled by it
+    ("Ballerina", ["Work"]),
+    ("전종서", None),
+    ("Money Heist", None),
+    ("Ok Ju", None),
+    ("Nobody Atall", None),
+]
+
+
+def _outcome(store, text, types):
+    try:
+        m = resolve(store, text, types=types)
+        return (m.iri, m.stage)
+    except (UnknownEntity, AmbiguousName) as e:
+        return type(e).__name__
+
+
+def test_resolve_on_a_big_store_matches_the_full_index(store_with_twin, monkeypatch):
+    """The exact-spelling lookup a big store tries first gives what the full index gives."""
+    s = store_with_twin
+    linking.forget(s)
+    indexed = {(t, str(ty)): _outcome(s, t, ty) for t, ty in RESOLVE_TEXTS}
+    monkeypatch.setattr(linking, "FULL_INDEX_LIMIT", 5)
+    linking.forget(s)
+    try:
+        m = linking._matcher(s)
+        assert m.full is None
+        assert m.exact_for("jeon jong-seo") is not None
+        assert m.exact_for("jeon jongseo") is None and m.exact_for("Nobody Atall") is None
+        assert {(t, str(ty)): _outcome(s, t, ty) for t, ty in RESOLVE_TEXTS} == indexed
+    finally:
+        linking.forget(s)
+    assert indexed[("Jeon Jong-seo", "None")][0].endswith("person/jeon-jong-seo")

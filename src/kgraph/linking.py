@@ -35,6 +35,10 @@ stores, a store with more than :data:`FULL_INDEX_LIMIT` label rows (checked with
 matching every word of the text through a romanisation-tolerant regular expression (each
 letter widened to its spelling variants; if that finds too few, any word), and only those
 candidates are scored. Fuzzy matching then only sees labels sharing a word with the text.
+Before that scan, :func:`resolve` looks the text up as a label spelled exactly so (as typed or
+with its words capitalised, plain or English: a lookup in the store's own index); when it names
+an entity of the wanted type, that settles it, ties and all, without reading every label (at
+10^6 titles the scan takes seconds per question).
 
 >>> normalise("Ji-hoon KIM")
 'jihoon kim'
@@ -318,6 +322,11 @@ SELECT ?e ?l ?pref WHERE {
   FILTER(isLiteral(?l) && (%s))
 } LIMIT %d"""
 
+_EXACT_QUERY = """
+SELECT ?e ?l ?pref WHERE {
+  { ?e skos:prefLabel ?l BIND(true AS ?pref) } UNION { ?e skos:altLabel ?l BIND(false AS ?pref) }
+}"""
+
 _SAFE_PATTERN = re.compile(r"[a-z0-9()?:|+*\-' .\[\]^~]*")
 _OTHER_SCRIPT = "[^ -~]+"
 
@@ -380,12 +389,34 @@ class _Matcher:
             self._recent.pop(next(iter(self._recent)))
         return index
 
-    def _candidates(self, text: str) -> _Index:
+    def exact_for(self, text: str) -> _Index | None:
+        """On a big store, an index of the entities with a label spelled exactly ``text`` (as
+        typed, or with its words capitalised; plain or English), found through the store's
+        index in milliseconds where the prefilter reads every label. None on a small store
+        (the full index answers) or when no label is spelled so."""
         import pyoxigraph as ox
 
+        if self.full is not None:
+            return None
+        typed = " ".join(text.split())
+        spellings = dict.fromkeys(
+            [typed, " ".join(w[:1].upper() + w[1:] for w in typed.split()), typed.title()]
+        )
+        values: list[Any] = [ox.Literal(t) for t in spellings if t]
+        values += [ox.Literal(t, language="en") for t in spellings if t]
+        rows = self.store.select(_EXACT_QUERY, {"l": values}) if values else []
+        return self._index_of(rows) if rows else None
+
+    def _candidates(self, text: str) -> _Index:
         rows = self.store.select(_candidates_query(text, every_word=True))
         if not rows:  # no label has every word: any word of three letters or more
             rows = self.store.select(_candidates_query(text, every_word=False))
+        return self._index_of(rows)
+
+    def _index_of(self, rows: list[dict[str, Any]]) -> _Index:
+        """An index of the entities of label ``rows`` (?e ?l ?pref), with all their labels."""
+        import pyoxigraph as ox
+
         iris = sorted({r["e"].value for r in rows})
         details: list[dict[str, Any]] = []
         for i in range(0, len(iris), 500):
@@ -654,7 +685,12 @@ def resolve(store: Store, name: str, *, types: Sequence[str] | None = None) -> M
         return found
     if not normalise(name):
         raise UnknownEntity(name, [], kind)
-    ranked = _rank(_score_all(m.index_for(name), name, wanted, fuzzy_when_found=False))
+    ranked: list[tuple[Match, float]] = []
+    exact = m.exact_for(name)  # a big store: a label spelled so settles it without a scan
+    if exact is not None:
+        ranked = _rank(_score_all(exact, name, wanted, fuzzy_when_found=False))
+    if not ranked:
+        ranked = _rank(_score_all(m.index_for(name), name, wanted, fuzzy_when_found=False))
     if not ranked:
         raise UnknownEntity(name, [], kind)
     top, raw = ranked[0]
