@@ -1,6 +1,6 @@
 """Endpoint throughput: ``kgraph serve`` vs ``oxigraph serve-read-only`` on the same store, side by side.
 
-    python benchmarks/bench_endpoint.py [--clients 8] [--seconds 10] [--rounds 2]
+    python benchmarks/bench_endpoint.py [--clients 8] [--seconds 10] [--rounds 2] [--vary] [--store-dir]
 
 Both servers read the bundled graph's store (built into a private cache first). CLIENTS client
 processes (loopback only), each with one keep-alive connection, send the same co-stars query
@@ -16,6 +16,15 @@ target is ≥ 0.8×).
 (:mod:`kgraph.replycache`), so the same query text again is answered from memory. ``--vary``
 makes every request's text distinct (a trailing comment with a counter), on both servers, which
 measures the uncached path: parse, evaluation and serialisation each time.
+
+The bundled graph is small enough that kgraph's workers load it into memory from the build's
+N-Quads snapshot instead of opening RocksDB; ``--store-dir`` serves the same store directory with
+``kgraph --store DIR serve`` instead, read from RocksDB as Oxigraph reads it (the like-for-like
+engine comparison).
+
+Each line also gives the CPU time the server used per answer (its process and its workers, from
+/proc, on Linux): on a machine shared with other work, requests/s follow the CPU share each
+server gets, while CPU per request is what each server costs.
 """
 
 from __future__ import annotations
@@ -119,7 +128,27 @@ def _client(
     out.put((lat, bad))
 
 
-def measure(url: str, query: str, clients: int, seconds: float, vary: bool) -> dict[str, float]:
+def _tree_cpu(pid: int) -> float:
+    """CPU seconds used so far by process ``pid`` and its descendants (Linux /proc; 0 elsewhere)."""
+    total, todo = 0.0, [pid]
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as f:
+                    todo += [int(c) for c in f.read().split()]
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
+
+
+def measure(
+    url: str, query: str, clients: int, seconds: float, vary: bool, pid: int | None = None
+) -> dict[str, float]:
     _, body = _request(url, query, None)
     want = _rows(body)
     if not want:
@@ -129,10 +158,12 @@ def measure(url: str, query: str, clients: int, seconds: float, vary: bool) -> d
         mp.Process(target=_client, args=(url, query, seconds, want, q, vary))
         for _ in range(clients)
     ]
+    cpu0 = _tree_cpu(pid) if pid else 0.0
     t0 = time.perf_counter()
     for p in procs:
         p.start()
     results = [q.get() for _ in procs]
+    cpu = _tree_cpu(pid) - cpu0 if pid else 0.0
     for p in procs:
         p.join()
     wall = time.perf_counter() - t0
@@ -147,13 +178,17 @@ def measure(url: str, query: str, clients: int, seconds: float, vary: bool) -> d
         "p99_ms": 1000 * lat[int(0.99 * (len(lat) - 1))],
         "wall": wall,
         "rows": len(want),
+        "cpu_ms": 1000 * cpu / max(1, len(lat)),  # the server's CPU per answer, workers included
     }
 
 
-def start_kgraph(cache: str, workers: int) -> tuple[subprocess.Popen[bytes], str]:
+def start_kgraph(
+    cache: str, workers: int, store: str | None = None
+) -> tuple[subprocess.Popen[bytes], str]:
     exe = str(Path(sys.executable).with_name("kgraph"))
     env = {**os.environ, "KGRAPH_CACHE_DIR": cache}
-    cmd = [exe, "serve", "--port", "0", "--workers", str(workers)]
+    cmd = [exe, *(["--store", store] if store else []), "serve", "--port", "0"]
+    cmd += ["--workers", str(workers)]
     proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, env=env)
     assert proc.stderr is not None
     for raw in proc.stderr:
@@ -186,6 +221,12 @@ def main() -> int:
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--workers", type=int, default=2, help="kgraph serve's worker processes")
     ap.add_argument("--vary", action="store_true", help="a distinct query text per request")
+    ap.add_argument(
+        "--store-dir",
+        action="store_true",
+        help="serve the store directory with --store (RocksDB, read as Oxigraph reads it) instead "
+        "of the bundled graph, which kgraph's workers hold in memory from the build's snapshot",
+    )
     ap.add_argument("--json", type=Path, help="also write the results here")
     args = ap.parse_args()
     cache = tempfile.mkdtemp(prefix="kgraph-bench-endpoint-")
@@ -203,30 +244,35 @@ def main() -> int:
     for i in range(args.rounds):
         for kind in ("kgraph", "oxigraph") if i % 2 == 0 else ("oxigraph", "kgraph"):
             proc, url = (
-                start_kgraph(cache, args.workers) if kind == "kgraph" else start_oxigraph(store)
+                start_kgraph(cache, args.workers, store if args.store_dir else None)
+                if kind == "kgraph"
+                else start_oxigraph(store)
             )
             try:
                 _wait(url, query, proc)
-                r = measure(url, query, args.clients, args.seconds, args.vary)
+                r = measure(url, query, args.clients, args.seconds, args.vary, proc.pid)
             finally:
                 proc.terminate()
                 proc.wait(10)
             results[kind].append(r)
             print(
                 f"round {i + 1} {kind:8}  {r['rps']:8.0f} req/s  p50 {r['p50_ms']:6.1f} ms  "
-                f"p99 {r['p99_ms']:6.1f} ms  ({r['requests']} requests, {r['rows']} rows each)",
+                f"p99 {r['p99_ms']:6.1f} ms  server CPU {r['cpu_ms']:5.2f} ms/request  "
+                f"({r['requests']} requests, {r['rows']} rows each)",
                 flush=True,
             )
     med = {
-        k: {m: statistics.median(r[m] for r in v) for m in ("rps", "p50_ms")}
+        k: {m: statistics.median(r[m] for r in v) for m in ("rps", "p50_ms", "cpu_ms")}
         for k, v in results.items()
     }
     ratio = med["kgraph"]["rps"] / med["oxigraph"]["rps"]
     print(
         f"kgraph serve ÷ oxigraph serve-read-only: {ratio:.2f}× requests/s "
         f"({med['kgraph']['rps']:.0f} vs {med['oxigraph']['rps']:.0f}; p50 {med['kgraph']['p50_ms']:.1f} vs "
-        f"{med['oxigraph']['p50_ms']:.1f} ms); {args.clients} clients"
-        f"{', distinct texts' if args.vary else ''}; load average "
+        f"{med['oxigraph']['p50_ms']:.1f} ms; server CPU per request {med['kgraph']['cpu_ms']:.2f} vs "
+        f"{med['oxigraph']['cpu_ms']:.2f} ms); {args.clients} clients"
+        f"{', distinct texts' if args.vary else ''}"
+        f"{'; kgraph on the store directory (--store)' if args.store_dir else ''}; load average "
         f"{load0[0]:.1f} → {os.getloadavg()[0]:.1f}"
     )
     if args.json:
@@ -236,6 +282,7 @@ def main() -> int:
                     "median": med,
                     "ratio": ratio,
                     "vary": args.vary,
+                    "store_dir": args.store_dir,
                     "runs": results,
                     "load_average": [load0, os.getloadavg()],
                 },

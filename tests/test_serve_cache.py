@@ -50,18 +50,21 @@ def test_no_cache_when_turned_off():
         assert len(srv.cache) == 0 and srv.cache.hits == 0
 
 
-def test_the_cache_follows_loads_and_unloads(tmp_path: Path):
+@pytest.mark.parametrize("cache_mb", [64, 0])
+def test_the_cache_follows_loads_and_unloads(tmp_path: Path, cache_mb: int):
+    """The workers reopen the store after a load or unload: told the store's generation by the
+    server (which reads it for its cache key), or reading it themselves (no cache)."""
     d = tmp_path / "store"
     open_store(str(d), read_only=False).close()
     f = tmp_path / "people.nt"
     f.write_text('<https://example.org/a> <https://example.org/name> "A" .\n')
     count = "SELECT (COUNT(*) AS ?n) WHERE { ?s <https://example.org/name> ?o }"
-    with SparqlServer(ServerConfig(port=0, workers=1), store=str(d)) as srv:
+    with SparqlServer(ServerConfig(port=0, workers=1, cache_mb=cache_mb), store=str(d)) as srv:
 
         def n() -> int:
             return int(json.loads(get(srv.url, count)[2])["results"]["bindings"][0]["n"]["value"])
 
-        assert n() == 0 and n() == 0 and srv.cache.hits == 1
+        assert n() == 0 and n() == 0 and srv.cache.hits == (1 if cache_mb else 0)
         w = open_store(str(d), read_only=False)
         load(w, [f])
         w.close()
@@ -93,3 +96,21 @@ def test_reply_cache_is_bounded():
     c.get(12)
     c.put("new", "y", 100)  # the least recently used (13, since 12 was just read) goes first
     assert c.get(12) == "v12" and c.get(13) is None
+
+
+def test_the_cache_counts_the_query_text_of_its_keys():
+    """Distinct long queries with small answers (what a crawler varying its text sends) stay
+    within --cache-mb: the key's text is counted, not only the answer's bytes."""
+    with SparqlServer(ServerConfig(port=0, workers=1, cache_mb=1), store="memory:") as srv:
+        pad = "#" + "x" * 100_000 + "\n"
+        for i in range(15):
+            query = f"{pad}SELECT ?n WHERE {{ BIND ({i} AS ?n) }}"
+            req = urllib.request.Request(
+                srv.url,
+                data=query.encode(),
+                headers={"Content-Type": "application/sparql-query"},
+            )
+            with urllib.request.urlopen(req) as r:
+                assert json.loads(r.read())["results"]["bindings"][0]["n"]["value"] == str(i)
+        assert 0 < len(srv.cache) <= 10
+        assert srv.cache._size <= 1 << 20

@@ -201,8 +201,8 @@ class BuildInfo:
 
 CHECKSUMS = "kgraph-sst.sha256"  # the table files of a built store, with their SHA-256
 # The built store's quads as N-Quads, beside its table files: a read-only process loads them into
-# memory (about 7 ms for the bundled graph) rather than opening RocksDB (about 40 ms), see
-# `snapshot`. Only for small stores, whose every quad a process may hold.
+# memory (about 7 ms for the bundled graph) rather than opening RocksDB (10-12 ms on a quiet
+# machine, 40-50 ms on a busy one), see `snapshot`. Only for small stores, whose every quad a process may hold.
 SNAPSHOT = "kgraph-snapshot.nq"
 SNAPSHOT_MAX_QUADS = 200_000
 

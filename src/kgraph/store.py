@@ -65,6 +65,18 @@ _UPDATE_RE = re.compile(
     re.IGNORECASE,
 )
 _COMMENT_RE = re.compile(r"#[^\n<>\"']*$", re.MULTILINE)
+_UPDATE_WORDS = (
+    "INSERT",
+    "DELETE",
+    "LOAD",
+    "CLEAR",
+    "DROP",
+    "CREATE",
+    "ADD",
+    "MOVE",
+    "COPY",
+    "WITH",
+)
 
 
 def is_update(text: str) -> bool:
@@ -75,6 +87,10 @@ def is_update(text: str) -> bool:
     >>> is_update("SELECT * WHERE { ?s ?p ?o }")
     False
     """
+    if text.isascii():  # no update keyword anywhere: no update (one C pass, no regex)
+        upper = text.upper()
+        if not any(word in upper for word in _UPDATE_WORDS):
+            return False
     return bool(_UPDATE_RE.match(_COMMENT_RE.sub("", text)))
 
 
@@ -235,6 +251,45 @@ def collect(
         res = solutions = None
 
 
+class _PastCaps(Exception):
+    """Raised by :class:`_JsonSink` to stop a serialiser that may be going past the caps."""
+
+
+class _JsonSink:
+    """Where pyoxigraph writes a SELECT answer as SPARQL JSON, stopping it (:class:`_PastCaps`)
+    as soon as the answer may hold more than ``limit`` rows or ``max_bytes`` bytes by
+    :func:`row_size`'s measure, so that an answer kept whole is one :func:`collect` would not cut.
+
+    Rows are over-counted (never under): every boundary between two rows writes ``},{``, which
+    a term never does outside a string. Bytes too: a term takes at least its :func:`term_size`
+    in JSON (``{"type":"uri","value":""}`` is 25 bytes, the measure adds 16; a character is at
+    least a byte), a row's braces at least 6 bytes less than its 8.
+    """
+
+    def __init__(self, limit: int | None, max_bytes: int | None) -> None:
+        self.limit, self.max_bytes = limit, max_bytes
+        self.parts: list[bytes] = []
+        self.size, self.rows, self.tail = 0, 1, b""
+
+    def write(self, data: bytes) -> int:
+        data = bytes(data)
+        self.rows += (self.tail + data).count(b"},{")  # the tail: a boundary cut in two
+        self.tail = data[-2:]
+        self.size += len(data)
+        if (self.limit is not None and self.rows > self.limit) or (
+            self.max_bytes is not None and self.size + 6 * self.rows > self.max_bytes
+        ):
+            raise _PastCaps
+        self.parts.append(data)
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def value(self) -> bytes:
+        return b"".join(self.parts) + b"\n"
+
+
 class Store(ABC):
     """The interface every backend implements.
 
@@ -305,6 +360,27 @@ class Store(ABC):
     ) -> tuple[Result, bool]:
         """:meth:`run` once its arguments are checked: this default reads the whole answer."""
         return collect(self.query(sparql, bindings), limit=caps[0], max_bytes=caps[1])
+
+    def run_json(
+        self,
+        sparql: str,
+        *,
+        limit: int | None = None,
+        max_bytes: int | None = None,
+        default_graphs: Iterable[str] = (),
+        named_graphs: Iterable[str] = (),
+    ) -> tuple[Result | bytes, bool]:
+        """:meth:`run`, for a client that wants SPARQL 1.1 Query Results JSON: a store whose
+        engine writes that format may hand back a SELECT answer as its bytes (the whole answer,
+        within the caps) instead of a :class:`Result`; any other answer comes as from
+        :meth:`run`. This default always gives the :class:`Result`."""
+        return self.run(
+            sparql,
+            limit=limit,
+            max_bytes=max_bytes,
+            default_graphs=default_graphs,
+            named_graphs=named_graphs,
+        )
 
     def select(self, sparql: str, bindings: Bindings | None = None) -> list[dict[str, Plain]]:
         """Rows of a SELECT query as dicts of variable name to term (unbound variables absent).
@@ -452,12 +528,14 @@ class OxigraphStore(Store):
     ) -> None:
         """``snapshot``: the N-Quads of a frozen read-only store, checked against the checksum
         recorded at its build (``kgraph.build.snapshot``). Its quads are then served from memory
-        instead of opening RocksDB, which costs a small store more than answering a question
-        (about 40 ms against 7 ms); the store is the same in every other respect."""
+        instead of opening RocksDB (for the bundled graph about 7 ms against 10-12 ms on a quiet
+        machine, and RocksDB's background threads cost far more on a busy one); the store is
+        the same in every other respect."""
         self.path = Path(path) if path is not None else None
         self.directory = self.path
         self.writable = not read_only
         self._deferred: bool | None = None  # during defer_merged: whether a merge was kept
+        self._merged_read_only: bool | None = None  # has_merged, known once when read-only
         # A content-addressed store of kgraph's cache (never written after it was installed):
         # values derived from it may be kept in files beside it (see PerStore).
         self.frozen = self.path if frozen and read_only else None
@@ -497,15 +575,62 @@ class OxigraphStore(Store):
     ) -> tuple[Result, bool]:
         """Solutions are read lazily: reading stops at the caps, or when ``cancel`` is set.
         A graph IRI that is not one raises :class:`ValueError`."""
+        return self._evaluate(sparql, bindings, self._query_dataset(graphs), caps)
+
+    def _query_dataset(self, graphs: Graphs) -> dict[str, Any]:
         default = [ox.NamedNode(g) for g in graphs[0]]
         dataset: dict[str, Any] = {"default_graph": default} if default else self.dataset()
         if graphs[1]:
             dataset["named_graphs"] = [ox.NamedNode(g) for g in graphs[1]]
-        return self._evaluate(sparql, bindings, dataset, caps)
+        return dataset
+
+    def run_json(
+        self,
+        sparql: str,
+        *,
+        limit: int | None = None,
+        max_bytes: int | None = None,
+        default_graphs: Iterable[str] = (),
+        named_graphs: Iterable[str] = (),
+    ) -> tuple[Result | bytes, bool]:
+        """A SELECT answer written by pyoxigraph's own serialiser, straight to bytes (no Python
+        object per term: the endpoint's uncached path), when it fits the caps; an answer that
+        may not is read again row by row, as :meth:`run` reads it, and cut there."""
+        dataset = self._query_dataset((list(default_graphs), list(named_graphs)))
+
+        def read(res: Any) -> tuple[Result | bytes | None, bool]:
+            if not isinstance(res, ox.QuerySolutions):
+                return collect(res, limit=limit, max_bytes=max_bytes)
+            sink = _JsonSink(limit, max_bytes)
+            try:
+                res.serialize(sink, format=ox.QueryResultsFormat.JSON)  # type: ignore[arg-type]
+            except _PastCaps:
+                return None, True
+            return sink.value(), False
+
+        answer, more = self._answer(sparql, None, dataset, read)
+        if answer is None:  # maybe past a cap: read again, up to the caps
+            return self._evaluate(sparql, None, dataset, (limit, max_bytes, None))
+        return answer, more
 
     def _evaluate(
         self, sparql: str, bindings: Bindings | None, dataset: dict[str, Any], caps: Caps = NO_CAPS
     ) -> tuple[Result, bool]:
+        return self._answer(
+            sparql,
+            bindings,
+            dataset,
+            lambda res: collect(res, limit=caps[0], max_bytes=caps[1], cancel=caps[2]),
+        )
+
+    def _answer(
+        self,
+        sparql: str,
+        bindings: Bindings | None,
+        dataset: dict[str, Any],
+        read: Callable[[Any], tuple[T, bool]],
+    ) -> tuple[T, bool]:
+        """Check and run the query, and ``read`` its pyoxigraph result (in this thread)."""
         if is_update(sparql):
             raise UpdateRefused(
                 "this is a SPARQL Update; queries cannot change data (use `kgraph load` / `kgraph unload`)"
@@ -520,7 +645,7 @@ class OxigraphStore(Store):
         stopped = False
         try:
             res = self._store.query(text, prefixes=PREFIXES, **dataset)
-            return collect(res, limit=caps[0], max_bytes=caps[1], cancel=caps[2])
+            return read(res)
         except Cancelled:
             stopped = True
         except SyntaxError as e:
@@ -649,6 +774,7 @@ class OxigraphStore(Store):
             action()
         finally:
             self._store = ox.Store(str(self.path))
+            self._merged_read_only = None
 
     def dataset(self) -> dict[str, Any]:
         """The keyword arguments of :meth:`pyoxigraph.Store.query` that give a query kgraph's
@@ -660,8 +786,14 @@ class OxigraphStore(Store):
         return {} if self.has_merged() else {"use_default_graph_as_union": True}
 
     def has_merged(self) -> bool:
-        """Whether the store keeps the merged default graph (one index seek)."""
-        return any(True for _ in self._default_quads())
+        """Whether the store keeps the merged default graph (one index seek; once for a
+        read-only handle, which sees no writes: the endpoint asks it for every query)."""
+        if self._merged_read_only is not None:
+            return self._merged_read_only
+        found = any(True for _ in self._default_quads())
+        if not self.writable:
+            self._merged_read_only = found
+        return found
 
     def _default_quads(self) -> Iterator[ox.Quad]:
         return iter(self._store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
