@@ -435,6 +435,7 @@ def _load_checked(
     triples: Path | None,
     t0: float,
 ) -> tuple[LoadedFile, _Scan, bool]:
+    stamp = _stamp(path)
     try:
         scan = _scan(path, rformat, progress, triples)
     except RdfSyntaxError as first:
@@ -480,16 +481,25 @@ def _load_checked(
                 # transactions, memory-light) writes it. It keeps blank node labels, so files
                 # with blank nodes take the transactional path, which renames them.
                 # An uncompressed file is read by the engine itself (by path), not through
-                # a Python file object; progress then jumps from start to end.
+                # a Python file object; progress then jumps from start to end. The check pass
+                # has just parsed it whole, strictly: the engine's parser may skip validating
+                # IRIs and language tags again (lenient), as long as the file did not change
+                # in between, which its size, modification time and inode tell (checked below).
                 base = path.resolve().as_uri()
-                if path.suffix.lower() == ".gz":
-                    store.bulk_load(graph, rformat, stream, base)
-                else:
-                    store.bulk_load(graph, rformat, path, base)
                 n = scan.quads
                 merged = merge and not previous
+                try:
+                    if path.suffix.lower() == ".gz":
+                        store.bulk_load(graph, rformat, stream, base, lenient=True)
+                    else:
+                        store.bulk_load(graph, rformat, path, base, lenient=True)
+                    if merged:
+                        _bulk_merge(store, path, rformat, base, triples)
+                except Exception:
+                    _unchanged(path, stamp)  # the reason, when the file changed under us
+                    raise
+                _unchanged(path, stamp)
                 if merged:
-                    _bulk_merge(store, path, rformat, base, triples)
                     store.insert(ox.Quad(q.subject, q.predicate, q.object) for q in record)
             else:
                 n = insert_quads(store, _retarget(_parse(path, rformat, stream), graph, renamed))
@@ -518,6 +528,23 @@ def _load_checked(
     return info, scan, merged
 
 
+def _stamp(path: Path) -> tuple[int, int, int]:
+    """What tells a file changed since it was checked: its size, modification time and inode."""
+    try:
+        st = path.stat()
+    except OSError:  # gone: changed
+        return -1, -1, -1
+    return st.st_size, st.st_mtime_ns, st.st_ino
+
+
+def _unchanged(path: Path, stamp: tuple[int, int, int]) -> None:
+    if _stamp(path) != stamp:
+        raise InputError(
+            f"{path}: the file changed while it was being loaded; nothing was loaded from it "
+            "(load it again once it is complete)"
+        )
+
+
 def _bulk_merge(
     store: Store, path: Path, fmt: ox.RdfFormat, base: str, triples: Path | None = None
 ) -> None:
@@ -529,22 +556,24 @@ def _bulk_merge(
     import tempfile
 
     default = ox.DefaultGraph()
+    # lenient: N-Triples pyoxigraph wrote itself, or the file the check pass parsed strictly
+    # (the caller compares its size and time afterwards)
     if triples is not None and triples.is_file():
-        store.bulk_load(default, ox.RdfFormat.N_TRIPLES, triples, None)
+        store.bulk_load(default, ox.RdfFormat.N_TRIPLES, triples, None, lenient=True)
         return
     if not fmt.supports_datasets:
         if path.suffix.lower() == ".gz":
             with gzip.open(path) as gz:
-                store.bulk_load(default, fmt, cast("IO[bytes]", gz), base)
+                store.bulk_load(default, fmt, cast("IO[bytes]", gz), base, lenient=True)
         else:
-            store.bulk_load(default, fmt, path, base)
+            store.bulk_load(default, fmt, path, base, lenient=True)
         return
     with tempfile.TemporaryDirectory(prefix="kgraph-merge-") as tmp:
         nt = Path(tmp) / "triples.nt"
         with gzip.open(path) if path.suffix.lower() == ".gz" else path.open("rb") as stream:
             quads = ox.parse(cast("IO[bytes]", stream), format=fmt, base_iri=base)
             ox.serialize((q.triple for q in quads), output=str(nt), format=ox.RdfFormat.N_TRIPLES)
-        store.bulk_load(default, ox.RdfFormat.N_TRIPLES, nt, None)
+        store.bulk_load(default, ox.RdfFormat.N_TRIPLES, nt, None, lenient=True)
 
 
 def load(

@@ -453,11 +453,19 @@ class Store(ABC):
         yield from _blocks(pending)
 
     def bulk_load(
-        self, graph: Graph, fmt: ox.RdfFormat, source: Path | IO[bytes], base: str | None
+        self,
+        graph: Graph,
+        fmt: ox.RdfFormat,
+        source: Path | IO[bytes],
+        base: str | None,
+        *,
+        lenient: bool = False,
     ) -> None:
         """Write a file (its path, or a stream of it) into ``graph`` (a named graph, or the merged
         default graph while :attr:`merge_deferred`) with base IRI ``base`` by a bulk loader that
-        keeps blank node labels (only where :attr:`supports_bulk_load`)."""
+        keeps blank node labels (only where :attr:`supports_bulk_load`). ``lenient``: skip the
+        parser's validation of IRIs and language tags, for data already known to be valid (a
+        file the check pass has just parsed whole, N-Triples pyoxigraph wrote itself)."""
         raise StoreError(f"a {self.kind} store has no bulk loader")
 
     def flush(self) -> None:
@@ -731,13 +739,23 @@ class OxigraphStore(Store):
                     yield g, block[:cut]
 
     def bulk_load(
-        self, graph: Graph, fmt: ox.RdfFormat, source: Path | IO[bytes], base: str | None
+        self,
+        graph: Graph,
+        fmt: ox.RdfFormat,
+        source: Path | IO[bytes],
+        base: str | None,
+        *,
+        lenient: bool = False,
     ) -> None:
         """pyoxigraph's bulk loader; a file given by its path is read by the engine itself."""
         if isinstance(source, Path):
-            self._store.bulk_load(path=str(source), format=fmt, base_iri=base, to_graph=graph)
+            self._store.bulk_load(
+                path=str(source), format=fmt, base_iri=base, to_graph=graph, lenient=lenient
+            )
         else:
-            self._store.bulk_load(source, format=fmt, base_iri=base, to_graph=graph)
+            self._store.bulk_load(
+                source, format=fmt, base_iri=base, to_graph=graph, lenient=lenient
+            )
 
     def flush(self) -> None:
         self._store.flush()
@@ -835,8 +853,11 @@ class OxigraphStore(Store):
                         for q in self._store.quads_for_pattern(None, None, None, g)
                     )
                 else:
-                    self._store.bulk_load(
-                        path=dump, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph()
+                    self._store.bulk_load(  # lenient: pyoxigraph's own output, valid
+                        path=dump,
+                        format=ox.RdfFormat.N_TRIPLES,
+                        to_graph=ox.DefaultGraph(),
+                        lenient=True,
                     )
 
     def quads(self) -> Iterator[ox.Quad]:
