@@ -30,14 +30,13 @@ def main() -> None:
             sys.stdout.flush()
             sys.stderr.flush()
             os._exit(code)
-        if code is None:
-            from .cli import main as typer_main
+        from .cli import main as typer_main
 
-            try:
-                typer_main()
-                code = 0
-            except SystemExit as e:
-                code = e.code if isinstance(e.code, int) else (0 if e.code is None else 2)
+        try:
+            typer_main()
+            code = 0
+        except SystemExit as e:
+            code = e.code if isinstance(e.code, int) else (0 if e.code is None else 2)
         sys.stdout.flush()
     except OSError as e:  # the output could not be written (`kgraph --help > /dev/full`)
         from .conventions import output_failed
