@@ -77,6 +77,15 @@ class KnowledgeGraph:
         """The store, opened on first use."""
         if self._store is None:
             spec = self._spec if isinstance(self._spec, str) or self._spec is None else None
+            from .resources import has_user_data
+
+            if not spec and not has_user_data():
+                # the bundled graph alone, as kgraph.overlay.open_store opens it then (without
+                # importing the overlay's machinery: this is every cold `kgraph ask`)
+                from .build import default_store
+
+                self._store = default_store()
+                return self._store
             from .overlay import open_store  # the default store carries the user's own files
 
             self._store = open_store(
