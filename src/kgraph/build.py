@@ -13,13 +13,13 @@ import os
 import sys
 import time
 from collections.abc import Container
-from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from . import resources
 from .errors import InputError, RdfSyntaxError, StoreError
+from .records import record
 from .store import OxigraphStore, RemoteStore, Store
 from .terms import CURATION_GRAPH, ONTOLOGY_GRAPH
 
@@ -195,7 +195,7 @@ def compile_into(store: Store, files: list[Path] | None = None) -> None:
     store.refresh_merged()
 
 
-@dataclass
+@record
 class BuildInfo:
     path: Path
     hash: str

@@ -13,15 +13,15 @@ On the bundled graph::
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .records import field, record
 from .store import Bindings, Result, Store
 from .terms import CURATION_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Stats:
     """Counts of the graph: entities per class, facts per source, totals."""
 
@@ -32,13 +32,13 @@ class Stats:
     graphs: dict[str, int] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ClaimSide:
     statement: str
     sources: list[tuple[str, str]]  # (iri, label)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Disagreement:
     """A disagreement between sources, with the sources on each side."""
 

@@ -56,11 +56,11 @@ import re
 import unicodedata
 import weakref
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from itertools import permutations
 from typing import Any
 
 from .errors import AmbiguousName, Suggestion, UnknownEntity, UsageError
+from .records import field, record
 from .resolve import entity_of, explicit_iri
 from .store import PerStore, Store, forget_derived
 from .terms import KG_NS, local_name, most_specific
@@ -73,7 +73,7 @@ FUZZY_FLOOR = 65.0  # rapidfuzz score (0-100) below which a fuzzy match is not s
 FUZZY_RESOLVE = 94.0  # ... at or above which (over >= 10 letters) a fuzzy match may resolve
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Match:
     """An entity matching a text: which alias matched, at which stage, how well."""
 
@@ -196,7 +196,7 @@ def _orders(words: Sequence[str]) -> list[str]:
 # -- the index --------------------------------------------------------------------------------
 
 
-@dataclass
+@record
 class _Entity:
     iri: str
     label: str = ""
@@ -204,7 +204,7 @@ class _Entity:
     type: str = ""
 
 
-@dataclass
+@record
 class _Alias:
     entity: _Entity
     text: str

@@ -14,8 +14,9 @@ more specific phrasings first.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import Any
+
+from .records import field, record
 
 Row = Mapping[str, Any]  # variable -> pyoxigraph term
 
@@ -25,7 +26,7 @@ CHARACTER = ("Character",)
 ANY: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Intent:
     """One kind of question and the phrasings that ask it."""
 

@@ -28,7 +28,6 @@ import threading
 import weakref
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, ClassVar, Generic, TypeVar, cast
 from typing import Literal as TLiteral
@@ -44,6 +43,7 @@ from .errors import (
     StoreError,
     UpdateRefused,
 )
+from .records import field, record
 from .terms import INFERRED_GRAPH, MERGED_GRAPH, ONTOLOGY_GRAPH, PREFIXES
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
@@ -94,7 +94,7 @@ def is_update(text: str) -> bool:
     return bool(_UPDATE_RE.match(_COMMENT_RE.sub("", text)))
 
 
-@dataclass
+@record
 class Result:
     """The outcome of a SPARQL query: solutions, a boolean, or triples."""
 
