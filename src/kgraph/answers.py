@@ -3,10 +3,8 @@ context a follow-up question may refer back to."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from .factbase import Fact
-from .records import field, record
+from .records import Any, field, record
 
 # -- result objects -------------------------------------------------------------------------
 

@@ -14,9 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
-from .records import field, record
+from .records import Any, field, record
 from .store import Bindings, Result, Store
 from .terms import CURATION_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
 

@@ -57,10 +57,9 @@ import unicodedata
 import weakref
 from collections.abc import Iterable, Sequence
 from itertools import permutations
-from typing import Any
 
 from .errors import AmbiguousName, Suggestion, UnknownEntity, UsageError
-from .records import field, record
+from .records import Any, field, record
 from .resolve import entity_of, explicit_iri
 from .store import PerStore, Store, forget_derived
 from .terms import KG_NS, local_name, most_specific

@@ -14,9 +14,8 @@ more specific phrasings first.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
 
-from .records import field, record
+from .records import Any, field, record
 
 Row = Mapping[str, Any]  # variable -> pyoxigraph term
 

@@ -39,16 +39,44 @@ from operator import attrgetter
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from typing import Any, NamedTuple, TypeVar, dataclass_transform
+    from typing import Any, Generic, NamedTuple, TypeVar, cast, dataclass_transform
 
     _R = TypeVar("_R")
 else:
+    # What the modules of the ask path use of typing at run time, where typing's own objects
+    # are not needed: mypy sees typing's (above); at run time these stand in.
+    Any = object  # in a run-time alias such as ``dict[str, Any]`` (annotations are not run)
 
-    def dataclass_transform(**_: object) -> object:
+    def cast(typ, value):
+        return value
+
+    def TypeVar(name, *constraints, **options):
+        return name
+
+    class Generic:
+        """``class PerStore(Generic[T])``: ``PerStore[X]`` is ``PerStore`` at run time."""
+
+        __slots__ = ()
+
+        def __class_getitem__(cls, item):
+            return cls
+
+    def dataclass_transform(**_):
         return lambda f: f
 
 
-__all__ = ["FrozenInstanceError", "NamedTuple", "asdict", "field", "record", "replace"]
+__all__ = [
+    "Any",
+    "FrozenInstanceError",
+    "Generic",
+    "NamedTuple",
+    "TypeVar",
+    "asdict",
+    "cast",
+    "field",
+    "record",
+    "replace",
+]
 
 
 class FrozenInstanceError(AttributeError):

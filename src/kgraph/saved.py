@@ -22,11 +22,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from . import resources
 from .errors import InputError, UsageError
-from .records import field, record
+from .records import Any, field, record
 from .store import Result, Store
 
 KINDS = ("entity", "literal", "number")

@@ -29,8 +29,6 @@ import weakref
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import IO, Any, ClassVar, Generic, TypeVar, cast
-from typing import Literal as TLiteral
 
 import pyoxigraph as ox
 
@@ -43,8 +41,13 @@ from .errors import (
     StoreError,
     UpdateRefused,
 )
-from .records import field, record
+from .records import Any, Generic, TypeVar, cast, field, record
 from .terms import INFERRED_GRAPH, MERGED_GRAPH, ONTOLOGY_GRAPH, PREFIXES
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (cold `kgraph ask`)
+if TYPE_CHECKING:
+    from typing import IO, ClassVar
+    from typing import Literal as TLiteral
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 BATCH = 50_000  # quads per transaction on an embedded store

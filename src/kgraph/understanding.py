@@ -13,10 +13,9 @@ wordings of a known kind of question need no new pattern.
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
 
 from .mentions import Candidate, Mention
-from .records import field, record
+from .records import NamedTuple, field, record
 
 YES_NO = re.compile(
     r"^(?:(?:apart from|besides|other than|except for|aside from|beyond) \S+ )?"

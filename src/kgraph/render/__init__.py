@@ -10,7 +10,8 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any
+
+from ..records import Any
 
 _out = None
 _err = None
