@@ -24,8 +24,8 @@ from __future__ import annotations
 import os
 import re
 import sys
-import threading
 import weakref
+from _thread import allocate_lock
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
@@ -46,6 +46,7 @@ from .terms import INFERRED_GRAPH, MERGED_GRAPH, ONTOLOGY_GRAPH, PREFIXES
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (cold `kgraph ask`)
 if TYPE_CHECKING:
+    import threading
     from typing import IO, ClassVar
     from typing import Literal as TLiteral
 
@@ -58,7 +59,8 @@ Plain = ox.NamedNode | ox.BlankNode | ox.Literal
 Bindings = Mapping[str, Term | Iterable[Term]]
 T = TypeVar("T")
 Graphs = tuple[list[str], list[str]]  # a query's own dataset: default graphs, named graphs
-Caps = tuple[int | None, int | None, threading.Event | None]  # rows, bytes, a cancel flag
+# rows, bytes, a cancel flag (threading is imported where a query can be cancelled, not here)
+Caps = tuple[int | None, int | None, "threading.Event | None"]
 NO_CAPS: Caps = (None, None, None)
 Graph = ox.NamedNode | ox.DefaultGraph  # where a bulk load writes
 
@@ -1330,7 +1332,7 @@ class PerStore(Generic[T]):
         self._settings = settings
         self._attach = attach  # gives an unpickled value its store back
         self._cache: weakref.WeakKeyDictionary[Store, T] = weakref.WeakKeyDictionary()
-        self._lock = threading.Lock()
+        self._lock = allocate_lock()  # threading.Lock, without importing threading
         PerStore._all.append(self)
 
     def __call__(self, store: Store) -> T:
