@@ -112,8 +112,10 @@ def normalise(text: str) -> str:
     >>> normalise('Mona "Lisa" Lee'), normalise("Léa Seydoux"), normalise("D.P.")
     ('mona lisa lee', 'lea seydoux', 'dp')
     """
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    if not text.isascii():  # ASCII has no diacritics to drop (NFKD leaves it as it is)
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.casefold()
     words = []
     for w in text.split():
         w = _NON_ALNUM.sub(" ", _INNER.sub("", w)).strip()
