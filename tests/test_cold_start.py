@@ -37,6 +37,7 @@ KEPT_OFF = {
     "filelock": "only when building",
     "tempfile": "only when building or writing",
     "shutil": "only when building or removing",
+    "unicodedata": "linking.normalise needs it only for text that is not ASCII",
     "urllib.request": "only for a remote store",
     "http.client": "only for a remote store",
 }

@@ -53,7 +53,6 @@ True
 from __future__ import annotations
 
 import re
-import unicodedata
 import weakref
 from collections.abc import Iterable, Sequence
 from itertools import permutations
@@ -113,6 +112,8 @@ def normalise(text: str) -> str:
     ('mona lisa lee', 'lea seydoux', 'dp')
     """
     if not text.isascii():  # ASCII has no diacritics to drop (NFKD leaves it as it is)
+        import unicodedata
+
         text = unicodedata.normalize("NFKD", text)
         text = "".join(c for c in text if not unicodedata.combining(c))
     text = text.casefold()
