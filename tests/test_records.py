@@ -103,6 +103,14 @@ def test_records_pickle_and_keep_their_own_methods():
     assert repr(Own(1)) == "own" and hash(Own(1)) == 7 and Own(1) == Own(1)
 
 
+def test_a_mutable_default_is_refused():
+    with pytest.raises(ValueError, match="mutable default <class 'list'> for field tags"):
+
+        @record
+        class Bad:
+            tags: list[str] = []  # noqa: RUF012
+
+
 def test_a_non_default_field_after_a_default_one_is_refused():
     with pytest.raises(TypeError, match="non-default argument 'b'"):
 

@@ -136,6 +136,11 @@ def _process(cls: type[Any], frozen: bool) -> type[Any]:
                 setattr(cls, name, f.default)
         else:
             f = Field(name, value, _MISSING, True)
+        if f.default is not _MISSING and f.default.__class__.__hash__ is None:
+            raise ValueError(  # one list shared by every record: as dataclasses, refused
+                f"mutable default {type(f.default)} for field {name} is not allowed: "
+                "use default_factory"
+            )
         fields[name] = f
     seen_default = False
     for f in fields.values():
