@@ -7,9 +7,10 @@ process before the library loads (see :mod:`kgraph.__main__`).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (cold `kgraph ask`)
 if TYPE_CHECKING:
+    from typing import Any
+
     from .errors import KGraphError
     from .kg import Conflict, Disagreement, KnowledgeGraph, Stats
 

@@ -3,15 +3,13 @@ context a follow-up question may refer back to."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
-
 from .factbase import Fact
+from .records import Any, field, record
 
 # -- result objects -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class AnswerItem:
     """One answer: its label, IRI (entities) or value (literals), and the sources stating it."""
 
@@ -33,7 +31,7 @@ class AnswerItem:
         }
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Link:
     """A name in the question and the entity it was linked to."""
 
@@ -70,7 +68,7 @@ class Link:
         }
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Context:
     """What a follow-up question may refer back to: the last intent, its entities and answers."""
 
@@ -80,7 +78,7 @@ class Context:
     reading: Any = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Answer:
     """The answer to a question: interpretation, the SPARQL that ran, the answers with sources."""
 

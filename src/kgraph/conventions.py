@@ -18,7 +18,8 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+
+from .records import Any
 
 TABLE = "table"
 JSON = "json"

@@ -8,7 +8,8 @@ turns them into a line on stderr; the library never prints or exits.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+
+from .records import field, record
 
 NOT_FOUND = 1
 BAD_INPUT = 2
@@ -36,7 +37,7 @@ class InputError(KGraphError):
     """A file or text given by the user cannot be read (missing, binary, wrong encoding, empty)."""
 
 
-@dataclass
+@record
 class Position:
     """Where in a file or query text a syntax error sits (1-based line and column)."""
 
@@ -103,7 +104,7 @@ class RemoteUnavailable(RemoteError):
     exit_code = NOT_FOUND
 
 
-@dataclass
+@record
 class Suggestion:
     """An entity offered instead of a name that did not match."""
 
@@ -153,7 +154,7 @@ class NoPath(KGraphError):
     exit_code = NOT_FOUND
 
 
-@dataclass
+@record
 class ValidationReport:
     """The outcome of SHACL and ontology checks."""
 

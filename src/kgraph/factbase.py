@@ -14,9 +14,8 @@ need it then refuse politely instead of answering from part of the data).
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
-from typing import Any, NamedTuple
 
+from .records import Any, NamedTuple, field, record
 from .store import PerStore, Store, forget_derived
 from .terms import (
     CURATION_GRAPH,
@@ -163,7 +162,7 @@ class Fact(NamedTuple):
         }
 
 
-@dataclass
+@record
 class FactBase:
     """Triples of the source graphs, indexed both ways, with labels, classes and disputes."""
 

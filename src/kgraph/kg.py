@@ -13,15 +13,14 @@ On the bundled graph::
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
+from .records import Any, field, record
 from .store import Bindings, Result, Store
 from .terms import CURATION_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Stats:
     """Counts of the graph: entities per class, facts per source, totals."""
 
@@ -32,13 +31,13 @@ class Stats:
     graphs: dict[str, int] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ClaimSide:
     statement: str
     sources: list[tuple[str, str]]  # (iri, label)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Disagreement:
     """A disagreement between sources, with the sources on each side."""
 
@@ -77,6 +76,15 @@ class KnowledgeGraph:
         """The store, opened on first use."""
         if self._store is None:
             spec = self._spec if isinstance(self._spec, str) or self._spec is None else None
+            from .resources import has_user_data
+
+            if not spec and not has_user_data():
+                # the bundled graph alone, as kgraph.overlay.open_store opens it then (without
+                # importing the overlay's machinery: this is every cold `kgraph ask`)
+                from .build import default_store
+
+                self._store = default_store()
+                return self._store
             from .overlay import open_store  # the default store carries the user's own files
 
             self._store = open_store(

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 from .answers import AnswerItem
 from .citing import _outcome_facts, _works_with, relationship_facts
 from .factbase import KG, Fact, FactBase
+from .records import field, record
 from .terms import local_name
 from .understanding import Reading
 
@@ -27,7 +27,7 @@ COUNTRIES = {
 }
 
 
-@dataclass
+@record
 class Result:
     interpretation: str
     items: list[AnswerItem]

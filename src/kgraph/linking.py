@@ -53,14 +53,12 @@ True
 from __future__ import annotations
 
 import re
-import unicodedata
 import weakref
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from itertools import permutations
-from typing import Any
 
 from .errors import AmbiguousName, Suggestion, UnknownEntity, UsageError
+from .records import Any, field, record
 from .resolve import entity_of, explicit_iri
 from .store import PerStore, Store, forget_derived
 from .terms import KG_NS, local_name, most_specific
@@ -73,7 +71,7 @@ FUZZY_FLOOR = 65.0  # rapidfuzz score (0-100) below which a fuzzy match is not s
 FUZZY_RESOLVE = 94.0  # ... at or above which (over >= 10 letters) a fuzzy match may resolve
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Match:
     """An entity matching a text: which alias matched, at which stage, how well."""
 
@@ -113,8 +111,12 @@ def normalise(text: str) -> str:
     >>> normalise('Mona "Lisa" Lee'), normalise("Léa Seydoux"), normalise("D.P.")
     ('mona lisa lee', 'lea seydoux', 'dp')
     """
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    if not text.isascii():  # ASCII has no diacritics to drop (NFKD leaves it as it is)
+        import unicodedata
+
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.casefold()
     words = []
     for w in text.split():
         w = _NON_ALNUM.sub(" ", _INNER.sub("", w)).strip()
@@ -196,7 +198,7 @@ def _orders(words: Sequence[str]) -> list[str]:
 # -- the index --------------------------------------------------------------------------------
 
 
-@dataclass
+@record
 class _Entity:
     iri: str
     label: str = ""
@@ -204,7 +206,7 @@ class _Entity:
     type: str = ""
 
 
-@dataclass
+@record
 class _Alias:
     entity: _Entity
     text: str

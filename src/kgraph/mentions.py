@@ -19,8 +19,8 @@ are mentions too. Nothing is guessed: a word that is not a name stays a word.
 from __future__ import annotations
 
 import re
-from typing import Any, NamedTuple
 
+from .records import Any, NamedTuple
 from .store import Store
 
 MAX_SPAN = 8

@@ -33,25 +33,17 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError, KGraphError, StoreError, UsageError
+from .resources import USER_MANIFEST, has_user_data
+from .resources import user_data_dir as data_dir
 from .store import OxigraphStore, Store
 from .terms import local_name
 
-MANIFEST = "manifest.json"
+MANIFEST = USER_MANIFEST
 OVERLAY_VERSION = "1"  # bump when what an overlay holds changes (its stores are then rebuilt)
 
 
 class BundledSource(UsageError):
     """An unload named a source of the bundled graph, which only an upgrade changes."""
-
-
-def data_dir() -> Path:
-    """``KGRAPH_DATA_DIR`` or the platform's user data directory."""
-    env = os.environ.get("KGRAPH_DATA_DIR")
-    if env:
-        return Path(env).expanduser()
-    from .resources import user_dir
-
-    return user_dir("data")
 
 
 @dataclass(frozen=True)
@@ -150,11 +142,6 @@ def _sha256(path: Path) -> str:
 
 def files_dir(root: Path | None = None) -> Path:
     return (root or data_dir()) / "files"
-
-
-def has_user_data() -> bool:
-    """Whether the user loaded anything into the default store (one stat, for every command)."""
-    return (data_dir() / MANIFEST).is_file()
 
 
 # -- the overlay store ----------------------------------------------------------------------------

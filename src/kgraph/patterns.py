@@ -14,8 +14,8 @@ more specific phrasings first.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+
+from .records import Any, field, record
 
 Row = Mapping[str, Any]  # variable -> pyoxigraph term
 
@@ -25,7 +25,7 @@ CHARACTER = ("Character",)
 ANY: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Intent:
     """One kind of question and the phrasings that ask it."""
 

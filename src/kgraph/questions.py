@@ -21,9 +21,7 @@ On the bundled graph::
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from functools import lru_cache
-from typing import Any
 
 from .citing import _works_with as works_with
 from .citing import facts_for
@@ -32,6 +30,7 @@ from .factbase import Fact, facts_of, legend_line
 from .linking import normalise
 from .mentions import Candidate, Mention, find_mentions, tokenize
 from .patterns import INTENTS, Intent
+from .records import Any, replace
 from .store import Store
 from .terms import KG_NS
 from .understanding import (

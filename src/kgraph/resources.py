@@ -71,4 +71,21 @@ def user_dir(kind: str) -> Path:
     return Path(platformdirs.user_data_dir("kgraph"))
 
 
+def user_data_dir() -> Path:
+    """``KGRAPH_DATA_DIR`` or the platform's user data directory: where the user's own files
+    live (:mod:`kgraph.overlay`)."""
+    env = os.environ.get("KGRAPH_DATA_DIR")
+    if env:
+        return Path(env).expanduser()
+    return user_dir("data")
+
+
+USER_MANIFEST = "manifest.json"  # in user_data_dir(): what the user loaded (kgraph.overlay)
+
+
+def has_user_data() -> bool:
+    """Whether the user loaded anything into the default store (one stat, for every command)."""
+    return (user_data_dir() / USER_MANIFEST).is_file()
+
+
 _XDG = {"cache": ("XDG_CACHE_HOME", "~/.cache"), "data": ("XDG_DATA_HOME", "~/.local/share")}

@@ -20,19 +20,18 @@ Param(name='person', kind='entity', description='the actor or actress', types=('
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from . import resources
 from .errors import InputError, UsageError
+from .records import Any, field, record
 from .store import Result, Store
 
 KINDS = ("entity", "literal", "number")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Param:
     """One parameter of a saved query."""
 
@@ -48,7 +47,7 @@ class Param:
         return f"{self.name}{'?' if self.optional else ''}: {self.kind}{t}"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SavedQuery:
     """A saved query: its header and its SPARQL text."""
 
@@ -84,7 +83,7 @@ class SavedQuery:
         }
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SavedResult:
     """The outcome of running a saved query: the store's result plus what each parameter became."""
 

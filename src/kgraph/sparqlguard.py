@@ -26,6 +26,7 @@ True
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .errors import QuerySyntaxError
 
@@ -33,7 +34,8 @@ MAX_DEPTH = 256
 MAX_OPERATORS = 4_000
 
 # Everything that is not structure: strings, IRIs, comments, names (with their escapes), numbers.
-_TOKENS = re.compile(
+# Compiled on first use (a millisecond): an ordinary query never needs it, see check_shape.
+_TOKENS_RE = (
     r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
     r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
     r"|<[^<>\"{}|^`\\\s]*>"
@@ -43,9 +45,13 @@ _TOKENS = re.compile(
     r"|[^\W\d][\w\-]*"
     r"|\d[\w.]*"
     r"|(?P<open>[{(\[])|(?P<close>[})\]])"
-    r"|(?P<op>\|\||&&|!=|<=|>=|[=<>+\-*/|^!])",
-    re.DOTALL,
+    r"|(?P<op>\|\||&&|!=|<=|>=|[=<>+\-*/|^!])"
 )
+
+
+@lru_cache(maxsize=1)
+def _tokens() -> re.Pattern[str]:
+    return re.compile(_TOKENS_RE, re.DOTALL)
 
 
 _OPENERS = "{(["
@@ -81,7 +87,7 @@ def measure_shape(query: str) -> tuple[int, int]:
     (2, 4)
     """
     depth = deepest = ops = 0
-    for m in _TOKENS.finditer(query):
+    for m in _tokens().finditer(query):
         if m.group("open"):
             depth += 1
             if depth > deepest:

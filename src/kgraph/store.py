@@ -24,14 +24,11 @@ from __future__ import annotations
 import os
 import re
 import sys
-import threading
 import weakref
+from _thread import allocate_lock
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, ClassVar, Generic, TypeVar, cast
-from typing import Literal as TLiteral
 
 import pyoxigraph as ox
 
@@ -44,7 +41,14 @@ from .errors import (
     StoreError,
     UpdateRefused,
 )
+from .records import Any, Generic, TypeVar, cast, field, record
 from .terms import INFERRED_GRAPH, MERGED_GRAPH, ONTOLOGY_GRAPH, PREFIXES
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (cold `kgraph ask`)
+if TYPE_CHECKING:
+    import threading
+    from typing import IO, ClassVar
+    from typing import Literal as TLiteral
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 BATCH = 50_000  # quads per transaction on an embedded store
@@ -55,7 +59,8 @@ Plain = ox.NamedNode | ox.BlankNode | ox.Literal
 Bindings = Mapping[str, Term | Iterable[Term]]
 T = TypeVar("T")
 Graphs = tuple[list[str], list[str]]  # a query's own dataset: default graphs, named graphs
-Caps = tuple[int | None, int | None, threading.Event | None]  # rows, bytes, a cancel flag
+# rows, bytes, a cancel flag (threading is imported where a query can be cancelled, not here)
+Caps = tuple[int | None, int | None, "threading.Event | None"]
 NO_CAPS: Caps = (None, None, None)
 Graph = ox.NamedNode | ox.DefaultGraph  # where a bulk load writes
 
@@ -94,7 +99,7 @@ def is_update(text: str) -> bool:
     return bool(_UPDATE_RE.match(_COMMENT_RE.sub("", text)))
 
 
-@dataclass
+@record
 class Result:
     """The outcome of a SPARQL query: solutions, a boolean, or triples."""
 
@@ -1327,7 +1332,7 @@ class PerStore(Generic[T]):
         self._settings = settings
         self._attach = attach  # gives an unpickled value its store back
         self._cache: weakref.WeakKeyDictionary[Store, T] = weakref.WeakKeyDictionary()
-        self._lock = threading.Lock()
+        self._lock = allocate_lock()  # threading.Lock, without importing threading
         PerStore._all.append(self)
 
     def __call__(self, store: Store) -> T:
@@ -1357,10 +1362,13 @@ class PerStore(Generic[T]):
         path = self._file(store)
         if path is None:
             return self._build(store)
-        import pickle
+        try:  # the C unpickler alone: pickle.py and what it imports cost a cold ask ~1 ms more
+            from _pickle import loads
+        except ImportError:
+            from pickle import loads
 
         try:
-            value: T = pickle.loads(path.read_bytes())
+            value: T = loads(path.read_bytes())
         except FileNotFoundError:
             pass
         except Exception:  # noqa: BLE001 - a damaged cache file is derived again
@@ -1370,6 +1378,8 @@ class PerStore(Generic[T]):
                 self._attach(value, store)
             return value
         value = self._build(store)
+        import pickle
+
         tmp = path.with_name(f".{path.name}-{os.getpid()}")  # written whole or not at all
         try:
             path.parent.mkdir(exist_ok=True)

@@ -13,10 +13,9 @@ wordings of a known kind of question need no new pattern.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import NamedTuple
 
 from .mentions import Candidate, Mention
+from .records import NamedTuple, field, record
 
 YES_NO = re.compile(
     r"^(?:(?:apart from|besides|other than|except for|aside from|beyond) \S+ )?"
@@ -668,7 +667,7 @@ EXAMPLES = {
 }
 
 
-@dataclass
+@record
 class Reading:
     """One way of reading a question: a kind, the entity filling each slot, the extras."""
 

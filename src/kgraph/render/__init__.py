@@ -6,11 +6,11 @@ stdout is not a terminal or ``NO_COLOR`` is set.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any
+
+from ..records import Any
 
 _out = None
 _err = None
@@ -62,6 +62,8 @@ def write(text: str) -> None:
 
 
 def write_json(obj: Any) -> None:
+    import json  # only for JSON output: off the path of a cold `kgraph ask` in a table
+
     write(json.dumps(obj, ensure_ascii=False, indent=2))
 
 

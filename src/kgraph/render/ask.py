@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from ..records import Any
 from . import note, table, write, write_json
 
 

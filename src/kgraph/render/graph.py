@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any
 
+from ..records import asdict
 from . import note, table, write, write_json
 
 

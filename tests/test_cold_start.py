@@ -1,0 +1,95 @@
+"""What a cold ``kgraph ask`` imports (issue 18: within 5x of ``python -c pass``,
+``benchmarks/cold_ask.py``).
+
+Not a timing test: each module named here was taken off the path of one answer (plain output,
+the bundled graph, a built cache), and this keeps it off. A module that comes back is a cost
+every ``kgraph ask`` pays again; import it where it is used instead.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+# module -> why a plain `kgraph ask` does without it
+KEPT_OFF = {
+    "typer": "the CLI framework: only for command lines other than `ask QUESTION`",
+    "click": "typer's",
+    "rich": "only the table renderers of other commands",
+    "pydantic": "typer's",
+    "kgraph.cli": "the typer app",
+    "rdflib": "the rdflib bridge: export, validation, federation checks",
+    "networkx": "paths and network analytics",
+    "kgraph.overlay": "the user's own files: only when there are some",
+    "hashlib": "imports OpenSSL; the store's checksums use the interpreter's BLAKE2b",
+    "_hashlib": "OpenSSL",
+    "dataclasses": "imports inspect; the ask path's classes are kgraph.records",
+    "inspect": "imported by dataclasses",
+    "typing": "annotations only under TYPE_CHECKING; kgraph.records stands in at run time",
+    "json": "only for --format json",
+    "pickle": "derived values are read back by _pickle alone; pickle.py only writes them",
+    "threading": "PerStore's lock comes from _thread",
+    "platformdirs": "the XDG directories are computed in kgraph.resources",
+    "filelock": "only when building",
+    "tempfile": "only when building or writing",
+    "shutil": "only when building or removing",
+    "unicodedata": "linking.normalise needs it only for text that is not ASCII",
+    "urllib.request": "only for a remote store",
+    "http.client": "only for a remote store",
+}
+
+PROBE = """
+import sys
+before = set(sys.modules)
+from kgraph.__main__ import fast_ask
+code = fast_ask(sys.argv[1:])
+added = sorted(set(sys.modules) - before)
+sys.stdout.flush()
+sys.stderr.write("\\n" + " ".join(added))
+sys.exit(code)
+"""
+
+
+def _ask(*argv: str) -> tuple[subprocess.CompletedProcess[str], set[str]]:
+    env = {k: v for k, v in os.environ.items() if k not in ("KGRAPH_STORE", "KGRAPH_UPDATE_URL")}
+    p = subprocess.run(
+        [sys.executable, "-c", PROBE, *argv], env=env, capture_output=True, text=True, check=False
+    )
+    modules = p.stderr.rsplit("\n", 1)[-1]
+    return p, set(modules.split())
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "allowed"),
+    [
+        ("co-stars of Jeon Jong-seo", "Kim Ji-hoon", set()),  # benchmarks/cold_ask.py's
+        ("who played Ok-ju in Ballerina?", "Jeon Jong-seo", set()),
+        ("cast of Ballerina", "Kim Ji-hoon", set()),
+        # a question the phrasing table does not read is scored (kgraph.kinds); its names go
+        # through the fuzzy stage of kgraph.linking, and rapidfuzz imports typing
+        ("how many films has Jeon Jong-seo made?", "Ballerina, Burning", {"typing"}),
+    ],
+)
+def test_a_cold_ask_keeps_heavy_modules_off_its_path(
+    question: str, answer: str, allowed: set[str]
+) -> None:
+    # the cache is built and the values derived from the store are kept beside it (a build
+    # imports what an ask does not)
+    _ask("ask", question)
+    p, added = _ask("ask", question)
+    assert p.returncode == 0, p.stderr
+    assert answer in p.stdout  # the fast path answered, in a table
+    back = {m: why for m, why in KEPT_OFF.items() if m in added and m not in allowed}
+    assert not back, f"back on the path of `kgraph ask`: {back}"
+
+
+def test_the_probe_sees_what_an_answer_in_json_needs() -> None:
+    """The probe would notice: JSON output does import json."""
+    _ask("ask", "co-stars of Jeon Jong-seo")
+    p, added = _ask("ask", "co-stars of Jeon Jong-seo", "--format", "json")
+    assert p.returncode == 0 and json.loads(p.stdout)["answers"]
+    assert "json" in added and "typer" not in added
