@@ -9,8 +9,8 @@ duplicates. It also keeps labels, classes, recorded disagreements and the
 sources' metadata (for the legend under an answer). The bundled graph gives about a thousand
 rows, read whole (and kept beside a frozen store as a pickle).
 
-A store with more than :data:`LIMIT` such rows or labelled entities (found by a bounded probe
-that stops counting there, never by reading them) gets a :class:`LazyFactBase` instead: the same
+A store with more than :data:`LIMIT` quads (found by a bounded probe that stops counting there,
+never by reading them) gets a :class:`LazyFactBase` instead: the same
 interface and the same answers, reading only what a question touches (a subject's facts, an
 object's, an entity's label and classes), in batches, with the same reading of which sources state
 each triple. A question that needs every person or every work of such a store (the most credits,
@@ -38,9 +38,9 @@ from .terms import (
     local_name,
 )
 
-# A store with more source-stated rows of PREDICATES, or more labelled entities, than this is read
-# lazily (LazyFactBase); at most this many it is read whole, which is quick (the bundled graph:
-# about a thousand rows, 30 ms) and kept beside a frozen store.
+# A store with more quads in its named graphs than this is read lazily (LazyFactBase); one with
+# at most this many is read whole, which is quick (the bundled graph: about 1,900 quads, a
+# thousand facts, 30 ms) and kept beside a frozen store.
 LIMIT = 20_000
 # The most entities a question over all of a class (every person, every work) may read on a lazy
 # fact base; above it the question is refused (NeedsWholeStore), never answered from part.
@@ -406,7 +406,7 @@ class LazyFactBase(FactBase):
                             batch[y] = None
                             room -= 1
             if batch:
-                self._fetch(**{kind: list(batch)})
+                self._fetch({kind: list(batch)})
 
     def prefetch(self, iris: Iterable[str]) -> None:
         wanted = [x for x in dict.fromkeys(iris) if x]
@@ -415,23 +415,33 @@ class LazyFactBase(FactBase):
             self._groups.setdefault(x, []).append(group)
         with self._lock:
             self._fetch(
-                out=[x for x in wanted if x not in self._done["out"]],
-                info=[x for x in wanted if x not in self._done["info"]],
+                {
+                    "out": [x for x in wanted if x not in self._done["out"]],
+                    "info": [x for x in wanted if x not in self._done["info"]],
+                },
+                batch=False,
             )
 
-    def _fetch(self, out: list[str] = (), info: list[str] = (), **more: list[str]) -> None:  # type: ignore[assignment]
+    def _fetch(self, wanted: dict[str, list[str]], *, batch: bool = True) -> None:
         """Read the facts of ``out`` (as subjects), of ``in`` (as objects) and the labels,
-        classes, descriptions and disputes of ``info``: one query per :data:`BATCH` of each."""
-        lists = {"out": list(out), "in": list(more.get("in", ())), "info": list(info)}
-        for kind, xs in lists.items():
+        classes, descriptions and disputes of ``info``: one query per :data:`BATCH` of each.
+
+        What a read finds is grouped for the reads that follow: each IRI with the others found
+        from the same entity (its first such group: the other works of the person whose works
+        it came from), and, unless ``batch`` is False (a prefetch of a long list, whose
+        finds belong together less), with the others found by the same predicate in this read
+        (the performances of all the works read)."""
+        lists: dict[str, list[str]] = {}
+        for kind in ("out", "in", "info"):
+            xs = wanted.get(kind, [])
             self._done[kind].update(xs)
             lists[kind] = [x for x in xs if _is_iri(x)]
         while any(lists.values()):
             chunk = {k: v[:BATCH] for k, v in lists.items()}
             lists = {k: v[BATCH:] for k, v in lists.items()}
-            self._read(chunk)
+            self._read(chunk, batch)
 
-    def _read(self, chunk: dict[str, list[str]]) -> None:
+    def _read(self, chunk: dict[str, list[str]], batch: bool) -> None:
         import pyoxigraph as ox
 
         parts = []
@@ -491,10 +501,13 @@ class LazyFactBase(FactBase):
                     self.po[(p, o)].append(s)
                     by_origin[o].append(s)
                     by_pred[p].append(s)
-            for groups in (by_origin, by_pred):
-                for group in groups.values():
-                    for x in group:
-                        self._groups.setdefault(x, []).append(group)
+            for group in by_origin.values():
+                for x in group:
+                    if x not in self._groups:  # the first entity it was found from
+                        self._groups[x] = [group]
+            for group in by_pred.values() if batch else ():
+                for x in group:
+                    self._groups.setdefault(x, []).append(group)
 
     # -- the fact base's reading, on demand ---------------------------------------------------
 
@@ -634,20 +647,14 @@ def _v(term: Any) -> str:
 
 
 def _small(store: Store) -> bool:
-    """Whether ``store`` holds at most :data:`LIMIT` rows of :data:`PREDICATES` (in any named
-    graph) and at most :data:`LIMIT` labelled entities: a bounded count, which stops at
-    ``LIMIT + 1`` and so reads no more of a big store than that (one predicate at a time, through
-    its index)."""
-    union = " UNION ".join(f"{{ GRAPH ?g {{ ?s kg:{p} ?o }} }}" for p in PREDICATES)
+    """Whether ``store`` holds at most :data:`LIMIT` quads in its named graphs (so at most that
+    many facts and labels): a count that stops at ``LIMIT + 1``, one query of one row, which
+    reads no more of a big store than that on any engine (a single triple pattern)."""
     rows = store.select(
-        "SELECT ?facts ?labels WHERE {\n"
-        f"  {{ SELECT (COUNT(*) AS ?facts) WHERE {{ SELECT ?s WHERE {{ {union} }} LIMIT {LIMIT + 1} }} }}\n"
-        f"  {{ SELECT (COUNT(*) AS ?labels) WHERE {{ SELECT ?e WHERE {{ ?e skos:prefLabel ?l }} LIMIT {LIMIT + 1} }} }}\n"
-        "}"
+        "SELECT (COUNT(*) AS ?n) WHERE { SELECT ?s WHERE { GRAPH ?g { ?s ?p ?o } } "
+        f"LIMIT {LIMIT + 1} }}"
     )
-    if not rows:
-        return True
-    return all(int(rows[0][k].value) <= LIMIT for k in ("facts", "labels") if k in rows[0])
+    return not rows or int(rows[0]["n"].value) <= LIMIT
 
 
 def _read_sources(fb: FactBase, store: Store) -> None:
