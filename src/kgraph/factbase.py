@@ -406,7 +406,10 @@ class LazyFactBase(FactBase):
                             batch[y] = None
                             room -= 1
             if batch:
-                self._fetch({kind: list(batch)})
+                wanted = {kind: list(batch)}
+                if kind != "info":  # their labels and classes are wanted next: the same read
+                    wanted["info"] = [x for x in batch if x not in self._done["info"]]
+                self._fetch(wanted)
 
     def prefetch(self, iris: Iterable[str]) -> None:
         wanted = [x for x in dict.fromkeys(iris) if x]
