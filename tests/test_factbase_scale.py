@@ -116,6 +116,46 @@ def test_a_lazy_fact_base_is_never_kept_on_disk(tmp_path, monkeypatch):
         pickle.dumps(fb)
 
 
+def test_facts_resting_on_blank_nodes_answer_the_same_both_ways(tmp_path, monkeypatch):
+    """A loaded file whose performances are blank nodes: a lazy read cannot name a blank node
+    in a later query, so it reads them with the entity next to them; the answers match."""
+    from kgraph.build import compile_into
+    from kgraph.loading import load
+
+    f = tmp_path / "blank.ttl"
+    f.write_text(
+        """@prefix kg: <https://kgraph.dev/ontology#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix p: <https://kgraph.dev/id/person/> .
+@prefix w: <https://kgraph.dev/id/work/> .
+@prefix c: <https://kgraph.dev/id/character/> .
+p:xavier-quill a kg:Person ; skos:prefLabel "Xavier Quill" ; kg:actedIn w:ballerina ;
+    kg:workedOn w:ballerina .
+c:zed-quillfeather a kg:Character ; skos:prefLabel "Zed Quillfeather" .
+[] a kg:Performance ; kg:performer p:xavier-quill ; kg:inWork w:ballerina ;
+    kg:character c:zed-quillfeather .
+""",
+        encoding="utf-8",
+    )
+    store = OxigraphStore()
+    compile_into(store)
+    load(store, [f])
+    assert store.select("SELECT ?b WHERE { ?b kg:character ?c FILTER isBlank(?b) }")
+    questions = [
+        "who played Zed Quillfeather?",
+        "which character did Xavier Quill play in Ballerina?",
+        "what roles has Xavier Quill had?",
+        "cast of Ballerina",
+        "co-stars of Xavier Quill",
+        "did Xavier Quill play Zed Quillfeather?",
+    ]
+    eager, lazy = both_ways(store, questions, monkeypatch)
+    assert_same(eager, lazy)
+    played = eager["who played Zed Quillfeather?"]
+    assert isinstance(played, dict) and [a["label"] for a in played["answers"]] == ["Xavier Quill"]
+    assert any("played Zed Quillfeather" in f["statement"] for f in _facts(played))
+
+
 # -- an IMDb-shaped store -----------------------------------------------------------------------
 
 

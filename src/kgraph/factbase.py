@@ -379,6 +379,7 @@ class LazyFactBase(FactBase):
         self._seen_po: set[tuple[str, str, str]] = set()
         self._values: dict[str, list[tuple[str, str]]] = {}
         self._sources_read = False
+        self._blank: set[str] = set()  # blank nodes read (by their label in the store)
         self._lock = threading.RLock()
         self.queries = 0  # reads made so far (the tests count them)
 
@@ -445,8 +446,6 @@ class LazyFactBase(FactBase):
             self._read(chunk, batch)
 
     def _read(self, chunk: dict[str, list[str]], batch: bool) -> None:
-        import pyoxigraph as ox
-
         parts = []
         if chunk["out"]:
             parts.append(
@@ -470,9 +469,40 @@ class LazyFactBase(FactBase):
             )
         rows = self._store.select("SELECT * WHERE { " + " UNION ".join(parts) + " }")
         self.queries += 1
+        near = self._take(rows, batch)
+        if near:  # blank nodes next to what was read: theirs too (a later read cannot name them)
+            values = _iris(sorted(near))
+            around = (
+                f"VALUES ?t {{ {values} }} {{ GRAPH ?h {{ ?t ?q ?b }} }} "
+                "UNION { GRAPH ?h { ?b ?q ?t } } FILTER (isBlank(?b))"
+            )
+            rows = self._store.select(
+                f"SELECT * WHERE {{ {{ {around} GRAPH ?g {{ ?b ?p ?o }} {_PREDICATE_FILTER} "
+                f"{_NOT_SOURCES} BIND (?b AS ?s) BIND (1 AS ?k) }} UNION {{ {around} "
+                f"GRAPH ?g {{ ?s ?p ?b }} {_PREDICATE_FILTER} {_NOT_SOURCES} BIND (?b AS ?o) "
+                f"BIND (2 AS ?k) }} UNION {{ {around} ?b skos:prefLabel ?l OPTIONAL {{ ?b a ?c }} "
+                "OPTIONAL { ?b kg:description ?d } BIND (?b AS ?s) BIND (3 AS ?k) } }"
+            )
+            self.queries += 1
+            self._take(rows, batch)
+
+    def _take(self, rows: list[dict[str, Any]], batch: bool) -> set[str]:
+        """Keep what ``rows`` of a read say; returns the IRIs read that have blank nodes next
+        to them (whose own facts a read by IRI cannot reach)."""
+        import pyoxigraph as ox
+
         found: dict[int, Stated] = {1: {}, 2: {}}
+        near: set[str] = set()
         for r in rows:
             k = int(r["k"].value)
+            if "b" in r:  # a row of the read of blank nodes: each is now read
+                self._blank.add(r["b"].value)
+                for done in self._done.values():
+                    done.add(r["b"].value)
+            elif k == 1 and isinstance(r.get("o"), ox.BlankNode):
+                near.add(r["s"].value)
+            elif k == 2 and isinstance(r.get("s"), ox.BlankNode):
+                near.add(r["o"].value)
             if k in found:
                 _add_stated(found[k], r, ox.NamedNode)
             elif k == 3:
@@ -511,6 +541,7 @@ class LazyFactBase(FactBase):
             for group in by_pred.values() if batch else ():
                 for x in group:
                     self._groups.setdefault(x, []).append(group)
+        return near
 
     # -- the fact base's reading, on demand ---------------------------------------------------
 
@@ -519,6 +550,8 @@ class LazyFactBase(FactBase):
         return super().objects(s, p)
 
     def subjects(self, p: str, o: str) -> list[str]:
+        if o in self._blank:
+            return super().subjects(p, o)
         if not _is_iri(o):
             return self._subjects_of_value(p, o)
         self._ensure("in", (o,))
