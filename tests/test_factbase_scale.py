@@ -355,3 +355,21 @@ def test_the_probe_counts_without_reading_the_store(imdb_store, monkeypatch):
     assert works and fb.queries == 1
     assert len(fb.triples) < total / 10
     forget_derived(imdb_store)
+
+
+@pytest.mark.slow
+def test_through_a_sparql_server_the_lazy_fact_base_answers_the_same(tmp_path_factory, monkeypatch):
+    """`--store URL`: the bundled graph loaded into a live Oxigraph server, the handwritten
+    questions answered from both fact bases through the protocol, alike."""
+    from servers import running, start_oxigraph
+
+    from kgraph import KnowledgeGraph, resources
+
+    for server in running(start_oxigraph, tmp_path_factory.mktemp("oxigraph-facts")):
+        kg = KnowledgeGraph(server.query_url, update_url=server.update_url, writable=True)
+        kg.load(resources.data_files())
+        questions = [i["question"] for i in HANDWRITTEN]
+        eager, lazy = both_ways(kg.store, questions, monkeypatch)
+        assert_same(eager, lazy)
+        assert sum(isinstance(a, dict) for a in eager.values()) >= 0.8 * len(questions)
+        kg.close()
