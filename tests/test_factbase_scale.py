@@ -92,6 +92,10 @@ def test_a_lazy_fact_base_reads_a_few_times_for_many_questions(monkeypatch):
 
     monkeypatch.setattr(F, "LIMIT", 0)
     kg = KnowledgeGraph()
+    frozen = kg.store.frozen
+    assert frozen is not None  # a store whose derived values are kept beside it...
+    derived = frozen.parent / "derived"
+    before = sorted(derived.glob("*.facts-*")) if derived.is_dir() else []
     fb = F.facts_of(kg.store)
     assert isinstance(fb, F.LazyFactBase)
     ask(kg.store, "co-stars of Jeon Jong-seo")
@@ -99,6 +103,8 @@ def test_a_lazy_fact_base_reads_a_few_times_for_many_questions(monkeypatch):
     assert 0 < first <= 12
     ask(kg.store, "co-stars of Jeon Jong-seo")
     assert fb.queries == first  # warm: everything it needs is held
+    after = sorted(derived.glob("*.facts-*")) if derived.is_dir() else []
+    assert after == before  # ...but not a lazy fact base
     kg.close()
 
 
