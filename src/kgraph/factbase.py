@@ -640,18 +640,22 @@ class LazyFactBase(FactBase):
     def instances(self, *local: str, what: str = "entities") -> list[str]:
         from .errors import NeedsWholeStore
 
+        # one row per entity and class asked (no DISTINCT, which an engine may compute over all
+        # of them before the LIMIT): more rows than SCAN_LIMIT per class means more entities
+        cap = SCAN_LIMIT * len(local)
         rows = self._store.select(
-            "SELECT DISTINCT ?e WHERE { VALUES ?c { "
+            "SELECT ?e WHERE { VALUES ?c { "
             + " ".join(f"kg:{c}" for c in local)
-            + f" }} ?e a ?c ; skos:prefLabel ?l }} LIMIT {SCAN_LIMIT + 1}"
+            + " } ?e a ?c FILTER EXISTS { ?e skos:prefLabel ?l } }"
+            + f" LIMIT {cap + 1}"
         )
         self.queries += 1
-        if len(rows) > SCAN_LIMIT:
+        found = sorted({_v(r["e"]) for r in rows})
+        if len(rows) > cap or len(found) > SCAN_LIMIT:
             raise NeedsWholeStore(
                 f"this question needs every one of the {what} in the store, and it holds more "
                 f"than {SCAN_LIMIT:,} (a scan of the whole store): ask about one person or work"
             )
-        found = sorted(_v(r["e"]) for r in rows)
         self.prefetch(found)
         return [e for e in found if self.is_a(e, *local)]
 
