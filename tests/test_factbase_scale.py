@@ -108,6 +108,27 @@ def test_a_lazy_fact_base_reads_a_few_times_for_many_questions(monkeypatch):
     kg.close()
 
 
+def test_threads_sharing_a_lazy_fact_base_get_whole_answers(monkeypatch):
+    """Questions asked at once from several threads of one lazy fact base (as a server may):
+    no thread answers from an entity another thread is still reading."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from kgraph.build import compile_into
+
+    store = OxigraphStore()
+    compile_into(store)
+    questions = [i["question"] for i in HANDWRITTEN]
+    assert type(F.facts_of(store)) is F.FactBase
+    eager = answers(store, questions)
+    forget_derived(store)
+    monkeypatch.setattr(F, "LIMIT", 0)
+    assert isinstance(F.facts_of(store), F.LazyFactBase)
+    with ThreadPoolExecutor(8) as pool:
+        got = list(pool.map(lambda q: answers(store, [q])[q], questions))
+    assert_same(eager, dict(zip(questions, got, strict=True)))
+    forget_derived(store)
+
+
 def test_a_lazy_fact_base_is_never_kept_on_disk(tmp_path, monkeypatch):
     import pickle
 

@@ -435,15 +435,14 @@ class LazyFactBase(FactBase):
         it came from), and, unless ``batch`` is False (a prefetch of a long list, whose
         finds belong together less), with the others found by the same predicate in this read
         (the performances of all the works read)."""
-        lists: dict[str, list[str]] = {}
-        for kind in ("out", "in", "info"):
-            xs = wanted.get(kind, [])
-            self._done[kind].update(xs)
-            lists[kind] = [x for x in xs if _is_iri(x)]
+        lists = {kind: [x for x in wanted.get(kind, []) if _is_iri(x)] for kind in self._done}
         while any(lists.values()):
             chunk = {k: v[:BATCH] for k, v in lists.items()}
             lists = {k: v[BATCH:] for k, v in lists.items()}
             self._read(chunk, batch)
+        # read: marked so only now, as another thread takes a marked entity's facts unlocked
+        for kind, xs in wanted.items():
+            self._done[kind].update(xs)
 
     def _read(self, chunk: dict[str, list[str]], batch: bool) -> None:
         parts = []
@@ -493,12 +492,11 @@ class LazyFactBase(FactBase):
 
         found: dict[int, Stated] = {1: {}, 2: {}}
         near: set[str] = set()
+        blanks: set[str] = set()
         for r in rows:
             k = int(r["k"].value)
             if "b" in r:  # a row of the read of blank nodes: each is now read
-                self._blank.add(r["b"].value)
-                for done in self._done.values():
-                    done.add(r["b"].value)
+                blanks.add(r["b"].value)
             elif k == 1 and isinstance(r.get("o"), ox.BlankNode):
                 near.add(r["s"].value)
             elif k == 2 and isinstance(r.get("s"), ox.BlankNode):
@@ -541,6 +539,9 @@ class LazyFactBase(FactBase):
             for group in by_pred.values() if batch else ():
                 for x in group:
                     self._groups.setdefault(x, []).append(group)
+        self._blank |= blanks
+        for done in self._done.values():
+            done |= blanks
         return near
 
     # -- the fact base's reading, on demand ---------------------------------------------------
@@ -632,9 +633,10 @@ class LazyFactBase(FactBase):
     def source_of(self, source: str) -> dict[str, str]:
         if not self._sources_read:
             with self._lock:
-                _read_sources(self, self._store)
-                self.queries += 1
-                self._sources_read = True
+                if not self._sources_read:
+                    _read_sources(self, self._store)
+                    self.queries += 1
+                    self._sources_read = True
         return super().source_of(source)
 
     def instances(self, *local: str, what: str = "entities") -> list[str]:
@@ -674,11 +676,11 @@ class LazyFactBase(FactBase):
                     f"the store states more than {limit:,} {' and '.join(missing)} values: "
                     "too many to read for one question"
                 )
-            for p in missing:
-                self._values[p] = []
+            read: dict[str, list[tuple[str, str]]] = {p: [] for p in missing}
             for s, p, term in found:
                 o = term if isinstance(term, str) else term.value
-                self._values[p[len(KG) :]].append((s, o))
+                read[p[len(KG) :]].append((s, o))
+            self._values.update(read)  # whole, for another thread reading unlocked
         return {p: list(self._values[p]) for p in local}
 
 
