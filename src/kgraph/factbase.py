@@ -364,8 +364,10 @@ class LazyFactBase(FactBase):
 
     Every triple's graphs are read as :func:`stated` reads them (``GRAPH ?g``, the same graphs
     left out, :func:`_add_stated` on each row): a fact is cited by exactly the sources whose
-    graph holds it, as in the fact base read whole. Never kept on disk (its store changes what
-    it holds with every question)."""
+    graph holds it, as in the fact base read whole. Never kept on disk (what it holds grows
+    with every question). Its ``triples``, ``labels``, ``classes``... hold only what was read so
+    far: read it through the methods (``values_of``, ``instances``, ``classes_of``...), which
+    read what they need or refuse (:class:`kgraph.errors.NeedsWholeStore`)."""
 
     lazy = True
 
