@@ -302,6 +302,29 @@ def test_imdb_store_answers_the_same_both_ways(imdb_store, monkeypatch):
     assert len(answered) >= 0.75 * len(questions), [q for q in questions if q not in answered]
 
 
+def test_the_lazy_reads_of_the_whole_store_hold_what_the_whole_read_holds(imdb_store, monkeypatch):
+    """Below the scan bound, the lists a lazy fact base reads by query (every work, every
+    person, a literal's subjects) are the whole read's."""
+    forget_derived(imdb_store)
+    monkeypatch.setattr(F, "LIMIT", 10**9)
+    eager = F.facts_of(imdb_store)
+    assert type(eager) is F.FactBase
+    forget_derived(imdb_store)
+    monkeypatch.setattr(F, "LIMIT", 0)
+    lazy = F.facts_of(imdb_store)
+    assert isinstance(lazy, F.LazyFactBase)
+    assert sorted(lazy.works()) == sorted(eager.works()) and eager.works()
+    people = eager.instances("Person")
+    assert sorted(lazy.instances("Person")) == sorted(people) and people
+    w = next(iter(sorted(eager.works())))
+    year = eager.year(w)
+    assert year and sorted(lazy.subjects("year", year)) == sorted(eager.subjects("year", year))
+    for p, o in (("category", "alias"), ("alias", "category")):
+        assert sorted(lazy.values_of(p, o)[p]) == sorted(eager.values_of(p, o)[p])
+    assert lazy.description(w) == eager.description(w) and lazy.type_of(w) == eager.type_of(w)
+    forget_derived(imdb_store)
+
+
 def test_a_question_over_every_person_of_a_big_store_is_refused_in_one_line(
     imdb_store, monkeypatch, tmp_path
 ):
