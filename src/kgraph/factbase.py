@@ -20,7 +20,6 @@ than :data:`SCAN_LIMIT` of them, rather than answered from part of the data.
 
 from __future__ import annotations
 
-import threading
 import weakref
 from collections import defaultdict
 from collections.abc import Iterable
@@ -372,6 +371,8 @@ class LazyFactBase(FactBase):
     lazy = True
 
     def __init__(self, store: Store, hierarchy: Any) -> None:
+        import threading  # a big store's: the bundled graph's cold ask does without it
+
         super().__init__(hierarchy=hierarchy)
         # a proxy: the value is cached per store, weakly; a strong reference would keep it alive
         self._store = weakref.proxy(store)
