@@ -58,6 +58,27 @@ def store(kg):
     return kg.store
 
 
+@pytest.fixture(scope="module", params=["eager", "lazy"])
+def store_by_fact_base(request, kg):
+    """The bundled graph answered from the fact base read whole (``eager``), then from the lazy
+    one of big stores (``lazy``, forced by a probe threshold of 0): a question set run on both
+    holds both to its expectations."""
+    if request.param == "eager":
+        yield kg.store
+        return
+    from kgraph import KnowledgeGraph, factbase
+
+    mp = pytest.MonkeyPatch()
+    mp.setattr(factbase, "LIMIT", 0)
+    g = KnowledgeGraph()
+    try:
+        assert isinstance(factbase.facts_of(g.store), factbase.LazyFactBase)
+    finally:
+        mp.undo()  # the lazy fact base stays this store's; other stores are probed as usual
+    yield g.store
+    g.close()
+
+
 @dataclass
 class Run:
     code: int

@@ -25,6 +25,12 @@ DATA = Path(__file__).parent / "data" / "questions_handwritten.json"
 ITEMS = json.loads(DATA.read_text(encoding="utf-8"))
 
 
+@pytest.fixture(scope="module")
+def store(store_by_fact_base):
+    """The bundled graph, with each fact base `ask` may use (tests/conftest.py)."""
+    return store_by_fact_base
+
+
 def expected(item):
     return item.get("expected_after_review", item["expected"])
 

@@ -25,6 +25,12 @@ SRC = "?g a kg:Source ."
 # -- names and their spellings ----------------------------------------------------------------
 
 
+@pytest.fixture(scope="module")
+def store(store_by_fact_base):
+    """The bundled graph, with each fact base `ask` may use (tests/conftest.py)."""
+    return store_by_fact_base
+
+
 def rows(store, q, **bind):
     import pyoxigraph as ox
 

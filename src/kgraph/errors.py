@@ -160,3 +160,10 @@ class ValidationReport:
 
     conforms: bool
     violations: list[dict[str, str]] = field(default_factory=list)
+
+
+class NeedsWholeStore(KGraphError):
+    """A question that needs every entity of a kind (every person, every work) asked of a store
+    too big to read them all for one answer: refused rather than answered from part of it."""
+
+    exit_code = NOT_FOUND

@@ -226,7 +226,7 @@ def _check_played(fb: FactBase, r: Reading, text: str) -> Result:
 def _outcomes(fb: FactBase, r: Reading, text: str, *, nominated: bool) -> list[str]:
     """Award outcomes matching the reading's body/ceremony, category and year."""
     cls = "Nomination" if nominated else "Award"
-    outs = [o for o in fb.classes if fb.is_a(o, cls)]
+    outs = fb.instances(cls, what="awards" if cls == "Award" else "nominations")
     body = r.slots.get("body")
     if body is not None:
         keep = []
@@ -293,7 +293,7 @@ def _check_award(fb: FactBase, r: Reading, text: str) -> Result:
             ],
         )
     facts = [f for o in outs for f in _outcome_facts(fb, o, e)]
-    disputed = [t for o in outs if e in fb.objects(o, "recipient") for t in fb.disputes.get(o, [])]
+    disputed = [t for o in outs if e in fb.objects(o, "recipient") for t in fb.disputes_of(o)]
     if disputed:
         return Result(
             interp,
@@ -420,7 +420,7 @@ def _count_people(fb: FactBase, r: Reading, text: str) -> Result:
 
 
 def _most_credits(fb: FactBase, r: Reading, text: str) -> Result:
-    people = [e for e in fb.classes if fb.is_a(e, "Person")]
+    people = fb.instances("Person", what="people")
     counts = {p: _typed(fb, fb.works_of(p), r.work_type) for p in people}
     best = max((len(v) for v in counts.values()), default=0)
     top = sorted(
@@ -485,7 +485,7 @@ def _award_people(fb: FactBase, r: Reading, text: str, *, nominated: bool) -> Re
     notes: list[str] = []
     for o in outs:
         recipients = fb.objects(o, "recipient")
-        if fb.disputes.get(o) and fb.objects(o, "forWork"):
+        if fb.disputes_of(o) and fb.objects(o, "forWork"):
             # the recipient is disputed; the work the award was for is not
             recipients = fb.objects(o, "forWork")
         for who in recipients:
@@ -500,11 +500,11 @@ def _award_people(fb: FactBase, r: Reading, text: str, *, nominated: bool) -> Re
                 + " — "
                 + ", ".join(fb.label(c) for c in fb.objects(o, "ceremony"))
             )
-            if fb.disputes.get(o):
+            if fb.disputes_of(o):
                 d += " (disputed)"
                 notes += [
                     f"note: the sources disagree here — {t} (see `kgraph conflicts`)"
-                    for t in fb.disputes[o]
+                    for t in fb.disputes_of(o)
                 ]
             details.setdefault(who, []).append(d.strip(" —"))
     out = [
@@ -517,7 +517,7 @@ def _award_people(fb: FactBase, r: Reading, text: str, *, nominated: bool) -> Re
 def _works_in_year(fb: FactBase, r: Reading, text: str) -> Result:
     y = r.year or ""
     p = r.slots.get("person")
-    pool = fb.works_of(p.iri) if p else [e for e in fb.classes if fb.is_work(e)]
+    pool = fb.works_of(p.iri) if p else fb.works()
     works = [w for w in _typed(fb, pool, r.work_type) if y in fb.objects(w, "year")]
     items = []
     for w in works:
@@ -534,7 +534,7 @@ def _before_after(after: bool):  # type: ignore[no-untyped-def]
         p = r.slots.get("person")
         ref = r.slots.get("work")
         ref_year = r.year if ref is None else fb.year(ref.iri)
-        pool = fb.works_of(p.iri) if p else [e for e in fb.classes if fb.is_work(e)]
+        pool = fb.works_of(p.iri) if p else fb.works()
         works = _typed(fb, pool, r.work_type)
         items = []
         ref_label = fb.label(ref.iri) if ref else (r.year or "")
@@ -631,7 +631,7 @@ def _about(fb: FactBase, r: Reading, text: str) -> Result:
             for who in fb.objects(perf, "performer"):
                 facts.append(fb.fact(f"{fb.label(who)} plays {fb.label(c)}", perf, "character", c))
     facts = [f for f in facts if f.sources]
-    desc = fb.descriptions.get(w)
+    desc = fb.description(w)
     label = desc or f"{fb.label(w)}: " + "; ".join(f.statement for f in facts[:3])
     return Result(
         f"what {fb.label(w)} is about",
@@ -711,7 +711,7 @@ def _written_by(fb: FactBase, r: Reading, text: str) -> Result:
 
 def _most_awards(fb: FactBase, r: Reading, text: str) -> Result:
     w = r.slots.get("work")
-    people = fb.people_of(w.iri) if w else [e for e in fb.classes if fb.is_a(e, "Person")]
+    people = fb.people_of(w.iri) if w else fb.instances("Person", what="people")
     won = {p: sorted(o for o in fb.subjects("recipient", p) if fb.is_a(o, "Award")) for p in people}
     best = max((len(v) for v in won.values()), default=0)
     top = sorted(

@@ -32,7 +32,6 @@ from .mentions import Candidate, Mention, find_mentions, tokenize
 from .patterns import INTENTS, Intent
 from .records import Any, replace
 from .store import Store
-from .terms import KG_NS
 from .understanding import (
     CENTRAL,
     MARGIN,
@@ -481,8 +480,9 @@ def _mentions(
 ) -> tuple[list[Mention], dict[int, Candidate], tuple[str, ...]]:
     """The mentions of ``text`` and the entity each pronoun refers to (where it is clear)."""
     fb = facts_of(store)
-    cats = {normalise(c): c for (_, p, c) in fb.triples if p == KG_NS + "category"}
-    aliases = {normalise(a): s for (s, p, a) in fb.triples if p == KG_NS + "alias"}
+    values = fb.values_of("category", "alias")
+    cats = {normalise(c): c for _, c in values["category"]}
+    aliases = {normalise(a): s for s, a in values["alias"]}
     mentions = find_mentions(store, text, cats, aliases)
     words = tokenize(text).words
     resolved: dict[int, Candidate] = {}
@@ -514,7 +514,7 @@ def _classes(store: Store, iri: str) -> set[str]:
     h = _matcher(store).h
     fb = facts_of(store)
     out: set[str] = set()
-    for c in fb.classes.get(iri, ()):
+    for c in fb.classes_of(iri):
         for a in h.ancestors(c):
             out.add(re.split(r"[#/]", a)[-1])
     return out
@@ -996,6 +996,7 @@ def _saved_answer(
     notes = notes + _disputed(store, pairs)
     fb = facts_of(store)
     iris = {k: lk.iri for k, lk in links.items()}
+    fb.prefetch([*iris.values(), *(a.iri for a in answers if a.iri)])  # one read, not one each
     answers = tuple(
         _with_facts(a, facts_for(fb, intent.name, iris, a, interpretation)) for a in answers
     )
@@ -1131,6 +1132,7 @@ def _connection(
     if res.hops == 1:  # directly linked: every work they share is a link
         steps = tuple({st[0].work.iri: st[0] for st in res.steps if st}.values())
     fb = facts_of(store)
+    fb.prefetch([x for s in steps for x in (s.work.iri, *(part.person.iri for part in s.people))])
     # each step rests on both people's part in its work, each part cited by its own sources
     answers = tuple(
         _with_facts(

@@ -1,0 +1,93 @@
+"""`kgraph ask` on a big store: first call and warm, and where the time of the first goes.
+
+Each question is asked of a freshly opened store (so nothing derived from it is held: the fact
+base, the name index), once (first) and again (warm), in one process; the queries the store ran
+are counted and timed, split into the fact base's reads (kgraph.factbase) and the rest (linking
+the names, the saved query, the path search). The store is opened read-only, never written.
+
+    python benchmarks/bench_ask_scale.py --store /work/scale3/store \\
+        --person kgr:person/imdb-nm0372088 --other kgr:person/imdb-nm0277454 \\
+        --far kgr:person/imdb-nm0304559
+    python benchmarks/bench_ask_scale.py --store http://127.0.0.1:7916/query ...
+
+(a server on the same directory: ``oxigraph serve-read-only --location DIR --bind
+127.0.0.1:7916``). Names that several people share are refused as ambiguous (as a user would
+see): give people as kgraph CURIEs (``kgr:person/...``) or names unique in the store.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+import traceback
+from typing import Any
+
+
+def run(spec: str, question: str) -> dict[str, Any]:
+    from kgraph.build import open_store
+    from kgraph.errors import KGraphError
+    from kgraph.questions import ask
+
+    store = open_store(spec)
+    calls: list[tuple[float, bool]] = []
+    query = store.query
+
+    def counted(sparql: str, bindings: Any = None, **kw: Any) -> Any:
+        t0 = time.perf_counter()
+        try:
+            return query(sparql, bindings, **kw)
+        finally:
+            stack = "".join(traceback.format_stack(limit=12))
+            calls.append((time.perf_counter() - t0, "factbase.py" in stack))
+
+    store.query = counted  # type: ignore[method-assign]
+    out: dict[str, Any] = {"question": question}
+    for phase in ("first", "warm"):
+        calls.clear()
+        t0 = time.perf_counter()
+        try:
+            a = ask(store, question)
+            out[f"{phase}_answers"] = len(a.answers)
+        except KGraphError as e:
+            out[f"{phase}_error"] = f"{type(e).__name__}: {e}"[:200]
+        out[f"{phase}_s"] = round(time.perf_counter() - t0, 3)
+        out[f"{phase}_queries"] = len(calls)
+        out[f"{phase}_factbase_queries"] = sum(1 for _, fb in calls if fb)
+        out[f"{phase}_factbase_s"] = round(sum(d for d, fb in calls if fb), 3)
+    store.close()
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--store", required=True, help="a store directory or a SPARQL endpoint URL")
+    ap.add_argument("--person", required=True)
+    ap.add_argument("--other", required=True, help="someone who shares a work with --person")
+    ap.add_argument("--far", required=True, help="someone a few hops from --person")
+    ap.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    args = ap.parse_args()
+    questions = [
+        f"co-stars of {args.person}",
+        f"what has {args.person} been in?",
+        f"which works do {args.person} and {args.other} share?",
+        f"how are {args.person} and {args.far} connected?",
+    ]
+    results = [run(args.store, q) for q in questions]
+    if args.json:
+        print(json.dumps(results, indent=2))
+        return
+    print(f"store: {args.store}")
+    print(
+        f"{'question':<70}{'first s':>9}{'(facts s)':>10}{'queries':>9}{'warm s':>8}{'answers':>8}"
+    )
+    for r in results:
+        print(
+            f"{r['question'][:69]:<70}{r['first_s']:>9.2f}{r['first_factbase_s']:>10.2f}"
+            f"{r['first_queries']:>9}{r['warm_s']:>8.3f}"
+            f"{r.get('first_answers', r.get('first_error', '')):>8}"
+        )
+
+
+if __name__ == "__main__":
+    main()
