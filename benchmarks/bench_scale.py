@@ -617,6 +617,8 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, Any] = {
         "works": args.works,
         "server_kind": args.server,
+        "command": " ".join(["python benchmarks/bench_scale.py", *sys.argv[1:]]),
+        "machine": {"python": sys.version.split()[0], "cpus": os.cpu_count()},
         "load_average": [os.getloadavg()],
     }
     imdb_dir: list[Path] = []
