@@ -164,11 +164,15 @@ def pick(store: Any) -> dict[str, Any]:
     return out
 
 
-def step_queries(spec: str, who: dict[str, str]) -> dict[str, Any]:
+def step_queries(spec: str, who: dict[str, str], timeout: float | None = None) -> dict[str, Any]:
+    """The questions on ``spec``; ``timeout``: a remote store's per-request limit (kgraph's
+    default, 60 s, when None)."""
     from kgraph import KnowledgeGraph
+    from kgraph.store import RemoteStore
 
     t = time.perf_counter()
-    kg = KnowledgeGraph(spec)
+    url = spec.startswith(("http://", "https://"))
+    kg = KnowledgeGraph(RemoteStore(spec, timeout=timeout) if url and timeout else spec)
     out: dict[str, Any] = {"open_seconds": time.perf_counter() - t}
 
     def timed(name: str, fn: Any) -> None:
@@ -581,17 +585,18 @@ def virtuoso_column(
 
 def main(argv: list[str] | None = None) -> int:
     if argv is None and len(sys.argv) > 2 and sys.argv[1] == "_child":
-        step, args = sys.argv[2], sys.argv[3:]
+        step, rest = sys.argv[2], sys.argv[3:]
         if step == "import":
-            res = step_import(*args)
+            res = step_import(*rest)
         elif step == "pick":
-            res = step_pick(*args)
+            res = step_pick(*rest)
         elif step == "convert":
-            res = step_convert(*args)
+            res = step_convert(*rest)
         elif step == "records":
-            res = step_records(*args)
+            res = step_records(*rest)
         else:
-            res = step_queries(args[0], json.loads(args[1]))
+            limit = float(rest[2]) if len(rest) > 2 else None
+            res = step_queries(rest[0], json.loads(rest[1]), limit)
         print(json.dumps(res))
         return 0
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -619,10 +624,16 @@ def main(argv: list[str] | None = None) -> int:
         help="with --server virtuoso: keep the database here (a loaded one is reused)",
     )
     ap.add_argument("--chunk-mib", type=int, default=512, help="N-Triples chunk size for Virtuoso")
+    ap.add_argument(
+        "--remote-timeout",
+        type=float,
+        help="the server column's per-request limit in seconds (default: kgraph's, 60 s)",
+    )
     ap.add_argument("--json", type=Path, help="also write the results here")
     args = ap.parse_args(argv)
     if args.no_embedded and args.server != "virtuoso":
         ap.error("--no-embedded needs --server virtuoso (the Oxigraph server reads the store)")
+    remote_limit = [] if args.remote_timeout is None else [str(args.remote_timeout)]
     work = Path(tempfile.mkdtemp(prefix="bench-scale-", dir=args.workdir))
     results: dict[str, Any] = {
         "works": args.works,
@@ -668,7 +679,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.server == "oxigraph":
             proc, url = _serve(store)
             try:
-                results["server"] = _child("queries", url, json.dumps(who))
+                results["server"] = _child("queries", url, json.dumps(who), *remote_limit)
             finally:
                 proc.terminate()
                 proc.wait(30)
@@ -686,7 +697,7 @@ def main(argv: list[str] | None = None) -> int:
                         cached.write_text(json.dumps(who, indent=2) + "\n")
                     results["who"] = who
                     print(f"picked: {who}", flush=True)
-                results["server"] = _child("queries", server.url, json.dumps(who))
+                results["server"] = _child("queries", server.url, json.dumps(who), *remote_limit)
                 results["server_peak_mib"] = server.peak_mib()
             finally:
                 server.stop()
