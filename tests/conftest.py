@@ -58,21 +58,26 @@ def store(kg):
     return kg.store
 
 
-@pytest.fixture(scope="module", params=["eager", "lazy"])
+@pytest.fixture(scope="module", params=["eager", "lazy", "big"])
 def store_by_fact_base(request, kg):
     """The bundled graph answered from the fact base read whole (``eager``), then from the lazy
-    one of big stores (``lazy``, forced by a probe threshold of 0): a question set run on both
-    holds both to its expectations."""
+    one of big stores (``lazy``, forced by a probe threshold of 0), then as a big store in full
+    (``big``: the lazy fact base, and names found through the store's label index and the
+    prefilter instead of an index of every label, forced by a label threshold of 5): a question
+    set run on each holds each to its expectations."""
     if request.param == "eager":
         yield kg.store
         return
-    from kgraph import KnowledgeGraph, factbase
+    from kgraph import KnowledgeGraph, factbase, linking
 
     mp = pytest.MonkeyPatch()
     mp.setattr(factbase, "LIMIT", 0)
+    if request.param == "big":
+        mp.setattr(linking, "FULL_INDEX_LIMIT", 5)
     g = KnowledgeGraph()
     try:
         assert isinstance(factbase.facts_of(g.store), factbase.LazyFactBase)
+        assert (linking._matcher(g.store).full is None) == (request.param == "big")
     finally:
         mp.undo()  # the lazy fact base stays this store's; other stores are probed as usual
     yield g.store

@@ -434,3 +434,56 @@ def test_resolve_on_a_big_store_matches_the_full_index(store_with_twin, monkeypa
     finally:
         linking.forget(s)
     assert indexed[("Jeon Jong-seo", "None")][0].endswith("person/jeon-jong-seo")
+
+
+def test_ask_on_a_big_store_scans_the_labels_only_for_words_no_label_explains(monkeypatch):
+    """On a big store, a question whose names are spelled as their labels (any case; a
+    subtitle's colon left out) and IRIs are answered through the store's label index, without
+    the prefilter's scan of every label; a name spelled otherwise still is found, by one scan of
+    its own words; the answers are those of the full index."""
+    from kgraph.questions import ask
+
+    questions = [
+        "co-stars of Jeon Jong-seo",
+        "co-stars of jeon jong-seo",
+        "what projects do Jeon Jong-seo and Kim Ji-hoon share?",
+        "who did Jeon Jong-seo play in Money Heist Korea?",
+        "co-stars of person:jeon-jong-seo",
+        "co-stars of jeon jongseo",
+        "co-stars of Nobody Atall",
+    ]
+
+    def outcome(s: OxigraphStore, q: str) -> object:
+        try:
+            a = ask(s, q)
+        except (UnknownEntity, AmbiguousName) as e:
+            return type(e).__name__
+        return sorted(x.iri or x.label for x in a.answers)
+
+    small = OxigraphStore()
+    compile_into(small)
+    expected = {q: outcome(small, q) for q in questions}
+    assert expected["co-stars of jeon jongseo"] == expected["co-stars of Jeon Jong-seo"] != []
+    assert expected["co-stars of Nobody Atall"] == "UnknownEntity"
+
+    monkeypatch.setattr(linking, "FULL_INDEX_LIMIT", 5)
+    big = OxigraphStore()
+    compile_into(big)
+    assert linking._matcher(big).full is None
+    scans: list[str] = []
+    real = linking._Matcher._candidate_rows
+
+    def counted(self: linking._Matcher, text: str) -> list[dict[str, object]]:
+        scans.append(text)
+        return real(self, text)
+
+    monkeypatch.setattr(linking._Matcher, "_candidate_rows", counted)
+    for q in questions:
+        scans.clear()
+        assert outcome(big, q) == expected[q], q
+        if "jongseo" in q or "Atall" in q:
+            assert scans and all(t.casefold() == q.split(" of ")[1].casefold() for t in scans), (
+                scans
+            )
+        else:
+            assert scans == [], (q, scans)

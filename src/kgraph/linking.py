@@ -54,7 +54,7 @@ from __future__ import annotations
 
 import re
 import weakref
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import permutations
 
 from .errors import AmbiguousName, Suggestion, UnknownEntity, UsageError
@@ -345,6 +345,7 @@ class _Matcher:
         self.h = _Hierarchy(store)
         self.full: _Index | None = None
         self._recent: dict[str, _Index] = {}  # big stores: candidates of the last texts
+        self._recent_rows: dict[str, list[dict[str, Any]]] = {}  # and their label rows
         # Cheap probe first: does the store hold more labels than we are willing to index?
         big = store.select(_LABELS_QUERY % 1 + f" OFFSET {FULL_INDEX_LIMIT}")
         if not big:
@@ -354,7 +355,7 @@ class _Matcher:
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickled without the store (PerStore keeps a frozen store's index in a file)."""
-        return {**self.__dict__, "store": None, "_recent": {}}
+        return {**self.__dict__, "store": None, "_recent": {}, "_recent_rows": {}}
 
     def _build(self, label_rows: list[dict[str, Any]], type_rows: list[dict[str, Any]]) -> _Index:
         entities: dict[str, _Entity] = {}
@@ -396,24 +397,79 @@ class _Matcher:
         typed, or with its words capitalised; plain or English), found through the store's
         index in milliseconds where the prefilter reads every label. None on a small store
         (the full index answers) or when no label is spelled so."""
-        import pyoxigraph as ox
-
         if self.full is not None:
             return None
-        typed = " ".join(text.split())
-        spellings = dict.fromkeys(
-            [typed, " ".join(w[:1].upper() + w[1:] for w in typed.split()), typed.title()]
-        )
-        values: list[Any] = [ox.Literal(t) for t in spellings if t]
-        values += [ox.Literal(t, language="en") for t in spellings if t]
-        rows = self.store.select(_EXACT_QUERY, {"l": values}) if values else []
+        rows = self._exact_rows([text])
         return self._index_of(rows) if rows else None
 
-    def _candidates(self, text: str) -> _Index:
-        rows = self.store.select(_candidates_query(text, every_word=True))
-        if not rows:  # no label has every word: any word of three letters or more
-            rows = self.store.select(_candidates_query(text, every_word=False))
+    def mention_index(
+        self, spans: Iterable[str], iris: Iterable[str] = (), rest: str = ""
+    ) -> _Index:
+        """On a big store, the index a question's mentions are looked up in, read through the
+        store's own indexes rather than by a scan of every label: the entities with a label
+        spelled as one of ``spans`` (as typed, or with its words capitalised; plain or
+        English), the entities ``iris`` name, and — only when ``rest`` holds words that no such
+        label covers and no question word explains (a name spelled otherwise than its label,
+        "jeon jongseo") — the prefilter's candidates for those words."""
+        import pyoxigraph as ox
+
+        rows = self._exact_rows(spans)
+        named = sorted(set(iris))
+        for i in range(0, len(named), 500):
+            chunk = [ox.NamedNode(x) for x in named[i : i + 500]]
+            rows += self.store.select(_EXACT_QUERY, {"e": chunk})
+        if rest.strip():
+            rows += self._candidate_rows(rest)
         return self._index_of(rows)
+
+    def _exact_rows(self, texts: Iterable[str]) -> list[dict[str, Any]]:
+        """The label rows (?e ?l ?pref) of labels spelled as one of ``texts`` (see exact_for)."""
+        import pyoxigraph as ox
+
+        spellings: dict[str, None] = {}
+        for text in texts:
+            words = text.split()
+            # as typed, and with a colon after one word ("Money Heist: Korea"): a subtitle
+            for k in range(min(len(words), 4)):
+                typed = " ".join(w + (":" if i == k - 1 else "") for i, w in enumerate(words))
+                if typed:
+                    capitalised = " ".join(w[:1].upper() + w[1:] for w in typed.split())
+                    spellings.update(dict.fromkeys([typed, capitalised, typed.title()]))
+        values: list[Any] = [ox.Literal(t) for t in spellings]
+        values += [ox.Literal(t, language="en") for t in spellings]
+        rows: list[dict[str, Any]] = []
+        for i in range(0, len(values), 500):
+            rows += self.store.select(_EXACT_QUERY, {"l": values[i : i + 500]})
+        return rows
+
+    def _candidate_rows(self, text: str) -> list[dict[str, Any]]:
+        """The prefilter's label rows for ``text`` (a scan of every label; the last few kept:
+        a question's mentions and then its slots ask for the same words)."""
+        key = romanised_key(text)
+        rows = self._recent_rows.get(key)
+        if rows is None:
+            rows = self.store.select(_candidates_query(text, every_word=True))
+            if not rows:  # no label has every word: any word of three letters or more
+                rows = self.store.select(_candidates_query(text, every_word=False))
+            self._recent_rows[key] = rows
+            while len(self._recent_rows) > 16:
+                self._recent_rows.pop(next(iter(self._recent_rows)))
+        return rows
+
+    def holds_a_label(self, text: str) -> bool:
+        """On a big store, whether a shorter run of ``text``'s words is a label spelled so (then
+        ``text`` is a name with other words, not a misspelt name: no scan can help)."""
+        words = text.split()
+        runs = [
+            " ".join(words[i:j])
+            for i in range(len(words))
+            for j in range(i + 1, len(words) + 1)
+            if j - i < len(words)
+        ]
+        return bool(runs) and bool(self._exact_rows(runs))
+
+    def _candidates(self, text: str) -> _Index:
+        return self._index_of(self._candidate_rows(text))
 
     def _index_of(self, rows: list[dict[str, Any]]) -> _Index:
         """An index of the entities of label ``rows`` (?e ?l ?pref), with all their labels."""
@@ -661,11 +717,21 @@ def _by_iri(store: Store, iri: str, wanted: set[str] | None) -> Match | None:
     return Match(iri, label, m.h.most_specific(classes), 1.0, iri, "exact")
 
 
-def resolve(store: Store, name: str, *, types: Sequence[str] | None = None) -> Match:
+def resolve(
+    store: Store,
+    name: str,
+    *,
+    types: Sequence[str] | None = None,
+    known: Callable[[str], bool] | None = None,
+) -> Match:
     """The one entity ``name`` refers to.
 
     Raises :class:`UnknownEntity` (with up to five suggestions) when nothing matches closely
     enough, and :class:`AmbiguousName` when two different entities tie at the top.
+
+    On a big store, when no label is spelled as ``name``, the scan of every label (for a name
+    spelled otherwise) is skipped when a shorter run of its words is a label spelled so, and
+    looks only for the words that ``known`` (the question vocabulary) does not explain.
 
     >>> from kgraph.build import compile_into
     >>> from kgraph.store import OxigraphStore
@@ -691,8 +757,18 @@ def resolve(store: Store, name: str, *, types: Sequence[str] | None = None) -> M
     exact = m.exact_for(name)  # a big store: a label spelled so settles it without a scan
     if exact is not None:
         ranked = _rank(_score_all(exact, name, wanted, fuzzy_when_found=False))
-    if not ranked:
-        ranked = _rank(_score_all(m.index_for(name), name, wanted, fuzzy_when_found=False))
+    if not ranked and m.full is not None:
+        ranked = _rank(_score_all(m.full, name, wanted, fuzzy_when_found=False))
+    elif not ranked:
+        if m.holds_a_label(name):
+            raise UnknownEntity(name, [], kind)
+        words = name.split()
+        if known is not None:
+            words = [w for w in words if not all(map(known, re.findall(r"[^\W_]+", w.lower())))]
+        if not words:
+            raise UnknownEntity(name, [], kind)
+        index = m.index_for(" ".join(words))
+        ranked = _rank(_score_all(index, name, wanted, fuzzy_when_found=False))
     if not ranked:
         raise UnknownEntity(name, [], kind)
     top, raw = ranked[0]

@@ -23,6 +23,10 @@ import re
 from .records import Any, NamedTuple
 from .store import Store
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (cold `kgraph ask`)
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 MAX_SPAN = 8
 
 # Single words that are never a name on their own, even when an alias spells the same.
@@ -117,16 +121,107 @@ def find_mentions(
     text: str,
     categories: dict[str, str] | None = None,
     extra: dict[str, str] | None = None,
+    known: Callable[[str], bool] | None = None,
 ) -> list[Mention]:
-    """The mentions of ``text``, in order (see the module's docstring)."""
-    from .linking import _LOOSE, _matcher, _rom, normalise
+    """The mentions of ``text``, in order (see the module's docstring). ``known`` tells the
+    words of the question vocabulary (never part of a name), which spares a big store's label
+    scan for them."""
+    from .linking import _matcher, normalise
 
-    toks = tokenize(text)
-    words = toks.words
-    n = len(words)
+    words = tokenize(text).words
     m = _matcher(store)
-    index = m.full if m.full is not None else m.index_for(text)
-    h = m.h
+    if m.full is not None:
+        return _find(m.full, m.h, words, categories, extra)
+    # A big store: the labels spelled as a span of the question and the entities its IRIs name,
+    # read through the store's indexes; the scan of every label (the prefilter) only for the
+    # words that those leave unexplained.
+    spans = [" ".join(sw) for _, _, variants in _spans(words) for sw, _ in variants]
+    written = {i: iri for i, w in enumerate(words) if (iri := _written_iri(w)) is not None}
+    iris = [*written.values()]
+    named = {**AWARD_NAMES, **(extra or {})}  # award bodies' common names, the graph's aliases
+    iris += [named[k] for k in map(normalise, spans) if k in named]
+    found = _find(m.mention_index(spans, iris), m.h, words, categories, extra)
+    covered = {k for x in found for k in range(x.start, x.end)}
+    rest = [
+        w
+        for i, w in enumerate(words)
+        if i not in covered
+        and i not in written
+        and _letters(w) >= 2
+        and not all(p in STOP or (known is not None and known(p)) for p in _parts(w))
+    ]
+    if not rest:
+        return found
+    return _find(m.mention_index(spans, iris, " ".join(rest)), m.h, words, categories, extra)
+
+
+def _parts(word: str) -> list[str]:
+    """The lower-case words of a token ("co-stars" -> co, stars; "Jeon's" -> jeon, s)."""
+    return re.findall(r"[^\W_]+", word.casefold()) or [word.casefold()]
+
+
+def _written_iri(word: str) -> str | None:
+    """The IRI a token writes (an IRI or a kgraph CURIE, as ``resolve`` reads them), else None."""
+    from .errors import KGraphError
+    from .resolve import explicit_iri
+
+    if ":" not in word:
+        return None
+    try:
+        return explicit_iri(word)
+    except KGraphError:  # not a valid IRI: a word
+        return None
+
+
+def _iri_of(word: str) -> str:
+    """The IRI an IRI or CURIE token names (``person:jeon-jong-seo``, ``<https://…>``)."""
+    from .terms import PREFIXES
+
+    iri = word.strip("<>")
+    prefix, _, local = iri.partition(":")
+    if prefix in PREFIXES and not iri.startswith("http"):
+        iri = PREFIXES[prefix] + local
+    return iri
+
+
+def _spans(
+    words: tuple[str, ...],
+) -> list[tuple[int, int, list[tuple[list[str], str]]]]:
+    """Every span of the question that may be a name, longest first: its start, end and the
+    spellings to look up (the possessive-free one first)."""
+    n = len(words)
+    out = []
+    for length in range(min(MAX_SPAN, n), 0, -1):
+        for i in range(n - length + 1):
+            j = i + length
+            span = list(words[i:j])
+            if not all(span):
+                continue
+            folded = [w.casefold() for w in span]
+            if length == 1 and (folded[0] in STOP or _letters(span[0]) < 2):
+                continue
+            if folded[0] in ("and", "or", "of", "in") or folded[-1] in ("and", "or", "of", "in"):
+                continue
+            variants = [(span, " ".join(span))]
+            stripped = _POSS.sub("", span[-1])
+            if stripped and stripped != span[-1]:
+                v = [*span[:-1], stripped]
+                variants.insert(0, (v, " ".join(v)))
+            out.append((i, j, variants))
+    return out
+
+
+def _find(
+    index: Any,
+    h: Any,
+    words: tuple[str, ...],
+    categories: dict[str, str] | None,
+    extra: dict[str, str] | None,
+) -> list[Mention]:
+    """The mentions of the question's ``words`` in the linking ``index`` (see find_mentions)."""
+    from .linking import _LOOSE, _rom, normalise
+
+    n = len(words)
     taken = [False] * n
     found: list[Mention] = []
 
@@ -141,12 +236,7 @@ def find_mentions(
     by_iri: dict[str, Any] | None = None
     for i, w in enumerate(words):
         if _CURIE.match(w) and (":" in w):
-            from .terms import PREFIXES
-
-            iri = w.strip("<>")
-            prefix, _, local = iri.partition(":")
-            if prefix in PREFIXES and not iri.startswith("http"):
-                iri = PREFIXES[prefix] + local
+            iri = _iri_of(w)
             if by_iri is None:
                 by_iri = {a.entity.iri: a.entity for a in index.aliases}
             e = by_iri.get(iri)
@@ -189,47 +279,32 @@ def find_mentions(
             if s >= top - 1e-9
         ]
 
-    for length in range(min(MAX_SPAN, n), 0, -1):
-        for i in range(n - length + 1):
-            j = i + length
-            if any(taken[i:j]):
-                continue
-            span = list(words[i:j])
-            if not all(span):
-                continue
-            folded = [w.casefold() for w in span]
-            if length == 1 and (folded[0] in STOP or _letters(span[0]) < 2):
-                continue
-            if folded[0] in ("and", "or", "of", "in") or folded[-1] in ("and", "or", "of", "in"):
-                continue
-            raw_text = " ".join(span)
-            variants = [(span, raw_text)]
-            stripped = _POSS.sub("", span[-1])
-            if stripped and stripped != span[-1]:
-                v = [*span[:-1], stripped]
-                variants.insert(0, (v, " ".join(v)))
-            for sw, rt in variants:
-                cands = lookup(sw, rt)
-                if cands:
-                    found.append(Mention(i, j, rt, "entity", tuple(cands)))
+    for i, j, variants in _spans(words):
+        if any(taken[i:j]):
+            continue
+        raw_text = " ".join(words[i:j])
+        for sw, rt in variants:
+            cands = lookup(sw, rt)
+            if cands:
+                found.append(Mention(i, j, rt, "entity", tuple(cands)))
+                for k in range(i, j):
+                    taken[k] = True
+                break
+        else:
+            key = normalise(" ".join(variants[0][0]))
+            if categories and key in categories:
+                found.append(Mention(i, j, raw_text, "category", (), categories[key]))
+                for k in range(i, j):
+                    taken[k] = True
+            elif key in AWARD_NAMES or (extra and key in extra):
+                if by_iri is None:
+                    by_iri = {a.entity.iri: a.entity for a in index.aliases}
+                e = by_iri.get(AWARD_NAMES.get(key) or (extra or {}).get(key, ""))
+                if e is not None:
+                    cand = Candidate(e.iri, e.label, e.type, classes_of(e), "normalised", 0.95)
+                    found.append(Mention(i, j, raw_text, "entity", (cand,)))
                     for k in range(i, j):
                         taken[k] = True
-                    break
-            else:
-                key = normalise(" ".join(variants[0][0]))
-                if categories and key in categories:
-                    found.append(Mention(i, j, raw_text, "category", (), categories[key]))
-                    for k in range(i, j):
-                        taken[k] = True
-                elif key in AWARD_NAMES or (extra and key in extra):
-                    if by_iri is None:
-                        by_iri = {a.entity.iri: a.entity for a in index.aliases}
-                    e = by_iri.get(AWARD_NAMES.get(key) or (extra or {}).get(key, ""))
-                    if e is not None:
-                        cand = Candidate(e.iri, e.label, e.type, classes_of(e), "normalised", 0.95)
-                        found.append(Mention(i, j, raw_text, "entity", (cand,)))
-                        for k in range(i, j):
-                            taken[k] = True
     for i, w in enumerate(words):
         if taken[i]:
             continue

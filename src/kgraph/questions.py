@@ -267,7 +267,7 @@ class _Linker:
             if len(cand) > 120:
                 continue
             try:
-                m = resolve(self.store, cand, types=list(types) or None)
+                m = resolve(self.store, cand, types=list(types) or None, known=_known_word)
             except (UnknownEntity, AmbiguousName) as e:
                 first = first or e
                 continue
@@ -483,7 +483,7 @@ def _mentions(
     values = fb.values_of("category", "alias")
     cats = {normalise(c): c for _, c in values["category"]}
     aliases = {normalise(a): s for s, a in values["alias"]}
-    mentions = find_mentions(store, text, cats, aliases)
+    mentions = find_mentions(store, text, cats, aliases, _known_word)
     words = tokenize(text).words
     resolved: dict[int, Candidate] = {}
     for m in mentions:
