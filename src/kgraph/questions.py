@@ -154,7 +154,7 @@ _SLOT_RE = re.compile(r"\{(\w+)\}")
 class _Compiled:
     """One pattern of the table, compiled on first use (most questions need only a few)."""
 
-    __slots__ = ("_rx", "anchors", "intent", "literal", "source")
+    __slots__ = ("_rx", "anchors", "intent", "literal", "pattern")
 
     def __init__(self, intent: Intent, pattern: str) -> None:
         names = _SLOT_RE.findall(pattern)
@@ -163,13 +163,19 @@ class _Compiled:
             raise ValueError(
                 f"pattern {pattern!r} of intent {intent.name} uses unknown slot {unknown[0]}"
             )
-        body = _SLOT_RE.sub(lambda m: f"(?P<{m.group(1)}>.+?)", pattern)
-        lead = "" if intent.name == "who-is" else _LEAD
         self.intent = intent
-        self.source = rf"^{lead}(?:{body})$"
-        self.literal = len(_SLOT_RE.sub("", pattern))  # more literal text: a more specific pattern
-        self.anchors = _anchors(_SLOT_RE.sub(" ", pattern))
+        self.pattern = pattern
+        slotless = _SLOT_RE.sub(" ", pattern)
+        self.literal = len(slotless) - len(names)  # more literal text: a more specific pattern
+        self.anchors = _anchors(slotless)
         self._rx: re.Pattern[str] | None = None
+
+    @property
+    def source(self) -> str:
+        """The regular expression of the pattern: its slots as named groups, after the lead."""
+        body = _SLOT_RE.sub(lambda m: f"(?P<{m.group(1)}>.+?)", self.pattern)
+        lead = "" if self.intent.name == "who-is" else _LEAD
+        return rf"^{lead}(?:{body})$"
 
     def match(self, text: str, folded: str) -> re.Match[str] | None:
         if any(a not in folded for a in self.anchors):
@@ -184,34 +190,35 @@ class _Compiled:
         return self._rx.match(text)
 
 
-_TOKEN = re.compile(r"\\.|\[(?:\\.|[^\]])*\]|[()|]|[A-Za-z]+|.", re.DOTALL)
+_ESCAPE = re.compile(r"\\.", re.DOTALL)
+_CLASS = re.compile(r"\[[^\]]*\]")
+_GROUP = re.compile(r"\([^()]*\)")
+_ANCHOR = re.compile(r"[A-Za-z]{2,}(?![A-Za-z?*{+])")
 
 
 def _anchors(pattern: str) -> tuple[str, ...]:
     """Words a pattern needs in every match: literal letters outside any group, not quantified.
 
-    A cheap test on these skips compiling and running patterns that cannot match.
+    A cheap test on these skips compiling and running patterns that cannot match. Escapes and
+    character classes, then groups from the innermost out, become placeholders; what is left
+    is the pattern's top level.
 
     >>> _anchors(r"who (?:played|plays) x in (?:the )?y")
     ('who', 'in')
     >>> _anchors(r"a|b")
     ()
+    >>> _anchors(r"[(] ab cd? ef+ (gh) ij\\?")
+    ('ab', 'ij')
     """
-    words: list[str] = []
-    depth = 0
-    tokens = _TOKEN.findall(pattern)
-    for i, tok in enumerate(tokens):
-        if tok == "(":
-            depth += 1
-        elif tok == ")":
-            depth -= 1
-        elif tok == "|" and depth == 0:
-            return ()  # a top-level alternative: nothing is required
-        elif depth == 0 and tok[0].isalpha() and len(tok) >= 2:
-            nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
-            if nxt not in ("?", "*", "{", "+"):
-                words.append(tok.lower())
-    return tuple(words)
+    top = _CLASS.sub("\x00", _ESCAPE.sub("\x00", pattern))
+    while True:
+        inner = _GROUP.sub("\x01", top)
+        if inner == top:
+            break
+        top = inner
+    if "|" in top:
+        return ()  # a top-level alternative: nothing is required
+    return tuple(w.lower() for w in _ANCHOR.findall(top))
 
 
 @lru_cache(maxsize=1)
