@@ -509,12 +509,7 @@ class LazyFactBase(FactBase):
             if k in found:
                 _add_stated(found[k], r, ox.NamedNode)
             elif k == 3:
-                e = _v(r["s"])
-                self.labels.setdefault(e, _v(r["l"]))
-                if "c" in r:
-                    self.classes[e].add(_v(r["c"]))
-                if "d" in r:
-                    self.descriptions.setdefault(e, _v(r["d"]))
+                _take_label(self, _v(r["s"]), r)
             else:
                 self.disputes[_v(r["s"])].append(_v(r["l"]))
         for k, stated_rows in found.items():
@@ -693,6 +688,15 @@ def _v(term: Any) -> str:
     return str(term.value)
 
 
+def _take_label(fb: FactBase, e: str, row: dict[str, Any]) -> None:
+    """Keep entity ``e``'s label (``?l``), class (``?c``) and description (``?d``) of ``row``."""
+    fb.labels.setdefault(e, _v(row["l"]))
+    if "c" in row:
+        fb.classes[e].add(_v(row["c"]))
+    if "d" in row:
+        fb.descriptions.setdefault(e, _v(row["d"]))
+
+
 def _small(store: Store) -> bool:
     """Whether ``store`` holds at most :data:`LIMIT` triples in its default graph (the sources'
     statements merged: about as many as the facts and labels a whole read would take): a count
@@ -733,12 +737,7 @@ def _load(store: Store) -> FactBase:
             fb.po[(p, o)].append(s)
         fb.triples[key] |= graphs
     for r in store.select(_LABELS):
-        e = _v(r["e"])
-        fb.labels.setdefault(e, _v(r["l"]))
-        if "c" in r:
-            fb.classes[e].add(_v(r["c"]))
-        if "d" in r:
-            fb.descriptions.setdefault(e, _v(r["d"]))
+        _take_label(fb, _v(r["e"]), r)
     for r in store.select(_DISPUTES):
         fb.disputes[_v(r["x"])].append(_v(r["topic"]))
     _read_sources(fb, store)
