@@ -57,6 +57,7 @@ import weakref
 from collections.abc import Callable, Iterable, Sequence
 from itertools import permutations
 
+from .bounded import Recent
 from .errors import AmbiguousName, Suggestion, UnknownEntity, UsageError
 from .records import Any, field, record
 from .resolve import entity_of, explicit_iri
@@ -66,6 +67,7 @@ from .terms import KG_NS, local_name, most_specific
 STAGES = ("exact", "normalised", "romanised", "fuzzy")
 FULL_INDEX_LIMIT = 50_000  # label rows held in memory; above this, search per call
 PREFILTER_LIMIT = 5_000  # candidate label rows per call on a big store
+RECENT = 16  # texts whose candidates (an index, label rows) a big store's matcher keeps
 MAX_WORDS = 8  # words of a text that the big-store prefilter looks for
 FUZZY_FLOOR = 65.0  # rapidfuzz score (0-100) below which a fuzzy match is not shown
 FUZZY_RESOLVE = 94.0  # ... at or above which (over >= 10 letters) a fuzzy match may resolve
@@ -344,8 +346,10 @@ class _Matcher:
         self.store = weakref.proxy(store)
         self.h = _Hierarchy(store)
         self.full: _Index | None = None
-        self._recent: dict[str, _Index] = {}  # big stores: candidates of the last texts
-        self._recent_rows: dict[str, list[dict[str, Any]]] = {}  # and their label rows
+        # big stores: the candidates of the last texts, and their label rows (bounded: a
+        # server asked many distinct questions keeps the last RECENT of each)
+        self._recent: Recent[str, _Index] = Recent(RECENT)
+        self._recent_rows: Recent[str, list[dict[str, Any]]] = Recent(RECENT)
         # Cheap probe first: does the store hold more labels than we are willing to index?
         big = store.select(_LABELS_QUERY % 1 + f" OFFSET {FULL_INDEX_LIMIT}")
         if not big:
@@ -355,7 +359,12 @@ class _Matcher:
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickled without the store (PerStore keeps a frozen store's index in a file)."""
-        return {**self.__dict__, "store": None, "_recent": {}, "_recent_rows": {}}
+        return {**self.__dict__, "store": None, "_recent": None, "_recent_rows": None}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._recent = Recent(RECENT)
+        self._recent_rows = Recent(RECENT)
 
     def _build(self, label_rows: list[dict[str, Any]], type_rows: list[dict[str, Any]]) -> _Index:
         entities: dict[str, _Entity] = {}
@@ -384,12 +393,10 @@ class _Matcher:
         if self.full is not None:
             return self.full
         key = romanised_key(text)  # the prefilter is built from these words: same key, same rows
-        if key in self._recent:  # search then resolve of one text: one scan, not two
-            return self._recent[key]
-        index = self._candidates(text)
-        self._recent[key] = index
-        while len(self._recent) > 16:
-            self._recent.pop(next(iter(self._recent)))
+        index = self._recent.get(key)  # search then resolve of one text: one scan, not two
+        if index is None:
+            index = self._candidates(text)
+            self._recent.put(key, index)
         return index
 
     def exact_for(self, text: str) -> _Index | None:
@@ -451,9 +458,7 @@ class _Matcher:
             rows = self.store.select(_candidates_query(text, every_word=True))
             if not rows:  # no label has every word: any word of three letters or more
                 rows = self.store.select(_candidates_query(text, every_word=False))
-            self._recent_rows[key] = rows
-            while len(self._recent_rows) > 16:
-                self._recent_rows.pop(next(iter(self._recent_rows)))
+            self._recent_rows.put(key, rows)
         return rows
 
     def holds_a_label(self, text: str) -> bool:
