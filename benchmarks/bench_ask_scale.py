@@ -13,6 +13,15 @@ the names, the saved query, the path search). The store is opened read-only, nev
 (a server on the same directory: ``oxigraph serve-read-only --location DIR --bind
 127.0.0.1:7916``). Names that several people share are refused as ambiguous (as a user would
 see): give people as kgraph CURIEs (``kgr:person/...``) or names unique in the store.
+
+With ``--distinct N``, memory instead: one process (as a ``kgraph serve`` worker is) asks N
+distinct questions of the store, about N different people (co-stars and works by IRI, who is
+by name, in turn), and reports its resident memory after the first and after all N (the ratio),
+with what the lazy fact base holds and how many fresh starts it made. ``--hold`` sets its bound
+(kgraph.factbase.HOLD_LIMIT; ``--hold 0`` starts afresh after every question: the floor of the
+engine's own memory; a huge one: unbounded, as before the bound)::
+
+    python benchmarks/bench_ask_scale.py --store /work/scale3/store --distinct 2000
 """
 
 from __future__ import annotations
@@ -59,14 +68,76 @@ def run(spec: str, question: str) -> dict[str, Any]:
     return out
 
 
+def _rss_mib() -> float:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def distinct(spec: str, n: int, hold: int | None) -> dict[str, Any]:
+    """RSS after the first and after ``n`` distinct questions asked in one process."""
+    import kgraph.factbase as F
+    from kgraph import linking
+    from kgraph.build import open_store
+    from kgraph.errors import KGraphError
+    from kgraph.questions import ask
+
+    if hold is not None:
+        F.HOLD_LIMIT = hold
+    store = open_store(spec)
+    rows = store.select(f"SELECT ?p ?l WHERE {{ ?p a kg:Person ; skos:prefLabel ?l }} LIMIT {n}")
+    people = [(r["p"].value, r["l"].value) for r in rows]
+    if len(people) < n:
+        raise SystemExit(f"the store names {len(people)} people, fewer than --distinct {n}")
+    templates = ("co-stars of <{iri}>", "what has <{iri}> been in?", "who is {label}?")
+    questions = [
+        templates[i % 3].format(iri=iri, label=label) for i, (iri, label) in enumerate(people)
+    ]
+    out: dict[str, Any] = {"store": spec, "distinct": n, "hold_limit": F.HOLD_LIMIT}
+    answered = 0
+    t0 = time.perf_counter()
+    for i, q in enumerate(questions):
+        try:
+            ask(store, q)
+            answered += 1
+        except KGraphError:
+            pass
+        if i == 0:
+            out["rss_after_1_mib"] = round(_rss_mib(), 1)
+    out["seconds"] = round(time.perf_counter() - t0, 1)
+    out["answered"] = answered
+    out["rss_after_n_mib"] = round(_rss_mib(), 1)
+    out["ratio"] = round(out["rss_after_n_mib"] / out["rss_after_1_mib"], 2)
+    fb = F.facts_of(store)
+    if isinstance(fb, F.LazyFactBase):
+        out["fact_base_held"] = fb.held()
+        out["fact_base_generations"] = fb.generation + 1
+    m = linking._matcher(store)
+    out["matcher_recent"] = [len(m._recent), len(m._recent_rows)]
+    store.close()
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--store", required=True, help="a store directory or a SPARQL endpoint URL")
-    ap.add_argument("--person", required=True)
-    ap.add_argument("--other", required=True, help="someone who shares a work with --person")
-    ap.add_argument("--far", required=True, help="someone a few hops from --person")
+    ap.add_argument("--person")
+    ap.add_argument("--other", help="someone who shares a work with --person")
+    ap.add_argument("--far", help="someone a few hops from --person")
     ap.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    ap.add_argument("--distinct", type=int, help="memory after N distinct questions instead")
+    ap.add_argument("--hold", type=int, help="with --distinct: the lazy fact base's bound")
     args = ap.parse_args()
+    if args.distinct:
+        r = distinct(args.store, args.distinct, args.hold)
+        print(
+            json.dumps(r, indent=2) if args.json else "\n".join(f"{k}: {v}" for k, v in r.items())
+        )
+        return
+    if not (args.person and args.other and args.far):
+        ap.error("--person, --other and --far are needed (or --distinct N)")
     questions = [
         f"co-stars of {args.person}",
         f"what has {args.person} been in?",

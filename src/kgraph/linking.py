@@ -38,7 +38,11 @@ candidates are scored. Fuzzy matching then only sees labels sharing a word with 
 Before that scan, :func:`resolve` looks the text up as a label spelled exactly so (as typed or
 with its words capitalised, plain or English: a lookup in the store's own index); when it names
 an entity of the wanted type, that settles it, ties and all, without reading every label (at
-10^6 titles the scan takes seconds per question).
+10^6 titles the scan takes seconds per question). :func:`search` does the same when at least
+``limit`` entities have a preferred label spelled exactly as the text (they score 1.0, which
+nothing else reaches, so they are its answer); otherwise it scans, as before. The last
+:data:`RECENT` texts' candidates are kept (least recently used out), so a long-running process
+stays bounded.
 
 >>> normalise("Ji-hoon KIM")
 'jihoon kim'
@@ -503,12 +507,14 @@ _WIDEN = {
     "l": "(?:l|r)+",
     "j": "(?:t?ch|j|z)+",
     "s": "(?:sh|s)+",
-    "o": "(?:eo|o|u|oo)h?",
-    "u": "(?:oo|ou|eu|wu|u|eo|o)",
-    "i": "[lr]*(?:ee|ea|yi|i|y)",
+    # a vowel may be followed by the r the key drops after it (non-rhotic: "Burning" is
+    # "puning", "Park" is "pak"), as [lr]* before i and y stands for the r or l dropped there
+    "o": "(?:eo|o|u|oo)[hr]?",
+    "u": "(?:oo|ou|eu|wu|u|eo|o)r?",
+    "i": "[lr]*(?:ee|ea|yi|i|y)r?",
     "y": "[lr]*y",
-    "e": "(?:ae|ai|e)",
-    "a": "(?:ah|a)",
+    "e": "(?:ae|ai|e)r?",
+    "a": "(?:ah|a)r?",
 }
 
 
@@ -697,8 +703,30 @@ def search(
         raise UsageError("--limit must be at least 1")
     m = _matcher(store)
     wanted = m.h.resolve_types(types)
+    first = _exactly_spelled(m, text, wanted, limit)
+    if first is not None:
+        return first
     ranked = _rank(_score_all(m.index_for(text), text, wanted))
     return [mt for mt, _ in ranked[:limit]]
+
+
+def _exactly_spelled(
+    m: _Matcher, text: str, wanted: set[str] | None, limit: int
+) -> list[Match] | None:
+    """On a big store, the answer of :func:`search` found through the store's label index
+    instead of a scan of every label, when that is sure to be the same: when at least
+    ``limit`` entities (of the wanted types) have a preferred label spelled exactly ``text``.
+    Those score 1.0, which nothing else reaches, so the first ``limit`` of them in search's
+    order are its answer. None otherwise (the scan answers, as before)."""
+    q = text.strip()
+    if m.full is not None or not q or " ".join(q.split()) != q:
+        return None
+    exact = m.exact_for(q)  # plain or English labels spelled so (and capitalised variants)
+    if exact is None:
+        return None
+    ranked = _rank(_score_all(exact, q, wanted, fuzzy_when_found=False))
+    top = [mt for mt, _ in ranked if mt.score == 1.0]
+    return top[:limit] if len(top) >= limit else None
 
 
 def _by_iri(store: Store, iri: str, wanted: set[str] | None) -> Match | None:
