@@ -106,6 +106,8 @@ def distinct(spec: str, n: int, hold: int | None) -> dict[str, Any]:
             pass
         if i == 0:
             out["rss_after_1_mib"] = round(_rss_mib(), 1)
+        if (i + 1) % max(n // 8, 1) == 0:  # the course: a plateau, or growth with every question
+            out.setdefault("rss_course_mib", {})[i + 1] = round(_rss_mib(), 1)
     out["seconds"] = round(time.perf_counter() - t0, 1)
     out["answered"] = answered
     out["rss_after_n_mib"] = round(_rss_mib(), 1)

@@ -558,3 +558,35 @@ def test_big_store_search_skips_the_scan_when_exact_spellings_fill_the_limit(big
         got = search(s, text, limit=limit, types=types)
         assert any("REGEX" in q for q in queries), (text, limit, types)
         assert [m.to_json() for m in got] == [m.to_json() for m in _scanned(s, text, limit, types)]
+
+
+def test_exact_search_keeps_labels_spelled_so_on_any_store(big_twin, store_with_twin, monkeypatch):
+    s, queries = big_twin
+    texts = ["Kim Ji-hoon", "Ballerina", "Tokyo", "kim ji-hoon", "Kim Ji", "전종서", "Jeon Jongseo"]
+    queries.clear()
+    big = {t: [m.to_json() for m in search(s, t, exact=True)] for t in texts}
+    assert not any("REGEX" in q for q in queries)  # the label index only, never a scan
+    monkeypatch.setattr(linking, "FULL_INDEX_LIMIT", 50_000)
+    linking.forget(s)
+    assert linking._matcher(s).full is not None
+    indexed = {t: [m.to_json() for m in search(s, t, exact=True)] for t in texts}
+    # Hangul is a Korean-tagged label: the index of every label holds it, the label index is
+    # asked for plain and English labels only
+    assert big == {**indexed, "전종서": []}
+    assert [(m["label"], m["stage"]) for m in indexed["Kim Ji-hoon"]] == [
+        ("Kim Ji-hoon", "exact")
+    ] * 2
+    assert [m["label"] for m in indexed["전종서"]] == ["Jeon Jong-seo"]
+    assert indexed["kim ji-hoon"] == indexed["Kim Ji"] == indexed["Jeon Jongseo"] == []
+    # without --exact, the other stages too: "Jeon Jongseo" is Jeon Jong-seo, normalised
+    assert [(m.label, m.stage) for m in search(s, "Jeon Jongseo", limit=1)] == [
+        ("Jeon Jong-seo", "normalised")
+    ]
+
+
+def test_cli_search_exact(cli):
+    r = cli("search", "Ballerina", "--exact")
+    assert r.code == 0
+    assert r.stdout.splitlines()[1:] == ["Ballerina\tFilm\t1.00\tBallerina\texact\twork:ballerina"]
+    r = cli("search", "ballerina", "--exact", "--format", "json")
+    assert r.code == 1 and json.loads(r.stdout)["results"] == []

@@ -593,7 +593,12 @@ def forget(store: Store) -> None:
 
 
 def _score_all(
-    index: _Index, text: str, wanted: set[str] | None, *, fuzzy_when_found: bool = True
+    index: _Index,
+    text: str,
+    wanted: set[str] | None,
+    *,
+    fuzzy_when_found: bool = True,
+    exact_only: bool = False,
 ) -> dict[str, tuple[float, _Alias, str, float]]:
     """Best (score, alias, stage, raw fuzzy score) per entity IRI.
 
@@ -621,6 +626,8 @@ def _score_all(
         return best
     for i in index.exact.get(q, ()):
         offer(i, 1.0 if index.aliases[i].pref else 0.99, "exact")
+    if exact_only:
+        return best
     # in the label's word order first; in another order (family name first or last) 0.01 less,
     # so "jin ho gyu" prefers Jin Ho-gyu to Jin Gyu-ho but still finds either
     for i, moved in index.joined.get(joined, ()):
@@ -686,11 +693,19 @@ def _rank(best: dict[str, tuple[float, _Alias, str, float]]) -> list[tuple[Match
 
 
 def search(
-    store: Store, text: str, *, types: Sequence[str] | None = None, limit: int = 10
+    store: Store,
+    text: str,
+    *,
+    types: Sequence[str] | None = None,
+    limit: int = 10,
+    exact: bool = False,
 ) -> list[Match]:
     """Entities whose labels match ``text``, best first, one entry per entity.
 
     ``types`` keeps entities of those classes or their subclasses (``Work`` keeps films).
+    ``exact`` keeps the exact stage only (a label spelled character for character as
+    ``text``): on a big store it is found through the store's label index (plain and English
+    labels), never by a scan of every label.
 
     >>> from kgraph.build import compile_into
     >>> from kgraph.store import OxigraphStore
@@ -703,6 +718,11 @@ def search(
         raise UsageError("--limit must be at least 1")
     m = _matcher(store)
     wanted = m.h.resolve_types(types)
+    if exact:
+        index = m.full if m.full is not None else m.exact_for(text.strip())
+        if index is None:
+            return []
+        return [mt for mt, _ in _rank(_score_all(index, text, wanted, exact_only=True))[:limit]]
     first = _exactly_spelled(m, text, wanted, limit)
     if first is not None:
         return first
