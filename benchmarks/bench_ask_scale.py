@@ -22,6 +22,10 @@ with what the lazy fact base holds and how many fresh starts it made. ``--hold``
 engine's own memory; a huge one: unbounded, as before the bound)::
 
     python benchmarks/bench_ask_scale.py --store /work/scale3/store --distinct 2000
+    python benchmarks/bench_ask_scale.py --store /work/scale3/store --distinct 2000 --serve
+
+(``--serve``: the questions go to ``/ask`` of a ``kgraph serve`` of the store with one worker
+and no answer cache, and the worker's resident memory is reported, default bound.)
 """
 
 from __future__ import annotations
@@ -76,6 +80,75 @@ def _rss_mib() -> float:
     return 0.0
 
 
+def _children_rss_mib() -> float:
+    """The resident memory of this process's child processes (a server's workers), in MiB."""
+    import os
+    from pathlib import Path
+
+    total = 0.0
+    me = str(os.getpid())
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            status = (d / "status").read_text()
+            cmd = (d / "cmdline").read_bytes()
+        except OSError:
+            continue
+        fields = dict(line.split(":\t", 1) for line in status.splitlines() if ":\t" in line)
+        if fields.get("PPid", "").strip() == me and b"resource_tracker" not in cmd:
+            total += int(fields.get("VmRSS", "0 kB").split()[0]) / 1024
+    return total
+
+
+def _people(spec: str, n: int) -> list[str]:
+    """``n`` distinct questions about ``n`` different people of the store."""
+    from kgraph.build import open_store
+
+    store = open_store(spec)
+    rows = store.select(f"SELECT ?p ?l WHERE {{ ?p a kg:Person ; skos:prefLabel ?l }} LIMIT {n}")
+    store.close()
+    people = [(r["p"].value, r["l"].value) for r in rows]
+    if len(people) < n:
+        raise SystemExit(f"the store names {len(people)} people, fewer than --distinct {n}")
+    templates = ("co-stars of <{iri}>", "what has <{iri}> been in?", "who is {label}?")
+    return [templates[i % 3].format(iri=iri, label=lb) for i, (iri, lb) in enumerate(people)]
+
+
+def distinct_served(spec: str, n: int) -> dict[str, Any]:
+    """The same through ``kgraph serve`` (one worker, no answer cache): the worker's RSS."""
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    from kgraph.server import ServerConfig, SparqlServer
+
+    questions = _people(spec, n)
+    out: dict[str, Any] = {"store": spec, "distinct": n, "served": True}
+    statuses: dict[int, int] = {}
+    config = ServerConfig(port=0, workers=1, cache_mb=0, timeout=60.0)
+    t0 = time.perf_counter()
+    with SparqlServer(config, store=spec) as srv:
+        base = srv.url.rsplit("/", 1)[0] + "/ask?q="
+        for i, q in enumerate(questions):
+            try:
+                with urllib.request.urlopen(base + urllib.parse.quote(q), timeout=120) as r:
+                    r.read()
+                    code = r.status
+            except urllib.error.HTTPError as e:
+                code = e.code
+            statuses[code] = statuses.get(code, 0) + 1
+            if i == 0:
+                out["rss_after_1_mib"] = round(_children_rss_mib(), 1)
+            if (i + 1) % max(n // 8, 1) == 0:
+                out.setdefault("rss_course_mib", {})[i + 1] = round(_children_rss_mib(), 1)
+        out["rss_after_n_mib"] = round(_children_rss_mib(), 1)
+    out["seconds"] = round(time.perf_counter() - t0, 1)
+    out["statuses"] = statuses
+    out["ratio"] = round(out["rss_after_n_mib"] / out["rss_after_1_mib"], 2)
+    return out
+
+
 def distinct(spec: str, n: int, hold: int | None) -> dict[str, Any]:
     """RSS after the first and after ``n`` distinct questions asked in one process."""
     import kgraph.factbase as F
@@ -86,15 +159,8 @@ def distinct(spec: str, n: int, hold: int | None) -> dict[str, Any]:
 
     if hold is not None:
         F.HOLD_LIMIT = hold
+    questions = _people(spec, n)
     store = open_store(spec)
-    rows = store.select(f"SELECT ?p ?l WHERE {{ ?p a kg:Person ; skos:prefLabel ?l }} LIMIT {n}")
-    people = [(r["p"].value, r["l"].value) for r in rows]
-    if len(people) < n:
-        raise SystemExit(f"the store names {len(people)} people, fewer than --distinct {n}")
-    templates = ("co-stars of <{iri}>", "what has <{iri}> been in?", "who is {label}?")
-    questions = [
-        templates[i % 3].format(iri=iri, label=label) for i, (iri, label) in enumerate(people)
-    ]
     out: dict[str, Any] = {"store": spec, "distinct": n, "hold_limit": F.HOLD_LIMIT}
     answered = 0
     t0 = time.perf_counter()
@@ -131,9 +197,15 @@ def main() -> None:
     ap.add_argument("--json", action="store_true", help="print JSON instead of a table")
     ap.add_argument("--distinct", type=int, help="memory after N distinct questions instead")
     ap.add_argument("--hold", type=int, help="with --distinct: the lazy fact base's bound")
+    ap.add_argument(
+        "--serve", action="store_true", help="with --distinct: ask a `kgraph serve` (its worker)"
+    )
     args = ap.parse_args()
     if args.distinct:
-        r = distinct(args.store, args.distinct, args.hold)
+        if args.serve:
+            r = distinct_served(args.store, args.distinct)
+        else:
+            r = distinct(args.store, args.distinct, args.hold)
         print(
             json.dumps(r, indent=2) if args.json else "\n".join(f"{k}: {v}" for k, v in r.items())
         )
