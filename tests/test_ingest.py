@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from conftest import sources_dir
 
 from kgraph.errors import InputError, UsageError
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data" / "ingest"
-SOURCES = ROOT.parent / "shared" / "sources"
 ARTICLE = "https://kgraph.dev/id/source/article/"
 S = "https://kgraph.dev/id/source/"
 
@@ -436,7 +436,7 @@ def test_bundled_articles_recover_the_curated_graph():
         from ingest_quality import evaluate
     finally:
         sys.path.remove(str(ROOT / "benchmarks"))
-    res = evaluate(SOURCES)
+    res = evaluate(sources_dir())
     total = res["total"]
     assert total["precision"] >= 0.9, res["extras"]
     assert total["recall"] >= 0.7, res["misses"]
