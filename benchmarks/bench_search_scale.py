@@ -36,6 +36,13 @@ def _after(store: Any, text: str, limit: int) -> list[Any]:
     return search(store, text, limit=limit)
 
 
+def _lookup(store: Any, text: str, limit: int) -> Any:
+    """The label-index attempt alone (what search now adds before a scan it still needs)."""
+    from kgraph.linking import _exactly_spelled, _matcher
+
+    return _exactly_spelled(_matcher(store), text, None, limit)
+
+
 def timed(spec: str, text: str, limit: int, how: Any) -> tuple[float, float, list[Any]]:
     """First call on a freshly opened store, then warm (the same text again)."""
     from kgraph.build import open_store
@@ -82,6 +89,7 @@ def main() -> None:
     for text in args.text or texts_of(args.store):
         b_first, b_warm, b = timed(args.store, text, args.limit, _before)
         a_first, a_warm, a = timed(args.store, text, args.limit, _after)
+        lookup, _, answered = timed(args.store, text, args.limit, _lookup)
         same = [m.to_json() for m in a] == [m.to_json() for m in b]
         results.append(
             {
@@ -93,17 +101,23 @@ def main() -> None:
                 "after_first_s": round(a_first, 3),
                 "after_warm_s": round(a_warm, 4),
                 "ratio_first": round(a_first / b_first, 3) if b_first else None,
+                "label_index_answered": answered is not None,
+                "label_index_lookup_s": round(lookup, 4),
             }
         )
     if args.json:
         print(json.dumps(results, indent=2))
         return
     print(f"store: {args.store}  limit: {args.limit}")
-    print(f"{'text':<28}{'n':>4}{'same':>6}{'before first':>14}{'after first':>13}{'ratio':>8}")
+    print(
+        f"{'text':<28}{'n':>4}{'same':>6}{'before first':>14}{'after first':>13}{'ratio':>8}"
+        f"{'index?':>8}{'lookup':>9}"
+    )
     for r in results:
         print(
             f"{r['text'][:27]:<28}{r['results']:>4}{r['same']!s:>6}{r['before_first_s']:>13.3f}s"
             f"{r['after_first_s']:>12.3f}s{r['ratio_first']:>8.3f}"
+            f"{r['label_index_answered']!s:>8}{r['label_index_lookup_s']:>8.3f}s"
         )
 
 

@@ -741,10 +741,11 @@ def _exactly_spelled(
     q = text.strip()
     if m.full is not None or not q or " ".join(q.split()) != q:
         return None
-    exact = m.exact_for(q)  # plain or English labels spelled so (and capitalised variants)
-    if exact is None:
+    rows = m._exact_rows([q])  # plain or English labels spelled so (and capitalised variants)
+    spelled = {r["e"].value for r in rows if r["l"].value == q and r["pref"].value in ("true", "1")}
+    if len(spelled) < limit:  # too few to settle it: no index of them to build
         return None
-    ranked = _rank(_score_all(exact, q, wanted, fuzzy_when_found=False))
+    ranked = _rank(_score_all(m._index_of(rows), q, wanted, fuzzy_when_found=False))
     top = [mt for mt, _ in ranked if mt.score == 1.0]
     return top[:limit] if len(top) >= limit else None
 
