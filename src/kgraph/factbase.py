@@ -781,30 +781,34 @@ def _load(store: Store) -> FactBase:
 # values (the name index) by kgraph.store.forget_derived when its data changes.
 _facts: PerStore[FactBase] = PerStore(_load, persist="facts", settings=lambda: (LIMIT, PREDICATES))
 
-# The fact base the question under way in this thread (or task) reads, with its store
-_ASKING: ContextVar[tuple[Store, FactBase] | None] = ContextVar("kgraph_asking", default=None)
+# The question under way in this thread (or task): its store, and the fact base it reads once it
+# reads one (a list: filled by the first facts_of of the question)
+_ASKING: ContextVar[list[Any] | None] = ContextVar("kgraph_asking", default=None)
 
 
 def facts_of(store: Store) -> FactBase:
     """The fact base of ``store``: the one the question under way holds (:class:`asking`), or
     the store's own."""
     held = _ASKING.get()
-    if held is not None and held[0] is store:
-        return held[1]
-    return _facts(store)
+    if held is None or held[0] is not store:
+        return _facts(store)
+    if held[1] is None:
+        held[1] = _facts(store)
+    fb: FactBase = held[1]
+    return fb
 
 
 class asking:
-    """``with asking(store) as fb:`` one question: every :func:`facts_of` of ``store`` inside it
-    gives the same fact base, and at its end a lazy fact base holding more than
-    :data:`HOLD_LIMIT` is replaced by a fresh one for the questions that follow (another
-    thread's question under way keeps the one it holds). A question inside a question (a
-    follow-up read) uses the outer one's.
+    """``with asking(store):`` one question: every :func:`facts_of` of ``store`` inside it
+    gives the same fact base (read at the first of them), and at its end a lazy fact base
+    holding more than :data:`HOLD_LIMIT` is replaced by a fresh one for the questions that
+    follow (another thread's question under way keeps the one it holds). A question asked
+    inside another uses the outer one's.
 
     >>> from kgraph.store import OxigraphStore
     >>> store = OxigraphStore()
-    >>> with asking(store) as fb:
-    ...     facts_of(store) is fb
+    >>> with asking(store):
+    ...     facts_of(store) is facts_of(store)
     True
     """
 
@@ -812,13 +816,10 @@ class asking:
         self.store = store
         self._token: Any = None
 
-    def __enter__(self) -> FactBase:
+    def __enter__(self) -> None:
         held = _ASKING.get()
-        if held is not None and held[0] is self.store:
-            return held[1]
-        fb = _facts(self.store)
-        self._token = _ASKING.set((self.store, fb))
-        return fb
+        if held is None or held[0] is not self.store:
+            self._token = _ASKING.set([self.store, None])
 
     def __exit__(self, *exc: object) -> None:
         if self._token is None:
