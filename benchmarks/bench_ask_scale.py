@@ -161,6 +161,16 @@ def distinct(spec: str, n: int, hold: int | None) -> dict[str, Any]:
         F.HOLD_LIMIT = hold
     questions = _people(spec, n)
     store = open_store(spec)
+    read = {"queries": 0, "rows": 0}  # the store's work, whatever the machine's load
+    select = store.select
+
+    def counted(query: str, *args: Any, **kw: Any) -> Any:
+        rows = select(query, *args, **kw)
+        read["queries"] += 1
+        read["rows"] += len(rows)
+        return rows
+
+    store.select = counted  # type: ignore[method-assign]
     out: dict[str, Any] = {"store": spec, "distinct": n, "hold_limit": F.HOLD_LIMIT}
     answered = 0
     t0 = time.perf_counter()
@@ -176,6 +186,7 @@ def distinct(spec: str, n: int, hold: int | None) -> dict[str, Any]:
             out.setdefault("rss_course_mib", {})[i + 1] = round(_rss_mib(), 1)
     out["seconds"] = round(time.perf_counter() - t0, 1)
     out["answered"] = answered
+    out.update(read)
     out["rss_after_n_mib"] = round(_rss_mib(), 1)
     out["ratio"] = round(out["rss_after_n_mib"] / out["rss_after_1_mib"], 2)
     fb = F.facts_of(store)
