@@ -25,10 +25,13 @@ class Stats:
     """Counts of the graph: entities per class, facts per source, totals."""
 
     classes: dict[str, int]
-    sources: list[tuple[str, str, int]]  # (iri, label, facts)
-    facts: int
+    sources: list[tuple[str, str, int]]  # (iri, label, triples in the source's graph)
+    facts: int  # triples in the sources' graphs, with what the build derives there
     quads: int
     graphs: dict[str, int] = field(default_factory=dict)
+    #: per source, the facts it states itself (as `kgraph sources` counts them: without the
+    #: shortcuts the build derives in its graph)
+    stated: dict[str, int] = field(default_factory=dict)
 
 
 @record(frozen=True)
@@ -329,7 +332,10 @@ class KnowledgeGraph:
         ]
         special = {ONTOLOGY_GRAPH, CURATION_GRAPH, INFERRED_GRAPH}
         facts = sum(n for g, n in graphs.items() if g not in special)
-        return Stats(classes, sources, facts, sum(graphs.values()), graphs)
+        from .sources import stated_counts
+
+        stated = stated_counts(s, [iri for iri, _, _ in sources])
+        return Stats(classes, sources, facts, sum(graphs.values()), graphs, stated)
 
     def conflicts(self) -> list[Disagreement]:
         """Every recorded disagreement between sources, with the sources on each side."""
