@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from kgraph import build, linking
-from kgraph.factbase import facts_of
+from kgraph.factbase import _facts, facts_of
 from kgraph.kg import KnowledgeGraph
 from kgraph.store import OxigraphStore, forget_all_derived
 
@@ -58,7 +58,7 @@ def test_the_files_are_read_not_derived_again(cache, monkeypatch):
     def refuse(store):
         raise AssertionError("derived again although a file was there")
 
-    monkeypatch.setattr(facts_of, "_build", refuse)
+    monkeypatch.setattr(_facts, "_build", refuse)  # the per-store cache behind facts_of
     kg = KnowledgeGraph()
     again = facts_of(kg.store)
     assert again is not fb and again.triples == fb.triples and again.labels == fb.labels

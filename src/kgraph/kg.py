@@ -129,12 +129,17 @@ class KnowledgeGraph:
         return run_saved(self.store, name, dict(params or {}))
 
     def search(
-        self, text: str, *, types: Sequence[str] | None = None, limit: int = 10
+        self,
+        text: str,
+        *,
+        types: Sequence[str] | None = None,
+        limit: int = 10,
+        exact: bool = False,
     ) -> list[Any]:
-        """Entities whose labels match ``text``, best first."""
+        """Entities whose labels match ``text``, best first (``exact``: spelled so only)."""
         from .linking import search
 
-        return search(self.store, text, types=types, limit=limit)
+        return search(self.store, text, types=types, limit=limit, exact=exact)
 
     def resolve(self, name: str, *, types: Sequence[str] | None = None) -> Any:
         """The one entity ``name`` refers to; raises UnknownEntity or AmbiguousName."""

@@ -26,7 +26,7 @@ from functools import lru_cache
 from .citing import _works_with as works_with
 from .citing import facts_for
 from .errors import AmbiguousName, InputError, KGraphError, NotUnderstood, UnknownEntity
-from .factbase import Fact, facts_of, legend_line
+from .factbase import Fact, asking, facts_of, legend_line
 from .linking import normalise
 from .mentions import Candidate, Mention, find_mentions, tokenize
 from .patterns import INTENTS, Intent
@@ -391,6 +391,11 @@ def ask(store: Store, question: str, *, context: Any = None) -> Answer:
     Raises :class:`NotUnderstood`, :class:`UnknownEntity` or :class:`AmbiguousName` (exit 1)
     instead of guessing.
     """
+    with asking(store):  # one fact base for the whole question (a big store's is bounded)
+        return _ask(store, question, context)
+
+
+def _ask(store: Store, question: str, context: Any) -> Answer:
     ctx = context.context if isinstance(context, Answer) else context
     if ctx is not None and not isinstance(ctx, Context):
         ctx = None

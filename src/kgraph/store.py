@@ -1393,6 +1393,15 @@ class PerStore(Generic[T]):
         with self._lock:
             self._cache.pop(store, None)
 
+    def renew(self, store: Store, value: T, fresh: Callable[[T], T | None]) -> None:
+        """Replace ``store``'s ``value`` by ``fresh(value)`` when that gives one (a cache that
+        bounds what it holds starting afresh), unless another thread replaced it first."""
+        with self._lock:
+            if self._cache.get(store) is value:
+                new = fresh(value)
+                if new is not None:
+                    self._cache[store] = new
+
 
 def forget_derived(store: Store) -> None:
     """Drop every value derived from ``store`` (after its data changed)."""
