@@ -84,7 +84,14 @@ def fast_ask(argv: list[str]) -> int | None:
     import gc
 
     gc.set_threshold(50_000, 20, 20)
-    return run_ask(_default_graph, question, fmt, explain)
+    # The regular expressions of the ask path, compiled by an earlier ask (kgraph.regexcache)
+    from . import regexcache
+    from .resources import cache_dir
+
+    regexcache.install(str(cache_dir()))
+    code = run_ask(_default_graph, question, fmt, explain)
+    regexcache.save()
+    return code
 
 
 def _default_graph() -> object:

@@ -112,10 +112,7 @@ def content_hash(files: list[Path] | None = None) -> str:
 
 def cache_dir() -> Path:
     """``KGRAPH_CACHE_DIR`` or the platform's user cache directory."""
-    env = os.environ.get("KGRAPH_CACHE_DIR")
-    if env:
-        return Path(env).expanduser()
-    return resources.user_dir("cache")
+    return resources.cache_dir()
 
 
 def rdf_format(path: Path, fmt: str | None = None) -> ox.RdfFormat:

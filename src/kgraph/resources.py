@@ -71,6 +71,14 @@ def user_dir(kind: str) -> Path:
     return Path(platformdirs.user_data_dir("kgraph"))
 
 
+def cache_dir() -> Path:
+    """``KGRAPH_CACHE_DIR`` or the platform's user cache directory."""
+    env = os.environ.get("KGRAPH_CACHE_DIR")
+    if env:
+        return Path(env).expanduser()
+    return user_dir("cache")
+
+
 def user_data_dir() -> Path:
     """``KGRAPH_DATA_DIR`` or the platform's user data directory: where the user's own files
     live (:mod:`kgraph.overlay`)."""
