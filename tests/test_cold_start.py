@@ -38,6 +38,10 @@ KEPT_OFF = {
     "tempfile": "only when building or writing",
     "shutil": "only when building or removing",
     "unicodedata": "linking.normalise needs it only for text that is not ASCII",
+    "pathlib": "imports urllib.parse and ipaddress; the cached store is found with os.path",
+    "urllib.parse": "pathlib's (and a remote store's)",
+    "ipaddress": "urllib.parse's",
+    "fnmatch": "pathlib's glob; the store's files are listed with os.listdir",
     "urllib.request": "only for a remote store",
     "http.client": "only for a remote store",
 }
@@ -103,7 +107,7 @@ import re._parser
 import kgraph.questions as q, kgraph.saved as saved
 parsed, compiled = [], []
 real_parse, real_compile = saved.parse_query_file, re._parser.parse
-saved.parse_query_file = lambda path: parsed.append(path.name) or real_parse(path)
+saved.parse_query_file = lambda path: parsed.append(str(path).rsplit("/")[-1]) or real_parse(path)
 re._parser.parse = lambda p, *a: compiled.append(p) or real_compile(p, *a)
 from kgraph.__main__ import fast_ask
 code = fast_ask(sys.argv[1:])

@@ -86,9 +86,9 @@ def fast_ask(argv: list[str]) -> int | None:
     gc.set_threshold(50_000, 20, 20)
     # The regular expressions of the ask path, compiled by an earlier ask (kgraph.regexcache)
     from . import regexcache
-    from .resources import cache_dir
+    from .resources import cache_dir_text
 
-    regexcache.install(str(cache_dir()))
+    regexcache.install(cache_dir_text())
     code = run_ask(_default_graph, question, fmt, explain)
     regexcache.save()
     return code
