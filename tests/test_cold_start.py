@@ -100,12 +100,13 @@ def test_the_probe_sees_what_an_answer_in_json_needs() -> None:
 
 
 # What an answer does without: reading every saved query, reading the whole phrasing table, and
-# compiling a regular expression that an earlier ask already compiled (kgraph.regexcache).
+# compiling a regular expression that an earlier ask already compiled (kgraph.startcache).
 WORK_PROBE = """
 import sys
-import re._parser
-import kgraph.questions as q, kgraph.saved as saved
+import builtins, re._parser
+import kgraph.questions as q, kgraph.saved as saved, kgraph.startcache as sc
 parsed, compiled = [], []
+sc.compile = lambda *a: compiled.append(a[0]) or builtins.compile(*a)  # record classes' __init__
 real_parse, real_compile = saved.parse_query_file, re._parser.parse
 saved.parse_query_file = lambda path: parsed.append(str(path).rsplit("/")[-1]) or real_parse(path)
 re._parser.parse = lambda p, *a: compiled.append(p) or real_compile(p, *a)
@@ -139,8 +140,9 @@ def test_a_cold_ask_reads_one_saved_query_and_part_of_the_table() -> None:
     assert 0 < read < table / 2  # the patterns after the first that answers are not read
 
 
-def test_a_second_ask_compiles_no_regular_expression() -> None:
-    """The first ask compiles and records the patterns of its path; later ones read them."""
+def test_a_second_ask_compiles_no_regular_expression_and_no_record_class() -> None:
+    """The first ask compiles and records the patterns and the generated ``__init__`` of the
+    record classes of its path (kgraph.startcache); later ones read them back."""
     for question in ("cast of Ballerina", "who played Ok-ju in Ballerina?"):
         first = _work("ask", question)
         assert first[0].returncode == 0, first[0].stderr

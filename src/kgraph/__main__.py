@@ -84,13 +84,13 @@ def fast_ask(argv: list[str]) -> int | None:
     import gc
 
     gc.set_threshold(50_000, 20, 20)
-    # The regular expressions of the ask path, compiled by an earlier ask (kgraph.regexcache)
-    from . import regexcache
+    # The regular expressions and record classes of the ask path, compiled by an earlier ask
+    from . import startcache
     from .resources import cache_dir_text
 
-    regexcache.install(cache_dir_text())
+    startcache.install(cache_dir_text())
     code = run_ask(_default_graph, question, fmt, explain)
-    regexcache.save()
+    startcache.save()
     return code
 
 

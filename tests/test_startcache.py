@@ -1,4 +1,5 @@
-"""kgraph.regexcache: the ask path's regular expressions, compiled once and read back after.
+"""kgraph.startcache: what a cold ask compiles (regular expressions, record classes' ``__init__``),
+compiled once and read back after.
 
 A pattern served from the file must be the very program ``re`` would compile (CPython's
 ``Pattern.__eq__`` compares the flags, the pattern and the engine's code), and a file that is
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from kgraph import regexcache
+from kgraph import startcache
 
 PATTERNS = [
     (r"^(?P<who>.+?) in (?:the )?(?P<work>.+?)$", re.IGNORECASE),
@@ -30,10 +31,10 @@ PATTERNS = [
 
 @pytest.fixture()
 def cache(tmp_path: Path) -> Iterator[Path]:
-    regexcache.uninstall()
+    startcache.uninstall()
     re.purge()  # re's own in-process cache would answer before the hook is asked
     yield tmp_path
-    regexcache.uninstall()
+    startcache.uninstall()
     re.purge()
 
 
@@ -45,19 +46,19 @@ def _parses(monkeypatch: pytest.MonkeyPatch) -> list[object]:
 
 
 def _reference(p: str | bytes, flags: int) -> re.Pattern:  # type: ignore[type-arg]
-    regexcache.uninstall()
+    startcache.uninstall()
     re.purge()
     return re.compile(p, flags)
 
 
 def test_a_pattern_read_back_is_the_one_re_compiles(cache, monkeypatch) -> None:
-    regexcache.install(str(cache))
+    startcache.install(str(cache))
     first = [re.compile(p, f) for p, f in PATTERNS]
-    regexcache.save()
-    regexcache.uninstall()
+    startcache.save()
+    startcache.uninstall()
     re.purge()
     parses = _parses(monkeypatch)
-    regexcache.install(str(cache))
+    startcache.install(str(cache))
     again = [re.compile(p, f) for p, f in PATTERNS]
     assert parses == []  # every one came from the file
     monkeypatch.undo()
@@ -71,17 +72,17 @@ def test_a_pattern_read_back_is_the_one_re_compiles(cache, monkeypatch) -> None:
 
 
 def test_only_new_patterns_write_the_file(cache) -> None:
-    regexcache.install(str(cache))
+    startcache.install(str(cache))
     re.compile("abc")
-    regexcache.save()
+    startcache.save()
     (path,) = cache.iterdir()
-    assert path.name.startswith(f"regex-{__import__('sys').implementation.cache_tag}-")
+    assert path.name.startswith(f"startcache-{__import__('sys').implementation.cache_tag}-")
     stamp = path.stat().st_mtime_ns
-    regexcache.uninstall()
+    startcache.uninstall()
     re.purge()
-    regexcache.install(str(cache))
+    startcache.install(str(cache))
     re.compile("abc")
-    regexcache.save()
+    startcache.save()
     assert path.stat().st_mtime_ns == stamp  # nothing new: not written again
 
 
@@ -96,62 +97,110 @@ def test_only_new_patterns_write_the_file(cache) -> None:
     ],
 )
 def test_a_damaged_file_is_ignored_and_replaced(cache, monkeypatch, damage) -> None:
-    regexcache.install(str(cache))
+    startcache.install(str(cache))
     for p, f in PATTERNS:
         re.compile(p, f)
-    regexcache.save()
-    regexcache.uninstall()
+    startcache.save()
+    startcache.uninstall()
     re.purge()
     (path,) = cache.iterdir()
     path.write_bytes(damage(path.read_bytes()))
     parses = _parses(monkeypatch)
-    regexcache.install(str(cache))
+    startcache.install(str(cache))
     got = [re.compile(p, f) for p, f in PATTERNS]
     assert len(parses) == len(PATTERNS)  # compiled as usual
-    regexcache.save()
+    startcache.save()
     monkeypatch.undo()
     assert got == [_reference(p, f) for p, f in PATTERNS]
-    regexcache.install(str(cache))
-    assert len(regexcache._known) == len(PATTERNS)  # the rewritten file is whole again
+    startcache.install(str(cache))
+    assert len(startcache._known["re"]) == len(PATTERNS)  # the rewritten file is whole again
 
 
 def test_a_bad_entry_falls_back_to_the_compiler(cache) -> None:
-    regexcache.install(str(cache))
-    regexcache._known[("x+", 0)] = (32, [1, 2, 3], 0, {}, (None,))  # not a valid program
+    startcache.install(str(cache))
+    startcache._known["re"][("x+", 0)] = (32, [1, 2, 3], 0, {}, (None,))  # not a valid program
     assert re.compile("x+").fullmatch("xxx")
-    assert regexcache._known[("x+", 0)][1] != [1, 2, 3]
+    assert startcache._known["re"][("x+", 0)][1] != [1, 2, 3]
 
 
 def test_an_unwritable_cache_changes_nothing(tmp_path, cache) -> None:
     missing = tmp_path / "no" / "such" / "folder"
-    regexcache.install(str(missing))
+    startcache.install(str(missing))
     assert re.compile(r"a(b)c").match("abc")
-    regexcache.save()  # never raises
+    startcache.save()  # never raises
     assert not missing.exists() and not any(p.name.startswith(".") for p in tmp_path.iterdir())
 
 
 def test_debug_and_parsed_patterns_pass_through(cache, capsys) -> None:
-    regexcache.install(str(cache))
+    startcache.install(str(cache))
     re.compile("ab+", re.DEBUG)
     assert "LITERAL" in capsys.readouterr().out  # re.DEBUG still prints the program
-    assert ("ab+", int(re.DEBUG)) not in regexcache._known
+    assert ("ab+", int(re.DEBUG)) not in startcache._known["re"]
 
 
 def test_the_file_is_bounded(cache, monkeypatch) -> None:
-    monkeypatch.setattr(regexcache, "MAX_ENTRIES", 5)
-    regexcache.install(str(cache))
+    monkeypatch.setattr(startcache, "MAX_ENTRIES", 5)
+    startcache.install(str(cache))
     for i in range(8):
         re.compile(f"old{i}")
-    regexcache.save()
-    regexcache.uninstall()
+    startcache.save()
+    startcache.uninstall()
     re.purge()
-    regexcache.install(str(cache))
-    assert len(regexcache._known) == 8  # what one process used is kept whole
+    startcache.install(str(cache))
+    assert len(startcache._known["re"]) == 8  # what one process used is kept whole
     re.compile("new")
-    regexcache.save()
-    regexcache.uninstall()
-    regexcache.install(str(cache))
-    assert set(regexcache._known) == {("new", 0)}  # past the bound: only what was used
+    startcache.save()
+    startcache.uninstall()
+    startcache.install(str(cache))
+    assert (
+        set(startcache._known["re"]) == {("new", 0)} and not startcache._known["code"]
+    )  # past the bound: only what was used
+
+
+def test_source_code_is_compiled_once(cache, monkeypatch) -> None:
+    text = "def f(x, y=2):\n    return x * y\n"
+    startcache.install(str(cache))
+    first = startcache.source(text)
+    startcache.save()
+    startcache.uninstall()
+    compiled: list[str] = []
+    monkeypatch.setattr(
+        startcache, "compile", lambda *a: compiled.append(a[0]) or compile(*a), raising=False
+    )
+    startcache.install(str(cache))
+    again = startcache.source(text)
+    assert compiled == [] and again == first  # read back, the same code
+    scope: dict[str, object] = {}
+    exec(again, scope)  # noqa: S102 - our own text
+    assert scope["f"](3) == 6  # type: ignore[operator]
+    startcache.uninstall()
+    startcache.source(text)  # not installed: compiled, and nothing kept
+    assert compiled == [text] and not startcache._known["code"]
+
+
+def test_a_record_class_built_from_cached_code_behaves_the_same(cache) -> None:
+    from kgraph.records import field, record
+
+    def make() -> type:
+        @record(frozen=True)
+        class Point:
+            x: int
+            y: int = 0
+            tags: list[str] = field(default_factory=list, repr=False)
+
+        return Point
+
+    startcache.install(str(cache))
+    make()(1)
+    startcache.save()
+    startcache.uninstall()
+    startcache.install(str(cache))
+    Point = make()
+    p = Point(1, y=2)
+    assert repr(p).endswith(".Point(x=1, y=2)") and p.tags == [] and p == Point(1, 2, [])
+    assert len(startcache._used["code"]) == 1  # its __init__ came from the file
+    with pytest.raises(TypeError):
+        Point()
 
 
 def test_the_library_never_installs_it() -> None:
