@@ -113,7 +113,11 @@ def main() -> int:
     ap.add_argument("--works", type=int, default=10_000)
     ap.add_argument("--out", type=Path, default=HERE / "results")
     args = ap.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="kgraph-align-"))
+    with tempfile.TemporaryDirectory(prefix="kgraph-align-") as tmp:
+        return _run(args, Path(tmp))
+
+
+def _run(args: argparse.Namespace, work: Path) -> int:
     nq = work / "films.nq"
     subprocess.run(
         [sys.executable, str(HERE / "generate.py"), "--works", str(args.works), "--out", str(nq)],

@@ -35,6 +35,7 @@ import json
 import multiprocessing as mp
 import os
 import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -230,6 +231,13 @@ def main() -> int:
     ap.add_argument("--json", type=Path, help="also write the results here")
     args = ap.parse_args()
     cache = tempfile.mkdtemp(prefix="kgraph-bench-endpoint-")
+    try:
+        return _run(args, cache)
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)  # the build's store: ~100 MB a run
+
+
+def _run(args: argparse.Namespace, cache: str) -> int:
     env = {**os.environ, "KGRAPH_CACHE_DIR": cache}
     subprocess.run(
         [str(Path(sys.executable).with_name("kgraph")), "build"],

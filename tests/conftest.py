@@ -12,7 +12,19 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = ROOT.parent / "shared" / "sources"
+#: the five articles: ``../shared/sources`` beside the repository, or where KGRAPH_SOURCES says
+SOURCES = Path(os.environ.get("KGRAPH_SOURCES") or ROOT.parent / "shared" / "sources")
+
+
+def sources_dir() -> Path:
+    """SOURCES, failing the calling test with a clear message where the articles are not."""
+    if not SOURCES.is_dir():
+        pytest.fail(
+            f"the source articles are not at {SOURCES}: put the shared folder beside the "
+            "repository (../shared/sources) or set KGRAPH_SOURCES to their folder",
+            pytrace=False,
+        )
+    return SOURCES
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from conftest import sources_dir
 
 from kgraph.errors import InputError, UsageError
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data" / "ingest"
-SOURCES = ROOT.parent / "shared" / "sources"
 ARTICLE = "https://kgraph.dev/id/source/article/"
 S = "https://kgraph.dev/id/source/"
 
@@ -436,7 +436,7 @@ def test_bundled_articles_recover_the_curated_graph():
         from ingest_quality import evaluate
     finally:
         sys.path.remove(str(ROOT / "benchmarks"))
-    res = evaluate(SOURCES)
+    res = evaluate(sources_dir())
     total = res["total"]
     assert total["precision"] >= 0.9, res["extras"]
     assert total["recall"] >= 0.7, res["misses"]
@@ -464,6 +464,26 @@ def test_cli_dry_run_json_on_the_bundled_graph(kgraph_proc):
     award = next(f for f in d["facts"] if f["relation"] == "award")
     assert award["subject"]["iri"] == "https://kgraph.dev/id/person/jeon-jong-seo"
     assert award["work"]["iri"] == "https://kgraph.dev/id/work/the-call"
+
+
+def test_without_the_ingest_extra_one_line_says_how_to_install_it(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """`pip install kgraph` alone leaves the extra out: a clear refusal, not an internal error."""
+    from kgraph.ingest import ingest
+
+    monkeypatch.setitem(sys.modules, "dateparser", None)  # as if not installed
+    with pytest.raises(UsageError, match=r"needs dateparser, not installed.*kgraph\[ingest\]"):
+        ingest(ox_store(), [DATA / "01_ballerina_busan_review.txt"], dry_run=True)
+    r = cli("ingest", str(DATA / "01_ballerina_busan_review.txt"), "--dry-run")
+    assert r.code == 2 and r.stdout == ""
+    assert r.stderr.count("\n") == 1 and "pip install 'kgraph[ingest]'" in r.stderr
+
+
+def ox_store():
+    from kgraph.store import OxigraphStore
+
+    return OxigraphStore()
 
 
 def test_cli_errors(kgraph_proc, tmp_path):

@@ -244,14 +244,34 @@ def test_progress_reports_both_passes(mem, tmp_path: Path):
 
 
 @pytest.mark.slow
-def test_big_file_takes_the_bulk_path_with_the_same_result(tmp_path: Path):
+@pytest.mark.parametrize("default_graph", [False, True], ids=["named", "with-default-graph"])
+def test_big_file_takes_the_bulk_path_with_the_same_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, default_graph: bool
+):
+    """A big dataset file is written by the engine's bulk loader, its default-graph triples
+    (every other line here) into the file's graph, as the transactional path puts them."""
     f = tmp_path / "big.nq"
+    graph = lambda i: "" if default_graph and i % 2 else f" <{EX}g>"
     f.write_text(
-        "".join(f"<{EX}p{i}> <{EX}knows> <{EX}p{i + 1}> <{EX}g> .\n" for i in range(51_000))
+        "".join(f"<{EX}p{i}> <{EX}knows> <{EX}p{i + 1}>{graph(i)} .\n" for i in range(51_000))
     )
+    bulk = []
+    real = OxigraphStore.bulk_load
+
+    def spy(self: OxigraphStore, graph: object, *args: object, **kwargs: object) -> None:
+        bulk.append(graph)
+        real(self, graph, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(OxigraphStore, "bulk_load", spy)
     a, b = open_store("memory:"), open_store(str(tmp_path / "disk"), read_only=False)
+    a.supports_bulk_load = False  # type: ignore[misc]  # a: the transactional path, to compare
     load(a, [f])
+    assert not bulk
     load(b, [f])
+    assert ox.NamedNode(source_iri(f)) in bulk  # the file itself went through the bulk loader
+    if default_graph:
+        moved = a.select(f"SELECT ?o WHERE {{ GRAPH <{source_iri(f)}> {{ <{EX}p1> ?p ?o }} }}")
+        assert [r["o"] for r in moved] == [ox.NamedNode(f"{EX}p2")]
     data = {q for q in a.quads() if q.graph_name != ox.NamedNode(ONTOLOGY_GRAPH)}
     assert (
         data == {q for q in b.quads() if q.graph_name != ox.NamedNode(ONTOLOGY_GRAPH)}

@@ -333,12 +333,14 @@ def ensure_ontology(store: Store) -> bool:
 
 def _bulk(store: Store, fmt: ox.RdfFormat, scan: _Scan) -> bool:
     """Whether the embedded bulk loader can write this file with the same result as
-    :func:`insert_quads`: no blank nodes, and triples of a dataset format already in named graphs."""
+    :func:`insert_quads`: no blank nodes, and no statement of kgraph's record predicates. A dataset
+    file's default-graph triples go into the file's graph there too: the loader's ``to_graph`` is
+    the graph a file's default graph is read into, whatever its format."""
     if not store.supports_bulk_load or scan.blank_nodes or scan.quads < BATCH:
         return False
     if fmt == ox.RdfFormat.JSON_LD:  # its contexts are inlined by _parse, not by bulk_load
         return False
-    return not (fmt.supports_datasets and scan.default_graph) and not scan.record_claims
+    return not scan.record_claims
 
 
 def _record_path(store: Store, source: str) -> tuple[bool, str | None]:
