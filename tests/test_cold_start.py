@@ -42,6 +42,7 @@ KEPT_OFF = {
     "urllib.parse": "pathlib's (and a remote store's)",
     "ipaddress": "urllib.parse's",
     "fnmatch": "pathlib's glob; the store's files are listed with os.listdir",
+    "weakref": "the store's derived values and proxies come from the interpreter's _weakref",
     "urllib.request": "only for a remote store",
     "http.client": "only for a remote store",
 }
