@@ -86,14 +86,24 @@ def test_only_new_patterns_write_the_file(cache) -> None:
     assert path.stat().st_mtime_ns == stamp  # nothing new: not written again
 
 
+def _flip_every_entry(b: bytes) -> bytes:
+    import marshal
+
+    tables = marshal.loads(b)
+    for table in tables.values():
+        for key, blob in table.items():
+            table[key] = blob[:-1] + bytes([blob[-1] ^ 1])  # its CRC-32 no longer matches
+    return marshal.dumps(tables)
+
+
 @pytest.mark.parametrize(
     "damage",
     [
-        lambda b: b[:8] + b[8:-3],  # torn
-        lambda b: b[:20] + bytes([b[20] ^ 1]) + b[21:],  # a flipped bit: the CRC-32 catches it
-        lambda b: b"00000000" + b[8:],
+        lambda b: b[: len(b) // 2],  # torn
+        _flip_every_entry,
         lambda b: b"",
         lambda b: b"not a table at all",
+        lambda b: __import__("marshal").dumps([1, 2, 3]),
     ],
 )
 def test_a_damaged_file_is_ignored_and_replaced(cache, monkeypatch, damage) -> None:
@@ -116,11 +126,30 @@ def test_a_damaged_file_is_ignored_and_replaced(cache, monkeypatch, damage) -> N
     assert len(startcache._known["re"]) == len(PATTERNS)  # the rewritten file is whole again
 
 
+@pytest.mark.parametrize("at", [0.1, 0.3, 0.5, 0.7, 0.9, 0.99])
+def test_a_flipped_bit_anywhere_never_gives_a_wrong_pattern(cache, at) -> None:
+    """Wherever the damage is, each pattern is either read back whole or compiled again."""
+    startcache.install(str(cache))
+    for p, f in PATTERNS:
+        re.compile(p, f)
+    startcache.save()
+    startcache.uninstall()
+    re.purge()
+    (path,) = cache.iterdir()
+    b = path.read_bytes()
+    i = int(len(b) * at)
+    path.write_bytes(b[:i] + bytes([b[i] ^ 4]) + b[i + 1 :])
+    startcache.install(str(cache))
+    got = [re.compile(p, f) for p, f in PATTERNS]
+    assert got == [_reference(p, f) for p, f in PATTERNS]
+
+
 def test_a_bad_entry_falls_back_to_the_compiler(cache) -> None:
     startcache.install(str(cache))
-    startcache._known["re"][("x+", 0)] = (32, [1, 2, 3], 0, {}, (None,))  # not a valid program
-    assert re.compile("x+").fullmatch("xxx")
-    assert startcache._known["re"][("x+", 0)][1] != [1, 2, 3]
+    key = ("x+", 0)
+    startcache._known["re"][key] = startcache._pack(key, (32, [1, 2, 3], 0, {}, (None,)))
+    assert re.compile("x+").fullmatch("xxx")  # the engine refused the program: compiled anew
+    assert startcache._unpack(key, startcache._known["re"][key])[1] != [1, 2, 3]
 
 
 def test_an_unwritable_cache_changes_nothing(tmp_path, cache) -> None:

@@ -18,11 +18,13 @@ usual and recorded. :func:`source` does the same for Python source text (code ob
 with :mod:`marshal`). :func:`save` writes the file when something new was recorded.
 
 Safe by construction: the file's name carries the interpreter's version and the regular
-expression engine's magic number (a file from another Python is never read), its contents carry
-a CRC-32, the engine checks a program before it runs it (``_sre.compile`` refuses a malformed
-one), and anything unexpected falls back to the normal compiler. At most :data:`MAX_ENTRIES`
-entries are kept: when a save would go past that, only what this process used is written, so
-patterns made from data (a legend's source code) do not pile up.
+expression engine's magic number (a file from another Python is never read), each entry carries
+a CRC-32 of its key and contents, the engine checks a program before it runs it
+(``_sre.compile`` refuses a malformed one), and anything unexpected falls back to the normal
+compiler. Entries are decoded only when used: the file holds what every kind of question
+needs (some 300 patterns, 450 KB), an answer uses a quarter of it. At most
+:data:`MAX_ENTRIES` entries are kept: when a save would go past that, only what this process
+used is written, so patterns made from data (a legend's source code) do not pile up.
 """
 
 from __future__ import annotations
@@ -37,11 +39,12 @@ if TYPE_CHECKING:
 
 MAX_ENTRIES = 2000
 
-# (pattern, flags) -> the arguments of _sre.compile after the pattern: (flags, code,
-# groups - 1, groupindex, indexgroup); source text -> code object. What the file held or this
-# process compiled, and what this process used (kept when the file is past its bound).
-_known: dict[str, dict[Any, Any]] = {"re": {}, "code": {}}
-_used: dict[str, dict[Any, Any]] = {"re": {}, "code": {}}
+# "re": (pattern, flags) -> the arguments of _sre.compile after the pattern (flags, code,
+# groups - 1, groupindex, indexgroup); "code": source text -> its code object; each value
+# marshalled, behind the CRC-32 of key and value (see _pack). What the file held or this
+# process compiled, and what this process used (kept alone when the file is past its bound).
+_known: dict[str, dict[Any, bytes]] = {"re": {}, "code": {}}
+_used: dict[str, dict[Any, bytes]] = {"re": {}, "code": {}}
 _new = False
 _path: str | None = None
 _original: Any = None
@@ -72,21 +75,37 @@ def install(cache_dir: str) -> None:
     compiler.compile = _compile
 
 
-def _read(path: str) -> dict[str, dict[Any, Any]]:
+def _read(path: str) -> dict[str, dict[Any, bytes]]:
     import marshal
-    from binascii import crc32
 
     try:
         with open(path, "rb") as f:
-            data = f.read()
-        if len(data) < 8 or int(data[:8], 16) != crc32(data[8:]):
-            return {}
-        tables = marshal.loads(data[8:])
+            tables = marshal.loads(f.read())
     except (OSError, ValueError, EOFError, TypeError):
         return {}
     if not isinstance(tables, dict):
         return {}
     return {k: v for k, v in tables.items() if k in _known and isinstance(v, dict)}
+
+
+def _pack(key: Any, value: Any) -> bytes:
+    import marshal
+    from binascii import crc32
+
+    data = marshal.dumps(value)
+    return b"%08x" % crc32(marshal.dumps(key) + data) + data
+
+
+def _unpack(key: Any, blob: Any) -> Any:
+    """The value packed for ``key``; ValueError when it is not what was packed."""
+    import marshal
+    from binascii import crc32
+
+    if type(blob) is not bytes or len(blob) < 8:
+        raise ValueError("not an entry")
+    if int(blob[:8], 16) != crc32(marshal.dumps(key) + blob[8:]):
+        raise ValueError("damaged entry")
+    return marshal.loads(blob[8:])
 
 
 def _compile(p: Any, flags: Any = 0) -> Any:
@@ -99,7 +118,7 @@ def _compile(p: Any, flags: Any = 0) -> Any:
     hit = _known["re"].get(key)
     if hit is not None:
         try:
-            pattern = _sre.compile(p, *hit)
+            pattern = _sre.compile(p, *_unpack(key, hit))
         except Exception:  # noqa: BLE001 - a bad entry: compiled again below
             del _known["re"][key]
         else:
@@ -107,7 +126,7 @@ def _compile(p: Any, flags: Any = 0) -> Any:
             return pattern
     args = _program(p, int(flags))
     pattern = _sre.compile(p, *args)
-    _known["re"][key] = _used["re"][key] = args
+    _known["re"][key] = _used["re"][key] = _pack(key, args)
     _new = True
     return pattern
 
@@ -129,14 +148,20 @@ def _program(p: str | bytes, flags: int) -> tuple[Any, ...]:
 def source(text: str) -> CodeType:
     """``compile(text, "<string>", "exec")``: read back from the cache file once installed."""
     global _new
-    code: CodeType | None = _known["code"].get(text)
-    if code is None or type(code) is not type(source.__code__):
-        code = compile(text, "<string>", "exec")
-        if _path is not None:
-            _known["code"][text] = code
-            _new = True
+    hit = _known["code"].get(text)
+    if hit is not None:
+        try:
+            code = _unpack(text, hit)
+        except Exception:  # noqa: BLE001 - a bad entry: compiled again below
+            code = None
+        if type(code) is type(source.__code__):
+            _used["code"][text] = hit
+            return code  # type: ignore[no-any-return]
+        del _known["code"][text]
+    code = compile(text, "<string>", "exec")
     if _path is not None:
-        _used["code"][text] = code
+        _known["code"][text] = _used["code"][text] = _pack(text, code)
+        _new = True
     return code
 
 
@@ -146,7 +171,6 @@ def save() -> None:
     if not _new or _path is None:
         return
     import marshal
-    from binascii import crc32
 
     size = sum(len(t) for t in _known.values())
     tables = _known if size <= MAX_ENTRIES else _used
@@ -155,7 +179,7 @@ def save() -> None:
     try:
         data = marshal.dumps(tables)
         with open(tmp, "wb") as f:
-            f.write(b"%08x" % crc32(data) + data)
+            f.write(data)
         os.replace(tmp, _path)
         _new = False
     except (OSError, ValueError):  # a read-only or missing cache: compile every time
