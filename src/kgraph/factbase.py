@@ -20,7 +20,7 @@ than :data:`SCAN_LIMIT` of them, rather than answered from part of the data.
 
 from __future__ import annotations
 
-import weakref
+from _weakref import proxy
 from collections import defaultdict
 from contextvars import ContextVar
 
@@ -389,7 +389,7 @@ class LazyFactBase(FactBase):
 
         super().__init__(hierarchy=hierarchy)
         # a proxy: the value is cached per store, weakly; a strong reference would keep it alive
-        self._store = weakref.proxy(store)
+        self._store = proxy(store)
         self._done: dict[str, set[str]] = {"out": set(), "in": set(), "info": set()}
         self._groups: dict[str, list[list[str]]] = {}
         self._seen_sp: set[tuple[str, str, str]] = set()

@@ -13,11 +13,14 @@ On the bundled graph::
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from pathlib import Path
 
 from .records import Any, field, record
 from .store import Bindings, Result, Store
 from .terms import CURATION_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (cold `kgraph ask`)
+if TYPE_CHECKING:
+    from pathlib import Path  # imported where used: `kgraph ask` never needs pathlib
 
 
 @record(frozen=True)
@@ -214,6 +217,8 @@ class KnowledgeGraph:
 
     def visualise(self, target: Path | str, **options: Any) -> Any:
         """Draw the graph (or part of it) to an HTML, SVG, PNG or DOT file."""
+        from pathlib import Path
+
         from .viz import visualise
 
         return visualise(self.store, Path(target), **options)
@@ -229,6 +234,8 @@ class KnowledgeGraph:
         On the default store the files join the bundled graph as the user's own data, kept in
         ``KGRAPH_DATA_DIR`` and reconciled with the graph (:mod:`kgraph.overlay`).
         """
+        from pathlib import Path
+
         paths = [Path(f) for f in files]
         if self.is_default:
             from .overlay import add
