@@ -20,19 +20,17 @@ than :data:`SCAN_LIMIT` of them, rather than answered from part of the data.
 
 from __future__ import annotations
 
-import weakref
 from _thread import _local  # threading.local, without importing threading (cold `kgraph ask`)
+from _weakref import proxy
 from collections import defaultdict
 
 from .records import Any, NamedTuple, cast, field, record
 from .store import PerStore, Store, forget_derived
 from .terms import (
-    CURATION_GRAPH,
-    GRAPH_NS,
-    INFERRED_GRAPH,
     KG_NS,
     MERGED_GRAPH,
-    ONTOLOGY_GRAPH,
+    NOT_SOURCES,
+    is_source_graph,
     local_name,
 )
 
@@ -122,15 +120,6 @@ _SOURCES = """SELECT ?s ?label ?outlet ?author ?date WHERE {
   OPTIONAL { ?s kg:authorName ?author }
   OPTIONAL { ?s kg:date ?date }
 }"""
-
-# Graphs that hold no source's statements: the vocabulary, the curators' identity and
-# disagreement records, and the cross-source derivations. A fact found only there has no source.
-NOT_SOURCES = frozenset({ONTOLOGY_GRAPH, CURATION_GRAPH, INFERRED_GRAPH})
-
-
-def is_source_graph(graph: str) -> bool:
-    """A graph whose statements are a source's (a bundled article or a loaded file)."""
-    return graph not in NOT_SOURCES and not graph.startswith(GRAPH_NS)
 
 
 # kgraph's own graphs, left out in SPARQL (a test of the graph name there costs the read a
@@ -389,7 +378,7 @@ class LazyFactBase(FactBase):
 
         super().__init__(hierarchy=hierarchy)
         # a proxy: the value is cached per store, weakly; a strong reference would keep it alive
-        self._store = weakref.proxy(store)
+        self._store = proxy(store)
         self._done: dict[str, set[str]] = {"out": set(), "in": set(), "info": set()}
         self._groups: dict[str, list[list[str]]] = {}
         self._seen_sp: set[tuple[str, str, str]] = set()

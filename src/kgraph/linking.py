@@ -57,7 +57,7 @@ True
 from __future__ import annotations
 
 import re
-import weakref
+from _weakref import proxy
 from collections.abc import Callable, Iterable, Sequence
 from itertools import permutations
 
@@ -350,7 +350,7 @@ class _Matcher:
     def __init__(self, store: Store) -> None:
         # A proxy, not the store: the cache is keyed weakly by the store, and a strong reference
         # from the value would keep every store (and its open files) alive for ever.
-        self.store = weakref.proxy(store)
+        self.store = proxy(store)
         self.h = _Hierarchy(store)
         self.full: _Index | None = None
         # big stores: the candidates of the last texts, and their label rows (bounded: a
@@ -579,7 +579,7 @@ def tolerant_patterns(text: str) -> list[str]:
 
 
 def _reattach(m: _Matcher, store: Store) -> None:
-    m.store = weakref.proxy(store)
+    m.store = proxy(store)
 
 
 _matcher: PerStore[_Matcher] = PerStore(
