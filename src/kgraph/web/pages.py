@@ -88,6 +88,22 @@ def store_size(store: Any) -> int:
     return _cached(store, "size", make)  # type: ignore[no-any-return]
 
 
+def is_big(store: Any) -> bool:
+    """Whether the store holds more than :data:`BIG_STORE` statements (cached): a count in its
+    default graph (the sources' statements merged, as ``kgraph.factbase`` probes it) that stops
+    there — 0.1 s on the 3×10^5-title store (39 M quads), where :func:`store_size` takes 24 s and
+    even a ``GRAPH ?g`` count stopped at the same number 8 s."""
+
+    def make() -> bool:
+        rows = store.select(
+            "SELECT (COUNT(*) AS ?n) WHERE { SELECT ?s WHERE { ?s ?p ?o } "
+            f"LIMIT {BIG_STORE + 1} }}"
+        )
+        return bool(rows) and int(rows[0]["n"].value) > BIG_STORE
+
+    return _cached(store, f"big>{BIG_STORE}", make)  # type: ignore[no-any-return]
+
+
 def _entity_graph(store: Any) -> Any:
     from ..entitygraph import entity_graph
 
@@ -477,7 +493,7 @@ def search_json(store: Any, text: str, limit: int = 10) -> list[dict[str, Any]]:
     limit = max(1, min(limit, 50))
     cls: dict[str, str] = {}
     hits: list[tuple[tuple[int, int, str], str, str]] = []
-    index = _labels(store) if store_size(store) <= BIG_STORE else []  # big: the matcher alone
+    index = [] if is_big(store) else _labels(store)  # big: the matcher alone
     for iri, label, folded, _c, class_label in index:
         if q in folded:
             cls[iri] = class_label
@@ -919,7 +935,7 @@ MAX_DRAWN = 1500  # the whole-graph view draws at most this many nodes, the best
 
 def _whole_graph_or_none(store: Any) -> dict[str, Any] | None:
     """The whole-graph view's data, or None on a big store (drawing it would read every quad)."""
-    if store_size(store) > BIG_STORE:
+    if is_big(store):
         return None
     return _whole_graph(store, _entity_graph(store))
 
