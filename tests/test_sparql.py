@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import shutil
+import socket
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -15,7 +16,14 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kgraph.errors import InputError, QuerySyntaxError, QueryTimeout, UpdateRefused
+from kgraph.build import open_store
+from kgraph.errors import (
+    InputError,
+    QuerySyntaxError,
+    QueryTimeout,
+    ServiceRefused,
+    UpdateRefused,
+)
 from kgraph.querying import read_query, run_sparql
 from kgraph.results import serialize
 
@@ -401,3 +409,100 @@ def test_cli_timeout_exit_1(cli):
         "sparql", "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }", "--timeout", "0.3"
     )
     assert r.code == 1 and "did not finish within 0.3 s" in r.stderr
+
+
+# --- SERVICE (federation): never to the network unless asked ------------------------------------
+
+
+class _Endpoint:
+    """A loopback SPARQL endpoint that answers every request with one solution, and counts them
+    (what a SERVICE call would reach)."""
+
+    def __init__(self) -> None:
+        import http.server
+        import threading
+
+        endpoint = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def _answer(self) -> None:
+                endpoint.hits += 1
+                n = int(self.headers.get("Content-Length") or 0)
+                self.rfile.read(n)
+                body = json.dumps(
+                    {
+                        "head": {"vars": ["x"]},
+                        "results": {"bindings": [{"x": {"type": "literal", "value": "remote"}}]},
+                    }
+                ).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/sparql-results+json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_POST = _answer
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.hits = 0
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/sparql"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture()
+def endpoint():
+    e = _Endpoint()
+    yield e
+    e.close()
+
+
+def test_service_is_refused_without_allow_service(cli, endpoint, tmp_path):
+    """Item 10: a local query does not go to the network on its own (`kgraph serve` refuses
+    SERVICE too); the refusal is one line, exit 2, and says how to allow it."""
+    query = f"SELECT ?x WHERE {{ SERVICE <{endpoint.url}> {{ ?s ?p ?x }} }}"
+    (tmp_path / "fed.rq").write_text(query, encoding="utf-8")
+    for args in (
+        [query],
+        [f"@{tmp_path / 'fed.rq'}"],
+        [query.replace("SERVICE", "SERVICE SILENT")],
+        [query.replace("SERVICE", "\\u0053ERVICE")],
+        ["SELECT * { ?s ?p person:a\\#b . " + query.split("{", 1)[1]],
+    ):
+        r = cli("sparql", *args)
+        assert r.code == 2, (args, r.stdout, r.stderr)
+        assert r.stderr.count("\n") == 1 and "SERVICE" in r.stderr and "--allow-service" in r.stderr
+        assert "store" not in r.stderr and r.stdout == ""
+    assert endpoint.hits == 0
+    with pytest.raises(ServiceRefused):
+        run_sparql(open_store("memory:"), query)
+    # the word alone (a variable, a string, a local name) is not federation
+    r = cli("sparql", 'SELECT ?service WHERE { ?service ?p "SERVICE" } LIMIT 1', "--format", "json")
+    assert r.code == 0, r.stderr
+
+
+def test_allow_service_calls_the_endpoint(cli, endpoint):
+    query = f"SELECT ?x WHERE {{ SERVICE <{endpoint.url}> {{ ?s ?p ?x }} }}"
+    r = cli("sparql", "--allow-service", query, "--format", "json")
+    assert r.code == 0, r.stderr
+    rows = json.loads(r.stdout)["results"]["bindings"]
+    assert rows == [{"x": {"type": "literal", "value": "remote"}}]
+    assert endpoint.hits >= 1
+
+
+def test_a_failed_service_call_blames_the_endpoint_not_the_store(cli):
+    """The unreachable endpoint is named as the SERVICE's, never as "store read failed"."""
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    query = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"
+    r = cli("sparql", "--allow-service", query)
+    assert r.code == 2, r.stderr
+    assert r.stderr.startswith("kgraph: a SERVICE call of the query failed (the remote endpoint")
+    assert r.stderr.count("\n") == 1 and "store read failed" not in r.stderr
