@@ -10,6 +10,7 @@ the next build removes. The previous store stays usable until the new one is in 
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
 from binascii import crc32  # zlib's: the checksums of a built store's files (see CHECKSUMS)
@@ -523,10 +524,21 @@ def _in_memory(e: Exception) -> Store:
     return store
 
 
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*)://")
+
+
 def open_store(spec: str | None, *, update_url: str | None = None, read_only: bool = True) -> Store:
     """Open the store named by ``spec``: ``memory:``, an ``http(s)://`` URL, or a directory.
 
-    ``None`` means the default store: the bundled graph, built into the cache if needed.
+    ``None`` means the default store: the bundled graph, built into the cache if needed. A
+    directory that does not exist is created only for a writer (``read_only=False``: ``load``,
+    ``import``, ``ingest``); a reader is refused, so a mistyped ``--store`` never turns into a
+    new, empty store that answers nothing. Any other ``scheme://`` is refused as such.
+
+    >>> open_store("ftp://example.org/films")
+    Traceback (most recent call last):
+    ...
+    kgraph.errors.StoreError: --store ftp://example.org/films: unknown scheme 'ftp://'; a store is a directory, memory: or an http(s):// SPARQL endpoint
     """
     if spec is None or spec == "":
         return default_store()
@@ -534,11 +546,23 @@ def open_store(spec: str | None, *, update_url: str | None = None, read_only: bo
         store = OxigraphStore()
         new_store_contents(store)
         return store
-    if spec.startswith(("http://", "https://")):
+    scheme = _SCHEME.match(spec)
+    if scheme and scheme.group(1).lower() in ("http", "https"):
         return RemoteStore(spec, update_url)
+    if scheme:
+        raise StoreError(
+            f"--store {spec}: unknown scheme '{scheme.group(1)}://'; a store is a directory, "
+            "memory: or an http(s):// SPARQL endpoint"
+        )
     path = Path(spec).expanduser()
     if path.exists() and not path.is_dir():
         raise StoreError(f"--store {spec}: not a directory")
+    if read_only and not path.exists():
+        hint = " (did you mean memory:?)" if spec.lower().rstrip(":") in ("memory", "mem") else ""
+        raise StoreError(
+            f"--store {spec}: no store there{hint}; `kgraph --store {spec} load FILE…` or "
+            "`import FILE` creates one"
+        )
     if path.is_dir():
         from .atomic import recover
 
