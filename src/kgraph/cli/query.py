@@ -89,7 +89,8 @@ def search_cmd(
     """Find entities by name: exact, normalised, romanisation-tolerant, then fuzzy matches."""
     fmt = check_format(format, REPORT_FORMATS)
     matches = state.kg().search(text, types=type, limit=limit)
-    view.search_results(text, matches, fmt)
+    if matches or fmt == "json":  # no table header above "no entity matches" (JSON: results [])
+        view.search_results(text, matches, fmt)
     if not matches:
         from .. import render
 
