@@ -272,6 +272,9 @@ def test_path_picture_highlights_every_shortest_path(store):
         (["--query", "no-such-query"], 2, "no saved query named 'no-such-query'"),
         (["--query", "co-stars", "--param", "person"], 2, "NAME=VALUE"),
         (["Jeon Jong-seo", "--ontology"], 2, "one thing at a time"),
+        # B forgotten: click takes "-o" for B, and the file name for ENTITY ("one thing at a
+        # time" was the misleading message)
+        (["--path", "Park Yu-rim"], 2, "--path takes two names, A and B: after 'Park Yu-rim'"),
     ],
 )
 def test_cli_viz_errors(cli, tmp_path, args, code, message):
