@@ -157,7 +157,11 @@ def run_sparql(
         return store.run(query, bindings, limit=limit, cancel=cancel)[0]
 
     try:
-        return work() if timeout is None else _with_timeout(work, timeout, cancel)
+        result = work() if timeout is None else _with_timeout(work, timeout, cancel)
+        if result.kind == "select" and len(result.variables) > 1 and selects_star(query):
+            order = in_query_order(query, result.variables)
+            result = Result("select", order, result.rows, result.boolean, result.triples)
+        return result
     except QuerySyntaxError as e:
         raise syntax_error(e, origin) from None
     except UpdateRefused:
@@ -169,6 +173,45 @@ def run_sparql(
         raise ServiceFailed(
             f"a SERVICE call of the query failed (the remote endpoint, not the store): {reason}"
         ) from None
+
+
+def selects_star(query: str) -> bool:
+    r"""Whether the query's (first, outermost) SELECT projects ``*``.
+
+    >>> selects_star("PREFIX ex: <http://x/> # SELECT ?a\nSELECT DISTINCT * { ?s ?p ?o }")
+    True
+    >>> selects_star("SELECT ?s { { SELECT * { ?s ?p ?o } } }")
+    False
+    """
+    from .sparqlguard import _tokens
+
+    words = (
+        m.group(0).upper() for m in _tokens().finditer(query) if not m.group(0).startswith("#")
+    )
+    for w in words:
+        if w == "SELECT":
+            nxt = next(words, "")
+            if nxt in ("DISTINCT", "REDUCED"):
+                nxt = next(words, "")
+            return nxt == "*"
+    return False
+
+
+def in_query_order(query: str, variables: list[str]) -> list[str]:
+    """``variables`` in the order the query first names them (the engine sorts ``SELECT *``'s
+    alphabetically); any it does not name keep their place at the end.
+
+    >>> in_query_order("SELECT * { ?s ?p ?o . BIND(1 AS $n) } # ?a", ["a", "n", "o", "p", "s"])
+    ['s', 'p', 'o', 'n', 'a']
+    """
+    from .sparqlguard import _tokens
+
+    wanted, seen = set(variables), dict[str, None]()
+    for m in _tokens().finditer(query):
+        t = m.group(0)
+        if t[0] in "?$" and t[1:] in wanted:
+            seen.setdefault(t[1:])
+    return [*seen, *(v for v in variables if v not in seen)]
 
 
 def _with_timeout(work: Callable[[], T], timeout: float, cancel: threading.Event) -> T:
