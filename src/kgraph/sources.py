@@ -111,6 +111,9 @@ def articles(store: Store, *, counts: bool = True) -> list[Article]:
     loaded = {
         str(r["src"].value)
         for r in store.select("SELECT ?src WHERE { GRAPH ?src { ?src kg:fileName ?n } }")
+    } | {  # the named graphs a loaded file brought, each a source of its own
+        str(r["part"].value)
+        for r in store.select("SELECT ?part WHERE { ?f kg:fileName ?n ; dcterms:hasPart ?part }")
     }
     iris = sorted(str(r["src"].value) for r in rows if str(r["src"].value) not in NOT_SOURCES)
     facts = _fact_counts(store, iris) if counts else {}
