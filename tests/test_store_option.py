@@ -25,6 +25,7 @@ READERS = [
     ["query", "co-stars", "--param", "person=Jeon Jong-seo"],
     ["export", "--format", "nquads"],
     ["validate"],
+    ["unload", "films.ttl"],  # a writer, but with nothing to remove a new store is no use
 ]
 
 

@@ -524,6 +524,18 @@ def _in_memory(e: Exception) -> Store:
     return store
 
 
+def require_store(spec: str | None) -> None:
+    """Raise :class:`StoreError` when ``spec`` names a directory that does not exist: for the
+    commands that read a store, or change one they do not create (``unload``)."""
+    if not spec or spec == "memory:" or _SCHEME.match(spec) or Path(spec).expanduser().exists():
+        return
+    hint = " (did you mean memory:?)" if spec.lower().rstrip(":") in ("memory", "mem") else ""
+    raise StoreError(
+        f"--store {spec}: no store there{hint}; `kgraph --store {spec} load FILE…` or "
+        "`import FILE` creates one"
+    )
+
+
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*)://")
 
 
@@ -557,12 +569,8 @@ def open_store(spec: str | None, *, update_url: str | None = None, read_only: bo
     path = Path(spec).expanduser()
     if path.exists() and not path.is_dir():
         raise StoreError(f"--store {spec}: not a directory")
-    if read_only and not path.exists():
-        hint = " (did you mean memory:?)" if spec.lower().rstrip(":") in ("memory", "mem") else ""
-        raise StoreError(
-            f"--store {spec}: no store there{hint}; `kgraph --store {spec} load FILE…` or "
-            "`import FILE` creates one"
-        )
+    if read_only:
+        require_store(spec)
     if path.is_dir():
         from .atomic import recover
 
