@@ -527,3 +527,14 @@ def test_select_star_keeps_the_query_order(cli, query, header):
     assert r.stdout.splitlines()[0] == ",".join(header)
     r = cli("sparql", query)
     assert r.stdout.splitlines()[0].split("\t") == header
+
+
+def test_a_remote_store_that_is_down_is_still_named_with_allow_service(cli):
+    """A SERVICE query sent to a remote store that cannot be reached blames that store."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    store = f"http://127.0.0.1:{port}/sparql"
+    query = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } }"
+    r = cli("--store", store, "sparql", "--allow-service", query)
+    assert r.code == 2 and r.stderr.startswith(f"kgraph: cannot reach {store}"), r.stderr

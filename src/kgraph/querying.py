@@ -37,6 +37,7 @@ from .errors import (
     Position,
     QuerySyntaxError,
     QueryTimeout,
+    RemoteError,
     ServiceFailed,
     ServiceRefused,
     StoreCorrupted,
@@ -167,8 +168,8 @@ def run_sparql(
     except UpdateRefused:
         raise UpdateRefused((f"{origin}: " if origin else "") + UPDATE_MESSAGE) from None
     except StoreError as e:
-        if not federated or isinstance(e, StoreCorrupted):
-            raise
+        if not federated or isinstance(e, (StoreCorrupted, RemoteError)):
+            raise  # the store's own fault (a remote store's error carries its server's words)
         reason = re.sub(r"^(store read failed|the query failed): ", "", e.message)
         raise ServiceFailed(
             f"a SERVICE call of the query failed (the remote endpoint, not the store): {reason}"
