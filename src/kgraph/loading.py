@@ -538,7 +538,7 @@ def _part_records(graph: ox.NamedNode, parts: list[str]) -> Iterator[ox.Quad]:
     articles' graphs); without one it is named by its IRI's last segment. The record lives in
     the file's graph, so it goes with it. kgraph's own graphs (the curation, the inferred graph: a
     dump of a store brings them) are no source."""
-    from .factbase import is_source_graph
+    from .terms import is_source_graph
 
     source = ox.NamedNode(KG_NS + "Source")
     for p in parts:
