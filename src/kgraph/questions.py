@@ -877,16 +877,48 @@ def _played_in(fb: Any, person: str | None, reading: Any, works: set[str]) -> bo
     )
 
 
-def _with_facts(item: AnswerItem, facts: tuple[Fact, ...]) -> AnswerItem:
-    """The answer with its facts; its sources are then every source of those facts."""
+def _with_facts(
+    item: AnswerItem, facts: tuple[Fact, ...], stated: tuple[str, ...] | None = None
+) -> AnswerItem:
+    """The answer with its facts; its sources are then every source of those facts, and the
+    articles it cites those that state its claim (``stated``, or its claim facts' sources)."""
+    from .answers import stated_by
+
     sources = tuple(sorted({s for f in facts for s in f.sources})) or item.sources
-    return replace(item, facts=facts, sources=sources)
+    cited = stated_by(facts) if stated is None else stated
+    return replace(item, facts=facts, sources=sources, stated_by=cited)
+
+
+def _codes(sources: Any) -> str:
+    from .terms import compact
+
+    return ", ".join(
+        c.split(":", 1)[1] if c.startswith("source:") else c for c in map(compact, sources)
+    )
+
+
+def _pieced_notes(items: Any) -> tuple[str, ...]:
+    """Where no one article states a row's claim together with the question's premise (the
+    asked person in that work): the row cites its own part's articles, and says so."""
+    from .answers import pieced
+
+    out = []
+    for a in items:
+        for c in pieced(a.facts):
+            given = [
+                f for f in a.facts if f.role == "premise" and f.triples[0][2] == c.triples[0][2]
+            ]
+            out.append(
+                f"note: {c.statement} [{_codes(c.sources)}]; "
+                + "; ".join(f"{f.statement} [{_codes(f.sources)}]" for f in given)
+                + " — no one article states both"
+            )
+    return tuple(out)
 
 
 def _legend(fb: Any, items: Any) -> tuple[str, ...]:
     used = sorted(
-        {s for a in items for s in a.sources}
-        | {s for a in items for f in a.facts for s in f.sources}
+        {s for a in items for s in a.cited} | {s for a in items for f in a.facts for s in f.sources}
     )
     return tuple(legend_line(fb, s) for s in used)
 
@@ -1007,6 +1039,7 @@ def _saved_answer(
     answers = tuple(
         _with_facts(a, facts_for(fb, intent.name, iris, a, interpretation)) for a in answers
     )
+    notes = notes + _pieced_notes(answers)
     return Answer(
         question,
         interpretation,
@@ -1141,12 +1174,21 @@ def _connection(
     fb = facts_of(store)
     fb.prefetch([x for s in steps for x in (s.work.iri, *(part.person.iri for part in s.people))])
     # each step rests on both people's part in its work, each part cited by its own sources
+    # the step is stated by the sources naming both people in its work (Step.stated_by)
     answers = tuple(
         _with_facts(
             AnswerItem(s.text, s.work.iri, None, tuple(src.iri for src in s.sources), s.work.label),
-            tuple(f for part in s.people for f in works_with(fb, part.person.iri, s.work.iri)),
+            tuple(
+                f.as_role("part")
+                for part in s.people
+                for f in works_with(fb, part.person.iri, s.work.iri)
+            ),
+            tuple(src.iri for src in s.stated_by),
         )
         for s in steps
+    )
+    notes = notes + tuple(
+        f"note: no one source names both people of: {s.text}" for s in steps if s.pieced
     )
     interp = (
         f"{interpretation}: {res.hops} hop{'s' if res.hops != 1 else ''} ("

@@ -415,7 +415,7 @@ def answer_html(store: Any, question: str) -> str:
                     )
                     sub.append(f"<li>{esc(text)} {cite(f['sources'])}</li>")
         facts = f'<ul class="facts">{"".join(sub)}</ul>' if sub else ""
-        items.append(f"<li>{head} {cite(a.get('sources'))}{facts}</li>")
+        items.append(f"<li>{head} {cite(a.get('stated_by') or a.get('sources'))}{facts}</li>")
     legend_rows = "".join(f"<li>{chips([s], labels)} {esc(labels.get(s, s))}</li>" for s in used)
     body = f'<ol class="answers">{"".join(items)}</ol>' if items else "<p>No answer.</p>"
     return (
