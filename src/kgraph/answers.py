@@ -51,8 +51,10 @@ def stated_by(facts: Any) -> tuple[str, ...]:
     Each ``claim`` fact counts with its sources; where the question's ``premise`` is about the
     same thing (the asked person in the same work), only the articles that state both (falling
     back on the claim's own where none does: :func:`pieced`). A row listing alternatives (two
-    shared works) is stated by each article stating one of them. A row with no claim but
+    shared works) is stated by each article stating one of them. ``part`` facts narrow the
+    claims' articles to those stating a part too (where any does); a row with no claim but
     ``part`` facts is stated by the articles that state every part (:func:`stated_together`).
+    ``context`` facts (a year to compare with, or shown beside a title) are never cited.
     """
     facts = list(facts)
     claims = [f for f in facts if f.role == "claim"]
@@ -63,7 +65,10 @@ def stated_by(facts: Any) -> tuple[str, ...]:
         mine = set(c.sources)
         given = _premise_sources(facts, c)
         out |= (mine & given) or mine
-    return tuple(sorted(out))
+    # the rest of the claim (a work's place before another, an actor's part in the cast of the
+    # work whose character the row names): only the articles that state that too
+    rest = set(union(f for f in facts if f.role == "part"))
+    return tuple(sorted((out & rest) or out if rest else out))
 
 
 def pieced(facts: Any) -> list[Any]:

@@ -115,7 +115,7 @@ def facts_for(
         facts += _works_with(fb, p, a)
         yf = fb.year_fact(a)
         if yf and item.detail and (fb.year(a) or "") in item.detail:
-            facts.append(yf.as_role("part"))  # the year shown: not what the row claims
+            facts.append(yf.as_role("context"))  # the year shown: not what the row claims
     elif intent == "who-played":
         c = links.get("character", "")
         for perf in fb.subjects("character", c):

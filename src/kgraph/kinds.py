@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from .answers import AnswerItem
-from .citing import _outcome_facts, _works_with, relationship_facts
+from .answers import AnswerItem, stated_by
+from .citing import _outcome_facts, _works_with, premise, relationship_facts
 from .factbase import KG, Fact, FactBase
 from .records import field, record
 from .terms import local_name
@@ -41,7 +41,9 @@ def _union(facts: Iterable[Fact]) -> tuple[str, ...]:
 def _item(label: str, facts: list[Fact], *, iri: str | None = None, detail: str = "") -> AnswerItem:
     facts = [f for f in facts if f.sources or f.statement]
     uniq = list(dict.fromkeys(facts))
-    return AnswerItem(label, iri, None if iri else label, _union(uniq), detail, tuple(uniq))
+    return AnswerItem(
+        label, iri, None if iri else label, _union(uniq), detail, tuple(uniq), stated_by(uniq)
+    )
 
 
 def _entity(fb: FactBase, iri: str, facts: list[Fact], detail: str = "") -> AnswerItem:
@@ -50,7 +52,7 @@ def _entity(fb: FactBase, iri: str, facts: list[Fact], detail: str = "") -> Answ
 
 def _verdict(label: str, facts: list[Fact], detail: str) -> AnswerItem:
     uniq = list(dict.fromkeys(facts))
-    return AnswerItem(label, None, label, _union(uniq), detail, tuple(uniq))
+    return AnswerItem(label, None, label, _union(uniq), detail, tuple(uniq), stated_by(uniq))
 
 
 def _typed(fb: FactBase, works: Iterable[str], wtype: str | None) -> list[str]:
@@ -94,8 +96,8 @@ def _check_together(fb: FactBase, r: Reading, text: str) -> Result:
             interp += f" on {fb.label(w)}"
     if r.work_type:
         shared = [x for x in shared if fb.is_a(x, r.work_type)]
-    if shared:
-        facts = [f for w in shared for f in _works_with(fb, a, w) + _works_with(fb, b, w)]
+    if shared:  # stated by the articles naming both in a shared work
+        facts = [f for w in shared for f in premise(_works_with(fb, a, w)) + _works_with(fb, b, w)]
         return Result(
             interp, [_verdict("yes", facts, "in " + ", ".join(fb.label(w) for w in shared))]
         )
@@ -338,9 +340,14 @@ def _count_awards(fb: FactBase, r: Reading, text: str) -> Result:
     )
 
 
-def _count(n: int, facts: list[Fact], detail: str) -> AnswerItem:
+def _count(
+    n: int, facts: list[Fact], detail: str, stated: tuple[str, ...] | None = None
+) -> AnswerItem:
+    """A count: cited by the articles that name a counted thing (``stated``, or the sources of
+    the claim facts)."""
     uniq = list(dict.fromkeys(facts))
-    return AnswerItem(str(n), None, str(n), _union(uniq), detail, tuple(uniq))
+    cited = stated_by(uniq) if stated is None else stated
+    return AnswerItem(str(n), None, str(n), _union(uniq), detail, tuple(uniq), cited)
 
 
 def _count_works(fb: FactBase, r: Reading, text: str) -> Result:
@@ -352,10 +359,11 @@ def _count_works(fb: FactBase, r: Reading, text: str) -> Result:
         res = _before_after(after)(fb, r, text)
         facts = [f for it in res.items for f in it.facts]
         n = len(res.items)
+        cited = tuple(sorted({s for it in res.items for s in it.cited}))
         return Result(
             f"how many of {res.interpretation}",
-            [_count(n, facts, ", ".join(i.label for i in res.items))],
-            res.notes,
+            [_count(n, facts, ", ".join(i.label for i in res.items), cited)],
+            res.notes + _count_disputes(fb, p, n, r.work_type),
         )
     if prop and re.search(r"\baccording to\b", text):
         stated = sorted(fb.objects(p, prop))
@@ -378,8 +386,25 @@ def _count_works(fb: FactBase, r: Reading, text: str) -> Result:
     return Result(
         f"how many {noun} {fb.label(p)} has worked on",
         [_count(len(works), facts, ", ".join(fb.label(w) for w in works))],
-        notes,
+        notes + _count_disputes(fb, p, len(works), r.work_type),
     )
+
+
+def _count_disputes(fb: FactBase, person: str, n: int, wtype: str | None) -> list[str]:
+    """Notes on the disagreements recorded about ``person``'s body of work (not about one of
+    their awards or relationships): a count of their works rests on it."""
+    other = {
+        t
+        for prop in ("recipient", "partner")
+        for x in fb.subjects(prop, person)
+        for t in fb.disputes_of(x)
+    }
+    return [
+        f"note: the sources disagree here — {t}; the graph counts {n} {_noun(wtype, n)}"
+        " (see `kgraph conflicts`)"
+        for t in dict.fromkeys(fb.disputes_of(person))
+        if t not in other
+    ]
 
 
 def _count_people(fb: FactBase, r: Reading, text: str) -> Result:
@@ -454,7 +479,9 @@ def _most_frequent(fb: FactBase, r: Reading, text: str) -> Result:
     items = []
     for o in top:
         ws = sorted(shared[o], key=lambda w: fb.label(w).casefold())
-        facts = [f for w in ws for f in _works_with(fb, p, w)[:1] + _works_with(fb, o, w)[:1]]
+        facts = [
+            f for w in ws for f in premise(_works_with(fb, p, w)[:1]) + _works_with(fb, o, w)[:1]
+        ]
         items.append(
             _entity(
                 fb,
@@ -522,8 +549,8 @@ def _works_in_year(fb: FactBase, r: Reading, text: str) -> Result:
     items = []
     for w in works:
         facts = [fb.fact(f"{fb.label(w)} came out in {y}", w, "year", y)]
-        if p:
-            facts = _works_with(fb, p.iri, w) + facts
+        if p:  # the row claims the person's work, from that year: both
+            facts = _works_with(fb, p.iri, w) + [f.as_role("part") for f in facts]
         items.append(_entity(fb, w, facts, y))
     who = f"{fb.label(p.iri)}'s " if p else ""
     return Result(f"{who}{_noun(r.work_type)} from {y}", items)
@@ -561,14 +588,14 @@ def _before_after(after: bool):  # type: ignore[no-untyped-def]
                     facts.append(yf)
                 if ref is not None:
                     rf = fb.year_fact(ref.iri)
-                    if rf:
-                        facts.append(rf)
+                    if rf:  # the other work's year: only compared with, not cited for the row
+                        facts.append(rf.as_role("context"))
                 else:
                     facts[-1:] = facts[-1:]
             if not facts:
                 continue
-            if p:
-                facts = _works_with(fb, p.iri, w)[:1] + facts
+            if p:  # the row claims the person's work (stated with its place before the other)
+                facts = _works_with(fb, p.iri, w)[:1] + [f.as_role("part") for f in facts]
             stated_only = "as the sources state" if not wy else ""
             items.append(_entity(fb, w, facts, wy or stated_only))
         who = f"{fb.label(p.iri)}'s " if p else ""
@@ -689,7 +716,12 @@ def _extreme(fb: FactBase, r: Reading, *, latest: bool) -> Result:
     y = pick(fb.year(w) or "" for w in works)
     top = [w for w in works if fb.year(w) == y]
     items = [
-        _entity(fb, w, _works_with(fb, p, w)[:1] + [f for f in [fb.year_fact(w)] if f], y)
+        _entity(
+            fb,
+            w,
+            _works_with(fb, p, w)[:1] + [f.as_role("part") for f in [fb.year_fact(w)] if f],
+            y,
+        )
         for w in top
     ]
     return Result(interp, items, ["note: only works whose year the sources give are compared"])
