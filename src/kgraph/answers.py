@@ -20,13 +20,14 @@ class AnswerItem:
     detail: str = ""  # a short human note ("as Ok-ju", "in Ballerina"), the JSON's "detail"
     facts: tuple[Fact, ...] = ()  # the facts the answer rests on, each with its own sources
     # the articles that state the row's own claim (docs/ask.md, "Citations"): what the table's
-    # sources column shows; empty: every source the answer rests on (``sources``)
-    stated_by: tuple[str, ...] = ()
+    # sources column shows; None: every source the answer rests on (``sources``); empty: no
+    # article states it (an answer in the curators' reading only)
+    stated_by: tuple[str, ...] | None = None
 
     @property
     def cited(self) -> tuple[str, ...]:
         """The sources the row cites: those that state its claim."""
-        return self.stated_by or self.sources
+        return self.sources if self.stated_by is None else self.stated_by
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -36,11 +36,6 @@ def premise(facts: list[Fact]) -> list[Fact]:
     return [f.as_role("premise") for f in facts]
 
 
-def parts(facts: list[Fact]) -> list[Fact]:
-    """``facts`` as parts of one claim (cited by the articles that state them all)."""
-    return [f.as_role("part") for f in facts]
-
-
 def cast_facts(fb: FactBase, person: str, work: str, detail: str = "") -> list[Fact]:
     """``X acted in W`` and the characters the row names: where the row shows a character, the
     row claims ``X played C in W``, and ``X acted in W`` is a weaker part of it (an article that
@@ -85,8 +80,8 @@ def facts_for(
     elif intent in ("collaborators", "repeat-collaborators"):
         for w in sorted(set(fb.works_of(p)) & set(fb.works_of(a))):
             facts += premise(_works_with(fb, p, w)[:1]) + _works_with(fb, a, w)[:1]
-    elif intent == "shared-works":  # both parts: the row is stated by articles naming both
-        facts += parts(_works_with(fb, p, a)[:1] + _works_with(fb, links.get("other", ""), a)[:1])
+    elif intent == "shared-works":  # stated by the articles naming both in the work
+        facts += premise(_works_with(fb, p, a)[:1]) + _works_with(fb, links.get("other", ""), a)[:1]
     elif intent == "cast":
         facts += cast_facts(fb, a, links.get("work", ""), item.detail)
     elif intent in ("director", "writer", "music", "crew"):

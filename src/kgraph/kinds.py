@@ -42,8 +42,13 @@ def _item(label: str, facts: list[Fact], *, iri: str | None = None, detail: str 
     facts = [f for f in facts if f.sources or f.statement]
     uniq = list(dict.fromkeys(facts))
     return AnswerItem(
-        label, iri, None if iri else label, _union(uniq), detail, tuple(uniq), stated_by(uniq)
+        label, iri, None if iri else label, _union(uniq), detail, tuple(uniq), _cited(uniq)
     )
+
+
+def _cited(facts: list[Fact]) -> tuple[str, ...] | None:
+    """The articles stating a row's claim (None: every source of its facts)."""
+    return stated_by(facts) or None
 
 
 def _entity(fb: FactBase, iri: str, facts: list[Fact], detail: str = "") -> AnswerItem:
@@ -52,7 +57,7 @@ def _entity(fb: FactBase, iri: str, facts: list[Fact], detail: str = "") -> Answ
 
 def _verdict(label: str, facts: list[Fact], detail: str) -> AnswerItem:
     uniq = list(dict.fromkeys(facts))
-    return AnswerItem(label, None, label, _union(uniq), detail, tuple(uniq), stated_by(uniq))
+    return AnswerItem(label, None, label, _union(uniq), detail, tuple(uniq), _cited(uniq))
 
 
 def _typed(fb: FactBase, works: Iterable[str], wtype: str | None) -> list[str]:
@@ -295,7 +300,39 @@ def _check_award(fb: FactBase, r: Reading, text: str) -> Result:
             ],
         )
     facts = [f for o in outs for f in _outcome_facts(fb, o, e)]
-    disputed = [t for o in outs if e in fb.objects(o, "recipient") for t in fb.disputes_of(o)]
+    # disputed whether the entity is the award's recipient or the work it was for: "did Drive My
+    # Car win an Oscar?" rests on s001's award to Park Yu-rim, which the curators read as the
+    # film's (no article says the film won)
+    disputed = [t for o in outs for t in fb.disputes_of(o)]
+    if disputed and not any(e in fb.objects(o, "recipient") for o in outs):
+        # the work the disputed award was for: it won in the curators' reading, which no
+        # article states (s001 gives the award to Park Yu-rim): cited to no article
+        facts = [f.as_role("context") for f in facts] + [
+            f.as_role("context")
+            for o in outs
+            for who in fb.objects(o, "recipient")
+            for f in _outcome_facts(fb, o, who)[:1]
+        ]
+        uniq = list(dict.fromkeys(facts))
+        topics = "; ".join(dict.fromkeys(disputed))
+        return Result(
+            interp,
+            [
+                AnswerItem(
+                    "yes",
+                    None,
+                    "yes",
+                    _union(uniq),
+                    f"in the curators' reading, which no article states; disputed: {topics}",
+                    tuple(uniq),
+                    (),
+                )
+            ],
+            [
+                f"note: the sources disagree here — {t} (see `kgraph conflicts`)"
+                for t in dict.fromkeys(disputed)
+            ],
+        )
     if disputed:
         return Result(
             interp,
@@ -346,7 +383,7 @@ def _count(
     """A count: cited by the articles that name a counted thing (``stated``, or the sources of
     the claim facts)."""
     uniq = list(dict.fromkeys(facts))
-    cited = stated_by(uniq) if stated is None else stated
+    cited = _cited(uniq) if stated is None else stated
     return AnswerItem(str(n), None, str(n), _union(uniq), detail, tuple(uniq), cited)
 
 
@@ -363,7 +400,15 @@ def _count_works(fb: FactBase, r: Reading, text: str) -> Result:
         return Result(
             f"how many of {res.interpretation}",
             [_count(n, facts, ", ".join(i.label for i in res.items), cited)],
-            res.notes + _count_disputes(fb, p, n, r.work_type),
+            res.notes
+            + _prior_count(fb, r, n, after)
+            + _count_disputes(
+                fb,
+                p,
+                n,
+                r.work_type,
+                fb.label(r.slots["work"].iri) if "work" in r.slots else r.year,
+            ),
         )
     if prop and re.search(r"\baccording to\b", text):
         stated = sorted(fb.objects(p, prop))
@@ -390,9 +435,27 @@ def _count_works(fb: FactBase, r: Reading, text: str) -> Result:
     )
 
 
-def _count_disputes(fb: FactBase, person: str, n: int, wtype: str | None) -> list[str]:
+def _prior_count(fb: FactBase, r: Reading, n: int, after: bool) -> list[str]:
+    """A source's own number of the person's projects before their latest work (s002: "three
+    previous projects before Ballerina"), where it differs from the count."""
+    p, ref = r.slots["person"].iri, r.slots.get("work")
+    years = {w: fb.year(w) or "" for w in fb.works_of(p)}
+    if after or ref is None or not years or years.get(ref.iri) != max(years.values()):
+        return []
+    return [
+        f"note: {', '.join(local_name(s) for s in fb.sources(p, 'priorProjectCount', v))} gives"
+        f" {fb.label(p)} {v} projects before {fb.label(ref.iri)}; the graph names {n}"
+        for v in fb.objects(p, "priorProjectCount")
+        if v != str(n)
+    ]
+
+
+def _count_disputes(
+    fb: FactBase, person: str, n: int, wtype: str | None, ref: str | None = None
+) -> list[str]:
     """Notes on the disagreements recorded about ``person``'s body of work (not about one of
-    their awards or relationships): a count of their works rests on it."""
+    their awards or relationships): a count of their works rests on it (a count of the works
+    before or after ``ref``, on those whose topic names it)."""
     other = {
         t
         for prop in ("recipient", "partner")
@@ -403,7 +466,7 @@ def _count_disputes(fb: FactBase, person: str, n: int, wtype: str | None) -> lis
         f"note: the sources disagree here — {t}; the graph counts {n} {_noun(wtype, n)}"
         " (see `kgraph conflicts`)"
         for t in dict.fromkeys(fb.disputes_of(person))
-        if t not in other
+        if t not in other and (not ref or ref.casefold() in t.casefold())
     ]
 
 
@@ -595,7 +658,9 @@ def _before_after(after: bool):  # type: ignore[no-untyped-def]
             if not facts:
                 continue
             if p:  # the row claims the person's work (stated with its place before the other)
-                facts = _works_with(fb, p.iri, w)[:1] + [f.as_role("part") for f in facts]
+                facts = _works_with(fb, p.iri, w)[:1] + [
+                    f.as_role("part") if f.role == "claim" else f for f in facts
+                ]
             stated_only = "as the sources state" if not wy else ""
             items.append(_entity(fb, w, facts, wy or stated_only))
         who = f"{fb.label(p.iri)}'s " if p else ""

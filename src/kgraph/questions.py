@@ -885,7 +885,7 @@ def _with_facts(
     from .answers import stated_by
 
     sources = tuple(sorted({s for f in facts for s in f.sources})) or item.sources
-    cited = stated_by(facts) if stated is None else stated
+    cited = (stated_by(facts) or None) if stated is None else stated
     return replace(item, facts=facts, sources=sources, stated_by=cited)
 
 
@@ -1032,7 +1032,12 @@ def _saved_answer(
         if intent.prefer:
             pairs = []
     answers = _items(intent, pairs)
-    notes = notes + _disputed(store, pairs)
+    topics = _dispute_topics(store, pairs)
+    notes = notes + tuple(
+        f"note: the sources disagree here — {t} (see `kgraph conflicts`)"
+        for t in sorted({t for ts in topics.values() for t, _ in ts})
+    )
+    answers = _mark_disputed(intent, pairs, answers, topics)
     fb = facts_of(store)
     iris = {k: lk.iri for k, lk in links.items()}
     fb.prefetch([*iris.values(), *(a.iri for a in answers if a.iri)])  # one read, not one each
@@ -1054,8 +1059,10 @@ def _saved_answer(
     )
 
 
-def _disputed(store: Store, pairs: list[tuple[dict[str, str], dict[str, Any]]]) -> tuple[str, ...]:
-    """Notes on recorded disagreements about the events or awards an answer rests on."""
+def _dispute_topics(
+    store: Store, pairs: list[tuple[dict[str, str], dict[str, Any]]]
+) -> dict[str, list[tuple[str, str]]]:
+    """The recorded disagreements (topic, kind) about each event or award an answer rests on."""
     import pyoxigraph as ox
 
     iris = sorted(
@@ -1067,16 +1074,58 @@ def _disputed(store: Store, pairs: list[tuple[dict[str, str], dict[str, Any]]]) 
         }
     )
     if not iris:
-        return ()
+        return {}
     rows = store.select(
-        "SELECT DISTINCT ?topic WHERE { ?d a kg:Disagreement ; kg:about ?x ; kg:topic ?topic }"
-        " ORDER BY ?topic",
+        "SELECT DISTINCT ?x ?topic ?kind WHERE { ?d a kg:Disagreement ; kg:about ?x ;"
+        " kg:topic ?topic OPTIONAL { ?d kg:kind ?kind } } ORDER BY ?topic",
         {"x": [ox.NamedNode(i) for i in iris]},
     )
-    return tuple(
-        f"note: the sources disagree here — {_text(r['topic'])} (see `kgraph conflicts`)"
-        for r in rows
-    )
+    out: dict[str, list[tuple[str, str]]] = {}
+    for r in rows:
+        pair = (_text(r["topic"]), _text(r["kind"]) if r.get("kind") is not None else "")
+        if pair not in out.setdefault(_text(r["x"]), []):
+            out[_text(r["x"])].append(pair)
+    return out
+
+
+# a disagreement of these kinds puts the answer in doubt (a "superseded" one does not: both
+# readings were true when written)
+_DOUBT = ("contradiction", "misattribution")
+
+
+def _mark_disputed(
+    intent: Intent,
+    pairs: list[tuple[dict[str, str], dict[str, Any]]],
+    answers: tuple[AnswerItem, ...],
+    topics: dict[str, list[tuple[str, str]]],
+) -> tuple[AnswerItem, ...]:
+    """Each answer resting on an event or award the sources disagree about says so in its
+    detail (``disputed: …``), on stdout as in JSON, not only in a note on stderr."""
+    if not topics:
+        return answers
+    label_col = intent.label or intent.answer + "Label"
+    doubt: dict[tuple[str, str], list[str]] = {}
+    for row, terms in pairs:
+        term = terms.get(intent.answer)
+        value = term.value if term is not None else (intent.unbound or "")
+        is_iri = term is not None and type(term).__name__ == "NamedNode"
+        key = (value if is_iri else "", row.get(label_col) or value)
+        prop = row.get("property", "")
+        for c in ("event", "outcome"):
+            x = terms.get(c)
+            for topic, kind in topics.get(getattr(x, "value", ""), []) if x is not None else []:
+                if prop and prop.casefold() not in topic.casefold():
+                    continue  # about another detail of the event (its date, not its festival)
+                if kind in _DOUBT and topic not in doubt.setdefault(key, []):
+                    doubt[key].append(topic)
+    out = []
+    for a in answers:
+        ts = doubt.get((a.iri or "", a.label), [])
+        if ts:
+            mark = "disputed: " + "; ".join(ts)
+            a = replace(a, detail=f"{a.detail}; {mark}" if a.detail else mark)
+        out.append(a)
+    return tuple(out)
 
 
 def _text(term: Any) -> str:

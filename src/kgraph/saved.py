@@ -62,6 +62,10 @@ class SavedQuery:
     # ``# given:`` lines constrain the patterns (join them to the row) without being cited
     facts: tuple[tuple[str, bool], ...] = ()
     given: tuple[str, ...] = ()
+    # ``# premise:`` lines: facts the question takes as given (the asked person in the shared
+    # work), cited with their sources but not for the row: a row cites the sources of its other
+    # facts that state the premise too (where any does)
+    premises: tuple[str, ...] = ()
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -116,7 +120,7 @@ class SavedResult:
 
 # -- parsing the files ----------------------------------------------------------------------
 
-_HEADER_RE = re.compile(r"^#\s*(name|description|param|fact\??|given)\s*:\s*(.*?)\s*$")
+_HEADER_RE = re.compile(r"^#\s*(name|description|param|fact\??|given|premise)\s*:\s*(.*?)\s*$")
 _FACT_TERM = re.compile(r"^(\?[A-Za-z_]\w*|[A-Za-z][\w-]*:[\w.-]*|<[^<>\s]+>)$")
 _PARAM_RE = re.compile(
     r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<kind>\w+)"
@@ -136,6 +140,7 @@ def parse_query_file(path: Path) -> SavedQuery:
     params: list[Param] = []
     facts: list[tuple[str, bool]] = []
     given: list[str] = []
+    premises: list[str] = []
     for lineno, line in enumerate(text.splitlines(), 1):
         if not line.startswith("#"):
             if line.strip():
@@ -149,7 +154,7 @@ def parse_query_file(path: Path) -> SavedQuery:
             name = value
         elif key == "description":
             description = value
-        elif key.startswith("fact") or key == "given":
+        elif key.startswith("fact") or key in ("given", "premise"):
             terms = value.split()
             if len(terms) != 3 or not all(_FACT_TERM.match(t) for t in terms):
                 raise InputError(
@@ -158,11 +163,16 @@ def parse_query_file(path: Path) -> SavedQuery:
                 )
             if key == "given":
                 given.append(" ".join(terms))
+            elif key == "premise":  # a fact, cited, but not for the row (docs/query.md)
+                premises.append(" ".join(terms))
+                facts.append((" ".join(terms), False))
             else:
                 facts.append((" ".join(terms), key.endswith("?")))
         else:
             params.append(_parse_param(path, lineno, value))
-    return SavedQuery(name, description, tuple(params), text, path, tuple(facts), tuple(given))
+    return SavedQuery(
+        name, description, tuple(params), text, path, tuple(facts), tuple(given), tuple(premises)
+    )
 
 
 def _parse_param(path: Path, lineno: int, value: str) -> Param:
@@ -251,7 +261,7 @@ def run_saved(store: Store, name: str, params: dict[str, str]) -> SavedResult:
     # each source cited states one of them, and no source that states one is left out.
     for row, fs in zip(result.rows, facts, strict=False):
         if fs and "sources" in row:
-            row["sources"] = ox.Literal(" ".join(sorted({s for f in fs for s in f.sources})))
+            row["sources"] = ox.Literal(" ".join(_row_sources(query, row, fs)))
 
     from .provenance import source_labels
 
@@ -264,6 +274,27 @@ def run_saved(store: Store, name: str, params: dict[str, str]) -> SavedResult:
     }
     legend = source_labels(store, cited)
     return SavedResult(query, dict(params), bindings, matches, result, facts, legend)
+
+
+def _row_sources(query: SavedQuery, row: dict[str, Any], facts: list[Any]) -> list[str]:
+    """The sources a row cites: those of its facts, where the query declares premises only
+    those of its other facts that state the premise about the same thing too (docs/ask.md,
+    "Citations"): the row's co-star in the work, said by an article naming the person asked
+    about in it."""
+    everything = sorted({s for f in facts for s in f.sources})
+    if not query.premises:
+        return everything
+    heads = {
+        (_instantiate(p.split()[0], row), _instantiate(p.split()[1], row)) for p in query.premises
+    }
+    given = [f for f in facts if (f.subject, f.predicate) in heads]
+    claims = [f for f in facts if f not in given]
+    out: set[str] = set()
+    for c in claims:
+        mine = set(c.sources)
+        both = {s for g in given if str(g.object) == str(c.object) for s in g.sources}
+        out |= (mine & both) or mine
+    return sorted(out) or everything
 
 
 FACT_ROWS = 500  # rows beyond this are not broken down into facts (one query per row)
