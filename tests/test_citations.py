@@ -224,3 +224,33 @@ def test_every_cited_article_states_a_claim_of_the_row(store, question):
                 )
             ]
             assert held, f"{question}: {a.label} cites {src}, which states none of its claims"
+
+
+# -- the curators' words (item 14) -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "label"),
+    [
+        ("tell me about Gray", "GRAY"),
+        ("What is Money Heist: Korea?", "Money Heist: Korea – Joint Economic Area"),
+        ("tell me about Lee Choong-hyun", "Lee Chung-hyun"),
+    ],
+)
+def test_a_description_is_labelled_as_the_curators_words(store, question, label):
+    """No article says "South Korean hip-hop producer" (s001: "all-round musical artist"), names
+    La casa de papel but s003, or says Lee Chung-hyun wrote Ballerina but s002: the description
+    is the curators', and the row's facts say only that the cited sources mention the entity."""
+    (row,) = ask(store, question).answers
+    assert row.label == label
+    assert row.detail.startswith("in the curators' words: ")
+    assert [f.statement for f in row.facts] == [f"these sources mention {label}"]
+
+
+def test_show_labels_the_description_as_the_curators_words(cli):
+    r = cli("show", "GRAY")
+    assert r.code == 0, r.stderr
+    assert r.stdout.splitlines()[1] == (
+        "South Korean hip-hop producer, rapper and singer; music director of Ballerina."
+        "  (the curators' words)"
+    )

@@ -149,6 +149,10 @@ def facts_for(
     elif intent == "relationships":
         for rel in set(fb.subjects("partner", p)) & set(fb.subjects("partner", a)):
             facts += relationship_facts(fb, rel, p, a)
+    elif intent == "who-is" and item.sources:
+        # the description is the curators' (the detail says so); what the sources cited state
+        # is only that they mention the entity
+        facts.append(Fact(f"these sources mention {item.label}", item.sources))
     elif intent == "roles-of":
         facts += _role_facts(fb, p, a, links.get("work"))
     if intent == "characters-of":

@@ -203,16 +203,24 @@ class Step:
         in the work (with the role shown); where no one source does, every part's sources (see
         :attr:`pieced`)."""
         seen = {s.iri: s for s in self.sources}
-        sets = [p.stated_by for p in self.people]
-        common = set.intersection(*sets) if sets else set()
-        keep = common or set(seen)
+        keep = self._common() or set(seen)
         return tuple(seen[k] for k in sorted(keep) if k in seen)
+
+    def _common(self) -> set[str]:
+        """The sources naming every person with the role shown; failing that, naming every
+        person in the work (s001 names Hamaguchi and Park Yu-rim in Drive My Car; only s002
+        names her character)."""
+        if not self.people:
+            return set()
+        shown = set.intersection(*(p.stated_by for p in self.people))
+        if shown:
+            return shown
+        return set.intersection(*({s.iri for r in p.roles for s in r.sources} for p in self.people))
 
     @property
     def pieced(self) -> bool:
         """Whether no one source states the whole step (each person's part is in another)."""
-        sets = [p.stated_by for p in self.people]
-        return bool(sets) and not set.intersection(*sets)
+        return bool(self.people) and not self._common()
 
     @property
     def text(self) -> str:

@@ -1037,7 +1037,6 @@ def _saved_answer(
         f"note: the sources disagree here — {t} (see `kgraph conflicts`)"
         for t in sorted({t for ts in topics.values() for t, _ in ts})
     )
-    answers = _mark_disputed(intent, pairs, answers, topics)
     fb = facts_of(store)
     iris = {k: lk.iri for k, lk in links.items()}
     fb.prefetch([*iris.values(), *(a.iri for a in answers if a.iri)])  # one read, not one each
@@ -1045,6 +1044,7 @@ def _saved_answer(
         _with_facts(a, facts_for(fb, intent.name, iris, a, interpretation)) for a in answers
     )
     notes = notes + _pieced_notes(answers)
+    answers = _mark_disputed(intent, pairs, answers, topics)  # after the facts: no source says it
     return Answer(
         question,
         interpretation,
