@@ -254,3 +254,12 @@ def test_show_labels_the_description_as_the_curators_words(cli):
         "South Korean hip-hop producer, rapper and singer; music director of Ballerina."
         "  (the curators' words)"
     )
+
+
+def test_the_festival_of_a_premiere_says_its_edition(store):
+    """s002 numbers the festival ("the 28th Busan International Film Festival")."""
+    rows = ask(store, "What number edition of the Busan festival was Ballerina in?").answers
+    fest = next(x for x in rows if x.iri)
+    assert fest.detail.endswith("28th edition")
+    ed = [f for f in fest.facts if f.statement.endswith("is the 28th edition")]
+    assert [f.role for f in ed] == ["context"] and "s002" in codes(ed[0].sources)

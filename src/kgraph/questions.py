@@ -1069,6 +1069,8 @@ def _saved_answer(
     )
     notes = notes + _pieced_notes(answers)
     answers = _mark_disputed(intent, pairs, answers, topics)  # after the facts: no source says it
+    if intent.name in ("premiere", "premiere-where"):
+        answers = tuple(_with_edition(fb, a) for a in answers)
     return Answer(
         question,
         interpretation,
@@ -1081,6 +1083,34 @@ def _saved_answer(
         {k: v.value for k, v in bindings.items()},
         _legend(fb, answers),
     )
+
+
+def _with_edition(fb: Any, item: AnswerItem) -> AnswerItem:
+    """A festival answer with its edition where a source numbers it ("28th edition", s002),
+    that fact listed (as context: the row claims the premiere, not the numbering)."""
+    eds = sorted(fb.objects(item.iri, "edition")) if item.iri else []
+    if not eds:
+        return item
+    nth = ", ".join(_ordinal(e) for e in eds) + " edition"
+    facts = item.facts + tuple(
+        fb.fact(f"{item.label} is the {_ordinal(e)} edition", item.iri, "edition", e).as_role(
+            "context"
+        )
+        for e in eds
+    )
+    return _with_facts(
+        replace(item, detail=f"{item.detail}; {nth}" if item.detail else nth),
+        facts,
+        item.stated_by,
+    )
+
+
+def _ordinal(n: str) -> str:
+    if not n.isdigit():
+        return n
+    k = int(n)
+    suffix = "th" if 10 <= k % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
+    return f"{k}{suffix}"
 
 
 def _dispute_topics(
