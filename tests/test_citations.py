@@ -263,3 +263,10 @@ def test_the_festival_of_a_premiere_says_its_edition(store):
     assert fest.detail.endswith("28th edition")
     ed = [f for f in fest.facts if f.statement.endswith("is the 28th edition")]
     assert [f.role for f in ed] == ["context"] and "s002" in codes(ed[0].sources)
+
+
+def test_saved_cast_rows_naming_a_character_cite_the_articles_naming_it(cli):
+    r = cli("query", "cast", "--param", "work=Money Heist Korea")
+    assert r.code == 0, r.stderr
+    tokyo = next(ln for ln in r.stdout.splitlines() if "\tTokyo\t" in ln)
+    assert tokyo.endswith("\ts002, s003"), tokyo

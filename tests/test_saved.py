@@ -239,9 +239,11 @@ EXACT = [
         ("workLabel", "kind", "roleLabel"),
         {
             ("Ballerina", "acting", "Min-hee", ALL - F("s000")),
-            ("Drive My Car", "acting", "Lee Yoon-a", F("s001", "s002")),
+            # a row naming a character cites the sources naming it (cite: together): s001
+            # and s003 name her in these works but no character
+            ("Drive My Car", "acting", "Lee Yoon-a", F("s002")),
             ("Dxyz", "acting", None, F("s003")),
-            ("Extraordinary Attorney Woo", "acting", "Kang Ji-hye", F("s002", "s003")),
+            ("Extraordinary Attorney Woo", "acting", "Kang Ji-hye", F("s002")),
             ("Miracle Brothers", "acting", "Park Hyeon-soo", F("s002")),
             ("My First Real Love", "acting", None, F("s003")),
         },

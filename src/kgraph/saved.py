@@ -70,6 +70,9 @@ class SavedQuery:
     # work), cited with their sources but not for the row: a row cites the sources of its other
     # facts that state the premise too (where any does)
     premises: tuple[str, ...] = ()
+    # ``# cite: together``: a row's facts are parts of one claim (an actor, the work, the
+    # character): the row cites the sources stating all of them, where any does
+    together: bool = False
 
     @property
     def path(self) -> Path:
@@ -131,7 +134,7 @@ class SavedResult:
 
 # -- parsing the files ----------------------------------------------------------------------
 
-_HEADER_RE = re.compile(r"^#\s*(name|description|param|fact\??|given|premise)\s*:\s*(.*?)\s*$")
+_HEADER_RE = re.compile(r"^#\s*(name|description|param|fact\??|given|premise|cite)\s*:\s*(.*?)\s*$")
 _FACT_TERM = re.compile(r"^(\?[A-Za-z_]\w*|[A-Za-z][\w-]*:[\w.-]*|<[^<>\s]+>)$")
 _PARAM_RE = re.compile(
     r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<kind>\w+)"
@@ -153,6 +156,7 @@ def parse_query_file(path: Path | str) -> SavedQuery:
     facts: list[tuple[str, bool]] = []
     given: list[str] = []
     premises: list[str] = []
+    together = False
     for lineno, line in enumerate(text.splitlines(), 1):
         if not line.startswith("#"):
             if line.strip():
@@ -166,6 +170,10 @@ def parse_query_file(path: Path | str) -> SavedQuery:
             name = value
         elif key == "description":
             description = value
+        elif key == "cite":
+            if value != "together":
+                raise InputError(f"{path}:{lineno}: bad cite line {value!r} (expected: together)")
+            together = True
         elif key.startswith("fact") or key in ("given", "premise"):
             terms = value.split()
             if len(terms) != 3 or not all(_FACT_TERM.match(t) for t in terms):
@@ -191,6 +199,7 @@ def parse_query_file(path: Path | str) -> SavedQuery:
         tuple(facts),
         tuple(given),
         tuple(premises),
+        together,
     )
 
 
@@ -321,6 +330,9 @@ def _row_sources(query: SavedQuery, row: dict[str, Any], facts: list[Any]) -> li
     "Citations"): the row's co-star in the work, said by an article naming the person asked
     about in it."""
     everything = sorted({s for f in facts for s in f.sources})
+    if query.together:
+        common = set.intersection(*(set(f.sources) for f in facts)) if facts else set()
+        return sorted(common) or everything
     if not query.premises:
         return everything
     heads = {
