@@ -2,8 +2,8 @@
 row's claim, not every article behind any fact it rests on.
 
 Each expectation below was checked against the articles in ../shared/sources (the stranger's
-report, item 2): e.g. only s002 names Yoo Ji-tae ("'The Professor' (played by Oldboy's Yoo
-Ji-Tae)"), only s000 names Park Shin-hye, s000 never mentions Park Yu-rim, GRAY is only in s001
+report, item 2): e.g. only s002 names Yoo Ji-tae (as the Professor), only s000 names Park
+Shin-hye, s000 never mentions Park Yu-rim, GRAY is only in s001
 and s004, only s003 mentions Dxyz, only s002 names Age of Blood and Natalie, and s000/s001 name
 no character of Money Heist: Korea.
 """
@@ -270,3 +270,45 @@ def test_saved_cast_rows_naming_a_character_cite_the_articles_naming_it(cli):
     assert r.code == 0, r.stderr
     tokyo = next(ln for ln in r.stdout.splitlines() if "\tTokyo\t" in ln)
     assert tokyo.endswith("\ts002, s003"), tokyo
+
+
+# -- the rule itself, on facts made up for the purpose ---------------------------------------
+
+
+def _f(statement, sources, s, p, o, role="claim"):
+    from kgraph.factbase import Fact
+
+    return Fact(statement, tuple(S + x for x in sources), ((s, p, o),), role)
+
+
+def test_stated_by_narrows_a_claim_to_the_articles_stating_the_premise_too():
+    from kgraph.answers import pieced, stated_by
+
+    given = _f("A in W", ["s1", "s2"], "A", "actedIn", "W", "premise")
+    claim = _f("B in W", ["s2", "s3"], "B", "actedIn", "W")
+    assert codes(stated_by([given, claim])) == {"s2"}
+    assert pieced([given, claim]) == []
+    # no article names both: the claim's own articles, and the row says it is pieced together
+    alone = _f("B in W", ["s3"], "B", "actedIn", "W")
+    assert codes(stated_by([given, alone])) == {"s3"}
+    assert pieced([given, alone]) == [alone]
+    # a premise about another work does not narrow the claim
+    other = _f("A in V", ["s1"], "A", "actedIn", "V", "premise")
+    assert codes(stated_by([other, claim])) == {"s2", "s3"}
+
+
+def test_parts_narrow_claims_and_context_is_never_cited():
+    from kgraph.answers import stated_by, stated_together
+
+    claim = _f("X played C in W", ["s2", "s3"], "perf", "character", "C")
+    part = _f("X acted in W", ["s0", "s2", "s3"], "X", "actedIn", "W", "part")
+    ctx = _f("W came out in 2023", ["s0", "s4"], "W", "year", "2023", "context")
+    assert codes(stated_by([claim, part, ctx])) == {"s2", "s3"}
+    assert codes(stated_by([ctx])) == set()
+    a = _f("A in W", ["s1", "s2"], "A", "workedOn", "W", "part")
+    b = _f("B in W", ["s2"], "B", "workedOn", "W", "part")
+    assert codes(stated_by([a, b])) == {"s2"}
+    assert stated_together([a], [_f("B in W", ["s9"], "B", "workedOn", "W")]) == (
+        (S + "s1", S + "s2", S + "s9"),
+        False,
+    )

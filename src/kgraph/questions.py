@@ -941,9 +941,9 @@ def _pieced_notes(items: Any) -> tuple[str, ...]:
 
 
 def _legend(fb: Any, items: Any) -> tuple[str, ...]:
-    used = sorted(
-        {s for a in items for s in a.cited} | {s for a in items for f in a.facts for s in f.sources}
-    )
+    """One line per source the rows cite (a premise's or context fact's other sources are in
+    ``--explain`` and JSON, not in the table)."""
+    used = sorted({s for a in items for s in a.cited})
     return tuple(legend_line(fb, s) for s in used)
 
 
