@@ -312,3 +312,14 @@ def test_parts_narrow_claims_and_context_is_never_cited():
         (S + "s1", S + "s2", S + "s9"),
         False,
     )
+
+
+def test_the_web_answer_cites_the_row_as_the_table_does(store):
+    from kgraph.web.pages import answer_html
+
+    html = answer_html(store, "co-stars of Jeon Jong-seo")
+    start = html.index(">Yoo Ji-tae</a>")
+    head = html[start : html.index('<ul class="facts">', start)]
+    assert "s002" in head and "s000" not in head and "s003" not in head
+    facts = html[html.index('<ul class="facts">', start) : html.index("</ul>", start)]
+    assert "(premise)" in facts

@@ -413,7 +413,9 @@ def answer_html(store: Any, question: str) -> str:
                         (str(f[k]) for k in ("text", "statement", "fact", "label") if f.get(k)),
                         "",
                     )
-                    sub.append(f"<li>{esc(text)} {cite(f['sources'])}</li>")
+                    role = f.get("role")  # a premise or context fact is not the row's claim
+                    tag = f" <i>({esc(str(role))})</i>" if role and role != "claim" else ""
+                    sub.append(f"<li>{esc(text)} {cite(f['sources'])}{tag}</li>")
         facts = f'<ul class="facts">{"".join(sub)}</ul>' if sub else ""
         items.append(f"<li>{head} {cite(a.get('stated_by') or a.get('sources'))}{facts}</li>")
     legend_rows = "".join(f"<li>{chips([s], labels)} {esc(labels.get(s, s))}</li>" for s in used)
