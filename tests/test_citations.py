@@ -323,3 +323,12 @@ def test_the_web_answer_cites_the_row_as_the_table_does(store):
     assert "s002" in head and "s000" not in head and "s003" not in head
     facts = html[html.index('<ul class="facts">', start) : html.index("</ul>", start)]
     assert "(premise)" in facts
+
+
+def test_the_film_as_winner_is_the_curators_reading_cited_to_no_article(store):
+    a = ask(store, "who won the International Feature Film award at the 94th Academy Awards?")
+    (row,) = a.answers
+    assert row.label == "Drive My Car"
+    assert row.cited == () and "curators' reading" in row.detail and "disputed" in row.detail
+    assert {f.role for f in row.facts} == {"context"} and codes(row.sources) == {"s001"}
+    assert any("disagree" in n for n in a.notes)

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from .answers import AnswerItem, stated_by
 from .citing import _outcome_facts, _works_with, premise, relationship_facts
 from .factbase import KG, Fact, FactBase
-from .records import field, record
+from .records import field, record, replace
 from .terms import local_name
 from .understanding import Reading
 
@@ -575,8 +575,11 @@ def _award_people(fb: FactBase, r: Reading, text: str, *, nominated: bool) -> Re
     notes: list[str] = []
     for o in outs:
         recipients = fb.objects(o, "recipient")
-        if fb.disputes_of(o) and fb.objects(o, "forWork"):
-            # the recipient is disputed; the work the award was for is not
+        curators = bool(fb.disputes_of(o) and fb.objects(o, "forWork"))
+        if curators:
+            # the recipient is disputed; the work the award was for is the curators' reading
+            # (no article says the film won: s001 gives the award to Park Yu-rim), so the row
+            # cites no article and lists s001's facts as context
             recipients = fb.objects(o, "forWork")
         for who in recipients:
             if fb.is_work(who):
@@ -585,13 +588,23 @@ def _award_people(fb: FactBase, r: Reading, text: str, *, nominated: bool) -> Re
                 )
             else:
                 items.setdefault(who, []).extend(_outcome_facts(fb, o, who))
+            if curators:
+                items[who] = [f.as_role("context") for f in items[who]] + [
+                    f.as_role("context")
+                    for r in fb.objects(o, "recipient")
+                    for f in _outcome_facts(fb, o, r)[:1]
+                ]
             d = (
                 ", ".join(fb.objects(o, "category"))
                 + " — "
                 + ", ".join(fb.label(c) for c in fb.objects(o, "ceremony"))
             )
             if fb.disputes_of(o):
-                d += " (disputed)"
+                d += (
+                    " (in the curators' reading, which no article states; disputed)"
+                    if curators
+                    else " (disputed)"
+                )
                 notes += [
                     f"note: the sources disagree here — {t} (see `kgraph conflicts`)"
                     for t in fb.disputes_of(o)
@@ -600,6 +613,11 @@ def _award_people(fb: FactBase, r: Reading, text: str, *, nominated: bool) -> Re
     out = [
         _entity(fb, who, facts, "; ".join(details[who]))
         for who, facts in sorted(items.items(), key=lambda kv: fb.label(kv[0]).casefold())
+    ]
+    # a row resting only on context (the curators' reading) cites no article
+    out = [
+        replace(a, stated_by=()) if a.facts and all(f.role == "context" for f in a.facts) else a
+        for a in out
     ]
     return Result(interp, out, list(dict.fromkeys(notes)))
 
