@@ -332,3 +332,9 @@ def test_the_film_as_winner_is_the_curators_reading_cited_to_no_article(store):
     assert row.cited == () and "curators' reading" in row.detail and "disputed" in row.detail
     assert {f.role for f in row.facts} == {"context"} and codes(row.sources) == {"s001"}
     assert any("disagree" in n for n in a.notes)
+
+
+def test_a_premiere_is_cited_to_the_articles_saying_premiere(store_by_fact_base):
+    """s004 names the Busan screening but does not call it the premiere."""
+    (row,) = ask(store_by_fact_base, "Did Ballerina premiere at Busan?").answers
+    assert row.label == "yes" and codes(row.cited) == {"s002", "s003"}

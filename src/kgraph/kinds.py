@@ -926,7 +926,14 @@ def _check_premiere(fb: FactBase, r: Reading, text: str) -> Result:
                 )
             )
     if facts:
-        return Result(interp, [_verdict("yes", facts, "")])
+        # stated by the articles that give both the festival and that it was the premiere (s004
+        # names the festival screening but not a premiere)
+        both: set[str] = set()
+        for f in facts:
+            per = [set(fb.triples.get(t, ())) for t in f.triples if t[1] != KG + "screenedWork"]
+            both |= set.intersection(*per) if per else set(f.sources)
+        yes = _verdict("yes", facts, "")
+        return Result(interp, [replace(yes, stated_by=tuple(sorted(both)) or None)])
     return Result(interp, [_verdict("not stated", [], "")])
 
 
