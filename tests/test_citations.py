@@ -352,3 +352,26 @@ def test_the_strangers_questions_cite_what_the_articles_state(store, question):
     """Every row, and exactly the articles it cites (tests/data/stranger_citations.json)."""
     got = {a.label: sorted(codes(a.cited)) for a in ask(store, question).answers}
     assert got == STRANGER[question]
+
+
+def test_a_row_whose_premise_only_another_source_states_says_so(cli, user_dir, tmp_path):
+    """A file of the user's own puts a new actor in The Call: no article names him, so no one
+    source states "Jeon Jong-seo co-starred with him"; the row cites the articles naming her
+    there, and a note says the two parts come from different sources."""
+    mine = tmp_path / "mine.ttl"
+    mine.write_text(
+        "@prefix kg: <https://kgraph.dev/ontology#> .\n"
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        "<https://example.org/nobody> a kg:Person ; skos:prefLabel 'Noah Bodie'@en ;\n"
+        "    kg:actedIn <https://kgraph.dev/id/work/the-call> .\n",
+        encoding="utf-8",
+    )
+    assert cli("load", str(mine)).code == 0
+    r = cli("ask", "co-stars of Noah Bodie")
+    assert r.code == 0, r.stderr
+    row = next(ln for ln in r.stdout.splitlines() if ln.startswith("Jeon Jong-seo"))
+    assert row.endswith("\ts000, s002, s003, s004"), row
+    assert (
+        "note: Park Shin-hye acted in The Call [s000]; Noah Bodie acted in The Call [mine.ttl]"
+        " — no one article states both"
+    ) in r.stderr

@@ -914,11 +914,9 @@ def _with_facts(
 
 
 def _codes(sources: Any) -> str:
-    from .terms import compact
-
-    return ", ".join(
-        c.split(":", 1)[1] if c.startswith("source:") else c for c in map(compact, sources)
-    )
+    """``s000``, ``mine.ttl`` (a loaded file by its name), as the legend shows them."""
+    base = "https://kgraph.dev/id/source/"
+    return ", ".join(s.removeprefix(base).removeprefix("file/") for s in sources)
 
 
 def _pieced_notes(items: Any) -> tuple[str, ...]:
