@@ -375,3 +375,10 @@ def test_a_row_whose_premise_only_another_source_states_says_so(cli, user_dir, t
         "note: Park Shin-hye acted in The Call [s000]; Noah Bodie acted in The Call [mine.ttl]"
         " — no one article states both"
     ) in r.stderr
+
+
+def test_the_entity_page_labels_the_description_too(store):
+    from kgraph.web.pages import entity_page
+
+    html = entity_page(store, "person:gray").decode()
+    assert "music director of Ballerina. <i>(the curators' words)</i>" in html

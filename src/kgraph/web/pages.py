@@ -581,7 +581,11 @@ def card_html(store: Any, card: Any) -> str:
     )
     return (
         f'<p class="kind">{esc(" · ".join(card.types))} <code>{esc(curie(card.iri))}</code></p>'
-        + (f'<p class="desc">{esc(card.description)}</p>' if card.description else "")
+        + (
+            f'<p class="desc">{esc(card.description)} <i>(the curators\' words)</i></p>'
+            if card.description
+            else ""
+        )
         + (f'<p class="alt">also written: {alt}</p>' if alt else "")
         + "".join(parts)
         + f'<section id="sources"><h2>Sources</h2><ul class="srclegend">{legend}</ul></section>'
