@@ -932,6 +932,16 @@ def test_headline_question_with_sources(store):
         None,
         {S + "s000", S + "s001", S + "s002", S + "s003"},
     )
+    # ``sources`` is every source the row rests on (the contract); the row cites only the
+    # articles that name both people in the shared work: only s000 names Park Shin-hye, only
+    # s002 Yoo Ji-tae, and s000 never mentions Park Yu-rim
+    cited = {x.label: set(x.stated_by) for x in a.answers}
+    assert cited == {
+        "Kim Ji-hoon": {S + f"s00{i}" for i in range(5)},
+        "Park Shin-hye": {S + "s000"},
+        "Park Yu-rim": {S + "s001", S + "s002", S + "s003", S + "s004"},
+        "Yoo Ji-tae": {S + "s002"},
+    }
     assert a.notes == ()
     assert "VALUES ?person { <https://kgraph.dev/id/person/jeon-jong-seo> }" in a.sparql
 
@@ -960,8 +970,12 @@ def test_json_contract_exactly(store):
                             "2023-10-06",
                         ]
                     ],
+                    # grown: what the fact is to the row (the row states it)
+                    "role": "claim",
                 }
             ],
+            # grown: the articles that state the row's claim (the text's sources column)
+            "stated_by": [S + "s002", S + "s003", S + "s004"],
         }
     ]
     assert isinstance(obj["sparql"], str)
@@ -987,8 +1001,10 @@ def test_entity_answers_have_iri_and_no_value(store):
                             "https://kgraph.dev/id/character/ballerina--ok-ju",
                         ]
                     ],
+                    "role": "claim",
                 }
             ],
+            "stated_by": [S + "s000", S + "s001", S + "s002", S + "s003", S + "s004"],
         }
     ]
 

@@ -17,7 +17,8 @@ def test_headline_command(cli):
     assert lines[0] == "Co-stars of Jeon Jong-seo"
     assert lines[1] == "answer\tdetail\tsources"
     assert [ln.split("\t")[0] for ln in lines[2:6]] == COSTARS
-    assert lines[3] == "Park Shin-hye\tThe Call\ts000, s002, s003, s004"
+    # the row cites the articles naming both in The Call: only s000 names Park Shin-hye
+    assert lines[3] == "Park Shin-hye\tThe Call\ts000"
     # a legend of the sources cited: code, what it is, date
     assert lines[6] == "sources:"
     assert lines[7].startswith("  s000  What's On Netflix")
@@ -51,8 +52,11 @@ def test_json_contract(cli):
                             "https://kgraph.dev/id/person/lee-chung-hyun",
                         ]
                     ],
+                    "role": "claim",  # grown: the row states this fact
                 }
             ],
+            # grown: the articles that state the row's claim
+            "stated_by": [f"https://kgraph.dev/id/source/s00{i}" for i in range(5)],
         }
     ]
     assert "VALUES ?work { <https://kgraph.dev/id/work/ballerina> }" in obj["sparql"]

@@ -19,6 +19,15 @@ class AnswerItem:
     sources: tuple[str, ...]
     detail: str = ""  # a short human note ("as Ok-ju", "in Ballerina"), the JSON's "detail"
     facts: tuple[Fact, ...] = ()  # the facts the answer rests on, each with its own sources
+    # the articles that state the row's own claim (docs/ask.md, "Citations"): what the table's
+    # sources column shows; None: every source the answer rests on (``sources``); empty: no
+    # article states it (an answer in the curators' reading only)
+    stated_by: tuple[str, ...] | None = None
+
+    @property
+    def cited(self) -> tuple[str, ...]:
+        """The sources the row cites: those that state its claim."""
+        return self.sources if self.stated_by is None else self.stated_by
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -28,7 +37,76 @@ class AnswerItem:
             "sources": list(self.sources),
             "detail": self.detail or None,
             "facts": [f.to_json() for f in self.facts],
+            "stated_by": list(self.cited),
         }
+
+
+def union(facts: Any) -> tuple[str, ...]:
+    """Every source of ``facts``."""
+    return tuple(sorted({s for f in facts for s in f.sources}))
+
+
+def stated_by(facts: Any) -> tuple[str, ...]:
+    """The articles that state a row's claim (docs/ask.md, "Citations").
+
+    Each ``claim`` fact counts with its sources; where the question's ``premise`` is about the
+    same thing (the asked person in the same work), only the articles that state both (falling
+    back on the claim's own where none does: :func:`pieced`). A row listing alternatives (two
+    shared works) is stated by each article stating one of them. ``part`` facts narrow the
+    claims' articles to those stating a part too (where any does); a row with no claim but
+    ``part`` facts is stated by the articles that state every part (:func:`stated_together`).
+    ``context`` facts (a year to compare with, or shown beside a title) are never cited.
+    """
+    facts = list(facts)
+    claims = [f for f in facts if f.role == "claim"]
+    if not claims:
+        return stated_together(*([f] for f in facts if f.role == "part"))[0]
+    out: set[str] = set()
+    for c in claims:
+        mine = set(c.sources)
+        given = _premise_sources(facts, c)
+        out |= (mine & given) or mine
+    # the rest of the claim (a work's place before another, an actor's part in the cast of the
+    # work whose character the row names): only the articles that state that too
+    rest = set(union(f for f in facts if f.role == "part"))
+    return tuple(sorted((out & rest) or out if rest else out))
+
+
+def pieced(facts: Any) -> list[Any]:
+    """The claim facts of a row that no article states together with the question's premise
+    (each stated by one article, the premise by another)."""
+    facts = list(facts)
+    out = []
+    for c in facts:
+        if c.role == "claim":
+            given = _premise_sources(facts, c)
+            if given and c.sources and not set(c.sources) & given:
+                out.append(c)
+    return out
+
+
+def _premise_sources(facts: list[Any], claim: Any) -> set[str]:
+    """Every source of the premise facts about what ``claim`` is about (a triple's object)."""
+    objs = {t[2] for t in claim.triples}
+    return {
+        s
+        for f in facts
+        if f.role == "premise" and objs & {t[2] for t in f.triples}
+        for s in f.sources
+    }
+
+
+def stated_together(*parts: Any) -> tuple[tuple[str, ...], bool]:
+    """The articles that state every one of ``parts`` (each a list of facts, any of which states
+    that part): those stating all of them, or, where no one article does, every part's articles
+    and ``False`` (the claim is pieced together from several articles)."""
+    sets = [set(union(p)) for p in parts if p]
+    if not sets:
+        return (), True
+    common = set.intersection(*sets)
+    if common:
+        return tuple(sorted(common)), True
+    return tuple(sorted(set.union(*sets))), False
 
 
 @record(frozen=True)

@@ -4,7 +4,7 @@ sources whose named graph states it (see :mod:`kgraph.factbase`)."""
 from __future__ import annotations
 
 from .answers import AnswerItem
-from .factbase import Fact, FactBase
+from .factbase import KG, Fact, FactBase
 
 
 def _works_with(fb: FactBase, person: str, work: str) -> list[Fact]:
@@ -29,6 +29,22 @@ def _outcome_facts(fb: FactBase, o: str, who: str) -> list[Fact]:
             )
         )
     return [f for f in facts if f.sources]
+
+
+def premise(facts: list[Fact]) -> list[Fact]:
+    """``facts`` as the question's premise (the asked entity's own part in a shared work)."""
+    return [f.as_role("premise") for f in facts]
+
+
+def cast_facts(fb: FactBase, person: str, work: str, detail: str = "") -> list[Fact]:
+    """``X acted in W`` and the characters the row names: where the row shows a character, the
+    row claims ``X played C in W``, and ``X acted in W`` is a weaker part of it (an article that
+    names X in the cast but not the character does not state the row)."""
+    facts = fb.acting_facts(person, work)
+    played = [f for f in facts if f.triples and f.triples[0][1] == KG + "character"]
+    if detail and played:
+        return [f if f in played else f.as_role("part") for f in facts]
+    return facts
 
 
 def relationship_facts(fb: FactBase, rel: str, x: str, y: str) -> list[Fact]:
@@ -56,16 +72,18 @@ def facts_for(
     a = item.iri or ""
     p = links.get("person", "")
     facts: list[Fact] = []
+    # the row states the answer's own part (the co-star in the work); the asked person's part
+    # is the question's premise, listed with its own sources but not cited for the row
     if intent == "co-stars":
         for w in sorted(set(fb.objects(p, "actedIn")) & set(fb.objects(a, "actedIn"))):
-            facts += fb.acting_facts(p, w)[:1] + fb.acting_facts(a, w)[:1]
+            facts += premise(fb.acting_facts(p, w)[:1]) + fb.acting_facts(a, w)[:1]
     elif intent in ("collaborators", "repeat-collaborators"):
         for w in sorted(set(fb.works_of(p)) & set(fb.works_of(a))):
-            facts += _works_with(fb, p, w)[:1] + _works_with(fb, a, w)[:1]
-    elif intent == "shared-works":
-        facts += _works_with(fb, p, a)[:1] + _works_with(fb, links.get("other", ""), a)[:1]
+            facts += premise(_works_with(fb, p, w)[:1]) + _works_with(fb, a, w)[:1]
+    elif intent == "shared-works":  # stated by the articles naming both in the work
+        facts += premise(_works_with(fb, p, a)[:1]) + _works_with(fb, links.get("other", ""), a)[:1]
     elif intent == "cast":
-        facts += fb.acting_facts(a, links.get("work", ""))
+        facts += cast_facts(fb, a, links.get("work", ""), item.detail)
     elif intent in ("director", "writer", "music", "crew"):
         w = links.get("work", "")
         for prop, what in (
@@ -92,7 +110,7 @@ def facts_for(
         facts += _works_with(fb, p, a)
         yf = fb.year_fact(a)
         if yf and item.detail and (fb.year(a) or "") in item.detail:
-            facts.append(yf)
+            facts.append(yf.as_role("context"))  # the year shown: not what the row claims
     elif intent == "who-played":
         c = links.get("character", "")
         for perf in fb.subjects("character", c):
@@ -131,6 +149,10 @@ def facts_for(
     elif intent == "relationships":
         for rel in set(fb.subjects("partner", p)) & set(fb.subjects("partner", a)):
             facts += relationship_facts(fb, rel, p, a)
+    elif intent == "who-is" and item.sources:
+        # the description is the curators' (the detail says so); what the sources cited state
+        # is only that they mention the entity
+        facts.append(Fact(f"these sources mention {item.label}", item.sources))
     elif intent == "roles-of":
         facts += _role_facts(fb, p, a, links.get("work"))
     if intent == "characters-of":

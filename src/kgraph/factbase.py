@@ -177,12 +177,21 @@ class Fact(NamedTuple):
     statement: str
     sources: tuple[str, ...]
     triples: tuple[Triple, ...] = ()
+    # what the fact is to its answer (docs/ask.md, "Citations"): "claim" (the row states it; its
+    # sources are the row's), "part" (one part of the row's claim, or a weaker form of it),
+    # "premise" (what the question took as given), "context" (used only to find or compute the
+    # row: a year to compare with); only claims' sources are the row's citation
+    role: str = "claim"
+
+    def as_role(self, role: str) -> Fact:
+        return self._replace(role=role)
 
     def to_json(self) -> dict[str, Any]:
         return {
             "statement": self.statement,
             "sources": list(self.sources),
             "triples": [list(t) for t in self.triples],
+            "role": self.role,
         }
 
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from .answers import AnswerItem
-from .citing import _outcome_facts, _works_with, relationship_facts
+from .answers import AnswerItem, stated_by
+from .citing import _outcome_facts, _works_with, premise, relationship_facts
 from .factbase import KG, Fact, FactBase
-from .records import field, record
+from .records import field, record, replace
 from .terms import local_name
 from .understanding import Reading
 
@@ -41,7 +41,14 @@ def _union(facts: Iterable[Fact]) -> tuple[str, ...]:
 def _item(label: str, facts: list[Fact], *, iri: str | None = None, detail: str = "") -> AnswerItem:
     facts = [f for f in facts if f.sources or f.statement]
     uniq = list(dict.fromkeys(facts))
-    return AnswerItem(label, iri, None if iri else label, _union(uniq), detail, tuple(uniq))
+    return AnswerItem(
+        label, iri, None if iri else label, _union(uniq), detail, tuple(uniq), _cited(uniq)
+    )
+
+
+def _cited(facts: list[Fact]) -> tuple[str, ...] | None:
+    """The articles stating a row's claim (None: every source of its facts)."""
+    return stated_by(facts) or None
 
 
 def _entity(fb: FactBase, iri: str, facts: list[Fact], detail: str = "") -> AnswerItem:
@@ -50,7 +57,7 @@ def _entity(fb: FactBase, iri: str, facts: list[Fact], detail: str = "") -> Answ
 
 def _verdict(label: str, facts: list[Fact], detail: str) -> AnswerItem:
     uniq = list(dict.fromkeys(facts))
-    return AnswerItem(label, None, label, _union(uniq), detail, tuple(uniq))
+    return AnswerItem(label, None, label, _union(uniq), detail, tuple(uniq), _cited(uniq))
 
 
 def _typed(fb: FactBase, works: Iterable[str], wtype: str | None) -> list[str]:
@@ -94,8 +101,8 @@ def _check_together(fb: FactBase, r: Reading, text: str) -> Result:
             interp += f" on {fb.label(w)}"
     if r.work_type:
         shared = [x for x in shared if fb.is_a(x, r.work_type)]
-    if shared:
-        facts = [f for w in shared for f in _works_with(fb, a, w) + _works_with(fb, b, w)]
+    if shared:  # stated by the articles naming both in a shared work
+        facts = [f for w in shared for f in premise(_works_with(fb, a, w)) + _works_with(fb, b, w)]
         return Result(
             interp, [_verdict("yes", facts, "in " + ", ".join(fb.label(w) for w in shared))]
         )
@@ -293,7 +300,39 @@ def _check_award(fb: FactBase, r: Reading, text: str) -> Result:
             ],
         )
     facts = [f for o in outs for f in _outcome_facts(fb, o, e)]
-    disputed = [t for o in outs if e in fb.objects(o, "recipient") for t in fb.disputes_of(o)]
+    # disputed whether the entity is the award's recipient or the work it was for: "did Drive My
+    # Car win an Oscar?" rests on s001's award to Park Yu-rim, which the curators read as the
+    # film's (no article says the film won)
+    disputed = [t for o in outs for t in fb.disputes_of(o)]
+    if disputed and not any(e in fb.objects(o, "recipient") for o in outs):
+        # the work the disputed award was for: it won in the curators' reading, which no
+        # article states (s001 gives the award to Park Yu-rim): cited to no article
+        facts = [f.as_role("context") for f in facts] + [
+            f.as_role("context")
+            for o in outs
+            for who in fb.objects(o, "recipient")
+            for f in _outcome_facts(fb, o, who)[:1]
+        ]
+        uniq = list(dict.fromkeys(facts))
+        topics = "; ".join(dict.fromkeys(disputed))
+        return Result(
+            interp,
+            [
+                AnswerItem(
+                    "yes",
+                    None,
+                    "yes",
+                    _union(uniq),
+                    f"in the curators' reading, which no article states; disputed: {topics}",
+                    tuple(uniq),
+                    (),
+                )
+            ],
+            [
+                f"note: the sources disagree here — {t} (see `kgraph conflicts`)"
+                for t in dict.fromkeys(disputed)
+            ],
+        )
     if disputed:
         return Result(
             interp,
@@ -338,9 +377,14 @@ def _count_awards(fb: FactBase, r: Reading, text: str) -> Result:
     )
 
 
-def _count(n: int, facts: list[Fact], detail: str) -> AnswerItem:
+def _count(
+    n: int, facts: list[Fact], detail: str, stated: tuple[str, ...] | None = None
+) -> AnswerItem:
+    """A count: cited by the articles that name a counted thing (``stated``, or the sources of
+    the claim facts)."""
     uniq = list(dict.fromkeys(facts))
-    return AnswerItem(str(n), None, str(n), _union(uniq), detail, tuple(uniq))
+    cited = _cited(uniq) if stated is None else stated
+    return AnswerItem(str(n), None, str(n), _union(uniq), detail, tuple(uniq), cited)
 
 
 def _count_works(fb: FactBase, r: Reading, text: str) -> Result:
@@ -352,10 +396,19 @@ def _count_works(fb: FactBase, r: Reading, text: str) -> Result:
         res = _before_after(after)(fb, r, text)
         facts = [f for it in res.items for f in it.facts]
         n = len(res.items)
+        cited = tuple(sorted({s for it in res.items for s in it.cited}))
         return Result(
             f"how many of {res.interpretation}",
-            [_count(n, facts, ", ".join(i.label for i in res.items))],
-            res.notes,
+            [_count(n, facts, ", ".join(i.label for i in res.items), cited)],
+            res.notes
+            + _prior_count(fb, r, n, after)
+            + _count_disputes(
+                fb,
+                p,
+                n,
+                r.work_type,
+                fb.label(r.slots["work"].iri) if "work" in r.slots else r.year,
+            ),
         )
     if prop and re.search(r"\baccording to\b", text):
         stated = sorted(fb.objects(p, prop))
@@ -378,8 +431,43 @@ def _count_works(fb: FactBase, r: Reading, text: str) -> Result:
     return Result(
         f"how many {noun} {fb.label(p)} has worked on",
         [_count(len(works), facts, ", ".join(fb.label(w) for w in works))],
-        notes,
+        notes + _count_disputes(fb, p, len(works), r.work_type),
     )
+
+
+def _prior_count(fb: FactBase, r: Reading, n: int, after: bool) -> list[str]:
+    """A source's own number of the person's projects before their latest work (s002: "three
+    previous projects before Ballerina"), where it differs from the count."""
+    p, ref = r.slots["person"].iri, r.slots.get("work")
+    years = {w: fb.year(w) or "" for w in fb.works_of(p)}
+    if after or ref is None or not years or years.get(ref.iri) != max(years.values()):
+        return []
+    return [
+        f"note: {', '.join(local_name(s) for s in fb.sources(p, 'priorProjectCount', v))} gives"
+        f" {fb.label(p)} {v} projects before {fb.label(ref.iri)}; the graph names {n}"
+        for v in fb.objects(p, "priorProjectCount")
+        if v != str(n)
+    ]
+
+
+def _count_disputes(
+    fb: FactBase, person: str, n: int, wtype: str | None, ref: str | None = None
+) -> list[str]:
+    """Notes on the disagreements recorded about ``person``'s body of work (not about one of
+    their awards or relationships): a count of their works rests on it (a count of the works
+    before or after ``ref``, on those whose topic names it)."""
+    other = {
+        t
+        for prop in ("recipient", "partner")
+        for x in fb.subjects(prop, person)
+        for t in fb.disputes_of(x)
+    }
+    return [
+        f"note: the sources disagree here — {t}; the graph counts {n} {_noun(wtype, n)}"
+        " (see `kgraph conflicts`)"
+        for t in dict.fromkeys(fb.disputes_of(person))
+        if t not in other and (not ref or ref.casefold() in t.casefold())
+    ]
 
 
 def _count_people(fb: FactBase, r: Reading, text: str) -> Result:
@@ -454,7 +542,9 @@ def _most_frequent(fb: FactBase, r: Reading, text: str) -> Result:
     items = []
     for o in top:
         ws = sorted(shared[o], key=lambda w: fb.label(w).casefold())
-        facts = [f for w in ws for f in _works_with(fb, p, w)[:1] + _works_with(fb, o, w)[:1]]
+        facts = [
+            f for w in ws for f in premise(_works_with(fb, p, w)[:1]) + _works_with(fb, o, w)[:1]
+        ]
         items.append(
             _entity(
                 fb,
@@ -485,8 +575,11 @@ def _award_people(fb: FactBase, r: Reading, text: str, *, nominated: bool) -> Re
     notes: list[str] = []
     for o in outs:
         recipients = fb.objects(o, "recipient")
-        if fb.disputes_of(o) and fb.objects(o, "forWork"):
-            # the recipient is disputed; the work the award was for is not
+        curators = bool(fb.disputes_of(o) and fb.objects(o, "forWork"))
+        if curators:
+            # the recipient is disputed; the work the award was for is the curators' reading
+            # (no article says the film won: s001 gives the award to Park Yu-rim), so the row
+            # cites no article and lists s001's facts as context
             recipients = fb.objects(o, "forWork")
         for who in recipients:
             if fb.is_work(who):
@@ -495,13 +588,23 @@ def _award_people(fb: FactBase, r: Reading, text: str, *, nominated: bool) -> Re
                 )
             else:
                 items.setdefault(who, []).extend(_outcome_facts(fb, o, who))
+            if curators:
+                items[who] = [f.as_role("context") for f in items[who]] + [
+                    f.as_role("context")
+                    for r in fb.objects(o, "recipient")
+                    for f in _outcome_facts(fb, o, r)[:1]
+                ]
             d = (
                 ", ".join(fb.objects(o, "category"))
                 + " — "
                 + ", ".join(fb.label(c) for c in fb.objects(o, "ceremony"))
             )
             if fb.disputes_of(o):
-                d += " (disputed)"
+                d += (
+                    " (in the curators' reading, which no article states; disputed)"
+                    if curators
+                    else " (disputed)"
+                )
                 notes += [
                     f"note: the sources disagree here — {t} (see `kgraph conflicts`)"
                     for t in fb.disputes_of(o)
@@ -510,6 +613,11 @@ def _award_people(fb: FactBase, r: Reading, text: str, *, nominated: bool) -> Re
     out = [
         _entity(fb, who, facts, "; ".join(details[who]))
         for who, facts in sorted(items.items(), key=lambda kv: fb.label(kv[0]).casefold())
+    ]
+    # a row resting only on context (the curators' reading) cites no article
+    out = [
+        replace(a, stated_by=()) if a.facts and all(f.role == "context" for f in a.facts) else a
+        for a in out
     ]
     return Result(interp, out, list(dict.fromkeys(notes)))
 
@@ -522,8 +630,8 @@ def _works_in_year(fb: FactBase, r: Reading, text: str) -> Result:
     items = []
     for w in works:
         facts = [fb.fact(f"{fb.label(w)} came out in {y}", w, "year", y)]
-        if p:
-            facts = _works_with(fb, p.iri, w) + facts
+        if p:  # the row claims the person's work, from that year: both
+            facts = _works_with(fb, p.iri, w) + [f.as_role("part") for f in facts]
         items.append(_entity(fb, w, facts, y))
     who = f"{fb.label(p.iri)}'s " if p else ""
     return Result(f"{who}{_noun(r.work_type)} from {y}", items)
@@ -561,14 +669,16 @@ def _before_after(after: bool):  # type: ignore[no-untyped-def]
                     facts.append(yf)
                 if ref is not None:
                     rf = fb.year_fact(ref.iri)
-                    if rf:
-                        facts.append(rf)
+                    if rf:  # the other work's year: only compared with, not cited for the row
+                        facts.append(rf.as_role("context"))
                 else:
                     facts[-1:] = facts[-1:]
             if not facts:
                 continue
-            if p:
-                facts = _works_with(fb, p.iri, w)[:1] + facts
+            if p:  # the row claims the person's work (stated with its place before the other)
+                facts = _works_with(fb, p.iri, w)[:1] + [
+                    f.as_role("part") if f.role == "claim" else f for f in facts
+                ]
             stated_only = "as the sources state" if not wy else ""
             items.append(_entity(fb, w, facts, wy or stated_only))
         who = f"{fb.label(p.iri)}'s " if p else ""
@@ -689,7 +799,12 @@ def _extreme(fb: FactBase, r: Reading, *, latest: bool) -> Result:
     y = pick(fb.year(w) or "" for w in works)
     top = [w for w in works if fb.year(w) == y]
     items = [
-        _entity(fb, w, _works_with(fb, p, w)[:1] + [f for f in [fb.year_fact(w)] if f], y)
+        _entity(
+            fb,
+            w,
+            _works_with(fb, p, w)[:1] + [f.as_role("part") for f in [fb.year_fact(w)] if f],
+            y,
+        )
         for w in top
     ]
     return Result(interp, items, ["note: only works whose year the sources give are compared"])
@@ -811,7 +926,14 @@ def _check_premiere(fb: FactBase, r: Reading, text: str) -> Result:
                 )
             )
     if facts:
-        return Result(interp, [_verdict("yes", facts, "")])
+        # stated by the articles that give both the festival and that it was the premiere (s004
+        # names the festival screening but not a premiere)
+        both: set[str] = set()
+        for f in facts:
+            per = [set(fb.triples.get(t, ())) for t in f.triples if t[1] != KG + "screenedWork"]
+            both |= set.intersection(*per) if per else set(f.sources)
+        yes = _verdict("yes", facts, "")
+        return Result(interp, [replace(yes, stated_by=tuple(sorted(both)) or None)])
     return Result(interp, [_verdict("not stated", [], "")])
 
 

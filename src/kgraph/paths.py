@@ -162,13 +162,23 @@ class Part:
     roles: tuple[Role, ...]
 
     @property
-    def text(self) -> str:
-        """``Jeon Jong-seo (Ok-ju)``; a source naming no character adds no bare "cast" when
+    def shown(self) -> tuple[Role, ...]:
+        """The roles :attr:`text` names: a source naming no character adds no bare "cast" when
         another source names the character."""
         roles = self.roles
         if any(r.kind == "cast" and r.iri for r in roles):
             roles = tuple(r for r in roles if r.kind != "cast" or r.iri)
-        named = [r.label for r in roles]
+        return roles
+
+    @property
+    def stated_by(self) -> set[str]:
+        """The sources that state this part as :attr:`text` shows it (the character named)."""
+        return {s.iri for r in self.shown for s in r.sources}
+
+    @property
+    def text(self) -> str:
+        """``Jeon Jong-seo (Ok-ju)``."""
+        named = [r.label for r in self.shown]
         return f"{self.person.label} ({', '.join(named)})" if named else self.person.label
 
     def to_json(self) -> dict[str, Any]:
@@ -188,6 +198,31 @@ class Step:
         return tuple(seen[k] for k in sorted(seen))
 
     @property
+    def stated_by(self) -> tuple[SourceRef, ...]:
+        """The sources that state the step as :attr:`text` shows it: those naming every person
+        in the work (with the role shown); where no one source does, every part's sources (see
+        :attr:`pieced`)."""
+        seen = {s.iri: s for s in self.sources}
+        keep = self._common() or set(seen)
+        return tuple(seen[k] for k in sorted(keep) if k in seen)
+
+    def _common(self) -> set[str]:
+        """The sources naming every person with the role shown; failing that, naming every
+        person in the work (s001 names Hamaguchi and Park Yu-rim in Drive My Car; only s002
+        names her character)."""
+        if not self.people:
+            return set()
+        shown = set.intersection(*(p.stated_by for p in self.people))
+        if shown:
+            return shown
+        return set.intersection(*({s.iri for r in p.roles for s in r.sources} for p in self.people))
+
+    @property
+    def pieced(self) -> bool:
+        """Whether no one source states the whole step (each person's part is in another)."""
+        return bool(self.people) and not self._common()
+
+    @property
     def text(self) -> str:
         """``Park Yu-rim (Min-hee) and Jeon Jong-seo (Ok-ju) in Ballerina``."""
         return " and ".join(p.text for p in self.people) + f" in {self.work.label}"
@@ -204,6 +239,7 @@ class Step:
             "sources": [s.to_json() for s in self.sources],
             "text": self.text,
             "facts": [f.to_json() for f in self.facts],
+            "stated_by": [s.to_json() for s in self.stated_by],
         }
 
 
@@ -250,6 +286,11 @@ class SharedWork:
         return Step(self.work, (self.a, self.b)).sources
 
     @property
+    def stated_by(self) -> tuple[SourceRef, ...]:
+        """The sources naming both people in the work (see :attr:`Step.stated_by`)."""
+        return Step(self.work, (self.a, self.b)).stated_by
+
+    @property
     def facts(self) -> tuple[PathFact, ...]:
         return _facts(self.work, (self.a, self.b))
 
@@ -260,6 +301,7 @@ class SharedWork:
             "b": self.b.to_json(),
             "sources": [s.to_json() for s in self.sources],
             "facts": [f.to_json() for f in self.facts],
+            "stated_by": [s.to_json() for s in self.stated_by],
         }
 
 

@@ -623,7 +623,8 @@ INTENTS: tuple[Intent, ...] = (
         "who is Park Yu-rim?",
         query="about",
         answer="entity",
-        detail="{description}",
+        # the curators' summary: cited to no article (the sources cited mention the entity)
+        detail="in the curators' words: {description}",
     ),
 )
 

@@ -901,17 +901,47 @@ def _played_in(fb: Any, person: str | None, reading: Any, works: set[str]) -> bo
     )
 
 
-def _with_facts(item: AnswerItem, facts: tuple[Fact, ...]) -> AnswerItem:
-    """The answer with its facts; its sources are then every source of those facts."""
+def _with_facts(
+    item: AnswerItem, facts: tuple[Fact, ...], stated: tuple[str, ...] | None = None
+) -> AnswerItem:
+    """The answer with its facts; its sources are then every source of those facts, and the
+    articles it cites those that state its claim (``stated``, or its claim facts' sources)."""
+    from .answers import stated_by
+
     sources = tuple(sorted({s for f in facts for s in f.sources})) or item.sources
-    return replace(item, facts=facts, sources=sources)
+    cited = (stated_by(facts) or None) if stated is None else stated
+    return replace(item, facts=facts, sources=sources, stated_by=cited)
+
+
+def _codes(sources: Any) -> str:
+    """``s000``, ``mine.ttl`` (a loaded file by its name), as the legend shows them."""
+    base = "https://kgraph.dev/id/source/"
+    return ", ".join(s.removeprefix(base).removeprefix("file/") for s in sources)
+
+
+def _pieced_notes(items: Any) -> tuple[str, ...]:
+    """Where no one article states a row's claim together with the question's premise (the
+    asked person in that work): the row cites its own part's articles, and says so."""
+    from .answers import pieced
+
+    out = []
+    for a in items:
+        for c in pieced(a.facts):
+            given = [
+                f for f in a.facts if f.role == "premise" and f.triples[0][2] == c.triples[0][2]
+            ]
+            out.append(
+                f"note: {c.statement} [{_codes(c.sources)}]; "
+                + "; ".join(f"{f.statement} [{_codes(f.sources)}]" for f in given)
+                + " — no one article states both"
+            )
+    return tuple(out)
 
 
 def _legend(fb: Any, items: Any) -> tuple[str, ...]:
-    used = sorted(
-        {s for a in items for s in a.sources}
-        | {s for a in items for f in a.facts for s in f.sources}
-    )
+    """One line per source the rows cite (a premise's or context fact's other sources are in
+    ``--explain`` and JSON, not in the table)."""
+    used = sorted({s for a in items for s in a.cited})
     return tuple(legend_line(fb, s) for s in used)
 
 
@@ -1024,13 +1054,21 @@ def _saved_answer(
         if intent.prefer:
             pairs = []
     answers = _items(intent, pairs)
-    notes = notes + _disputed(store, pairs)
+    topics = _dispute_topics(store, pairs)
+    notes = notes + tuple(
+        f"note: the sources disagree here — {t} (see `kgraph conflicts`)"
+        for t in sorted({t for ts in topics.values() for t, _ in ts})
+    )
     fb = facts_of(store)
     iris = {k: lk.iri for k, lk in links.items()}
     fb.prefetch([*iris.values(), *(a.iri for a in answers if a.iri)])  # one read, not one each
     answers = tuple(
         _with_facts(a, facts_for(fb, intent.name, iris, a, interpretation)) for a in answers
     )
+    notes = notes + _pieced_notes(answers)
+    answers = _mark_disputed(intent, pairs, answers, topics)  # after the facts: no source says it
+    if intent.name in ("premiere", "premiere-where"):
+        answers = tuple(_with_edition(fb, a) for a in answers)
     return Answer(
         question,
         interpretation,
@@ -1045,8 +1083,38 @@ def _saved_answer(
     )
 
 
-def _disputed(store: Store, pairs: list[tuple[dict[str, str], dict[str, Any]]]) -> tuple[str, ...]:
-    """Notes on recorded disagreements about the events or awards an answer rests on."""
+def _with_edition(fb: Any, item: AnswerItem) -> AnswerItem:
+    """A festival answer with its edition where a source numbers it ("28th edition", s002),
+    that fact listed (as context: the row claims the premiere, not the numbering)."""
+    eds = sorted(fb.objects(item.iri, "edition")) if item.iri else []
+    if not eds:
+        return item
+    nth = ", ".join(_ordinal(e) for e in eds) + " edition"
+    facts = item.facts + tuple(
+        fb.fact(f"{item.label} is the {_ordinal(e)} edition", item.iri, "edition", e).as_role(
+            "context"
+        )
+        for e in eds
+    )
+    return _with_facts(
+        replace(item, detail=f"{item.detail}; {nth}" if item.detail else nth),
+        facts,
+        item.stated_by,
+    )
+
+
+def _ordinal(n: str) -> str:
+    if not n.isdigit():
+        return n
+    k = int(n)
+    suffix = "th" if 10 <= k % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
+    return f"{k}{suffix}"
+
+
+def _dispute_topics(
+    store: Store, pairs: list[tuple[dict[str, str], dict[str, Any]]]
+) -> dict[str, list[tuple[str, str]]]:
+    """The recorded disagreements (topic, kind) about each event or award an answer rests on."""
     import pyoxigraph as ox
 
     iris = sorted(
@@ -1058,16 +1126,58 @@ def _disputed(store: Store, pairs: list[tuple[dict[str, str], dict[str, Any]]]) 
         }
     )
     if not iris:
-        return ()
+        return {}
     rows = store.select(
-        "SELECT DISTINCT ?topic WHERE { ?d a kg:Disagreement ; kg:about ?x ; kg:topic ?topic }"
-        " ORDER BY ?topic",
+        "SELECT DISTINCT ?x ?topic ?kind WHERE { ?d a kg:Disagreement ; kg:about ?x ;"
+        " kg:topic ?topic OPTIONAL { ?d kg:kind ?kind } } ORDER BY ?topic",
         {"x": [ox.NamedNode(i) for i in iris]},
     )
-    return tuple(
-        f"note: the sources disagree here — {_text(r['topic'])} (see `kgraph conflicts`)"
-        for r in rows
-    )
+    out: dict[str, list[tuple[str, str]]] = {}
+    for r in rows:
+        pair = (_text(r["topic"]), _text(r["kind"]) if r.get("kind") is not None else "")
+        if pair not in out.setdefault(_text(r["x"]), []):
+            out[_text(r["x"])].append(pair)
+    return out
+
+
+# a disagreement of these kinds puts the answer in doubt (a "superseded" one does not: both
+# readings were true when written)
+_DOUBT = ("contradiction", "misattribution")
+
+
+def _mark_disputed(
+    intent: Intent,
+    pairs: list[tuple[dict[str, str], dict[str, Any]]],
+    answers: tuple[AnswerItem, ...],
+    topics: dict[str, list[tuple[str, str]]],
+) -> tuple[AnswerItem, ...]:
+    """Each answer resting on an event or award the sources disagree about says so in its
+    detail (``disputed: …``), on stdout as in JSON, not only in a note on stderr."""
+    if not topics:
+        return answers
+    label_col = intent.label or intent.answer + "Label"
+    doubt: dict[tuple[str, str], list[str]] = {}
+    for row, terms in pairs:
+        term = terms.get(intent.answer)
+        value = term.value if term is not None else (intent.unbound or "")
+        is_iri = term is not None and type(term).__name__ == "NamedNode"
+        key = (value if is_iri else "", row.get(label_col) or value)
+        prop = row.get("property", "")
+        for c in ("event", "outcome"):
+            x = terms.get(c)
+            for topic, kind in topics.get(getattr(x, "value", ""), []) if x is not None else []:
+                if prop and prop.casefold() not in topic.casefold():
+                    continue  # about another detail of the event (its date, not its festival)
+                if kind in _DOUBT and topic not in doubt.setdefault(key, []):
+                    doubt[key].append(topic)
+    out = []
+    for a in answers:
+        ts = doubt.get((a.iri or "", a.label), [])
+        if ts:
+            mark = "disputed: " + "; ".join(ts)
+            a = replace(a, detail=f"{a.detail}; {mark}" if a.detail else mark)
+        out.append(a)
+    return tuple(out)
 
 
 def _text(term: Any) -> str:
@@ -1165,12 +1275,21 @@ def _connection(
     fb = facts_of(store)
     fb.prefetch([x for s in steps for x in (s.work.iri, *(part.person.iri for part in s.people))])
     # each step rests on both people's part in its work, each part cited by its own sources
+    # the step is stated by the sources naming both people in its work (Step.stated_by)
     answers = tuple(
         _with_facts(
             AnswerItem(s.text, s.work.iri, None, tuple(src.iri for src in s.sources), s.work.label),
-            tuple(f for part in s.people for f in works_with(fb, part.person.iri, s.work.iri)),
+            tuple(
+                f.as_role("part")
+                for part in s.people
+                for f in works_with(fb, part.person.iri, s.work.iri)
+            ),
+            tuple(src.iri for src in s.stated_by),
         )
         for s in steps
+    )
+    notes = notes + tuple(
+        f"note: no one source names both people of: {s.text}" for s in steps if s.pieced
     )
     interp = (
         f"{interpretation}: {res.hops} hop{'s' if res.hops != 1 else ''} ("

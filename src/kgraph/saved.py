@@ -66,6 +66,13 @@ class SavedQuery:
     # ``# given:`` lines constrain the patterns (join them to the row) without being cited
     facts: tuple[tuple[str, bool], ...] = ()
     given: tuple[str, ...] = ()
+    # ``# premise:`` lines: facts the question takes as given (the asked person in the shared
+    # work), cited with their sources but not for the row: a row cites the sources of its other
+    # facts that state the premise too (where any does)
+    premises: tuple[str, ...] = ()
+    # ``# cite: together``: a row's facts are parts of one claim (an actor, the work, the
+    # character): the row cites the sources stating all of them, where any does
+    together: bool = False
 
     @property
     def path(self) -> Path:
@@ -127,7 +134,7 @@ class SavedResult:
 
 # -- parsing the files ----------------------------------------------------------------------
 
-_HEADER_RE = re.compile(r"^#\s*(name|description|param|fact\??|given)\s*:\s*(.*?)\s*$")
+_HEADER_RE = re.compile(r"^#\s*(name|description|param|fact\??|given|premise|cite)\s*:\s*(.*?)\s*$")
 _FACT_TERM = re.compile(r"^(\?[A-Za-z_]\w*|[A-Za-z][\w-]*:[\w.-]*|<[^<>\s]+>)$")
 _PARAM_RE = re.compile(
     r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<kind>\w+)"
@@ -148,6 +155,8 @@ def parse_query_file(path: Path | str) -> SavedQuery:
     params: list[Param] = []
     facts: list[tuple[str, bool]] = []
     given: list[str] = []
+    premises: list[str] = []
+    together = False
     for lineno, line in enumerate(text.splitlines(), 1):
         if not line.startswith("#"):
             if line.strip():
@@ -161,7 +170,11 @@ def parse_query_file(path: Path | str) -> SavedQuery:
             name = value
         elif key == "description":
             description = value
-        elif key.startswith("fact") or key == "given":
+        elif key == "cite":
+            if value != "together":
+                raise InputError(f"{path}:{lineno}: bad cite line {value!r} (expected: together)")
+            together = True
+        elif key.startswith("fact") or key in ("given", "premise"):
             terms = value.split()
             if len(terms) != 3 or not all(_FACT_TERM.match(t) for t in terms):
                 raise InputError(
@@ -170,12 +183,23 @@ def parse_query_file(path: Path | str) -> SavedQuery:
                 )
             if key == "given":
                 given.append(" ".join(terms))
+            elif key == "premise":  # a fact, cited, but not for the row (docs/query.md)
+                premises.append(" ".join(terms))
+                facts.append((" ".join(terms), False))
             else:
                 facts.append((" ".join(terms), key.endswith("?")))
         else:
             params.append(_parse_param(path, lineno, value))
     return SavedQuery(
-        name, description, tuple(params), text, os.fspath(path), tuple(facts), tuple(given)
+        name,
+        description,
+        tuple(params),
+        text,
+        os.fspath(path),
+        tuple(facts),
+        tuple(given),
+        tuple(premises),
+        together,
     )
 
 
@@ -285,7 +309,7 @@ def run_saved(store: Store, name: str, params: dict[str, str]) -> SavedResult:
     # each source cited states one of them, and no source that states one is left out.
     for row, fs in zip(result.rows, facts, strict=False):
         if fs and "sources" in row:
-            row["sources"] = ox.Literal(" ".join(sorted({s for f in fs for s in f.sources})))
+            row["sources"] = ox.Literal(" ".join(_row_sources(query, row, fs)))
 
     from .provenance import source_labels
 
@@ -298,6 +322,30 @@ def run_saved(store: Store, name: str, params: dict[str, str]) -> SavedResult:
     }
     legend = source_labels(store, cited)
     return SavedResult(query, dict(params), bindings, matches, result, facts, legend)
+
+
+def _row_sources(query: SavedQuery, row: dict[str, Any], facts: list[Any]) -> list[str]:
+    """The sources a row cites: those of its facts, where the query declares premises only
+    those of its other facts that state the premise about the same thing too (docs/ask.md,
+    "Citations"): the row's co-star in the work, said by an article naming the person asked
+    about in it."""
+    everything = sorted({s for f in facts for s in f.sources})
+    if query.together:
+        common = set.intersection(*(set(f.sources) for f in facts)) if facts else set()
+        return sorted(common) or everything
+    if not query.premises:
+        return everything
+    heads = {
+        (_instantiate(p.split()[0], row), _instantiate(p.split()[1], row)) for p in query.premises
+    }
+    given = [f for f in facts if (f.subject, f.predicate) in heads]
+    claims = [f for f in facts if f not in given]
+    out: set[str] = set()
+    for c in claims:
+        mine = set(c.sources)
+        both = {s for g in given if str(g.object) == str(c.object) for s in g.sources}
+        out |= (mine & both) or mine
+    return sorted(out) or everything
 
 
 FACT_ROWS = 500  # rows beyond this are not broken down into facts (one query per row)

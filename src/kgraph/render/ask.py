@@ -44,7 +44,7 @@ def answer(ans: Any, fmt: str = "table", *, explain: bool = False, sparql: bool 
     if not ans.answers:
         note(f"no answer: the sources in the graph do not say ({ans.interpretation})")
     else:
-        rows = [(a.label, a.detail, sources_text(a.sources)) for a in ans.answers]
+        rows = [(a.label, a.detail, sources_text(a.cited)) for a in ans.answers]
         has_detail = any(r[1] for r in rows)
         cols = ["answer", "detail", "sources"] if has_detail else ["answer", "sources"]
         body = rows if has_detail else [(r[0], r[2]) for r in rows]
@@ -68,7 +68,8 @@ def explanation(ans: Any) -> None:
         )
     for a in ans.answers:
         for f in getattr(a, "facts", ()):
-            lines.append(f"fact for {a.label}: {f.statement} [{sources_text(f.sources)}]")
+            role = "" if f.role == "claim" else f" ({f.role})"
+            lines.append(f"fact for {a.label}: {f.statement} [{sources_text(f.sources)}]{role}")
     if ans.sparql:
         lines.append("SPARQL (values bound by the store, shown here as VALUES):")
         lines.append(ans.sparql.rstrip())

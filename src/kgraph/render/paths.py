@@ -37,7 +37,8 @@ def path_result(r: Any, fmt: str) -> None:
             lines.append("")
             lines.append(f"Path {i}: " + " – ".join(n.label for n in nodes))
         for j, st in enumerate(steps, 1):
-            lines.append(f"  {j}. {st.text}  [sources: {_sources(st.sources)}]")
+            pieced = " (no one source names both)" if st.pieced else ""
+            lines.append(f"  {j}. {st.text}  [sources: {_sources(st.stated_by)}{pieced}]")
             lines += [f"       {f.statement}  [{_sources(f.sources)}]" for f in st.facts]
     lines += _legend(s for st in r.steps for step in st for s in step.sources)
     write("\n".join(lines))
@@ -69,7 +70,8 @@ def shared_result(r: Any, fmt: str) -> None:
         return
     n = len(r.works)
     rows = [
-        (w.work.label, w.year or "", _roles(w.a), _roles(w.b), _sources(w.sources)) for w in r.works
+        (w.work.label, w.year or "", _roles(w.a), _roles(w.b), _sources(w.stated_by))
+        for w in r.works
     ]
     table(
         ("work", "year", r.a.label, r.b.label, "sources"),

@@ -83,8 +83,8 @@ def card(c: Any, fmt: str) -> None:
     lines = [f"{c.label}  ({', '.join(c.types) or 'no class'})  {compact(c.iri)}"]
     if c.matched is not None and c.matched.stage != "exact":
         lines.append(f"(matched {c.matched.alias!r}, {c.matched.stage})")
-    if c.description:
-        lines.append(c.description)
+    if c.description:  # the curators' summary, not any article's (docs/ask.md, "Citations")
+        lines.append(f"{c.description}  (the curators' words)")
     if c.alt_labels:
         alts = "; ".join(f"{a} [{', '.join(_src(s) for s in srcs)}]" for a, srcs in c.alt_labels)
         lines.append(f"also written: {alts}")

@@ -444,9 +444,11 @@ def answer_html(store: Any, question: str) -> str:
                         (str(f[k]) for k in ("text", "statement", "fact", "label") if f.get(k)),
                         "",
                     )
-                    sub.append(f"<li>{esc(text)} {cite(f['sources'])}</li>")
+                    role = f.get("role")  # a premise or context fact is not the row's claim
+                    tag = f" <i>({esc(str(role))})</i>" if role and role != "claim" else ""
+                    sub.append(f"<li>{esc(text)} {cite(f['sources'])}{tag}</li>")
         facts = f'<ul class="facts">{"".join(sub)}</ul>' if sub else ""
-        items.append(f"<li>{head} {cite(a.get('sources'))}{facts}</li>")
+        items.append(f"<li>{head} {cite(a.get('stated_by') or a.get('sources'))}{facts}</li>")
     legend_rows = "".join(f"<li>{chips([s], labels)} {esc(labels.get(s, s))}</li>" for s in used)
     body = f'<ol class="answers">{"".join(items)}</ol>' if items else "<p>No answer.</p>"
     return (
@@ -610,7 +612,11 @@ def card_html(store: Any, card: Any) -> str:
     )
     return (
         f'<p class="kind">{esc(" · ".join(card.types))} <code>{esc(curie(card.iri))}</code></p>'
-        + (f'<p class="desc">{esc(card.description)}</p>' if card.description else "")
+        + (
+            f'<p class="desc">{esc(card.description)} <i>(the curators\' words)</i></p>'
+            if card.description
+            else ""
+        )
         + (f'<p class="alt">also written: {alt}</p>' if alt else "")
         + "".join(parts)
         + f'<section id="sources"><h2>Sources</h2><ul class="srclegend">{legend}</ul></section>'
