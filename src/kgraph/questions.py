@@ -452,6 +452,9 @@ def ask(store: Store, question: str, *, context: Any = None) -> Answer:
         raise wrong_type[0]
     if got is not None:
         return got
+    # a slot of the table that swallowed a known name with the words around it ("no Work named
+    # 'Is Ballerina a horror'") names no unknown thing: say what was understood instead
+    failures = [(n, e) for n, e in failures if not _swallowed(e, mentions)]
     if failures:
         failures.sort(key=lambda f: -f[0])
         best_literal, err = failures[0]
@@ -638,14 +641,39 @@ main lead leading role known linked ever same day hit
 """
 
 
+def _swallowed(err: KGraphError, mentions: list[Mention]) -> bool:
+    """An unknown name that holds a name the question's mentions found, with more words."""
+    if not isinstance(err, UnknownEntity) or "this question needs" in str(err):
+        return False
+    name = normalise(err.name)
+    return any(
+        m.kind == "entity" and normalise(m.text) in name and normalise(m.text) != name
+        for m in mentions
+    )
+
+
+def _unknown_words(question: str, mentions: list[Mention]) -> list[str]:
+    """The words of a question no kind of question knows, outside its mentions ("horror")."""
+    words = tokenize(clean(question)).words
+    taken = {i for m in mentions for i in range(m.start, m.end)}
+    out = []
+    for i, w in enumerate(words):
+        lw = re.sub(r"(?:'s|’s)$", "", w.casefold().strip("'’"))
+        if i not in taken and re.fullmatch(r"[^\W\d_][\w'’-]*", lw) and not _known_word(lw):
+            out.append(w)
+    return list(dict.fromkeys(out))
+
+
 def _not_understood(
     question: str, mentions: list[Mention], resolved: dict[int, Candidate]
 ) -> NotUnderstood:
     found = understood(mentions, resolved)
     ideas = suggestions(mentions, resolved)
     you_can = ("; you can ask: " + "; ".join(f"'{q}'" for q in ideas)) if ideas else ""
+    odd = _unknown_words(question, mentions)
+    unclear = f" (not understood: {', '.join(repr(w) for w in odd)})" if odd else ""
     return NotUnderstood(
-        f"I found {found} but not what you want to know in {question.strip()!r}{you_can}"
+        f"I found {found} but not what you want to know in {question.strip()!r}{unclear}{you_can}"
     )
 
 
@@ -667,6 +695,10 @@ def _by_mentions(
         return None
     best = rs[0]
     rivals = [r for r in rs[1:] if r.kind != best.kind]
+    if YES_NO.match(
+        text
+    ):  # only a yes/no reading can answer a yes/no question: others are no rivals
+        rivals = [r for r in rivals if r.kind.startswith("check-")]
     if rivals and best.score - rivals[0].score < MARGIN:
         return None
     if YES_NO.match(text) and not best.kind.startswith("check-"):
@@ -720,6 +752,8 @@ def _answer_reading(
     store: Store, question: str, best: Any, mentions: list[Mention]
 ) -> Answer | None:
     """The answer to one reading of a question (a scored kind with its slots filled)."""
+    if best.also is not None:
+        return _two_works(store, question, best, mentions)
     text = best.text
     links = {
         slot: Link(
@@ -823,6 +857,81 @@ def _answer_reading(
             interpretation=ans.interpretation.replace("works", _TYPE_NOUN[best.work_type], 1),
         )
     return ans
+
+
+_BOTH = re.compile(
+    r"\bboth\b|\bin common\b|\bshared?\b|\bsame\b|\balso\b|\bas well\b|"
+    r"\bfrom WORK\b.*\bin WORK\b|\bin WORK\b.*\bfrom WORK\b"
+)
+
+
+def _two_works(store: Store, question: str, best: Any, mentions: list[Mention]) -> Answer | None:
+    """A question of one work asked of two ("who directed Ballerina and The Call?"): each
+    answered alone, then joined. "Both", "in common" or "from W … in W2" keep the answers true
+    of both works (the people in both casts); otherwise each answer says which work it is for."""
+    first = replace(best, also=None)
+    second = replace(
+        best,
+        also=None,
+        slots={**best.slots, "work": best.also},
+        texts={**best.texts, "work": best.also.label},
+    )
+    a1 = _answer_reading(store, question, first, mentions)
+    a2 = _answer_reading(store, question, second, mentions)
+    if a1 is None or a2 is None:
+        return None
+    w1, w2 = best.slots["work"].label, best.also.label
+    both = _BOTH.search(best.text) is not None
+    key = lambda a: a.iri or a.label
+    by2 = {key(a): a for a in a2.answers}
+    rows: list[AnswerItem] = []
+    seen: set[str] = set()
+    for a in a1.answers:
+        b = by2.get(key(a))
+        if b is not None:
+            facts = tuple(dict.fromkeys(a.facts + b.facts))
+            detail = " | ".join(
+                f"{x.detail} in {w}" if x.detail and w not in x.detail else (x.detail or w)
+                for x, w in ((a, w1), (b, w2))
+            )
+            rows.append(
+                replace(
+                    a,
+                    detail=detail,
+                    facts=facts,
+                    sources=tuple(sorted(set(a.sources) | set(b.sources))),
+                )
+            )
+        elif not both:
+            rows.append(replace(a, detail=_for_work(a.detail, w1)))
+        seen.add(key(a))
+    if not both:
+        rows += [
+            replace(b, detail=_for_work(b.detail, w2)) for b in a2.answers if key(b) not in seen
+        ]
+    interp = (
+        f"{a1.interpretation} and {a2.interpretation}, in both"
+        if both
+        else f"{a1.interpretation}; {a2.interpretation}"
+    )
+    fb = facts_of(store)
+    links = tuple(dict.fromkeys(a1.links + a2.links))
+    return replace(
+        a1,
+        interpretation=interp,
+        answers=tuple(rows),
+        links=links,
+        notes=tuple(dict.fromkeys(a1.notes + a2.notes)),
+        sparql=None,
+        legend=_legend(fb, rows),
+        reading=best,
+    )
+
+
+def _for_work(detail: str, work: str) -> str:
+    if not detail:
+        return work
+    return detail if work in detail else f"{detail} in {work}"
 
 
 _TYPE_NOUN = {"Film": "films", "TVSeries": "series"}

@@ -680,7 +680,31 @@ class Reading:
     work_type: str | None = None  # Film | TVSeries
     pronouns: dict[str, str] = field(default_factory=dict)  # slot -> pronoun as typed
     text: str = ""  # the masked question it was read from
+    also: Candidate | None = None  # a second work the same question asks about ("W and W2")
 
+
+# kinds asked of one work that a question may ask of two ("who directed Ballerina and The
+# Call?", "who was in both Ballerina and Money Heist Korea?"): answered for each, then joined
+PER_WORK = {
+    "cast",
+    "director",
+    "writer",
+    "music",
+    "crew",
+    "characters-of",
+    "genre",
+    "distributor",
+    "release-date",
+    "release-year",
+}
+# a second work joined to the first: "W and W2", "both W and W2", "from W … in W2"
+TWO_WORKS = re.compile(
+    r"\bWORK (?:and|&|as well as|and also|and in|and of|or) (?:in |of )?WORK\b|"
+    r"\b(?:from|of|in) WORK\b.*\b(?:in|from|of) WORK\b"
+)
+# what a reading may never leave out: the things answers are about. A question that names one
+# of them and is read without it would answer another question (the cast of one of two works)
+MUST_USE = {"Person", "Work", "Character"}
 
 # mentions a reading must use; organisations and franchises may qualify a question instead
 CENTRAL = {
@@ -843,6 +867,20 @@ def readings(
             for idx, m in enumerate(ents)
             if idx not in used and (m.kind == "pronoun" or m.types() & CENTRAL)
         ]
+        also: Candidate | None = None
+        if (
+            kind.name in PER_WORK
+            and "work" in assign
+            and len(unused) == 1
+            and unused[0].kind == "entity"
+            and TWO_WORKS.search(text)
+        ):
+            second = {c.iri: c for c in unused[0].candidates if _fits(c, W)}
+            if len(second) == 1 and assign["work"].iri not in second:
+                also = next(iter(second.values()))
+                unused = []
+        if any(m.kind == "entity" and m.types() & MUST_USE for m in unused):
+            continue  # a named person, work or character left out: never this reading
         score -= UNUSED * len(unused)
         if years and "year" not in kind.uses:
             score -= 2.0
@@ -867,6 +905,7 @@ def readings(
                 wtype,
                 pron,
                 text,
+                also,
             )
         )
     out.sort(key=lambda r: -r.score)
