@@ -638,6 +638,7 @@ released release releases come out premiered premiere
 article articles source sources mention mentions mentioned named say says said according guide
 busan biff festival korean apart besides except excluding aside everyone everybody list
 main lead leading role known linked ever same day hit
+original remake remakes adaptation version
 """
 
 
@@ -695,10 +696,15 @@ def _by_mentions(
         return None
     best = rs[0]
     rivals = [r for r in rs[1:] if r.kind != best.kind]
-    if YES_NO.match(
-        text
-    ):  # only a yes/no reading can answer a yes/no question: others are no rivals
+    if YES_NO.match(text):  # only a yes/no reading answers a yes/no question: no other rivals
         rivals = [r for r in rivals if r.kind.startswith("check-")]
+    if (
+        rivals
+        and {best.kind, rivals[0].kind} <= _CREDIT_KINDS
+        and best.slots == rivals[0].slots
+        and _TWO_CREDITS.search(text)
+    ):  # "who wrote and directed Ballerina?": the people who did both
+        return _both_credits(store, question, best, rivals[0], mentions)
     if rivals and best.score - rivals[0].score < MARGIN:
         return None
     if YES_NO.match(text) and not best.kind.startswith("check-"):
@@ -769,10 +775,11 @@ def _answer_reading(
     }
     from .kinds import HANDLERS
     from .kinds import answer as kind_answer
+    from .kinds_more import HANDLERS as MORE
 
-    if best.kind in HANDLERS:
+    if best.kind in HANDLERS or best.kind in MORE:
         fb = facts_of(store)
-        res = kind_answer(fb, best, text)
+        res = MORE[best.kind](fb, best, text) if best.kind in MORE else kind_answer(fb, best, text)
         notes = tuple(n for n in (lk.note for lk in links.values()) if n) + tuple(res.notes)
         return Answer(
             question,
@@ -799,10 +806,23 @@ def _answer_reading(
     if franchise is not None:
         fb = facts_of(store)
         works = set(fb.subjects("partOfFranchise", franchise.iri))
+        where = franchise.label
+        if re.search(r"\boriginal\b", text):  # "the original Money Heist": not its remakes
+            works = {w for w in works if not set(fb.objects(w, "basedOn")) & works}
+            where = (
+                f"the original {franchise.label} ({', '.join(fb.label(w) for w in sorted(works))})"
+            )
         ans = replace(
             ans,
             answers=tuple(a for a in ans.answers if _played_in(fb, a.iri, best, works)),
-            interpretation=f"{ans.interpretation} in {franchise.label}",
+            interpretation=f"{ans.interpretation} in {where}",
+        )
+    if best.kind in ("awards-won", "awards", "nominations") and "work" in best.slots:
+        fb = facts_of(store)  # "what did Jeon Jong-seo win for The Call?": that work's awards
+        w = best.slots["work"].iri
+        ans = replace(
+            ans,
+            answers=tuple(a for a in ans.answers if a.iri and w in fb.objects(a.iri, "forWork")),
         )
     if best.kind in ("awards-won", "awards", "nominations") and (best.year or best.category):
         fb = facts_of(store)
@@ -857,6 +877,42 @@ def _answer_reading(
             interpretation=ans.interpretation.replace("works", _TYPE_NOUN[best.work_type], 1),
         )
     return ans
+
+
+_CREDIT_KINDS = {"director", "writer", "music"}
+_CREDIT = r"(?:wr[io]te|written|directed|direct|composed|scored|penned|helmed)"
+_TWO_CREDITS = re.compile(rf"\b{_CREDIT},? (?:and|&) (?:also )?{_CREDIT}\b")
+
+
+def _both_credits(
+    store: Store, question: str, r1: Any, r2: Any, mentions: list[Mention]
+) -> Answer | None:
+    """Two credits asked together ("wrote and directed"): the people the sources give both."""
+    if r1.also is not None or r2.also is not None:
+        return None  # two credits of two works: too many ways to read it
+    a1 = _answer_reading(store, question, r1, mentions)
+    a2 = _answer_reading(store, question, r2, mentions)
+    if a1 is None or a2 is None:
+        return None
+    by2 = {a.iri: a for a in a2.answers if a.iri}
+    rows = [
+        replace(
+            a,
+            facts=tuple(dict.fromkeys(a.facts + by2[a.iri].facts)),
+            sources=tuple(sorted(set(a.sources) | set(by2[a.iri].sources))),
+        )
+        for a in a1.answers
+        if a.iri in by2
+    ]
+    return replace(
+        a1,
+        interpretation=f"{a1.interpretation} and {a2.interpretation}",
+        answers=tuple(rows),
+        links=tuple(dict.fromkeys(a1.links + a2.links)),
+        notes=tuple(dict.fromkeys(a1.notes + a2.notes)),
+        sparql=None,
+        legend=_legend(facts_of(store), rows),
+    )
 
 
 _BOTH = re.compile(

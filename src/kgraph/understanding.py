@@ -33,6 +33,13 @@ SERIES_WORDS = (
 PARTNER = r"\b(?:married|marry|marriage|dating|date|dated|partners?|couple|relationships?|boyfriend|girlfriend|spouses?|husband|wife|romantic(?:ally)?|lovers?|engaged|seeing each other|in love|significant other)\b"
 COLLAB = r"\b(?:worked with|work with|working with|collaborat\w*|teamed up|team up|colleagues?|co-?workers?)\b"
 COSTAR = r"\b(?:co-?stars?|co stars?|costarr?ed|cast-?mates?|cast mates?|fellow (?:actors?|actresses|cast members?)|(?:acted|starred|appeared|played|performed|act|star|appear|play|perform)(?:ed|s)? (?:with|alongside|opposite)|shared? the screen|scene partners?|same cast)\b"
+GENRE_WORDS = (
+    r"\b(?:horror|thriller|action|comedy|comedies|romance|romantic comedy|crime|mystery|fantasy|"
+    r"sci-?fi|science fiction|documentary|animated|animation|musical|western|war|heist|revenge|"
+    r"noir|melodrama|adventure|historical|period|psychological|suspense|slasher|zombie|"
+    r"coming-of-age|disaster|superhero|spy|martial arts|detective|legal|medical|satire|"
+    r"dark comedy|black comedy|noir)\b"
+)
 AWARD_WORD = r"\b(?:awards?|prizes?|honou?rs?|trophies|trophy|accolades?|oscars?|wins?)\b"
 
 
@@ -624,7 +631,14 @@ _EXTRA: dict[str, list[tuple[str, float]]] = {
     "count-people": [(_NO_COUNT, -10)],
     "count-awards": [(_NO_COUNT, -10)],
 }
-_SLOTS = {"check-together": "P O W?", "count-works": "P W?"}
+_SLOTS = {
+    "check-together": "P O W?",
+    "count-works": "P W?",
+    # "what did Jeon Jong-seo win for The Call?": the awards for that work
+    "awards-won": "E W?",
+    "awards": "E W?",
+    "nominations": "E W?",
+}
 _USES = {
     "count-awards": ("category", "year"),
     "count-works": ("type", "year"),
@@ -649,6 +663,28 @@ KINDS += (
         [(r"\b(?:wr[io]te|written|writ\w*|script\w*|screenplays?|penned|authored)\b", 4)],
         uses=("type",),
         yes_no=False,
+    ),
+)
+KINDS += (
+    # "Is Ballerina a horror film?", "was Ballerina released in 2023?" (kinds_more.py)
+    _k(
+        "check-genre",
+        "W",
+        [(r"\b(?:a|an|genre|considered|kind of|type of)\b.*" + GENRE_WORDS, 5)],
+        yes_no=True,
+    ),
+    _k(
+        "check-year",
+        "W",
+        [
+            (
+                r"\b(?:released?|come out|came out|out|made|premiered|air(?:ed)?|in|from)\b.*\bYEAR\b",
+                5,
+            )
+        ],
+        needs=("year",),
+        uses=("year",),
+        yes_no=True,
     ),
 )
 KINDS = tuple(_adjust(k) for k in KINDS)

@@ -1,0 +1,74 @@
+"""Answers to yes/no questions about a work's genre and year ("Is Ballerina a horror film?",
+"was Ballerina released in 2023?"), kept apart from :mod:`kgraph.kinds`: :mod:`kgraph.questions`
+takes these ``HANDLERS`` beside its own. Like every answer, each rests on facts cited triple
+by triple.
+
+A genre the sources do not give is ``not stated``, never ``no``: genres do not exclude each
+other, so "action" and "thriller" say nothing against "horror". A year is one fact: another
+stated year is a ``no``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .factbase import FactBase
+from .kinds import Result, _verdict
+from .understanding import GENRE_WORDS, Reading
+
+
+def asked_genres(text: str) -> list[str]:
+    """The genre words of a question, as typed ("horror", "sci-fi")."""
+    return list(dict.fromkeys(m.group(0) for m in re.finditer(GENRE_WORDS, text)))
+
+
+def _same_genre(asked: str, stated: str) -> bool:
+    """ "horror" fits "horror", "action" fits "action thriller"; "sci-fi" fits "science fiction"."""
+
+    def norm(x: str) -> str:
+        x = re.sub(r"[^a-z ]", " ", x.casefold().replace("sci-fi", "science fiction"))
+        return " ".join(w.rstrip("s") for w in x.split())
+
+    a, s = norm(asked), norm(stated)
+    return a == s or f" {a} " in f" {s} " or f" {s} " in f" {a} "
+
+
+def check_genre(fb: FactBase, r: Reading, text: str) -> Result:
+    w = r.slots["work"].iri
+    asked = asked_genres(text)
+    name = " ".join(asked) or "that genre"
+    interp = f"whether {fb.label(w)} is {name}"
+    stated = sorted(set(fb.objects(w, "genre")))
+    fits = [g for g in stated if g.casefold() in asked] or [
+        g for g in stated if any(_same_genre(a, g) for a in asked)
+    ]
+    if fits:
+        facts = [fb.fact(f"the genre of {fb.label(w)} is {g}", w, "genre", g) for g in fits]
+        return Result(interp, [_verdict("yes", facts, ", ".join(fits))])
+    facts = [fb.fact(f"the genre of {fb.label(w)} is {g}", w, "genre", g) for g in stated]
+    detail = (
+        f"the sources call it {', '.join(stated)}; none calls it {name}"
+        if stated
+        else f"the sources give no genre for {fb.label(w)}"
+    )
+    return Result(interp, [_verdict("not stated", facts, detail)])
+
+
+def check_year(fb: FactBase, r: Reading, text: str) -> Result:
+    w = r.slots["work"].iri
+    year = r.year or ""
+    interp = f"whether {fb.label(w)} came out in {year}"
+    years = sorted(set(fb.objects(w, "year")))
+    facts = [fb.fact(f"{fb.label(w)} came out in {y}", w, "year", y) for y in years]
+    if year in years:
+        return Result(interp, [_verdict("yes", [f for f in facts if year in f.statement], year)])
+    if years:
+        return Result(
+            interp, [_verdict("no", facts, f"the sources say {', '.join(years)}, not {year}")]
+        )
+    return Result(
+        interp, [_verdict("not stated", [], f"the sources give no year for {fb.label(w)}")]
+    )
+
+
+HANDLERS = {"check-genre": check_genre, "check-year": check_year}
