@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from .answers import AnswerItem
 from .factbase import FactBase
 from .kinds import Result, _verdict
 from .understanding import GENRE_WORDS, Reading
@@ -71,4 +72,24 @@ def check_year(fb: FactBase, r: Reading, text: str) -> Result:
     )
 
 
-HANDLERS = {"check-genre": check_genre, "check-year": check_year}
+def festival_dates(fb: FactBase, r: Reading, text: str) -> Result:
+    """A festival's dates are its editions' dates: the sources date editions, not festivals."""
+    fest = r.slots["event"].iri
+    editions = sorted(set(fb.subjects("editionOf", fest)), key=lambda e: fb.label(e))
+    items: list[AnswerItem] = []
+    for ev in editions:
+        for prop, what in (("startDate", "starts"), ("endDate", "ends"), ("date", "is held")):
+            for v in sorted(set(fb.objects(ev, prop))):
+                f = fb.fact(f"{fb.label(ev)} {what} {v}", ev, prop, v)
+                items.append(AnswerItem(v, None, v, f.sources, f"{fb.label(ev)} {what}", (f,)))
+    notes = []
+    if len(editions) == 1:
+        notes.append(f"note: the sources date one edition only, {fb.label(editions[0])}")
+    return Result(f"when {fb.label(fest)} takes place", items, notes)
+
+
+HANDLERS = {
+    "check-genre": check_genre,
+    "check-year": check_year,
+    "festival-dates": festival_dates,
+}

@@ -84,6 +84,7 @@ def _k(
         "B": ("body", AWARDISH),
         "S": ("body", ("StreamingService", "Broadcaster")),
         "V": ("event", ("FestivalEdition", "AwardCeremony")),
+        "L": ("event", ("Festival",)),
     }
     out = []
     for ch in slots.split():
@@ -685,6 +686,15 @@ KINDS += (
         needs=("year",),
         uses=("year",),
         yes_no=True,
+    ),
+)
+KINDS += (
+    # "when does the Busan International Film Festival take place?": its editions' dates
+    _k(
+        "festival-dates",
+        "L",
+        [(r"\b(?:when|dates?|held|take place|takes place|happen\w*|run)\b", 4)],
+        yes_no=False,
     ),
 )
 KINDS = tuple(_adjust(k) for k in KINDS)
