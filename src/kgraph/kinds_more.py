@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from .answers import AnswerItem
-from .factbase import FactBase
+from .factbase import KG, Fact, FactBase
 from .kinds import Result, _verdict
 from .understanding import GENRE_WORDS, Reading
 
@@ -88,7 +88,79 @@ def festival_dates(fb: FactBase, r: Reading, text: str) -> Result:
     return Result(f"when {fb.label(fest)} takes place", items, notes)
 
 
+_AUTHOR_Q = re.compile(
+    r"^(?:who (?:wrote|authored|penned|is the (?:author|writer) of|was the (?:author|writer) of)|"
+    r"(?:what|who) is the (?:byline|author) of|(?:the )?(?:author|byline) of|"
+    r"by whom was)\b(?P<rest>.*)$"
+)
+_ARTICLE = re.compile(r"\b(?:article|source|piece|story|report|feature|guide|s\d{3})\b")
+_FILLER = {"the", "a", "an", "of", "on", "about", "article", "source", "piece", "story", "report"}
+
+
+def _tokens(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", text.casefold())
+
+
+def source_author(fb: FactBase, text: str) -> Result | None:
+    """ "Who wrote the teaser-poster article?": the author of the one source whose label (or
+    code) holds every other word of the question; None when the question is not of this shape
+    or names no single source. The byline is the curators' record of the article (``kgraph show
+    s004``), stated in no source's graph, so the answer cites none."""
+    m = _AUTHOR_Q.match(text.casefold().strip(" ?.!"))
+    if m is None or not _ARTICLE.search(m.group("rest")):
+        return None
+    words = [w for w in _tokens(m.group("rest")) if w not in _FILLER and w != "written"]
+    fb.source_of("")  # a lazy fact base reads the sources' records on first use
+    hits = []
+    for src, info in fb.source_info.items():
+        code = src.rsplit("/", 1)[-1]
+        have = set(_tokens(info.get("label", ""))) | {code.casefold()}
+        if words and all(w in have for w in words):
+            hits.append((src, code, info))
+    if len(hits) != 1:
+        return None
+    src, code, info = hits[0]
+    label = re.sub(r"\s*\(s\d+\)$", "", info.get("label", code))
+    interp = f"who wrote {code} ({label})"
+    author = info.get("author")
+    if not author:
+        return Result(interp, [], [f"note: the graph names no author for {code}"])
+    fact = Fact(f"{code} is by {author}", (), ((src, KG + "authorName", author),))
+    item = AnswerItem(author, None, author, (), f"author of {code}", (fact,))
+    return Result(interp, [item], [f"note: {code}'s byline, as the curators record it"])
+
+
+_VILLAIN = re.compile(r"\b(?:antagonist|villain|bad guy|baddie|nemesis)\b", re.IGNORECASE)
+
+
+def antagonist(fb: FactBase, r: Reading, text: str) -> Result:
+    """ "Who is the villain of Ballerina?": the work's characters the curators describe as its
+    antagonist or villain (the sources' graphs hold no such role), each with who plays it."""
+    w = r.slots["work"].iri
+    items = []
+    notes = []
+    for c in sorted(set(fb.subjects("appearsIn", w)), key=lambda x: fb.label(x)):
+        desc = fb.description(c) or ""
+        if not _VILLAIN.search(desc):
+            continue
+        facts = [fb.fact(f"{fb.label(c)} is a character of {fb.label(w)}", c, "appearsIn", w)]
+        players = []
+        for perf in sorted(set(fb.subjects("character", c))):
+            for p in sorted(set(fb.objects(perf, "performer"))):
+                players.append(fb.label(p))
+                facts.append(fb.fact(f"{fb.label(p)} played {fb.label(c)}", perf, "character", c))
+        detail = f"played by {', '.join(dict.fromkeys(players))}" if players else ""
+        cited = tuple(sorted({x for f in facts for x in f.sources}))
+        items.append(AnswerItem(fb.label(c), c, None, cited, detail, tuple(facts)))
+        notes.append(
+            f"note: the curators describe {fb.label(c)} so ({desc!r}); no source's graph "
+            "states the role"
+        )
+    return Result(f"the antagonist of {fb.label(w)}", items, notes)
+
+
 HANDLERS = {
+    "antagonist": antagonist,
     "check-genre": check_genre,
     "check-year": check_year,
     "festival-dates": festival_dates,

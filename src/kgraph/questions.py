@@ -413,6 +413,9 @@ def ask(store: Store, question: str, *, context: Any = None) -> Answer:
         if got is not None:
             return got
     stripped = _FOLLOW_UP.sub(lambda m: m.group("x"), text)
+    byline = _source_author(store, question, stripped)
+    if byline is not None:
+        return byline
     pp = _POSSESSIVE_PRONOUN.match(stripped)
     texts = [stripped] + ([f"{pp.group('rest')} of {pp.group('p')}"] if pp else [])
 
@@ -877,6 +880,28 @@ def _answer_reading(
             interpretation=ans.interpretation.replace("works", _TYPE_NOUN[best.work_type], 1),
         )
     return ans
+
+
+def _source_author(store: Store, question: str, text: str) -> Answer | None:
+    """ "Who wrote the teaser-poster article?": the article's author (kinds_more.source_author)."""
+    from .kinds_more import source_author
+
+    fb = facts_of(store)
+    res = source_author(fb, text)
+    if res is None:
+        return None
+    return Answer(
+        question,
+        res.interpretation,
+        None,
+        tuple(res.items),
+        "source-author",
+        (),
+        tuple(res.notes),
+        None,
+        {},
+        _legend(fb, res.items),
+    )
 
 
 _CREDIT_KINDS = {"director", "writer", "music"}

@@ -689,6 +689,13 @@ KINDS += (
     ),
 )
 KINDS += (
+    # "who is the villain of Ballerina?" (kinds_more.antagonist)
+    _k(
+        "antagonist",
+        "W",
+        [(r"\b(?:antagonists?|villains?|bad guys?|baddies|baddie|nemesis)\b", 5)],
+        yes_no=False,
+    ),
     # "when does the Busan International Film Festival take place?": its editions' dates
     _k(
         "festival-dates",
