@@ -466,6 +466,26 @@ def test_cli_dry_run_json_on_the_bundled_graph(kgraph_proc):
     assert award["work"]["iri"] == "https://kgraph.dev/id/work/the-call"
 
 
+def test_without_the_ingest_extra_one_line_says_how_to_install_it(
+    cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """`pip install kgraph` alone leaves the extra out: a clear refusal, not an internal error."""
+    from kgraph.ingest import ingest
+
+    monkeypatch.setitem(sys.modules, "dateparser", None)  # as if not installed
+    with pytest.raises(UsageError, match=r"needs dateparser, not installed.*kgraph\[ingest\]"):
+        ingest(ox_store(), [DATA / "01_ballerina_busan_review.txt"], dry_run=True)
+    r = cli("ingest", str(DATA / "01_ballerina_busan_review.txt"), "--dry-run")
+    assert r.code == 2 and r.stdout == ""
+    assert r.stderr.count("\n") == 1 and "pip install 'kgraph[ingest]'" in r.stderr
+
+
+def ox_store():
+    from kgraph.store import OxigraphStore
+
+    return OxigraphStore()
+
+
 def test_cli_errors(kgraph_proc, tmp_path):
     f = str(DATA / "01_ballerina_busan_review.txt")
     r = kgraph_proc("--store", str(tmp_path / "s"), "ingest", f, "--review", "--dry-run")

@@ -129,6 +129,23 @@ class IngestReport:
     added: Any = None  # on the default store: the overlay's report of the files added
 
 
+#: the packages of the ``ingest`` extra (pyproject.toml), by the module each is imported as
+EXTRA = {"spacy": "spaCy", "dateparser": "dateparser", "inscriptis": "inscriptis"}
+
+
+def _require_extra() -> None:
+    """Refuse in one line, before reading anything, when the ``ingest`` extra is not installed
+    (``pip install kgraph`` alone leaves it out: spaCy is large and only ingest needs it)."""
+    from importlib.util import find_spec
+
+    missing = [name for module, name in EXTRA.items() if find_spec(module) is None]
+    if missing:
+        raise UsageError(
+            f"kgraph ingest needs {', '.join(missing)}, not installed here: "
+            "pip install 'kgraph[ingest]' (from a checkout: pip install -e \".[ingest]\")"
+        )
+
+
 def ingest(
     store: Store,
     files: Sequence[Path | str],
@@ -153,6 +170,7 @@ def ingest(
     from .writing import build_graph, find_conflicts, graph_quads, same_content, source_iri
 
     t0 = time.perf_counter()
+    _require_extra()
     paths = [Path(f) for f in files]
     if not paths:
         raise UsageError("nothing to ingest: give one or more article files (.txt, .html)")
