@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import pytest
 
-from kgraph.errors import KGraphError, NotUnderstood
+from kgraph.errors import KGraphError, NotUnderstood, UnknownEntity
 from kgraph.factbase import facts_of
 from kgraph.linking import resolve
 from kgraph.questions import ask
@@ -209,3 +209,12 @@ def test_a_debut_no_source_names_points_to_the_earliest_work(store):
     assert got.answers == ()
     assert any("Burning" in n and "first work" in n for n in got.notes)
     assert labels(ask(store, "what was Jeon Jong-seo's first work?")) == {"Burning"}
+
+
+@pytest.mark.parametrize(
+    "question", ["was Tom Cruise in Ballerina", "did Tom Cruise direct Ballerina?"]
+)
+def test_an_unknown_name_beside_a_known_one_is_named(store, question):
+    with pytest.raises(UnknownEntity) as e:
+        ask(store, question)
+    assert "'Tom Cruise'" in str(e.value)

@@ -465,7 +465,7 @@ def ask(store: Store, question: str, *, context: Any = None) -> Answer:
             err, UnknownEntity
         ):  # only "who is X" / a bare name fitted
             if any(m.kind == "entity" for m in mentions):
-                raise _not_understood(question, mentions, resolved)
+                raise _refusal(store, question, mentions, resolved, words)
             close = "; ".join(repr(s.label) for s in err.suggestions[:3])
             hint = f" (no entity named {err.name!r}; did you mean {close}?)" if close else ""
             raise NotUnderstood(
@@ -473,7 +473,7 @@ def ask(store: Store, question: str, *, context: Any = None) -> Answer:
             )
         raise err
     if any(m.kind == "entity" for m in mentions):
-        raise _not_understood(question, mentions, resolved)
+        raise _refusal(store, question, mentions, resolved, words)
     raise NotUnderstood(f"I did not understand {question.strip()!r}. Try: {_examples()}")
 
 
@@ -643,6 +643,24 @@ busan biff festival korean apart besides except excluding aside everyone everybo
 main lead leading role known linked ever same day hit
 original remake remakes adaptation version
 """
+
+
+def _refusal(
+    store: Store,
+    question: str,
+    mentions: list[Mention],
+    resolved: dict[int, Candidate],
+    words: tuple[str, ...],
+) -> KGraphError:
+    """Why a question naming known things is refused: a name the graph does not know ("was Tom
+    Cruise in Ballerina"), or else what was found and what was not understood."""
+    name = _unexplained(words, mentions)
+    if name is not None:
+        from .linking import search
+
+        sugg = [m.suggestion() for m in search(store, name, limit=5) if m.score >= 0.6]
+        return UnknownEntity(name, sugg, "entity")
+    return _not_understood(question, mentions, resolved)
 
 
 def _swallowed(err: KGraphError, mentions: list[Mention]) -> bool:
