@@ -218,3 +218,28 @@ def test_an_unknown_name_beside_a_known_one_is_named(store, question):
     with pytest.raises(UnknownEntity) as e:
         ask(store, question)
     assert "'Tom Cruise'" in str(e.value)
+
+
+def test_a_difference_of_two_works_is_refused_not_joined(store):
+    for q in (
+        "who acted in Ballerina but not in The Call?",
+        "who was in The Call except Ballerina",
+    ):
+        with pytest.raises(KGraphError):
+            ask(store, q)
+
+
+def test_a_genre_of_several_words_is_one_genre(store):
+    fb = facts_of(store)
+    stated = set(fb.objects(resolve(store, "Ballerina").iri, "genre"))
+    assert "revenge thriller" in stated
+    got = ask(store, "is Ballerina a revenge thriller?")
+    assert [x.label for x in got.answers] == ["yes"] and got.answers[0].detail == "revenge thriller"
+
+
+def test_an_award_yes_no_for_a_work(store):
+    def verdict(q):
+        return [x.label for x in ask(store, q).answers]
+
+    assert verdict("did Jeon Jong-seo win best actress for The Call?") == ["yes"]
+    assert verdict("did Jeon Jong-seo win best actress for Ballerina?") == ["not stated"]

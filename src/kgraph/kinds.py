@@ -264,6 +264,11 @@ def _check_award(fb: FactBase, r: Reading, text: str) -> Result:
         for o in _outcomes(fb, r, text, nominated=nominated)
         if e in fb.objects(o, "recipient") or e in fb.objects(o, "forWork")
     ]
+    if "work" in r.slots:  # "did she win Best Actress for The Call?": for that work
+        w = r.slots["work"].iri
+        outs = [o for o in outs if w in fb.objects(o, "forWork")]
+        asked += f" for {fb.label(w)}"
+        interp += f" for {fb.label(w)}"
     if not outs and nominated:
         outs = [
             o

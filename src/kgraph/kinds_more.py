@@ -20,7 +20,8 @@ from .understanding import GENRE_WORDS, Reading
 
 def asked_genres(text: str) -> list[str]:
     """The genre words of a question, as typed ("horror", "sci-fi")."""
-    return list(dict.fromkeys(m.group(0) for m in re.finditer(GENRE_WORDS, text)))
+    run = rf"{GENRE_WORDS}(?:[\s-]+{GENRE_WORDS})*"  # "revenge thriller" is one genre
+    return list(dict.fromkeys(m.group(0) for m in re.finditer(run, text)))
 
 
 def _same_genre(asked: str, stated: str) -> bool:

@@ -637,6 +637,7 @@ _SLOTS = {
     "count-works": "P W?",
     # "what did Jeon Jong-seo win for The Call?": the awards for that work
     "awards-won": "E W?",
+    "check-award": "E B? W?",
     "awards": "E W?",
     "nominations": "E W?",
 }
@@ -755,6 +756,8 @@ TWO_WORKS = re.compile(
     r"\bWORK (?:and|&|as well as|and also|and in|and of|or) (?:in |of )?WORK\b|"
     r"\b(?:from|of|in) WORK\b.*\b(?:in|from|of) WORK\b"
 )
+# "in W but not in W2": a difference of two answers, which no reading here computes
+NOT_BOTH = re.compile(r"\b(?:not|except|excluding|without|never|rather than|instead of|but)\b")
 # what a reading may never leave out: the things answers are about. A question that names one
 # of them and is read without it would answer another question (the cast of one of two works)
 MUST_USE = {"Person", "Work", "Character"}
@@ -927,6 +930,7 @@ def readings(
             and len(unused) == 1
             and unused[0].kind == "entity"
             and TWO_WORKS.search(text)
+            and not NOT_BOTH.search(text)
         ):
             second = {c.iri: c for c in unused[0].candidates if _fits(c, W)}
             if len(second) == 1 and assign["work"].iri not in second:
