@@ -243,3 +243,22 @@ def test_an_award_yes_no_for_a_work(store):
 
     assert verdict("did Jeon Jong-seo win best actress for The Call?") == ["yes"]
     assert verdict("did Jeon Jong-seo win best actress for Ballerina?") == ["not stated"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["which films did Jeon Jong-seo make in 2018 and 2023?", "films from 2017 or 2023"],
+)
+def test_two_years_are_never_read_as_one(store, question):
+    with pytest.raises(NotUnderstood) as e:
+        ask(store, question)
+    assert "2018" in str(e.value) or "2017" in str(e.value)
+    assert "named" not in str(e.value)  # no garbage entity such as '2017 or 2023'
+
+
+def test_a_persons_characters_in_two_works(store):
+    got = ask(store, "what did Kim Ji-hoon play in Ballerina and Flower of Evil?")
+    assert {(x.label, x.detail) for x in got.answers} == {
+        ("Choi Pro", "in Ballerina"),
+        ("Baek Hee-sung", "in Flower of Evil"),
+    }

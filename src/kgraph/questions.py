@@ -472,7 +472,7 @@ def ask(store: Store, question: str, *, context: Any = None) -> Answer:
                 f"I did not understand {question.strip()!r}{hint}. Try: {_examples()}"
             )
         raise err
-    if any(m.kind == "entity" for m in mentions):
+    if any(m.kind in ("entity", "year", "category") for m in mentions):
         raise _refusal(store, question, mentions, resolved, words)
     raise NotUnderstood(f"I did not understand {question.strip()!r}. Try: {_examples()}")
 
@@ -669,7 +669,9 @@ def _swallowed(err: KGraphError, mentions: list[Mention]) -> bool:
         return False
     name = normalise(err.name)
     return any(
-        m.kind == "entity" and normalise(m.text) in name and normalise(m.text) != name
+        m.kind in ("entity", "year", "category")
+        and normalise(m.text) in name
+        and normalise(m.text) != name
         for m in mentions
     )
 

@@ -750,6 +750,11 @@ PER_WORK = {
     "distributor",
     "release-date",
     "release-year",
+    "character-of",
+    "premiere",
+    "premiere-where",
+    "premiere-when",
+    "broadcaster",
 }
 # a second work joined to the first: "W and W2", "both W and W2", "from W … in W2"
 TWO_WORKS = re.compile(
@@ -910,6 +915,10 @@ def readings(
         }
         if kind.needs and not any(have[n] for n in kind.needs):
             continue
+        if (len(set(years)) > 1 and "year" in kind.uses + kind.needs) or (
+            len(set(cats)) > 1 and "category" in kind.uses + kind.needs
+        ):
+            continue  # "films from 2018 and 2023": a reading of one year would drop the other
         if kind.name in ("award-winners", "award-nominees") and not (
             cats or "body" in assign or years
         ):
