@@ -642,6 +642,8 @@ article articles source sources mention mentions mentioned named say says said a
 busan biff festival korean apart besides except excluding aside everyone everybody list
 main lead leading role known linked ever same day hit
 original remake remakes adaptation version
+january february march april may june july august september october november december
+monday tuesday wednesday thursday friday saturday sunday
 """
 
 
