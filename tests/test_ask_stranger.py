@@ -96,3 +96,16 @@ def test_the_questions_the_tester_found_wrong_are_now_right(store, question):
         assert s.casefold() in text.casefold(), text
     for s in item["expect_absent"]:
         assert s.casefold() not in text.casefold(), text
+
+
+def test_the_report_item_1_on_the_command_line(cli):
+    """What the tester ran: `kgraph ask` prints the people in both casts, and exits 0; a refusal
+    never names a table slot that swallowed a known name (item 8)."""
+    r = cli("ask", "which actors from Money Heist Korea are in Ballerina?")
+    assert r.code == 0, r.stderr
+    rows = [ln.split("\t")[0] for ln in r.stdout.splitlines()[2:] if "\t" in ln]
+    assert rows == ["Jeon Jong-seo", "Kim Ji-hoon"]
+    r = cli("ask", "Is Ballerina a spooky film?")
+    assert r.code == 1 and r.stdout == ""
+    assert r.stderr.startswith("kgraph: I found Ballerina (Film)") and "'spooky'" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
