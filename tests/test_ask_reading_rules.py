@@ -262,3 +262,25 @@ def test_a_persons_characters_in_two_works(store):
         ("Choi Pro", "in Ballerina"),
         ("Baek Hee-sung", "in Flower of Evil"),
     }
+
+
+@pytest.mark.parametrize(
+    ("question", "name"),
+    [
+        ("Is Titanic a horror film?", "Titanic"),
+        ("who wrote and directed Titanic", "Titanic"),
+        ("Is The Lord of the Rings a horror film?", "The Lord of the Rings"),
+        ("who directed The Lord of the Rings", "The Lord of the Rings"),
+    ],
+)
+def test_an_unknown_name_is_named_without_the_questions_words(store, question, name):
+    """Never "no Person named 'Is Titanic a horror'": the name alone, as typed."""
+    with pytest.raises(UnknownEntity) as e:
+        ask(store, question)
+    assert e.value.name == name
+
+
+def test_a_question_with_no_name_says_which_words_it_did_not_understand(store):
+    with pytest.raises(NotUnderstood) as e:
+        ask(store, "is titanic a horror film")
+    assert "(not understood: 'titanic')" in str(e.value)

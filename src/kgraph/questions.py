@@ -471,7 +471,7 @@ def ask(store: Store, question: str, *, context: Any = None) -> Answer:
             raise NotUnderstood(
                 f"I did not understand {question.strip()!r}{hint}. Try: {_examples()}"
             )
-        raise err
+        raise _trimmed(store, question, err)
     if any(m.kind in ("entity", "year", "category") for m in mentions):
         raise _refusal(store, question, mentions, resolved, words)
     raise NotUnderstood(f"I did not understand {question.strip()!r}. Try: {_examples()}")
@@ -663,6 +663,54 @@ def _refusal(
         sugg = [m.suggestion() for m in search(store, name, limit=5) if m.score >= 0.6]
         return UnknownEntity(name, sugg, "entity")
     return _not_understood(question, mentions, resolved)
+
+
+_ASKING = re.compile(
+    r"^(?:is|was|are|were|did|does|do|has|have|had|and|or|who|what|which|when|where|how|"
+    r"can|could|will|would)\b",
+    re.IGNORECASE,
+)
+
+
+def _trimmed(store: Store, question: str, err: KGraphError) -> KGraphError:
+    """An unknown name a table slot took with the question's own words ("no Person named 'Is
+    Titanic a horror'") is trimmed to the words that look like a name ('Titanic'); with none
+    left, the question is not understood, and the refusal says which words were not."""
+    if not isinstance(err, UnknownEntity) or not _ASKING.match(err.name):
+        return err
+    name = _title(tokenize(err.name).words[1:])
+    if name is None:
+        odd = _unknown_words(question, [])
+        unclear = f" (not understood: {', '.join(repr(w) for w in odd)})" if odd else ""
+        return NotUnderstood(
+            f"I did not understand {question.strip()!r}{unclear}. Try: {_examples()}"
+        )
+    from .linking import search
+
+    sugg = [m.suggestion() for m in search(store, name, limit=5) if m.score >= 0.6]
+    return UnknownEntity(name, sugg, "entity")
+
+
+_JOINERS = {"of", "the", "and", "a", "an", "in", "on", "de", "la", "del", "&"}
+
+
+def _title(words: tuple[str, ...]) -> str | None:
+    """The first run of capitalised words, with the small words inside titles ("The Lord of
+    the Rings"), or None."""
+    best: list[str] = []
+    run: list[str] = []
+    gap: list[str] = []
+    for w in words:
+        if w[:1].isupper():
+            run += gap + [w]
+            gap = []
+        elif run and w.casefold() in _JOINERS and len(gap) < 2:
+            gap.append(w)
+        elif run:
+            best = run
+            break
+    best = best or run
+    return " ".join(best) if best else None
 
 
 def _swallowed(err: KGraphError, mentions: list[Mention]) -> bool:
