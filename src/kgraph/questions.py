@@ -952,8 +952,18 @@ def _answer_reading(
     return ans
 
 
+_BYLINE = re.compile(
+    r"\b(?:wrote|authored|author|byline|penned|writer)\b.*"
+    r"\b(?:article|source|piece|story|report|feature|guide|s\d{3})\b",
+    re.IGNORECASE,
+)
+
+
 def _source_author(store: Store, question: str, text: str) -> Answer | None:
-    """ "Who wrote the teaser-poster article?": the article's author (kinds_more.source_author)."""
+    """The author of an article ("who wrote the teaser-poster article?"): see
+    kinds_more.source_author."""
+    if not _BYLINE.search(text):
+        return None  # most questions: no fact base read here (cold `kgraph ask` speed)
     from .kinds_more import source_author
 
     fb = facts_of(store)
