@@ -3,7 +3,8 @@
 ``tests/data/questions_stranger.json`` is /work/handoff/questions_stranger.json as the tester
 wrote it (someone who read only the README, docs/ and the five articles, never the code), one
 field added: ``kept: false`` with ``why_not_kept`` marks the few entries this test does not
-hold, each with its reason; every other entry must pass. Each entry gives the question, the
+hold, each with its reason; every other entry must pass. (One note quoting an article was
+shortened, and says so: the repository holds no nine-word run of an article.) Each entry gives the question, the
 strings the answer must contain (``expect_contains``) and must not (``expect_absent``), the
 exit code (0: answered; 1: refused, or understood with nothing to say) and the article that
 states the answer. The answer is checked as the tester read it, on stdout: the title and the
