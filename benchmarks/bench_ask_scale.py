@@ -13,6 +13,19 @@ the names, the saved query, the path search). The store is opened read-only, nev
 (a server on the same directory: ``oxigraph serve-read-only --location DIR --bind
 127.0.0.1:7916``). Names that several people share are refused as ambiguous (as a user would
 see): give people as kgraph CURIEs (``kgr:person/...``) or names unique in the store.
+
+With ``--distinct N``, memory instead: one process (as a ``kgraph serve`` worker is) asks N
+distinct questions of the store, about N different people (co-stars and works by IRI, who is
+by name, in turn), and reports its resident memory after the first and after all N (the ratio),
+with what the lazy fact base holds and how many fresh starts it made. ``--hold`` sets its bound
+(kgraph.factbase.HOLD_LIMIT; ``--hold 0`` starts afresh after every question: the floor of the
+engine's own memory; a huge one: unbounded, as before the bound)::
+
+    python benchmarks/bench_ask_scale.py --store /work/scale3/store --distinct 2000
+    python benchmarks/bench_ask_scale.py --store /work/scale3/store --distinct 2000 --serve
+
+(``--serve``: the questions go to ``/ask`` of a ``kgraph serve`` of the store with one worker
+and no answer cache, and the worker's resident memory is reported, default bound.)
 """
 
 from __future__ import annotations
@@ -59,14 +72,157 @@ def run(spec: str, question: str) -> dict[str, Any]:
     return out
 
 
+def _rss_mib() -> float:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _children_rss_mib() -> float:
+    """The resident memory of this process's child processes (a server's workers), in MiB."""
+    import os
+    from pathlib import Path
+
+    total = 0.0
+    me = str(os.getpid())
+    for d in Path("/proc").iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            status = (d / "status").read_text()
+            cmd = (d / "cmdline").read_bytes()
+        except OSError:
+            continue
+        fields = dict(line.split(":\t", 1) for line in status.splitlines() if ":\t" in line)
+        if fields.get("PPid", "").strip() == me and b"resource_tracker" not in cmd:
+            total += int(fields.get("VmRSS", "0 kB").split()[0]) / 1024
+    return total
+
+
+def _people(spec: str, n: int) -> list[str]:
+    """``n`` distinct questions about ``n`` different people of the store."""
+    from kgraph.build import open_store
+
+    store = open_store(spec)
+    rows = store.select(f"SELECT ?p ?l WHERE {{ ?p a kg:Person ; skos:prefLabel ?l }} LIMIT {n}")
+    store.close()
+    people = [(r["p"].value, r["l"].value) for r in rows]
+    if len(people) < n:
+        raise SystemExit(f"the store names {len(people)} people, fewer than --distinct {n}")
+    templates = ("co-stars of <{iri}>", "what has <{iri}> been in?", "who is {label}?")
+    return [templates[i % 3].format(iri=iri, label=lb) for i, (iri, lb) in enumerate(people)]
+
+
+def distinct_served(spec: str, n: int) -> dict[str, Any]:
+    """The same through ``kgraph serve`` (one worker, no answer cache): the worker's RSS."""
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    from kgraph.server import ServerConfig, SparqlServer
+
+    questions = _people(spec, n)
+    out: dict[str, Any] = {"store": spec, "distinct": n, "served": True}
+    statuses: dict[int, int] = {}
+    config = ServerConfig(port=0, workers=1, cache_mb=0, timeout=60.0)
+    t0 = time.perf_counter()
+    with SparqlServer(config, store=spec) as srv:
+        base = srv.url.rsplit("/", 1)[0] + "/ask?q="
+        for i, q in enumerate(questions):
+            try:
+                with urllib.request.urlopen(base + urllib.parse.quote(q), timeout=120) as r:
+                    r.read()
+                    code = r.status
+            except urllib.error.HTTPError as e:
+                code = e.code
+            statuses[code] = statuses.get(code, 0) + 1
+            if i == 0:
+                out["rss_after_1_mib"] = round(_children_rss_mib(), 1)
+            if (i + 1) % max(n // 8, 1) == 0:
+                out.setdefault("rss_course_mib", {})[i + 1] = round(_children_rss_mib(), 1)
+        out["rss_after_n_mib"] = round(_children_rss_mib(), 1)
+    out["seconds"] = round(time.perf_counter() - t0, 1)
+    out["statuses"] = statuses
+    out["ratio"] = round(out["rss_after_n_mib"] / out["rss_after_1_mib"], 2)
+    return out
+
+
+def distinct(spec: str, n: int, hold: int | None) -> dict[str, Any]:
+    """RSS after the first and after ``n`` distinct questions asked in one process."""
+    import kgraph.factbase as F
+    from kgraph import linking
+    from kgraph.build import open_store
+    from kgraph.errors import KGraphError
+    from kgraph.questions import ask
+
+    if hold is not None:
+        F.HOLD_LIMIT = hold
+    questions = _people(spec, n)
+    store = open_store(spec)
+    read = {"queries": 0, "rows": 0}  # the store's work, whatever the machine's load
+    select = store.select
+
+    def counted(query: str, *args: Any, **kw: Any) -> Any:
+        rows = select(query, *args, **kw)
+        read["queries"] += 1
+        read["rows"] += len(rows)
+        return rows
+
+    store.select = counted  # type: ignore[method-assign]
+    out: dict[str, Any] = {"store": spec, "distinct": n, "hold_limit": F.HOLD_LIMIT}
+    answered = 0
+    t0 = time.perf_counter()
+    for i, q in enumerate(questions):
+        try:
+            ask(store, q)
+            answered += 1
+        except KGraphError:
+            pass
+        if i == 0:
+            out["rss_after_1_mib"] = round(_rss_mib(), 1)
+        if (i + 1) % max(n // 8, 1) == 0:  # the course: a plateau, or growth with every question
+            out.setdefault("rss_course_mib", {})[i + 1] = round(_rss_mib(), 1)
+    out["seconds"] = round(time.perf_counter() - t0, 1)
+    out["answered"] = answered
+    out.update(read)
+    out["rss_after_n_mib"] = round(_rss_mib(), 1)
+    out["ratio"] = round(out["rss_after_n_mib"] / out["rss_after_1_mib"], 2)
+    fb = F.facts_of(store)
+    if isinstance(fb, F.LazyFactBase):
+        out["fact_base_held"] = fb.held()
+        out["fact_base_generations"] = fb.generation + 1
+    m = linking._matcher(store)
+    out["matcher_recent"] = [len(m._recent), len(m._recent_rows)]
+    store.close()
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--store", required=True, help="a store directory or a SPARQL endpoint URL")
-    ap.add_argument("--person", required=True)
-    ap.add_argument("--other", required=True, help="someone who shares a work with --person")
-    ap.add_argument("--far", required=True, help="someone a few hops from --person")
+    ap.add_argument("--person")
+    ap.add_argument("--other", help="someone who shares a work with --person")
+    ap.add_argument("--far", help="someone a few hops from --person")
     ap.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    ap.add_argument("--distinct", type=int, help="memory after N distinct questions instead")
+    ap.add_argument("--hold", type=int, help="with --distinct: the lazy fact base's bound")
+    ap.add_argument(
+        "--serve", action="store_true", help="with --distinct: ask a `kgraph serve` (its worker)"
+    )
     args = ap.parse_args()
+    if args.distinct:
+        if args.serve:
+            r = distinct_served(args.store, args.distinct)
+        else:
+            r = distinct(args.store, args.distinct, args.hold)
+        print(
+            json.dumps(r, indent=2) if args.json else "\n".join(f"{k}: {v}" for k, v in r.items())
+        )
+        return
+    if not (args.person and args.other and args.far):
+        ap.error("--person, --other and --far are needed (or --distinct N)")
     questions = [
         f"co-stars of {args.person}",
         f"what has {args.person} been in?",

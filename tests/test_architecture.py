@@ -24,6 +24,8 @@ LAYERS: dict[str, int] = {
     "httpclient": 0,
     "replycache": 0,
     "records": 0,
+    "bounded": 0,
+    "startcache": 0,
     # 1 — the store interface and its backends
     "store": 1,
     # 2 — putting data into a store: building the bundled graph, loading files, aligning

@@ -38,6 +38,11 @@ KEPT_OFF = {
     "tempfile": "only when building or writing",
     "shutil": "only when building or removing",
     "unicodedata": "linking.normalise needs it only for text that is not ASCII",
+    "pathlib": "imports urllib.parse and ipaddress; the cached store is found with os.path",
+    "urllib.parse": "pathlib's (and a remote store's)",
+    "ipaddress": "urllib.parse's",
+    "fnmatch": "pathlib's glob; the store's files are listed with os.listdir",
+    "weakref": "the store's derived values and proxies come from the interpreter's _weakref",
     "urllib.request": "only for a remote store",
     "http.client": "only for a remote store",
 }
@@ -93,3 +98,55 @@ def test_the_probe_sees_what_an_answer_in_json_needs() -> None:
     p, added = _ask("ask", "co-stars of Jeon Jong-seo", "--format", "json")
     assert p.returncode == 0 and json.loads(p.stdout)["answers"]
     assert "json" in added and "typer" not in added
+
+
+# What an answer does without: reading every saved query, reading the whole phrasing table, and
+# compiling a regular expression that an earlier ask already compiled (kgraph.startcache).
+WORK_PROBE = """
+import sys
+import builtins, re._parser
+import kgraph.questions as q, kgraph.saved as saved, kgraph.startcache as sc
+parsed, compiled = [], []
+sc.compile = lambda *a: compiled.append(a[0]) or builtins.compile(*a)  # record classes' __init__
+real_parse, real_compile = saved.parse_query_file, re._parser.parse
+saved.parse_query_file = lambda path: parsed.append(str(path).rsplit("/")[-1]) or real_parse(path)
+re._parser.parse = lambda p, *a: compiled.append(p) or real_compile(p, *a)
+from kgraph.__main__ import fast_ask
+code = fast_ask(sys.argv[1:])
+read = sum(c._anchors is not None for c in q.compiled())
+sys.stdout.flush()
+sys.stderr.write(f"\\n{parsed}|{read}|{len(q.compiled())}|{len(compiled)}")
+sys.exit(code)
+"""
+
+
+def _work(*argv: str) -> tuple[subprocess.CompletedProcess[str], list[str], int, int, int]:
+    env = {k: v for k, v in os.environ.items() if k not in ("KGRAPH_STORE", "KGRAPH_UPDATE_URL")}
+    p = subprocess.run(
+        [sys.executable, "-c", WORK_PROBE, *argv],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    parsed, read, table, compiled = p.stderr.rsplit("\n", 1)[-1].split("|")
+    return p, json.loads(parsed.replace("'", '"')), int(read), int(table), int(compiled)
+
+
+def test_a_cold_ask_reads_one_saved_query_and_part_of_the_table() -> None:
+    _ask("ask", "co-stars of Jeon Jong-seo")
+    p, parsed, read, table, _ = _work("ask", "co-stars of Jeon Jong-seo")
+    assert p.returncode == 0 and "Kim Ji-hoon" in p.stdout, p.stderr
+    assert parsed == ["co-stars.rq"]  # not the other 18 files of queries/
+    assert 0 < read < table / 2  # the patterns after the first that answers are not read
+
+
+def test_a_second_ask_compiles_no_regular_expression_and_no_record_class() -> None:
+    """The first ask compiles and records the patterns and the generated ``__init__`` of the
+    record classes of its path (kgraph.startcache); later ones read them back."""
+    for question in ("cast of Ballerina", "who played Ok-ju in Ballerina?"):
+        first = _work("ask", question)
+        assert first[0].returncode == 0, first[0].stderr
+        p, *_, compiled = _work("ask", question)
+        assert p.returncode == 0 and p.stdout == first[0].stdout
+        assert compiled == 0

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from kgraph import build, linking
-from kgraph.factbase import facts_of
+from kgraph.factbase import _facts, facts_of
 from kgraph.kg import KnowledgeGraph
 from kgraph.store import OxigraphStore, forget_all_derived
 
@@ -58,7 +58,7 @@ def test_the_files_are_read_not_derived_again(cache, monkeypatch):
     def refuse(store):
         raise AssertionError("derived again although a file was there")
 
-    monkeypatch.setattr(facts_of, "_build", refuse)
+    monkeypatch.setattr(_facts, "_build", refuse)  # the per-store cache behind facts_of
     kg = KnowledgeGraph()
     again = facts_of(kg.store)
     assert again is not fb and again.triples == fb.triples and again.labels == fb.labels
@@ -129,3 +129,26 @@ def test_the_files_go_with_their_store(cache):
     assert path is not None and _side_files(cache)
     build._discard(path)
     assert not path.exists() and not list((cache / "derived").glob("store-*.pickle"))
+
+
+def test_a_derived_value_lives_as_long_as_its_store_and_no_longer() -> None:
+    """PerStore holds its stores weakly (as weakref.WeakKeyDictionary would): a value is built
+    once per store, kept while the store lives, dropped when it goes or is forgotten."""
+    import gc
+
+    from kgraph.store import PerStore, forget_derived
+
+    built: list[int] = []
+    sizes = PerStore(lambda s: built.append(id(s)) or [len(s)])
+    a, b = OxigraphStore(), OxigraphStore()
+    first = sizes(a)
+    assert sizes(a) is first and sizes(b) is not first and len(built) == 2
+    forget_derived(a)
+    assert sizes(a) is not first and len(built) == 3  # forgotten: built again
+    alive = len(sizes._cache._items)
+    del a
+    gc.collect()
+    assert len(sizes._cache._items) == alive - 1  # its entry went with it
+    assert sizes(b) == [0] and len(built) == 3
+    forget_all_derived()
+    assert not sizes._cache._items

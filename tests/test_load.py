@@ -14,7 +14,7 @@ from servers import Server, running, start_oxigraph
 
 from kgraph import KnowledgeGraph
 from kgraph.build import open_store
-from kgraph.errors import InputError, RdfSyntaxError, StoreError, UsageError
+from kgraph.errors import InputError, RdfSyntaxError, StoreError, UnknownEntity, UsageError
 from kgraph.loading import UnknownSource, load, loaded_sources, source_iri, unload
 from kgraph.store import REMOTE_BATCH, OxigraphStore, RemoteStore
 from kgraph.terms import ONTOLOGY_GRAPH
@@ -157,9 +157,8 @@ def test_trig_graphs_of_a_file_are_replaced_and_unloaded_with_it(mem, tmp_path: 
     assert _triples(mem, source_iri(f)) == {(EX + "loose", EX + "p", '"in the default graph"')}
     assert loaded_sources(mem)[0]["graphs"] == [source_iri(f), EX + "g1"]
     removed = unload(mem, "data.trig")
-    assert (
-        removed == 3 + 1 + 5
-    )  # data, loose triple, record (type, fileName, filePath, label, hasPart)
+    # data, loose triple, record (type, fileName, filePath, label, hasPart; the part's type)
+    assert removed == 3 + 1 + 5 + 1
     assert mem.named_graphs() == [ONTOLOGY_GRAPH]
 
 
@@ -355,3 +354,32 @@ def test_library_facade(tmp_path: Path):
     kg = KnowledgeGraph("memory:", writable=True)
     assert kg.load([f]).files[0].quads == 3
     assert kg.unload("data.nt") == 7
+
+
+def test_a_named_graph_a_file_brings_is_a_source_answers_cite(tmp_path: Path):
+    """A TriG file's own named graph counts as a source: `ask` answers from it and cites it by
+    its name, as `show` does (a stranger's TriG of notes was shown but never answered from);
+    it is listed with the file it came in, and goes with it."""
+    f = tmp_path / "notes.trig"
+    f.write_text(
+        "@prefix kg: <https://kgraph.dev/ontology#> . "
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        f"<{EX}graphs/my-notes> {{\n"
+        f'  <{EX}w> a kg:Film ; skos:prefLabel "Harbour Lights"@en .\n'
+        f'  <{EX}a> a kg:Person ; skos:prefLabel "Min Seo-ah"@en ; kg:actedIn <{EX}w> .\n'
+        f'  <{EX}b> a kg:Person ; skos:prefLabel "Oh Dae-ho"@en ; kg:actedIn <{EX}w> .\n'
+        "}\n"
+    )
+    kg = KnowledgeGraph("memory:", writable=True)
+    with pytest.raises(UnknownEntity):  # asked before: what ask derived is dropped by the load
+        kg.ask("co-stars of Min Seo-ah")
+    kg.load([f])
+    ans = kg.ask("co-stars of Min Seo-ah")
+    assert [(a.label, a.sources) for a in ans.answers] == [("Oh Dae-ho", (f"{EX}graphs/my-notes",))]
+    assert any(line.startswith("my-notes") for line in ans.legend)
+    arts = {a.iri: a for a in kg.articles()}
+    assert arts[f"{EX}graphs/my-notes"].loaded  # listed with its file, not as a bundled article
+    kg.unload("notes.trig")
+    with pytest.raises(UnknownEntity):
+        kg.ask("co-stars of Min Seo-ah")
+    assert f"{EX}graphs/my-notes" not in {a.iri for a in kg.articles()}

@@ -487,3 +487,106 @@ def test_ask_on_a_big_store_scans_the_labels_only_for_words_no_label_explains(mo
             )
         else:
             assert scans == [], (q, scans)
+
+
+# -- a big store: exact spellings through the label index, the scan only when needed -----------
+
+
+def _scanned(store, text, limit, types=None):
+    """search() on a big store as it was before the label index came first: the prefilter's
+    candidates (a scan of every label), scored."""
+    m = linking._matcher(store)
+    ranked = linking._rank(linking._score_all(m.index_for(text), text, m.h.resolve_types(types)))
+    return [mt for mt, _ in ranked[:limit]]
+
+
+@pytest.fixture()
+def big_twin(store_with_twin, monkeypatch):
+    """``store_with_twin`` read as a big store (no index of every label), queries counted."""
+    s = store_with_twin
+    monkeypatch.setattr(linking, "FULL_INDEX_LIMIT", 5)
+    linking.forget(s)
+    queries: list[str] = []
+    select = s.select
+
+    def counted(query, *args, **kw):
+        queries.append(query)
+        return select(query, *args, **kw)
+
+    monkeypatch.setattr(s, "select", counted)
+    assert linking._matcher(s).full is None
+    yield s, queries
+    monkeypatch.undo()
+    linking.forget(s)
+
+
+def test_big_store_search_gives_the_results_of_the_scan_for_every_spelling(
+    big_twin, all_spellings, monkeypatch
+):
+    s, _ = big_twin
+    texts = sorted({label for _, _, label in all_spellings} | {"Kim Ji-hoon", "Tokyo"})
+    monkeypatch.setattr(linking, "FULL_INDEX_LIMIT", 50_000)  # every label held: the meaning
+    linking.forget(s)
+    indexed = {t: [m.to_json() for m in search(s, t, limit=1)] for t in texts}
+    monkeypatch.setattr(linking, "FULL_INDEX_LIMIT", 5)
+    linking.forget(s)
+    assert linking._matcher(s).full is None
+    for text in texts:
+        for limit in (1, 2, 10):
+            got = [m.to_json() for m in search(s, text, limit=limit)]
+            assert got == [m.to_json() for m in _scanned(s, text, limit)], (text, limit)
+        # each spelling finds what the index of every label finds first ("Burning" too, which
+        # the scan's patterns missed before they let a vowel keep its dropped r)
+        assert [m.to_json() for m in search(s, text, limit=1)] == indexed[text], text
+
+
+def test_big_store_search_skips_the_scan_when_exact_spellings_fill_the_limit(big_twin):
+    s, queries = big_twin
+    # "Kim Ji-hoon": two people's preferred label (the bundled one and the twin)
+    queries.clear()
+    two = search(s, "Kim Ji-hoon", limit=2)
+    assert [m.score for m in two] == [1.0, 1.0] and len({m.iri for m in two}) == 2
+    assert not any("REGEX" in q for q in queries)  # the label index answered
+    assert [m.to_json() for m in two] == [m.to_json() for m in _scanned(s, "Kim Ji-hoon", 2)]
+    for text, limit, types in (
+        ("Kim Ji-hoon", 3, None),  # a third result can only come from the scan
+        ("kim ji-hoon", 1, None),  # spelled otherwise than the label: normalised, not exact
+        ("Kim Ji-hoon", 1, ["Film"]),  # no film is spelled so
+    ):
+        linking.forget(s)
+        queries.clear()
+        got = search(s, text, limit=limit, types=types)
+        assert any("REGEX" in q for q in queries), (text, limit, types)
+        assert [m.to_json() for m in got] == [m.to_json() for m in _scanned(s, text, limit, types)]
+
+
+def test_exact_search_keeps_labels_spelled_so_on_any_store(big_twin, store_with_twin, monkeypatch):
+    s, queries = big_twin
+    texts = ["Kim Ji-hoon", "Ballerina", "Tokyo", "kim ji-hoon", "Kim Ji", "전종서", "Jeon Jongseo"]
+    queries.clear()
+    big = {t: [m.to_json() for m in search(s, t, exact=True)] for t in texts}
+    assert not any("REGEX" in q for q in queries)  # the label index only, never a scan
+    monkeypatch.setattr(linking, "FULL_INDEX_LIMIT", 50_000)
+    linking.forget(s)
+    assert linking._matcher(s).full is not None
+    indexed = {t: [m.to_json() for m in search(s, t, exact=True)] for t in texts}
+    # Hangul is a Korean-tagged label: the index of every label holds it, the label index is
+    # asked for plain and English labels only
+    assert big == {**indexed, "전종서": []}
+    assert [(m["label"], m["stage"]) for m in indexed["Kim Ji-hoon"]] == [
+        ("Kim Ji-hoon", "exact")
+    ] * 2
+    assert [m["label"] for m in indexed["전종서"]] == ["Jeon Jong-seo"]
+    assert indexed["kim ji-hoon"] == indexed["Kim Ji"] == indexed["Jeon Jongseo"] == []
+    # without --exact, the other stages too: "Jeon Jongseo" is Jeon Jong-seo, normalised
+    assert [(m.label, m.stage) for m in search(s, "Jeon Jongseo", limit=1)] == [
+        ("Jeon Jong-seo", "normalised")
+    ]
+
+
+def test_cli_search_exact(cli):
+    r = cli("search", "Ballerina", "--exact")
+    assert r.code == 0
+    assert r.stdout.splitlines()[1:] == ["Ballerina\tFilm\t1.00\tBallerina\texact\twork:ballerina"]
+    r = cli("search", "ballerina", "--exact", "--format", "json")
+    assert r.code == 1 and json.loads(r.stdout)["results"] == []

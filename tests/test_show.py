@@ -170,13 +170,13 @@ def test_a_card_counts_no_source_it_does_not_show(kg, monkeypatch):
     from kgraph import sources
 
     counted: list[list[str]] = []
-    real = sources._fact_counts
+    real = sources.stated_counts
 
     def spy(store, iris):
         counted.append(list(iris))
         return real(store, iris)
 
-    monkeypatch.setattr(sources, "_fact_counts", spy)
+    monkeypatch.setattr(sources, "stated_counts", spy)
     kg.show("Park Shin-hye")
     assert counted == []
     card = kg.show("s002")

@@ -60,7 +60,7 @@ def test_home_search_completes_and_ask_cites(site, browser, kg):
     # statistics and the sources with their outlets and dates
     st = kg.stats()
     totals = browser.js("document.querySelector('.totals').textContent")
-    assert f"{st.facts} facts stated by {len(st.sources)} sources" in totals
+    assert f"{sum(st.stated.values())} facts stated by {len(st.sources)} sources" in totals
     rows = browser.js(
         "[...document.querySelectorAll('table.sources tbody tr')].map(r => r.textContent)"
     )

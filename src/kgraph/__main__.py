@@ -84,7 +84,14 @@ def fast_ask(argv: list[str]) -> int | None:
     import gc
 
     gc.set_threshold(50_000, 20, 20)
-    return run_ask(_default_graph, question, fmt, explain)
+    # The regular expressions and record classes of the ask path, compiled by an earlier ask
+    from . import startcache
+    from .resources import cache_dir_text
+
+    startcache.install(cache_dir_text())
+    code = run_ask(_default_graph, question, fmt, explain)
+    startcache.save()
+    return code
 
 
 def _default_graph() -> object:

@@ -13,8 +13,7 @@ import os
 import sys
 import time
 from binascii import crc32  # zlib's: the checksums of a built store's files (see CHECKSUMS)
-from collections.abc import Container
-from pathlib import Path
+from collections.abc import Container, Sequence
 
 import pyoxigraph as ox
 
@@ -23,6 +22,12 @@ from .errors import InputError, RdfSyntaxError, StoreError
 from .records import record
 from .store import OxigraphStore, RemoteStore, Store
 from .terms import CURATION_GRAPH, ONTOLOGY_GRAPH
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (cold `kgraph ask`)
+if TYPE_CHECKING:
+    # Paths are made where a Path is returned or needed: opening the cached store (the path of
+    # every `kgraph ask`) works on text paths and never imports pathlib (tests/test_cold_start.py)
+    from pathlib import Path
 
 BUILD_VERSION = "4"  # bump when the build rules below (or the store's checksum file) change
 
@@ -95,27 +100,27 @@ RULES: tuple[str, ...] = (
 
 def input_files() -> list[Path]:
     """The files the default store is built from: the ontology, the shapes and the data."""
-    return [resources.ontology_file(), *resources.data_files()]
+    from pathlib import Path
+
+    return [Path(p) for p in resources.input_files_text()]
 
 
-def content_hash(files: list[Path] | None = None) -> str:
+def content_hash(files: Sequence[Path | str] | None = None) -> str:
     """A short hash of every input file's name and bytes, and of the build rules."""
     h = blake2b(BUILD_VERSION.encode())
     for r in RULES:
         h.update(r.encode())
-    for p in files if files is not None else input_files():
-        h.update(p.name.encode() + b"\0")
-        h.update(p.read_bytes())
+    for p in files if files is not None else resources.input_files_text():
+        h.update(os.path.basename(p).encode() + b"\0")
+        with open(p, "rb") as f:
+            h.update(f.read())
         h.update(b"\0")
     return h.hexdigest()[:16]
 
 
 def cache_dir() -> Path:
     """``KGRAPH_CACHE_DIR`` or the platform's user cache directory."""
-    env = os.environ.get("KGRAPH_CACHE_DIR")
-    if env:
-        return Path(env).expanduser()
-    return resources.user_dir("cache")
+    return resources.cache_dir()
 
 
 def rdf_format(path: Path, fmt: str | None = None) -> ox.RdfFormat:
@@ -219,22 +224,28 @@ SNAPSHOT = "kgraph-snapshot.nq"
 SNAPSHOT_MAX_QUADS = 200_000
 
 
-def _checksums(store_dir: Path, skip: Container[str] = ()) -> dict[str, str]:
-    files = [*sorted(store_dir.glob("*.sst")), *sorted(store_dir.glob(SNAPSHOT))]
-    return {p.name: _digest(p.read_bytes()) for p in files if p.name not in skip}
+def _checksums(store_dir: Path | str, skip: Container[str] = ()) -> dict[str, str]:
+    names = os.listdir(store_dir) if os.path.isdir(store_dir) else []
+    files = [*sorted(n for n in names if n.endswith(".sst")), *(n for n in names if n == SNAPSHOT)]
+    return {n: _digest(_read(store_dir, n)) for n in files if n not in skip}
+
+
+def _read(store_dir: Path | str, name: str) -> bytes:
+    with open(os.path.join(store_dir, name), "rb") as f:
+        return f.read()
 
 
 def _digest(data: bytes) -> str:
     return f"{crc32(data):08x}"
 
 
-def snapshot(store_dir: Path) -> bytes | None:
+def snapshot(store_dir: Path | str) -> bytes | None:
     """The N-Quads snapshot of the built store in ``store_dir``, if it has one that matches the
     checksum recorded at its build; None when it has none (a store built without one, or too
     big to keep one). A snapshot that does not match raises :class:`StoreCorrupted`."""
     try:
-        recorded = (store_dir / CHECKSUMS).read_text()
-    except OSError:
+        recorded = _read(store_dir, CHECKSUMS).decode()
+    except (OSError, UnicodeDecodeError):
         return None
     want = next(
         (ln.split("  ", 1)[0] for ln in recorded.split("\n") if ln.endswith("  " + SNAPSHOT)), None
@@ -244,7 +255,7 @@ def snapshot(store_dir: Path) -> bytes | None:
     from .errors import StoreCorrupted
 
     try:
-        data = (store_dir / SNAPSHOT).read_bytes()
+        data = _read(store_dir, SNAPSHOT)
     except OSError as e:
         raise StoreCorrupted(f"cannot read {SNAPSHOT}: {e.strerror or e}", str(store_dir)) from None
     if _digest(data) != want:
@@ -252,22 +263,24 @@ def snapshot(store_dir: Path) -> bytes | None:
     return data
 
 
-def open_built(store_dir: Path) -> OxigraphStore:
+def open_built(store_dir: Path | str) -> OxigraphStore:
     """The built store in ``store_dir``, read-only: from its snapshot when it has one."""
     return OxigraphStore(store_dir, read_only=True, frozen=True, snapshot=snapshot(store_dir))
 
 
-def verify(store_dir: Path, skip: Container[str] = ()) -> str | None:
+def verify(store_dir: Path | str, skip: Container[str] = ()) -> str | None:
     """Why the built store in ``store_dir`` is damaged (a table file changed or went missing
     since the build), or None when it is intact or was built before checksums were kept.
     Files named in ``skip`` are not checked (the snapshot, which :func:`snapshot` checks as it
     reads it)."""
     try:
-        recorded = (store_dir / CHECKSUMS).read_text().split("\n")
+        recorded = _read(store_dir, CHECKSUMS).decode().split("\n")
     except FileNotFoundError:
         return None
     except OSError as e:
         return f"cannot read {CHECKSUMS}: {e.strerror or e}"
+    except UnicodeDecodeError:
+        return f"{CHECKSUMS} is not text"
     want = dict(line.split("  ", 1)[::-1] for line in recorded if "  " in line)
     try:
         have = _checksums(store_dir, skip)
@@ -285,6 +298,16 @@ def verify(store_dir: Path, skip: Container[str] = ()) -> str | None:
 
 def _final_path(digest: str) -> Path:
     return cache_dir() / f"store-{digest}"
+
+
+def _built_store_text() -> str | None:
+    """The directory of the up-to-date store in the cache, as text, when it is there: what
+    :func:`build` finds without building (and without pathlib, for a cold ``kgraph ask``)."""
+    try:
+        final = os.path.join(resources.cache_dir_text(), f"store-{content_hash()}")
+    except OSError:  # an input cannot be read: build() says so
+        return None
+    return final if os.path.isdir(final) else None
 
 
 def build(force: bool = False, *, check: bool = False) -> BuildInfo:
@@ -317,6 +340,7 @@ def build(force: bool = False, *, check: bool = False) -> BuildInfo:
             _clean_stale(root)
             import shutil
             import tempfile
+            from pathlib import Path
 
             tmp = Path(tempfile.mkdtemp(prefix=f".building-{digest}-", dir=root))
             try:
@@ -414,22 +438,27 @@ def default_store() -> Store:
     warning goes to stderr; when the new inputs do not parse, the error is raised and the
     previous store in the cache is left untouched.
     """
-    try:
-        info = build()
-    except (RdfSyntaxError, InputError) as e:
-        previous = _latest_store()
-        if previous is None:
-            raise
-        print(f"kgraph: warning: {e}; answering from the previous build", file=sys.stderr)
-        return open_built(previous)
-    except (PermissionError, StoreError, OSError) as e:
-        if isinstance(e, StoreError) and "timed out" in str(e):
-            raise
-        return _in_memory(e)
+    path: Path | str | None = _built_store_text()  # the usual case: built already
+    built = False
+    if path is None:
+        try:
+            info = build()
+        except (RdfSyntaxError, InputError) as e:
+            previous = _latest_store()
+            if previous is None:
+                raise
+            print(f"kgraph: warning: {e}; answering from the previous build", file=sys.stderr)
+            return open_built(previous)
+        except (PermissionError, StoreError, OSError) as e:
+            if isinstance(e, StoreError) and "timed out" in str(e):
+                raise
+            return _in_memory(e)
+        path, built = info.path, info.built
+    name = os.path.basename(path)
     seen = -1
     try:
-        seen = info.path.stat().st_ino
-        problem = None if info.built else verify(info.path, skip={SNAPSHOT})
+        seen = os.stat(path).st_ino
+        problem = None if built else verify(path, skip={SNAPSHOT})
         if problem:
             # Checked before RocksDB reads anything: a flipped bit in a table file can make it
             # fail at read time, or worse, decode garbage (one such store made a process
@@ -437,14 +466,14 @@ def default_store() -> Store:
             # read instead: the table files are what a load into the user's overlay copies.
             from .errors import StoreCorrupted
 
-            raise StoreCorrupted(problem, str(info.path))
-        return open_built(info.path)
+            raise StoreCorrupted(problem, str(path))
+        return open_built(path)
     except (StoreError, OSError, RuntimeError) as e:  # RocksDB reports corruption as RuntimeError
         if _resource_limit(e):
             # Not damage: the store is fine, the process may not open it (too few file
             # descriptors, no memory). Keep the cache; answer from memory this time.
             print(
-                f"kgraph: warning: cannot open the cached store {info.path.name} because of a "
+                f"kgraph: warning: cannot open the cached store {name} because of a "
                 f"resource limit ({e}); the cache is kept, the graph is built in memory",
                 file=sys.stderr,
             )
@@ -453,12 +482,14 @@ def default_store() -> Store:
             return store
         # A damaged store directory (not one of ours, or a disk fault): set it aside, rebuild once.
         print(
-            f"kgraph: warning: the cached store {info.path.name} is damaged ({e}); rebuilding it",
+            f"kgraph: warning: the cached store {name} is damaged ({e}); rebuilding it",
             file=sys.stderr,
         )
         try:
-            if info.path.stat().st_ino == seen:  # not already replaced by another process
-                _discard(info.path)
+            if os.stat(path).st_ino == seen:  # not already replaced by another process
+                from pathlib import Path
+
+                _discard(Path(path))
             info = build()
             return open_built(info.path)
         except (PermissionError, StoreError, OSError) as e2:
@@ -499,6 +530,8 @@ def repair(store_path: str | None) -> str | None:
     (a user's ``--store`` directory is never removed by kgraph)."""
     if store_path is None:
         return None
+    from pathlib import Path
+
     path = Path(store_path)
     try:
         if path.parent.resolve() != cache_dir().resolve() or not path.name.startswith("store-"):
@@ -536,6 +569,8 @@ def open_store(spec: str | None, *, update_url: str | None = None, read_only: bo
         return store
     if spec.startswith(("http://", "https://")):
         return RemoteStore(spec, update_url)
+    from pathlib import Path
+
     path = Path(spec).expanduser()
     if path.exists() and not path.is_dir():
         raise StoreError(f"--store {spec}: not a directory")

@@ -20,18 +20,17 @@ than :data:`SCAN_LIMIT` of them, rather than answered from part of the data.
 
 from __future__ import annotations
 
-import weakref
+from _weakref import proxy
 from collections import defaultdict
+from contextvars import ContextVar
 
-from .records import Any, NamedTuple, field, record
+from .records import Any, NamedTuple, cast, field, record
 from .store import PerStore, Store, forget_derived
 from .terms import (
-    CURATION_GRAPH,
-    GRAPH_NS,
-    INFERRED_GRAPH,
     KG_NS,
     MERGED_GRAPH,
-    ONTOLOGY_GRAPH,
+    NOT_SOURCES,
+    is_source_graph,
     local_name,
 )
 
@@ -50,6 +49,12 @@ SCAN_LIMIT = 5_000
 BATCH = 1_000
 # The most award categories and aliases (the vocabulary of every question) a lazy fact base reads
 VALUES_LIMIT = 200_000
+# The most a lazy fact base holds between questions, in triples read plus entities read (its
+# :meth:`LazyFactBase.held`; about 0.8 KB of Python objects each, so some 80 MiB): a question
+# that leaves it holding more hands the store a fresh one (:class:`asking`), so a long-running
+# server asked ever more distinct questions stops growing. The vocabulary of every question
+# (``values_of``, bounded by VALUES_LIMIT) and the sources' metadata are carried over.
+HOLD_LIMIT = 100_000
 
 KG = KG_NS
 PREDICATES = (
@@ -115,15 +120,6 @@ _SOURCES = """SELECT ?s ?label ?outlet ?author ?date WHERE {
   OPTIONAL { ?s kg:authorName ?author }
   OPTIONAL { ?s kg:date ?date }
 }"""
-
-# Graphs that hold no source's statements: the vocabulary, the curators' identity and
-# disagreement records, and the cross-source derivations. A fact found only there has no source.
-NOT_SOURCES = frozenset({ONTOLOGY_GRAPH, CURATION_GRAPH, INFERRED_GRAPH})
-
-
-def is_source_graph(graph: str) -> bool:
-    """A graph whose statements are a source's (a bundled article or a loaded file)."""
-    return graph not in NOT_SOURCES and not graph.startswith(GRAPH_NS)
 
 
 # kgraph's own graphs, left out in SPARQL (a test of the graph name there costs the read a
@@ -368,7 +364,12 @@ class LazyFactBase(FactBase):
     graph holds it, as in the fact base read whole. Never kept on disk (what it holds grows
     with every question). Its ``triples``, ``labels``, ``classes``... hold only what was read so
     far: read it through the methods (``values_of``, ``instances``, ``classes_of``...), which
-    read what they need or refuse (:class:`kgraph.errors.NeedsWholeStore`)."""
+    read what they need or refuse (:class:`kgraph.errors.NeedsWholeStore`).
+
+    Bounded: what it holds grows with every distinct question, so once a question leaves it
+    holding more than :data:`HOLD_LIMIT` (:meth:`held`), the store gets a fresh generation for
+    the questions that follow (:meth:`renewed`, by :class:`asking`); a question under way keeps
+    the one it started with, so it never sees two."""
 
     lazy = True
 
@@ -377,7 +378,7 @@ class LazyFactBase(FactBase):
 
         super().__init__(hierarchy=hierarchy)
         # a proxy: the value is cached per store, weakly; a strong reference would keep it alive
-        self._store = weakref.proxy(store)
+        self._store = proxy(store)
         self._done: dict[str, set[str]] = {"out": set(), "in": set(), "info": set()}
         self._groups: dict[str, list[list[str]]] = {}
         self._seen_sp: set[tuple[str, str, str]] = set()
@@ -387,6 +388,27 @@ class LazyFactBase(FactBase):
         self._blank: set[str] = set()  # blank nodes read (by their label in the store)
         self._lock = threading.RLock()
         self.queries = 0  # reads made so far (the tests count them)
+        self.generation = 0  # how many fresh starts this store's lazy fact base has had
+
+    def held(self) -> int:
+        """What this fact base holds, as :data:`HOLD_LIMIT` counts it: the triples read plus the
+        entities read (as a subject, as an object, for their label and classes)."""
+        return len(self.triples) + sum(len(done) for done in self._done.values())
+
+    def renewed(self, store: Store) -> LazyFactBase | None:
+        """A fresh lazy fact base of ``store`` in place of this one when this holds more than
+        :data:`HOLD_LIMIT`, or None. It starts with what every question reads the same (the
+        vocabulary read by ``values_of``, the sources' metadata) and nothing else."""
+        if self.held() <= HOLD_LIMIT:
+            return None
+        fresh = LazyFactBase(store, self.hierarchy)
+        fresh.generation = self.generation + 1
+        with self._lock:
+            fresh._values = dict(self._values)
+            if self._sources_read:
+                fresh.source_info = dict(self.source_info)
+                fresh._sources_read = True
+        return fresh
 
     def __reduce_ex__(self, protocol: Any) -> Any:
         import pickle
@@ -746,9 +768,58 @@ def _load(store: Store) -> FactBase:
 
 # The fact base of a store, read once per store object; dropped with the store's other derived
 # values (the name index) by kgraph.store.forget_derived when its data changes.
-facts_of: PerStore[FactBase] = PerStore(
-    _load, persist="facts", settings=lambda: (LIMIT, PREDICATES)
-)
+_facts: PerStore[FactBase] = PerStore(_load, persist="facts", settings=lambda: (LIMIT, PREDICATES))
+
+# The question under way in this thread (or task): its store, and the fact base it reads once it
+# reads one (a list: filled by the first facts_of of the question)
+_ASKING: ContextVar[list[Any] | None] = ContextVar("kgraph_asking", default=None)
+
+
+def facts_of(store: Store) -> FactBase:
+    """The fact base of ``store``: the one the question under way holds (:class:`asking`), or
+    the store's own."""
+    held = _ASKING.get()
+    if held is None or held[0] is not store:
+        return _facts(store)
+    if held[1] is None:
+        held[1] = _facts(store)
+    fb: FactBase = held[1]
+    return fb
+
+
+class asking:
+    """``with asking(store):`` one question: every :func:`facts_of` of ``store`` inside it
+    gives the same fact base (read at the first of them), and at its end a lazy fact base
+    holding more than :data:`HOLD_LIMIT` is replaced by a fresh one for the questions that
+    follow (another thread's question under way keeps the one it holds). A question asked
+    inside another uses the outer one's.
+
+    >>> from kgraph.store import OxigraphStore
+    >>> store = OxigraphStore()
+    >>> with asking(store):
+    ...     facts_of(store) is facts_of(store)
+    True
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._token: Any = None
+
+    def __enter__(self) -> None:
+        held = _ASKING.get()
+        if held is None or held[0] is not self.store:
+            self._token = _ASKING.set([self.store, None])
+
+    def __exit__(self, *exc: object) -> None:
+        if self._token is None:
+            return
+        held = _ASKING.get()
+        _ASKING.reset(self._token)
+        self._token = None
+        fb = held[1] if held is not None else None
+        if isinstance(fb, LazyFactBase) and fb.held() > HOLD_LIMIT:
+            store = self.store
+            _facts.renew(store, fb, lambda old: cast(LazyFactBase, old).renewed(store))
 
 
 def forget(store: Store) -> None:

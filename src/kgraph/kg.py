@@ -13,11 +13,14 @@ On the bundled graph::
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from pathlib import Path
 
 from .records import Any, field, record
 from .store import Bindings, Result, Store
 from .terms import CURATION_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (cold `kgraph ask`)
+if TYPE_CHECKING:
+    from pathlib import Path  # imported where used: `kgraph ask` never needs pathlib
 
 
 @record(frozen=True)
@@ -25,10 +28,13 @@ class Stats:
     """Counts of the graph: entities per class, facts per source, totals."""
 
     classes: dict[str, int]
-    sources: list[tuple[str, str, int]]  # (iri, label, facts)
-    facts: int
+    sources: list[tuple[str, str, int]]  # (iri, label, triples in the source's graph)
+    facts: int  # triples in the sources' graphs, with what the build derives there
     quads: int
     graphs: dict[str, int] = field(default_factory=dict)
+    #: per source, the facts it states itself (as `kgraph sources` counts them: without the
+    #: shortcuts the build derives in its graph)
+    stated: dict[str, int] = field(default_factory=dict)
 
 
 @record(frozen=True)
@@ -126,12 +132,17 @@ class KnowledgeGraph:
         return run_saved(self.store, name, dict(params or {}))
 
     def search(
-        self, text: str, *, types: Sequence[str] | None = None, limit: int = 10
+        self,
+        text: str,
+        *,
+        types: Sequence[str] | None = None,
+        limit: int = 10,
+        exact: bool = False,
     ) -> list[Any]:
-        """Entities whose labels match ``text``, best first."""
+        """Entities whose labels match ``text``, best first (``exact``: spelled so only)."""
         from .linking import search
 
-        return search(self.store, text, types=types, limit=limit)
+        return search(self.store, text, types=types, limit=limit, exact=exact)
 
     def resolve(self, name: str, *, types: Sequence[str] | None = None) -> Any:
         """The one entity ``name`` refers to; raises UnknownEntity or AmbiguousName."""
@@ -206,6 +217,8 @@ class KnowledgeGraph:
 
     def visualise(self, target: Path | str, **options: Any) -> Any:
         """Draw the graph (or part of it) to an HTML, SVG, PNG or DOT file."""
+        from pathlib import Path
+
         from .viz import visualise
 
         return visualise(self.store, Path(target), **options)
@@ -221,6 +234,8 @@ class KnowledgeGraph:
         On the default store the files join the bundled graph as the user's own data, kept in
         ``KGRAPH_DATA_DIR`` and reconciled with the graph (:mod:`kgraph.overlay`).
         """
+        from pathlib import Path
+
         paths = [Path(f) for f in files]
         if self.is_default:
             from .overlay import add
@@ -329,7 +344,10 @@ class KnowledgeGraph:
         ]
         special = {ONTOLOGY_GRAPH, CURATION_GRAPH, INFERRED_GRAPH}
         facts = sum(n for g, n in graphs.items() if g not in special)
-        return Stats(classes, sources, facts, sum(graphs.values()), graphs)
+        from .sources import stated_counts
+
+        stated = stated_counts(s, [iri for iri, _, _ in sources])
+        return Stats(classes, sources, facts, sum(graphs.values()), graphs, stated)
 
     def conflicts(self) -> list[Disagreement]:
         """Every recorded disagreement between sources, with the sources on each side."""

@@ -38,7 +38,11 @@ candidates are scored. Fuzzy matching then only sees labels sharing a word with 
 Before that scan, :func:`resolve` looks the text up as a label spelled exactly so (as typed or
 with its words capitalised, plain or English: a lookup in the store's own index); when it names
 an entity of the wanted type, that settles it, ties and all, without reading every label (at
-10^6 titles the scan takes seconds per question).
+10^6 titles the scan takes seconds per question). :func:`search` does the same when at least
+``limit`` entities have a preferred label spelled exactly as the text (they score 1.0, which
+nothing else reaches, so they are its answer); otherwise it scans, as before. The last
+:data:`RECENT` texts' candidates are kept (least recently used out), so a long-running process
+stays bounded.
 
 >>> normalise("Ji-hoon KIM")
 'jihoon kim'
@@ -53,10 +57,11 @@ True
 from __future__ import annotations
 
 import re
-import weakref
+from _weakref import proxy
 from collections.abc import Callable, Iterable, Sequence
 from itertools import permutations
 
+from .bounded import Recent
 from .errors import AmbiguousName, Suggestion, UnknownEntity, UsageError
 from .records import Any, field, record
 from .resolve import entity_of, explicit_iri
@@ -66,6 +71,7 @@ from .terms import KG_NS, local_name, most_specific
 STAGES = ("exact", "normalised", "romanised", "fuzzy")
 FULL_INDEX_LIMIT = 50_000  # label rows held in memory; above this, search per call
 PREFILTER_LIMIT = 5_000  # candidate label rows per call on a big store
+RECENT = 16  # texts whose candidates (an index, label rows) a big store's matcher keeps
 MAX_WORDS = 8  # words of a text that the big-store prefilter looks for
 FUZZY_FLOOR = 65.0  # rapidfuzz score (0-100) below which a fuzzy match is not shown
 FUZZY_RESOLVE = 94.0  # ... at or above which (over >= 10 letters) a fuzzy match may resolve
@@ -341,11 +347,13 @@ class _Matcher:
     def __init__(self, store: Store) -> None:
         # A proxy, not the store: the cache is keyed weakly by the store, and a strong reference
         # from the value would keep every store (and its open files) alive for ever.
-        self.store = weakref.proxy(store)
+        self.store = proxy(store)
         self.h = _Hierarchy(store)
         self.full: _Index | None = None
-        self._recent: dict[str, _Index] = {}  # big stores: candidates of the last texts
-        self._recent_rows: dict[str, list[dict[str, Any]]] = {}  # and their label rows
+        # big stores: the candidates of the last texts, and their label rows (bounded: a
+        # server asked many distinct questions keeps the last RECENT of each)
+        self._recent: Recent[str, _Index] = Recent(RECENT)
+        self._recent_rows: Recent[str, list[dict[str, Any]]] = Recent(RECENT)
         # Cheap probe first: does the store hold more labels than we are willing to index?
         big = store.select(_LABELS_QUERY % 1 + f" OFFSET {FULL_INDEX_LIMIT}")
         if not big:
@@ -355,7 +363,12 @@ class _Matcher:
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickled without the store (PerStore keeps a frozen store's index in a file)."""
-        return {**self.__dict__, "store": None, "_recent": {}, "_recent_rows": {}}
+        return {**self.__dict__, "store": None, "_recent": None, "_recent_rows": None}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._recent = Recent(RECENT)
+        self._recent_rows = Recent(RECENT)
 
     def _build(self, label_rows: list[dict[str, Any]], type_rows: list[dict[str, Any]]) -> _Index:
         entities: dict[str, _Entity] = {}
@@ -384,12 +397,10 @@ class _Matcher:
         if self.full is not None:
             return self.full
         key = romanised_key(text)  # the prefilter is built from these words: same key, same rows
-        if key in self._recent:  # search then resolve of one text: one scan, not two
-            return self._recent[key]
-        index = self._candidates(text)
-        self._recent[key] = index
-        while len(self._recent) > 16:
-            self._recent.pop(next(iter(self._recent)))
+        index = self._recent.get(key)  # search then resolve of one text: one scan, not two
+        if index is None:
+            index = self._candidates(text)
+            self._recent.put(key, index)
         return index
 
     def exact_for(self, text: str) -> _Index | None:
@@ -451,9 +462,7 @@ class _Matcher:
             rows = self.store.select(_candidates_query(text, every_word=True))
             if not rows:  # no label has every word: any word of three letters or more
                 rows = self.store.select(_candidates_query(text, every_word=False))
-            self._recent_rows[key] = rows
-            while len(self._recent_rows) > 16:
-                self._recent_rows.pop(next(iter(self._recent_rows)))
+            self._recent_rows.put(key, rows)
         return rows
 
     def holds_a_label(self, text: str) -> bool:
@@ -498,12 +507,14 @@ _WIDEN = {
     "l": "(?:l|r)+",
     "j": "(?:t?ch|j|z)+",
     "s": "(?:sh|s)+",
-    "o": "(?:eo|o|u|oo)h?",
-    "u": "(?:oo|ou|eu|wu|u|eo|o)",
-    "i": "[lr]*(?:ee|ea|yi|i|y)",
+    # a vowel may be followed by the r the key drops after it (non-rhotic: "Burning" is
+    # "puning", "Park" is "pak"), as [lr]* before i and y stands for the r or l dropped there
+    "o": "(?:eo|o|u|oo)[hr]?",
+    "u": "(?:oo|ou|eu|wu|u|eo|o)r?",
+    "i": "[lr]*(?:ee|ea|yi|i|y)r?",
     "y": "[lr]*y",
-    "e": "(?:ae|ai|e)",
-    "a": "(?:ah|a)",
+    "e": "(?:ae|ai|e)r?",
+    "a": "(?:ah|a)r?",
 }
 
 
@@ -559,7 +570,7 @@ def tolerant_patterns(text: str) -> list[str]:
 
 
 def _reattach(m: _Matcher, store: Store) -> None:
-    m.store = weakref.proxy(store)
+    m.store = proxy(store)
 
 
 _matcher: PerStore[_Matcher] = PerStore(
@@ -582,7 +593,12 @@ def forget(store: Store) -> None:
 
 
 def _score_all(
-    index: _Index, text: str, wanted: set[str] | None, *, fuzzy_when_found: bool = True
+    index: _Index,
+    text: str,
+    wanted: set[str] | None,
+    *,
+    fuzzy_when_found: bool = True,
+    exact_only: bool = False,
 ) -> dict[str, tuple[float, _Alias, str, float]]:
     """Best (score, alias, stage, raw fuzzy score) per entity IRI.
 
@@ -610,6 +626,8 @@ def _score_all(
         return best
     for i in index.exact.get(q, ()):
         offer(i, 1.0 if index.aliases[i].pref else 0.99, "exact")
+    if exact_only:
+        return best
     # in the label's word order first; in another order (family name first or last) 0.01 less,
     # so "jin ho gyu" prefers Jin Ho-gyu to Jin Gyu-ho but still finds either
     for i, moved in index.joined.get(joined, ()):
@@ -675,11 +693,19 @@ def _rank(best: dict[str, tuple[float, _Alias, str, float]]) -> list[tuple[Match
 
 
 def search(
-    store: Store, text: str, *, types: Sequence[str] | None = None, limit: int = 10
+    store: Store,
+    text: str,
+    *,
+    types: Sequence[str] | None = None,
+    limit: int = 10,
+    exact: bool = False,
 ) -> list[Match]:
     """Entities whose labels match ``text``, best first, one entry per entity.
 
     ``types`` keeps entities of those classes or their subclasses (``Work`` keeps films).
+    ``exact`` keeps the exact stage only (a label spelled character for character as
+    ``text``): on a big store it is found through the store's label index (plain and English
+    labels), never by a scan of every label.
 
     >>> from kgraph.build import compile_into
     >>> from kgraph.store import OxigraphStore
@@ -692,8 +718,36 @@ def search(
         raise UsageError("--limit must be at least 1")
     m = _matcher(store)
     wanted = m.h.resolve_types(types)
+    if exact:
+        index = m.full if m.full is not None else m.exact_for(text.strip())
+        if index is None:
+            return []
+        return [mt for mt, _ in _rank(_score_all(index, text, wanted, exact_only=True))[:limit]]
+    first = _exactly_spelled(m, text, wanted, limit)
+    if first is not None:
+        return first
     ranked = _rank(_score_all(m.index_for(text), text, wanted))
     return [mt for mt, _ in ranked[:limit]]
+
+
+def _exactly_spelled(
+    m: _Matcher, text: str, wanted: set[str] | None, limit: int
+) -> list[Match] | None:
+    """On a big store, the answer of :func:`search` found through the store's label index
+    instead of a scan of every label, when that is sure to be the same: when at least
+    ``limit`` entities (of the wanted types) have a preferred label spelled exactly ``text``.
+    Those score 1.0, which nothing else reaches, so the first ``limit`` of them in search's
+    order are its answer. None otherwise (the scan answers, as before)."""
+    q = text.strip()
+    if m.full is not None or not q or " ".join(q.split()) != q:
+        return None
+    rows = m._exact_rows([q])  # plain or English labels spelled so (and capitalised variants)
+    spelled = {r["e"].value for r in rows if r["l"].value == q and r["pref"].value in ("true", "1")}
+    if len(spelled) < limit:  # too few to settle it: no index of them to build
+        return None
+    ranked = _rank(_score_all(m._index_of(rows), q, wanted, fuzzy_when_found=False))
+    top = [mt for mt, _ in ranked if mt.score == 1.0]
+    return top[:limit] if len(top) >= limit else None
 
 
 def _by_iri(store: Store, iri: str, wanted: set[str] | None) -> Match | None:

@@ -473,6 +473,7 @@ def _load_checked(
         ox.Quad(graph, ox.NamedNode(FILE_PATH), ox.Literal(str(path.resolve())), graph),
         ox.Quad(graph, ox.NamedNode(SKOS_PREF), ox.Literal(name), graph),
         *(ox.Quad(graph, ox.NamedNode(HAS_PART), ox.NamedNode(p), graph) for p in parts),
+        *_part_records(graph, parts),
     ]
     written: list[str] = [source, *parts]
     try:
@@ -528,6 +529,21 @@ def _load_checked(
         renamed,
     )
     return info, scan, merged
+
+
+def _part_records(graph: ox.NamedNode, parts: list[str]) -> Iterator[ox.Quad]:
+    """Each named graph a file brings is a source of its own, as answers cite it (every saved
+    query counts a graph's statements only when the graph is ``a kg:Source``). Only its type:
+    a label would compete with one the data gives it (the bundled ``data/*.trig`` name their
+    articles' graphs); without one it is named by its IRI's last segment. The record lives in
+    the file's graph, so it goes with it. kgraph's own graphs (the curation, the inferred graph: a
+    dump of a store brings them) are no source."""
+    from .terms import is_source_graph
+
+    source = ox.NamedNode(KG_NS + "Source")
+    for p in parts:
+        if is_source_graph(p):
+            yield ox.Quad(ox.NamedNode(p), ox.NamedNode(RDF_TYPE), source, graph)
 
 
 def _stamp(path: Path) -> tuple[int, int, int]:
@@ -674,9 +690,13 @@ def _refresh_merged(store: Store, added: list[str] | None = None) -> None:
     """Bring the merged default graph up to date: extend it with the triples of ``added`` (a
     change that only added triples, to those graphs), else rewrite it. On the way out of a
     failed change it is rewritten, and a failure to do so must not hide the error that is being
-    reported."""
+    reported. Either way the store's data changed: the values derived from it (the fact base
+    and name index of ``ask``) are dropped, to be derived again when next asked for."""
     import sys
 
+    from .store import forget_derived
+
+    forget_derived(store)
     if sys.exc_info()[0] is None:
         if added is not None:
             store.extend_merged(added)

@@ -26,7 +26,7 @@ from functools import lru_cache
 from .citing import _works_with as works_with
 from .citing import facts_for
 from .errors import AmbiguousName, InputError, KGraphError, NotUnderstood, UnknownEntity
-from .factbase import Fact, facts_of, legend_line
+from .factbase import Fact, asking, facts_of, legend_line
 from .linking import normalise
 from .mentions import Candidate, Mention, find_mentions, tokenize
 from .patterns import INTENTS, Intent
@@ -152,23 +152,42 @@ _SLOT_RE = re.compile(r"\{(\w+)\}")
 
 
 class _Compiled:
-    """One pattern of the table, compiled on first use (most questions need only a few)."""
+    """One pattern of the table, read on first use: its anchors and slots when a question is
+    first tried against it, its regular expression when the anchors are all there (a question
+    the first patterns answer does not pay for the other 190)."""
 
-    __slots__ = ("_rx", "anchors", "intent", "literal", "pattern")
+    __slots__ = ("_anchors", "_literal", "_rx", "intent", "pattern")
 
     def __init__(self, intent: Intent, pattern: str) -> None:
-        names = _SLOT_RE.findall(pattern)
-        unknown = [n for n in names if n not in intent.slots]
-        if unknown:
-            raise ValueError(
-                f"pattern {pattern!r} of intent {intent.name} uses unknown slot {unknown[0]}"
-            )
         self.intent = intent
         self.pattern = pattern
-        slotless = _SLOT_RE.sub(" ", pattern)
-        self.literal = len(slotless) - len(names)  # more literal text: a more specific pattern
-        self.anchors = _anchors(slotless)
+        self._anchors: tuple[str, ...] | None = None
+        self._literal = 0
         self._rx: re.Pattern[str] | None = None
+
+    def _read(self) -> tuple[str, ...]:
+        names = _SLOT_RE.findall(self.pattern)
+        unknown = [n for n in names if n not in self.intent.slots]
+        if unknown:
+            raise ValueError(
+                f"pattern {self.pattern!r} of intent {self.intent.name} uses unknown slot {unknown[0]}"
+            )
+        slotless = _SLOT_RE.sub(" ", self.pattern)
+        self._literal = len(slotless) - len(names)
+        self._anchors = _anchors(slotless)
+        return self._anchors
+
+    @property
+    def anchors(self) -> tuple[str, ...]:
+        """Words every match holds (see :func:`_anchors`)."""
+        return self._read() if self._anchors is None else self._anchors
+
+    @property
+    def literal(self) -> int:
+        """How much literal text the pattern has: more is a more specific pattern."""
+        if self._anchors is None:
+            self._read()
+        return self._literal
 
     @property
     def source(self) -> str:
@@ -223,7 +242,7 @@ def _anchors(pattern: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=1)
 def compiled() -> tuple[_Compiled, ...]:
-    """Every pattern of the table, in order (regular expressions compiled lazily)."""
+    """Every pattern of the table, in order (each read and compiled on first use)."""
     return tuple(_Compiled(intent, pat) for intent in INTENTS for pat in intent.patterns)
 
 
@@ -391,6 +410,11 @@ def ask(store: Store, question: str, *, context: Any = None) -> Answer:
     Raises :class:`NotUnderstood`, :class:`UnknownEntity` or :class:`AmbiguousName` (exit 1)
     instead of guessing.
     """
+    with asking(store):  # one fact base for the whole question (a big store's is bounded)
+        return _ask(store, question, context)
+
+
+def _ask(store: Store, question: str, context: Any) -> Answer:
     ctx = context.context if isinstance(context, Answer) else context
     if ctx is not None and not isinstance(ctx, Context):
         ctx = None

@@ -36,6 +36,8 @@ from __future__ import annotations
 import collections
 from operator import attrgetter
 
+from . import startcache
+
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without importing typing
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -236,7 +238,9 @@ def _make_init(cls: type[Any]) -> Callable[..., None]:
     code = f"def __make_init({', '.join(scope)}):\n " + text.replace("\n", "\n ")
     code += "\n return __init__"
     namespace: dict[str, Any] = {}
-    exec(code, {}, namespace)  # noqa: S102 - our own text, as dataclasses writes it
+    # our own text, as dataclasses writes it; compiled once per installation on the path of a
+    # cold `kgraph ask` (kgraph.startcache), else now
+    exec(startcache.source(code), {}, namespace)  # noqa: S102
     init: Callable[..., None] = namespace["__make_init"](**scope)
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     return init

@@ -75,7 +75,9 @@ class Article:
         }
 
 
-def _fact_counts(store: Store, iris: list[str]) -> dict[str, int]:
+def stated_counts(store: Store, iris: list[str]) -> dict[str, int]:
+    """The facts each source graph of ``iris`` states itself: its triples, less the shortcuts
+    the build derives in the same graph."""
     if not iris:
         return {}
     derived = ", ".join(f"<{p}>" for p in _DERIVED)
@@ -111,9 +113,12 @@ def articles(store: Store, *, counts: bool = True) -> list[Article]:
     loaded = {
         str(r["src"].value)
         for r in store.select("SELECT ?src WHERE { GRAPH ?src { ?src kg:fileName ?n } }")
+    } | {  # the named graphs a loaded file brought, each a source of its own
+        str(r["part"].value)
+        for r in store.select("SELECT ?part WHERE { ?f kg:fileName ?n ; dcterms:hasPart ?part }")
     }
     iris = sorted(str(r["src"].value) for r in rows if str(r["src"].value) not in NOT_SOURCES)
-    facts = _fact_counts(store, iris) if counts else {}
+    facts = stated_counts(store, iris) if counts else {}
     out = []
     for r in rows:
         iri = str(r["src"].value)
@@ -248,7 +253,7 @@ def source_card(store: Store, iri: str) -> SourceCard:
     from .cards import show
 
     article = next(a for a in articles(store, counts=False) if a.iri == iri)
-    article = replace(article, facts=_fact_counts(store, [iri]).get(iri, 0))  # its own facts only
+    article = replace(article, facts=stated_counts(store, [iri]).get(iri, 0))  # its own facts only
     card = show(store, iri)
     derived = ", ".join(f"<{p}>" for p in _DERIVED)
     rows = store.select(

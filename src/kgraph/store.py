@@ -24,11 +24,10 @@ from __future__ import annotations
 import os
 import re
 import sys
-import weakref
 from _thread import allocate_lock
+from _weakref import ref
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -47,8 +46,20 @@ from .terms import INFERRED_GRAPH, MERGED_GRAPH, ONTOLOGY_GRAPH, PREFIXES
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (cold `kgraph ask`)
 if TYPE_CHECKING:
     import threading
+    from pathlib import Path
     from typing import IO, ClassVar
     from typing import Literal as TLiteral
+
+
+def _as_path(text: str | None) -> Path | None:
+    """``text`` as a Path: pathlib is imported only where a Path is asked for (a cold ``kgraph
+    ask`` never does; pathlib imports urllib.parse and ipaddress)."""
+    if text is None:
+        return None
+    from pathlib import Path
+
+    return Path(text)
+
 
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 BATCH = 50_000  # quads per transaction on an embedded store
@@ -307,15 +318,27 @@ class Store(ABC):
     kind: str = "abstract"
     location: str = ""
     writable: bool = False
-    #: the directory the store's files live in (an embedded store on disk), else None
-    directory: Path | None = None
+    #: the directory the store's files live in (an embedded store on disk), else None; as
+    #: text (:attr:`directory` gives it as a Path)
+    directory_text: str | None = None
     #: whether :meth:`run` takes a query's own dataset (``default_graphs``/``named_graphs``)
     supports_dataset: bool = False
     #: whether :meth:`bulk_load` exists (a loader writing a file straight into one graph)
     supports_bulk_load: bool = False
     # Set when the store's data never changes (a content-addressed store of kgraph's cache): the
-    # path beside which values derived from it may be kept (PerStore's ``persist``).
-    frozen: Path | None = None
+    # path beside which values derived from it may be kept (PerStore's ``persist``), as text.
+    frozen_text: str | None = None
+
+    @property
+    def directory(self) -> Path | None:
+        """The directory the store's files live in (an embedded store on disk), else None."""
+        return _as_path(self.directory_text)
+
+    @property
+    def frozen(self) -> Path | None:
+        """Set when the store's data never changes (a content-addressed store of kgraph's
+        cache): the path beside which values derived from it may be kept."""
+        return _as_path(self.frozen_text)
 
     @abstractmethod
     def query(self, sparql: str, bindings: Bindings | None = None, *, union: bool = True) -> Result:
@@ -536,19 +559,18 @@ class OxigraphStore(Store):
         instead of opening RocksDB (for the bundled graph about 7 ms against 10-12 ms on a quiet
         machine, and RocksDB's background threads cost far more on a busy one); the store is
         the same in every other respect."""
-        self.path = Path(path) if path is not None else None
-        self.directory = self.path
+        self.directory_text = os.fspath(path) if path is not None else None
         self.writable = not read_only
         self._deferred: bool | None = None  # during defer_merged: whether a merge was kept
         self._merged_read_only: bool | None = None  # has_merged, known once when read-only
         # A content-addressed store of kgraph's cache (never written after it was installed):
         # values derived from it may be kept in files beside it (see PerStore).
-        self.frozen = self.path if frozen and read_only else None
+        self.frozen_text = self.directory_text if frozen and read_only else None
         try:
-            if self.path is None:
+            if self.directory_text is None:
                 self._store = ox.Store()
                 self.kind, self.location = "memory", "memory:"
-            elif snapshot is not None and self.frozen:
+            elif snapshot is not None and self.frozen_text:
                 self._store = ox.Store()
                 # parsed as written: blank node labels kept, as in the store on disk; lenient (no
                 # IRI validation), as Oxigraph wrote it and its checksum matched
@@ -556,15 +578,20 @@ class OxigraphStore(Store):
                     snapshot, format=ox.RdfFormat.N_QUADS, rename_blank_nodes=False, lenient=True
                 )
                 self._store.extend(quads)
-                self.kind, self.location = "embedded", str(self.path)
+                self.kind, self.location = "embedded", self.directory_text
             elif read_only:
-                self._store = ox.Store.read_only(str(self.path))
-                self.kind, self.location = "embedded", str(self.path)
+                self._store = ox.Store.read_only(self.directory_text)
+                self.kind, self.location = "embedded", self.directory_text
             else:
-                self._store = ox.Store(str(self.path))
-                self.kind, self.location = "embedded", str(self.path)
+                self._store = ox.Store(self.directory_text)
+                self.kind, self.location = "embedded", self.directory_text
         except OSError as e:
-            raise StoreError(f"cannot open the store at {self.path}: {e}") from None
+            raise StoreError(f"cannot open the store at {self.directory_text}: {e}") from None
+
+    @property
+    def path(self) -> Path | None:
+        """The store's directory on disk (None in memory): :attr:`directory`."""
+        return self.directory
 
     @property
     def raw(self) -> ox.Store:
@@ -669,7 +696,7 @@ class OxigraphStore(Store):
             first = msg.split("  ")[0]
             return StoreCorrupted(
                 f"the store at {self.location} is damaged: {first}",
-                str(self.path) if self.path is not None else None,
+                self.directory_text,
             )
         m = re.search(r"custom function (<[^>]*>) is not supported", msg)
         if m:
@@ -753,6 +780,8 @@ class OxigraphStore(Store):
         lenient: bool = False,
     ) -> None:
         """pyoxigraph's bulk loader; a file given by its path is read by the engine itself."""
+        from pathlib import Path
+
         if isinstance(source, Path):
             self._store.bulk_load(
                 path=str(source), format=fmt, base_iri=base, to_graph=graph, lenient=lenient
@@ -771,14 +800,14 @@ class OxigraphStore(Store):
     def reopen_after(self, action: Callable[[], object]) -> None:
         import gc
 
-        if self.path is None:
+        if self.directory_text is None:
             raise StoreError("an in-memory store has no files to reopen")
         del self._store
         gc.collect()  # the RocksDB handle closes when its last reference goes
         try:
             action()
         finally:
-            self._store = ox.Store(str(self.path))
+            self._store = ox.Store(self.directory_text)
             self._merged_read_only = None
 
     def dataset(self) -> dict[str, Any]:
@@ -877,7 +906,7 @@ class OxigraphStore(Store):
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
 
     def close(self) -> None:
-        if self.writable and self.path is not None:
+        if self.writable and self.directory_text is not None:
             self._store.flush()
         del self._store
 
@@ -1301,6 +1330,42 @@ def _json_term(v: dict[str, Any]) -> Term:
     return ox.Literal(v["value"])
 
 
+class _ByStore(Generic[T]):
+    """A map of store -> value that does not keep its stores alive: what
+    ``weakref.WeakKeyDictionary`` does for stores (compared by identity, as they are), on the
+    interpreter's ``_weakref`` alone (``weakref.py`` and what it imports cost a cold ``kgraph
+    ask`` 2 M instructions). An entry goes when its store does."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self) -> None:
+        self._items: dict[int, tuple[Any, T]] = {}
+
+    def get(self, store: Store) -> T | None:
+        hit = self._items.get(id(store))
+        return hit[1] if hit is not None and hit[0]() is store else None
+
+    def __setitem__(self, store: Store, value: T) -> None:
+        items, key = self._items, id(store)
+
+        def gone(r: Any) -> None:  # runs when the store is freed; takes no lock
+            hit = items.get(key)
+            if hit is not None and hit[0] is r:
+                items.pop(key, None)
+
+        items[key] = (ref(store, gone), value)
+
+    def pop(self, store: Store, default: T | None = None) -> T | None:
+        hit = self._items.get(id(store))
+        if hit is None or hit[0]() is not store:
+            return default
+        self._items.pop(id(store), None)
+        return hit[1]
+
+    def clear(self) -> None:
+        self._items.clear()
+
+
 class PerStore(Generic[T]):
     """A value derived from a store (a name index, a fact index), built once per store object,
     held only as long as the store, and dropped for every kind at once by :func:`forget_derived`
@@ -1331,7 +1396,7 @@ class PerStore(Generic[T]):
         self._persist = persist
         self._settings = settings
         self._attach = attach  # gives an unpickled value its store back
-        self._cache: weakref.WeakKeyDictionary[Store, T] = weakref.WeakKeyDictionary()
+        self._cache: _ByStore[T] = _ByStore()
         self._lock = allocate_lock()  # threading.Lock, without importing threading
         PerStore._all.append(self)
 
@@ -1343,20 +1408,21 @@ class PerStore(Generic[T]):
                 self._cache[store] = value
             return value
 
-    def _file(self, store: Store) -> Path | None:
-        frozen = store.frozen
+    def _file(self, store: Store) -> str | None:
+        frozen = store.frozen_text
         if frozen is None or self._persist is None:
             return None
         try:
             code = os.stat(sys.modules[self._module].__file__ or "")
-            data = frozen.stat()  # a store rebuilt under the same name is another store
+            data = os.stat(frozen)  # a store rebuilt under the same name is another store
         except (OSError, KeyError):
             return None
         import binascii
 
         key = (code.st_size, code.st_mtime_ns, data.st_ino, data.st_mtime_ns, self._settings())
         stamp = binascii.crc32(repr(key).encode())
-        return frozen.parent / "derived" / f"{frozen.name}.{self._persist}-{stamp:08x}.pickle"
+        parent, name = os.path.split(os.path.normpath(frozen))
+        return os.path.join(parent, "derived", f"{name}.{self._persist}-{stamp:08x}.pickle")
 
     def _derive(self, store: Store) -> T:
         path = self._file(store)
@@ -1368,11 +1434,12 @@ class PerStore(Generic[T]):
             from pickle import loads
 
         try:
-            value: T = loads(path.read_bytes())
+            with open(path, "rb") as f:
+                value: T = loads(f.read())
         except FileNotFoundError:
             pass
         except Exception:  # noqa: BLE001 - a damaged cache file is derived again
-            path.unlink(missing_ok=True)
+            _unlink(path)
         else:
             if self._attach is not None:
                 self._attach(value, store)
@@ -1380,18 +1447,37 @@ class PerStore(Generic[T]):
         value = self._build(store)
         import pickle
 
-        tmp = path.with_name(f".{path.name}-{os.getpid()}")  # written whole or not at all
+        folder, name = os.path.split(path)
+        tmp = os.path.join(folder, f".{name}-{os.getpid()}")  # written whole or not at all
         try:
-            path.parent.mkdir(exist_ok=True)
-            tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            if not os.path.isdir(folder):
+                os.mkdir(folder)
+            with open(tmp, "wb") as f:
+                f.write(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
             os.replace(tmp, path)
         except (OSError, pickle.PicklingError):  # a read-only cache: derive every time
-            tmp.unlink(missing_ok=True)
+            _unlink(tmp)
         return value
 
     def forget(self, store: Store) -> None:
         with self._lock:
             self._cache.pop(store, None)
+
+    def renew(self, store: Store, value: T, fresh: Callable[[T], T | None]) -> None:
+        """Replace ``store``'s ``value`` by ``fresh(value)`` when that gives one (a cache that
+        bounds what it holds starting afresh), unless another thread replaced it first."""
+        with self._lock:
+            if self._cache.get(store) is value:
+                new = fresh(value)
+                if new is not None:
+                    self._cache[store] = new
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
 
 
 def forget_derived(store: Store) -> None:

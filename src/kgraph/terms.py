@@ -22,6 +22,16 @@ INFERRED_GRAPH = GRAPH_NS + "inferred"
 # real default graph): what a query sees as its default graph. See store.py.
 MERGED_GRAPH = GRAPH_NS + "merged"
 
+# Graphs that hold no source's statements: the vocabulary, the curators' identity and
+# disagreement records, and the cross-source derivations. A fact found only there has no source.
+NOT_SOURCES = frozenset({ONTOLOGY_GRAPH, CURATION_GRAPH, INFERRED_GRAPH})
+
+
+def is_source_graph(graph: str) -> bool:
+    """A graph whose statements are a source's (a bundled article or a loaded file)."""
+    return graph not in NOT_SOURCES and not graph.startswith(GRAPH_NS)
+
+
 TERM_NAMES: frozenset[str] = frozenset(
     (
         "Agent",

@@ -73,11 +73,18 @@ def search_cmd(
         ),
     ] = None,
     limit: Annotated[int, typer.Option("--limit", help="At most N results.")] = 10,
+    exact: Annotated[
+        bool,
+        typer.Option(
+            "--exact",
+            help="Only labels spelled exactly as TEXT (on a big store: no scan of every label).",
+        ),
+    ] = False,
     format: ReportFormat = "table",
 ) -> None:
     """Find entities by name: exact, normalised, romanisation-tolerant, then fuzzy matches."""
     fmt = check_format(format, REPORT_FORMATS)
-    matches = state.kg().search(text, types=type, limit=limit)
+    matches = state.kg().search(text, types=type, limit=limit, exact=exact)
     view.search_results(text, matches, fmt)
     if not matches:
         from .. import render

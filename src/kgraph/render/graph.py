@@ -34,7 +34,11 @@ def stats(s: Any, fmt: str) -> None:
         write_json(
             {
                 "classes": s.classes,
-                "sources": [{"iri": i, "label": label, "facts": n} for i, label, n in s.sources],
+                "sources": [
+                    {"iri": i, "label": label, "facts": n, "stated": s.stated.get(i, 0)}
+                    for i, label, n in s.sources
+                ],
+                "stated": sum(s.stated.values()),
                 "facts": s.facts,
                 "quads": s.quads,
                 "graphs": s.graphs,
@@ -46,9 +50,15 @@ def stats(s: Any, fmt: str) -> None:
         sorted(s.classes.items(), key=lambda kv: (-kv[1], kv[0])),
         title="Entities per class",
     )
-    table(["source", "facts"], [(label, n) for _, label, n in s.sources], title="Facts per source")
+    table(
+        ["source", "stated", "with derived"],
+        [(label, s.stated.get(i, 0), n) for i, label, n in s.sources],
+        title="Facts per source",
+    )
     write(
-        f"{s.facts} facts stated by sources; {s.quads} quads in all (with ontology, curation and derived)."
+        f"{sum(s.stated.values())} facts stated by sources ({s.facts} triples in their graphs, with "
+        f"the shortcuts the build derives there); {s.quads} quads in all (with ontology, curation "
+        "and derived)."
     )
 
 

@@ -362,7 +362,7 @@ def stats_html(store: Any) -> str:
     )
     return (
         f'<p class="totals"><b>{sum(n for c, n in st.classes.items() if c in drawn)}</b> '
-        f"people, works, characters, organisations and events; <b>{st.facts}</b> facts stated by "
+        f"people, works, characters, organisations and events; <b>{sum(st.stated.values())}</b> facts stated by "
         f"<b>{len(st.sources)}</b> sources "
         f"(<b>{st.quads}</b> quads in all).</p>"
         '<details><summary>Entities per class</summary><table class="data"><thead><tr><th>class</th>'
