@@ -138,6 +138,7 @@ def test_year_yes_no(store):
     other = str(int(year) - 1)
     got = ask(store, f"did The Call come out in {other}?")
     assert [x.label for x in got.answers] == ["no"] and year in got.answers[0].detail
+    assert [x.label for x in ask(store, f"Is The Call a {year} film?").answers] == ["yes"]
 
 
 # -- refusals -----------------------------------------------------------------------------------

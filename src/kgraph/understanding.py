@@ -680,7 +680,10 @@ KINDS += (
         "W",
         [
             (
-                r"\b(?:released?|come out|came out|out|made|premiered|air(?:ed)?|in|from)\b.*\bYEAR\b",
+                (
+                    r"\b(?:released?|come out|came out|out|made|premiered|air(?:ed)?|in|from)\b.*"
+                    r"\bYEAR\b|\b(?:a|an) YEAR (?:films?|movies?|series|shows?|dramas?|releases?)\b"
+                ),
                 5,
             )
         ],
