@@ -285,3 +285,21 @@ def test_a_question_with_no_name_says_which_words_it_did_not_understand(store):
     with pytest.raises(NotUnderstood) as e:
         ask(store, "is titanic a horror film")
     assert "(not understood: 'titanic')" in str(e.value)
+
+
+@pytest.mark.parametrize(
+    ("question", "verdict"),
+    [
+        ("did Lee Chung-hyun direct Ballerina and The Call?", "yes"),
+        ("was Jeon Jong-seo in Ballerina and The Call?", "yes"),
+        ("was Park Yu-rim in Ballerina and The Call?", "no"),  # not in The Call's cast
+        ("was Park Yu-rim in Ballerina or The Call?", "yes"),
+        ("Is Ballerina or The Call a horror film?", "yes"),
+        ("did GRAY compose the music for Ballerina and Hellbound?", "not stated"),
+    ],
+)
+def test_a_yes_no_question_of_two_works_joins_both_verdicts(store, question, verdict):
+    got = ask(store, question)
+    assert [x.label for x in got.answers] == [verdict]
+    detail = got.answers[0].detail
+    assert detail.count(": ") >= 2  # each work's own verdict, named

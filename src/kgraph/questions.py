@@ -1066,6 +1066,8 @@ def _two_works(store: Store, question: str, best: Any, mentions: list[Mention]) 
     if a1 is None or a2 is None:
         return None
     w1, w2 = best.slots["work"].label, best.also.label
+    if best.kind.startswith("check-"):
+        return _both_verdicts(store, best, a1, a2, (w1, w2))
     both = _BOTH.search(best.text) is not None
     key = lambda a: a.iri or a.label
     by2 = {key(a): a for a in a2.answers}
@@ -1109,6 +1111,44 @@ def _two_works(store: Store, question: str, best: Any, mentions: list[Mention]) 
         notes=tuple(dict.fromkeys(a1.notes + a2.notes)),
         sparql=None,
         legend=_legend(fb, rows),
+        reading=best,
+    )
+
+
+def _both_verdicts(
+    store: Store, best: Any, a1: Answer, a2: Answer, works: tuple[str, str]
+) -> Answer | None:
+    """A yes/no question of two works: with "and", yes when it holds for both, no when it fails
+    for one; with "or", yes when it holds for one, no when it fails for both; otherwise
+    ``not stated``, or ``disputed`` where a source disagreement decides it."""
+    if len(a1.answers) != 1 or len(a2.answers) != 1:
+        return None
+    v1, v2 = a1.answers[0], a2.answers[0]
+    labels = {v1.label, v2.label}
+    either = re.search(r"\bWORK or WORK\b", best.text) is not None
+    if either:
+        label = "yes" if "yes" in labels else "no" if labels == {"no"} else None
+    else:
+        label = "no" if "no" in labels else "yes" if labels == {"yes"} else None
+    if label is None:
+        label = "disputed" if "disputed" in labels else "not stated"
+    detail = "; ".join(
+        f"{w}: {v.label}" + (f" ({v.detail})" if v.detail else "") for w, v in zip(works, (v1, v2))
+    )
+    facts = tuple(dict.fromkeys(v1.facts + v2.facts))
+    item = AnswerItem(
+        label, None, label, tuple(sorted(set(v1.sources) | set(v2.sources))), detail, facts
+    )
+    join = " or " if either else " and "
+    interp = a1.interpretation.replace(works[0], works[0] + join + works[1], 1)
+    return replace(
+        a1,
+        interpretation=interp,
+        answers=(item,),
+        links=tuple(dict.fromkeys(a1.links + a2.links)),
+        notes=tuple(dict.fromkeys(a1.notes + a2.notes)),
+        sparql=None,
+        legend=_legend(facts_of(store), [item]),
         reading=best,
     )
 

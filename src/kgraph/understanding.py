@@ -758,6 +758,13 @@ PER_WORK = {
     "premiere-where",
     "premiere-when",
     "broadcaster",
+    # yes/no, joined: "was Jeon Jong-seo in Ballerina and The Call?" is yes when both are
+    "check-in",
+    "check-directed",
+    "check-wrote",
+    "check-music",
+    "check-genre",
+    "check-year",
 }
 # a second work joined to the first: "W and W2", "both W and W2", "from W … in W2"
 TWO_WORKS = re.compile(
