@@ -1059,7 +1059,7 @@ def _two_works(store: Store, question: str, best: Any, mentions: list[Mention]) 
         best,
         also=None,
         slots={**best.slots, "work": best.also},
-        texts={**best.texts, "work": best.also.label},
+        texts={**best.texts, "work": best.texts.get("also", best.also.label)},
     )
     a1 = _answer_reading(store, question, first, mentions)
     a2 = _answer_reading(store, question, second, mentions)

@@ -954,6 +954,7 @@ def readings(
             second = {c.iri: c for c in unused[0].candidates if _fits(c, W)}
             if len(second) == 1 and assign["work"].iri not in second:
                 also = next(iter(second.values()))
+                texts["also"] = unused[0].text
                 unused = []
         if any(m.kind == "entity" and m.types() & MUST_USE for m in unused):
             continue  # a named person, work or character left out: never this reading
