@@ -303,3 +303,13 @@ def test_a_yes_no_question_of_two_works_joins_both_verdicts(store, question, ver
     assert [x.label for x in got.answers] == [verdict]
     detail = got.answers[0].detail
     assert detail.count(": ") >= 2  # each work's own verdict, named
+
+
+def test_an_articles_author_is_known_by_name(store):
+    fb = facts_of(store)
+    fb.source_of("")
+    author = fb.source_of("https://kgraph.dev/id/source/s004")["author"]
+    got = ask(store, f"Who is {author}?")
+    assert labels(got) == {author} and "s004" in got.answers[0].detail
+    with pytest.raises(KGraphError):
+        ask(store, "Who is Tom Cruise?")  # no entity, no byline

@@ -160,6 +160,39 @@ def antagonist(fb: FactBase, r: Reading, text: str) -> Result:
     return Result(f"the antagonist of {fb.label(w)}", items, notes)
 
 
+def author_named(fb: FactBase, name: str) -> Result | None:
+    """ "Who is Lily Alice?": a name no entity has, which is the byline of articles in the
+    graph; None when no article is by that name."""
+    from .linking import normalise
+
+    wanted = normalise(
+        re.sub(
+            r"^(?:who|what)(?:'s| is| was)\s+|^(?:tell me )?about\s+",
+            "",
+            name.strip(" ?"),
+            flags=re.IGNORECASE,
+        )
+    )
+    fb.source_of("")
+    items = []
+    for src, info in sorted(fb.source_info.items()):
+        author = info.get("author")
+        if author and normalise(author) == wanted:
+            code = src.rsplit("/", 1)[-1]
+            label = re.sub(r"\s*\(s\d+\)$", "", info.get("label", code))
+            fact = Fact(f"{code} is by {author}", (), ((src, KG + "authorName", author),))
+            items.append(
+                AnswerItem(author, None, author, (), f"author of {code} ({label})", (fact,))
+            )
+    if not items:
+        return None
+    return Result(
+        f"who {items[0].label} is",
+        items,
+        [f"note: {items[0].label} is not in the graph's entities; the curators record the byline"],
+    )
+
+
 HANDLERS = {
     "antagonist": antagonist,
     "check-genre": check_genre,

@@ -485,6 +485,10 @@ def _ask(store: Store, question: str, context: Any) -> Answer:
     if failures:
         failures.sort(key=lambda f: -f[0])
         best_literal, err = failures[0]
+        if best_literal < 0 and isinstance(err, UnknownEntity):  # "who is Lily Alice?"
+            byline = _author_answer(store, question, err.name)
+            if byline is not None:
+                return byline
         if best_literal < 0 and isinstance(
             err, UnknownEntity
         ):  # only "who is X" / a bare name fitted
@@ -981,6 +985,28 @@ _BYLINE = re.compile(
     r"\b(?:article|source|piece|story|report|feature|guide|s\d{3})\b",
     re.IGNORECASE,
 )
+
+
+def _author_answer(store: Store, question: str, name: str) -> Answer | None:
+    """A name no entity has that is an article's author: who it is (kinds_more.author_named)."""
+    from .kinds_more import author_named
+
+    fb = facts_of(store)
+    res = author_named(fb, name)
+    if res is None:
+        return None
+    return Answer(
+        question,
+        res.interpretation,
+        None,
+        tuple(res.items),
+        "source-author",
+        (),
+        tuple(res.notes),
+        None,
+        {},
+        _legend(fb, res.items),
+    )
 
 
 def _source_author(store: Store, question: str, text: str) -> Answer | None:
