@@ -987,14 +987,10 @@ _BYLINE = re.compile(
 )
 
 
-def _author_answer(store: Store, question: str, name: str) -> Answer | None:
-    """A name no entity has that is an article's author: who it is (kinds_more.author_named)."""
-    from .kinds_more import author_named
-
-    fb = facts_of(store)
-    res = author_named(fb, name)
-    if res is None:
-        return None
+def _byline_answer(fb: Any, question: str, res: Any) -> Answer:
+    """An answer about an article's byline (kinds_more): no entity is linked, no query runs."""
+    legend = _legend(fb, res.items)
+    notes = tuple(res.notes)
     return Answer(
         question,
         res.interpretation,
@@ -1002,11 +998,20 @@ def _author_answer(store: Store, question: str, name: str) -> Answer | None:
         tuple(res.items),
         "source-author",
         (),
-        tuple(res.notes),
+        notes,
         None,
         {},
-        _legend(fb, res.items),
+        legend,
     )
+
+
+def _author_answer(store: Store, question: str, name: str) -> Answer | None:
+    """A name no entity has that is an article's author: who it is (kinds_more.author_named)."""
+    from .kinds_more import author_named
+
+    fb = facts_of(store)
+    res = author_named(fb, name)
+    return None if res is None else _byline_answer(fb, question, res)
 
 
 def _source_author(store: Store, question: str, text: str) -> Answer | None:
@@ -1018,20 +1023,7 @@ def _source_author(store: Store, question: str, text: str) -> Answer | None:
 
     fb = facts_of(store)
     res = source_author(fb, text)
-    if res is None:
-        return None
-    return Answer(
-        question,
-        res.interpretation,
-        None,
-        tuple(res.items),
-        "source-author",
-        (),
-        tuple(res.notes),
-        None,
-        {},
-        _legend(fb, res.items),
-    )
+    return None if res is None else _byline_answer(fb, question, res)
 
 
 _CREDIT_KINDS = {"director", "writer", "music"}
