@@ -4,7 +4,8 @@
 Here each kind of question scores the question: cue words around the mentions ("directed",
 "cast", "together", "how many", "before", "debut" …, each with a weight; a few count against a
 kind) plus whether the mentions fill the kind's slots (a kind that needs two people cannot
-answer a question naming one; a kind that leaves a named thing unused loses points). The best
+answer a question naming one; a reading that leaves a named person, work or character unused
+is never taken, and other named things left unused cost points). The best
 kind wins when it is clearly ahead; otherwise the question is refused with what was understood
 and the kinds of question that fit those mentions. No sentence has to match as a whole, so new
 wordings of a known kind of question need no new pattern.
