@@ -313,3 +313,22 @@ def test_an_articles_author_is_known_by_name(store):
     assert labels(got) == {author} and "s004" in got.answers[0].detail
     with pytest.raises(KGraphError):
         ask(store, "Who is Tom Cruise?")  # no entity, no byline
+
+
+def test_a_question_of_one_person_asked_of_two_answers_each_and_says_whose(store):
+    fb = facts_of(store)
+    jjs, kjh = resolve(store, "Jeon Jong-seo").iri, resolve(store, "Kim Ji-hoon").iri
+
+    def won(p):
+        return {fb.label(o) for o in fb.subjects("recipient", p) if fb.is_a(o, "Award")}
+
+    got = ask(store, "what awards have Jeon Jong-seo and Kim Ji-hoon won?")
+    assert labels(got) == won(jjs) | won(kjh) and won(jjs) and won(kjh)
+    for x in got.answers:
+        assert x.detail in ("Jeon Jong-seo", "Kim Ji-hoon")
+    films = ask(store, "films of Jeon Jong-seo and Kim Ji-hoon")
+    ballerina = next(x for x in films.answers if x.label == "Ballerina")
+    assert "Jeon Jong-seo" in ballerina.detail and "Kim Ji-hoon" in ballerina.detail
+    # "both" asks what they share: the two-person kinds answer that, not a union
+    shared = ask(store, "what films have both Jeon Jong-seo and Kim Ji-hoon been in?")
+    assert shared.intent == "shared-works"

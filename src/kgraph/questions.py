@@ -1072,21 +1072,22 @@ def _two_works(store: Store, question: str, best: Any, mentions: list[Mention]) 
     """A question of one work asked of two ("who directed Ballerina and The Call?"): each
     answered alone, then joined. "Both", "in common" or "from W … in W2" keep the answers true
     of both works (the people in both casts); otherwise each answer says which work it is for."""
+    slot = best.also_slot
     first = replace(best, also=None)
     second = replace(
         best,
         also=None,
-        slots={**best.slots, "work": best.also},
-        texts={**best.texts, "work": best.texts.get("also", best.also.label)},
+        slots={**best.slots, slot: best.also},
+        texts={**best.texts, slot: best.texts.get("also", best.also.label)},
     )
     a1 = _answer_reading(store, question, first, mentions)
     a2 = _answer_reading(store, question, second, mentions)
     if a1 is None or a2 is None:
         return None
-    w1, w2 = best.slots["work"].label, best.also.label
+    w1, w2 = best.slots[slot].label, best.also.label
     if best.kind.startswith("check-"):
         return _both_verdicts(store, best, a1, a2, (w1, w2))
-    both = _BOTH.search(best.text) is not None
+    both = slot == "work" and _BOTH.search(best.text) is not None
     key = lambda a: a.iri or a.label
     by2 = {key(a): a for a in a2.answers}
     rows: list[AnswerItem] = []
@@ -1095,10 +1096,7 @@ def _two_works(store: Store, question: str, best: Any, mentions: list[Mention]) 
         b = by2.get(key(a))
         if b is not None:
             facts = tuple(dict.fromkeys(a.facts + b.facts))
-            detail = " | ".join(
-                f"{x.detail} in {w}" if x.detail and w not in x.detail else (x.detail or w)
-                for x, w in ((a, w1), (b, w2))
-            )
+            detail = " | ".join(_for(x.detail, w, slot) for x, w in ((a, w1), (b, w2)))
             rows.append(
                 replace(
                     a,
@@ -1108,11 +1106,11 @@ def _two_works(store: Store, question: str, best: Any, mentions: list[Mention]) 
                 )
             )
         elif not both:
-            rows.append(replace(a, detail=_for_work(a.detail, w1)))
+            rows.append(replace(a, detail=_for(a.detail, w1, slot)))
         seen.add(key(a))
     if not both:
         rows += [
-            replace(b, detail=_for_work(b.detail, w2)) for b in a2.answers if key(b) not in seen
+            replace(b, detail=_for(b.detail, w2, slot)) for b in a2.answers if key(b) not in seen
         ]
     interp = (
         f"{a1.interpretation} and {a2.interpretation}, in both"
@@ -1171,10 +1169,13 @@ def _both_verdicts(
     )
 
 
-def _for_work(detail: str, work: str) -> str:
+def _for(detail: str, name: str, slot: str) -> str:
+    """A row's detail with the work (or person) it is for: "as Ok-ju in Ballerina"."""
     if not detail:
-        return work
-    return detail if work in detail else f"{detail} in {work}"
+        return name
+    if name in detail:
+        return detail
+    return f"{detail} in {name}" if slot == "work" else f"{name}: {detail}"
 
 
 _TYPE_NOUN = {"Film": "films", "TVSeries": "series"}

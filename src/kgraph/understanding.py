@@ -739,6 +739,7 @@ class Reading:
     pronouns: dict[str, str] = field(default_factory=dict)  # slot -> pronoun as typed
     text: str = ""  # the masked question it was read from
     also: Candidate | None = None  # a second work the same question asks about ("W and W2")
+    also_slot: str = "work"  # the slot ``also`` fills in the second answer ("person": P and P2)
 
 
 # kinds asked of one work that a question may ask of two ("who directed Ballerina and The
@@ -772,6 +773,21 @@ TWO_WORKS = re.compile(
     r"\bWORK (?:and|&|as well as|and also|and in|and of|or) (?:in |of )?WORK\b|"
     r"\b(?:from|of|in) WORK\b.*\b(?:in|from|of) WORK\b"
 )
+# kinds asked of one person that a question may ask of two ("what awards have Jeon Jong-seo
+# and Kim Ji-hoon won?"): each answered, every answer saying whose it is. "Both" and "in
+# common" ask for what they share: the kinds of two people (shared-works …) answer those
+PER_PERSON = {
+    "awards-won",
+    "awards",
+    "nominations",
+    "films-of",
+    "series-of",
+    "works-of",
+    "debut",
+    "relationships",
+}
+TWO_PEOPLE = re.compile(r"\bPERSON (?:and|&|or|as well as) PERSON\b")
+BOTH_WORDS = re.compile(r"\b(?:both|in common|shared?|same|together|joint|mutual)\b")
 # "in W but not in W2": a difference of two answers, which no reading here computes
 NOT_BOTH = re.compile(r"\b(?:not|except|excluding|without|never|rather than|instead of|but)\b")
 # what a reading may never leave out: the things answers are about. A question that names one
@@ -957,6 +973,23 @@ def readings(
                 also = next(iter(second.values()))
                 texts["also"] = unused[0].text
                 unused = []
+        also_slot = "work"
+        one = next((sl for sl in ("person", "entity") if sl in assign), None)
+        if (
+            also is None
+            and kind.name in PER_PERSON
+            and one is not None
+            and len(unused) == 1
+            and unused[0].kind == "entity"
+            and TWO_PEOPLE.search(text)
+            and not NOT_BOTH.search(text)
+            and not BOTH_WORDS.search(text)
+        ):
+            second = {c.iri: c for c in unused[0].candidates if _fits(c, P)}
+            if len(second) == 1 and assign[one].iri not in second:
+                also, also_slot = next(iter(second.values())), one
+                texts["also"] = unused[0].text
+                unused = []
         if any(m.kind == "entity" and m.types() & MUST_USE for m in unused):
             continue  # a named person, work or character left out: never this reading
         score -= UNUSED * len(unused)
@@ -984,6 +1017,7 @@ def readings(
                 pron,
                 text,
                 also,
+                also_slot,
             )
         )
     out.sort(key=lambda r: -r.score)
