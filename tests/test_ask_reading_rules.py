@@ -332,3 +332,20 @@ def test_a_question_of_one_person_asked_of_two_answers_each_and_says_whose(store
     # "both" asks what they share: the two-person kinds answer that, not a union
     shared = ask(store, "what films have both Jeon Jong-seo and Kim Ji-hoon been in?")
     assert shared.intent == "shared-works"
+
+
+def test_a_release_or_premiere_day_yes_no(store):
+    fb = facts_of(store)
+    w = resolve(store, "Ballerina").iri
+    dates = {d for ev in fb.subjects("releaseOf", w) for d in fb.objects(ev, "date")}
+    assert "2023-10-06" in dates
+
+    def verdict(q):
+        return [x.label for x in ask(store, q).answers]
+
+    assert verdict("was Ballerina released on October 6, 2023?") == ["yes"]
+    assert verdict("did Ballerina come out on 6 October?") == ["yes"]
+    assert verdict("Was Ballerina released on October 13?") == ["no"]
+    # the premiere's date is a recorded disagreement: never a plain yes or no
+    assert verdict("Did Ballerina premiere on October 6?") == ["disputed"]
+    assert verdict("Did Ballerina premiere on October 4?") == ["disputed"]

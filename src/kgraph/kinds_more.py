@@ -73,6 +73,110 @@ def check_year(fb: FactBase, r: Reading, text: str) -> Result:
     )
 
 
+_MONTH_NUMBER = {
+    m: i + 1
+    for i, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ]
+    )
+    for m in names
+}
+
+
+_MONTH_NAMES = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+def asked_day(text: str, year: str | None) -> str | None:
+    """ "october 13" / "13 october" (with the reading's year, if any) as "MM-DD" or
+    "YYYY-MM-DD"; None when the question gives no day."""
+    months = "|".join(sorted(_MONTH_NUMBER, key=len, reverse=True))
+    m = re.search(rf"\b({months})\.? (\d{{1,2}})(?:st|nd|rd|th)?\b", text) or re.search(
+        rf"\b(\d{{1,2}})(?:st|nd|rd|th)? (?:of )?({months})\b", text
+    )
+    if m is None:
+        return None
+    a, b = m.group(1), m.group(2)
+    month, day = (a, b) if a in _MONTH_NUMBER else (b, a)
+    if not 1 <= int(day) <= 31:
+        return None
+    md = f"{_MONTH_NUMBER[month]:02d}-{int(day):02d}"
+    return f"{year}-{md}" if year else md
+
+
+def check_date(fb: FactBase, r: Reading, text: str) -> Result:
+    """ "Was Ballerina released on October 13?": yes when a release the sources date falls on
+    that day, no when they date its releases to other days, else not stated."""
+    w = r.slots["work"].iri
+    premiere = re.search(r"\b(?:premiere\w*|debut\w*)\b", text) is not None
+    day = asked_day(text, r.year)
+    shown = day or "that day"
+    if day:
+        month = _MONTH_NAMES[int(day[-5:-3]) - 1]
+        shown = f"{month} {int(day[-2:])}" + (f", {r.year}" if r.year else "")
+    interp = f"whether {fb.label(w)} {'premiered' if premiere else 'was released'} on {shown}"
+    facts = []
+    notes = []
+    events = (
+        [e for e in fb.subjects("screenedWork", w) if "true" in fb.objects(e, "isPremiere")]
+        if premiere
+        else fb.subjects("releaseOf", w)
+    )
+    for ev in sorted(set(events)):
+        for d in sorted(set(fb.objects(ev, "date"))):
+            facts.append(fb.fact(f"{fb.label(ev)} is on {d}", ev, "date", d))
+        notes += [
+            f"note: the sources disagree here — {t} (see `kgraph conflicts`)"
+            for t in fb.disputes_of(ev)
+        ]
+    if day is None:
+        return Result(interp, [])
+    hits = [f for f in facts if f.triples[0][2].endswith(day)]
+    if premiere and notes and facts:  # the premiere's date is what the sources dispute
+        said = ", ".join(dict.fromkeys(f.triples[0][2] for f in facts))
+        detail = f"the sources disagree on the date ({said} is stated)"
+        return Result(interp, [_verdict("disputed", facts, detail)], notes)
+    if hits:
+        return Result(interp, [_verdict("yes", hits, hits[0].triples[0][2])], notes)
+    if facts:
+        said = ", ".join(dict.fromkeys(f.triples[0][2] for f in facts))
+        return Result(interp, [_verdict("no", facts, f"the sources say {said}")], notes)
+    return Result(
+        interp,
+        [
+            _verdict(
+                "not stated",
+                [],
+                f"the sources date no {'premiere' if premiere else 'release'} of {fb.label(w)}",
+            )
+        ],
+    )
+
+
 def festival_dates(fb: FactBase, r: Reading, text: str) -> Result:
     """A festival's dates are its editions' dates: the sources date editions, not festivals."""
     fest = r.slots["event"].iri
@@ -195,6 +299,7 @@ def author_named(fb: FactBase, name: str) -> Result | None:
 
 HANDLERS = {
     "antagonist": antagonist,
+    "check-date": check_date,
     "check-genre": check_genre,
     "check-year": check_year,
     "festival-dates": festival_dates,

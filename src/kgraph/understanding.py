@@ -621,6 +621,12 @@ _EXTRA: dict[str, list[tuple[str, float]]] = {
     "debut": [(r"\b(?:main|lead|leading|before|after)\b", -5)],
     "award-winners": [(r"\bnominat\w*", -4)],
     "check-in": [(r"\bdebut\w*", -4)],
+    "check-premiere": [
+        (
+            r"\b(?:january|february|march|april|june|july|august|september|october|november|december)\b",
+            -5,
+        )
+    ],
     "check-wrote": [(r"\b(?:music|score|soundtrack|songs?)\b", -5)],
     "director": [(_NESTED, -6)],
     "films-of": [(_CREDIT_VERB, -4)],
@@ -693,7 +699,25 @@ KINDS += (
         yes_no=True,
     ),
 )
+MONTHS = (
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)"
+)
 KINDS += (
+    # "was Ballerina released on October 13?" (kinds_more.check_date): a day outweighs a year
+    _k(
+        "check-date",
+        "W",
+        [
+            (
+                r"\b(?:released?|come out|came out|out|arriv\w*|stream\w*|launch\w*|drop\w*|"
+                r"hit netflix|on netflix|premiere\w*|debut\w*)\b.*\b" + MONTHS + r"\b",
+                6,
+            )
+        ],
+        uses=("year",),
+        yes_no=True,
+    ),
     # "who is the villain of Ballerina?" (kinds_more.antagonist)
     _k(
         "antagonist",
