@@ -349,3 +349,11 @@ def test_a_release_or_premiere_day_yes_no(store):
     # the premiere's date is a recorded disagreement: never a plain yes or no
     assert verdict("Did Ballerina premiere on October 6?") == ["disputed"]
     assert verdict("Did Ballerina premiere on October 4?") == ["disputed"]
+
+
+def test_the_films_of_a_person_are_not_films_the_person_directed(store):
+    with pytest.raises(KGraphError):
+        ask(
+            store, "who directed the films of Jeon Jong-seo?"
+        )  # was "no answer: works she directed"
+    assert labels(ask(store, "films directed by Lee Chung-hyun")) == {"Ballerina", "The Call"}

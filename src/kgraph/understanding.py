@@ -621,6 +621,10 @@ _EXTRA: dict[str, list[tuple[str, float]]] = {
     "debut": [(r"\b(?:main|lead|leading|before|after)\b", -5)],
     "award-winners": [(r"\bnominat\w*", -4)],
     "check-in": [(r"\bdebut\w*", -4)],
+    # "who directed the films of PERSON?" asks about the person's films, not films they directed
+    "directed-by": [
+        (r"\b(?:films?|movies?|works?|series|shows?|projects?) (?:of|starring|with) PERSON\b", -5)
+    ],
     "check-premiere": [
         (
             r"\b(?:january|february|march|april|june|july|august|september|october|november|december)\b",
