@@ -357,3 +357,24 @@ def test_the_films_of_a_person_are_not_films_the_person_directed(store):
             store, "who directed the films of Jeon Jong-seo?"
         )  # was "no answer: works she directed"
     assert labels(ask(store, "films directed by Lee Chung-hyun")) == {"Ballerina", "The Call"}
+
+
+def test_every_genre_asked_must_be_given(store):
+    got = ask(store, "Is Ballerina a horror film and a thriller?")
+    assert [x.label for x in got.answers] == ["not stated"] and "horror and thriller" in (
+        got.interpretation
+    )
+    assert [x.label for x in ask(store, "Is Ballerina an action film and a thriller?").answers] == [
+        "yes"
+    ]
+
+
+def test_an_impossible_day_is_no_day(store):
+    assert ask(store, "Was Ballerina released on February 30?").answers == ()
+
+
+def test_a_pronoun_with_nothing_to_refer_to_is_never_dropped(store):
+    for q in ("what awards have she and Kim Ji-hoon won?", "co-stars of her and Kim Ji-hoon"):
+        with pytest.raises(NotUnderstood) as e:
+            ask(store, q)
+        assert "refers to" in str(e.value)

@@ -10,6 +10,7 @@ stated year is a ``no``.
 
 from __future__ import annotations
 
+import datetime
 import re
 
 from .answers import AnswerItem
@@ -38,12 +39,17 @@ def _same_genre(asked: str, stated: str) -> bool:
 def check_genre(fb: FactBase, r: Reading, text: str) -> Result:
     w = r.slots["work"].iri
     asked = asked_genres(text)
-    name = " ".join(asked) or "that genre"
+    name = " and ".join(asked) or "that genre"
     interp = f"whether {fb.label(w)} is {name}"
     stated = sorted(set(fb.objects(w, "genre")))
-    fits = [g for g in stated if g.casefold() in asked] or [
-        g for g in stated if any(_same_genre(a, g) for a in asked)
-    ]
+    fits: list[str] = []
+    for a in asked:  # each genre asked ("a horror film and a thriller") must be given
+        exact = [g for g in stated if g.casefold() == a]
+        got = exact or [g for g in stated if _same_genre(a, g)]
+        if not got:
+            fits = []
+            break
+        fits += [g for g in got if g not in fits]
     if fits:
         facts = [fb.fact(f"the genre of {fb.label(w)} is {g}", w, "genre", g) for g in fits]
         return Result(interp, [_verdict("yes", facts, ", ".join(fits))])
@@ -122,7 +128,9 @@ def asked_day(text: str, year: str | None) -> str | None:
         return None
     a, b = m.group(1), m.group(2)
     month, day = (a, b) if a in _MONTH_NUMBER else (b, a)
-    if not 1 <= int(day) <= 31:
+    try:
+        datetime.date(2000, _MONTH_NUMBER[month], int(day))  # a leap year: February 29 exists
+    except ValueError:
         return None
     md = f"{_MONTH_NUMBER[month]:02d}-{int(day):02d}"
     return f"{year}-{md}" if year else md

@@ -797,6 +797,11 @@ def _by_mentions(
         return None
     best = rs[0]
     rivals = [r for r in rs[1:] if r.kind != best.kind]
+    loose = [m for m in mentions if m.kind == "pronoun" and m.start not in resolved]
+    if loose:  # "what awards have she and Kim Ji-hoon won?": never answered for one of them
+        raise NotUnderstood(
+            f"I don't know who or what '{loose[0].text}' refers to: ask about someone by name first"
+        )
     if YES_NO.match(text):  # only a yes/no reading answers a yes/no question: no other rivals
         rivals = [r for r in rivals if r.kind.startswith("check-")]
     if (
