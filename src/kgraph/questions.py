@@ -797,7 +797,13 @@ def _by_mentions(
         return None
     best = rs[0]
     rivals = [r for r in rs[1:] if r.kind != best.kind]
-    loose = [m for m in mentions if m.kind == "pronoun" and m.start not in resolved]
+    loose = [  # a pronoun after a name may refer to it ("… the same day it hit Netflix")
+        m
+        for m in mentions
+        if m.kind == "pronoun"
+        and m.start not in resolved
+        and not any(e.kind == "entity" and e.start < m.start for e in mentions)
+    ]
     if loose:  # "what awards have she and Kim Ji-hoon won?": never answered for one of them
         raise NotUnderstood(
             f"I don't know who or what '{loose[0].text}' refers to: ask about someone by name first"
