@@ -194,7 +194,7 @@ def distinct(spec: str, n: int, hold: int | None) -> dict[str, Any]:
         out["fact_base_held"] = fb.held()
         out["fact_base_generations"] = fb.generation + 1
     m = linking._matcher(store)
-    out["matcher_recent"] = [len(m._recent), len(m._recent_rows)]
+    out["matcher_recent"] = [len(m._recent or ()), len(m._recent_rows or ())]
     store.close()
     return out
 

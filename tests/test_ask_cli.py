@@ -168,3 +168,23 @@ def test_piped_questions_are_answered_one_by_one(cli):
     )
     assert "taking 'her' as Jeon Jong-seo" in r.stderr
     assert "no Work named 'Titanic'" in r.stderr
+
+
+def test_a_loaded_files_sources_column_uses_the_legends_code(cli, tmp_path):
+    """The sources column printed a loaded file's full IRI while the legend below it named the
+    file (the stranger's item 18): both give the file's name now, as `path` and `shared` do."""
+    from pathlib import Path
+
+    data = Path(__file__).parent / "data" / "vocab" / "schema-org.ttl"
+    store = str(tmp_path / "store")
+    assert cli("--store", store, "load", str(data)).code == 0
+    r = cli("--store", store, "ask", "who directed Night Signal")
+    assert r.code == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[:3] == [
+        "Director of Night Signal",
+        "answer\tsources",
+        "Moon Ha-eun\tschema-org.ttl",
+    ]
+    assert "sources:" in lines and any(x.startswith("  schema-org.ttl  ") for x in lines)
+    assert "https://" not in r.stdout

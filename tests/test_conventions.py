@@ -249,7 +249,7 @@ def test_fast_path_and_typer_map_every_error_alike(kind, cli, monkeypatch):
     if expected:
         assert err.getvalue().startswith("kgraph: ") and err.getvalue().endswith("\n")
     if kind == "usage":
-        assert err.getvalue() == "kgraph: bad usage\ntry this instead\n"
+        assert err.getvalue() == "kgraph: bad usage; try this instead\n"
 
 
 def test_fast_path_and_typer_reject_a_format_alike(cli, capsys):

@@ -377,6 +377,23 @@ def test_cli_export_to_file_guesses_format(cli, store, tmp_path):
     assert out.read_bytes() == export(store, "trig")
 
 
+def test_cli_export_refuses_an_extension_that_names_no_format(cli, store, tmp_path):
+    """``-o g.xyz`` wrote Turtle under that name without a word (the stranger's item 18); a
+    name without an extension still gets Turtle, and --format writes any name."""
+    for name in ("g.xyz", "g.ttl.gz"):
+        out = tmp_path / name
+        r = cli("export", "-o", str(out))
+        assert r.code == 2 and not out.exists()
+        assert r.stderr.startswith(f"kgraph: {out}: no export format has the extension ")
+        assert r.stderr.count("\n") == 1 and ".ttl" in r.stderr and "--format" in r.stderr
+    out = tmp_path / "g.xyz"
+    r = cli("export", "-o", str(out), "--format", "nt")
+    assert r.code == 0 and out.read_bytes() == export(store, "ntriples")
+    out = tmp_path / "graph"
+    r = cli("export", "-o", str(out))
+    assert r.code == 0 and out.read_bytes() == export(store, "turtle")
+
+
 @pytest.mark.parametrize(
     "args, message",
     [

@@ -340,7 +340,8 @@ def test_serve_on_a_missing_directory_creates_nothing(tmp_path: Path, kgraph_pro
     r = kgraph_proc("--store", str(d), "serve", "--port", "0")
     assert r.code == 2 and "no store there" in r.stderr
     assert not d.exists()
-    # a reader creating a new store hands it over read-only
+    # a reader creating a new store (in a directory the user made) hands it over read-only
+    (tmp_path / "fresh").mkdir()
     s = open_store(str(tmp_path / "fresh"))
     assert not s.writable
     s.close()

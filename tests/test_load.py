@@ -356,6 +356,22 @@ def test_library_facade(tmp_path: Path):
     assert kg.unload("data.nt") == 7
 
 
+def test_sources_table_names_the_graphs_of_every_loaded_file(cli, tmp_path: Path):
+    """The graphs column was empty for a Turtle file (the stranger's item 18): a file whose
+    triples go into its own graph lists that graph; a TriG file lists its named graphs."""
+    for name in ("data.ttl", "data.trig"):
+        (tmp_path / name).write_text(SAMPLES[name])
+    store = str(tmp_path / "store")
+    r = cli("--store", store, "load", str(tmp_path / "data.ttl"), str(tmp_path / "data.trig"))
+    assert r.code == 0, r.stderr
+    r = cli("--store", store, "sources")
+    assert r.code == 0, r.stderr
+    rows = [line.split("\t") for line in r.stdout.splitlines()]
+    assert rows[0] == ["source", "file", "origin", "quads", "graphs"]
+    graphs = {row[1]: row[4] for row in rows[1:]}
+    assert graphs == {"data.ttl": source_iri("data.ttl"), "data.trig": EX + "g1"}
+
+
 def test_a_named_graph_a_file_brings_is_a_source_answers_cite(tmp_path: Path):
     """A TriG file's own named graph counts as a source: `ask` answers from it and cites it by
     its name, as `show` does (a stranger's TriG of notes was shown but never answered from);

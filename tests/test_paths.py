@@ -245,7 +245,7 @@ def test_unknown_and_unreachable_exit_1(cli):
     r = cli("path", "Ryusuke Hamaguchi", "Park Shin-hye", "--max-hops", "2")
     assert r.code == 1
     assert r.stderr == (
-        "kgraph: no path between Ryusuke Hamaguchi and Park Shin-hye within 2 hops\n"
+        "kgraph: no path between Ryusuke Hamaguchi and Park Shin-hye within 2 hops; "
         "a larger --max-hops may find one\n"
     )
     r = cli("shared", "Nobody Atall", "Park Shin-hye")

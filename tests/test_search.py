@@ -590,3 +590,20 @@ def test_cli_search_exact(cli):
     assert r.stdout.splitlines()[1:] == ["Ballerina\tFilm\t1.00\tBallerina\texact\twork:ballerina"]
     r = cli("search", "ballerina", "--exact", "--format", "json")
     assert r.code == 1 and json.loads(r.stdout)["results"] == []
+
+
+def test_big_store_keeps_the_candidates_of_its_last_texts_only(big_twin):
+    """A long-running process asked ever new names keeps the scans of the last RECENT texts."""
+    s, queries = big_twin
+    by_key = {linking.romanised_key(f"kim zz{i}"): f"kim zz{i}" for i in range(100)}
+    texts = list(by_key.values())[: linking.RECENT + 10]  # each its own key: each a scan
+    for t in texts:
+        search(s, t)
+    m = linking._matcher(s)
+    assert m._recent is not None and m._recent_rows is not None
+    assert len(m._recent) == len(m._recent_rows) == linking.RECENT
+    queries.clear()
+    search(s, texts[-1])  # among the last: no scan
+    assert not any("REGEX" in q for q in queries)
+    search(s, texts[0])  # long gone: scanned again
+    assert any("REGEX" in q for q in queries)

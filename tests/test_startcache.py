@@ -232,6 +232,22 @@ def test_a_record_class_built_from_cached_code_behaves_the_same(cache) -> None:
         Point()
 
 
+def test_other_interpreters_and_errors_are_left_to_re(cache, monkeypatch) -> None:
+    import re._compiler  # type: ignore[import-not-found,unused-ignore]
+
+    before = re._compiler.compile
+    monkeypatch.setattr("sys.version_info", (3, 99, 0))  # a version _program was not checked on
+    startcache.install(str(cache))
+    assert re._compiler.compile is before and re.compile("a+b").match("aab")
+    monkeypatch.undo()
+    startcache.install(str(cache))
+    with pytest.raises(re.error, match="missing \\)"):  # re's own error, not the cache's
+        re.compile("(unclosed")
+    monkeypatch.setattr(startcache, "_program", lambda p, f: 1 / 0)  # should it ever break
+    assert re.compile("c+d").fullmatch("ccd")
+    assert ("c+d", 0) not in startcache._known["re"]
+
+
 def test_the_library_never_installs_it() -> None:
     """Only the `kgraph ask` program does; importing and using kgraph leaves `re` alone."""
     import re._compiler  # type: ignore[import-not-found,unused-ignore]

@@ -54,6 +54,34 @@ def test_depth_zero_and_two(store):
     assert len(eg2.nodes) > len(select(store, entity="Jeon Jong-seo", depth=1)[0].nodes)
 
 
+def test_huge_depth_stops_when_a_round_adds_nothing(store):
+    """A depth past the graph's edge draws the whole connected component, and costs the same
+    whatever the number: the expansion ends at the first round that finds no new node (a depth
+    of 10**14 ran for minutes, one empty round after another)."""
+    eg = entity_graph(store)
+    iri = ID + "work/ballerina"
+    rings = list(eg.rings(iri))
+    assert rings[0] == {iri} and all(rings)  # every round found something new …
+    assert len(rings) <= len(eg.nodes)  # … so there are at most as many rounds as nodes
+    everything = set().union(*rings)
+    assert sum(map(len, rings)) == len(everything)  # each node in exactly one ring
+    reach = len(rings) - 1  # the farthest node is this many edges away
+    whole = select(store, entity="Ballerina", depth=reach)[0]
+    assert {n.iri for n in whole.nodes} == everything
+    assert len(select(store, entity="Ballerina", depth=reach - 1)[0].nodes) < len(everything)
+    for depth in (reach + 1, 99999999999999, 10**30):
+        assert select(store, entity="Ballerina", depth=depth)[0] == whole
+
+
+def test_cli_viz_huge_depth(cli, store, tmp_path):
+    out = tmp_path / "deep.dot"
+    r = cli("viz", "Ballerina", "--depth", "99999999999999", "-o", str(out))
+    assert r.code == 0, r.stderr
+    full = entity_graph(store)
+    eg = full.subgraph(set().union(*full.rings(ID + "work/ballerina")))
+    assert r.stderr.strip() == f"wrote {out} ({len(eg.nodes)} nodes, {len(eg.edges)} edges)"
+
+
 def test_ontology_picture(store):
     eg, _, title = select(store, ontology=True)
     assert title == "kgraph ontology: classes and properties"
@@ -244,6 +272,9 @@ def test_path_picture_highlights_every_shortest_path(store):
         (["--query", "no-such-query"], 2, "no saved query named 'no-such-query'"),
         (["--query", "co-stars", "--param", "person"], 2, "NAME=VALUE"),
         (["Jeon Jong-seo", "--ontology"], 2, "one thing at a time"),
+        # B forgotten: click takes "-o" for B, and the file name for ENTITY ("one thing at a
+        # time" was the misleading message)
+        (["--path", "Park Yu-rim"], 2, "--path takes two names, A and B: after 'Park Yu-rim'"),
     ],
 )
 def test_cli_viz_errors(cli, tmp_path, args, code, message):

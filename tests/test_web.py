@@ -133,10 +133,13 @@ def test_a_big_store_is_not_drawn_whole(store, monkeypatch):
     quad; the focus view still draws, reading only around the entity."""
     from kgraph.web import pages
 
-    monkeypatch.setattr(pages, "store_size", lambda s: pages.BIG_STORE + 1)
+    assert not pages.is_big(store)
+    monkeypatch.setattr(pages, "BIG_STORE", 1_000)  # the bundled graph holds more statements
+    assert pages.is_big(store)
     monkeypatch.setattr(pages, "_entity_graph", lambda s: pytest.fail("read the whole store"))
     page = pages.graph_page(store, "", "", "").decode()
     assert 'id="too-big"' in page
+    assert f"holds {pages.store_size(store):,} quads" in page
     page = pages.graph_page(store, "person:jeon-jong-seo", "", "").decode()
     assert 'id="too-big"' not in page and "Ok-ju" in page
     hits = pages.search_json(store, "jeon")  # the name matcher alone
@@ -161,3 +164,36 @@ def test_entity_export_names_come_from_the_format_registry(base, fmt, media):
 def test_entity_export_refuses_other_formats(base):
     status, _c, body = get(base + "/entity/person:jeon-jong-seo?format=nquads")
     assert status == 406 and "use turtle or jsonld" in body
+
+
+def test_the_explorer_caches_are_kept_per_store_and_go_with_it():
+    """A worker reopens its store after every load: the values the explorer keeps for 30 s are
+    the new store's at once (never the old one's, even at the same address), and the old
+    store's go with it instead of staying for the life of the worker."""
+    import gc
+
+    import pyoxigraph as ox
+
+    from kgraph.store import OxigraphStore
+    from kgraph.web import pages
+
+    def store_of(n: int) -> OxigraphStore:
+        s = OxigraphStore()
+        g = ox.NamedNode("https://kgraph.dev/graph/s000")
+        s.raw.extend(
+            ox.Quad(ox.NamedNode(f"urn:x:{i}"), ox.NamedNode("urn:p"), ox.Literal(i), g)
+            for i in range(n)
+        )
+        return s
+
+    old = store_of(3)
+    assert pages.store_size(old) == 3
+    g = ox.NamedNode("https://kgraph.dev/graph/s000")
+    old.raw.add(ox.Quad(ox.NamedNode("urn:x:9"), ox.NamedNode("urn:p"), ox.Literal(9), g))
+    assert pages.store_size(old) == 3  # kept (30 s): the cache is real
+    before = len(pages._cache)
+    del old
+    gc.collect()
+    assert len(pages._cache) == before - 1  # gone with its store
+    new = store_of(5)
+    assert pages.store_size(new) == 5  # its own, whatever address it got

@@ -118,6 +118,10 @@ def run_ask(graph: Callable[[], Any], question: str, fmt: str, explain: bool) ->
     def answer() -> int:
         nonlocal kg, fmt
         fmt = conventions.check_format(fmt, conventions.REPORT_FORMATS)
+        if not question.strip():  # a blank argument is bad usage, as in every command
+            from .errors import UsageError
+
+            raise UsageError("QUESTION is empty (see `kgraph ask -h`)")
         if kg is None:
             kg = graph()
         ans = kg.ask(question)

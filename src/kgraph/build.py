@@ -556,10 +556,42 @@ def _in_memory(e: Exception) -> Store:
     return store
 
 
+def require_store(spec: str | None) -> None:
+    """Raise :class:`StoreError` when ``spec`` names a directory that does not exist: for the
+    commands that read a store, or change one they do not create (``unload``)."""
+    if not spec or spec == "memory:" or _scheme(spec) or os.path.exists(os.path.expanduser(spec)):
+        return
+    hint = " (did you mean memory:?)" if spec.lower().rstrip(":") in ("memory", "mem") else ""
+    raise StoreError(
+        f"--store {spec}: no store there{hint}; `kgraph --store {spec} load FILE…` or "
+        "`import FILE` creates one"
+    )
+
+
+def _scheme(spec: str) -> str | None:
+    """The URL scheme ``spec`` starts with (``ftp`` of ``ftp://x``), else None.
+
+    >>> _scheme("HTTP://x/sparql"), _scheme("ftp://x"), _scheme("./films"), _scheme("C:/x")
+    ('HTTP', 'ftp', None, None)
+    """
+    head, sep, _ = spec.partition("://")
+    if sep and head[:1].isalpha() and all(c.isalnum() or c in "+.-" for c in head):
+        return head
+    return None
+
+
 def open_store(spec: str | None, *, update_url: str | None = None, read_only: bool = True) -> Store:
     """Open the store named by ``spec``: ``memory:``, an ``http(s)://`` URL, or a directory.
 
-    ``None`` means the default store: the bundled graph, built into the cache if needed.
+    ``None`` means the default store: the bundled graph, built into the cache if needed. A
+    directory that does not exist is created only for a writer (``read_only=False``: ``load``,
+    ``import``, ``ingest``); a reader is refused, so a mistyped ``--store`` never turns into a
+    new, empty store that answers nothing. Any other ``scheme://`` is refused as such.
+
+    >>> open_store("ftp://example.org/films")
+    Traceback (most recent call last):
+    ...
+    kgraph.errors.StoreError: --store ftp://example.org/films: unknown scheme 'ftp://'; a store is a directory, memory: or an http(s):// SPARQL endpoint
     """
     if spec is None or spec == "":
         return default_store()
@@ -567,13 +599,21 @@ def open_store(spec: str | None, *, update_url: str | None = None, read_only: bo
         store = OxigraphStore()
         new_store_contents(store)
         return store
-    if spec.startswith(("http://", "https://")):
+    scheme = _scheme(spec)
+    if scheme and scheme.lower() in ("http", "https"):
         return RemoteStore(spec, update_url)
+    if scheme:
+        raise StoreError(
+            f"--store {spec}: unknown scheme '{scheme}://'; a store is a directory, "
+            "memory: or an http(s):// SPARQL endpoint"
+        )
     from pathlib import Path
 
     path = Path(spec).expanduser()
     if path.exists() and not path.is_dir():
         raise StoreError(f"--store {spec}: not a directory")
+    if read_only:
+        require_store(spec)
     if path.is_dir():
         from .atomic import recover
 

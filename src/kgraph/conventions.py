@@ -95,12 +95,24 @@ def run(
 
 
 def report_error(e: Any) -> None:
-    """A :class:`~kgraph.errors.KGraphError` as one line on stderr, and its hint below."""
+    """A :class:`~kgraph.errors.KGraphError` as one line on stderr (:func:`one_line_message`)."""
     from . import render
 
-    render.error(str(e))
-    if e.hint:
-        render.note(e.hint)
+    render.error(one_line_message(e))
+
+
+def one_line_message(e: Any) -> str:
+    """The error's message, and its hint after a semicolon when the hint is one line too.
+
+    A hint of several lines (a SPARQL syntax error's excerpt with a caret) stays on the error
+    for the library and the explorer; the message already names the line and column.
+
+    >>> from kgraph.errors import NoPath
+    >>> one_line_message(NoPath("no path within 2 hops", hint="a larger --max-hops may find one"))
+    'no path within 2 hops; a larger --max-hops may find one'
+    """
+    message, hint = str(e), (getattr(e, "hint", None) or "").strip()
+    return f"{message}; {hint}" if hint and "\n" not in hint else message
 
 
 def _internal(e: BaseException) -> int:

@@ -9,7 +9,7 @@ the explorer (:mod:`kgraph.web`) draw it.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -128,16 +128,35 @@ class EntityGraph:
         )
 
     def neighbourhood(self, iri: str, depth: int) -> EntityGraph:
-        """The nodes within ``depth`` edges of ``iri`` (either direction), and the edges among them."""
+        """The nodes within ``depth`` edges of ``iri`` (either direction), and the edges among them.
+
+        The expansion stops at the first round that finds no new node, so any ``depth`` past the
+        graph's eccentricity costs the same as the whole connected component (at most one round
+        per node), however large the number.
+        """
+        seen: set[str] = set()
+        for distance, ring in enumerate(self.rings(iri)):
+            if distance > depth:
+                break
+            seen |= ring
+        return self.subgraph(seen)
+
+    def rings(self, iri: str) -> Iterator[set[str]]:
+        """``{iri}``, then the nodes one edge away, two edges away … until a round adds nothing.
+
+        >>> g = EntityGraph((), (Edge("a", "b", "p", "r", None, None, ()),))
+        >>> list(g.rings("a")), list(g.rings("z"))
+        ([{'a'}, {'b'}], [{'z'}])
+        """
         adj: dict[str, set[str]] = defaultdict(set)
         for e in self.edges:
             adj[e.source].add(e.target)
             adj[e.target].add(e.source)
         seen, frontier = {iri}, {iri}
-        for _ in range(max(depth, 0)):
+        while frontier:
+            yield frontier
             frontier = {m for n in frontier for m in adj[n]} - seen
             seen |= frontier
-        return self.subgraph(seen)
 
     def to_networkx(self) -> Any:
         """A networkx MultiDiGraph with flat string attributes (lists joined with "; ")."""

@@ -76,6 +76,14 @@ class UpdateRefused(KGraphError):
     """A SPARQL Update was sent where only queries are accepted."""
 
 
+class ServiceRefused(KGraphError):
+    """A query with ``SERVICE`` (federation) was run without allowing the network calls it makes."""
+
+
+class ServiceFailed(KGraphError):
+    """A remote endpoint named by a query's ``SERVICE`` failed (the endpoint's fault, not the store's)."""
+
+
 class QueryTimeout(KGraphError):
     """A query ran past its time limit and was stopped."""
 

@@ -72,10 +72,14 @@ Triple = tuple[Any, Any, Any]  # pyoxigraph subject, predicate, object
 
 
 def format_for(path: Path | str | None, fmt: str | None) -> str:
-    """The export format named by ``fmt``, else guessed from the extension of ``path``, else Turtle.
+    """The export format named by ``fmt``, else guessed from the extension of ``path``, else
+    Turtle (no ``path``, or a name without an extension). An extension that names no format is
+    refused rather than filled with Turtle (``-o g.xyz``, ``-o g.ttl.gz``): give ``fmt``.
 
     >>> format_for("out.nq", None), format_for(None, "TriG"), format_for(None, None)
     ('nquads', 'trig', 'turtle')
+    >>> format_for("graph", None), format_for("g.xyz", "nt")
+    ('turtle', 'ntriples')
     """
     if fmt:
         f = _NAMES.get(fmt.lower().replace("-", ""))
@@ -86,6 +90,11 @@ def format_for(path: Path | str | None, fmt: str | None) -> str:
         suffix = Path(path).suffix.lower()
         if suffix in EXTENSIONS:
             return EXTENSIONS[suffix]
+        if suffix:
+            raise UsageError(
+                f"{path}: no export format has the extension {suffix!r}; use one of "
+                f"{' '.join(dict.fromkeys(EXTENSIONS))}, or name the format with --format"
+            )
     return "turtle"
 
 

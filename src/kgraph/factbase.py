@@ -20,9 +20,9 @@ than :data:`SCAN_LIMIT` of them, rather than answered from part of the data.
 
 from __future__ import annotations
 
+from _thread import _local  # threading.local, without importing threading (cold `kgraph ask`)
 from _weakref import proxy
 from collections import defaultdict
-from contextvars import ContextVar
 
 from .records import Any, NamedTuple, cast, field, record
 from .store import PerStore, Store, forget_derived
@@ -770,15 +770,15 @@ def _load(store: Store) -> FactBase:
 # values (the name index) by kgraph.store.forget_derived when its data changes.
 _facts: PerStore[FactBase] = PerStore(_load, persist="facts", settings=lambda: (LIMIT, PREDICATES))
 
-# The question under way in this thread (or task): its store, and the fact base it reads once it
-# reads one (a list: filled by the first facts_of of the question)
-_ASKING: ContextVar[list[Any] | None] = ContextVar("kgraph_asking", default=None)
+# The question under way in this thread: its store, and the fact base it reads once it reads one
+# (filled by the first facts_of of the question)
+_ASKING = _local()
 
 
 def facts_of(store: Store) -> FactBase:
     """The fact base of ``store``: the one the question under way holds (:class:`asking`), or
     the store's own."""
-    held = _ASKING.get()
+    held: list[Any] | None = getattr(_ASKING, "held", None)
     if held is None or held[0] is not store:
         return _facts(store)
     if held[1] is None:
@@ -803,20 +803,22 @@ class asking:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self._token: Any = None
+        self._outer: list[Any] | None = None
+        self._mine: list[Any] | None = None
 
     def __enter__(self) -> None:
-        held = _ASKING.get()
+        held: list[Any] | None = getattr(_ASKING, "held", None)
         if held is None or held[0] is not self.store:
-            self._token = _ASKING.set([self.store, None])
+            self._outer, self._mine = held, [self.store, None]
+            _ASKING.held = self._mine
 
     def __exit__(self, *exc: object) -> None:
-        if self._token is None:
+        mine = self._mine
+        if mine is None:
             return
-        held = _ASKING.get()
-        _ASKING.reset(self._token)
-        self._token = None
-        fb = held[1] if held is not None else None
+        _ASKING.held = self._outer
+        self._outer = self._mine = None
+        fb = mine[1]
         if isinstance(fb, LazyFactBase) and fb.held() > HOLD_LIMIT:
             store = self.store
             _facts.renew(store, fb, lambda old: cast(LazyFactBase, old).renewed(store))

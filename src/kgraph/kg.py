@@ -114,7 +114,7 @@ class KnowledgeGraph:
         """Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE); updates are refused.
 
         ``options``: ``limit`` (rows), ``timeout`` (seconds), ``origin`` (the file the text came
-        from, named in syntax errors), as :func:`kgraph.querying.run_sparql` takes them."""
+        from, named in syntax errors), ``allow_service`` (let ``SERVICE`` reach the network), as :func:`kgraph.querying.run_sparql` takes them."""
         from .querying import run_sparql
 
         return run_sparql(self.store, query, bindings, **options)

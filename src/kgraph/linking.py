@@ -61,12 +61,15 @@ from _weakref import proxy
 from collections.abc import Callable, Iterable, Sequence
 from itertools import permutations
 
-from .bounded import Recent
 from .errors import AmbiguousName, Suggestion, UnknownEntity, UsageError
 from .records import Any, field, record
 from .resolve import entity_of, explicit_iri
 from .store import PerStore, Store, forget_derived
 from .terms import KG_NS, local_name, most_specific
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (cold `kgraph ask`)
+if TYPE_CHECKING:
+    from .bounded import Recent
 
 STAGES = ("exact", "normalised", "romanised", "fuzzy")
 FULL_INDEX_LIMIT = 50_000  # label rows held in memory; above this, search per call
@@ -351,9 +354,10 @@ class _Matcher:
         self.h = _Hierarchy(store)
         self.full: _Index | None = None
         # big stores: the candidates of the last texts, and their label rows (bounded: a
-        # server asked many distinct questions keeps the last RECENT of each)
-        self._recent: Recent[str, _Index] = Recent(RECENT)
-        self._recent_rows: Recent[str, list[dict[str, Any]]] = Recent(RECENT)
+        # server asked many distinct questions keeps the last RECENT of each); made on first
+        # use, which a small store's never comes to (a cold `kgraph ask` imports nothing more)
+        self._recent: Recent[str, _Index] | None = None
+        self._recent_rows: Recent[str, list[dict[str, Any]]] | None = None
         # Cheap probe first: does the store hold more labels than we are willing to index?
         big = store.select(_LABELS_QUERY % 1 + f" OFFSET {FULL_INDEX_LIMIT}")
         if not big:
@@ -365,10 +369,13 @@ class _Matcher:
         """Pickled without the store (PerStore keeps a frozen store's index in a file)."""
         return {**self.__dict__, "store": None, "_recent": None, "_recent_rows": None}
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-        self._recent = Recent(RECENT)
-        self._recent_rows = Recent(RECENT)
+    def _lru(self) -> tuple[Recent[str, _Index], Recent[str, list[dict[str, Any]]]]:
+        """The maps of the last texts' candidates and label rows (made on first use)."""
+        if self._recent is None or self._recent_rows is None:
+            from .bounded import Recent
+
+            self._recent, self._recent_rows = Recent(RECENT), Recent(RECENT)
+        return self._recent, self._recent_rows
 
     def _build(self, label_rows: list[dict[str, Any]], type_rows: list[dict[str, Any]]) -> _Index:
         entities: dict[str, _Entity] = {}
@@ -397,10 +404,11 @@ class _Matcher:
         if self.full is not None:
             return self.full
         key = romanised_key(text)  # the prefilter is built from these words: same key, same rows
-        index = self._recent.get(key)  # search then resolve of one text: one scan, not two
+        recent, _ = self._lru()
+        index = recent.get(key)  # search then resolve of one text: one scan, not two
         if index is None:
             index = self._candidates(text)
-            self._recent.put(key, index)
+            recent.put(key, index)
         return index
 
     def exact_for(self, text: str) -> _Index | None:
@@ -457,12 +465,13 @@ class _Matcher:
         """The prefilter's label rows for ``text`` (a scan of every label; the last few kept:
         a question's mentions and then its slots ask for the same words)."""
         key = romanised_key(text)
-        rows = self._recent_rows.get(key)
+        _, recent_rows = self._lru()
+        rows = recent_rows.get(key)
         if rows is None:
             rows = self.store.select(_candidates_query(text, every_word=True))
             if not rows:  # no label has every word: any word of three letters or more
                 rows = self.store.select(_candidates_query(text, every_word=False))
-            self._recent_rows.put(key, rows)
+            recent_rows.put(key, rows)
         return rows
 
     def holds_a_label(self, text: str) -> bool:

@@ -7,6 +7,9 @@
   column, with the offending line and a caret as the error's hint;
 - ``limit``: at most that many rows (or triples). On the embedded store the solutions are read
   lazily and reading stops at the limit, so ``--limit`` also saves the work of the rest;
+- ``SERVICE`` (federation) refused unless ``allow_service``: the engine would fetch every URL
+  named there, so a local query never goes to the network on its own. Allowed, a failure of the
+  remote endpoint is reported as that endpoint's (:class:`ServiceFailed`), not the store's;
 - ``timeout`` (seconds): the query runs in a worker thread and :class:`QueryTimeout` is raised
   when it has not finished in time. pyoxigraph has no way to interrupt a query, but it releases
   the GIL while it evaluates and produces solutions one by one; the worker checks a
@@ -34,6 +37,11 @@ from .errors import (
     Position,
     QuerySyntaxError,
     QueryTimeout,
+    RemoteError,
+    ServiceFailed,
+    ServiceRefused,
+    StoreCorrupted,
+    StoreError,
     UpdateRefused,
     UsageError,
 )
@@ -115,13 +123,31 @@ def run_sparql(
     limit: int | None = None,
     timeout: float | None = None,
     origin: str | None = None,
+    allow_service: bool = False,
 ) -> Result:
     """Run ``query``; ``limit`` caps the rows returned, ``timeout`` (seconds) stops long queries.
 
     Raises :class:`InputError` (empty), :class:`UpdateRefused`, :class:`QuerySyntaxError` (with
-    line, column and a caret excerpt as its hint) and :class:`QueryTimeout`.
+    line, column and a caret excerpt as its hint), :class:`QueryTimeout`, and
+    :class:`ServiceRefused` for a ``SERVICE`` pattern unless ``allow_service``.
+
+    >>> from kgraph.build import open_store
+    >>> try:
+    ...     run_sparql(open_store("memory:"), "ASK { SERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }")
+    ... except ServiceRefused as e:
+    ...     print(e.exit_code, str(e)[:40])
+    2 the query calls a remote endpoint (SERVI
     """
     check_query(query, origin)
+    from .sparqlguard import uses_service
+
+    federated = uses_service(query, PREFIXES)
+    if federated and not allow_service:
+        raise ServiceRefused(
+            (f"{origin}: " if origin else "")
+            + "the query calls a remote endpoint (SERVICE), and kgraph does not go to the "
+            "network unless asked: add --allow-service to let it"
+        )
     if limit is not None and limit < 0:
         raise UsageError("--limit must be zero or more")
     if timeout is not None and not (0 < timeout <= 86_400):  # False for nan too
@@ -132,11 +158,61 @@ def run_sparql(
         return store.run(query, bindings, limit=limit, cancel=cancel)[0]
 
     try:
-        return work() if timeout is None else _with_timeout(work, timeout, cancel)
+        result = work() if timeout is None else _with_timeout(work, timeout, cancel)
+        if result.kind == "select" and len(result.variables) > 1 and selects_star(query):
+            order = in_query_order(query, result.variables)
+            result = Result("select", order, result.rows, result.boolean, result.triples)
+        return result
     except QuerySyntaxError as e:
         raise syntax_error(e, origin) from None
     except UpdateRefused:
         raise UpdateRefused((f"{origin}: " if origin else "") + UPDATE_MESSAGE) from None
+    except StoreError as e:
+        if not federated or isinstance(e, (StoreCorrupted, RemoteError)):
+            raise  # the store's own fault (a remote store's error carries its server's words)
+        reason = re.sub(r"^(store read failed|the query failed): ", "", e.message)
+        raise ServiceFailed(
+            f"a SERVICE call of the query failed (the remote endpoint, not the store): {reason}"
+        ) from None
+
+
+def selects_star(query: str) -> bool:
+    r"""Whether the query's (first, outermost) SELECT projects ``*``.
+
+    >>> selects_star("PREFIX ex: <http://x/> # SELECT ?a\nSELECT DISTINCT * { ?s ?p ?o }")
+    True
+    >>> selects_star("SELECT ?s { { SELECT * { ?s ?p ?o } } }")
+    False
+    """
+    from .sparqlguard import _tokens
+
+    words = (
+        m.group(0).upper() for m in _tokens().finditer(query) if not m.group(0).startswith("#")
+    )
+    for w in words:
+        if w == "SELECT":
+            nxt = next(words, "")
+            if nxt in ("DISTINCT", "REDUCED"):
+                nxt = next(words, "")
+            return nxt == "*"
+    return False
+
+
+def in_query_order(query: str, variables: list[str]) -> list[str]:
+    """``variables`` in the order the query first names them (the engine sorts ``SELECT *``'s
+    alphabetically); any it does not name keep their place at the end.
+
+    >>> in_query_order("SELECT * { ?s ?p ?o . BIND(1 AS $n) } # ?a", ["a", "n", "o", "p", "s"])
+    ['s', 'p', 'o', 'n', 'a']
+    """
+    from .sparqlguard import _tokens
+
+    wanted, seen = set(variables), dict[str, None]()
+    for m in _tokens().finditer(query):
+        t = m.group(0)
+        if t[0] in "?$" and t[1:] in wanted:
+            seen.setdefault(t[1:])
+    return [*seen, *(v for v in variables if v not in seen)]
 
 
 def _with_timeout(work: Callable[[], T], timeout: float, cancel: threading.Event) -> T:

@@ -165,7 +165,7 @@ def negotiate(kind: str, accept: str | None, fmt_param: str | None = None) -> st
 
 
 def mentions_service(query: str) -> bool:
-    """True when the query uses ``SERVICE`` (federation), by the SPARQL parser's own reading of
+    r"""True when the query uses ``SERVICE`` (federation), by the SPARQL parser's own reading of
     it (:func:`kgraph.sparqlguard.uses_service`), with the project's prefixes predeclared.
 
     The engine would fetch any URL named there, which an endpoint open to others must not do.

@@ -50,10 +50,15 @@ _path: str | None = None
 _original: Any = None
 
 
+# The interpreters whose re._compiler.compile _program mirrors (checked against each of them:
+# the programs read back equal what re compiles); on any other, install does nothing.
+VERSIONS = ((3, 11), (3, 12), (3, 13))
+
+
 def _file(cache_dir: str) -> str | None:
     import _sre
 
-    if sys.implementation.name != "cpython":
+    if sys.implementation.name != "cpython" or tuple(sys.version_info[:2]) not in VERSIONS:
         return None
     tag = f"{sys.implementation.cache_tag}-{sys.hexversion:x}-{_sre.MAGIC}"
     return os.path.join(cache_dir, f"startcache-{tag}.marshal")
@@ -124,8 +129,11 @@ def _compile(p: Any, flags: Any = 0) -> Any:
         else:
             _used["re"][key] = hit
             return pattern
-    args = _program(p, int(flags))
-    pattern = _sre.compile(p, *args)
+    try:
+        args = _program(p, int(flags))
+        pattern = _sre.compile(p, *args)
+    except Exception:  # noqa: BLE001 - whatever went wrong, re's own compiler says it
+        return _original(p, flags)
     _known["re"][key] = _used["re"][key] = _pack(key, args)
     _new = True
     return pattern

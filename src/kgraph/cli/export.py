@@ -34,7 +34,10 @@ EXPORT_FORMATS = tuple(  # from the one format registry: every format export wri
 def export_cmd(
     format: Annotated[
         str | None,
-        format_option(EXPORT_FORMATS, note=" Default: from -o's extension, else turtle."),
+        format_option(
+            EXPORT_FORMATS,
+            note=" Default: from -o's extension (one naming no format is refused), else turtle.",
+        ),
     ] = None,
     source: Annotated[
         str | None,
@@ -169,6 +172,12 @@ def viz_cmd(
     ] = False,
 ) -> None:
     """Draw the graph, or part of it, as an interactive HTML page or a static SVG/PNG picture."""
+    if path is not None and path[1].startswith("-"):  # `--path A -o x.html`: B forgotten
+        from ..errors import UsageError
+
+        raise UsageError(
+            f"--path takes two names, A and B: after {path[0]!r} came the option {path[1]!r}"
+        )
     pic = state.kg().visualise(
         output,
         entity=entity,

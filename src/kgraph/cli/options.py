@@ -12,6 +12,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import typer
+from typer import TyperException
+from typer._click.exceptions import (  # click, vendored by typer
+    ClickException,
+    NoArgsIsHelpError,
+)
+from typer._click.exceptions import UsageError as ClickUsageError
 from typer.core import TyperCommand, TyperGroup
 
 from ..conventions import ALIASES, REPORT_FORMATS, check_format
@@ -156,13 +162,70 @@ class _PlainHelp:
         _help_records(self, ctx, formatter)
 
 
+# Arguments whose command says itself what an empty one means: `ask`'s question (its fast path
+# never comes here) and `sparql`'s query (a query of only comments is empty too).
+_OWN_EMPTY_CHECK = frozenset({"question", "query"})
+
+
 class Command(_PlainHelp, TyperCommand):
-    """A kgraph command: help with plain metavars and an Examples section."""
+    """A kgraph command: help with plain metavars and an Examples section.
+
+    An empty argument (``show ""``, ``shared A "  "``) is a usage error, exit 2: a name, a
+    file or a source that is blank cannot mean anything, and saying "no entity named ''" hid
+    the mistake behind a search that found nothing."""
+
+    def invoke(self, ctx: Any) -> Any:
+        for p in self.params:
+            if p.param_type_name != "argument" or p.name in _OWN_EMPTY_CHECK:
+                continue
+            value = ctx.params.get(p.name)
+            values = list(value) if isinstance(value, (list, tuple)) else [value]
+            if value is not None and any(isinstance(v, str) and not v.strip() for v in values):
+                raise ClickUsageError(f"{p.metavar or p.name.upper()} is empty", ctx)
+        return super().invoke(ctx)
 
 
 class Group(_PlainHelp, TyperGroup):
-    """The kgraph app: global options with plain metavars, then the commands."""
+    """The kgraph app: global options with plain metavars, then the commands.
+
+    A usage error of the argument parser (unknown command or option, missing argument, a value
+    of the wrong type) is one line on stderr like every other error, exit 2:
+    ``kgraph: No such option: --bogus (see `kgraph ask -h`)``, not click's usage block."""
 
     def format_options(self, ctx: Any, formatter: Any) -> None:
         super().format_options(ctx, formatter)
         self.format_commands(ctx, formatter)
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().make_context(*args, **kwargs)
+        except TyperException as e:
+            raise _one_line(e) from None
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except TyperException as e:  # the command's own arguments, parsed in here
+            raise _one_line(e) from None
+
+
+def _one_line(e: TyperException) -> TyperException:
+    """The parser's error ``e`` shown as one line (the help asked for by no arguments stays)."""
+    if isinstance(e, (OneLineUsage, NoArgsIsHelpError)) or not hasattr(e, "format_message"):
+        return e
+    ctx = getattr(e, "ctx", None)
+    where = f" (see `{ctx.command_path} -h`)" if ctx is not None else ""
+    return OneLineUsage(e.format_message().rstrip(".") + where, e.exit_code)
+
+
+class OneLineUsage(ClickException):
+    """A usage error of the argument parser, shown as ``kgraph: MESSAGE`` on one line."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+    def show(self, file: Any = None) -> None:
+        from ..render import error
+
+        error(self.message)

@@ -43,17 +43,28 @@ def sparql_cmd(
             "--timeout", metavar="SECONDS", help="Stop the query after this many seconds (exit 1)."
         ),
     ] = None,
+    allow_service: Annotated[
+        bool,
+        typer.Option(
+            "--allow-service",
+            help="Let SERVICE patterns call the remote endpoints they name (refused otherwise).",
+        ),
+    ] = False,
 ) -> None:
     """Run a SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) over every source.
 
     The project's prefixes (kg:, person:, work:, skos:, schema: ...) are predeclared; the
     default graph is the union of the sources, and GRAPH ?g reaches each source's facts.
+    A SERVICE pattern (federated query) is refused unless --allow-service: kgraph does not
+    go to the network on its own.
     """
     from ..querying import read_query
 
     fmt = None if format is None else check_format(format, SPARQL_FORMATS)
     text, origin = read_query(query)
-    result = state.kg().sparql(text, limit=limit, timeout=timeout, origin=origin)
+    result = state.kg().sparql(
+        text, limit=limit, timeout=timeout, origin=origin, allow_service=allow_service
+    )
     view.sparql_result(result, fmt)
 
 
@@ -85,7 +96,8 @@ def search_cmd(
     """Find entities by name: exact, normalised, romanisation-tolerant, then fuzzy matches."""
     fmt = check_format(format, REPORT_FORMATS)
     matches = state.kg().search(text, types=type, limit=limit, exact=exact)
-    view.search_results(text, matches, fmt)
+    if matches or fmt == "json":  # no table header above "no entity matches" (JSON: results [])
+        view.search_results(text, matches, fmt)
     if not matches:
         from .. import render
 

@@ -94,7 +94,10 @@ def unload_cmd(
     output: LegacyReportOutput = None,
 ) -> None:
     """Remove a loaded file's graphs from the store."""
+    from ..build import require_store
+
     fmt = report_format(format, output)
+    require_store(state.store)  # nothing to unload from a store that is not there: no new one
     kg = _writable_graph()
     removed = kg.unload(source)
     view.unloaded(source, removed, fmt)

@@ -14,7 +14,15 @@ def _short(iri: str) -> str:
 
 
 def sources_text(sources: Any) -> str:
-    return ", ".join(_short(s) for s in sources)
+    """The sources column of an answer: each source by the code its legend gives it (``s002``,
+    a loaded file's name ``mine.ttl``), never a full IRI the legend does not show.
+
+    >>> sources_text(["https://kgraph.dev/id/source/s002", "https://kgraph.dev/id/source/file/mine.ttl"])
+    's002, mine.ttl'
+    """
+    from ..terms import local_name  # the legend's code (factbase.legend_line, paths.SourceRef)
+
+    return ", ".join(local_name(s) for s in sources)
 
 
 def answer(ans: Any, fmt: str = "table", *, explain: bool = False, sparql: bool = False) -> None:
@@ -120,7 +128,7 @@ def saved_result(res: Any, fmt: str = "table") -> None:
             if t is None:
                 row.append("")
             elif c == "sources":
-                row.append(", ".join(_short(s) for s in sorted(t.value.split())))
+                row.append(", ".join(_code(s) for s in sorted(t.value.split())))
             elif type(t).__name__ == "NamedNode":
                 row.append(_short(t.value))
             else:
@@ -130,6 +138,13 @@ def saved_result(res: Any, fmt: str = "table") -> None:
     if not rows:
         note("no rows")
     _facts_and_legend(res)
+
+
+def _code(source: str) -> str:
+    """A saved query's source by the code its legend gives it (:func:`provenance.source_code`)."""
+    from ..provenance import source_code
+
+    return source_code(source)
 
 
 def _facts_and_legend(res: Any) -> None:

@@ -127,10 +127,21 @@ def sources(rows: list[dict[str, Any]], fmt: str = "table", articles: Any = ()) 
         table(
             ["source", "file", "origin", "quads", "graphs"],
             [
-                (r["source"], r["file"], r.get("origin", ""), r["quads"], " ".join(r["graphs"][1:]))
+                (r["source"], r["file"], r.get("origin", ""), r["quads"], _data_graphs(r))
                 for r in files
             ],
         )
+
+
+def _data_graphs(row: dict[str, Any]) -> str:
+    """The graphs a loaded file's data went into: a TriG/N-Quads file's own named graphs (its
+    first graph, named for the file, then holds only its record), else the file's graph.
+
+    >>> _data_graphs({"graphs": ["kgs:f.ttl"]}), _data_graphs({"graphs": ["kgs:f.trig", "g1"]})
+    ('kgs:f.ttl', 'g1')
+    """
+    graphs = list(row.get("graphs", ()))
+    return " ".join(graphs[1:] or graphs)
 
 
 def pending(rows: list[dict[str, Any]], fmt: str = "table", *, decided: int = 0) -> None:
