@@ -59,6 +59,7 @@ LAYERS: dict[str, int] = {
     "mentions": 3,
     "understanding": 3,
     "kinds": 3,
+    "kinds_more": 3,
     "ingest": 3,
     "imdb": 3,
     "linesort": 3,

@@ -271,6 +271,11 @@ def _check_award(fb: FactBase, r: Reading, text: str) -> Result:
         for o in _outcomes(fb, r, text, nominated=nominated)
         if e in fb.objects(o, "recipient") or e in fb.objects(o, "forWork")
     ]
+    if "work" in r.slots:  # "did she win Best Actress for The Call?": for that work
+        w = r.slots["work"].iri
+        outs = [o for o in outs if w in fb.objects(o, "forWork")]
+        asked += f" for {fb.label(w)}"
+        interp += f" for {fb.label(w)}"
     if not outs and nominated:
         outs = [
             o
@@ -778,8 +783,15 @@ def _debut(fb: FactBase, r: Reading, text: str) -> Result:
                 f"note: the sources name the debut, which is not a {_noun(r.work_type, 1)}"
             )
         return Result(f"{fb.label(p)}'s debut", items, notes)
-    if "debut" in text:
-        return Result(f"{fb.label(p)}'s debut", [], ["note: no source names the debut"])
+    if "debut" in text:  # a debut is what a source calls so; the earliest work is offered
+        early = _extreme(fb, r, latest=False).items
+        hint = (
+            f"; the earliest work with a year in the graph is {early[0].label} ({early[0].detail})"
+            f' — ask "what was {fb.label(p)}\'s first work?"'
+            if early
+            else ""
+        )
+        return Result(f"{fb.label(p)}'s debut", [], [f"note: no source names the debut{hint}"])
     res = _extreme(fb, r, latest=False)
     res.interpretation = f"{fb.label(p)}'s debut"
     res.notes.append(

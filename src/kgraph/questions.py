@@ -437,6 +437,9 @@ def _ask(store: Store, question: str, context: Any) -> Answer:
         if got is not None:
             return got
     stripped = _FOLLOW_UP.sub(lambda m: m.group("x"), text)
+    byline = _source_author(store, question, stripped)
+    if byline is not None:
+        return byline
     pp = _POSSESSIVE_PRONOUN.match(stripped)
     texts = [stripped] + ([f"{pp.group('rest')} of {pp.group('p')}"] if pp else [])
 
@@ -476,22 +479,29 @@ def _ask(store: Store, question: str, context: Any) -> Answer:
         raise wrong_type[0]
     if got is not None:
         return got
+    # a slot of the table that swallowed a known name with the words around it ("no Work named
+    # 'Is Ballerina a horror'") names no unknown thing: say what was understood instead
+    failures = [(n, e) for n, e in failures if not _swallowed(e, mentions)]
     if failures:
         failures.sort(key=lambda f: -f[0])
         best_literal, err = failures[0]
+        if best_literal < 0 and isinstance(err, UnknownEntity):  # "who is Lily Alice?"
+            byline = _author_answer(store, question, err.name)
+            if byline is not None:
+                return byline
         if best_literal < 0 and isinstance(
             err, UnknownEntity
         ):  # only "who is X" / a bare name fitted
             if any(m.kind == "entity" for m in mentions):
-                raise _not_understood(question, mentions, resolved)
+                raise _refusal(store, question, mentions, resolved, words)
             close = "; ".join(repr(s.label) for s in err.suggestions[:3])
             hint = f" (no entity named {err.name!r}; did you mean {close}?)" if close else ""
             raise NotUnderstood(
                 f"I did not understand {question.strip()!r}{hint}. Try: {_examples()}"
             )
-        raise err
-    if any(m.kind == "entity" for m in mentions):
-        raise _not_understood(question, mentions, resolved)
+        raise _trimmed(store, question, err)
+    if any(m.kind in ("entity", "year", "category") for m in mentions):
+        raise _refusal(store, question, mentions, resolved, words)
     raise NotUnderstood(f"I did not understand {question.strip()!r}. Try: {_examples()}")
 
 
@@ -659,7 +669,101 @@ released release releases come out premiered premiere
 article articles source sources mention mentions mentioned named say says said according guide
 busan biff festival korean apart besides except excluding aside everyone everybody list
 main lead leading role known linked ever same day hit
+original remake remakes adaptation version
+january february march april may june july august september october november december
+monday tuesday wednesday thursday friday saturday sunday
 """
+
+
+def _refusal(
+    store: Store,
+    question: str,
+    mentions: list[Mention],
+    resolved: dict[int, Candidate],
+    words: tuple[str, ...],
+) -> KGraphError:
+    """Why a question naming known things is refused: a name the graph does not know ("was Tom
+    Cruise in Ballerina"), or else what was found and what was not understood."""
+    name = _unexplained(words, mentions)
+    if name is not None:
+        from .linking import search
+
+        sugg = [m.suggestion() for m in search(store, name, limit=5) if m.score >= 0.6]
+        return UnknownEntity(name, sugg, "entity")
+    return _not_understood(question, mentions, resolved)
+
+
+_ASKING = re.compile(
+    r"^(?:is|was|are|were|did|does|do|has|have|had|and|or|who|what|which|when|where|how|"
+    r"can|could|will|would)\b",
+    re.IGNORECASE,
+)
+
+
+def _trimmed(store: Store, question: str, err: KGraphError) -> KGraphError:
+    """An unknown name a table slot took with the question's own words ("no Person named 'Is
+    Titanic a horror'") is trimmed to the words that look like a name ('Titanic'); with none
+    left, the question is not understood, and the refusal says which words were not."""
+    if not isinstance(err, UnknownEntity) or not _ASKING.match(err.name):
+        return err
+    name = _title(tokenize(err.name).words[1:])
+    if name is None:
+        odd = _unknown_words(question, [])
+        unclear = f" (not understood: {', '.join(repr(w) for w in odd)})" if odd else ""
+        return NotUnderstood(
+            f"I did not understand {question.strip()!r}{unclear}. Try: {_examples()}"
+        )
+    from .linking import search
+
+    sugg = [m.suggestion() for m in search(store, name, limit=5) if m.score >= 0.6]
+    return UnknownEntity(name, sugg, "entity")
+
+
+_JOINERS = {"of", "the", "and", "a", "an", "in", "on", "de", "la", "del", "&"}
+
+
+def _title(words: tuple[str, ...]) -> str | None:
+    """The first run of capitalised words, with the small words inside titles ("The Lord of
+    the Rings"), or None."""
+    best: list[str] = []
+    run: list[str] = []
+    gap: list[str] = []
+    for w in words:
+        if w[:1].isupper():
+            run += gap + [w]
+            gap = []
+        elif run and w.casefold() in _JOINERS and len(gap) < 2:
+            gap.append(w)
+        elif run:
+            best = run
+            break
+    best = best or run
+    return " ".join(best) if best else None
+
+
+def _swallowed(err: KGraphError, mentions: list[Mention]) -> bool:
+    """An unknown name that holds a name the question's mentions found, with more words."""
+    if not isinstance(err, UnknownEntity) or "this question needs" in str(err):
+        return False
+    name = normalise(err.name)
+    return any(
+        m.kind in ("entity", "year", "category")
+        and normalise(m.text) in name
+        and normalise(m.text) != name
+        for m in mentions
+    )
+
+
+def _unknown_words(question: str, mentions: list[Mention]) -> list[str]:
+    """The words of a question no kind of question knows, outside its mentions ("horror")."""
+    words = tokenize(clean(question)).words
+    taken = {i for m in mentions for i in range(m.start, m.end)}
+    out = []
+    for i, w in enumerate(words):
+        lw = re.sub(r"(?:'s|’s)$", "", w.casefold().strip("'’"))
+        if i not in taken and re.fullmatch(r"[^\W\d_][\w'’-]*", lw) and not _known_word(lw):
+            out.append(w)
+    return list(dict.fromkeys(out))
 
 
 def _not_understood(
@@ -668,8 +772,10 @@ def _not_understood(
     found = understood(mentions, resolved)
     ideas = suggestions(mentions, resolved)
     you_can = ("; you can ask: " + "; ".join(f"'{q}'" for q in ideas)) if ideas else ""
+    odd = _unknown_words(question, mentions)
+    unclear = f" (not understood: {', '.join(repr(w) for w in odd)})" if odd else ""
     return NotUnderstood(
-        f"I found {found} but not what you want to know in {question.strip()!r}{you_can}"
+        f"I found {found} but not what you want to know in {question.strip()!r}{unclear}{you_can}"
     )
 
 
@@ -691,6 +797,26 @@ def _by_mentions(
         return None
     best = rs[0]
     rivals = [r for r in rs[1:] if r.kind != best.kind]
+    loose = [  # a pronoun after a name may refer to it ("… the same day it hit Netflix")
+        m
+        for m in mentions
+        if m.kind == "pronoun"
+        and m.start not in resolved
+        and not any(e.kind == "entity" and e.start < m.start for e in mentions)
+    ]
+    if loose:  # "what awards have she and Kim Ji-hoon won?": never answered for one of them
+        raise NotUnderstood(
+            f"I don't know who or what '{loose[0].text}' refers to: ask about someone by name first"
+        )
+    if YES_NO.match(text):  # only a yes/no reading answers a yes/no question: no other rivals
+        rivals = [r for r in rivals if r.kind.startswith("check-")]
+    if (
+        rivals
+        and {best.kind, rivals[0].kind} <= _CREDIT_KINDS
+        and best.slots == rivals[0].slots
+        and _TWO_CREDITS.search(text)
+    ):  # "who wrote and directed Ballerina?": the people who did both
+        return _both_credits(store, question, best, rivals[0], mentions)
     if rivals and best.score - rivals[0].score < MARGIN:
         return None
     if YES_NO.match(text) and not best.kind.startswith("check-"):
@@ -744,6 +870,8 @@ def _answer_reading(
     store: Store, question: str, best: Any, mentions: list[Mention]
 ) -> Answer | None:
     """The answer to one reading of a question (a scored kind with its slots filled)."""
+    if best.also is not None:
+        return _two_works(store, question, best, mentions)
     text = best.text
     links = {
         slot: Link(
@@ -759,10 +887,11 @@ def _answer_reading(
     }
     from .kinds import HANDLERS
     from .kinds import answer as kind_answer
+    from .kinds_more import HANDLERS as MORE
 
-    if best.kind in HANDLERS:
+    if best.kind in HANDLERS or best.kind in MORE:
         fb = facts_of(store)
-        res = kind_answer(fb, best, text)
+        res = MORE[best.kind](fb, best, text) if best.kind in MORE else kind_answer(fb, best, text)
         notes = tuple(n for n in (lk.note for lk in links.values()) if n) + tuple(res.notes)
         return Answer(
             question,
@@ -789,10 +918,23 @@ def _answer_reading(
     if franchise is not None:
         fb = facts_of(store)
         works = set(fb.subjects("partOfFranchise", franchise.iri))
+        where = franchise.label
+        if re.search(r"\boriginal\b", text):  # "the original Money Heist": not its remakes
+            works = {w for w in works if not set(fb.objects(w, "basedOn")) & works}
+            where = (
+                f"the original {franchise.label} ({', '.join(fb.label(w) for w in sorted(works))})"
+            )
         ans = replace(
             ans,
             answers=tuple(a for a in ans.answers if _played_in(fb, a.iri, best, works)),
-            interpretation=f"{ans.interpretation} in {franchise.label}",
+            interpretation=f"{ans.interpretation} in {where}",
+        )
+    if best.kind in ("awards-won", "awards", "nominations") and "work" in best.slots:
+        fb = facts_of(store)  # "what did Jeon Jong-seo win for The Call?": that work's awards
+        w = best.slots["work"].iri
+        ans = replace(
+            ans,
+            answers=tuple(a for a in ans.answers if a.iri and w in fb.objects(a.iri, "forWork")),
         )
     if best.kind in ("awards-won", "awards", "nominations") and (best.year or best.category):
         fb = facts_of(store)
@@ -847,6 +989,204 @@ def _answer_reading(
             interpretation=ans.interpretation.replace("works", _TYPE_NOUN[best.work_type], 1),
         )
     return ans
+
+
+_BYLINE = re.compile(
+    r"\b(?:wrote|authored|author|byline|penned|writer)\b.*"
+    r"\b(?:article|source|piece|story|report|feature|guide|s\d{3})\b",
+    re.IGNORECASE,
+)
+
+
+def _byline_answer(fb: Any, question: str, res: Any) -> Answer:
+    """An answer about an article's byline (kinds_more): no entity is linked, no query runs."""
+    legend = _legend(fb, res.items)
+    notes = tuple(res.notes)
+    return Answer(
+        question,
+        res.interpretation,
+        None,
+        tuple(res.items),
+        "source-author",
+        (),
+        notes,
+        None,
+        {},
+        legend,
+    )
+
+
+def _author_answer(store: Store, question: str, name: str) -> Answer | None:
+    """A name no entity has that is an article's author: who it is (kinds_more.author_named)."""
+    from .kinds_more import author_named
+
+    fb = facts_of(store)
+    res = author_named(fb, name)
+    return None if res is None else _byline_answer(fb, question, res)
+
+
+def _source_author(store: Store, question: str, text: str) -> Answer | None:
+    """The author of an article ("who wrote the teaser-poster article?"): see
+    kinds_more.source_author."""
+    if not _BYLINE.search(text):
+        return None  # most questions: no fact base read here (cold `kgraph ask` speed)
+    from .kinds_more import source_author
+
+    fb = facts_of(store)
+    res = source_author(fb, text)
+    return None if res is None else _byline_answer(fb, question, res)
+
+
+_CREDIT_KINDS = {"director", "writer", "music"}
+_CREDIT = r"(?:wr[io]te|written|directed|direct|composed|scored|penned|helmed)"
+_TWO_CREDITS = re.compile(rf"\b{_CREDIT},? (?:and|&) (?:also )?{_CREDIT}\b")
+
+
+def _both_credits(
+    store: Store, question: str, r1: Any, r2: Any, mentions: list[Mention]
+) -> Answer | None:
+    """Two credits asked together ("wrote and directed"): the people the sources give both."""
+    if r1.also is not None or r2.also is not None:
+        return None  # two credits of two works: too many ways to read it
+    a1 = _answer_reading(store, question, r1, mentions)
+    a2 = _answer_reading(store, question, r2, mentions)
+    if a1 is None or a2 is None:
+        return None
+    by2 = {a.iri: a for a in a2.answers if a.iri}
+    rows = [
+        replace(
+            a,
+            facts=tuple(dict.fromkeys(a.facts + by2[a.iri].facts)),
+            sources=tuple(sorted(set(a.sources) | set(by2[a.iri].sources))),
+        )
+        for a in a1.answers
+        if a.iri in by2
+    ]
+    return replace(
+        a1,
+        interpretation=f"{a1.interpretation} and {a2.interpretation}",
+        answers=tuple(rows),
+        links=tuple(dict.fromkeys(a1.links + a2.links)),
+        notes=tuple(dict.fromkeys(a1.notes + a2.notes)),
+        sparql=None,
+        legend=_legend(facts_of(store), rows),
+    )
+
+
+_BOTH = re.compile(
+    r"\bboth\b|\bin common\b|\bshared?\b|\bsame\b|\balso\b|\bas well\b|"
+    r"\bfrom WORK\b.*\bin WORK\b|\bin WORK\b.*\bfrom WORK\b"
+)
+
+
+def _two_works(store: Store, question: str, best: Any, mentions: list[Mention]) -> Answer | None:
+    """A question of one work asked of two ("who directed Ballerina and The Call?"): each
+    answered alone, then joined. "Both", "in common" or "from W … in W2" keep the answers true
+    of both works (the people in both casts); otherwise each answer says which work it is for."""
+    slot = best.also_slot
+    first = replace(best, also=None)
+    second = replace(
+        best,
+        also=None,
+        slots={**best.slots, slot: best.also},
+        texts={**best.texts, slot: best.texts.get("also", best.also.label)},
+    )
+    a1 = _answer_reading(store, question, first, mentions)
+    a2 = _answer_reading(store, question, second, mentions)
+    if a1 is None or a2 is None:
+        return None
+    w1, w2 = best.slots[slot].label, best.also.label
+    if best.kind.startswith("check-"):
+        return _both_verdicts(store, best, a1, a2, (w1, w2))
+    both = slot == "work" and _BOTH.search(best.text) is not None
+    key = lambda a: a.iri or a.label
+    by2 = {key(a): a for a in a2.answers}
+    rows: list[AnswerItem] = []
+    seen: set[str] = set()
+    for a in a1.answers:
+        b = by2.get(key(a))
+        if b is not None:
+            facts = tuple(dict.fromkeys(a.facts + b.facts))
+            detail = " | ".join(_for(x.detail, w, slot) for x, w in ((a, w1), (b, w2)))
+            rows.append(
+                replace(
+                    a,
+                    detail=detail,
+                    facts=facts,
+                    sources=tuple(sorted(set(a.sources) | set(b.sources))),
+                )
+            )
+        elif not both:
+            rows.append(replace(a, detail=_for(a.detail, w1, slot)))
+        seen.add(key(a))
+    if not both:
+        rows += [
+            replace(b, detail=_for(b.detail, w2, slot)) for b in a2.answers if key(b) not in seen
+        ]
+    interp = (
+        f"{a1.interpretation} and {a2.interpretation}, in both"
+        if both
+        else f"{a1.interpretation}; {a2.interpretation}"
+    )
+    fb = facts_of(store)
+    links = tuple(dict.fromkeys(a1.links + a2.links))
+    return replace(
+        a1,
+        interpretation=interp,
+        answers=tuple(rows),
+        links=links,
+        notes=tuple(dict.fromkeys(a1.notes + a2.notes)),
+        sparql=None,
+        legend=_legend(fb, rows),
+        reading=best,
+    )
+
+
+def _both_verdicts(
+    store: Store, best: Any, a1: Answer, a2: Answer, works: tuple[str, str]
+) -> Answer | None:
+    """A yes/no question of two works: with "and", yes when it holds for both, no when it fails
+    for one; with "or", yes when it holds for one, no when it fails for both; otherwise
+    ``not stated``, or ``disputed`` where a source disagreement decides it."""
+    if len(a1.answers) != 1 or len(a2.answers) != 1:
+        return None
+    v1, v2 = a1.answers[0], a2.answers[0]
+    labels = {v1.label, v2.label}
+    either = re.search(r"\bWORK or WORK\b", best.text) is not None
+    if either:
+        label = "yes" if "yes" in labels else "no" if labels == {"no"} else None
+    else:
+        label = "no" if "no" in labels else "yes" if labels == {"yes"} else None
+    if label is None:
+        label = "disputed" if "disputed" in labels else "not stated"
+    detail = "; ".join(
+        f"{w}: {v.label}" + (f" ({v.detail})" if v.detail else "") for w, v in zip(works, (v1, v2))
+    )
+    facts = tuple(dict.fromkeys(v1.facts + v2.facts))
+    item = AnswerItem(
+        label, None, label, tuple(sorted(set(v1.sources) | set(v2.sources))), detail, facts
+    )
+    join = " or " if either else " and "
+    interp = a1.interpretation.replace(works[0], works[0] + join + works[1], 1)
+    return replace(
+        a1,
+        interpretation=interp,
+        answers=(item,),
+        links=tuple(dict.fromkeys(a1.links + a2.links)),
+        notes=tuple(dict.fromkeys(a1.notes + a2.notes)),
+        sparql=None,
+        legend=_legend(facts_of(store), [item]),
+        reading=best,
+    )
+
+
+def _for(detail: str, name: str, slot: str) -> str:
+    """A row's detail with the work (or person) it is for: "as Ok-ju in Ballerina"."""
+    if not detail:
+        return name
+    if name in detail:
+        return detail
+    return f"{detail} in {name}" if slot == "work" else f"{name}: {detail}"
 
 
 _TYPE_NOUN = {"Film": "films", "TVSeries": "series"}

@@ -4,7 +4,8 @@
 Here each kind of question scores the question: cue words around the mentions ("directed",
 "cast", "together", "how many", "before", "debut" …, each with a weight; a few count against a
 kind) plus whether the mentions fill the kind's slots (a kind that needs two people cannot
-answer a question naming one; a kind that leaves a named thing unused loses points). The best
+answer a question naming one; a reading that leaves a named person, work or character unused
+is never taken, and other named things left unused cost points). The best
 kind wins when it is clearly ahead; otherwise the question is refused with what was understood
 and the kinds of question that fit those mentions. No sentence has to match as a whole, so new
 wordings of a known kind of question need no new pattern.
@@ -33,6 +34,13 @@ SERIES_WORDS = (
 PARTNER = r"\b(?:married|marry|marriage|dating|date|dated|partners?|couple|relationships?|boyfriend|girlfriend|spouses?|husband|wife|romantic(?:ally)?|lovers?|engaged|seeing each other|in love|significant other)\b"
 COLLAB = r"\b(?:worked with|work with|working with|collaborat\w*|teamed up|team up|colleagues?|co-?workers?)\b"
 COSTAR = r"\b(?:co-?stars?|co stars?|costarr?ed|cast-?mates?|cast mates?|fellow (?:actors?|actresses|cast members?)|(?:acted|starred|appeared|played|performed|act|star|appear|play|perform)(?:ed|s)? (?:with|alongside|opposite)|shared? the screen|scene partners?|same cast)\b"
+GENRE_WORDS = (
+    r"\b(?:horror|thriller|action|comedy|comedies|romance|romantic comedy|crime|mystery|fantasy|"
+    r"sci-?fi|science fiction|documentary|animated|animation|musical|western|war|heist|revenge|"
+    r"noir|melodrama|adventure|historical|period|psychological|suspense|slasher|zombie|"
+    r"coming-of-age|disaster|superhero|spy|martial arts|detective|legal|medical|satire|"
+    r"dark comedy|black comedy|noir)\b"
+)
 AWARD_WORD = r"\b(?:awards?|prizes?|honou?rs?|trophies|trophy|accolades?|oscars?|wins?)\b"
 
 
@@ -77,6 +85,7 @@ def _k(
         "B": ("body", AWARDISH),
         "S": ("body", ("StreamingService", "Broadcaster")),
         "V": ("event", ("FestivalEdition", "AwardCeremony")),
+        "L": ("event", ("Festival",)),
     }
     out = []
     for ch in slots.split():
@@ -612,6 +621,16 @@ _EXTRA: dict[str, list[tuple[str, float]]] = {
     "debut": [(r"\b(?:main|lead|leading|before|after)\b", -5)],
     "award-winners": [(r"\bnominat\w*", -4)],
     "check-in": [(r"\bdebut\w*", -4)],
+    # "who directed the films of PERSON?" asks about the person's films, not films they directed
+    "directed-by": [
+        (r"\b(?:films?|movies?|works?|series|shows?|projects?) (?:of|starring|with) PERSON\b", -5)
+    ],
+    "check-premiere": [
+        (
+            r"\b(?:january|february|march|april|june|july|august|september|october|november|december)\b",
+            -5,
+        )
+    ],
     "check-wrote": [(r"\b(?:music|score|soundtrack|songs?)\b", -5)],
     "director": [(_NESTED, -6)],
     "films-of": [(_CREDIT_VERB, -4)],
@@ -624,7 +643,15 @@ _EXTRA: dict[str, list[tuple[str, float]]] = {
     "count-people": [(_NO_COUNT, -10)],
     "count-awards": [(_NO_COUNT, -10)],
 }
-_SLOTS = {"check-together": "P O W?", "count-works": "P W?"}
+_SLOTS = {
+    "check-together": "P O W?",
+    "count-works": "P W?",
+    # "what did Jeon Jong-seo win for The Call?": the awards for that work
+    "awards-won": "E W?",
+    "check-award": "E B? W?",
+    "awards": "E W?",
+    "nominations": "E W?",
+}
 _USES = {
     "count-awards": ("category", "year"),
     "count-works": ("type", "year"),
@@ -648,6 +675,65 @@ KINDS += (
         "P",
         [(r"\b(?:wr[io]te|written|writ\w*|script\w*|screenplays?|penned|authored)\b", 4)],
         uses=("type",),
+        yes_no=False,
+    ),
+)
+KINDS += (
+    # "Is Ballerina a horror film?", "was Ballerina released in 2023?" (kinds_more.py)
+    _k(
+        "check-genre",
+        "W",
+        [(r"\b(?:a|an|genre|considered|kind of|type of)\b.*" + GENRE_WORDS, 5)],
+        yes_no=True,
+    ),
+    _k(
+        "check-year",
+        "W",
+        [
+            (
+                (
+                    r"\b(?:released?|come out|came out|out|made|premiered|air(?:ed)?|in|from)\b.*"
+                    r"\bYEAR\b|\b(?:a|an) YEAR (?:films?|movies?|series|shows?|dramas?|releases?)\b"
+                ),
+                5,
+            )
+        ],
+        needs=("year",),
+        uses=("year",),
+        yes_no=True,
+    ),
+)
+MONTHS = (
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)"
+)
+KINDS += (
+    # "was Ballerina released on October 13?" (kinds_more.check_date): a day outweighs a year
+    _k(
+        "check-date",
+        "W",
+        [
+            (
+                r"\b(?:released?|come out|came out|out|arriv\w*|stream\w*|launch\w*|drop\w*|"
+                r"hit netflix|on netflix|premiere\w*|debut\w*)\b.*\b" + MONTHS + r"\b",
+                6,
+            )
+        ],
+        uses=("year",),
+        yes_no=True,
+    ),
+    # "who is the villain of Ballerina?" (kinds_more.antagonist)
+    _k(
+        "antagonist",
+        "W",
+        [(r"\b(?:antagonists?|villains?|bad guys?|baddies|baddie|nemesis)\b", 5)],
+        yes_no=False,
+    ),
+    # "when does the Busan International Film Festival take place?": its editions' dates
+    _k(
+        "festival-dates",
+        "L",
+        [(r"\b(?:when|dates?|held|take place|takes place|happen\w*|run)\b", 4)],
         yes_no=False,
     ),
 )
@@ -680,7 +766,61 @@ class Reading:
     work_type: str | None = None  # Film | TVSeries
     pronouns: dict[str, str] = field(default_factory=dict)  # slot -> pronoun as typed
     text: str = ""  # the masked question it was read from
+    also: Candidate | None = None  # a second work the same question asks about ("W and W2")
+    also_slot: str = "work"  # the slot ``also`` fills in the second answer ("person": P and P2)
 
+
+# kinds asked of one work that a question may ask of two ("who directed Ballerina and The
+# Call?", "who was in both Ballerina and Money Heist Korea?"): answered for each, then joined
+PER_WORK = {
+    "cast",
+    "director",
+    "writer",
+    "music",
+    "crew",
+    "characters-of",
+    "genre",
+    "distributor",
+    "release-date",
+    "release-year",
+    "character-of",
+    "premiere",
+    "premiere-where",
+    "premiere-when",
+    "broadcaster",
+    # yes/no, joined: "was Jeon Jong-seo in Ballerina and The Call?" is yes when both are
+    "check-in",
+    "check-directed",
+    "check-wrote",
+    "check-music",
+    "check-genre",
+    "check-year",
+}
+# a second work joined to the first: "W and W2", "both W and W2", "from W … in W2"
+TWO_WORKS = re.compile(
+    r"\bWORK (?:and|&|as well as|and also|and in|and of|or) (?:in |of )?WORK\b|"
+    r"\b(?:from|of|in) WORK\b.*\b(?:in|from|of) WORK\b"
+)
+# kinds asked of one person that a question may ask of two ("what awards have Jeon Jong-seo
+# and Kim Ji-hoon won?"): each answered, every answer saying whose it is. "Both" and "in
+# common" ask for what they share: the kinds of two people (shared-works …) answer those
+PER_PERSON = {
+    "awards-won",
+    "awards",
+    "nominations",
+    "films-of",
+    "series-of",
+    "works-of",
+    "debut",
+    "relationships",
+}
+TWO_PEOPLE = re.compile(r"\bPERSON (?:and|&|or|as well as) PERSON\b")
+BOTH_WORDS = re.compile(r"\b(?:both|in common|shared?|same|together|joint|mutual)\b")
+# "in W but not in W2": a difference of two answers, which no reading here computes
+NOT_BOTH = re.compile(r"\b(?:not|except|excluding|without|never|rather than|instead of|but)\b")
+# what a reading may never leave out: the things answers are about. A question that names one
+# of them and is read without it would answer another question (the cast of one of two works)
+MUST_USE = {"Person", "Work", "Character"}
 
 # mentions a reading must use; organisations and franchises may qualify a question instead
 CENTRAL = {
@@ -830,6 +970,10 @@ def readings(
         }
         if kind.needs and not any(have[n] for n in kind.needs):
             continue
+        if (len(set(years)) > 1 and "year" in kind.uses + kind.needs) or (
+            len(set(cats)) > 1 and "category" in kind.uses + kind.needs
+        ):
+            continue  # "films from 2018 and 2023": a reading of one year would drop the other
         if kind.name in ("award-winners", "award-nominees") and not (
             cats or "body" in assign or years
         ):
@@ -843,6 +987,39 @@ def readings(
             for idx, m in enumerate(ents)
             if idx not in used and (m.kind == "pronoun" or m.types() & CENTRAL)
         ]
+        also: Candidate | None = None
+        if (
+            kind.name in PER_WORK
+            and "work" in assign
+            and len(unused) == 1
+            and unused[0].kind == "entity"
+            and TWO_WORKS.search(text)
+            and not NOT_BOTH.search(text)
+        ):
+            second = {c.iri: c for c in unused[0].candidates if _fits(c, W)}
+            if len(second) == 1 and assign["work"].iri not in second:
+                also = next(iter(second.values()))
+                texts["also"] = unused[0].text
+                unused = []
+        also_slot = "work"
+        one = next((sl for sl in ("person", "entity") if sl in assign), None)
+        if (
+            also is None
+            and kind.name in PER_PERSON
+            and one is not None
+            and len(unused) == 1
+            and unused[0].kind == "entity"
+            and TWO_PEOPLE.search(text)
+            and not NOT_BOTH.search(text)
+            and not BOTH_WORDS.search(text)
+        ):
+            second = {c.iri: c for c in unused[0].candidates if _fits(c, P)}
+            if len(second) == 1 and assign[one].iri not in second:
+                also, also_slot = next(iter(second.values())), one
+                texts["also"] = unused[0].text
+                unused = []
+        if any(m.kind == "entity" and m.types() & MUST_USE for m in unused):
+            continue  # a named person, work or character left out: never this reading
         score -= UNUSED * len(unused)
         if years and "year" not in kind.uses:
             score -= 2.0
@@ -867,6 +1044,8 @@ def readings(
                 wtype,
                 pron,
                 text,
+                also,
+                also_slot,
             )
         )
     out.sort(key=lambda r: -r.score)
