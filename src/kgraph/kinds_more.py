@@ -79,28 +79,6 @@ def check_year(fb: FactBase, r: Reading, text: str) -> Result:
     )
 
 
-_MONTH_NUMBER = {
-    m: i + 1
-    for i, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ]
-    )
-    for m in names
-}
-
-
 _MONTH_NAMES = [
     "January",
     "February",
@@ -115,6 +93,10 @@ _MONTH_NAMES = [
     "November",
     "December",
 ]
+# a month by its name or its three-letter abbreviation ("oct", "Sept."), lower case
+_MONTH_NUMBER = {
+    n: i + 1 for i, name in enumerate(_MONTH_NAMES) for n in (name.lower(), name.lower()[:3])
+} | {"sept": 9}
 
 
 def asked_day(text: str, year: str | None) -> str | None:
