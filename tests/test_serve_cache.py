@@ -113,4 +113,4 @@ def test_the_cache_counts_the_query_text_of_its_keys():
             with urllib.request.urlopen(req) as r:
                 assert json.loads(r.read())["results"]["bindings"][0]["n"]["value"] == str(i)
         assert 0 < len(srv.cache) <= 10
-        assert srv.cache._size <= 1 << 20
+        assert srv.cache.weight <= 1 << 20

@@ -26,28 +26,41 @@ V = TypeVar("V")
 
 
 class Recent(Generic[K, V]):
-    """At most ``size`` entries, the least recently used dropped first."""
+    """At most ``size`` entries, the least recently used dropped first; with weights (``put``'s
+    ``weight``: a reply's bytes, :class:`kgraph.replycache.ReplyCache`), at most ``size`` of
+    their total."""
 
     def __init__(self, size: int) -> None:
         if size < 1:
             raise ValueError("a Recent map holds at least one entry")
         self.size = size
-        self._items: OrderedDict[K, V] = OrderedDict()
+        self._items: OrderedDict[K, tuple[V, int]] = OrderedDict()
+        self._weight = 0
         self._lock = allocate_lock()
 
     def get(self, key: K) -> V | None:
         with self._lock:
-            value = self._items.get(key)
-            if value is not None:
-                self._items.move_to_end(key)
-            return value
-
-    def put(self, key: K, value: V) -> None:
-        with self._lock:
-            self._items[key] = value
+            item = self._items.get(key)
+            if item is None:
+                return None
             self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+            return item[0]
+
+    def put(self, key: K, value: V, weight: int = 1) -> None:
+        with self._lock:
+            old = self._items.pop(key, None)
+            if old is not None:
+                self._weight -= old[1]
+            self._items[key] = (value, weight)
+            self._weight += weight
+            while self._weight > self.size:
+                _, (_, w) = self._items.popitem(last=False)
+                self._weight -= w
+
+    @property
+    def weight(self) -> int:
+        """The total weight held (the number of entries when every ``put`` weighs one)."""
+        return self._weight
 
     def keys(self) -> list[K]:
         with self._lock:

@@ -19,44 +19,30 @@ answer larger than an eighth of that.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Hashable
 from typing import Any
 
+from .bounded import Recent
 
-class ReplyCache:
+
+class ReplyCache(Recent[Hashable, Any]):
     """A thread-safe LRU map of request key -> reply, bounded by the replies' total size."""
 
     def __init__(self, max_bytes: int) -> None:
+        super().__init__(max(1, max_bytes))
         self.max_bytes = max(0, max_bytes)
-        self._items: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
-        self._size = 0
-        self._lock = threading.Lock()
         self.hits = self.misses = 0
 
     def get(self, key: Hashable) -> Any | None:
-        with self._lock:
-            item = self._items.get(key)
-            if item is None:
-                self.misses += 1
-                return None
-            self._items.move_to_end(key)
+        value = super().get(key)
+        if value is None:
+            self.misses += 1
+        else:
             self.hits += 1
-            return item[0]
+        return value
 
-    def put(self, key: Hashable, value: Any, size: int) -> None:
-        if size > self.max_bytes // 8:
+    def put(self, key: Hashable, value: Any, weight: int = 1) -> None:
+        """Keep ``value`` of ``weight`` bytes, unless it is over an eighth of the bound."""
+        if weight > self.max_bytes // 8:
             return
-        with self._lock:
-            old = self._items.pop(key, None)
-            if old is not None:
-                self._size -= old[1]
-            self._items[key] = (value, size)
-            self._size += size
-            while self._size > self.max_bytes:
-                _, (_, n) = self._items.popitem(last=False)
-                self._size -= n
-
-    def __len__(self) -> int:
-        return len(self._items)
+        super().put(key, value, weight)
