@@ -38,7 +38,7 @@ import pyoxigraph as ox
 from .errors import InputError, KGraphError, RdfSyntaxError, StoreError, UsageError
 from .formats import rdf_syntax_error
 from .store import BATCH, Store, insert_quads
-from .terms import INFERRED_GRAPH, KG_NS, MERGED_GRAPH, ONTOLOGY_GRAPH
+from .terms import INFERRED_GRAPH, KG_NS, MERGED_GRAPH, ONTOLOGY_GRAPH, is_source_graph
 
 FILE_SOURCE_NS = "https://kgraph.dev/id/source/file/"
 HAS_PART = "http://purl.org/dc/terms/hasPart"
@@ -538,8 +538,6 @@ def _part_records(graph: ox.NamedNode, parts: list[str]) -> Iterator[ox.Quad]:
     articles' graphs); without one it is named by its IRI's last segment. The record lives in
     the file's graph, so it goes with it. kgraph's own graphs (the curation, the inferred graph: a
     dump of a store brings them) are no source."""
-    from .terms import is_source_graph
-
     source = ox.NamedNode(KG_NS + "Source")
     for p in parts:
         if is_source_graph(p):
